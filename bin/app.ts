@@ -1,0 +1,50 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { z } from 'zod';
+import { CoachingStack } from '../lib/coaching-stack';
+
+/** A list from cdk.json (a JSON array) or from `-c key=a,b` on the command line (a comma-separated string). */
+const list = z
+  .union([z.array(z.string()), z.string().transform((value) => value.split(','))])
+  .transform((items) => items.map((item) => item.trim()).filter(Boolean))
+  .pipe(z.array(z.string()).min(1));
+
+/** The deployment settings read from CDK context; the defaults are placeholders so a plain synth works offline. */
+const contextSchema = z.object({
+  stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be lower-case letters, digits and dashes')
+    .default('dev'),
+  jwtIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).default('https://auth.example.com/'),
+  jwtAudience: list.default(['coaching-api']),
+  accountApiUrl: z.url().default('https://account-api.example.com'),
+  tractionApiUrl: z.url().default('https://traction-api.example.com'),
+  bedrockModelIds: list.default([
+    'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+  ]),
+});
+
+const app = new App();
+
+const parsed = contextSchema.safeParse(
+  Object.fromEntries(Object.keys(contextSchema.shape).map((key) => [key, app.node.tryGetContext(key)])),
+);
+if (!parsed.success) {
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
+}
+const config = parsed.data;
+
+const stack = new CoachingStack(app, `Coaching-${config.stage}`, {
+  description: `Coaching service (${config.stage})`,
+  jwtIssuer: config.jwtIssuer,
+  jwtAudience: config.jwtAudience,
+  businessApis: { accountApiUrl: config.accountApiUrl, tractionApiUrl: config.tractionApiUrl },
+  bedrockModelIds: config.bedrockModelIds,
+});
+Tags.of(stack).add('service', 'coaching-service');
+Tags.of(stack).add('stage', config.stage);
+
+// cdk-nag 3 runs as a CDK policy validation plugin: synth fails on any unacknowledged finding.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

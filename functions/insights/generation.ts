@@ -1,0 +1,62 @@
+import type { BusinessSnapshot } from '../shared/business-api/model';
+import type { LogSink } from '../shared/observability';
+import type { InsightDraft, Provenance, Signal } from './model';
+import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
+import type { Dismissal } from './store';
+
+/** Everything a generator needs to write one tenant's insights. */
+export interface GenerationInput {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly correlationId: string;
+  readonly snapshot: BusinessSnapshot;
+  readonly signals: readonly Signal[];
+  readonly dismissals: readonly Dismissal[];
+  readonly now: Date;
+  readonly log: LogSink;
+}
+
+/** A draft with where it came from. */
+export type SourcedDraft = InsightDraft & { readonly source: 'llm' | 'rules' };
+
+/** The drafts of one generation and how they were made. */
+export interface Generation {
+  readonly drafts: readonly SourcedDraft[];
+  readonly provenance: Provenance;
+}
+
+/** Writes a tenant's insights: the model with a rules fallback, or the rules alone. */
+export interface InsightGenerator {
+  generate(input: GenerationInput): Promise<Generation>;
+}
+
+const normalizeTitle = (title: string): string =>
+  title.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/** What identifies "the same insight" across days: its signal key, else category + normalized title. */
+export const fingerprintOf = (draft: Pick<InsightDraft, 'signalKey' | 'category' | 'title'>): string =>
+  draft.signalKey ?? `${draft.category}:${normalizeTitle(draft.title)}`;
+
+/**
+ * Removes suppressed and duplicate fingerprints, tops the set up from `reserve` (rule insights) until it has the
+ * minimum, and caps it at the maximum.
+ */
+export const finalizeDrafts = (
+  primary: readonly SourcedDraft[],
+  reserve: readonly SourcedDraft[],
+  suppressed: ReadonlySet<string>,
+): SourcedDraft[] => {
+  const seen = new Set(suppressed);
+  const accept = (draft: SourcedDraft): boolean => {
+    const fingerprint = fingerprintOf(draft);
+    if (seen.has(fingerprint)) return false;
+    seen.add(fingerprint);
+    return true;
+  };
+  const chosen = primary.filter(accept);
+  for (const draft of reserve) {
+    if (chosen.length >= MIN_INSIGHTS) break;
+    if (accept(draft)) chosen.push(draft);
+  }
+  return chosen.slice(0, MAX_INSIGHTS);
+};

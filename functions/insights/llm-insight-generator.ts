@@ -1,0 +1,183 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { AppError } from '../shared/http/errors';
+import type { LanguageModel, ModelMessage, ModelSettings, StructuredResponse } from '../shared/llm/port';
+import { parseModelOutput, repairInstruction } from '../shared/llm/output-repair';
+import type { MetricsRecorder } from '../shared/observability';
+import { renderPrompt } from '../shared/prompts/render';
+import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
+import { estimateCostUsd, type UsageEvent, type UsageMeter } from '../shared/usage/meter';
+import type { ModelPrice } from '../shared/config';
+import type { Generation, GenerationInput, InsightGenerator, SourcedDraft } from './generation';
+import { finalizeDrafts } from './generation';
+import { checkGrounding, normalizeInsightsOutput } from './grounding';
+import { insightsOutputSchema, type InsightsOutput } from './model';
+import { insightPromptValues } from './prompt-context';
+import { ruleDrafts, RULES_PROVENANCE } from './rules-insight-generator';
+
+/** The prompt topic that makes insight sets. */
+export const INSIGHTS_TOPIC = 'insights_generation';
+
+const INSIGHTS_TOOL = {
+  name: 'record_insights',
+  description: 'Record the 5-10 coaching insights for this company.',
+  inputSchema: z.toJSONSchema(insightsOutputSchema, { io: 'input' }) as Record<string, unknown>,
+};
+
+/** Defaults for templates that do not name their model settings. */
+export interface ModelDefaults {
+  readonly modelId: string;
+  readonly temperature: number;
+  readonly maxTokens: number;
+  readonly prices: Readonly<Record<string, ModelPrice>>;
+}
+
+/** The model settings a template asks for, with config defaults where it is silent. */
+export const settingsFor = (template: PromptTemplate, defaults: ModelDefaults): ModelSettings => ({
+  modelId: template.model?.id ?? defaults.modelId,
+  temperature: template.model?.temperature ?? defaults.temperature,
+  maxTokens: template.model?.max_tokens ?? defaults.maxTokens,
+});
+
+type Attempt =
+  | { readonly ok: true; readonly value: InsightsOutput; readonly repaired: boolean }
+  | { readonly ok: false; readonly problems: string[]; readonly response: StructuredResponse };
+
+const rawOutput = (response: StructuredResponse): string =>
+  response.toolInput !== undefined ? JSON.stringify(response.toolInput) : response.text;
+
+/**
+ * Generates insights with the active `insights_generation` template and the language model: structured output
+ * through a forced tool, one repair round for malformed output, a grounding check of every stated number, and
+ * the rules generator as the fallback (and top-up) whenever the model cannot deliver.
+ */
+export class LlmInsightGenerator implements InsightGenerator {
+  constructor(
+    private readonly prompts: PromptStore,
+    private readonly model: LanguageModel,
+    private readonly usage: UsageMeter,
+    private readonly metrics: MetricsRecorder,
+    private readonly defaults: ModelDefaults,
+  ) {}
+
+  async generate(input: GenerationInput): Promise<Generation> {
+    const suppressed = new Set(input.dismissals.map((dismissal) => dismissal.fingerprint));
+    let template: PromptTemplate | undefined;
+    try {
+      template = await this.prompts.active(INSIGHTS_TOPIC);
+      const rendered = renderPrompt(template, insightPromptValues(input.snapshot, input.signals, input.dismissals, input.now));
+      const settings = settingsFor(template, this.defaults);
+      const call = (messages: readonly ModelMessage[]): Promise<Attempt> =>
+        this.attempt(input, template as PromptTemplate, settings, rendered.system, messages);
+
+      const question: ModelMessage = { role: 'user', text: rendered.user };
+      let attempt = await call([question]);
+      if (!attempt.ok) {
+        input.log.warn('model output invalid; asking for a repair', { problems: attempt.problems.slice(0, 10) });
+        attempt = await call([
+          question,
+          { role: 'assistant', text: rawOutput(attempt.response) },
+          { role: 'user', text: repairInstruction(attempt.problems) },
+        ]);
+        if (attempt.ok) attempt = { ...attempt, repaired: true };
+      }
+      if (!attempt.ok) return this.fallback(input, suppressed, template, 'model output stayed invalid after repair');
+
+      const grounding = checkGrounding(attempt.value.insights, input.snapshot, input.signals);
+      if (grounding.repaired > 0 || grounding.dropped > 0) {
+        input.log.warn('ungrounded numbers in model output', {
+          repaired: grounding.repaired,
+          dropped: grounding.dropped,
+          details: grounding.details,
+        });
+      }
+      this.metrics.addMetric('UngroundedInsights', MetricUnit.Count, grounding.repaired + grounding.dropped);
+      const llmDrafts: SourcedDraft[] = grounding.grounded.map((draft) => ({ ...draft, source: 'llm' as const }));
+      const outcome = attempt.repaired || grounding.repaired > 0 ? 'repaired' : 'ok';
+      this.metrics.addMetric(`ModelOutcome_${outcome}`, MetricUnit.Count, 1);
+      return {
+        drafts: finalizeDrafts(llmDrafts, ruleDrafts(input), suppressed),
+        provenance: {
+          promptTopic: template.topic,
+          promptVersion: template.version,
+          modelId: settings.modelId,
+          outcome,
+        },
+      };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return this.fallback(input, suppressed, template, error.message);
+    }
+  }
+
+  private async attempt(
+    input: GenerationInput,
+    template: PromptTemplate,
+    settings: ModelSettings,
+    system: string,
+    messages: readonly ModelMessage[],
+  ): Promise<Attempt> {
+    const response = await this.model.generateStructured({ system, messages, tool: INSIGHTS_TOOL, settings });
+    const parsed = parseModelOutput(insightsOutputSchema, response, { normalize: normalizeInsightsOutput });
+    input.log.info('model call', {
+      promptTopic: template.topic,
+      promptVersion: template.version,
+      modelId: response.modelId,
+      latencyMs: response.latencyMs,
+      inputTokens: response.usage.inputTokens,
+      outputTokens: response.usage.outputTokens,
+      stopReason: response.stopReason,
+      valid: parsed.ok,
+    });
+    await this.meter(input, template, response, parsed.ok ? (parsed.repaired ? 'repaired' : 'ok') : 'failed');
+    return parsed.ok ? parsed : { ok: false, problems: parsed.problems, response };
+  }
+
+  private async meter(
+    input: GenerationInput,
+    template: PromptTemplate,
+    response: StructuredResponse,
+    outcome: UsageEvent['outcome'],
+  ): Promise<void> {
+    const costUsd = estimateCostUsd(response.modelId, response.usage, this.defaults.prices);
+    this.metrics.addMetric('InputTokens', MetricUnit.Count, response.usage.inputTokens);
+    this.metrics.addMetric('OutputTokens', MetricUnit.Count, response.usage.outputTokens);
+    this.metrics.addMetric('ModelLatency', MetricUnit.Milliseconds, response.latencyMs);
+    try {
+      await this.usage.record({
+        tenantId: input.tenantId,
+        userId: input.userId,
+        requestType: 'insights',
+        promptTopic: template.topic,
+        promptVersion: template.version,
+        modelId: response.modelId,
+        usage: response.usage,
+        latencyMs: response.latencyMs,
+        costUsd,
+        outcome,
+        correlationId: input.correlationId,
+        at: input.now,
+      });
+    } catch (error) {
+      input.log.error('usage event not recorded', { error: error as Error });
+    }
+  }
+
+  private fallback(
+    input: GenerationInput,
+    suppressed: ReadonlySet<string>,
+    template: PromptTemplate | undefined,
+    reason: string,
+  ): Generation {
+    input.log.warn('falling back to rule insights', { reason, promptVersion: template?.version });
+    this.metrics.addMetric('ModelOutcome_fallback', MetricUnit.Count, 1);
+    return {
+      drafts: finalizeDrafts(ruleDrafts(input), [], suppressed),
+      provenance: {
+        ...RULES_PROVENANCE,
+        outcome: 'fallback',
+        ...(template ? { promptTopic: template.topic, promptVersion: template.version } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,204 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { BusinessData } from '../shared/business-api/port';
+import { sourceNames } from '../shared/business-api/model';
+import { NotFoundError, RateLimitedError, ServiceBusyError, UpstreamUnavailableError } from '../shared/http/errors';
+import type { RequestContext } from '../shared/http/handler';
+import type { MetricsRecorder } from '../shared/observability';
+import { fingerprintOf, type InsightGenerator } from './generation';
+import type { Insight, InsightSet, InsightStatus, ListInsightsQuery } from './model';
+import { countInsights, selectPage, type InsightPage } from './query';
+import { computeSignals } from './signals';
+import type { InsightStore } from './store';
+
+/** Tunables of the insights use cases (from config). */
+export interface InsightsSettings {
+  readonly ttlHours: number;
+  readonly refreshCooldownSeconds: number;
+  readonly dismissSuppressionDays: number;
+  readonly leaseSeconds: number;
+  readonly leasePollMs: number;
+}
+
+/** The ports and settings the insights service runs on. */
+export interface InsightsDependencies {
+  readonly store: InsightStore;
+  readonly businessData: BusinessData;
+  readonly generator: InsightGenerator;
+  readonly metrics: MetricsRecorder;
+  readonly settings: InsightsSettings;
+  readonly clock: () => Date;
+}
+
+/** A set as served: `stale` when it is past its expiry and could not be regenerated. */
+export interface ServedSet {
+  readonly set: InsightSet;
+  readonly stale: boolean;
+}
+
+/** Response body of the list and refresh routes. */
+export type InsightPageResponse = InsightPage &
+  Pick<InsightSet, 'generatedAt' | 'expiresAt' | 'dataGaps' | 'provenance'> & { readonly stale: boolean };
+
+const isFresh = (set: InsightSet, now: Date): boolean => new Date(set.expiresAt).getTime() > now.getTime();
+
+const newInsightId = (): string => randomBytes(9).toString('base64url');
+
+/** The insights use cases: read (generating on a miss), summarize, refresh, dismiss and acknowledge. */
+export class InsightsService {
+  constructor(private readonly deps: InsightsDependencies) {}
+
+  /** A page of the tenant's current insights; generates a new set when there is no fresh one. */
+  async list(ctx: RequestContext, query: ListInsightsQuery): Promise<InsightPageResponse> {
+    return this.pageOf(await this.current(ctx), query);
+  }
+
+  /** Counts of the current set by category, priority and status. */
+  async summary(ctx: RequestContext): Promise<ReturnType<typeof countInsights> & {
+    generatedAt: string;
+    expiresAt: string;
+    stale: boolean;
+  }> {
+    const { set, stale } = await this.current(ctx);
+    return { ...countInsights(set.insights), generatedAt: set.generatedAt, expiresAt: set.expiresAt, stale };
+  }
+
+  /** Regenerates now, ignoring the cache; at most once per tenant per cooldown (429 with Retry-After). */
+  async refresh(ctx: RequestContext, query: ListInsightsQuery): Promise<InsightPageResponse> {
+    const { store, settings, clock } = this.deps;
+    const claim = await store.claimRefresh(ctx.caller.tenantId, clock(), settings.refreshCooldownSeconds);
+    if (!claim.ok) {
+      throw new RateLimitedError(
+        `Insights can be refreshed once every ${Math.round(settings.refreshCooldownSeconds / 60)} minutes`,
+        claim.retryAfterSeconds,
+      );
+    }
+    const existing = await store.currentSet(ctx.caller.tenantId);
+    return this.pageOf(await this.generateOnce(ctx, existing), query);
+  }
+
+  /** Sets an insight's status; dismissing also suppresses the same insight in later sets. Idempotent. */
+  async setStatus(ctx: RequestContext, insightId: string, status: Exclude<InsightStatus, 'active'>): Promise<Insight> {
+    const { store, settings, clock } = this.deps;
+    const now = clock();
+    const insight = await store.updateStatus(ctx.caller.tenantId, insightId, status, now);
+    if (!insight) throw new NotFoundError(`No insight with id "${insightId}"`);
+    if (status === 'dismissed') {
+      const until = new Date(now.getTime() + settings.dismissSuppressionDays * 86_400_000);
+      await store.suppress(ctx.caller.tenantId, { fingerprint: insight.fingerprint, title: insight.title }, until);
+    }
+    ctx.log.info('insight status changed', { insightId, status });
+    return insight;
+  }
+
+  private pageOf({ set, stale }: ServedSet, query: ListInsightsQuery): InsightPageResponse {
+    return {
+      ...selectPage(set.insights, query),
+      generatedAt: set.generatedAt,
+      expiresAt: set.expiresAt,
+      stale,
+      dataGaps: set.dataGaps,
+      provenance: set.provenance,
+    };
+  }
+
+  private async current(ctx: RequestContext): Promise<ServedSet> {
+    const existing = await this.deps.store.currentSet(ctx.caller.tenantId);
+    const hit = existing !== undefined && isFresh(existing, this.deps.clock());
+    this.deps.metrics.addMetric(hit ? 'CacheHit' : 'CacheMiss', MetricUnit.Count, 1);
+    return hit ? { set: existing, stale: false } : this.generateOnce(ctx, existing);
+  }
+
+  /**
+   * Generates under the tenant's lease so concurrent misses make one model call: the caller that takes the lease
+   * generates; the others poll for the new set until the lease would have expired.
+   */
+  private async generateOnce(ctx: RequestContext, existing: InsightSet | undefined): Promise<ServedSet> {
+    const { store, settings, clock } = this.deps;
+    const tenantId = ctx.caller.tenantId;
+    const owner = randomUUID();
+    const deadline = clock().getTime() + settings.leaseSeconds * 1000;
+    while (clock().getTime() <= deadline) {
+      if (await store.acquireLease(tenantId, owner, clock(), settings.leaseSeconds)) {
+        try {
+          return await this.generate(ctx, existing);
+        } finally {
+          await store.releaseLease(tenantId, owner);
+        }
+      }
+      await sleep(settings.leasePollMs);
+      const latest = await store.currentSet(tenantId);
+      if (latest && latest.setId !== existing?.setId && isFresh(latest, clock())) return { set: latest, stale: false };
+    }
+    if (existing) return { set: existing, stale: true };
+    throw new ServiceBusyError('Insights are still being generated; try again in a few seconds', 5);
+  }
+
+  private async generate(ctx: RequestContext, existing: InsightSet | undefined): Promise<ServedSet> {
+    const { store, businessData, generator, metrics, settings, clock } = this.deps;
+    const startedAt = Date.now();
+    const tenantId = ctx.caller.tenantId;
+    const snapshot = await businessData.snapshot({
+      tenantId,
+      bearerToken: ctx.caller.bearerToken,
+      correlationId: ctx.correlationId,
+      log: ctx.log,
+    });
+    if (snapshot.gaps.length === sourceNames.length) {
+      ctx.log.error('every business data source failed', { gaps: snapshot.gaps, hasOlderSet: existing !== undefined });
+      if (existing) return { set: existing, stale: true };
+      throw new UpstreamUnavailableError(
+        `None of the business data sources (${sourceNames.join(', ')}) could be read, and there are no earlier ` +
+          'insights to show. Try again in a few minutes.',
+      );
+    }
+    const now = clock();
+    const signals = computeSignals(snapshot, now);
+    const dismissals = await store.activeDismissals(tenantId, now);
+    const generation = await generator.generate({
+      tenantId,
+      userId: ctx.caller.userId,
+      correlationId: ctx.correlationId,
+      snapshot,
+      signals,
+      dismissals,
+      now,
+      log: ctx.log,
+    });
+    const acknowledged = new Set(
+      existing?.insights.filter((insight) => insight.status === 'acknowledged').map((insight) => insight.fingerprint),
+    );
+    const createdAt = now.toISOString();
+    const expiresAt = new Date(now.getTime() + settings.ttlHours * 3_600_000).toISOString();
+    const set: InsightSet = {
+      tenantId,
+      setId: randomUUID(),
+      generatedAt: createdAt,
+      expiresAt,
+      dataGaps: snapshot.gaps,
+      provenance: generation.provenance,
+      insights: generation.drafts.map((draft) => {
+        const fingerprint = fingerprintOf(draft);
+        return {
+          ...draft,
+          id: newInsightId(),
+          fingerprint,
+          status: acknowledged.has(fingerprint) ? 'acknowledged' : 'active',
+          createdAt,
+          updatedAt: createdAt,
+          expiresAt,
+        };
+      }),
+    };
+    await store.saveSet(set);
+    metrics.addMetric('GenerationTime', MetricUnit.Milliseconds, Date.now() - startedAt);
+    ctx.log.info('insight set generated', {
+      setId: set.setId,
+      count: set.insights.length,
+      gaps: snapshot.gaps.map((gap) => gap.source),
+      ...generation.provenance,
+    });
+    return { set, stale: false };
+  }
+}

@@ -1,0 +1,219 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
+import { isConditionFailed } from '../shared/dynamo/client';
+import type { Insight, InsightSet, InsightStatus } from './model';
+
+/** A dismissed insight's fingerprint and title; suppresses the same insight until `until`. */
+export interface Dismissal {
+  readonly fingerprint: string;
+  readonly title: string;
+}
+
+/** Outcome of claiming the manual-refresh slot. */
+export type RefreshClaim = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };
+
+/** Persistence of insight sets, dismissals, the generation lease and the refresh cooldown. */
+export interface InsightStore {
+  /** The tenant's latest set, fresh or not (the caller decides); undefined when there is none. */
+  currentSet(tenantId: string): Promise<InsightSet | undefined>;
+  saveSet(set: InsightSet): Promise<void>;
+  /**
+   * Sets one insight's status in the current set. Returns the updated insight, or undefined when the tenant's
+   * current set has no insight with that id.
+   */
+  updateStatus(tenantId: string, insightId: string, status: InsightStatus, now: Date): Promise<Insight | undefined>;
+  /** Records a dismissal that suppresses the fingerprint until `until`. */
+  suppress(tenantId: string, dismissal: Dismissal, until: Date): Promise<void>;
+  /** Dismissals still in force at `now`. */
+  activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]>;
+  /** Takes the tenant's generation lease if it is free or expired; false when another caller holds it. */
+  acquireLease(tenantId: string, owner: string, now: Date, seconds: number): Promise<boolean>;
+  releaseLease(tenantId: string, owner: string): Promise<void>;
+  /** Claims the manual refresh slot, at most once per `cooldownSeconds`. */
+  claimRefresh(tenantId: string, now: Date, cooldownSeconds: number): Promise<RefreshClaim>;
+}
+
+const SET_KEY = 'INSIGHTS#CURRENT';
+const LEASE_KEY = 'INSIGHTS#LEASE';
+const REFRESH_KEY = 'INSIGHTS#REFRESH';
+const DISMISSED_PREFIX = 'INSIGHTS#DISMISSED#';
+/** Status updates retry when a regeneration replaced the set between the read and the conditional write. */
+const STATUS_UPDATE_ATTEMPTS = 3;
+
+interface SetItem extends Omit<InsightSet, 'expiresAt'> {
+  readonly pk: string;
+  readonly sk: string;
+  readonly expiresAt: number;
+  readonly expiresAtIso: string;
+}
+
+const toSet = (item: SetItem): InsightSet => ({
+  tenantId: item.tenantId,
+  setId: item.setId,
+  generatedAt: item.generatedAt,
+  expiresAt: item.expiresAtIso,
+  insights: item.insights,
+  dataGaps: item.dataGaps,
+  provenance: item.provenance,
+});
+
+/** InsightStore on one DynamoDB table; every key starts with the tenant; TTL attribute `expiresAt`. */
+export class DynamoInsightStore implements InsightStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async currentSet(tenantId: string): Promise<InsightSet | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: tenantKey(tenantId), sk: SET_KEY }, ConsistentRead: true }),
+    );
+    return Item ? toSet(Item as SetItem) : undefined;
+  }
+
+  async saveSet(set: InsightSet): Promise<void> {
+    const item: SetItem = {
+      ...set,
+      pk: tenantKey(set.tenantId),
+      sk: SET_KEY,
+      expiresAt: epochSeconds(new Date(set.expiresAt)),
+      expiresAtIso: set.expiresAt,
+    };
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  async updateStatus(
+    tenantId: string,
+    insightId: string,
+    status: InsightStatus,
+    now: Date,
+  ): Promise<Insight | undefined> {
+    for (let attempt = 1; attempt <= STATUS_UPDATE_ATTEMPTS; attempt += 1) {
+      const set = await this.currentSet(tenantId);
+      const index = set?.insights.findIndex((insight) => insight.id === insightId) ?? -1;
+      const current = set?.insights[index];
+      if (!set || !current) return undefined;
+      if (current.status === status) return current;
+      try {
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: tenantKey(tenantId), sk: SET_KEY },
+            UpdateExpression: `SET insights[${index}].#status = :status, insights[${index}].updatedAt = :now`,
+            ConditionExpression: `setId = :setId AND insights[${index}].id = :id`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': status, ':now': now.toISOString(), ':setId': set.setId, ':id': insightId },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return (Attributes as SetItem).insights[index];
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  async suppress(tenantId: string, dismissal: Dismissal, until: Date): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: tenantKey(tenantId),
+          sk: `${DISMISSED_PREFIX}${dismissal.fingerprint}`,
+          fingerprint: dismissal.fingerprint,
+          title: dismissal.title,
+          expiresAt: epochSeconds(until),
+        },
+      }),
+    );
+  }
+
+  async activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]> {
+    const dismissals: Dismissal[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: 'expiresAt > :now',
+          ExpressionAttributeValues: { ':pk': tenantKey(tenantId), ':prefix': DISMISSED_PREFIX, ':now': epochSeconds(now) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        dismissals.push({ fingerprint: String(item.fingerprint), title: String(item.title) });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return dismissals;
+  }
+
+  async acquireLease(tenantId: string, owner: string, now: Date, seconds: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: tenantKey(tenantId),
+            sk: LEASE_KEY,
+            owner,
+            leaseUntil: now.getTime() + seconds * 1000,
+            expiresAt: epochSeconds(now) + seconds + 60,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+          ExpressionAttributeValues: { ':now': now.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(tenantId: string, owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: tenantKey(tenantId), sk: LEASE_KEY },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  async claimRefresh(tenantId: string, now: Date, cooldownSeconds: number): Promise<RefreshClaim> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: tenantKey(tenantId),
+            sk: REFRESH_KEY,
+            refreshedAt: now.getTime(),
+            expiresAt: epochSeconds(now) + cooldownSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR refreshedAt <= :cutoff',
+          ExpressionAttributeValues: { ':cutoff': now.getTime() - cooldownSeconds * 1000 },
+        }),
+      );
+      return { ok: true };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: tenantKey(tenantId), sk: REFRESH_KEY }, ConsistentRead: true }),
+      );
+      const refreshedAt = Number(Item?.refreshedAt ?? now.getTime());
+      const retryAfterSeconds = Math.max(1, Math.ceil((refreshedAt + cooldownSeconds * 1000 - now.getTime()) / 1000));
+      return { ok: false, retryAfterSeconds };
+    }
+  }
+}

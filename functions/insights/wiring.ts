@@ -1,0 +1,37 @@
+import { businessData, documentClient, languageModel, promptStore, usageMeter } from '../shared/adapters';
+import { config } from '../shared/config';
+import { metrics } from '../shared/observability';
+import { once } from '../shared/once';
+import type { InsightGenerator } from './generation';
+import { LlmInsightGenerator } from './llm-insight-generator';
+import { RulesInsightGenerator } from './rules-insight-generator';
+import { InsightsService } from './service';
+import { DynamoInsightStore } from './store';
+
+/** The insights service with its production adapters, built once per process from config. */
+export const insightsService = once((): InsightsService => {
+  const cfg = config();
+  const generator: InsightGenerator =
+    cfg.LLM_PROVIDER === 'bedrock'
+      ? new LlmInsightGenerator(promptStore(), languageModel(), usageMeter(), metrics, {
+          modelId: cfg.BEDROCK_MODEL_ID,
+          temperature: cfg.DEFAULT_TEMPERATURE,
+          maxTokens: cfg.DEFAULT_MAX_TOKENS,
+          prices: cfg.MODEL_PRICES_JSON,
+        })
+      : new RulesInsightGenerator();
+  return new InsightsService({
+    store: new DynamoInsightStore(documentClient(), cfg.INSIGHTS_TABLE),
+    businessData: businessData(),
+    generator,
+    metrics,
+    clock: () => new Date(),
+    settings: {
+      ttlHours: cfg.INSIGHTS_TTL_HOURS,
+      refreshCooldownSeconds: cfg.INSIGHTS_REFRESH_COOLDOWN_SECONDS,
+      dismissSuppressionDays: cfg.INSIGHTS_DISMISS_SUPPRESSION_DAYS,
+      leaseSeconds: cfg.INSIGHTS_LEASE_SECONDS,
+      leasePollMs: cfg.INSIGHTS_LEASE_POLL_MS,
+    },
+  });
+});

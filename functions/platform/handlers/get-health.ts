@@ -1,0 +1,21 @@
+import { config } from '../../shared/config';
+import { publicRoute } from '../../shared/http/handler';
+import type { Health } from '../model';
+
+const cfg = config();
+
+/** What this deployment runs on, from config alone (no I/O, so health stays cheap and always answers). */
+const health: Health = {
+  status: 'ok',
+  service: cfg.SERVICE_NAME,
+  version: cfg.SERVICE_VERSION,
+  adapters: {
+    database: cfg.DYNAMODB_ENDPOINT ? 'local-dynamodb' : 'dynamodb',
+    prompts: cfg.PROMPTS_BUCKET ? 's3' : 'folder',
+    businessApi: cfg.ACCOUNT_API_URL && cfg.TRACTION_API_URL ? 'http' : 'unconfigured',
+    llm: cfg.LLM_PROVIDER,
+  },
+};
+
+/** GET /health */
+export const handler = publicRoute(async () => ({ body: health }));

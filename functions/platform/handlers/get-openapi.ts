@@ -1,0 +1,8 @@
+import { config } from '../../shared/config';
+import { publicRoute } from '../../shared/http/handler';
+import { openApiDocument } from '../openapi';
+
+const document = openApiDocument(config().SERVICE_VERSION);
+
+/** GET /openapi.json */
+export const handler = publicRoute(async () => ({ body: document }));

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const boolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** USD prices per 1K tokens, by model id (inference profile prefixes are ignored when looking up). */
+const modelPriceSchema = z.object({
+  inputPer1k: z.number().nonnegative(),
+  outputPer1k: z.number().nonnegative(),
+  cacheReadPer1k: z.number().nonnegative().default(0),
+  cacheWritePer1k: z.number().nonnegative().default(0),
+});
+
+const DEFAULT_MODEL_PRICES = {
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': { inputPer1k: 0.003, outputPer1k: 0.015, cacheReadPer1k: 0.0003, cacheWritePer1k: 0.00375 },
+  'anthropic.claude-haiku-4-5-20251001-v1:0': { inputPer1k: 0.001, outputPer1k: 0.005, cacheReadPer1k: 0.0001, cacheWritePer1k: 0.00125 },
+};
+
+/** Every environment variable the functions and the local runtime read, with defaults. */
+export const configSchema = z.object({
+  SERVICE_NAME: z.string().default('coaching-service'),
+  SERVICE_VERSION: z.string().default('0.1.0'),
+  AWS_REGION: z.string().default('us-east-1'),
+
+  INSIGHTS_TABLE: z.string().min(1).default('coaching-insights'),
+  USAGE_TABLE: z.string().min(1).default('coaching-usage'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+
+  PROMPTS_BUCKET: z.string().min(1).optional(),
+  PROMPTS_DIR: z.string().min(1).default('prompts'),
+  S3_ENDPOINT: z.url().optional(),
+  PROMPT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+
+  ACCOUNT_API_URL: z.url().optional(),
+  TRACTION_API_URL: z.url().optional(),
+  BUSINESS_API_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(3000),
+  TENANT_HEADER: z.string().min(1).default('X-Tenant-Id'),
+
+  LLM_PROVIDER: z.enum(['rules', 'bedrock']).default('rules'),
+  BEDROCK_ENDPOINT: z.url().optional(),
+  BEDROCK_MODEL_ID: z.string().min(1).default('us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+  BEDROCK_ALLOWED_MODELS: csv.optional(),
+  BEDROCK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  /** A fixed delay between Bedrock retries instead of exponential backoff with jitter; for local fakes only. */
+  BEDROCK_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(10000).optional(),
+  DEFAULT_TEMPERATURE: z.coerce.number().min(0).max(1).default(0.3),
+  DEFAULT_MAX_TOKENS: z.coerce.number().int().min(256).max(64000).default(4096),
+  MODEL_PRICES_JSON: z
+    .string()
+    .optional()
+    .transform((json, ctx) => {
+      if (!json) return DEFAULT_MODEL_PRICES;
+      try {
+        return z.record(z.string(), modelPriceSchema).parse(JSON.parse(json));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON: { "<modelId>": { inputPer1k, outputPer1k } }' });
+        return z.NEVER;
+      }
+    }),
+
+  INSIGHTS_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  INSIGHTS_REFRESH_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(300),
+  INSIGHTS_DISMISS_SUPPRESSION_DAYS: z.coerce.number().int().min(0).default(30),
+  INSIGHTS_LEASE_SECONDS: z.coerce.number().int().min(1).max(120).default(25),
+  INSIGHTS_LEASE_POLL_MS: z.coerce.number().int().min(5).max(5000).default(150),
+  USAGE_TTL_DAYS: z.coerce.number().int().min(1).default(400),
+
+  JWT_TENANT_CLAIM: z.string().min(1).default('tenant_id'),
+  JWT_USER_CLAIM: z.string().min(1).default('sub'),
+  JWT_GROUPS_CLAIM: z.string().min(1).default('cognito:groups'),
+  JWT_ADMIN_GROUP: z.string().min(1).default('admin'),
+
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().default('CoachingService'),
+  LOCAL_RUNTIME: boolean.default(false),
+});
+
+/** The parsed, typed configuration. */
+export type Config = z.infer<typeof configSchema>;
+/** Model price entry (USD per 1K tokens). */
+export type ModelPrice = z.infer<typeof modelPriceSchema>;
+
+/** Raised at cold start when the environment is invalid; lists every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses an environment into a Config, failing fast with every problem named. */
+export const parseConfig = (env: NodeJS.ProcessEnv): Config => {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+};
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, parsed once from process.env on first use. */
+export const config = (): Config => {
+  cached ??= parseConfig(process.env);
+  return cached;
+};

@@ -1,0 +1,26 @@
+/** A DynamoDB table as both the CDK data construct and the local bootstrap create it. */
+export interface TableDefinition {
+  /** Logical id in the stack and suffix of the local table name. */
+  readonly id: string;
+  /** The env var through which functions receive the table's name. */
+  readonly envVar: 'INSIGHTS_TABLE' | 'USAGE_TABLE';
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** Epoch-seconds attribute DynamoDB TTL deletes by (late: reads must filter on it too). */
+  readonly ttlAttribute: string;
+}
+
+/** Every table of the service. Keys are strings; partition keys always start with `TENANT#<id>`. */
+export const tables = {
+  insights: { id: 'Insights', envVar: 'INSIGHTS_TABLE', partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' },
+  usage: { id: 'Usage', envVar: 'USAGE_TABLE', partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' },
+} as const satisfies Record<string, TableDefinition>;
+
+/** The table keys by name. */
+export type TableName = keyof typeof tables;
+
+/** The partition key prefix every item of a tenant carries. */
+export const tenantKey = (tenantId: string): string => `TENANT#${tenantId}`;
+
+/** Epoch seconds of a Date, the unit of TTL attributes. */
+export const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);

@@ -1,0 +1,53 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { Config } from '../config';
+import { ForbiddenError, UnauthorizedError } from './errors';
+
+/** Who is calling, taken only from the verified JWT claims (never from the query or the body). */
+export interface Caller {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly isAdmin: boolean;
+  /** The raw bearer token, forwarded to the .NET APIs on the user's behalf. */
+  readonly bearerToken: string;
+}
+
+/** Who may call a route. */
+export type RouteAuth = 'user' | 'admin' | 'none';
+
+type ClaimsConfig = Pick<Config, 'JWT_TENANT_CLAIM' | 'JWT_USER_CLAIM' | 'JWT_GROUPS_CLAIM' | 'JWT_ADMIN_GROUP'>;
+
+const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** API Gateway passes array claims as "[a b]" strings; JWTs parsed locally keep arrays. Both are accepted. */
+const groupsOf = (claim: unknown): string[] => {
+  if (Array.isArray(claim)) return claim.map(String);
+  if (typeof claim !== 'string') return [];
+  return claim.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+};
+
+/** Reads the caller from the authorizer claims; fails with 401 when the tenant or user claim is unusable. */
+export const callerFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer, claimsConfig: ClaimsConfig): Caller => {
+  const claims: Record<string, unknown> = event.requestContext.authorizer?.jwt?.claims ?? {};
+  const tenantId = claims[claimsConfig.JWT_TENANT_CLAIM];
+  const userId = claims[claimsConfig.JWT_USER_CLAIM];
+  if (typeof tenantId !== 'string' || !SAFE_ID.test(tenantId)) {
+    throw new UnauthorizedError(`The token has no usable "${claimsConfig.JWT_TENANT_CLAIM}" claim`);
+  }
+  if (typeof userId !== 'string' || !SAFE_ID.test(userId)) {
+    throw new UnauthorizedError(`The token has no usable "${claimsConfig.JWT_USER_CLAIM}" claim`);
+  }
+  const authorization = event.headers?.authorization ?? '';
+  return {
+    tenantId,
+    userId,
+    isAdmin: groupsOf(claims[claimsConfig.JWT_GROUPS_CLAIM]).includes(claimsConfig.JWT_ADMIN_GROUP),
+    bearerToken: authorization.replace(/^Bearer\s+/i, ''),
+  };
+};
+
+/** Enforces a route's auth level on a caller. */
+export const requireAccess = (caller: Caller, auth: RouteAuth): void => {
+  if (auth === 'admin' && !caller.isAdmin) {
+    throw new ForbiddenError('This operation is for administrators only');
+  }
+};

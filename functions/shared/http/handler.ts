@@ -1,0 +1,146 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { config } from '../config';
+import { logger, metrics } from '../observability';
+import { callerFromEvent, requireAccess, type Caller } from './auth';
+import type { RouteDefinition } from './route';
+import { errorResponse, statusOf } from './error-response';
+import { MalformedBodyError, PayloadTooLargeError, ValidationError } from './errors';
+
+/** What a request handler sees: the verified caller, the correlation id and a logger bound to both. */
+export interface RequestContext {
+  readonly caller: Caller;
+  readonly correlationId: string;
+  readonly log: Logger;
+}
+
+/** What a route returns; the body is serialized as JSON. */
+export interface HttpResult {
+  readonly statusCode?: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The parsed request a route receives. */
+export interface RouteInput<Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType> {
+  readonly query: z.output<Q>;
+  readonly params: z.output<P>;
+  readonly body: z.output<B>;
+  readonly ctx: RequestContext;
+}
+
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+type Result = APIGatewayProxyStructuredResultV2;
+/** The Lambda handler type every HTTP route exports. */
+export type HttpLambdaHandler = (event: Event, context: Context) => Promise<Result>;
+
+const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const correlationIdOf = (event: Event): string => {
+  const fromHeader = event.headers?.['x-correlation-id'];
+  if (fromHeader && SAFE_CORRELATION_ID.test(fromHeader)) return fromHeader;
+  return event.requestContext?.requestId ?? crypto.randomUUID();
+};
+
+const parsePart = <S extends z.ZodType>(schema: S | undefined, value: unknown, part: string): z.output<S> => {
+  if (!schema) return undefined as z.output<S>;
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => ({
+    field: [part, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  throw new ValidationError(`Invalid ${part}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
+};
+
+const jsonResult = (result: HttpResult, correlationId: string): Result => ({
+  statusCode: result.statusCode ?? 200,
+  headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...result.headers },
+  body: result.body === undefined ? '' : JSON.stringify(result.body),
+});
+
+/** middy's own HTTP errors (from its body parser) become ours, so they share the error body and mapping. */
+const asAppError = (error: unknown): unknown => {
+  const httpError = error as { statusCode?: number; message?: string };
+  if (httpError?.statusCode === 415) {
+    return new MalformedBodyError(
+      httpError.message === 'Unsupported Media Type'
+        ? 'The body must be JSON (content-type: application/json)'
+        : 'The body is not valid JSON',
+    );
+  }
+  return error;
+};
+
+/** Rejects bodies over MAX_BODY_BYTES before they are parsed. */
+const bodySizeLimit = (): middy.MiddlewareObj<Event, Result> => ({
+  before: (request) => {
+    const body = request.event.body;
+    if (body && Buffer.byteLength(body) > config().MAX_BODY_BYTES) {
+      throw new PayloadTooLargeError(`The body is larger than ${config().MAX_BODY_BYTES} bytes`);
+    }
+  },
+});
+
+/** Maps every error to `{ error: { code, message } }`, logging 5xx with the stack and 4xx as warnings. */
+const errorMapper = (): middy.MiddlewareObj<Event, Result> => ({
+  onError: (request) => {
+    const error = asAppError(request.error);
+    const correlationId = correlationIdOf(request.event);
+    const status = statusOf(error);
+    const log = logger.createChild({ persistentKeys: { correlationId } });
+    if (status >= 500) log.error('request failed', { error: error as Error, status });
+    else log.warn('request rejected', { status, reason: (error as Error).message });
+    request.response = errorResponse(error, correlationId);
+  },
+});
+
+const withStack = (core: (event: Event) => Promise<Result>, parsesBody: boolean): HttpLambdaHandler => {
+  const stack = middy<Event, Result>(core)
+    .use(errorMapper())
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .use(httpHeaderNormalizer())
+    .use(bodySizeLimit());
+  if (parsesBody) stack.use(httpJsonBodyParser());
+  return stack as unknown as HttpLambdaHandler;
+};
+
+/**
+ * Wraps an authenticated route of the route table: verifies the caller's claims and access, validates query, path
+ * and body with the row's zod schemas, runs the route and shapes the JSON response. Every failure goes through one
+ * mapping.
+ */
+export const httpRoute = <Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType>(
+  spec: RouteDefinition<Q, P, B>,
+  run: (input: RouteInput<Q, P, B>) => Promise<HttpResult>,
+): HttpLambdaHandler =>
+  withStack(async (event) => {
+    const correlationId = correlationIdOf(event);
+    const caller = callerFromEvent(event, config());
+    requireAccess(caller, spec.auth);
+    const log = logger.createChild({
+      persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId },
+    });
+    const input: RouteInput<Q, P, B> = {
+      query: parsePart(spec.query, event.queryStringParameters, 'query'),
+      params: parsePart(spec.params, event.pathParameters, 'path'),
+      body: parsePart(spec.body, event.body, 'body'),
+      ctx: { caller, correlationId, log },
+    };
+    return jsonResult(await run(input), correlationId);
+  }, spec.body !== undefined);
+
+/** Wraps a route that needs no caller (health, the OpenAPI document). */
+export const publicRoute = (run: () => Promise<HttpResult>): HttpLambdaHandler =>
+  withStack(async (event) => jsonResult(await run(), correlationIdOf(event)), false);

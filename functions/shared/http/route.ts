@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { TableName } from '../dynamo/tables';
+import type { RouteAuth } from './auth';
+
+/** What AWS resources a route's function may touch; the CDK grants exactly this and passes the matching env. */
+export interface RoutePermissions {
+  readonly tables?: Readonly<Partial<Record<TableName, 'read' | 'readWrite'>>>;
+  readonly promptsBucket?: 'read';
+  readonly bedrock?: boolean;
+  readonly businessApi?: boolean;
+}
+
+/** One row of the route table. */
+export interface RouteDefinition<
+  Q extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path syntax: `/insights/{id}/dismiss`. */
+  readonly path: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly handler: string;
+  readonly auth: RouteAuth;
+  readonly summary: string;
+  readonly tag: string;
+  readonly query?: Q;
+  readonly params?: P;
+  readonly body?: B;
+  /** The success status and its body schema (for the OpenAPI document). */
+  readonly response: { readonly status: number; readonly schema: z.ZodType };
+  readonly permissions: RoutePermissions;
+}
+
+/** Declares a route, keeping the exact schema types for the handler's parsed input. */
+export const defineRoute = <
+  Q extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+>(
+  route: RouteDefinition<Q, P, B>,
+): RouteDefinition<Q, P, B> => route;

@@ -1,0 +1,64 @@
+import { AppError } from '../http/errors';
+
+/** Which model to call and how; resolved from the template's `model` block with defaults from config. */
+export interface ModelSettings {
+  readonly modelId: string;
+  readonly temperature: number;
+  readonly maxTokens: number;
+}
+
+/** One plain-text turn of a conversation with the model. */
+export interface ModelMessage {
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+}
+
+/** A tool the model is forced to call; its input schema is JSON Schema derived from zod. */
+export interface ModelTool {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: Record<string, unknown>;
+}
+
+/** A request for structured output through a forced tool call. */
+export interface StructuredRequest {
+  readonly system: string;
+  readonly messages: readonly ModelMessage[];
+  readonly tool: ModelTool;
+  readonly settings: ModelSettings;
+}
+
+/** Token counts as Bedrock reports them. */
+export interface ModelUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadInputTokens: number;
+  readonly cacheWriteInputTokens: number;
+}
+
+/** What came back: the tool input when the model called the tool, and any text it wrote. */
+export interface StructuredResponse {
+  readonly toolInput?: unknown;
+  readonly text: string;
+  readonly stopReason: string;
+  readonly usage: ModelUsage;
+  readonly modelId: string;
+  readonly latencyMs: number;
+}
+
+/** A large language model that can be forced to answer through a tool. */
+export interface LanguageModel {
+  generateStructured(request: StructuredRequest): Promise<StructuredResponse>;
+}
+
+/** The model could not be reached or kept throttling after retries; callers fall back. */
+export class ModelUnavailableError extends AppError {
+  override readonly name = 'ModelUnavailableError';
+  readonly code = 'model_unavailable';
+}
+
+/** The model rejected the request (validation, access denied, unknown model); retrying will not help. */
+export class ModelRequestError extends AppError {
+  override readonly name = 'ModelRequestError';
+  readonly code = 'model_request_rejected';
+}

@@ -1,0 +1,17 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+/** The process-wide structured logger (JSON lines; tenantId and correlationId are added per request). */
+export const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'coaching-service' });
+
+/** The process-wide EMF metrics emitter; flushed after every invocation by the HTTP stack. */
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CoachingService',
+  serviceName: process.env.SERVICE_NAME ?? 'coaching-service',
+});
+
+/** The slice of Powertools Metrics the services use, so unit tests can pass a small fake. */
+export type MetricsRecorder = Pick<Metrics, 'addMetric'>;
+
+/** The slice of the Powertools Logger the services use. */
+export type LogSink = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;

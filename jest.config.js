@@ -1,0 +1,9 @@
+/** Jest: swc transpiles TS and middy's ESM; type checking runs separately (npm run typecheck). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  testTimeout: 30000,
+};

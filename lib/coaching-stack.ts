@@ -1,0 +1,31 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { BusinessApiUrls } from './function';
+import { Api } from './constructs/api';
+import { Data } from './constructs/data';
+
+/** The deployment settings of one coaching stack (validated from CDK context in bin/app.ts). */
+export interface CoachingStackProps extends StackProps {
+  readonly jwtIssuer: string;
+  readonly jwtAudience: readonly string[];
+  readonly businessApis: BusinessApiUrls;
+  readonly bedrockModelIds: readonly string[];
+}
+
+/** The coaching service: composes its constructs and nothing else. */
+export class CoachingStack extends Stack {
+  readonly data: Data;
+  readonly api: Api;
+
+  constructor(scope: Construct, id: string, props: CoachingStackProps) {
+    super(scope, id, props);
+    this.data = new Data(this, 'Data');
+    this.api = new Api(this, 'Api', {
+      data: this.data,
+      jwtIssuer: props.jwtIssuer,
+      jwtAudience: props.jwtAudience,
+      businessApis: props.businessApis,
+      bedrockModelIds: props.bedrockModelIds,
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import * as path from 'node:path';
+import { CfnOutput, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { version } from '../../package.json';
+import { tables, type TableName } from '../../functions/shared/dynamo/tables';
+import type { RouteDefinition } from '../../functions/shared/http/route';
+import { routes, type RouteName } from '../../functions/routes';
+import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls } from '../function';
+import type { Data } from './data';
+
+/** Stage-wide throttling (requests per second, and the burst bucket); per-tenant limits live in the service. */
+const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** One JSON line per request in the access log. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+  }),
+);
+
+const TABLE_NAMES = Object.keys(tables) as TableName[];
+
+/** What the API needs from the rest of the stack and from the deployment config. */
+export interface ApiProps {
+  readonly data: Data;
+  /** The JWT issuer URL (`iss`); API Gateway fetches its keys from `<issuer>/.well-known/openid-configuration`. */
+  readonly jwtIssuer: string;
+  /** Accepted `aud` (or `client_id`) values. */
+  readonly jwtAudience: readonly string[];
+  readonly businessApis: BusinessApiUrls;
+  /** Bedrock model or inference profile ids the functions may invoke; the first is the default. */
+  readonly bedrockModelIds: readonly string[];
+}
+
+/**
+ * The HTTP API: one function and one route per row of the route table (functions/routes.ts), each function
+ * granted exactly the row's permissions. Routes with auth 'user' or 'admin' go through the JWT authorizer
+ * (the admin group is enforced in the handler from the verified claims); auth 'none' routes are public.
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  /** The function serving each route, by route name. */
+  readonly functions: Readonly<Record<RouteName, CoachingFunction>>;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Coaching service: insights, prompts and usage for the frontend',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: LOG_RETENTION });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle: THROTTLE,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
+      jwtAudience: [...props.jwtAudience],
+    });
+
+    const entries = Object.entries(routes) as [RouteName, RouteDefinition][];
+    this.functions = Object.fromEntries(
+      entries.map(([name, route]) => [name, this.addRoute(name, route, jwtAuthorizer, props)]),
+    ) as Record<RouteName, CoachingFunction>;
+
+    new CfnOutput(this, 'Url', { value: stage.url, description: 'Base URL of the coaching API' });
+  }
+
+  /** Creates the row's function with its grants and env, and its route. */
+  private addRoute(
+    name: RouteName,
+    route: RouteDefinition,
+    jwtAuthorizer: HttpJwtAuthorizer,
+    props: ApiProps,
+  ): CoachingFunction {
+    const id = name.charAt(0).toUpperCase() + name.slice(1);
+    const fn = new CoachingFunction(this, id, {
+      entry: path.join(REPO_ROOT, route.handler),
+      description: `${route.method} ${route.path}: ${route.summary}`,
+    });
+    fn.addEnvironment('SERVICE_VERSION', version);
+    fn.addEnvironment('LLM_PROVIDER', 'bedrock');
+
+    const { permissions } = route;
+    for (const tableName of TABLE_NAMES) {
+      const access = permissions.tables?.[tableName];
+      if (access) fn.bindTable(props.data.tables[tableName], tables[tableName], access);
+    }
+    if (permissions.promptsBucket === 'read') fn.bindPromptsBucket(props.data.promptsBucket);
+    if (permissions.bedrock) fn.allowBedrock(props.bedrockModelIds);
+    if (permissions.businessApi) fn.bindBusinessApis(props.businessApis);
+
+    const isPublic = route.auth === 'none';
+    if (isPublic && Object.values(permissions).some(Boolean)) {
+      throw new Error(`Route ${name} is public (auth 'none') and must not be granted any data or model access`);
+    }
+    const httpRoute = new HttpRoute(this, `${id}Route`, {
+      httpApi: this.httpApi,
+      routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      integration: new HttpLambdaIntegration(`${id}Integration`, fn),
+      authorizer: isPublic ? new HttpNoneAuthorizer() : jwtAuthorizer,
+    });
+    if (isPublic) {
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          `${route.method} ${route.path} is public by design (auth 'none' in functions/routes.ts: ${route.summary}). ` +
+          'Its function has no table, bucket, model or business API access (enforced at synth), so it cannot ' +
+          'reveal tenant data.',
+      });
+    }
+    return fn;
+  }
+}

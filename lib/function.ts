@@ -1,0 +1,171 @@
+import * as path from 'node:path';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct, IConstruct } from 'constructs';
+import type { TableDefinition } from '../functions/shared/dynamo/tables';
+
+/** The repository root: handler entries and the prompts folder are resolved against it. */
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** The service name every function reports to Powertools (logs, metrics, traces). */
+export const SERVICE_NAME = 'coaching-service';
+
+/** Where functions' logs are kept, and for how long. */
+export const LOG_RETENTION = RetentionDays.ONE_MONTH;
+
+/** Cross-region inference profile ids carry a geography prefix in front of the foundation model id. */
+const INFERENCE_PROFILE_PREFIX = /^(?:us|us-gov|eu|apac|jp|au|ca|global)\./;
+
+/** The .NET business APIs a function calls on the user's behalf (HTTP with the caller's token, no IAM). */
+export interface BusinessApiUrls {
+  readonly accountApiUrl: string;
+  readonly tractionApiUrl: string;
+}
+
+/** What differs between the service's functions; everything else is a default of CoachingFunction. */
+export interface CoachingFunctionProps {
+  /** Absolute path of the handler module; it exports `handler`. */
+  readonly entry: string;
+  readonly description?: string;
+  /** @default 29 seconds, just under API Gateway's 30 s integration timeout */
+  readonly timeout?: Duration;
+}
+
+/**
+ * The one Lambda function construct of the service, holding the defaults (Node.js 22 on arm64, X-Ray, JSON logs
+ * into an explicit log group, Powertools env, esbuild bundling). Its role starts empty: the bind helpers are the
+ * only way to grant access, and each one also passes the env var that names what it granted.
+ */
+export class CoachingFunction extends NodejsFunction {
+  private readonly serviceRole: Role;
+
+  constructor(scope: Construct, id: string, props: CoachingFunctionProps) {
+    // Siblings rather than children: a construct cannot create children before super().
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: LOG_RETENTION });
+    // Our own role instead of the default AWSLambdaBasicExecutionRole (which may write to every log group):
+    // this function may write only to its own log group.
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: props.timeout ?? Duration.seconds(29),
+      tracing: Tracing.ACTIVE,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        SERVICE_NAME,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: 'CoachingService',
+        LOG_LEVEL: 'INFO',
+        // Stack traces point into the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        // The Node.js 22 Lambda runtime ships AWS SDK v3; bundling our own copy would only grow the cold start.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    this.serviceRole = role;
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the pinned runtime: bundles target node22 and the toolchain (middy 6, local dev on Node 20-22) ' +
+        'is verified against it; Node.js 24 is adopted deliberately, not by a rule.',
+    });
+    Validations.of(this.policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) is granted on "*": X-Ray has no ' +
+        'resource-level permissions. The infra test asserts no other action is granted on "*".',
+    });
+  }
+
+  /** Grants read or read-write on a table and passes its name in the table's env var (definition.envVar). */
+  bindTable(table: ITable, definition: TableDefinition, access: 'read' | 'readWrite'): void {
+    if (access === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    this.addEnvironment(definition.envVar, table.tableName);
+  }
+
+  /** Grants listing and reading the prompt templates and passes the bucket name in PROMPTS_BUCKET. */
+  bindPromptsBucket(bucket: Bucket): void {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
+    this.addEnvironment('PROMPTS_BUCKET', bucket.bucketName);
+
+    const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(this.policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+      reason:
+        'Templates are stored as <topic>/<version>.json and the prompt store picks the newest valid version of any ' +
+        'topic, so it reads every object of the prompts bucket (read-only: s3:GetObject; the bucket holds nothing else).',
+    });
+  }
+
+  /**
+   * Grants bedrock:InvokeModel(+WithResponseStream) on exactly these models (inference profiles and the foundation
+   * models they route to), and passes them in BEDROCK_MODEL_ID (the first) and BEDROCK_ALLOWED_MODELS.
+   */
+  allowBedrock(modelIds: readonly string[]): void {
+    const [defaultModel] = modelIds;
+    if (defaultModel === undefined) throw new Error('allowBedrock needs at least one model id');
+    const stack = Stack.of(this);
+    const resources = modelIds.flatMap((modelId) => {
+      const foundationModel = modelId.replace(INFERENCE_PROFILE_PREFIX, '');
+      if (foundationModel === modelId) {
+        return [`arn:${Aws.PARTITION}:bedrock:${Aws.REGION}::foundation-model/${modelId}`];
+      }
+      // A cross-region profile routes each request to one of its geography's regions, so the foundation model
+      // must be allowed in any region; the profile ARN is what callers name and is pinned to this region.
+      Validations.of(this.policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${foundationModel}]`,
+        reason:
+          `${modelId} is a cross-region inference profile that serves ${foundationModel} from whichever region of ` +
+          'its geography has capacity; Bedrock authorizes the foundation model in that region, so the region is "*" ' +
+          'while the model is pinned.',
+      });
+      return [
+        stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId }),
+        `arn:${Aws.PARTITION}:bedrock:*::foundation-model/${foundationModel}`,
+      ];
+    });
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'InvokeConfiguredModels',
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        resources,
+      }),
+    );
+    this.addEnvironment('BEDROCK_MODEL_ID', defaultModel);
+    this.addEnvironment('BEDROCK_ALLOWED_MODELS', modelIds.join(','));
+  }
+
+  /** Passes the .NET business API base URLs (ACCOUNT_API_URL, TRACTION_API_URL). */
+  bindBusinessApis(urls: BusinessApiUrls): void {
+    this.addEnvironment('ACCOUNT_API_URL', urls.accountApiUrl);
+    this.addEnvironment('TRACTION_API_URL', urls.tractionApiUrl);
+  }
+
+  /** The role's inline policy, where every grant lands: acknowledgements are scoped to it. */
+  private get policy(): IConstruct {
+    return this.serviceRole.node.findChild('DefaultPolicy');
+  }
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { routes } from '../functions/routes';
+import { errorResponse } from '../functions/shared/http/error-response';
+import { PayloadTooLargeError, RouteNotFoundError, UnauthorizedError } from '../functions/shared/http/errors';
+import type { HttpLambdaHandler } from '../functions/shared/http/handler';
+import type { RouteDefinition } from '../functions/shared/http/route';
+
+/** How the local server verifies bearer tokens, like the API Gateway JWT authorizer: issuer, audience, JWKS. */
+export interface JwtVerification {
+  readonly issuer: string;
+  readonly audience: string;
+  /** The signing keys (dev key pair), or the URL of a real identity provider's JWKS. */
+  readonly jwks: JSONWebKeySet | URL;
+}
+
+/** Options of the local HTTP server. */
+export interface LocalServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly jwt: JwtVerification;
+  /** API Gateway's own payload limit; the functions apply the stricter MAX_BODY_BYTES. */
+  readonly maxRequestBytes?: number;
+}
+
+/** A running local server. */
+export interface LocalServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+interface CompiledRoute {
+  readonly name: string;
+  readonly route: RouteDefinition;
+  readonly pattern: RegExp;
+  readonly paramNames: readonly string[];
+}
+
+const REPO_ROOT = join(__dirname, '..');
+
+const compile = ([name, route]: [string, RouteDefinition]): CompiledRoute => {
+  const paramNames: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_, param: string) => {
+    paramNames.push(param);
+    return '([^/]+)';
+  });
+  return { name, route, pattern: new RegExp(`^${source}$`), paramNames };
+};
+
+const compiledRoutes = (Object.entries(routes) as [string, RouteDefinition][]).map(compile);
+
+const match = (
+  method: string,
+  path: string,
+): { compiled: CompiledRoute; pathParameters: Record<string, string> } | undefined => {
+  for (const compiled of compiledRoutes) {
+    if (compiled.route.method !== method) continue;
+    const found = compiled.pattern.exec(path);
+    if (!found) continue;
+    const pathParameters = Object.fromEntries(
+      compiled.paramNames.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]),
+    );
+    return { compiled, pathParameters };
+  }
+  return undefined;
+};
+
+/** API Gateway hands claims to the function as strings; arrays become "[a b]". */
+const asGatewayClaims = (payload: JWTPayload): Record<string, string | number | boolean> =>
+  Object.fromEntries(
+    Object.entries(payload).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'object' ? JSON.stringify(value) : (value as string),
+    ]),
+  );
+
+const readBody = async (request: IncomingMessage, limit: number): Promise<string | undefined> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new PayloadTooLargeError(`The body is larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8');
+};
+
+const lambdaContext = (functionName: string, requestId: string): Context =>
+  ({
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 29_000,
+  }) as Context;
+
+const send = (response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void => {
+  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  response.end(result.body ?? '');
+};
+
+/**
+ * Serves the route table over HTTP the way API Gateway (HTTP API, payload v2, JWT authorizer) does: it verifies
+ * the bearer token for every route but auth 'none', builds the same event, and invokes the same handler module.
+ */
+export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
+  const keys = options.jwt.jwks instanceof URL ? createRemoteJWKSet(options.jwt.jwks) : createLocalJWKSet(options.jwt.jwks);
+  const handlers = new Map<string, Promise<HttpLambdaHandler>>();
+  const handlerOf = (route: RouteDefinition): Promise<HttpLambdaHandler> => {
+    const existing = handlers.get(route.handler);
+    if (existing) return existing;
+    const loaded = import(join(REPO_ROOT, route.handler)).then((module: { handler: HttpLambdaHandler }) => module.handler);
+    handlers.set(route.handler, loaded);
+    return loaded;
+  };
+
+  const verify = async (authorization: string | undefined): Promise<JWTPayload> => {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw new UnauthorizedError('A bearer token is required');
+    try {
+      const { payload } = await jwtVerify(token, keys, { issuer: options.jwt.issuer, audience: options.jwt.audience });
+      return payload;
+    } catch {
+      throw new UnauthorizedError('The bearer token is invalid or expired');
+    }
+  };
+
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const method = request.method ?? 'GET';
+      const found = match(method, url.pathname);
+      if (!found) throw new RouteNotFoundError(`No route ${method} ${url.pathname}`);
+      const { compiled, pathParameters } = found;
+      const claims = compiled.route.auth === 'none' ? undefined : await verify(request.headers.authorization);
+      const body = await readBody(request, options.maxRequestBytes ?? 1024 * 1024);
+      const query: Record<string, string> = {};
+      for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+      const event = {
+        version: '2.0',
+        routeKey: `${method} ${compiled.route.path}`,
+        rawPath: url.pathname,
+        rawQueryString: url.search.replace(/^\?/, ''),
+        headers: Object.fromEntries(
+          Object.entries(request.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+        ),
+        queryStringParameters: url.search ? query : undefined,
+        pathParameters: compiled.paramNames.length > 0 ? pathParameters : undefined,
+        body,
+        isBase64Encoded: false,
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: 'localhost',
+          domainPrefix: 'localhost',
+          requestId,
+          routeKey: `${method} ${compiled.route.path}`,
+          stage: '$default',
+          time: new Date().toISOString(),
+          timeEpoch: Date.now(),
+          http: {
+            method,
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: request.headers['user-agent'] ?? '',
+          },
+          authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ? asGatewayClaims(claims) : {}, scopes: [] } },
+        },
+      } as APIGatewayProxyEventV2WithJWTAuthorizer;
+      const handler = await handlerOf(compiled.route);
+      send(response, await handler(event, lambdaContext(compiled.name, requestId)));
+    } catch (error) {
+      send(response, errorResponse(error, requestId));
+    }
+  };
+
+  const server = createServer((request, response) => void serve(request, response));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+};

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { configSchema } from '../functions/shared/config';
+import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
+import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys, type DevTokenClaims } from './dev-jwt';
+import { createTables, startDynalite, type LocalDynamo } from './dynamo';
+import { startLocalServer, type LocalServer } from './server';
+
+/** Options of the local runtime. */
+export interface LocalStackOptions {
+  /** Port of the API (0 = any free port). */
+  readonly port?: number;
+  /** Environment overrides; anything set here or already in process.env replaces the embedded default. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Where the dev key pair is kept (tests use a temporary file). */
+  readonly keyFile?: string;
+}
+
+/** The running local runtime and its embedded parts. */
+export interface LocalStack {
+  readonly url: string;
+  /** The effective environment the handlers run with. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The demo business API, when it was started (ACCOUNT_API_URL/TRACTION_API_URL unset). */
+  readonly demoApi?: DemoBusinessApi;
+  /** The dynalite endpoint, when it was started (DYNAMODB_ENDPOINT unset). */
+  readonly dynamoEndpoint: string;
+  mintToken(claims: DevTokenClaims): Promise<string>;
+  close(): Promise<void>;
+}
+
+const REPO_ROOT = join(__dirname, '..');
+
+/**
+ * Starts the API on embedded defaults: dynalite for DynamoDB, the prompts folder, the demo business API and the
+ * rules provider, each replaced by its env var when set. The environment is applied to process.env before any
+ * handler loads, so the handlers read their config exactly as they do in Lambda.
+ */
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const given = { ...process.env, ...options.env };
+  const dynamo: LocalDynamo | undefined = given.DYNAMODB_ENDPOINT ? undefined : await startDynalite();
+  const demoApi = given.ACCOUNT_API_URL || given.TRACTION_API_URL
+    ? undefined
+    : await startDemoBusinessApi({ tenantHeader: given.TENANT_HEADER });
+
+  const env: Record<string, string> = {
+    LOCAL_RUNTIME: 'true',
+    AWS_REGION: 'us-east-1',
+    PROMPTS_DIR: join(REPO_ROOT, 'prompts'),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    ...(dynamo ? { DYNAMODB_ENDPOINT: dynamo.endpoint } : {}),
+    ...(demoApi ? { ACCOUNT_API_URL: demoApi.url, TRACTION_API_URL: demoApi.url } : {}),
+    ...(Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Record<string, string>),
+  };
+  Object.assign(process.env, env);
+  const cfg = configSchema.parse(env);
+  await createTables(cfg.DYNAMODB_ENDPOINT as string, (envVar) => cfg[envVar as 'INSIGHTS_TABLE' | 'USAGE_TABLE'], cfg.AWS_REGION);
+
+  const keys: DevKeys = await loadDevKeys(options.keyFile);
+  const server: LocalServer = await startLocalServer({
+    port: options.port ?? 0,
+    jwt: { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwks: { keys: [keys.publicJwk] } },
+  });
+  return {
+    url: server.url,
+    env,
+    demoApi,
+    dynamoEndpoint: cfg.DYNAMODB_ENDPOINT as string,
+    mintToken: (claims) =>
+      mintDevToken(keys, { tenantClaim: cfg.JWT_TENANT_CLAIM, groupsClaim: cfg.JWT_GROUPS_CLAIM, ...claims }),
+    close: async () => {
+      await server.close();
+      await demoApi?.close();
+      await dynamo?.close();
+    },
+  };
+};

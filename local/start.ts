@@ -1,0 +1,44 @@
+import { startLocalStack } from './stack';
+
+const DEMO_TENANTS = ['acme-plumbing', 'brightside-dental', 'northwind-saas'];
+
+/** `npm start`: the API on http://localhost:3000 with embedded defaults, a dev token and example requests. */
+const main = async (): Promise<void> => {
+  const port = Number(process.env.PORT ?? 3000);
+  const stack = await startLocalStack({ port });
+  const base = stack.url.replace('127.0.0.1', 'localhost');
+  const token = await stack.mintToken({ tenantId: DEMO_TENANTS[0] as string, userId: 'dev-user' });
+  const adapters = [
+    `DynamoDB   ${process.env.DYNAMODB_ENDPOINT === stack.dynamoEndpoint && stack.env.DYNAMODB_ENDPOINT ? stack.dynamoEndpoint : ''}`,
+  ];
+  void adapters;
+  console.log(`
+Coaching API on ${base}
+  DynamoDB      ${stack.dynamoEndpoint}${stack.env.DYNAMODB_ENDPOINT === stack.dynamoEndpoint ? ' (embedded dynalite, in memory)' : ''}
+  Prompts       ${stack.env.PROMPTS_BUCKET ? `s3://${stack.env.PROMPTS_BUCKET}` : stack.env.PROMPTS_DIR}
+  Business API  ${stack.demoApi ? `${stack.demoApi.url} (demo; tenants: ${DEMO_TENANTS.join(', ')})` : stack.env.ACCOUNT_API_URL}
+  LLM           ${stack.env.LLM_PROVIDER ?? 'rules'}
+
+Dev token for tenant ${DEMO_TENANTS[0]} (12 h; more with: npm run token -- --tenant <id> [--admin]):
+${token}
+
+Try:
+  export TOKEN=${token}
+  curl ${base}/health
+  curl -H "Authorization: Bearer $TOKEN" ${base}/insights
+  curl -H "Authorization: Bearer $TOKEN" "${base}/insights?priority=high&page_size=5"
+  curl -H "Authorization: Bearer $TOKEN" ${base}/insights/summary
+  curl -X POST -H "Authorization: Bearer $TOKEN" ${base}/insights/<id>/dismiss
+
+Ctrl-C stops it.`);
+  const stop = (): void => {
+    void stack.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

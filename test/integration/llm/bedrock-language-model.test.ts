@@ -1,0 +1,229 @@
+import { BedrockLanguageModel, createBedrockClient } from '../../../functions/shared/llm/bedrock-language-model';
+import { ModelRequestError, ModelUnavailableError } from '../../../functions/shared/llm/port';
+import type { StructuredRequest } from '../../../functions/shared/llm/port';
+import { startFakeBedrock } from '../../../local/fake-bedrock';
+import type { FakeBedrock } from '../../../local/fake-bedrock';
+
+const MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+const MAX_ATTEMPTS = 3;
+
+const request: StructuredRequest = {
+  system: 'You are a business coach.',
+  messages: [{ role: 'user', text: 'Revenue fell 12% this month. What should I look at?' }],
+  tool: {
+    name: 'record_insights',
+    description: 'Record the insights for the dashboard.',
+    inputSchema: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { headline: { type: 'string' } },
+      required: ['headline'],
+    },
+  },
+  settings: { modelId: MODEL_ID, temperature: 0.3, maxTokens: 1024 },
+};
+
+const expectRejection = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to be rejected');
+};
+
+describe('BedrockLanguageModel against the fake Bedrock', () => {
+  let fake: FakeBedrock;
+  let model: BedrockLanguageModel;
+
+  beforeAll(async () => {
+    fake = await startFakeBedrock();
+    model = new BedrockLanguageModel(
+      createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: MAX_ATTEMPTS, retryDelayMs: 5 }),
+    );
+  });
+
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  beforeEach(() => {
+    fake.reset();
+  });
+
+  it('returns the input of the forced tool call with the model id and stop reason', async () => {
+    fake.enqueue({ toolInput: { headline: 'Margins are slipping' } });
+
+    const response = await model.generateStructured(request);
+
+    expect(response.toolInput).toEqual({ headline: 'Margins are slipping' });
+    expect(response.stopReason).toBe('tool_use');
+    expect(response.modelId).toBe(MODEL_ID);
+  });
+
+  it('returns the text written before the tool call alongside the tool input', async () => {
+    fake.enqueue({ text: 'Let me record that.', toolInput: { headline: 'Margins are slipping' } });
+
+    const response = await model.generateStructured(request);
+
+    expect(response.text).toBe('Let me record that.');
+    expect(response.toolInput).toEqual({ headline: 'Margins are slipping' });
+  });
+
+  it('sends one Converse call with the system, messages, inference config and the forced tool', async () => {
+    fake.enqueue({ toolInput: { headline: 'x' } });
+
+    await model.generateStructured(request);
+
+    expect(fake.callCount()).toBe(1);
+    const [call] = fake.requests;
+    expect(call?.modelId).toBe(MODEL_ID);
+    expect(call?.body.system).toEqual([{ text: 'You are a business coach.' }, { cachePoint: { type: 'default' } }]);
+    expect(call?.body.messages).toEqual([
+      { role: 'user', content: [{ text: 'Revenue fell 12% this month. What should I look at?' }] },
+    ]);
+    expect(call?.body.inferenceConfig).toEqual({ temperature: 0.3, maxTokens: 1024 });
+    expect(call?.body.toolConfig).toEqual({
+      tools: [
+        {
+          toolSpec: {
+            name: 'record_insights',
+            description: 'Record the insights for the dashboard.',
+            inputSchema: {
+              json: { type: 'object', properties: { headline: { type: 'string' } }, required: ['headline'] },
+            },
+          },
+        },
+      ],
+      toolChoice: { tool: { name: 'record_insights' } },
+    });
+  });
+
+  it('maps the usage Bedrock reports, cache tokens included', async () => {
+    fake.enqueue({
+      toolInput: { headline: 'x' },
+      usage: { inputTokens: 1200, outputTokens: 85, cacheReadInputTokens: 1000, cacheWriteInputTokens: 30 },
+    });
+
+    const response = await model.generateStructured(request);
+
+    expect(response.usage).toEqual({
+      inputTokens: 1200,
+      outputTokens: 85,
+      cacheReadInputTokens: 1000,
+      cacheWriteInputTokens: 30,
+    });
+  });
+
+  it('reports non-zero token counts when the script gives no usage', async () => {
+    fake.enqueue({ toolInput: { headline: 'x' } });
+
+    const response = await model.generateStructured(request);
+
+    expect(response.usage.inputTokens).toBeGreaterThan(0);
+    expect(response.usage.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('returns the text and no tool input when the model answers in plain text', async () => {
+    fake.enqueue({ text: 'Sure! Here are your insights: ...' });
+
+    const response = await model.generateStructured(request);
+
+    expect(response.text).toBe('Sure! Here are your insights: ...');
+    expect(response.toolInput).toBeUndefined();
+    expect(response.stopReason).toBe('end_turn');
+  });
+
+  it('returns a max_tokens stop reason as it came', async () => {
+    fake.enqueue({ text: '{"headline": "Marg', stopReason: 'max_tokens' });
+
+    const response = await model.generateStructured(request);
+
+    expect(response.stopReason).toBe('max_tokens');
+    expect(response.text).toBe('{"headline": "Marg');
+  });
+
+  it('measures the latency of the call', async () => {
+    fake.enqueue({ toolInput: { headline: 'x' }, delayMs: 60 });
+
+    const response = await model.generateStructured(request);
+
+    expect(response.latencyMs).toBeGreaterThanOrEqual(55);
+  });
+
+  it('succeeds after the SDK retries a throttled call', async () => {
+    fake.enqueue({ status: 429 }, { toolInput: { headline: 'after retry' } });
+
+    const response = await model.generateStructured(request);
+
+    expect(response.toolInput).toEqual({ headline: 'after retry' });
+    expect(fake.callCount()).toBe(2);
+  });
+
+  it('throws ModelUnavailableError after maxAttempts throttled calls', async () => {
+    fake.setDefault(() => ({ status: 429 }));
+
+    const error = await expectRejection(model.generateStructured(request));
+
+    expect(error).toBeInstanceOf(ModelUnavailableError);
+    expect((error as ModelUnavailableError).cause).toMatchObject({ name: 'ThrottlingException' });
+    expect(fake.callCount()).toBe(MAX_ATTEMPTS);
+  });
+
+  it.each([500, 503])('succeeds after the SDK retries a %i', async (status) => {
+    fake.enqueue({ status }, { toolInput: { headline: 'after retry' } });
+
+    const response = await model.generateStructured(request);
+
+    expect(response.toolInput).toEqual({ headline: 'after retry' });
+    expect(fake.callCount()).toBe(2);
+  });
+
+  it('throws ModelUnavailableError when every attempt fails with a 5xx', async () => {
+    fake.setDefault(() => ({ status: 502, errorType: 'BadGateway' }));
+
+    const error = await expectRejection(model.generateStructured(request));
+
+    expect(error).toBeInstanceOf(ModelUnavailableError);
+    expect(fake.callCount()).toBe(MAX_ATTEMPTS);
+  });
+
+  it('throws ModelRequestError on a ValidationException without retrying', async () => {
+    fake.enqueue({ status: 400, errorType: 'ValidationException', message: 'maxTokens is too large' });
+
+    const error = await expectRejection(model.generateStructured(request));
+
+    expect(error).toBeInstanceOf(ModelRequestError);
+    expect((error as ModelRequestError).cause).toMatchObject({ name: 'ValidationException' });
+    expect(fake.callCount()).toBe(1);
+  });
+
+  it.each([
+    [403, 'AccessDeniedException'],
+    [404, 'ResourceNotFoundException'],
+  ])('throws ModelRequestError on a %i %s without retrying', async (status, errorType) => {
+    fake.enqueue({ status, errorType });
+
+    const error = await expectRejection(model.generateStructured(request));
+
+    expect(error).toBeInstanceOf(ModelRequestError);
+    expect(fake.callCount()).toBe(1);
+  });
+});
+
+describe('BedrockLanguageModel without a reachable Bedrock', () => {
+  it('throws ModelUnavailableError when the connection is refused', async () => {
+    const fake = await startFakeBedrock();
+    await fake.close();
+    const model = new BedrockLanguageModel(
+      createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: 2, retryDelayMs: 5 }),
+    );
+
+    const error = await expectRejection(model.generateStructured(request));
+
+    expect(error).toBeInstanceOf(ModelUnavailableError);
+    expect((error as ModelUnavailableError).cause).toMatchObject({
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
+  });
+});
