@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  setupFiles: ['<rootDir>/test/support/jest-env.ts'],
   testTimeout: 30000,
 };

@@ -143,7 +143,8 @@ export const factText = (signal: Signal, metric: string): string | undefined => 
 export const factTexts = (signal: Signal, metric: string): string[] =>
   signal.facts.filter((fact) => fact.metric === metric).map((fact) => String(fact.value));
 
-const fact = (source: Evidence['source'], metric: string, value: string | number): Evidence => ({
+/** One fact; text is shortened to what the evidence schema allows. */
+export const fact = (source: Evidence['source'], metric: string, value: string | number): Evidence => ({
   source,
   metric,
   value: typeof value === 'string' ? truncate(value, FACT_TEXT_MAX) : value,
@@ -162,7 +163,7 @@ const hasOffset = (iso: string): boolean => /(?:Z|[+-]\d{2}:?\d{2})$/i.test(iso)
 const startOf = (iso: string): number => Date.parse(isDateOnly(iso) || hasOffset(iso) ? iso : `${iso}Z`);
 
 /** Whether something due at `iso` is late at `now`; a plain date is due by the end of that day. */
-const isPast = (iso: string, now: Date): boolean =>
+export const isPast = (iso: string, now: Date): boolean =>
   (isDateOnly(iso) ? startOf(iso) + DAY_MS - 1 : startOf(iso)) < now.getTime();
 
 /** Whole days from `iso` to `now`. */
@@ -347,7 +348,8 @@ const componentSignals = (performance: Performance, t: SignalThresholds): Signal
     ];
   });
 
-const componentFacts = (
+/** A component's name and rounded score as two facts, under the given metric names. */
+export const componentFacts = (
   component: Component | undefined,
   nameMetric: string,
   scoreMetric: string,
@@ -428,12 +430,13 @@ const performanceSignals = (performance: Performance | undefined, t: SignalThres
 const isOpenAction = (action: Action): boolean =>
   action.status === undefined || action.status === 'open' || action.status === 'in_progress';
 
-const isFinishedAction = (action: Action): boolean => action.status === 'done' || action.status === 'cancelled';
+/** Done or cancelled. */
+export const isFinishedAction = (action: Action): boolean => action.status === 'done' || action.status === 'cancelled';
 
 const lastTouched = (action: Action): string | undefined => action.updatedAt ?? action.createdAt;
 
-/** Sorts actions oldest first by the given date, then by title, so the named ones are stable. */
-const oldestFirst = (actions: readonly Action[], dateOf: (action: Action) => string | undefined): Action[] =>
+/** Sorts actions oldest first by the given date (undated last), then by title, so the named ones are stable. */
+export const oldestFirst = (actions: readonly Action[], dateOf: (action: Action) => string | undefined): Action[] =>
   [...actions].sort((a, b) => {
     const byDate = startOf(dateOf(a) ?? '9999-12-31') - startOf(dateOf(b) ?? '9999-12-31');
     return byDate !== 0 ? byDate : a.title < b.title ? -1 : a.title > b.title ? 1 : 0;

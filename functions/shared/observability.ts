@@ -11,7 +11,9 @@ export const metrics = new Metrics({
 });
 
 /** The slice of Powertools Metrics the services use, so unit tests can pass a small fake. */
-export type MetricsRecorder = Pick<Metrics, 'addMetric'>;
+export interface MetricsRecorder {
+  addMetric(name: string, unit: Parameters<Metrics['addMetric']>[1], value: number): unknown;
+}
 
 /** The slice of the Powertools Logger the services use. */
 export type LogSink = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;

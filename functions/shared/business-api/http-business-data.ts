@@ -5,7 +5,9 @@ import { parseSource, type SourceValues } from './parse';
 import type { BusinessData, BusinessDataRequest } from './port';
 
 /** Which .NET service serves each source, and its path under that service's base URL. */
-export const sourceEndpoints: { readonly [N in SourceName]: { readonly service: 'account' | 'traction'; readonly path: string } } = {
+export const sourceEndpoints: {
+  readonly [N in SourceName]: { readonly service: 'account' | 'traction'; readonly path: string };
+} = {
   foundation: { service: 'account', path: '/business/foundation' },
   goals: { service: 'traction', path: '/goals' },
   goalStats: { service: 'traction', path: '/goals/stats' },
@@ -25,11 +27,6 @@ export interface HttpBusinessDataOptions {
   readonly metrics?: MetricsRecorder;
 }
 
-type Attempt =
-  | { readonly kind: 'response'; readonly status: number; readonly body?: string }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'network_error'; readonly detail: string };
-
 type SourceResult<N extends SourceName> =
   | { readonly ok: true; readonly value: SourceValues[N]; readonly dropped: readonly string[] }
   | { readonly ok: false; readonly gap: DataGap; readonly detail?: string };
@@ -44,12 +41,32 @@ const errorMessage = (error: unknown): string => {
   return `${error.message}${cause}`;
 };
 
+/** A 2xx body: JSON, then the source's tolerant schema. */
+const parseBody = <N extends SourceName>(name: N, text: string): SourceResult<N> => {
+  const invalid = (detail: string): SourceResult<N> => ({
+    ok: false,
+    gap: { source: name, reason: 'invalid_response' },
+    detail,
+  });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return invalid(errorMessage(error));
+  }
+  const parsed = parseSource(name, body);
+  return parsed.success ? { ok: true, value: parsed.value, dropped: parsed.dropped } : invalid(parsed.error);
+};
+
 /** Reads business data from the .NET Account and Traction APIs over HTTP with the global `fetch`. */
 export class HttpBusinessData implements BusinessData {
   constructor(private readonly options: HttpBusinessDataOptions) {}
 
   /** Fetches the sources in parallel, each with its own timeout and one retry on 5xx, timeout or network error. */
-  async snapshot(request: BusinessDataRequest, sources: readonly SourceName[] = sourceNames): Promise<BusinessSnapshot> {
+  async snapshot(
+    request: BusinessDataRequest,
+    sources: readonly SourceName[] = sourceNames,
+  ): Promise<BusinessSnapshot> {
     const fetchedAt = new Date().toISOString();
     const values: { -readonly [N in SourceName]?: SourceValues[N] } = {};
     const gaps: DataGap[] = [];
@@ -62,7 +79,9 @@ export class HttpBusinessData implements BusinessData {
       values[name] = result.value;
       if (result.dropped.length > 0) dropped[name] = result.dropped.length;
     };
-    const results = await Promise.all([...new Set(sources)].map(async (name) => [name, await this.source(name, request)] as const));
+    const results = await Promise.all(
+      [...new Set(sources)].map(async (name) => [name, await this.source(name, request)] as const),
+    );
     results.forEach(([name, result]) => record(name, result));
     return { tenantId: request.tenantId, fetchedAt, ...values, gaps, dropped };
   }
@@ -74,9 +93,9 @@ export class HttpBusinessData implements BusinessData {
     const latencyMs = Math.round(performance.now() - started);
     this.options.metrics?.addMetric(`BusinessApi.${name}.Latency`, MetricUnit.Milliseconds, latencyMs);
     if (!result.ok) {
-      const { reason, status } = result.gap;
+      const { gap: { reason, status }, detail } = result;
       this.options.metrics?.addMetric(`BusinessApi.${name}.Failure`, MetricUnit.Count, 1);
-      request.log.warn('Business API source failed', { source: name, reason, status, latencyMs, attempts, detail: result.detail });
+      request.log.warn('Business API source failed', { source: name, reason, status, latencyMs, attempts, detail });
     } else if (result.dropped.length > 0) {
       this.options.metrics?.addMetric(`BusinessApi.${name}.Dropped`, MetricUnit.Count, result.dropped.length);
       request.log.warn('Business API source had values of the wrong type', { source: name, dropped: result.dropped });
@@ -91,7 +110,8 @@ export class HttpBusinessData implements BusinessData {
     const { service, path } = sourceEndpoints[name];
     const baseUrl = service === 'account' ? this.options.accountApiUrl : this.options.tractionApiUrl;
     if (!baseUrl) {
-      return { result: { ok: false, gap: { source: name, reason: 'network_error' }, detail: `no ${service} API URL configured` }, attempts: 0 };
+      const detail = `no ${service} API URL configured`;
+      return { result: { ok: false, gap: { source: name, reason: 'network_error' }, detail }, attempts: 0 };
     }
     const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
     const headers = {
@@ -100,39 +120,32 @@ export class HttpBusinessData implements BusinessData {
       [this.options.tenantHeader]: request.tenantId,
       'x-correlation-id': request.correlationId,
     };
-    const first = this.interpret(name, await this.attempt(url, headers));
+    const first = await this.fetchOnce(name, url, headers);
     if (first.ok || !isRetryable(first.gap)) return { result: first, attempts: 1 };
-    request.log.info('Retrying business API source', { source: name, reason: first.gap.reason, status: first.gap.status });
-    return { result: this.interpret(name, await this.attempt(url, headers)), attempts: 2 };
+    const { reason, status } = first.gap;
+    request.log.info('Retrying business API source', { source: name, reason, status });
+    return { result: await this.fetchOnce(name, url, headers), attempts: 2 };
   }
 
   /** One GET; the timeout covers reading the body too. */
-  private async attempt(url: string, headers: Record<string, string>): Promise<Attempt> {
+  private async fetchOnce<N extends SourceName>(
+    name: N,
+    url: string,
+    headers: Record<string, string>,
+  ): Promise<SourceResult<N>> {
     const signal = AbortSignal.timeout(this.options.timeoutMs);
+    let text: string;
     try {
       const response = await fetch(url, { headers, signal });
       if (!response.ok) {
         await response.body?.cancel();
-        return { kind: 'response', status: response.status };
+        return { ok: false, gap: { source: name, reason: 'http_error', status: response.status } };
       }
-      return { kind: 'response', status: response.status, body: await response.text() };
+      text = await response.text();
     } catch (error) {
-      return signal.aborted ? { kind: 'timeout' } : { kind: 'network_error', detail: errorMessage(error) };
+      const reason = signal.aborted ? 'timeout' : 'network_error';
+      return { ok: false, gap: { source: name, reason }, detail: errorMessage(error) };
     }
-  }
-
-  private interpret<N extends SourceName>(name: N, attempt: Attempt): SourceResult<N> {
-    if (attempt.kind === 'timeout') return { ok: false, gap: { source: name, reason: 'timeout' } };
-    if (attempt.kind === 'network_error') return { ok: false, gap: { source: name, reason: 'network_error' }, detail: attempt.detail };
-    if (attempt.body === undefined) return { ok: false, gap: { source: name, reason: 'http_error', status: attempt.status } };
-    const invalid = (detail: string): SourceResult<N> => ({ ok: false, gap: { source: name, reason: 'invalid_response' }, detail });
-    let body: unknown;
-    try {
-      body = JSON.parse(attempt.body);
-    } catch (error) {
-      return invalid(errorMessage(error));
-    }
-    const parsed = parseSource(name, body);
-    return parsed.success ? { ok: true, value: parsed.value, dropped: parsed.dropped } : invalid(parsed.error);
+    return parseBody(name, text);
   }
 }

@@ -41,8 +41,10 @@ const cloneWithoutNullProperties = (value: unknown): unknown => {
   );
 };
 
-const valueAt = (root: unknown, path: Path): unknown =>
-  path.reduce<unknown>((node, key) => (isContainer(node) ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+const child = (node: unknown, key: PropertyKey): unknown =>
+  isContainer(node) ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+
+const valueAt = (root: unknown, path: Path): unknown => path.reduce(child, root);
 
 const formatPath = (source: SourceName, path: Path): string =>
   path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`), source);
@@ -99,9 +101,9 @@ class Pruner {
   private originalPath(path: Path): string {
     let node: unknown = this.root;
     const original = path.map((key) => {
-      const index = Array.isArray(node) && typeof key === 'number' ? (this.originalIndexes.get(node)?.[key] ?? key) : key;
-      node = valueAt(node, [key]);
-      return index;
+      const original = Array.isArray(node) && typeof key === 'number' ? this.originalIndexes.get(node)?.[key] : key;
+      node = child(node, key);
+      return original ?? key;
     });
     return formatPath(this.source, original);
   }

@@ -2,7 +2,6 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -56,10 +55,11 @@ const parsePart = <S extends z.ZodType>(schema: S | undefined, value: unknown, p
   if (!schema) return undefined as z.output<S>;
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => ({
-    field: [part, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  const problems = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: [part, ...issue.path.map(String), key].join('.'), message: 'is not allowed' }))
+      : [{ field: [part, ...issue.path.map(String)].join('.'), message: issue.message }],
+  );
   throw new ValidationError(`Invalid ${part}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
 };
 
@@ -105,14 +105,38 @@ const errorMapper = (): middy.MiddlewareObj<Event, Result> => ({
   },
 });
 
+/**
+ * Publishes the invocation's metrics as EMF when there are any. (Powertools' logMetrics middleware warns on
+ * every invocation that added none, which is most reads.)
+ */
+const publishMetrics = (): middy.MiddlewareObj<Event, Result> => {
+  const publish = (): void => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
+};
+
+/** Routes without a body schema ignore the body's content, but a body that is there must still be JSON. */
+const ignoredBodyIsJson = (): middy.MiddlewareObj<Event, Result> => ({
+  before: (request) => {
+    const body = request.event.body;
+    if (!body?.trim()) return;
+    try {
+      JSON.parse(request.event.isBase64Encoded ? Buffer.from(body, 'base64').toString() : body);
+    } catch {
+      throw new MalformedBodyError('The body is not valid JSON');
+    }
+  },
+});
+
 const withStack = (core: (event: Event) => Promise<Result>, parsesBody: boolean): HttpLambdaHandler => {
   const stack = middy<Event, Result>(core)
     .use(errorMapper())
     .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
+    .use(publishMetrics())
     .use(httpHeaderNormalizer())
-    .use(bodySizeLimit());
-  if (parsesBody) stack.use(httpJsonBodyParser());
+    .use(bodySizeLimit())
+    .use(parsesBody ? httpJsonBodyParser() : ignoredBodyIsJson());
   return stack as unknown as HttpLambdaHandler;
 };
 

@@ -1,0 +1,235 @@
+import type { BusinessSnapshot } from '../shared/business-api/model';
+import { lengthBounds } from '../shared/llm/output-repair';
+import type { Category, InsightDraft, Priority, Signal } from './model';
+import { insightDraftSchema } from './model';
+
+/**
+ * Keeps the model honest about numbers: every number an insight states must come from the business data or the
+ * computed signals. Also the insights' `normalize` hook, which fixes near-misses before validation.
+ */
+
+/** What happened to one insight that stated numbers found nowhere in the input. */
+export interface GroundingDetail {
+  readonly title: string;
+  /** The ungrounded numbers as written, e.g. `37%`, `$2.4M`. */
+  readonly numbers: string[];
+  readonly outcome: 'repaired' | 'dropped';
+}
+
+/** The insights that passed (some with sentences removed), and counts for the caller to log. */
+export interface GroundingResult {
+  readonly grounded: InsightDraft[];
+  readonly repaired: number;
+  readonly dropped: number;
+  readonly details: GroundingDetail[];
+}
+
+const titleBounds = lengthBounds(insightDraftSchema, ['title']);
+const descriptionBounds = lengthBounds(insightDraftSchema, ['description']);
+const actionBounds = lengthBounds(insightDraftSchema, ['suggestedActions']);
+
+const categorySynonyms: ReadonlyMap<string, Category> = new Map([
+  ['strategic', 'strategy'],
+  ['ops', 'operations'],
+  ['operation', 'operations'],
+  ['operational', 'operations'],
+  ['financial', 'finance'],
+  ['financials', 'finance'],
+]);
+
+const prioritySynonyms: ReadonlyMap<string, Priority> = new Map([
+  ['urgent', 'critical'],
+  ['moderate', 'medium'],
+]);
+
+/**
+ * Fixes the insights output's common near-misses (the `normalize` hook of `parseModelOutput`): wraps a bare array
+ * into `{ insights }`, lower-cases category and priority and maps close synonyms ("urgent" → "critical"),
+ * shortens long titles at a word boundary, reads "true"/"false" strings as booleans for `actionable`, and keeps
+ * the first five suggested actions. Anything else is left for validation to report.
+ */
+export function normalizeInsightsOutput(value: unknown): unknown {
+  if (Array.isArray(value)) return { insights: value.map(normalizeDraft) };
+  if (!isRecord(value) || !Array.isArray(value.insights)) return value;
+  return { ...value, insights: value.insights.map(normalizeDraft) };
+}
+
+/**
+ * Checks every number an insight states in its title, description and evidence values against the snapshot and
+ * the signals, within rounding. Numbers in suggested actions (recommendations), ordinals, list markers,
+ * identifiers ("Q3", "g-12") and 0/1 are not checked. An ungrounded number in the description removes the
+ * sentences that state it; one in the title or evidence, or a description left too short, drops the insight.
+ */
+export function checkGrounding(
+  drafts: readonly InsightDraft[],
+  snapshot: BusinessSnapshot,
+  signals: readonly Signal[],
+): GroundingResult {
+  const known = knownNumbers(snapshot, signals);
+  const ungrounded = (text: string): string[] =>
+    scanNumbers(text)
+      .filter((mention) => !mention.ignorable && !known.some((value) => matches(mention, value)))
+      .map((mention) => mention.text);
+
+  const grounded: InsightDraft[] = [];
+  const details: GroundingDetail[] = [];
+  for (const draft of drafts) {
+    const fatal = [
+      ...ungrounded(draft.title),
+      ...draft.evidence.flatMap((item) => (typeof item.value === 'boolean' ? [] : ungrounded(String(item.value)))),
+    ];
+    const sentences = splitSentences(draft.description).map((sentence) => ({ sentence, numbers: ungrounded(sentence) }));
+    const numbers = [...fatal, ...sentences.flatMap((checked) => checked.numbers)];
+    if (numbers.length === 0) {
+      grounded.push(draft);
+      continue;
+    }
+    const description = sentences
+      .filter((checked) => checked.numbers.length === 0)
+      .map((checked) => checked.sentence)
+      .join(' ');
+    const repairable = fatal.length === 0 && description.length >= (descriptionBounds.min ?? 1);
+    if (repairable) grounded.push({ ...draft, description });
+    details.push({ title: draft.title, numbers, outcome: repairable ? 'repaired' : 'dropped' });
+  }
+  const repaired = details.filter((detail) => detail.outcome === 'repaired').length;
+  return { grounded, repaired, dropped: details.length - repaired, details };
+}
+
+function normalizeDraft(draft: unknown): unknown {
+  if (!isRecord(draft)) return draft;
+  const { title, category, priority, actionable, suggestedActions } = draft;
+  return {
+    ...draft,
+    title: typeof title === 'string' ? shortenTitle(title) : title,
+    category: canonical(category, categorySynonyms),
+    priority: canonical(priority, prioritySynonyms),
+    actionable: typeof actionable === 'string' ? parseBoolean(actionable) : actionable,
+    suggestedActions: Array.isArray(suggestedActions) ? suggestedActions.slice(0, actionBounds.max) : suggestedActions,
+  };
+}
+
+function canonical(value: unknown, synonyms: ReadonlyMap<string, string>): unknown {
+  if (typeof value !== 'string') return value;
+  const key = value.trim().toLowerCase();
+  return synonyms.get(key) ?? key;
+}
+
+function parseBoolean(value: string): boolean | string {
+  const key = value.trim().toLowerCase();
+  return key === 'true' || key === 'false' ? key === 'true' : value;
+}
+
+/** Cuts a title over the limit at the last word boundary that keeps more than half of it. */
+function shortenTitle(title: string): string {
+  const max = titleBounds.max ?? Infinity;
+  const trimmed = title.trim();
+  if (trimmed.length <= max) return title;
+  const space = trimmed.lastIndexOf(' ', max);
+  const cut = space > max / 2 ? trimmed.slice(0, space) : trimmed.slice(0, max);
+  return cut.replace(/[\s,;:.\u2013\u2014-]+$/, '');
+}
+
+/** A number as written in text, with how far off a source value may be and still count as the same number. */
+interface NumberMention {
+  readonly text: string;
+  readonly value: number;
+  readonly tolerance: number;
+  readonly percent: boolean;
+  /** Ordinals, list markers, identifiers and 0/1: numbers that state no fact. */
+  readonly ignorable: boolean;
+}
+
+const scales: ReadonlyMap<string, number> = new Map([
+  ['k', 1e3],
+  ['thousand', 1e3],
+  ['m', 1e6],
+  ['mn', 1e6],
+  ['million', 1e6],
+  ['b', 1e9],
+  ['bn', 1e9],
+  ['billion', 1e9],
+]);
+
+/** `$1,200.50`, `45k`, `1.2M`, `3.5 million`, `72.4%`, `5 percentage points`, `3rd`. */
+const numberPattern =
+  /([$€£])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(%|percent(?:age points?)?\b)|\s?(thousand|million|billion)\b|(k|mn|m|bn|b)\b|(st|nd|rd|th)\b)?/gi;
+
+function scanNumbers(text: string): NumberMention[] {
+  return [...text.matchAll(numberPattern)].map((match) => {
+    const [written, currency, whole = '', decimals = '', percentSign, word, letter, ordinal] = match;
+    const digits = whole.replace(/,/g, '');
+    const scale = scales.get((word ?? letter ?? '').toLowerCase()) ?? 1;
+    const value = Number(`${digits}.${decimals || '0'}`) * scale;
+    const percent = percentSign !== undefined;
+    const rounding = precision(digits, decimals, scale) / 2;
+    const bare = currency === undefined && decimals === '' && scale === 1 && !percent;
+    const ignorable =
+      ordinal !== undefined ||
+      value === 0 ||
+      value === 1 ||
+      (currency === undefined && isIdentifierPart(text, match.index)) ||
+      (bare && isListMarker(text, match.index, match.index + written.length));
+    return { text: written.trim(), value, tolerance: percent ? Math.max(rounding, 1) : rounding, percent, ignorable };
+  });
+}
+
+/**
+ * The unit of the last digit as written: 0.1 for `72.4`, 100,000 for `1.2M`, 1 for `2026`. A whole number with
+ * three or more trailing zeros (`45,000`) may be rounded, to two significant figures at most.
+ */
+function precision(digits: string, decimals: string, scale: number): number {
+  const zeros = decimals === '' && scale === 1 ? digits.length - digits.replace(/0+$/, '').length : 0;
+  return zeros >= 3 ? 10 ** Math.min(zeros, digits.length - 2) : 10 ** -decimals.length * scale;
+}
+
+/** `Q3`, `FY2026`, `g-12`, `#2`: the digits belong to a name. */
+function isIdentifierPart(text: string, index: number): boolean {
+  return /(?:[A-Za-z#]|[A-Za-z][-_])$/.test(text.slice(Math.max(0, index - 2), index));
+}
+
+/** `1. ` or `2) ` opening a line, `(3)`, or `: 1)` / `, 2)` inline. */
+function isListMarker(text: string, start: number, end: number): boolean {
+  const before = text.slice(0, start);
+  const after = text.slice(end);
+  return (/^[.)](\s|$)/.test(after) && /(^|\n)[ \t]*$/.test(before)) || (/^\)/.test(after) && /[(:;,][ \t]*$/.test(before));
+}
+
+/** A stated number matches a source value within its rounding; a percentage also matches a 0-1 fraction. */
+function matches(mention: NumberMention, value: number): boolean {
+  const near = (candidate: number): boolean => Math.abs(mention.value - candidate) <= mention.tolerance;
+  return near(value) || (mention.percent && value <= 1 && near(value * 100));
+}
+
+/** Every number in the business data (values, numbers inside strings, list sizes) and in the signals. */
+function knownNumbers(snapshot: BusinessSnapshot, signals: readonly Signal[]): number[] {
+  const { fetchedAt, foundation, goals, goalStats, performance, actions, issues } = snapshot;
+  const signalValues = signals.flatMap((signal) => [
+    signal.summary,
+    ...signal.facts.flatMap((fact) => [fact.metric, fact.value]),
+  ]);
+  const found = new Set(numbersIn({ fetchedAt, foundation, goals, goalStats, performance, actions, issues }));
+  for (const value of signalValues) for (const number of numbersIn(value)) found.add(number);
+  return [...found];
+}
+
+function* numbersIn(value: unknown): Generator<number> {
+  if (typeof value === 'number') yield Math.abs(value);
+  else if (typeof value === 'string') for (const mention of scanNumbers(value)) yield mention.value;
+  else if (Array.isArray(value)) {
+    yield value.length;
+    for (const item of value) yield* numbersIn(item);
+  } else if (isRecord(value)) for (const item of Object.values(value)) yield* numbersIn(item);
+}
+
+/** Sentences end at `.`, `!` or `?` followed by space and a capital, digit or quote; lines are sentences too. */
+function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+(?=[A-Z0-9"'“(])|\n+/)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence !== '');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

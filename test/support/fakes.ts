@@ -1,0 +1,104 @@
+import type { BusinessSnapshot } from '../../functions/shared/business-api/model';
+import type { BusinessData } from '../../functions/shared/business-api/port';
+import type { Generation, GenerationInput, InsightGenerator } from '../../functions/insights/generation';
+import type { Insight, InsightSet, InsightStatus } from '../../functions/insights/model';
+import type { Dismissal, InsightStore, RefreshClaim } from '../../functions/insights/store';
+import type { RequestContext } from '../../functions/shared/http/handler';
+import { logger } from '../../functions/shared/observability';
+
+/** InsightStore in memory, with the same conditional semantics as the DynamoDB adapter. */
+export class InMemoryInsightStore implements InsightStore {
+  readonly sets = new Map<string, InsightSet>();
+  readonly dismissals = new Map<string, { dismissal: Dismissal; until: Date }[]>();
+  private readonly leases = new Map<string, { owner: string; until: number }>();
+  private readonly refreshes = new Map<string, number>();
+
+  async currentSet(tenantId: string): Promise<InsightSet | undefined> {
+    return this.sets.get(tenantId);
+  }
+
+  async saveSet(set: InsightSet): Promise<void> {
+    this.sets.set(set.tenantId, set);
+  }
+
+  async updateStatus(tenantId: string, id: string, status: InsightStatus, now: Date): Promise<Insight | undefined> {
+    const set = this.sets.get(tenantId);
+    const current = set?.insights.find((insight) => insight.id === id);
+    if (!set || !current) return undefined;
+    const updated = { ...current, status, updatedAt: now.toISOString() };
+    this.sets.set(tenantId, { ...set, insights: set.insights.map((insight) => (insight.id === id ? updated : insight)) });
+    return updated;
+  }
+
+  async suppress(tenantId: string, dismissal: Dismissal, until: Date): Promise<void> {
+    this.dismissals.set(tenantId, [...(this.dismissals.get(tenantId) ?? []), { dismissal, until }]);
+  }
+
+  async activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]> {
+    return (this.dismissals.get(tenantId) ?? []).filter((entry) => entry.until > now).map((entry) => entry.dismissal);
+  }
+
+  async acquireLease(tenantId: string, owner: string, now: Date, seconds: number): Promise<boolean> {
+    const lease = this.leases.get(tenantId);
+    if (lease && lease.until >= now.getTime()) return false;
+    this.leases.set(tenantId, { owner, until: now.getTime() + seconds * 1000 });
+    return true;
+  }
+
+  async releaseLease(tenantId: string, owner: string): Promise<void> {
+    if (this.leases.get(tenantId)?.owner === owner) this.leases.delete(tenantId);
+  }
+
+  async claimRefresh(tenantId: string, now: Date, cooldownSeconds: number): Promise<RefreshClaim> {
+    const last = this.refreshes.get(tenantId);
+    if (last !== undefined && now.getTime() - last < cooldownSeconds * 1000) {
+      return { ok: false, retryAfterSeconds: Math.ceil((last + cooldownSeconds * 1000 - now.getTime()) / 1000) };
+    }
+    this.refreshes.set(tenantId, now.getTime());
+    return { ok: true };
+  }
+}
+
+/** BusinessData answering a fixed snapshot (or one per tenant), counting calls, optionally slow. */
+export class FixedBusinessData implements BusinessData {
+  calls = 0;
+  constructor(
+    public snapshotFor: (tenantId: string) => BusinessSnapshot,
+    private readonly delayMs = 0,
+  ) {}
+
+  async snapshot(request: { tenantId: string }): Promise<BusinessSnapshot> {
+    this.calls += 1;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    return this.snapshotFor(request.tenantId);
+  }
+}
+
+/** InsightGenerator delegating to a function, recording its inputs. */
+export class RecordingGenerator implements InsightGenerator {
+  readonly inputs: GenerationInput[] = [];
+  constructor(private readonly produce: (input: GenerationInput) => Generation) {}
+
+  async generate(input: GenerationInput): Promise<Generation> {
+    this.inputs.push(input);
+    return this.produce(input);
+  }
+}
+
+/** MetricsRecorder that keeps what was added. */
+export class RecordingMetrics {
+  readonly added: { name: string; value: number }[] = [];
+  addMetric(name: string, _unit: unknown, value: number): void {
+    this.added.push({ name, value });
+  }
+  total(name: string): number {
+    return this.added.filter((metric) => metric.name === name).reduce((sum, metric) => sum + metric.value, 0);
+  }
+}
+
+/** A request context for a tenant and user. */
+export const contextFor = (tenantId: string, userId = 'user-1'): RequestContext => ({
+  caller: { tenantId, userId, isAdmin: false, bearerToken: 'token' },
+  correlationId: `corr-${tenantId}`,
+  log: logger,
+});
