@@ -195,29 +195,42 @@ function isListMarker(text: string, start: number, end: number): boolean {
   return (/^[.)](\s|$)/.test(after) && /(^|\n)[ \t]*$/.test(before)) || (/^\)/.test(after) && /[(:;,][ \t]*$/.test(before));
 }
 
+/**
+ * A number found in the input. Parts of dates and times and list sizes are `exact`: they ground only the same
+ * plain number, so that a day of the month cannot ground a percentage within a point of it.
+ */
+interface KnownNumber {
+  readonly value: number;
+  readonly exact: boolean;
+}
+
 /** A stated number matches a source value within its rounding; a percentage also matches a 0-1 fraction. */
-function matches(mention: NumberMention, value: number): boolean {
+function matches(mention: NumberMention, known: KnownNumber): boolean {
+  if (known.exact) return !mention.percent && mention.value === known.value;
   const near = (candidate: number): boolean => Math.abs(mention.value - candidate) <= mention.tolerance;
-  return near(value) || (mention.percent && value <= 1 && near(value * 100));
+  return near(known.value) || (mention.percent && known.value <= 1 && near(known.value * 100));
 }
 
 /** Every number in the business data (values, numbers inside strings, list sizes) and in the signals. */
-function knownNumbers(snapshot: BusinessSnapshot, signals: readonly Signal[]): number[] {
+function knownNumbers(snapshot: BusinessSnapshot, signals: readonly Signal[]): KnownNumber[] {
   const { fetchedAt, foundation, goals, goalStats, performance, actions, issues } = snapshot;
   const signalValues = signals.flatMap((signal) => [
     signal.summary,
     ...signal.facts.flatMap((fact) => [fact.metric, fact.value]),
   ]);
-  const found = new Set(numbersIn({ fetchedAt, foundation, goals, goalStats, performance, actions, issues }));
-  for (const value of signalValues) for (const number of numbersIn(value)) found.add(number);
-  return [...found];
+  return [
+    ...numbersIn({ fetchedAt, foundation, goals, goalStats, performance, actions, issues }),
+    ...signalValues.flatMap((value) => [...numbersIn(value)]),
+  ];
 }
 
-function* numbersIn(value: unknown): Generator<number> {
-  if (typeof value === 'number') yield Math.abs(value);
-  else if (typeof value === 'string') for (const mention of scanNumbers(value)) yield mention.value;
-  else if (Array.isArray(value)) {
-    yield value.length;
+function* numbersIn(value: unknown): Generator<KnownNumber> {
+  if (typeof value === 'number') yield { value: Math.abs(value), exact: false };
+  else if (typeof value === 'string') {
+    const exact = /^\d{4}-\d{2}-\d{2}/.test(value);
+    for (const mention of scanNumbers(value)) if (!mention.ignorable) yield { value: mention.value, exact };
+  } else if (Array.isArray(value)) {
+    yield { value: value.length, exact: true };
     for (const item of value) yield* numbersIn(item);
   } else if (isRecord(value)) for (const item of Object.values(value)) yield* numbersIn(item);
 }

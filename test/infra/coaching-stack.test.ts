@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { routes, type RouteName } from '../../functions/routes';
 import { tables } from '../../functions/shared/dynamo/tables';
 import { CoachingStack } from '../../lib/coaching-stack';
+import { context as featureFlags } from '../../cdk.json';
 
 const MODEL_IDS = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'];
 const JWT_ISSUER = 'https://issuer.test.example.com/';
@@ -28,8 +29,8 @@ let stack: CoachingStack;
 let template: Template;
 
 beforeAll(() => {
-  // Skips esbuild bundling: the template is built once for the whole file.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  // The CLI's feature flags (cdk.json), without esbuild bundling; the template is built once for the whole file.
+  const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
   stack = new CoachingStack(app, 'CoachingTest', {
     jwtIssuer: JWT_ISSUER,
     jwtAudience: JWT_AUDIENCE,

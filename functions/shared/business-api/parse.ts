@@ -101,9 +101,9 @@ class Pruner {
   private originalPath(path: Path): string {
     let node: unknown = this.root;
     const original = path.map((key) => {
-      const original = Array.isArray(node) && typeof key === 'number' ? this.originalIndexes.get(node)?.[key] : key;
+      const index = Array.isArray(node) && typeof key === 'number' ? this.originalIndexes.get(node)?.[key] : key;
       node = child(node, key);
-      return original ?? key;
+      return index ?? key;
     });
     return formatPath(this.source, original);
   }

@@ -139,7 +139,9 @@ describe('HttpBusinessData against the demo business API', () => {
     expect(request.log.warn).toHaveBeenCalledWith(
       'Business API source failed',
       expect.objectContaining({
-        source: 'goalStats', reason: 'http_error', status: 503,
+        source: 'goalStats',
+        reason: 'http_error',
+        status: 503,
         latencyMs: expect.any(Number),
       }),
     );
