@@ -1,9 +1,17 @@
-/** Jest: swc transpiles TS and middy's ESM; type checking runs separately (npm run typecheck). */
+/**
+ * Jest: ts-jest transpiles TypeScript and the ESM-only packages (middy, jose) per file without type checking;
+ * the type check runs once, separately (`npm run typecheck`, part of `npm test`).
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      'ts-jest',
+      { isolatedModules: true, diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', target: 'es2022', esModuleInterop: true, resolveJsonModule: true, ignoreDeprecations: '6.0' } },
+    ],
+  },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   setupFiles: ['<rootDir>/test/support/jest-env.ts'],
   testTimeout: 30000,

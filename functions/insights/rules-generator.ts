@@ -6,13 +6,13 @@ import {
   componentFacts,
   countIs,
   fact,
+  factMetrics,
   factText,
   factTexts,
   isCompletedGoal,
   isFinishedAction,
-  isPast,
   isoDay,
-  metrics,
+  isPast,
   nameList,
   oldestFirst,
   plural,
@@ -112,12 +112,12 @@ const furthestAlong = (goals: readonly Goal[]): Goal | undefined =>
 // Suggested actions shared by several kinds.
 
 const withOwner = (signal: Signal, task: string): string => {
-  const owner = factText(signal, metrics.owner);
+  const owner = factText(signal, factMetrics.owner);
   return owner === undefined ? `Name an owner this week to ${task}` : `Meet ${owner} this week to ${task}`;
 };
 
 const nextActionStep = (signal: Signal, ctx: Context, goal: string): string => {
-  const next = openActionsFor(ctx, factText(signal, metrics.goalId))[0];
+  const next = openActionsFor(ctx, factText(signal, factMetrics.goalId))[0];
   return next === undefined
     ? `Add the next concrete action for ${quote(goal)}, with an owner and a due date`
     : `Move ${quote(next.title)} forward first; it is the next open action for ${quote(goal)}`;
@@ -132,8 +132,8 @@ const weakestStep = (ctx: Context, task: (quoted: string) => string): string[] =
 // One wording per signal kind.
 
 const goalRecovery = (signal: Signal, ctx: Context): Wording => {
-  const goal = factText(signal, metrics.goal) ?? '';
-  const targetDate = factText(signal, metrics.targetDate);
+  const goal = factText(signal, factMetrics.goal) ?? '';
+  const targetDate = factText(signal, factMetrics.targetDate);
   return {
     title: titleAround((name) => `Get ${name} back on track`, goal),
     why: 'A goal that slips now usually misses its target date unless someone changes the plan.',
@@ -158,7 +158,7 @@ const statementWording = (label: 'vision' | 'purpose'): Wording => ({
 });
 
 const actionListSteps = (signal: Signal, step: (quoted: string) => string, closing: string): string[] => [
-  ...factTexts(signal, metrics.action)
+  ...factTexts(signal, factMetrics.action)
     .slice(0, SUGGESTIONS_MAX - 1)
     .map((title) => step(quote(title))),
   closing,
@@ -170,7 +170,7 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
   goal_at_risk: goalRecovery,
   goal_behind: goalRecovery,
   goal_overdue: (signal, ctx) => {
-    const goal = factText(signal, metrics.goal) ?? '';
+    const goal = factText(signal, factMetrics.goal) ?? '';
     return {
       title: titleAround((name) => `Re-plan the overdue goal ${name}`, goal),
       why: 'An overdue goal left on the board without a new plan teaches the team that dates do not matter.',
@@ -184,7 +184,7 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
   low_goal_completion: (signal, ctx) => {
     const next = furthestAlong(ctx.snapshot.goals ?? []);
     return {
-      title: `Goal completion is low at ${factText(signal, metrics.completionRate) ?? ''}%`,
+      title: `Goal completion is low at ${factText(signal, factMetrics.completionRate) ?? ''}%`,
       why: 'Few finished goals often means too many goals at once; finishing fewer beats starting more.',
       actions: [
         ...(next === undefined ? [] : [`Finish ${quote(next.title)} next; it is the furthest along`]),
@@ -194,7 +194,7 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
     };
   },
   score_component_below_target: (signal) => {
-    const component = factText(signal, metrics.component) ?? '';
+    const component = factText(signal, factMetrics.component) ?? '';
     return {
       title: titleAround((name) => `Lift the ${name} score`, component),
       why: 'A component below its target pulls the overall score down; a focused fix here moves the whole scorecard.',
@@ -206,7 +206,7 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
     };
   },
   low_overall_score: (signal, ctx) => ({
-    title: `Overall score is low at ${factText(signal, metrics.overallScore) ?? ''}`,
+    title: `Overall score is low at ${factText(signal, factMetrics.overallScore) ?? ''}`,
     why: 'A low overall score usually means the team is spread too thin; focus beats doing everything at once.',
     actions: [
       ...weakestStep(ctx, (name) => `Start with ${name}, the weakest component`),
@@ -224,7 +224,7 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
     ],
   }),
   overdue_actions: (signal) => ({
-    title: `${countIs(countOf(signal, metrics.overdueActions), 'action')} overdue`,
+    title: `${countIs(countOf(signal, factMetrics.overdueActions), 'action')} overdue`,
     why: 'Overdue actions stall the goals they serve and make every deadline easier to ignore.',
     actions: actionListSteps(
       signal,
@@ -233,7 +233,7 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
     ),
   }),
   stalled_actions: (signal) => {
-    const count = countOf(signal, metrics.stalledActions);
+    const count = countOf(signal, factMetrics.stalledActions);
     return {
       title: `${plural(count, 'action')} ${count === 1 ? 'has' : 'have'} stalled`,
       why: 'Work nobody touches for weeks is usually blocked or no longer important.',
@@ -245,7 +245,7 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
     };
   },
   blocked_actions: (signal) => ({
-    title: `${countIs(countOf(signal, metrics.blockedActions), 'action')} blocked`,
+    title: `${countIs(countOf(signal, factMetrics.blockedActions), 'action')} blocked`,
     why: 'Blocked work waits on a decision or a person; removing the blocker is often the quickest win.',
     actions: actionListSteps(
       signal,
@@ -254,10 +254,10 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
     ),
   }),
   open_high_impact_issue: (signal) => {
-    const issue = factText(signal, metrics.issue) ?? '';
-    const owner = factText(signal, metrics.owner);
-    const goal = factText(signal, metrics.linkedGoal);
-    const level = factText(signal, metrics.issuePriority) === 'critical' ? 'critical' : 'high-priority';
+    const issue = factText(signal, factMetrics.issue) ?? '';
+    const owner = factText(signal, factMetrics.owner);
+    const goal = factText(signal, factMetrics.linkedGoal);
+    const level = factText(signal, factMetrics.issuePriority) === 'critical' ? 'critical' : 'high-priority';
     return {
       title: titleAround((name) => `Resolve the ${level} issue ${name}`, issue),
       why: 'An open high-impact issue drains attention from the goals until it is solved.',
@@ -273,7 +273,7 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
   vision_without_goals: () => statementWording('vision'),
   purpose_without_goals: () => statementWording('purpose'),
   goal_without_actions: (signal) => {
-    const goal = factText(signal, metrics.goal) ?? '';
+    const goal = factText(signal, factMetrics.goal) ?? '';
     return {
       title: titleAround((name) => `Plan the first actions for ${name}`, goal),
       why: 'A goal without actions depends on good intentions; actions make progress visible and owned.',
@@ -284,9 +284,9 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
     };
   },
   strong_performance: (signal, ctx) => {
-    const strongest = factText(signal, metrics.strongestComponent);
+    const strongest = factText(signal, factMetrics.strongestComponent);
     return {
-      title: `Strong performance: overall score ${factText(signal, metrics.overallScore) ?? ''}`,
+      title: `Strong performance: overall score ${factText(signal, factMetrics.overallScore) ?? ''}`,
       why: 'Strong results are the moment to capture what works and raise the bar.',
       actions: [
         ...(strongest === undefined ? [] : [`Write down what keeps ${quote(strongest)} strong so the team can repeat it`]),
@@ -450,13 +450,13 @@ const gapTopUps = (gaps: readonly DataGap[]): TopUp[] =>
         coveredBy: [],
         draft: toDraft({
           title: `Connect your ${label}`,
-          description: `Your ${label} could not be read (${gapReasons[gap.reason]}), so these insights leave it out. ${why}`,
+          description: `Reading your ${label} failed (${gapReasons[gap.reason]}), so these insights were written without that data. ${why}`,
           category,
           priority: 'medium',
           actionable: true,
           actions: [
-            `Check that your ${label} is set up and shared with the coaching service`,
-            `Refresh your insights once the ${label} loads`,
+            `Check that the ${label} source is set up and shared with the coaching service`,
+            `Refresh your insights once the ${label} source is back`,
           ],
           evidence: [fact(gap.source, 'read failure', gap.reason)],
           signalKey: `data_gap:${gap.source}`,
@@ -478,8 +478,8 @@ const overallScoreTopUp = (ctx: Context): TopUp | undefined => {
       : ` The strongest component is ${quote(strongest.name)} at ${Math.round(strongest.score)}` +
         `${distinctWeakest === undefined ? '' : ` and the weakest is ${quote(distinctWeakest.name)} at ${Math.round(distinctWeakest.score)}`}.`;
   const componentEvidence = [
-    ...componentFacts(strongest, metrics.strongestComponent, metrics.strongestScore),
-    ...componentFacts(distinctWeakest, metrics.weakestComponent, metrics.weakestScore),
+    ...componentFacts(strongest, factMetrics.strongestComponent, factMetrics.strongestScore),
+    ...componentFacts(distinctWeakest, factMetrics.weakestComponent, factMetrics.weakestScore),
   ];
   const score = performance.overallScore === undefined ? undefined : Math.round(performance.overallScore);
   const common = { category: 'strategy' as const, priority: 'low' as const, signalKey: 'general:overall_score' };

@@ -48,7 +48,7 @@ export const defaultSignalThresholds: SignalThresholds = {
 };
 
 /** Metric names of signal facts; the rules generator reads facts by these names. */
-export const metrics = {
+export const factMetrics = {
   goal: 'goal',
   goalId: 'goal id',
   goalStatus: 'goal status',
@@ -112,7 +112,7 @@ export const truncate = (text: string, max: number): string => {
 export const quote = (name: string): string => `'${truncate(name, NAME_MAX)}'`;
 
 /** "A", "A and B", "A, B and C". */
-export const joinList = (items: readonly string[]): string =>
+const joinList = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
 /** "1 action", "3 actions". */
@@ -183,19 +183,19 @@ const goalStatusText: Record<GoalStatus, string> = {
 };
 
 /** How a goal's status reads in a sentence. */
-export const describeGoalStatus = (status: GoalStatus | undefined): string =>
+const describeGoalStatus = (status: GoalStatus | undefined): string =>
   status === undefined ? 'not marked completed' : goalStatusText[status];
 
 /** A goal counts as completed only when its status says so. */
 export const isCompletedGoal = (goal: Goal): boolean => goal.status === 'completed';
 
 const goalFacts = (goal: Goal): Evidence[] => [
-  fact('goals', metrics.goal, goal.title),
-  fact('goals', metrics.goalId, goal.id),
-  ...(goal.status === undefined ? [] : [fact('goals', metrics.goalStatus, goal.status)]),
-  ...(goal.progress === undefined ? [] : [fact('goals', metrics.progress, Math.round(goal.progress))]),
-  ...(goal.targetDate === undefined ? [] : [fact('goals', metrics.targetDate, isoDay(goal.targetDate))]),
-  ...(goal.owner === undefined ? [] : [fact('goals', metrics.owner, goal.owner)]),
+  fact('goals', factMetrics.goal, goal.title),
+  fact('goals', factMetrics.goalId, goal.id),
+  ...(goal.status === undefined ? [] : [fact('goals', factMetrics.goalStatus, goal.status)]),
+  ...(goal.progress === undefined ? [] : [fact('goals', factMetrics.progress, Math.round(goal.progress))]),
+  ...(goal.targetDate === undefined ? [] : [fact('goals', factMetrics.targetDate, isoDay(goal.targetDate))]),
+  ...(goal.owner === undefined ? [] : [fact('goals', factMetrics.owner, goal.owner)]),
 ];
 
 const atProgress = (goal: Goal): string =>
@@ -211,7 +211,7 @@ const overdueGoalSignal = (goal: Goal, targetDate: string, now: Date): Signal =>
     summary:
       `Goal ${quote(goal.title)} passed its target date of ${isoDay(targetDate)} (${plural(days, 'day')} ago) ` +
       `and is ${describeGoalStatus(goal.status)}${atProgress(goal)}.`,
-    facts: [...goalFacts(goal), fact('goals', metrics.daysPastTarget, days)],
+    facts: [...goalFacts(goal), fact('goals', factMetrics.daysPastTarget, days)],
   };
 };
 
@@ -276,10 +276,10 @@ const lowCompletionSignals = (snapshot: BusinessSnapshot, t: SignalThresholds): 
         `Only ${rate}% of goals are completed${completed === undefined ? '' : ` (${completed} of ${total})`}, ` +
         `below the ${t.lowCompletionRate}% threshold.`,
       facts: [
-        fact(source, metrics.completionRate, rate),
-        ...(completed === undefined ? [] : [fact(source, metrics.completedGoals, completed)]),
-        fact(source, metrics.totalGoals, total),
-        fact('signals', metrics.lowCompletionThreshold, t.lowCompletionRate),
+        fact(source, factMetrics.completionRate, rate),
+        ...(completed === undefined ? [] : [fact(source, factMetrics.completedGoals, completed)]),
+        fact(source, factMetrics.totalGoals, total),
+        fact('signals', factMetrics.lowCompletionThreshold, t.lowCompletionRate),
       ],
     },
   ];
@@ -337,12 +337,12 @@ const componentSignals = (performance: Performance, t: SignalThresholds): Signal
           `Score component ${quote(component.name)} is at ${score}, ${plural(gap, 'point')} below ` +
           `${target === undefined ? `the default floor of ${bar}` : `its target of ${bar}`}.`,
         facts: [
-          fact('performance', metrics.component, component.name),
-          fact('performance', metrics.componentScore, score),
+          fact('performance', factMetrics.component, component.name),
+          fact('performance', factMetrics.componentScore, score),
           target === undefined
-            ? fact('signals', metrics.componentFloor, bar)
-            : fact('performance', metrics.componentTarget, bar),
-          fact('performance', metrics.pointsBelowTarget, gap),
+            ? fact('signals', factMetrics.componentFloor, bar)
+            : fact('performance', factMetrics.componentTarget, bar),
+          fact('performance', factMetrics.pointsBelowTarget, gap),
         ],
       },
     ];
@@ -359,7 +359,7 @@ export const componentFacts = (
     : [fact('performance', nameMetric, component.name), fact('performance', scoreMetric, Math.round(component.score))];
 
 const overallSignals = (performance: Performance, t: SignalThresholds): Signal[] => {
-  const trendFacts = performance.trend === undefined ? [] : [fact('performance', metrics.trend, performance.trend)];
+  const trendFacts = performance.trend === undefined ? [] : [fact('performance', factMetrics.trend, performance.trend)];
   const signals: Signal[] = [];
   if (performance.trend === 'down') {
     signals.push({
@@ -374,7 +374,7 @@ const overallSignals = (performance: Performance, t: SignalThresholds): Signal[]
         ...trendFacts,
         ...(performance.overallScore === undefined
           ? []
-          : [fact('performance', metrics.overallScore, Math.round(performance.overallScore))]),
+          : [fact('performance', factMetrics.overallScore, Math.round(performance.overallScore))]),
       ],
     });
   }
@@ -392,10 +392,10 @@ const overallSignals = (performance: Performance, t: SignalThresholds): Signal[]
         `The overall score is ${score}, below the threshold of ${t.lowOverallScore}` +
         `${weakest === undefined ? '' : `; the weakest component is ${quote(weakest.name)} at ${Math.round(weakest.score)}`}.`,
       facts: [
-        fact('performance', metrics.overallScore, score),
-        fact('signals', metrics.lowScoreThreshold, t.lowOverallScore),
+        fact('performance', factMetrics.overallScore, score),
+        fact('signals', factMetrics.lowScoreThreshold, t.lowOverallScore),
         ...trendFacts,
-        ...componentFacts(weakest, metrics.weakestComponent, metrics.weakestScore),
+        ...componentFacts(weakest, factMetrics.weakestComponent, factMetrics.weakestScore),
       ],
     });
   }
@@ -409,11 +409,11 @@ const overallSignals = (performance: Performance, t: SignalThresholds): Signal[]
         `The overall score is ${score}, at or above the strong mark of ${t.strongOverallScore}` +
         `${strongest === undefined ? '' : `, led by ${quote(strongest.name)} at ${Math.round(strongest.score)}`}.`,
       facts: [
-        fact('performance', metrics.overallScore, score),
-        fact('signals', metrics.strongScoreThreshold, t.strongOverallScore),
+        fact('performance', factMetrics.overallScore, score),
+        fact('signals', factMetrics.strongScoreThreshold, t.strongOverallScore),
         ...trendFacts,
-        ...componentFacts(strongest, metrics.strongestComponent, metrics.strongestScore),
-        ...(weakest === strongest ? [] : componentFacts(weakest, metrics.weakestComponent, metrics.weakestScore)),
+        ...componentFacts(strongest, factMetrics.strongestComponent, factMetrics.strongestScore),
+        ...(weakest === strongest ? [] : componentFacts(weakest, factMetrics.weakestComponent, factMetrics.weakestScore)),
       ],
     });
   }
@@ -443,7 +443,7 @@ export const oldestFirst = (actions: readonly Action[], dateOf: (action: Action)
   });
 
 const actionTitleFacts = (actions: readonly Action[], t: SignalThresholds): Evidence[] =>
-  actions.slice(0, t.namedActions).map((action) => fact('actions', metrics.action, action.title));
+  actions.slice(0, t.namedActions).map((action) => fact('actions', factMetrics.action, action.title));
 
 const overdueActionSignals = (actions: readonly Action[], now: Date, t: SignalThresholds): Signal[] => {
   const overdue = oldestFirst(
@@ -462,8 +462,8 @@ const overdueActionSignals = (actions: readonly Action[], now: Date, t: SignalTh
         `${countIs(overdue.length, 'action')} past the due date; the oldest is ${quote(oldest.title)}, ` +
         `due ${isoDay(oldest.dueDate)}.`,
       facts: [
-        fact('actions', metrics.overdueActions, overdue.length),
-        fact('actions', metrics.oldestDueDate, isoDay(oldest.dueDate)),
+        fact('actions', factMetrics.overdueActions, overdue.length),
+        fact('actions', factMetrics.oldestDueDate, isoDay(oldest.dueDate)),
         ...actionTitleFacts(overdue, t),
       ],
     },
@@ -490,9 +490,9 @@ const stalledActionSignals = (actions: readonly Action[], now: Date, t: SignalTh
         `${plural(stalled.length, 'open action')} had no update for more than ${t.stalledAfterDays} days; ` +
         `the longest untouched is ${quote(stalled[0].title)}, last updated ${isoDay(oldestUpdate)}.`,
       facts: [
-        fact('actions', metrics.stalledActions, stalled.length),
-        fact('signals', metrics.stalledAfterDays, t.stalledAfterDays),
-        fact('actions', metrics.oldestUpdate, isoDay(oldestUpdate)),
+        fact('actions', factMetrics.stalledActions, stalled.length),
+        fact('signals', factMetrics.stalledAfterDays, t.stalledAfterDays),
+        fact('actions', factMetrics.oldestUpdate, isoDay(oldestUpdate)),
         ...actionTitleFacts(stalled, t),
       ],
     },
@@ -515,7 +515,7 @@ const blockedActionSignals = (actions: readonly Action[], t: SignalThresholds): 
         blocked.map((action) => action.title),
         t.namedActions,
       )}.`,
-      facts: [fact('actions', metrics.blockedActions, blocked.length), ...actionTitleFacts(blocked, t)],
+      facts: [fact('actions', factMetrics.blockedActions, blocked.length), ...actionTitleFacts(blocked, t)],
     },
   ];
 };
@@ -550,14 +550,14 @@ const issueSignals = (issues: readonly Issue[], goals: readonly Goal[], now: Dat
           `${issue.createdAt === undefined || days === undefined ? 'is open' : `has been open since ${isoDay(issue.createdAt)} (${plural(days, 'day')})`}` +
           `${goal === undefined ? '' : ` and affects the goal ${quote(goal.title)}`}.`,
         facts: [
-          fact('issues', metrics.issue, issue.title),
-          fact('issues', metrics.issuePriority, issue.priority),
-          ...(issue.status === undefined ? [] : [fact('issues', metrics.issueStatus, issue.status)]),
+          fact('issues', factMetrics.issue, issue.title),
+          fact('issues', factMetrics.issuePriority, issue.priority),
+          ...(issue.status === undefined ? [] : [fact('issues', factMetrics.issueStatus, issue.status)]),
           ...(issue.createdAt === undefined || days === undefined
             ? []
-            : [fact('issues', metrics.openedOn, isoDay(issue.createdAt)), fact('issues', metrics.daysOpen, days)]),
-          ...(issue.owner === undefined ? [] : [fact('issues', metrics.owner, issue.owner)]),
-          ...(goal === undefined ? [] : [fact('goals', metrics.linkedGoal, goal.title)]),
+            : [fact('issues', factMetrics.openedOn, isoDay(issue.createdAt)), fact('issues', factMetrics.daysOpen, days)]),
+          ...(issue.owner === undefined ? [] : [fact('issues', factMetrics.owner, issue.owner)]),
+          ...(goal === undefined ? [] : [fact('goals', factMetrics.linkedGoal, goal.title)]),
         ],
       },
     ];
@@ -586,8 +586,8 @@ const keywords = (text: string): Set<string> =>
 /**
  * The vision (or purpose) has no goal behind it when there are no active (not completed) goals, or when no active
  * goal's title or description shares a keyword with it. Keywords are words of four or more letters that are not
- * common filler ("business", "every", ...), compared case-insensitively with a plural 's' removed. Only judged when
- * the goals were read.
+ * common filler ("business", "every", ...), compared case-insensitively with a plural 's' removed; a statement with
+ * no keyword is only judged on whether any goal is active. Only judged when the goals were read.
  */
 const statementSignals = (
   kind: 'vision_without_goals' | 'purpose_without_goals',
@@ -598,10 +598,10 @@ const statementSignals = (
   if (statement === undefined || goals === undefined) return [];
   const active = goals.filter((goal) => !isCompletedGoal(goal));
   const wanted = keywords(statement);
-  const backed = active.some((goal) =>
+  const shares = active.some((goal) =>
     [...keywords(`${goal.title} ${goal.description ?? ''}`)].some((word) => wanted.has(word)),
   );
-  if (backed) return [];
+  if (active.length > 0 && (shares || wanted.size === 0)) return [];
   return [
     {
       key: kind,
@@ -613,9 +613,9 @@ const statementSignals = (
           ? `The ${label} has no goal behind it: there are no active goals.`
           : `None of the ${plural(active.length, 'active goal')} shares a keyword with the ${label}.`,
       facts: [
-        fact('foundation', label === 'vision' ? metrics.vision : metrics.purpose, statement),
-        fact('goals', metrics.activeGoals, active.length),
-        ...(wanted.size === 0 ? [] : [fact('signals', metrics.keywords, [...wanted].join(', '))]),
+        fact('foundation', label === 'vision' ? factMetrics.vision : factMetrics.purpose, statement),
+        fact('goals', factMetrics.activeGoals, active.length),
+        ...(wanted.size === 0 ? [] : [fact('signals', factMetrics.keywords, [...wanted].join(', '))]),
       ],
     },
   ];
@@ -638,7 +638,7 @@ const goalsWithoutActionsSignals = (goals: readonly Goal[], actions: readonly Ac
       category: 'operations' as const,
       priority: goal.status === 'at_risk' || goal.status === 'behind' ? ('medium' as const) : ('low' as const),
       summary: `Goal ${quote(goal.title)} is ${describeGoalStatus(goal.status)} and has no actions linked to it.`,
-      facts: [...goalFacts(goal), fact('actions', metrics.linkedActions, 0)],
+      facts: [...goalFacts(goal), fact('actions', factMetrics.linkedActions, 0)],
     }));
 };
 

@@ -75,8 +75,7 @@ export function repairInstruction(problems: readonly string[]): string {
 
 /** The length bounds `schema` declares at `path` (array items or string characters), read from its JSON Schema. */
 export function lengthBounds(schema: z.ZodType, path: readonly PropertyKey[]): LengthBounds {
-  type Node = z.core.JSONSchema._JSONSchema | z.core.JSONSchema._JSONSchema[] | undefined;
-  let node: Node = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  let node: SchemaNode = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
   for (const key of path) {
     if (typeof node !== 'object' || Array.isArray(node)) return {};
     node = typeof key === 'number' ? node.items : node.properties?.[String(key)];
@@ -84,6 +83,8 @@ export function lengthBounds(schema: z.ZodType, path: readonly PropertyKey[]): L
   if (typeof node !== 'object' || Array.isArray(node)) return {};
   return { min: node.minItems ?? node.minLength, max: node.maxItems ?? node.maxLength };
 }
+
+type SchemaNode = z.core.JSONSchema._JSONSchema | z.core.JSONSchema._JSONSchema[] | undefined;
 
 type Extraction = { ok: true; value: unknown; notes: string[] } | { ok: false; problem: string };
 
@@ -298,8 +299,7 @@ function describeSize(
   at: string,
   schema: z.ZodType | undefined,
 ): string {
-  const unit =
-    issue.origin === 'string' ? 'character' : issue.origin === 'array' || issue.origin === 'set' ? 'item' : undefined;
+  const unit = issue.origin === 'string' ? 'character' : issue.origin === 'array' ? 'item' : undefined;
   if (unit === undefined) {
     const limit =
       issue.code === 'too_small'
@@ -322,8 +322,7 @@ function describeSize(
 }
 
 function lengthOf(value: unknown): number | undefined {
-  if (typeof value === 'string' || Array.isArray(value)) return value.length;
-  return value instanceof Set ? value.size : undefined;
+  return typeof value === 'string' || Array.isArray(value) ? value.length : undefined;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

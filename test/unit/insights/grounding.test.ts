@@ -181,11 +181,14 @@ describe('checkGrounding', () => {
   });
 
   it('ignores ordinals, list markers, identifiers and 0/1', () => {
+    const emptySnapshot: BusinessSnapshot = { tenantId: 't-new', fetchedAt: '2026-11-14T08:00:00.000Z', gaps: [], dropped: {} };
     const insight = draft({
+      title: 'Second location needs an owner',
       description: 'For the 2nd location: 1) sign the lease, 2) hire a manager. Track it in Q3 under g-99 with 1 owner and 0 delays.',
+      evidence: [{ source: 'goals', metric: 'owner', value: 'none' }],
     });
 
-    const result = checkGrounding([insight], snapshot, signals);
+    const result = checkGrounding([insight], emptySnapshot, []);
 
     expect(result.grounded).toEqual([insight]);
   });

@@ -267,7 +267,7 @@ describe('generateRuleInsights', () => {
       'Connect your action list',
       'Connect your issues list',
     ]);
-    expect(drafts[3]?.description).toContain('could not be read (the request timed out)');
+    expect(drafts[3]?.description).toContain('Reading your performance scorecard failed (the request timed out)');
   });
 
   it('tops up a foundation-only business with its core values as well as the missing sources', () => {
@@ -289,6 +289,17 @@ describe('generateRuleInsights', () => {
     expect(drafts.map((draft) => draft.signalKey)).not.toContain('open_high_impact_issue:i1');
     expect(drafts.some((draft) => draft.description.includes('Van breakdowns delay jobs'))).toBe(false);
     expect(drafts.length).toBe(10);
+  });
+
+  it('does not fold a suppressed goal into the summary of the others', () => {
+    const goals: Goal[] = ['1', '2', '3', '4', '5'].map((n) => ({ id: `g${n}`, title: `Hire plumber ${n}`, status: 'behind' }));
+    const snapshot: BusinessSnapshot = { ...base, goals, gaps: [{ source: 'actions', reason: 'timeout' }] };
+
+    const drafts = generate(snapshot, new Set(['goal_behind:g5']));
+
+    const summary = drafts.find((draft) => draft.title === 'More goals need a recovery plan');
+    expect(summary?.evidence.map((item) => item.value)).toEqual(['Hire plumber 3', 'Hire plumber 4']);
+    expect(drafts.some((draft) => draft.description.includes('Hire plumber 5'))).toBe(false);
   });
 
   it('leaves out a summary insight whose fingerprint is suppressed', () => {

@@ -1,7 +1,7 @@
 import type { BusinessSnapshot, Goal } from '../../../functions/shared/business-api/model';
 import { evidenceSchema, priorities } from '../../../functions/insights/model';
 import type { Signal, SignalKind } from '../../../functions/insights/model';
-import { computeSignals, defaultSignalThresholds, metrics } from '../../../functions/insights/signals';
+import { computeSignals, defaultSignalThresholds, factMetrics } from '../../../functions/insights/signals';
 
 const NOW = new Date('2024-06-15T12:00:00Z');
 const DAY_MS = 86_400_000;
@@ -99,7 +99,7 @@ describe('computeSignals', () => {
       expect(signal.summary).toBe(
         "Goal 'Open a second location' is at risk at 35% progress, with a target date of 2024-09-30.",
       );
-      expect(factValue(signal, metrics.progress)).toBe(35);
+      expect(factValue(signal, factMetrics.progress)).toBe(35);
     });
 
     it('flags a goal that is behind as high priority', () => {
@@ -128,7 +128,7 @@ describe('computeSignals', () => {
       const signal = only(snapshot, 'goal_overdue');
 
       expect(signal.key).toBe('goal_overdue:g3');
-      expect(factValue(signal, metrics.daysPastTarget)).toBe(1);
+      expect(factValue(signal, factMetrics.daysPastTarget)).toBe(1);
       expect(signal.summary).toContain('2024-06-14 (1 day ago)');
     });
 
@@ -174,7 +174,7 @@ describe('computeSignals', () => {
       const signal = only(snapshot, 'low_goal_completion');
 
       expect(signal.summary).toBe('Only 29% of goals are completed (2 of 10), below the 30% threshold.');
-      expect(signal.facts[0]).toEqual({ source: 'goalStats', metric: metrics.completionRate, value: 29 });
+      expect(signal.facts[0]).toEqual({ source: 'goalStats', metric: factMetrics.completionRate, value: 29 });
     });
 
     it('does not flag a completion rate at the threshold, after rounding', () => {
@@ -194,7 +194,7 @@ describe('computeSignals', () => {
 
       const signal = only(snapshot, 'low_goal_completion');
 
-      expect(signal.facts[0]).toEqual({ source: 'goals', metric: metrics.completionRate, value: 0 });
+      expect(signal.facts[0]).toEqual({ source: 'goals', metric: factMetrics.completionRate, value: 0 });
       expect(signal.summary).toContain('(0 of 3)');
     });
 
@@ -318,7 +318,7 @@ describe('computeSignals', () => {
 
       expect(signal.key).toBe('overdue_actions');
       expect(signal.summary).toBe("2 actions are past the due date; the oldest is 'Sign Tacoma lease', due 2024-05-01.");
-      expect(signal.facts.filter((fact) => fact.metric === metrics.action).map((fact) => fact.value)).toEqual([
+      expect(signal.facts.filter((fact) => fact.metric === factMetrics.action).map((fact) => fact.value)).toEqual([
         'Sign Tacoma lease',
         'Renew van insurance',
       ]);
@@ -331,8 +331,8 @@ describe('computeSignals', () => {
 
       const signal = only(snapshot, 'overdue_actions');
 
-      expect(factValue(signal, metrics.overdueActions)).toBe(5);
-      expect(signal.facts.filter((fact) => fact.metric === metrics.action)).toHaveLength(defaultSignalThresholds.namedActions);
+      expect(factValue(signal, factMetrics.overdueActions)).toBe(5);
+      expect(signal.facts.filter((fact) => fact.metric === factMetrics.action)).toHaveLength(defaultSignalThresholds.namedActions);
     });
 
     it('flags an open action with no update for more than the stalled days', () => {
@@ -448,7 +448,7 @@ describe('computeSignals', () => {
       const signal = only(snapshot, 'purpose_without_goals');
 
       expect(signal.key).toBe('purpose_without_goals');
-      expect(factValue(signal, metrics.purpose)).toBe('Keep homes safe and dry');
+      expect(factValue(signal, factMetrics.purpose)).toBe('Keep homes safe and dry');
     });
 
     it('does not judge the vision when the goals could not be read', () => {
@@ -469,7 +469,7 @@ describe('computeSignals', () => {
       const signal = only(snapshot, 'goal_without_actions');
 
       expect(signal).toMatchObject({ key: 'goal_without_actions:g1', priority: 'low' });
-      expect(factValue(signal, metrics.linkedActions)).toBe(0);
+      expect(factValue(signal, factMetrics.linkedActions)).toBe(0);
     });
 
     it('does not judge links when the actions could not be read', () => {

@@ -1,0 +1,50 @@
+import { errorResponse } from '../../../../functions/shared/http/error-response';
+import {
+  ConflictError,
+  NotFoundError,
+  RateLimitedError,
+  ServiceBusyError,
+  UpstreamUnavailableError,
+  ValidationError,
+} from '../../../../functions/shared/http/errors';
+
+const bodyOf = (error: unknown) => JSON.parse(errorResponse(error, 'corr-1').body as string);
+
+describe('errorResponse', () => {
+  it.each([
+    [new ValidationError('bad'), 400, 'validation_error'],
+    [new NotFoundError('gone'), 404, 'not_found'],
+    [new ConflictError('raced'), 409, 'conflict'],
+    [new RateLimitedError('slow down', 30), 429, 'rate_limited'],
+    [new UpstreamUnavailableError('none answered'), 502, 'upstream_unavailable'],
+    [new ServiceBusyError('busy', 5), 503, 'service_busy'],
+  ])('maps %p to %i with its code', (error, status, code) => {
+    const response = errorResponse(error, 'corr-1');
+
+    expect(response.statusCode).toBe(status);
+    expect(JSON.parse(response.body as string).error.code).toBe(code);
+    expect(response.headers?.['x-correlation-id']).toBe('corr-1');
+  });
+
+  it('sets Retry-After on rate limits', () => {
+    expect(errorResponse(new RateLimitedError('slow down', 42)).headers?.['retry-after']).toBe('42');
+  });
+
+  it('lists validation problems as details', () => {
+    expect(bodyOf(new ValidationError('bad', [{ field: 'query.page', message: 'too small' }])).error.details).toEqual([
+      { field: 'query.page', message: 'too small' },
+    ]);
+  });
+
+  it('hides the message and stack of an unexpected error behind a generic 500', () => {
+    const error = new TypeError("Cannot read properties of undefined (reading 'secretTableName')");
+
+    const response = errorResponse(error);
+
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secretTableName');
+    expect(JSON.parse(response.body as string)).toEqual({
+      error: { code: 'internal_error', message: 'Something went wrong on our side. Try again later.' },
+    });
+  });
+});
