@@ -87,10 +87,10 @@ export class CoachingFunction extends NodejsFunction {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Node.js 22 is the pinned runtime: bundles target node22 and the toolchain (middy 6, local dev on Node 20-22) ' +
-        'is verified against it; Node.js 24 is adopted deliberately, not by a rule.',
+        "Node.js 22 is the project's pinned Lambda runtime (see DESIGN/TOOLING): bundles target node22 and the code " +
+        'is tested against it. Moving to Node.js 24 is a deliberate upgrade of runtime and target together.',
     });
-    Validations.of(this.policy).acknowledge({
+    Validations.of(this.defaultPolicy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Only X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) is granted on "*": X-Ray has no ' +
@@ -112,7 +112,7 @@ export class CoachingFunction extends NodejsFunction {
     this.addEnvironment('PROMPTS_BUCKET', bucket.bucketName);
 
     const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
-    Validations.of(this.policy).acknowledge({
+    Validations.of(this.defaultPolicy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
       reason:
         'Templates are stored as <topic>/<version>.json and the prompt store picks the newest valid version of any ' +
@@ -135,7 +135,7 @@ export class CoachingFunction extends NodejsFunction {
       }
       // A cross-region profile routes each request to one of its geography's regions, so the foundation model
       // must be allowed in any region; the profile ARN is what callers name and is pinned to this region.
-      Validations.of(this.policy).acknowledge({
+      Validations.of(this.defaultPolicy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${foundationModel}]`,
         reason:
           `${modelId} is a cross-region inference profile that serves ${foundationModel} from whichever region of ` +
@@ -165,7 +165,7 @@ export class CoachingFunction extends NodejsFunction {
   }
 
   /** The role's inline policy, where every grant lands: acknowledgements are scoped to it. */
-  private get policy(): IConstruct {
+  private get defaultPolicy(): IConstruct {
     return this.serviceRole.node.findChild('DefaultPolicy');
   }
 }

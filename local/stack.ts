@@ -22,8 +22,9 @@ export interface LocalStack {
   readonly env: Readonly<Record<string, string>>;
   /** The demo business API, when it was started (ACCOUNT_API_URL/TRACTION_API_URL unset). */
   readonly demoApi?: DemoBusinessApi;
-  /** The dynalite endpoint, when it was started (DYNAMODB_ENDPOINT unset). */
+  /** The DynamoDB endpoint: embedded dynalite unless DYNAMODB_ENDPOINT was set. */
   readonly dynamoEndpoint: string;
+  readonly dynamoEmbedded: boolean;
   mintToken(claims: DevTokenClaims): Promise<string>;
   close(): Promise<void>;
 }
@@ -66,6 +67,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     env,
     demoApi,
     dynamoEndpoint: cfg.DYNAMODB_ENDPOINT as string,
+    dynamoEmbedded: dynamo !== undefined,
     mintToken: (claims) =>
       mintDevToken(keys, { tenantClaim: cfg.JWT_TENANT_CLAIM, groupsClaim: cfg.JWT_GROUPS_CLAIM, ...claims }),
     close: async () => {

@@ -8,21 +8,14 @@ const main = async (): Promise<void> => {
   const stack = await startLocalStack({ port });
   const base = stack.url.replace('127.0.0.1', 'localhost');
   const token = await stack.mintToken({ tenantId: DEMO_TENANTS[0] as string, userId: 'dev-user' });
-  const adapters = [
-    `DynamoDB   ${process.env.DYNAMODB_ENDPOINT === stack.dynamoEndpoint && stack.env.DYNAMODB_ENDPOINT ? stack.dynamoEndpoint : ''}`,
-  ];
-  void adapters;
   console.log(`
 Coaching API on ${base}
-  DynamoDB      ${stack.dynamoEndpoint}${stack.env.DYNAMODB_ENDPOINT === stack.dynamoEndpoint ? ' (embedded dynalite, in memory)' : ''}
+  DynamoDB      ${stack.dynamoEndpoint}${stack.dynamoEmbedded ? ' (embedded dynalite, in memory)' : ''}
   Prompts       ${stack.env.PROMPTS_BUCKET ? `s3://${stack.env.PROMPTS_BUCKET}` : stack.env.PROMPTS_DIR}
   Business API  ${stack.demoApi ? `${stack.demoApi.url} (demo; tenants: ${DEMO_TENANTS.join(', ')})` : stack.env.ACCOUNT_API_URL}
   LLM           ${stack.env.LLM_PROVIDER ?? 'rules'}
 
-Dev token for tenant ${DEMO_TENANTS[0]} (12 h; more with: npm run token -- --tenant <id> [--admin]):
-${token}
-
-Try:
+Try (a dev token for tenant ${DEMO_TENANTS[0]}, valid 12 h; more with: npm run token -- --tenant <id> [--admin]):
   export TOKEN=${token}
   curl ${base}/health
   curl -H "Authorization: Bearer $TOKEN" ${base}/insights

@@ -167,7 +167,7 @@ function scanNumbers(text: string): NumberMention[] {
     const ignorable =
       ordinal !== undefined ||
       value === 0 ||
-      
+      value === 1 ||
       (currency === undefined && isIdentifierPart(text, match.index)) ||
       (bare && isListMarker(text, match.index, match.index + written.length));
     return { text: written.trim(), value, tolerance: percent ? Math.max(rounding, 1) : rounding, percent, ignorable };

@@ -9,6 +9,7 @@ import {
   factMetrics,
   factText,
   factTexts,
+  goalCompletion,
   isCompletedGoal,
   isFinishedAction,
   isoDay,
@@ -18,6 +19,7 @@ import {
   plural,
   priorityRank,
   quote,
+  scoreText,
   strongestComponent,
   truncate,
   weakestComponent,
@@ -97,10 +99,12 @@ const joinSentences = (sentences: readonly string[], max: number): string =>
 
 /** A goal's open actions, soonest due first. */
 const openActionsFor = (ctx: Context, goalId: string | undefined): Action[] =>
-  oldestFirst(
-    (ctx.snapshot.actions ?? []).filter((action) => action.goalId === goalId && !isFinishedAction(action)),
-    (action) => action.dueDate,
-  );
+  goalId === undefined
+    ? []
+    : oldestFirst(
+        (ctx.snapshot.actions ?? []).filter((action) => action.goalId === goalId && !isFinishedAction(action)),
+        (action) => action.dueDate,
+      );
 
 /** The open goal with the highest progress. */
 const furthestAlong = (goals: readonly Goal[]): Goal | undefined =>
@@ -123,10 +127,9 @@ const nextActionStep = (signal: Signal, ctx: Context, goal: string): string => {
     : `Move ${quote(next.title)} forward first; it is the next open action for ${quote(goal)}`;
 };
 
-const weakestStep = (ctx: Context, task: (quoted: string) => string): string[] => {
-  const weakest = weakestComponent(ctx.snapshot.performance);
-  return weakest === undefined ? [] : [task(quote(weakest.name))];
-};
+/** A step about the weakest component, when there is one. */
+const weakestStep = (weakest: string | undefined, task: (quoted: string) => string): string[] =>
+  weakest === undefined ? [] : [task(quote(weakest))];
 
 // ---------------------------------------------------------------------------------------------------------------
 // One wording per signal kind.
@@ -205,11 +208,14 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
       ],
     };
   },
-  low_overall_score: (signal, ctx) => ({
+  low_overall_score: (signal) => ({
     title: `Overall score is low at ${factText(signal, factMetrics.overallScore) ?? ''}`,
     why: 'A low overall score usually means the team is spread too thin; focus beats doing everything at once.',
     actions: [
-      ...weakestStep(ctx, (name) => `Start with ${name}, the weakest component`),
+      ...weakestStep(
+        factText(signal, factMetrics.weakestComponent),
+        (name) => `Start with ${name}, the weakest component`,
+      ),
       'Review the scorecard with your leadership team every week',
       'Pause work that does not move the score',
     ],
@@ -219,7 +225,10 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
     why: 'Catching a downward trend early is cheaper than recovering from a low score.',
     actions: [
       "Compare this period's components with the last period to find what dropped",
-      ...weakestStep(ctx, (name) => `Look first at ${name}, the weakest component`),
+      ...weakestStep(
+        weakestComponent(ctx.snapshot.performance)?.name,
+        (name) => `Look first at ${name}, the weakest component`,
+      ),
       'Ask each component owner for the cause and a fix',
     ],
   }),
@@ -283,14 +292,19 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
       ],
     };
   },
-  strong_performance: (signal, ctx) => {
+  strong_performance: (signal) => {
     const strongest = factText(signal, factMetrics.strongestComponent);
     return {
       title: `Strong performance: overall score ${factText(signal, factMetrics.overallScore) ?? ''}`,
       why: 'Strong results are the moment to capture what works and raise the bar.',
       actions: [
-        ...(strongest === undefined ? [] : [`Write down what keeps ${quote(strongest)} strong so the team can repeat it`]),
-        ...weakestStep(ctx, (name) => `Raise the bar on ${name}, the weakest component`),
+        ...(strongest === undefined
+          ? []
+          : [`Write down what keeps ${quote(strongest)} strong so the team can repeat it`]),
+        ...weakestStep(
+          factText(signal, factMetrics.weakestComponent),
+          (name) => `Raise the bar on ${name}, the weakest component`,
+        ),
         'Recognise the team for the result in your next meeting',
       ],
     };
@@ -411,7 +425,11 @@ const sourceWording: Record<SourceName, { readonly label: string; readonly why: 
     why: 'Without the vision, purpose and core values, the insights cannot check that goals serve them.',
     category: 'strategy',
   },
-  goals: { label: 'goals', why: 'Without the goals, the insights cannot say which ones need attention.', category: 'strategy' },
+  goals: {
+    label: 'goals',
+    why: 'Without the goals, the insights cannot say which ones need attention.',
+    category: 'strategy',
+  },
   goalStats: {
     label: 'goal statistics',
     why: 'Without them, the insights cannot judge how many goals get finished.',
@@ -450,7 +468,9 @@ const gapTopUps = (gaps: readonly DataGap[]): TopUp[] =>
         coveredBy: [],
         draft: toDraft({
           title: `Connect your ${label}`,
-          description: `Reading your ${label} failed (${gapReasons[gap.reason]}), so these insights were written without that data. ${why}`,
+          description:
+            `Reading your ${label} failed (${gapReasons[gap.reason]}), so these insights were written without ` +
+            `that data. ${why}`,
           category,
           priority: 'medium',
           actionable: true,
@@ -475,8 +495,8 @@ const overallScoreTopUp = (ctx: Context): TopUp | undefined => {
   const componentText =
     strongest === undefined
       ? ''
-      : ` The strongest component is ${quote(strongest.name)} at ${Math.round(strongest.score)}` +
-        `${distinctWeakest === undefined ? '' : ` and the weakest is ${quote(distinctWeakest.name)} at ${Math.round(distinctWeakest.score)}`}.`;
+      : ` The strongest component is ${scoreText(strongest)}` +
+        `${distinctWeakest === undefined ? '' : ` and the weakest is ${scoreText(distinctWeakest)}`}.`;
   const componentEvidence = [
     ...componentFacts(strongest, factMetrics.strongestComponent, factMetrics.strongestScore),
     ...componentFacts(distinctWeakest, factMetrics.weakestComponent, factMetrics.weakestScore),
@@ -503,9 +523,7 @@ const overallScoreTopUp = (ctx: Context): TopUp | undefined => {
           actionable: false,
           actions: [
             ...(strongest === undefined ? [] : [`Write down what keeps ${quote(strongest.name)} strong`]),
-            ...(distinctWeakest === undefined
-              ? []
-              : [`Choose a change this month that lifts ${quote(distinctWeakest.name)}`]),
+            ...weakestStep(distinctWeakest?.name, (name) => `Choose a change this month that lifts ${name}`),
             'Review the scorecard with your team every week',
           ],
           evidence: [fact('performance', 'overall score', score), ...componentEvidence],
@@ -515,12 +533,10 @@ const overallScoreTopUp = (ctx: Context): TopUp | undefined => {
 
 const goalCompletionTopUp = (ctx: Context): TopUp | undefined => {
   const { goals, goalStats: stats } = ctx.snapshot;
-  const total = stats?.totalGoals ?? goals?.length;
-  const completed = stats?.completed ?? goals?.filter(isCompletedGoal).length;
-  const source = stats?.totalGoals === undefined ? 'goals' : 'goalStats';
+  const completion = goalCompletion(ctx.snapshot);
   const common = { category: 'strategy' as const, priority: 'low' as const, signalKey: 'general:goal_completion' };
   const coveredBy: readonly SignalKind[] = ['low_goal_completion'];
-  if (total === 0) {
+  if ((completion?.total ?? goals?.length) === 0) {
     return {
       coveredBy,
       draft: toDraft({
@@ -529,11 +545,13 @@ const goalCompletionTopUp = (ctx: Context): TopUp | undefined => {
         description: 'No goals are recorded yet, so there is nothing to steer the weekly work by.',
         actionable: true,
         actions: ['Write the goals for this year, each with an owner and a target date'],
-        evidence: [fact(source, 'goals recorded', 0)],
+        evidence: [fact(completion?.source ?? 'goals', factMetrics.totalGoals, 0)],
       }),
     };
   }
-  if (total === undefined || completed === undefined) return undefined;
+  if (completion?.total === undefined || completion.completed === undefined) return undefined;
+  const { completed, total, source } = completion;
+  // Only rates the data states are repeated; a rate computed here would be a number the data does not hold.
   const rate = stats?.completionRate === undefined ? undefined : Math.round(stats.completionRate);
   const average = stats?.averageProgress === undefined ? undefined : Math.round(stats.averageProgress);
   const next = furthestAlong(goals ?? []);
@@ -544,7 +562,8 @@ const goalCompletionTopUp = (ctx: Context): TopUp | undefined => {
       title: `${completed} of ${total} goals completed`,
       description:
         `${completed} of ${plural(total, 'goal')} ${completed === 1 ? 'is' : 'are'} completed` +
-        `${rate === undefined ? '' : ` (${rate}%)`}${average === undefined ? '' : `, with average progress at ${average}%`}.` +
+        `${rate === undefined ? '' : ` (${rate}%)`}` +
+        `${average === undefined ? '' : `, with average progress at ${average}%`}.` +
         ' Finishing goals before adding new ones keeps the team focused.',
       actionable: false,
       actions: [
@@ -552,9 +571,9 @@ const goalCompletionTopUp = (ctx: Context): TopUp | undefined => {
         "Review every open goal's progress in your weekly meeting",
       ],
       evidence: [
-        fact(source, 'goals', total),
-        fact(stats?.completed === undefined ? 'goals' : 'goalStats', 'completed goals', completed),
-        ...(rate === undefined ? [] : [fact('goalStats', 'completion rate (%)', rate)]),
+        fact(source, factMetrics.totalGoals, total),
+        fact(source, factMetrics.completedGoals, completed),
+        ...(rate === undefined ? [] : [fact('goalStats', factMetrics.completionRate, rate)]),
       ],
     }),
   };
@@ -646,7 +665,9 @@ const actionsTopUp = (ctx: Context): TopUp | undefined => {
   }
   const done = actions.filter((action) => action.status === 'done').length;
   const next = oldestFirst(
-    actions.filter((action) => !isFinishedAction(action) && action.dueDate !== undefined && !isPast(action.dueDate, ctx.now)),
+    actions.filter(
+      (action) => !isFinishedAction(action) && action.dueDate !== undefined && !isPast(action.dueDate, ctx.now),
+    ),
     (action) => action.dueDate,
   )[0];
   return {
@@ -728,9 +749,11 @@ export const generateRuleInsights = (
   const open = signals.filter((signal) => !(options.exclude?.has(signal.key) ?? false));
   const fromSignals = signalDrafts(open, ctx).filter((draft) => !isExcluded(draft));
   if (fromSignals.length >= MIN_INSIGHTS) return fromSignals.sort(byPriority).slice(0, MAX_INSIGHTS);
+  // All signals, suppressed ones included: a general insight must not repeat what the user dismissed.
   const kinds = new Set(signals.map((signal) => signal.kind));
   const topUps = [...gapTopUps(snapshot.gaps), ...generalTopUps(ctx)];
-  const isFresh = (topUp: TopUp): boolean => !isExcluded(topUp.draft) && !topUp.coveredBy.some((kind) => kinds.has(kind));
+  const isFresh = (topUp: TopUp): boolean =>
+    !isExcluded(topUp.draft) && !topUp.coveredBy.some((kind) => kinds.has(kind));
   const chosen = [...fromSignals, ...topUps.filter(isFresh).map((topUp) => topUp.draft)];
   const heldBack = topUps.filter((topUp) => !isFresh(topUp)).map((topUp) => topUp.draft);
   return [...chosen, ...heldBack.slice(0, Math.max(0, MIN_INSIGHTS - chosen.length))]

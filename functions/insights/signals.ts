@@ -236,7 +236,8 @@ const goalSignals = (goals: readonly Goal[], now: Date): Signal[] =>
     return goal.status === 'at_risk' || goal.status === 'behind' ? [goalAtRiskSignal(goal, goal.status)] : [];
   });
 
-interface Completion {
+/** How many goals are completed, and from which source. */
+export interface Completion {
   readonly rate: number;
   readonly completed?: number;
   readonly total?: number;
@@ -244,7 +245,7 @@ interface Completion {
 }
 
 /** Goal completion from goalStats (its completionRate, else completed / totalGoals), else counted from the goals. */
-const goalCompletion = (snapshot: BusinessSnapshot): Completion | undefined => {
+export const goalCompletion = (snapshot: BusinessSnapshot): Completion | undefined => {
   const stats = snapshot.goalStats;
   if (stats?.completionRate !== undefined) {
     return { rate: stats.completionRate, completed: stats.completed, total: stats.totalGoals, source: 'goalStats' };
@@ -304,7 +305,7 @@ export const weakestComponent = (performance: Performance | undefined): Componen
     undefined,
   );
 
-/** Category of a score component from its name: money → finance, customers/sales → marketing, people → leadership. */
+/** A component's category from its name: money → finance, customers and sales → marketing, people → leadership. */
 const componentCategory = (name: string): Category => {
   const lower = name.toLowerCase();
   if (/financ|revenue|profit|cash|margin|cost|budget/.test(lower)) return 'finance';
@@ -348,6 +349,9 @@ const componentSignals = (performance: Performance, t: SignalThresholds): Signal
     ];
   });
 
+/** "'Cash flow' at 45": a component's quoted name and rounded score. */
+export const scoreText = (component: Component): string => `${quote(component.name)} at ${Math.round(component.score)}`;
+
 /** A component's name and rounded score as two facts, under the given metric names. */
 export const componentFacts = (
   component: Component | undefined,
@@ -390,7 +394,7 @@ const overallSignals = (performance: Performance, t: SignalThresholds): Signal[]
       priority: 'high',
       summary:
         `The overall score is ${score}, below the threshold of ${t.lowOverallScore}` +
-        `${weakest === undefined ? '' : `; the weakest component is ${quote(weakest.name)} at ${Math.round(weakest.score)}`}.`,
+        `${weakest === undefined ? '' : `; the weakest component is ${scoreText(weakest)}`}.`,
       facts: [
         fact('performance', factMetrics.overallScore, score),
         fact('signals', factMetrics.lowScoreThreshold, t.lowOverallScore),
@@ -407,7 +411,7 @@ const overallSignals = (performance: Performance, t: SignalThresholds): Signal[]
       priority: 'low',
       summary:
         `The overall score is ${score}, at or above the strong mark of ${t.strongOverallScore}` +
-        `${strongest === undefined ? '' : `, led by ${quote(strongest.name)} at ${Math.round(strongest.score)}`}.`,
+        `${strongest === undefined ? '' : `, led by ${scoreText(strongest)}`}.`,
       facts: [
         fact('performance', factMetrics.overallScore, score),
         fact('signals', factMetrics.strongScoreThreshold, t.strongOverallScore),
@@ -474,7 +478,8 @@ const stalledActionSignals = (actions: readonly Action[], now: Date, t: SignalTh
   const stalled = oldestFirst(
     actions.filter((action) => {
       const touched = lastTouched(action);
-      return isOpenAction(action) && touched !== undefined && now.getTime() - startOf(touched) > t.stalledAfterDays * DAY_MS;
+      const idleMs = touched === undefined ? 0 : now.getTime() - startOf(touched);
+      return isOpenAction(action) && idleMs > t.stalledAfterDays * DAY_MS;
     }),
     lastTouched,
   );
@@ -537,7 +542,8 @@ const issueSignals = (issues: readonly Issue[], goals: readonly Goal[], now: Dat
   issues.flatMap((issue): Signal[] => {
     if (!isOpenIssue(issue) || (issue.priority !== 'high' && issue.priority !== 'critical')) return [];
     const goal = issue.goalId === undefined ? undefined : goals.find((candidate) => candidate.id === issue.goalId);
-    const days = issue.createdAt === undefined ? undefined : daysSince(issue.createdAt, now);
+    const opened =
+      issue.createdAt === undefined ? undefined : { day: isoDay(issue.createdAt), days: daysSince(issue.createdAt, now) };
     const label = issue.priority === 'critical' ? 'Critical' : 'High-priority';
     return [
       {
@@ -547,15 +553,15 @@ const issueSignals = (issues: readonly Issue[], goals: readonly Goal[], now: Dat
         priority: issue.priority,
         summary:
           `${label} issue ${quote(issue.title)} ` +
-          `${issue.createdAt === undefined || days === undefined ? 'is open' : `has been open since ${isoDay(issue.createdAt)} (${plural(days, 'day')})`}` +
+          `${opened === undefined ? 'is open' : `has been open since ${opened.day} (${plural(opened.days, 'day')})`}` +
           `${goal === undefined ? '' : ` and affects the goal ${quote(goal.title)}`}.`,
         facts: [
           fact('issues', factMetrics.issue, issue.title),
           fact('issues', factMetrics.issuePriority, issue.priority),
           ...(issue.status === undefined ? [] : [fact('issues', factMetrics.issueStatus, issue.status)]),
-          ...(issue.createdAt === undefined || days === undefined
+          ...(opened === undefined
             ? []
-            : [fact('issues', factMetrics.openedOn, isoDay(issue.createdAt)), fact('issues', factMetrics.daysOpen, days)]),
+            : [fact('issues', factMetrics.openedOn, opened.day), fact('issues', factMetrics.daysOpen, opened.days)]),
           ...(issue.owner === undefined ? [] : [fact('issues', factMetrics.owner, issue.owner)]),
           ...(goal === undefined ? [] : [fact('goals', factMetrics.linkedGoal, goal.title)]),
         ],

@@ -102,7 +102,7 @@ export class Api extends Construct {
     const id = name.charAt(0).toUpperCase() + name.slice(1);
     const fn = new CoachingFunction(this, id, {
       entry: path.join(REPO_ROOT, route.handler),
-      description: `${route.method} ${route.path}: ${route.summary}`,
+      description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
     });
     fn.addEnvironment('SERVICE_VERSION', version);
     fn.addEnvironment('LLM_PROVIDER', 'bedrock');

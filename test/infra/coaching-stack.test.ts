@@ -57,13 +57,14 @@ const flatten = (value: unknown): string => {
 const allStatements = (): Statement[] =>
   resources('AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
 
-/** Every statement granted to the role of a route's function, inline or attached. */
+/** Every statement granted to a route's function: its role has no managed or inline policies, only attached ones. */
 const statementsOfRoute = (name: RouteName): Statement[] => {
   const role = stack.api.functions[name].role?.node.defaultChild as CfnRole;
   const roleId = stack.getLogicalId(role);
   const [, roleResource] = resources('AWS::IAM::Role').find(([id]) => id === roleId) ?? [];
   expect(roleResource).toBeDefined();
   expect(roleResource?.Properties.ManagedPolicyArns).toBeUndefined();
+  expect(roleResource?.Properties.Policies).toBeUndefined();
   return resources('AWS::IAM::Policy')
     .filter(([, policy]) => policy.Properties.Roles.some((ref: { Ref?: string }) => ref.Ref === roleId))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);

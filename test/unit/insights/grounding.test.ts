@@ -28,7 +28,7 @@ const snapshot: BusinessSnapshot = {
   },
   actions: [
     { id: 'a-3', title: 'Sign lease for second site', status: 'open', dueDate: '2026-10-22', goalId: 'g-14' },
-    { id: 'a-4', title: 'Hire a head roaster', status: 'blocked', dueDate: '2026-11-02' },
+    { id: 'a-4', title: 'Hire a head roaster', status: 'blocked', dueDate: '2026-11-09' },
   ],
   issues: [
     {
@@ -53,6 +53,7 @@ const signals: readonly Signal[] = [
     facts: [
       { source: 'goals', metric: 'progress', value: 35 },
       { source: 'goals', metric: 'days to target date', value: 47 },
+      { source: 'goals', metric: 'revenue to date', value: 412350 },
     ],
   },
   {
@@ -103,6 +104,7 @@ describe('checkGrounding', () => {
     ['$1.2 million', 'The revenue target is $1.2 million.'],
     ['1,200,000', 'The revenue target is 1,200,000 dollars.'],
     ['45k', 'Cash burn is 45k a month.'],
+    ['$410,000 (412,350 to two significant figures)', 'Revenue to date is $410,000.'],
     ['an ISO date', 'The revenue goal is due 2026-12-31.'],
     ['the size of a list', 'The plan has 3 goals and 2 actions.'],
   ])('accepts %s', (_format, sentence) => {
@@ -117,6 +119,7 @@ describe('checkGrounding', () => {
     ['73', 'Wholesale progress is 73 points.'],
     ['$1.3M', 'The revenue target is $1.3M.'],
     ['46k', 'Cash burn is 46k a month.'],
+    ['$400,000', 'Revenue to date is $400,000.'],
     ['38%', 'Revenue progress is about 38%.'],
     ['2028', 'The revenue goal is due in 2028.'],
     ['14%', 'Churn rose to 14% this year.'],
@@ -181,7 +184,7 @@ describe('checkGrounding', () => {
   });
 
   it('ignores ordinals, list markers, identifiers and 0/1', () => {
-    const emptySnapshot: BusinessSnapshot = { tenantId: 't-new', fetchedAt: '2026-11-14T08:00:00.000Z', gaps: [], dropped: {} };
+    const emptySnapshot: BusinessSnapshot = { tenantId: 't-new', fetchedAt: '2026-11-14T08:15:30Z', gaps: [], dropped: {} };
     const insight = draft({
       title: 'Second location needs an owner',
       description: 'For the 2nd location: 1) sign the lease, 2) hire a manager. Track it in Q3 under g-99 with 1 owner and 0 delays.',

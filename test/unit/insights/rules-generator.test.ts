@@ -97,11 +97,23 @@ const foundationOnly: BusinessSnapshot = {
   gaps: allGaps.filter((gap) => gap.source !== 'foundation'),
 };
 
+/** Every source answered, but nothing is recorded yet. */
+const newBusiness: BusinessSnapshot = {
+  ...base,
+  foundation: { businessName: 'Harbor Plumbing' },
+  goals: [],
+  goalStats: {},
+  performance: {},
+  actions: [],
+  issues: [],
+};
+
 const fixtures: ReadonlyArray<readonly [string, BusinessSnapshot]> = [
   ['a struggling business', struggling],
   ['a healthy business', healthy],
   ['a business whose sources are all missing', empty],
   ['a business with only its foundation', foundationOnly],
+  ['a new business with nothing recorded yet', newBusiness],
 ];
 
 const generate = (snapshot: BusinessSnapshot, exclude?: ReadonlySet<string>): InsightDraft[] =>
@@ -279,6 +291,20 @@ describe('generateRuleInsights', () => {
       "You have 2 core values: 'Own it' and 'Show up on time'. Values guide decisions best when each one shows " +
         'up in a goal or a weekly habit.',
     );
+  });
+
+  it('suggests starting each record for a business with nothing recorded yet', () => {
+    const drafts = generate(newBusiness);
+
+    expect(drafts.map((draft) => draft.title)).toEqual([
+      'Record an overall performance score',
+      'Set your first goals',
+      'Write down your core values',
+      'Write down your vision',
+      'Start tracking actions',
+      'Log issues as they come up',
+    ]);
+    expect(drafts.every((draft) => draft.actionable)).toBe(true);
   });
 
   it('leaves out an insight whose signal key is suppressed', () => {

@@ -442,6 +442,14 @@ describe('computeSignals', () => {
       expect(kinds).not.toContain('vision_without_goals');
     });
 
+    it('judges a vision with no keywords only on whether any goal is active', () => {
+      const snapshot = quietSnapshot({ foundation: { vision: 'Be the one' } });
+
+      const kinds = computeSignals(snapshot, NOW).map((signal) => signal.kind);
+
+      expect(kinds).not.toContain('vision_without_goals');
+    });
+
     it('flags a purpose that no goal serves', () => {
       const snapshot = quietSnapshot({ foundation, goals: [{ id: 'g1', title: 'Plumbing in Tacoma', status: 'on_track' }] });
 

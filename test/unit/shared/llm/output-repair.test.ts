@@ -181,10 +181,41 @@ describe('parseModelOutput with any schema', () => {
     expect(result).toEqual({ ok: true, value: { items: [{ name: 'tool', score: 2 }] }, repaired: false, notes: [] });
   });
 
-  it('skips brackets in prose and takes the JSON after them', () => {
-    const result = parseModelOutput(schema, { text: 'Scores [see below]: {"items": [{"name": "a", "score": 2}]}' });
+  it('looks inside brackets of prose for the JSON', () => {
+    const result = parseModelOutput(schema, { text: 'Scores [as requested: {"items": [{"name": "a", "score": 2}]}]' });
 
     expect(result.ok && result.value).toEqual({ items: [{ name: 'a', score: 2 }] });
+  });
+
+  it('reads escaped quotes as part of a string', () => {
+    const result = parseModelOutput(schema, { text: 'Here: {"items": [{"name": "12\\" tamper", "score": 2}]}' });
+
+    expect(result.ok && result.value).toEqual({ items: [{ name: '12" tamper', score: 2 }] });
+  });
+
+  it('takes the longest JSON when the prose holds a smaller one too', () => {
+    const result = parseModelOutput(schema, { text: 'See note [1]: {"items": [{"name": "a", "score": 2}]}' });
+
+    expect(result.ok && result.value).toEqual({ items: [{ name: 'a', score: 2 }] });
+  });
+
+  it.each([
+    ['after a complete string', '{"names": ["a", "b"', { names: ['a', 'b'] }],
+    ['mid-number, dropping the number', '{"names": ["a"], "scores": [70, 72, 7', { names: ['a'], scores: [70, 72] }],
+  ])('closes an array cut off %s', (_where, text, expected) => {
+    const lists = z.object({ names: z.array(z.string()), scores: z.array(z.number()).optional() });
+
+    const result = parseModelOutput(lists, { text });
+
+    expect(result.ok && result.value).toEqual(expected);
+  });
+
+  it('drops an object member cut off after its key', () => {
+    const tagged = z.object({ name: z.string(), tag: z.string().optional() });
+
+    const result = parseModelOutput(tagged, { text: '{"name": "a", "tag"' });
+
+    expect(result.ok && result.value).toEqual({ name: 'a' });
   });
 
   it('closes JSON cut off after a complete element without dropping it', () => {

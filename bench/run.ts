@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: starts the local stack (dynalite, demo business API, JWT-verifying server, rules provider), runs
+ * the five benchmarks and prints each section's table and a summary of every target with PASS or MISS. All figures
+ * are measured in this run.
+ */
+import './env';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { documentClient } from '../functions/shared/adapters';
+import { startLocalStack } from '../local/stack';
+import { benchBundles } from './bundles';
+import { benchCachedList } from './cached-list';
+import { benchGeneration } from './generation-overhead';
+import { demoTenants } from './local';
+import { benchParallelFetch } from './parallel-fetch';
+import { benchPromptTokens } from './prompt-tokens';
+import { printHeading, printTable, type TargetResult } from './support';
+
+const main = async (): Promise<void> => {
+  const started = performance.now();
+  const keyDir = mkdtempSync(join(tmpdir(), 'coaching-bench-'));
+  const stack = await startLocalStack({ env: { LLM_PROVIDER: 'rules' }, keyFile: join(keyDir, 'key.json') });
+  const results: TargetResult[] = [];
+  try {
+    const tenants = await demoTenants();
+    const [firstTenant] = tenants;
+    if (firstTenant === undefined) throw new Error('no demo tenants in local/fixtures/business');
+    process.stdout.write(`Node ${process.version}; demo tenants: ${tenants.join(', ')}\n`);
+    results.push(...(await benchCachedList(stack, firstTenant)));
+    results.push(...(await benchGeneration(tenants)));
+    results.push(...(await benchParallelFetch(stack, firstTenant)));
+    results.push(...(await benchPromptTokens(tenants)));
+  } finally {
+    documentClient().destroy();
+    await stack.close();
+    rmSync(keyDir, { recursive: true, force: true });
+  }
+  results.push(...(await benchBundles()));
+
+  printHeading('Summary');
+  printTable(['figure', 'measured', 'target', 'verdict'], results.map((r) => [r.figure, r.measured, r.target, r.verdict]));
+  const misses = results.filter((result) => result.verdict === 'MISS').length;
+  process.stdout.write(
+    `\n  ${misses === 0 ? 'All targets met' : `${misses} target(s) missed`}; bench took ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
+  );
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
