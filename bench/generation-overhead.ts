@@ -105,7 +105,7 @@ const stepTimes = async (
   };
 };
 
-/** Times full generations for each tenant; the target applies to the worst tenant's p99. */
+/** Times full generations for each tenant; the target is checked against the worst tenant's p50 and p99. */
 export const benchGeneration = async (tenants: readonly string[]): Promise<TargetResult[]> => {
   printHeading(`2. Generation overhead without the model and the business API (${RUNS} runs per tenant)`);
   const cfg = config();
@@ -114,6 +114,7 @@ export const benchGeneration = async (tenants: readonly string[]): Promise<Targe
   const query = listInsightsQuerySchema.parse({});
   const totals: string[][] = [];
   const steps: string[][] = [];
+  let worstP50 = 0;
   let worstP99 = 0;
 
   for (const tenantId of tenants) {
@@ -155,17 +156,21 @@ export const benchGeneration = async (tenants: readonly string[]): Promise<Targe
       throw new Error(`${tenantId}: the canned answer was not taken as is: ${JSON.stringify([...metrics.totals])}`);
     }
     const dynamoMs = distribution(dynamoPerRun.slice(WARMUP)).p50;
+    worstP50 = Math.max(worstP50, runs.p50);
     worstP99 = Math.max(worstP99, runs.p99);
-    totals.push([tenantId, String(runs.runs), ms(runs.p50), ms(runs.p95), ms(runs.p99), ms(runs.max), ms(dynamoMs)]);
+    totals.push([tenantId, String(runs.runs), ms(runs.p50), ms(runs.p95), ms(runs.p99), ms(runs.max)]);
 
     const step = await stepTimes(snapshot, template, answerJson);
     steps.push([tenantId, ms(step.signals), ms(step.prompt), ms(step.parse), ms(step.grounding), ms(step.rules), ms(dynamoMs)]);
   }
 
-  printTable(['tenant', 'runs', 'p50', 'p95', 'p99', 'max', 'DynamoDB p50'], totals);
+  printTable(['tenant', 'runs', 'p50', 'p95', 'p99', 'max'], totals);
   process.stdout.write('\n  Where the time goes (p50 of each step measured on its own):\n');
   printTable(['tenant', 'signals', 'prompt values+render', 'output parse', 'grounding', 'rule drafts', 'DynamoDB (7 calls)'], steps);
-  const result = atMost('Generation overhead p99 (worst tenant)', worstP99, TARGET_MS, ms);
+  const results = [
+    atMost('Generation overhead p50 (worst tenant)', worstP50, TARGET_MS, ms),
+    atMost('Generation overhead p99 (worst tenant)', worstP99, TARGET_MS, ms),
+  ];
   printNotes(
     'Included: refresh slot claim (conditional put), current set read, lease (conditional put), dismissals query,',
     '  signals, prompt template (cached store), prompt values + render, the canned tool answer decoded from JSON,',
@@ -173,7 +178,7 @@ export const benchGeneration = async (tenants: readonly string[]): Promise<Targe
     '  finalize, usage event (put), set write (put), lease release (conditional delete): 5 writes, 2 reads.',
     'Excluded: the business API (prefetched), model latency, the handler and response, log output (SILENT), EMF.',
     `Every run took the model answer as is (outcome ok, 0 ungrounded). ${WARMUP} unmeasured warm-up runs per tenant.`,
-    verdictLine(result),
+    ...results.map(verdictLine),
   );
-  return [result];
+  return results;
 };

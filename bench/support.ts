@@ -1,4 +1,5 @@
 /** Shared helpers of the benchmarks: timing, percentiles, aligned tables and target verdicts. */
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /** A distribution of timings in milliseconds (nearest-rank percentiles). */
@@ -118,18 +119,22 @@ export const printNotes = (...notes: readonly string[]): void => {
   for (const note of notes) process.stdout.write(`  ${note}\n`);
 };
 
-/** Prints an aligned table: the first column left-aligned, the others right-aligned. */
-export const printTable = (header: readonly string[], rows: readonly (readonly Cell[])[]): void => {
+/** Prints an aligned table: the first `leftColumns` columns left-aligned, the others right-aligned. */
+export const printTable = (header: readonly string[], rows: readonly (readonly Cell[])[], leftColumns = 1): void => {
   const cells = [header, ...rows].map((row) => row.map(String));
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
   const format = (row: readonly string[]): string =>
     row
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .map((cell, column) => (column < leftColumns ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
       .join('  ')
       .trimEnd();
   const lines = [format(cells[0] ?? []), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(format)];
   process.stdout.write(`${lines.map((line) => `  ${line}`).join('\n')}\n`);
 };
+
+/** The machine the figures were taken on: Node version, CPUs and the 1-minute load average. */
+export const machineLine = (): string =>
+  `Node ${process.version}, ${cpus().length} CPUs, load average (1 min) ${loadavg()[0]?.toFixed(1)}`;
 
 /** A section's verdict line for one target. */
 export const verdictLine = (result: TargetResult): string =>

@@ -78,7 +78,10 @@ export function checkGrounding(
       ...ungrounded(draft.title),
       ...draft.evidence.flatMap((item) => (typeof item.value === 'boolean' ? [] : ungrounded(String(item.value)))),
     ];
-    const sentences = splitSentences(draft.description).map((sentence) => ({ sentence, numbers: ungrounded(sentence) }));
+    const sentences = splitSentences(draft.description).map((sentence) => ({
+      sentence,
+      numbers: ungrounded(sentence),
+    }));
     const numbers = [...fatal, ...sentences.flatMap((checked) => checked.numbers)];
     if (numbers.length === 0) {
       grounded.push(draft);
@@ -151,9 +154,17 @@ const scales: ReadonlyMap<string, number> = new Map([
   ['billion', 1e9],
 ]);
 
-/** `$1,200.50`, `45k`, `1.2M`, `3.5 million`, `72.4%`, `5 percentage points`, `3rd`. */
-const numberPattern =
-  /([$€£])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s?(%|percent(?:age points?)?\b)|\s?(thousand|million|billion)\b|(k|mn|m|bn|b)\b|(st|nd|rd|th)\b)?/gi;
+/**
+ * `$1,200.50`, `45k`, `1.2M`, `3.5 million`, `72.4%`, `5 percentage points`, `3rd`. Groups: currency, whole
+ * part, decimals, percent sign, scale word, scale letter, ordinal suffix.
+ */
+const numberPattern = new RegExp(
+  [
+    /([$€£])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?/.source,
+    /(?:\s?(%|percent(?:age points?)?\b)|\s?(thousand|million|billion)\b|(k|mn|m|bn|b)\b|(st|nd|rd|th)\b)?/.source,
+  ].join(''),
+  'gi',
+);
 
 function scanNumbers(text: string): NumberMention[] {
   return [...text.matchAll(numberPattern)].map((match) => {
@@ -192,7 +203,8 @@ function isIdentifierPart(text: string, index: number): boolean {
 function isListMarker(text: string, start: number, end: number): boolean {
   const before = text.slice(0, start);
   const after = text.slice(end);
-  return (/^[.)](\s|$)/.test(after) && /(^|\n)[ \t]*$/.test(before)) || (/^\)/.test(after) && /[(:;,][ \t]*$/.test(before));
+  const opensLine = /^[.)](\s|$)/.test(after) && /(^|\n)[ \t]*$/.test(before);
+  return opensLine || (/^\)/.test(after) && /[(:;,][ \t]*$/.test(before));
 }
 
 /**

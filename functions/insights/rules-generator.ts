@@ -4,7 +4,6 @@ import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
 import type { Category, Evidence, InsightDraft, Priority, Signal, SignalKind } from './model';
 import {
   componentFacts,
-  countIs,
   fact,
   factMetrics,
   factText,
@@ -12,18 +11,14 @@ import {
   goalCompletion,
   isCompletedGoal,
   isFinishedAction,
-  isoDay,
   isPast,
-  nameList,
   oldestFirst,
-  plural,
   priorityRank,
-  quote,
   scoreText,
   strongestComponent,
-  truncate,
   weakestComponent,
 } from './signals';
+import { countIs, isoDay, nameList, plural, quote, truncate } from './text';
 
 /**
  * The deterministic insight writer: turns signals into 5-10 grounded insights when the model is unavailable (and

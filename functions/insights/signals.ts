@@ -1,6 +1,7 @@
 import type { Action, BusinessSnapshot, Goal, Issue, Performance } from '../shared/business-api/model';
 import { priorities } from './model';
 import type { Category, Evidence, Priority, Signal } from './model';
+import { countIs, isoDay, nameList, plural, quote, truncate } from './text';
 
 /**
  * Deterministic signals: facts computed from one business snapshot. They are handed to the model as ground truth
@@ -94,41 +95,7 @@ export const factMetrics = {
 } as const;
 
 const DAY_MS = 86_400_000;
-const NAME_MAX = 80;
 const FACT_TEXT_MAX = 200;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Text helpers, shared with the rules generator.
-
-/** Shortens text to `max` characters, cutting at a word boundary where one is near and ending with '…'. */
-export const truncate = (text: string, max: number): string => {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const lastSpace = cut.lastIndexOf(' ');
-  return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
-};
-
-/** A name in single quotes, shortened to a readable length. */
-export const quote = (name: string): string => `'${truncate(name, NAME_MAX)}'`;
-
-/** "A", "A and B", "A, B and C". */
-const joinList = (items: readonly string[]): string =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-
-/** "1 action", "3 actions". */
-export const plural = (count: number, noun: string): string => `${count} ${count === 1 ? noun : `${noun}s`}`;
-
-/** "1 action is", "3 actions are". */
-export const countIs = (count: number, noun: string): string => `${plural(count, noun)} ${count === 1 ? 'is' : 'are'}`;
-
-/** The calendar day of an ISO date or date-time, as written (YYYY-MM-DD). */
-export const isoDay = (iso: string): string => iso.slice(0, 10);
-
-/** Up to `limit` quoted names, then "and others" when some were left out. */
-export const nameList = (names: readonly string[], limit: number): string =>
-  names.length <= limit
-    ? joinList(names.map(quote))
-    : `${names.slice(0, limit).map(quote).join(', ')} and others`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fact helpers, shared with the rules generator.

@@ -17,7 +17,15 @@ const snapshot: BusinessSnapshot = {
     { id: 'g-14', title: 'Open second location', status: 'behind', progress: 20, targetDate: '2027-03-31' },
     { id: 'g-15', title: 'Launch wholesale program with 40 cafe accounts', status: 'on_track', progress: 72.4 },
   ],
-  goalStats: { totalGoals: 3, completed: 0, onTrack: 1, atRisk: 1, behind: 1, completionRate: 0, averageProgress: 42.5 },
+  goalStats: {
+    totalGoals: 3,
+    completed: 0,
+    onTrack: 1,
+    atRisk: 1,
+    behind: 1,
+    completionRate: 0,
+    averageProgress: 42.5,
+  },
   performance: {
     overallScore: 68.6,
     components: [
@@ -184,10 +192,17 @@ describe('checkGrounding', () => {
   });
 
   it('ignores ordinals, list markers, identifiers and 0/1', () => {
-    const emptySnapshot: BusinessSnapshot = { tenantId: 't-new', fetchedAt: '2026-11-14T08:15:30Z', gaps: [], dropped: {} };
+    const emptySnapshot: BusinessSnapshot = {
+      tenantId: 't-new',
+      fetchedAt: '2026-11-14T08:15:30Z',
+      gaps: [],
+      dropped: {},
+    };
     const insight = draft({
       title: 'Second location needs an owner',
-      description: 'For the 2nd location: 1) sign the lease, 2) hire a manager. Track it in Q3 under g-99 with 1 owner and 0 delays.',
+      description:
+        'For the 2nd location: 1) sign the lease, 2) hire a manager. ' +
+        'Track it in Q3 under g-99 with 1 owner and 0 delays.',
       evidence: [{ source: 'goals', metric: 'owner', value: 'none' }],
     });
 
@@ -227,7 +242,9 @@ describe('normalizeInsightsOutput', () => {
     const normalized = normalizeInsightsOutput(input);
 
     expect(input).toEqual(copy);
-    expect(normalized).toEqual({ insights: [{ title: 'x', category: 'finance', priority: 'critical', actionable: false }] });
+    expect(normalized).toEqual({
+      insights: [{ title: 'x', category: 'finance', priority: 'critical', actionable: false }],
+    });
   });
 
   it('cuts a title without a usable word boundary at 60 characters', () => {

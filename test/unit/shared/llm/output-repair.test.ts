@@ -20,6 +20,7 @@ const parseInsights = (response: ModelOutput): ParseResult<InsightsOutput> =>
 
 const valid = JSON.parse(corpus('valid.json')) as InsightsOutput;
 const fromText = 'the tool was not called; the JSON was read from the text';
+const aroundJson = 'ignored text around the JSON';
 const allowedCategories = 'strategy, operations, finance, marketing, leadership';
 
 describe('parseModelOutput on the insights corpus', () => {
@@ -32,13 +33,13 @@ describe('parseModelOutput on the insights corpus', () => {
   it('reads the JSON out of prose before and after it', () => {
     const result = parseInsights(asText('prose-around-json.txt'));
 
-    expect(result).toEqual({ ok: true, value: valid, repaired: true, notes: [fromText, 'ignored text around the JSON'] });
+    expect(result).toEqual({ ok: true, value: valid, repaired: true, notes: [fromText, aroundJson] });
   });
 
   it('reads the JSON out of a ```json code fence', () => {
     const result = parseInsights(asText('json-fence.txt'));
 
-    expect(result).toEqual({ ok: true, value: valid, repaired: true, notes: [fromText, 'ignored text around the JSON'] });
+    expect(result).toEqual({ ok: true, value: valid, repaired: true, notes: [fromText, aroundJson] });
   });
 
   it('drops the insight cut off mid-string and keeps the five complete ones', () => {
@@ -48,7 +49,7 @@ describe('parseModelOutput on the insights corpus', () => {
       ok: true,
       value: valid,
       repaired: true,
-      notes: [fromText, 'ignored text around the JSON', 'closed truncated JSON, dropping its incomplete last element'],
+      notes: [fromText, aroundJson, 'closed truncated JSON, dropping its incomplete last element'],
     });
   });
 
@@ -94,7 +95,7 @@ describe('parseModelOutput on the insights corpus', () => {
       ok: true,
       value: valid,
       repaired: true,
-      notes: [fromText, 'ignored text around the JSON', 'normalized values to the schema'],
+      notes: [fromText, aroundJson, 'normalized values to the schema'],
     });
   });
 
@@ -158,7 +159,8 @@ describe('parseModelOutput on the insights corpus', () => {
     expect(result).toEqual({
       ok: false,
       problems: [
-        'response: no JSON found; the reply was: "I\'m sorry, but I can\'t provide coaching insights from this data. The business in…"',
+        'response: no JSON found; the reply was: ' +
+          '"I\'m sorry, but I can\'t provide coaching insights from this data. The business in…"',
       ],
     });
   });
@@ -174,7 +176,10 @@ describe('parseModelOutput with any schema', () => {
   const schema = z.object({ items: z.array(z.object({ name: z.string(), score: z.number() })).min(1) });
 
   it('prefers the tool input to JSON in the text', () => {
-    const response = { toolInput: { items: [{ name: 'tool', score: 2 }] }, text: '{"items": [{"name": "text", "score": 3}]}' };
+    const response = {
+      toolInput: { items: [{ name: 'tool', score: 2 }] },
+      text: '{"items": [{"name": "text", "score": 3}]}',
+    };
 
     const result = parseModelOutput(schema, response);
 
@@ -242,7 +247,9 @@ describe('parseModelOutput with any schema', () => {
   });
 
   it('reports every issue with its path', () => {
-    const result = parseModelOutput(schema, { toolInput: { items: [{ name: 5 }, { name: 'b', score: 'high' }] }, text: '' });
+    const toolInput = { items: [{ name: 5 }, { name: 'b', score: 'high' }] };
+
+    const result = parseModelOutput(schema, { toolInput, text: '' });
 
     expect(result).toEqual({
       ok: false,
@@ -257,10 +264,8 @@ describe('parseModelOutput with any schema', () => {
 
 describe('describeProblems', () => {
   it('names the received enum value and the allowed ones', () => {
-    const error = insightsOutputSchema.safeParse(
-      { insights: valid.insights.map((insight, index) => (index === 2 ? { ...insight, category: 'Finance' } : insight)) },
-      { reportInput: true },
-    ).error;
+    const insights = valid.insights.map((insight, index) => (index === 2 ? { ...insight, category: 'Finance' } : insight));
+    const error = insightsOutputSchema.safeParse({ insights }, { reportInput: true }).error;
 
     const problems = error ? describeProblems(error) : [];
 
@@ -297,7 +302,9 @@ describe('describeProblems', () => {
 
 describe('lengthBounds', () => {
   it('reads item and character bounds at a path', () => {
-    const bounds = [lengthBounds(insightsOutputSchema, ['insights']), lengthBounds(insightsOutputSchema, ['insights', 0, 'title'])];
+    const paths = [['insights'], ['insights', 0, 'title']];
+
+    const bounds = paths.map((path) => lengthBounds(insightsOutputSchema, path));
 
     expect(bounds).toEqual([
       { min: 5, max: 10 },
@@ -314,7 +321,9 @@ describe('lengthBounds', () => {
 
 describe('repairInstruction', () => {
   it('lists the problems and asks for the tool call again with corrected JSON only', () => {
-    const message = repairInstruction(['insights: 3 items, need 5-10', 'insights[0].actionable: expected boolean, got "yes"']);
+    const problems = ['insights: 3 items, need 5-10', 'insights[0].actionable: expected boolean, got "yes"'];
+
+    const message = repairInstruction(problems);
 
     expect(message).toBe(
       [

@@ -1,0 +1,34 @@
+/** Small text helpers for the sentences signals and rule insights are written in. */
+
+const NAME_MAX = 80;
+
+
+/** Shortens text to `max` characters, cutting at a word boundary where one is near and ending with '…'. */
+export const truncate = (text: string, max: number): string => {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
+};
+
+/** A name in single quotes, shortened to a readable length. */
+export const quote = (name: string): string => `'${truncate(name, NAME_MAX)}'`;
+
+/** "A", "A and B", "A, B and C". */
+const joinList = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+
+/** "1 action", "3 actions". */
+export const plural = (count: number, noun: string): string => `${count} ${count === 1 ? noun : `${noun}s`}`;
+
+/** "1 action is", "3 actions are". */
+export const countIs = (count: number, noun: string): string => `${plural(count, noun)} ${count === 1 ? 'is' : 'are'}`;
+
+/** The calendar day of an ISO date or date-time, as written (YYYY-MM-DD). */
+export const isoDay = (iso: string): string => iso.slice(0, 10);
+
+/** Up to `limit` quoted names, then "and others" when some were left out. */
+export const nameList = (names: readonly string[], limit: number): string =>
+  names.length <= limit
+    ? joinList(names.map(quote))
+    : `${names.slice(0, limit).map(quote).join(', ')} and others`;
