@@ -2,6 +2,7 @@ import type { BusinessSnapshot } from '../shared/business-api/model';
 import { lengthBounds } from '../shared/llm/output-repair';
 import type { Category, InsightDraft, Priority, Signal } from './model';
 import { insightDraftSchema } from './model';
+import { truncate } from './text';
 
 /**
  * Keeps the model honest about numbers: every number an insight states must come from the business data or the
@@ -24,7 +25,7 @@ export interface GroundingResult {
   readonly details: GroundingDetail[];
 }
 
-const titleBounds = lengthBounds(insightDraftSchema, ['title']);
+const titleMax = lengthBounds(insightDraftSchema, ['title']).max ?? Infinity;
 const descriptionBounds = lengthBounds(insightDraftSchema, ['description']);
 const actionBounds = lengthBounds(insightDraftSchema, ['suggestedActions']);
 
@@ -45,8 +46,8 @@ const prioritySynonyms: ReadonlyMap<string, Priority> = new Map([
 /**
  * Fixes the insights output's common near-misses (the `normalize` hook of `parseModelOutput`): wraps a bare array
  * into `{ insights }`, lower-cases category and priority and maps close synonyms ("urgent" → "critical"),
- * shortens long titles at a word boundary, reads "true"/"false" strings as booleans for `actionable`, and keeps
- * the first five suggested actions. Anything else is left for validation to report.
+ * shortens long titles at a word boundary (ending in …), reads "true"/"false" strings as booleans for
+ * `actionable`, and keeps the first five suggested actions. Anything else is left for validation to report.
  */
 export function normalizeInsightsOutput(value: unknown): unknown {
   if (Array.isArray(value)) return { insights: value.map(normalizeDraft) };
@@ -104,7 +105,7 @@ function normalizeDraft(draft: unknown): unknown {
   const { title, category, priority, actionable, suggestedActions } = draft;
   return {
     ...draft,
-    title: typeof title === 'string' ? shortenTitle(title) : title,
+    title: typeof title === 'string' && title.trim().length > titleMax ? truncate(title.trim(), titleMax) : title,
     category: canonical(category, categorySynonyms),
     priority: canonical(priority, prioritySynonyms),
     actionable: typeof actionable === 'string' ? parseBoolean(actionable) : actionable,
@@ -121,16 +122,6 @@ function canonical(value: unknown, synonyms: ReadonlyMap<string, string>): unkno
 function parseBoolean(value: string): boolean | string {
   const key = value.trim().toLowerCase();
   return key === 'true' || key === 'false' ? key === 'true' : value;
-}
-
-/** Cuts a title over the limit at the last word boundary that keeps more than half of it. */
-function shortenTitle(title: string): string {
-  const max = titleBounds.max ?? Infinity;
-  const trimmed = title.trim();
-  if (trimmed.length <= max) return title;
-  const space = trimmed.lastIndexOf(' ', max);
-  const cut = space > max / 2 ? trimmed.slice(0, space) : trimmed.slice(0, max);
-  return cut.replace(/[\s,;:.\u2013\u2014-]+$/, '');
 }
 
 /** A number as written in text, with how far off a source value may be and still count as the same number. */

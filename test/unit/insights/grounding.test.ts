@@ -247,11 +247,11 @@ describe('normalizeInsightsOutput', () => {
     });
   });
 
-  it('cuts a title without a usable word boundary at 60 characters', () => {
+  it('cuts a title without a usable word boundary to 60 characters', () => {
     const title = `Q3${'x'.repeat(78)}`;
 
     const normalized = normalizeInsightsOutput({ insights: [{ title }] });
 
-    expect(normalized).toEqual({ insights: [{ title: title.slice(0, 60) }] });
+    expect(normalized).toEqual({ insights: [{ title: `${title.slice(0, 59)}…` }] });
   });
 });

@@ -99,14 +99,14 @@ describe('parseModelOutput on the insights corpus', () => {
     });
   });
 
-  it('shortens an 80-character title at a word boundary', () => {
+  it('shortens an 80-character title at a word boundary, ending it with an ellipsis', () => {
     const result = parseInsights(asToolInput('long-title.json'));
 
     expect(result.ok && result.value.insights.map((insight) => insight.title)).toEqual([
       'Revenue goal is at risk at 35% progress',
       'Customer retention trails its target',
       'Four actions are overdue',
-      'Cash flow forecast is still missing while monthly burn runs',
+      'Cash flow forecast is still missing while monthly burn…',
       'Wholesale program is on track',
     ]);
   });
@@ -264,7 +264,9 @@ describe('parseModelOutput with any schema', () => {
 
 describe('describeProblems', () => {
   it('names the received enum value and the allowed ones', () => {
-    const insights = valid.insights.map((insight, index) => (index === 2 ? { ...insight, category: 'Finance' } : insight));
+    const insights = valid.insights.map((insight, index) =>
+      index === 2 ? { ...insight, category: 'Finance' } : insight,
+    );
     const error = insightsOutputSchema.safeParse({ insights }, { reportInput: true }).error;
 
     const problems = error ? describeProblems(error) : [];
