@@ -19,6 +19,8 @@ const contextSchema = z.object({
   jwtAudience: list.default(['coaching-api']),
   accountApiUrl: z.url().default('https://account-api.example.com'),
   tractionApiUrl: z.url().default('https://traction-api.example.com'),
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins: list.optional(),
   bedrockModelIds: list.default([
     'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
     'us.anthropic.claude-haiku-4-5-20251001-v1:0',
@@ -42,6 +44,7 @@ const stack = new CoachingStack(app, `Coaching-${config.stage}`, {
   jwtAudience: config.jwtAudience,
   businessApis: { accountApiUrl: config.accountApiUrl, tractionApiUrl: config.tractionApiUrl },
   bedrockModelIds: config.bedrockModelIds,
+  corsOrigins: config.corsOrigins ?? [],
 });
 Tags.of(stack).add('service', 'coaching-service');
 Tags.of(stack).add('stage', config.stage);

@@ -10,6 +10,8 @@ export interface CoachingStackProps extends StackProps {
   readonly jwtAudience: readonly string[];
   readonly businessApis: BusinessApiUrls;
   readonly bedrockModelIds: readonly string[];
+  /** Browser origins allowed to call the API (CORS preflight); empty for none. */
+  readonly corsOrigins: readonly string[];
 }
 
 /** The coaching service: composes its constructs and nothing else. */
@@ -26,6 +28,7 @@ export class CoachingStack extends Stack {
       jwtAudience: props.jwtAudience,
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
+      corsOrigins: props.corsOrigins,
     });
   }
 }

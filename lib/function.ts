@@ -67,7 +67,6 @@ export class CoachingFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       environment: {
-        SERVICE_NAME,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: 'CoachingService',
         LOG_LEVEL: 'INFO',

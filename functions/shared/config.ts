@@ -21,7 +21,7 @@ const DEFAULT_MODEL_PRICES = {
 
 /** Every environment variable the functions and the local runtime read, with defaults. */
 export const configSchema = z.object({
-  SERVICE_NAME: z.string().default('coaching-service'),
+  POWERTOOLS_SERVICE_NAME: z.string().default('coaching-service'),
   SERVICE_VERSION: z.string().default('0.1.0'),
   AWS_REGION: z.string().default('us-east-1'),
 

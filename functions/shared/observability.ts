@@ -2,12 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 
 /** The process-wide structured logger (JSON lines; tenantId and correlationId are added per request). */
-export const logger = new Logger({ serviceName: process.env.SERVICE_NAME ?? 'coaching-service' });
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'coaching-service' });
 
 /** The process-wide EMF metrics emitter; flushed after every invocation by the HTTP stack. */
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CoachingService',
-  serviceName: process.env.SERVICE_NAME ?? 'coaching-service',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'coaching-service',
 });
 
 /** The slice of Powertools Metrics the services use, so unit tests can pass a small fake. */

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { CfnOutput, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -54,6 +55,8 @@ export interface ApiProps {
   readonly businessApis: BusinessApiUrls;
   /** Bedrock model or inference profile ids the functions may invoke; the first is the default. */
   readonly bedrockModelIds: readonly string[];
+  /** Browser origins allowed to call the API; empty disables CORS. */
+  readonly corsOrigins: readonly string[];
 }
 
 /**
@@ -72,6 +75,17 @@ export class Api extends Construct {
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Coaching service: insights, prompts and usage for the frontend',
       createDefaultStage: false,
+      ...(props.corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...props.corsOrigins],
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+              allowHeaders: ['authorization', 'content-type', 'x-correlation-id'],
+              exposeHeaders: ['retry-after', 'x-correlation-id', 'x-usage-warning'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: LOG_RETENTION });
     const stage = new HttpStage(this, 'DefaultStage', {
@@ -99,6 +113,12 @@ export class Api extends Construct {
     jwtAuthorizer: HttpJwtAuthorizer,
     props: ApiProps,
   ): CoachingFunction {
+    const { permissions } = route;
+    const isPublic = route.auth === 'none';
+    if (isPublic && Object.values(permissions).some(Boolean)) {
+      throw new Error(`Route ${name} is public (auth 'none') and must not be granted any data or model access`);
+    }
+
     const id = name.charAt(0).toUpperCase() + name.slice(1);
     const fn = new CoachingFunction(this, id, {
       entry: path.join(REPO_ROOT, route.handler),
@@ -107,7 +127,6 @@ export class Api extends Construct {
     fn.addEnvironment('SERVICE_VERSION', version);
     fn.addEnvironment('LLM_PROVIDER', 'bedrock');
 
-    const { permissions } = route;
     for (const tableName of TABLE_NAMES) {
       const access = permissions.tables?.[tableName];
       if (access) fn.bindTable(props.data.tables[tableName], tables[tableName], access);
@@ -116,10 +135,6 @@ export class Api extends Construct {
     if (permissions.bedrock) fn.allowBedrock(props.bedrockModelIds);
     if (permissions.businessApi) fn.bindBusinessApis(props.businessApis);
 
-    const isPublic = route.auth === 'none';
-    if (isPublic && Object.values(permissions).some(Boolean)) {
-      throw new Error(`Route ${name} is public (auth 'none') and must not be granted any data or model access`);
-    }
     const httpRoute = new HttpRoute(this, `${id}Route`, {
       httpApi: this.httpApi,
       routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
@@ -36,6 +36,7 @@ beforeAll(() => {
     jwtAudience: JWT_AUDIENCE,
     businessApis: { accountApiUrl: 'https://account.test.example.com', tractionApiUrl: 'https://traction.test.example.com' },
     bedrockModelIds: MODEL_IDS,
+    corsOrigins: ['https://app.example.com'],
   });
   template = Template.fromStack(stack);
 });
@@ -137,6 +138,15 @@ describe('api', () => {
         expect(route?.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
       }
     }
+  });
+
+  it('allows CORS preflight only from the configured origins', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['https://app.example.com'],
+        AllowHeaders: Match.arrayWith(['authorization']),
+      }),
+    });
   });
 
   it('logs access to a log group and throttles on the default stage', () => {

@@ -7,7 +7,7 @@ const cfg = config();
 /** What this deployment runs on, from config alone (no I/O, so health stays cheap and always answers). */
 const health: Health = {
   status: 'ok',
-  service: cfg.SERVICE_NAME,
+  service: cfg.POWERTOOLS_SERVICE_NAME,
   version: cfg.SERVICE_VERSION,
   adapters: {
     database: cfg.DYNAMODB_ENDPOINT ? 'local-dynamodb' : 'dynamodb',
