@@ -38,7 +38,6 @@ const lambdaEnv = (functionName: string): NodeJS.ProcessEnv => ({
   AWS_LAMBDA_FUNCTION_NAME: functionName,
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  SERVICE_NAME: 'coaching-service',
   POWERTOOLS_SERVICE_NAME: 'coaching-service',
   POWERTOOLS_METRICS_NAMESPACE: 'CoachingService',
   LOG_LEVEL: 'INFO',

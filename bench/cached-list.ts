@@ -21,7 +21,7 @@ import {
 } from './support';
 
 const RUNS = 1000;
-const WARMUP = 50;
+const WARMUP = 200;
 const TARGET_P99_MS = 50;
 
 const row = (label: string, d: Distribution): string[] =>
@@ -60,7 +60,7 @@ export const benchCachedList = async (stack: LocalStack, tenantId: string): Prom
   ]);
   const result = atMost('Cached GET /insights handler p99', inProcess.p99, TARGET_P99_MS, ms);
   printNotes(
-    `First call (cold module, cache miss, rules generation via the demo business API): ${ms(firstCall)}, not counted.`,
+    `First call (cache miss: rules generation via the demo business API, first DynamoDB connection): ${ms(firstCall)}, not counted.`,
     `${WARMUP} unmeasured warm-up calls per path; every measured call served the same cached set.`,
     'Timed in-process: the exported handler (middy stack, claims, zod query parse, GetItem on dynalite, page, JSON body).',
     'Timed over HTTP: fetch + JWT verification (RS256) + event building + the same handler + the response read.',

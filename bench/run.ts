@@ -20,21 +20,24 @@ import { machineLine, printHeading, printTable, type TargetResult } from './supp
 
 const main = async (): Promise<void> => {
   const started = performance.now();
-  const keyDir = mkdtempSync(join(tmpdir(), 'coaching-bench-'));
-  const stack = await startLocalStack({ env: { LLM_PROVIDER: 'rules' }, keyFile: join(keyDir, 'key.json') });
   const results: TargetResult[] = [];
+  const keyDir = mkdtempSync(join(tmpdir(), 'coaching-bench-'));
   try {
-    const tenants = await demoTenants();
-    const [firstTenant] = tenants;
-    if (firstTenant === undefined) throw new Error('no demo tenants in local/fixtures/business');
-    process.stdout.write(`${machineLine()}; demo tenants: ${tenants.join(', ')}\n`);
-    results.push(...(await benchCachedList(stack, firstTenant)));
-    results.push(...(await benchGeneration(tenants)));
-    results.push(...(await benchParallelFetch(stack, firstTenant)));
-    results.push(...(await benchPromptTokens(tenants)));
+    const stack = await startLocalStack({ env: { LLM_PROVIDER: 'rules' }, keyFile: join(keyDir, 'key.json') });
+    try {
+      const tenants = await demoTenants();
+      const [firstTenant] = tenants;
+      if (firstTenant === undefined) throw new Error('no demo tenants in local/fixtures/business');
+      process.stdout.write(`${machineLine()}; demo tenants: ${tenants.join(', ')}\n`);
+      results.push(...(await benchCachedList(stack, firstTenant)));
+      results.push(...(await benchGeneration(tenants)));
+      results.push(...(await benchParallelFetch(stack, firstTenant)));
+      results.push(...(await benchPromptTokens(tenants)));
+    } finally {
+      documentClient().destroy();
+      await stack.close();
+    }
   } finally {
-    documentClient().destroy();
-    await stack.close();
     rmSync(keyDir, { recursive: true, force: true });
   }
   results.push(...(await benchBundles()));

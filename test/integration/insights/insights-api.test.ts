@@ -1,3 +1,4 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startFakeBedrock, type FakeBedrock } from '../../../local/fake-bedrock';
 import { startTestApi, type TestApi } from '../../support/local-api';
 import { goodAnswer, proseWrappedAnswer } from './model-answers';
@@ -28,7 +29,10 @@ afterAll(async () => {
   await bedrock.close();
 });
 
+let startedAt: string;
+
 beforeEach(async () => {
+  startedAt = new Date().toISOString();
   bedrock.reset();
   bedrock.setDefault(() => ({ toolInput: goodAnswer() }));
   api.stack.demoApi?.clearFaults();
@@ -49,6 +53,32 @@ describe('GET /insights', () => {
     expect(first.json.provenance).toMatchObject({ promptTopic: 'insights_generation', promptVersion: 'v1.0', outcome: 'ok' });
     expect(second.json.generatedAt).toBe(first.json.generatedAt);
     expect(bedrock.callCount()).toBe(1);
+  });
+
+  it('records the tokens, model, prompt version, latency and cost of the call in the usage table', async () => {
+    bedrock.setDefault(() => ({ toolInput: goodAnswer(), usage: { inputTokens: 2000, outputTokens: 1000 } }));
+
+    await getInsights(tokenA);
+
+    const { Items = [] } = await api.db.send(
+      new QueryCommand({
+        TableName: api.stack.env.USAGE_TABLE ?? 'coaching-usage',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `TENANT#${TENANT_A}` },
+      }),
+    );
+    const event = Items.find((item) => item.correlationId && item.at >= startedAt);
+    expect(event).toMatchObject({
+      requestType: 'insights',
+      promptTopic: 'insights_generation',
+      promptVersion: 'v1.0',
+      modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      inputTokens: 2000,
+      outputTokens: 1000,
+      costUsd: 0.021,
+      outcome: 'ok',
+    });
+    expect(event?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 399 * 86400);
   });
 
   it('sends the rendered template with the tenant data and the insights tool', async () => {
