@@ -67,14 +67,16 @@ export class InsightsService {
   /** Regenerates now, ignoring the cache; at most once per tenant per cooldown (429 with Retry-After). */
   async refresh(ctx: RequestContext, query: ListInsightsQuery): Promise<InsightPageResponse> {
     const { store, settings, clock } = this.deps;
-    const claim = await store.claimRefresh(ctx.caller.tenantId, clock(), settings.refreshCooldownSeconds);
+    const [claim, existing] = await Promise.all([
+      store.claimRefresh(ctx.caller.tenantId, clock(), settings.refreshCooldownSeconds),
+      store.currentSet(ctx.caller.tenantId),
+    ]);
     if (!claim.ok) {
       throw new RateLimitedError(
         `Insights can be refreshed once every ${Math.round(settings.refreshCooldownSeconds / 60)} minutes`,
         claim.retryAfterSeconds,
       );
     }
-    const existing = await store.currentSet(ctx.caller.tenantId);
     return this.pageOf(await this.generateOnce(ctx, existing), query);
   }
 
@@ -139,12 +141,10 @@ export class InsightsService {
     const { store, businessData, generator, metrics, settings, clock } = this.deps;
     const startedAt = Date.now();
     const tenantId = ctx.caller.tenantId;
-    const snapshot = await businessData.snapshot({
-      tenantId,
-      bearerToken: ctx.caller.bearerToken,
-      correlationId: ctx.correlationId,
-      log: ctx.log,
-    });
+    const [snapshot, dismissals] = await Promise.all([
+      businessData.snapshot({ tenantId, bearerToken: ctx.caller.bearerToken, correlationId: ctx.correlationId, log: ctx.log }),
+      store.activeDismissals(tenantId, clock()),
+    ]);
     if (snapshot.gaps.length === sourceNames.length) {
       ctx.log.error('every business data source failed', { gaps: snapshot.gaps, hasOlderSet: existing !== undefined });
       if (existing) return { set: existing, stale: true };
@@ -155,7 +155,6 @@ export class InsightsService {
     }
     const now = clock();
     const signals = computeSignals(snapshot, now);
-    const dismissals = await store.activeDismissals(tenantId, now);
     const generation = await generator.generate({
       tenantId,
       userId: ctx.caller.userId,

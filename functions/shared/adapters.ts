@@ -1,16 +1,13 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HttpBusinessData } from './business-api/http-business-data';
 import type { BusinessData } from './business-api/port';
 import { config } from './config';
 import { createDocumentClient } from './dynamo/client';
-import { BedrockLanguageModel, createBedrockClient } from './llm/bedrock-language-model';
 import type { LanguageModel } from './llm/port';
 import { logger, metrics } from './observability';
-import { once } from './once';
+import { once, onceAsync } from './once';
 import { CachingPromptStore } from './prompts/caching-prompt-store';
 import { FilePromptStore } from './prompts/file-prompt-store';
-import { S3PromptStore } from './prompts/s3-prompt-store';
 import type { PromptStore } from './prompts/template';
 import { DynamoUsageMeter, type UsageMeter } from './usage/meter';
 
@@ -18,27 +15,21 @@ import { DynamoUsageMeter, type UsageMeter } from './usage/meter';
 /** The DynamoDB document client (dynalite when DYNAMODB_ENDPOINT is set). */
 export const documentClient = once((): DynamoDBDocumentClient => createDocumentClient(config()));
 
-/** The prompt store: the S3 bucket when PROMPTS_BUCKET is set, else the prompts folder; cached with a TTL. */
+/**
+ * The prompt store: the S3 bucket when PROMPTS_BUCKET is set (its SDK loaded on first use, so routes that never
+ * read prompts skip it), else the prompts folder; cached in memory with a TTL.
+ */
 export const promptStore = once((): PromptStore => {
   const cfg = config();
-  const source = cfg.PROMPTS_BUCKET
-    ? new S3PromptStore(
-        new S3Client({
-          region: cfg.AWS_REGION,
-          ...(cfg.S3_ENDPOINT
-            ? {
-                endpoint: cfg.S3_ENDPOINT,
-                forcePathStyle: true,
-                credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-                requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-                responseChecksumValidation: 'WHEN_REQUIRED' as const,
-              }
-            : {}),
-        }),
-        cfg.PROMPTS_BUCKET,
-        logger,
-      )
-    : new FilePromptStore(cfg.PROMPTS_DIR, logger);
+  const bucket = cfg.PROMPTS_BUCKET;
+  let source: PromptStore = new FilePromptStore(cfg.PROMPTS_DIR, logger);
+  if (bucket) {
+    const s3Store = onceAsync(async (): Promise<PromptStore> => {
+      const { createS3PromptStore } = await import('./prompts/s3-prompt-store');
+      return createS3PromptStore(cfg, bucket, logger);
+    });
+    source = { active: async (topic) => (await s3Store()).active(topic) };
+  }
   return new CachingPromptStore(source, cfg.PROMPT_CACHE_TTL_SECONDS * 1000, logger);
 });
 
@@ -54,8 +45,9 @@ export const businessData = once((): BusinessData => {
   });
 });
 
-/** Claude on Bedrock through the Converse API. */
-export const languageModel = once((): LanguageModel => {
+/** The Bedrock client and adapter, loaded on the first model call (cold starts of other routes skip the SDK). */
+const bedrockLanguageModel = onceAsync(async (): Promise<LanguageModel> => {
+  const { BedrockLanguageModel, createBedrockClient } = await import('./llm/bedrock-language-model');
   const cfg = config();
   return new BedrockLanguageModel(
     createBedrockClient({
@@ -65,6 +57,11 @@ export const languageModel = once((): LanguageModel => {
       retryDelayMs: cfg.BEDROCK_RETRY_DELAY_MS,
     }),
   );
+});
+
+/** Claude on Bedrock through the Converse API. */
+export const languageModel = (): LanguageModel => ({
+  generateStructured: async (request) => (await bedrockLanguageModel()).generateStructured(request),
 });
 
 /** Token usage and cost events in the usage table. */

@@ -1,4 +1,5 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config';
 import type { LogSink } from '../observability';
 import type { PromptStore, PromptTemplate } from './template';
 import { loadNewestValid, versionFromFileName } from './versions';
@@ -35,3 +36,25 @@ export class S3PromptStore implements PromptStore {
     );
   }
 }
+
+/** The S3 prompt store of a bucket; S3_ENDPOINT points it at a local S3 (s3rver). */
+export const createS3PromptStore = (
+  cfg: Pick<Config, 'AWS_REGION' | 'S3_ENDPOINT'>,
+  bucket: string,
+  log: LogSink,
+): S3PromptStore => {
+  const client = new S3Client({
+    region: cfg.AWS_REGION,
+    ...(cfg.S3_ENDPOINT
+      ? {
+          endpoint: cfg.S3_ENDPOINT,
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+          // s3rver stores aws-chunked bodies verbatim; checksums only where S3 requires them.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }
+      : {}),
+  });
+  return new S3PromptStore(client, bucket, log);
+};

@@ -8,10 +8,10 @@ beforeAll(async () => {
   // Powertools writes INFO lines to stdout and WARN/ERROR lines to stderr; JSON lines are captured from both.
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream);
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: never[]) => {
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
       const text = chunk.toString();
       if (text.startsWith('{')) lines.push(...text.trim().split('\n'));
-      else write(chunk, ...rest);
+      else write(chunk);
       return true;
     });
   }
