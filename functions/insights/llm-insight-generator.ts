@@ -4,6 +4,7 @@ import { AppError } from '../shared/http/errors';
 import type { LanguageModel, ModelMessage, ModelSettings, StructuredResponse } from '../shared/llm/port';
 import { parseModelOutput, repairInstruction } from '../shared/llm/output-repair';
 import type { MetricsRecorder } from '../shared/observability';
+import { once } from '../shared/once';
 import { renderPrompt } from '../shared/prompts/render';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
 import { estimateCostUsd, type UsageEvent, type UsageMeter } from '../shared/usage/meter';
@@ -18,11 +19,12 @@ import { ruleDrafts, RULES_PROVENANCE } from './rules-insight-generator';
 /** The prompt topic that makes insight sets. */
 export const INSIGHTS_TOPIC = 'insights_generation';
 
-const INSIGHTS_TOOL = {
+/** The forced tool; its JSON Schema is derived once, on the first generation (not at cold start). */
+const insightsTool = once(() => ({
   name: 'record_insights',
   description: 'Record the 5-10 coaching insights for this company.',
   inputSchema: z.toJSONSchema(insightsOutputSchema, { io: 'input' }) as Record<string, unknown>,
-};
+}));
 
 /** Defaults for templates that do not name their model settings. */
 export interface ModelDefaults {
@@ -117,7 +119,7 @@ export class LlmInsightGenerator implements InsightGenerator {
     system: string,
     messages: readonly ModelMessage[],
   ): Promise<Attempt> {
-    const response = await this.model.generateStructured({ system, messages, tool: INSIGHTS_TOOL, settings });
+    const response = await this.model.generateStructured({ system, messages, tool: insightsTool(), settings });
     const parsed = parseModelOutput(insightsOutputSchema, response, { normalize: normalizeInsightsOutput });
     input.log.info('model call', {
       promptTopic: template.topic,
