@@ -4,6 +4,9 @@ import type { InsightDraft, Provenance, Signal } from './model';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
 import type { Dismissal } from './store';
 
+/** Signal keys of data-gap notices start with this; the prompt asks the model to use it too. */
+export const DATA_GAP_KEY = 'data_gap';
+
 /** Everything a generator needs to write one tenant's insights. */
 export interface GenerationInput {
   readonly tenantId: string;
@@ -39,12 +42,14 @@ export const fingerprintOf = (draft: Pick<InsightDraft, 'signalKey' | 'category'
 
 /**
  * Removes suppressed and duplicate fingerprints, tops the set up from `reserve` (rule insights) until it has the
- * minimum, and caps it at the maximum.
+ * minimum, caps it at the maximum, and makes sure a set written with data gaps says so: when no draft is a
+ * data-gap notice, `gapNotice` takes the last place.
  */
 export const finalizeDrafts = (
   primary: readonly SourcedDraft[],
   reserve: readonly SourcedDraft[],
   suppressed: ReadonlySet<string>,
+  gapNotice?: SourcedDraft,
 ): SourcedDraft[] => {
   const seen = new Set(suppressed);
   const accept = (draft: SourcedDraft): boolean => {
@@ -58,5 +63,10 @@ export const finalizeDrafts = (
     if (chosen.length >= MIN_INSIGHTS) break;
     if (accept(draft)) chosen.push(draft);
   }
-  return chosen.slice(0, MAX_INSIGHTS);
+  const capped = chosen.slice(0, MAX_INSIGHTS);
+  const noticeNeeded =
+    gapNotice !== undefined &&
+    !suppressed.has(fingerprintOf(gapNotice)) &&
+    !capped.some((draft) => draft.signalKey?.startsWith(DATA_GAP_KEY));
+  return noticeNeeded ? [...capped.slice(0, MAX_INSIGHTS - 1), gapNotice] : capped;
 };

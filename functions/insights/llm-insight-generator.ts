@@ -14,7 +14,7 @@ import { finalizeDrafts } from './generation';
 import { checkGrounding, normalizeInsightsOutput } from './grounding';
 import { insightsOutputSchema, type InsightsOutput } from './model';
 import { insightPromptValues } from './prompt-context';
-import { ruleDrafts, RULES_PROVENANCE } from './rules-insight-generator';
+import { gapNoticeFor, ruleDrafts, RULES_PROVENANCE } from './rules-insight-generator';
 
 /** The prompt topic that makes insight sets. */
 export const INSIGHTS_TOPIC = 'insights_generation';
@@ -98,7 +98,7 @@ export class LlmInsightGenerator implements InsightGenerator {
       const outcome = attempt.repaired || grounding.repaired > 0 ? 'repaired' : 'ok';
       this.metrics.addMetric(`ModelOutcome_${outcome}`, MetricUnit.Count, 1);
       return {
-        drafts: finalizeDrafts(llmDrafts, ruleDrafts(input), suppressed),
+        drafts: finalizeDrafts(llmDrafts, ruleDrafts(input), suppressed, gapNoticeFor(input)),
         provenance: {
           promptTopic: template.topic,
           promptVersion: template.version,

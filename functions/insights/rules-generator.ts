@@ -1,5 +1,5 @@
 import type { Action, BusinessSnapshot, DataGap, Goal, SourceName } from '../shared/business-api/model';
-import { fingerprintOf } from './generation';
+import { DATA_GAP_KEY, fingerprintOf } from './generation';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
 import type { Category, Evidence, InsightDraft, Priority, Signal, SignalKind } from './model';
 import {
@@ -18,7 +18,7 @@ import {
   strongestComponent,
   weakestComponent,
 } from './signals';
-import { countIs, isoDay, nameList, plural, quote, truncate } from './text';
+import { countIs, isoDay, joinList, nameList, plural, quote, truncate } from './text';
 
 /**
  * The deterministic insight writer: turns signals into 5-10 grounded insights when the model is unavailable (and
@@ -454,10 +454,42 @@ const gapReasons: Record<DataGap['reason'], string> = {
   invalid_response: 'the data came back in an unexpected format',
 };
 
+const uniqueBySource = (gaps: readonly DataGap[]): DataGap[] =>
+  gaps.filter((gap, index) => gaps.findIndex((other) => other.source === gap.source) === index);
+
+/**
+ * One insight that says which sources could not be read and what that means for the advice (every set made with
+ * data gaps carries one); undefined when nothing is missing.
+ */
+export const dataGapDraft = (gaps: readonly DataGap[]): InsightDraft | undefined => {
+  const missing = uniqueBySource(gaps);
+  const [first] = missing;
+  if (!first) return undefined;
+  const labels = missing.map((gap) => sourceWording[gap.source].label);
+  const single = missing.length === 1;
+  return toDraft({
+    title: single ? `Connect your ${labels[0]}` : 'Some of your business data could not be read',
+    description: single
+      ? `Reading your ${labels[0]} failed (${gapReasons[first.reason]}), so these insights were written without ` +
+        `that data. ${sourceWording[first.source].why}`
+      : `These insights were written without your ${joinList(labels)}: ` +
+        `${missing.map((gap) => `${sourceWording[gap.source].label} (${gapReasons[gap.reason]})`).join('; ')}. ` +
+        'Advice that depends on them is missing until they can be read again.',
+    category: single ? sourceWording[first.source].category : 'operations',
+    priority: 'medium',
+    actionable: true,
+    actions: [
+      `Check that the ${joinList(labels)} ${single ? 'source is' : 'sources are'} set up and shared with the coaching service`,
+      'Refresh your insights once the data is back',
+    ],
+    evidence: missing.map((gap) => fact(gap.source, 'read failure', gap.reason)),
+    signalKey: `${DATA_GAP_KEY}:${missing.map((gap) => gap.source).join('+')}`,
+  });
+};
+
+/** One "Connect your …" insight per missing source, for sets that need topping up. */
 const gapTopUps = (gaps: readonly DataGap[]): TopUp[] =>
-  gaps
-    .filter((gap, index) => gaps.findIndex((other) => other.source === gap.source) === index)
-    .map((gap) => {
+  uniqueBySource(gaps).map((gap) => {
       const { label, why, category } = sourceWording[gap.source];
       return {
         coveredBy: [],
@@ -474,7 +506,7 @@ const gapTopUps = (gaps: readonly DataGap[]): TopUp[] =>
             `Refresh your insights once the ${label} source is back`,
           ],
           evidence: [fact(gap.source, 'read failure', gap.reason)],
-          signalKey: `data_gap:${gap.source}`,
+          signalKey: `${DATA_GAP_KEY}:${gap.source}`,
         }),
       };
     });
@@ -743,7 +775,13 @@ export const generateRuleInsights = (
   const isExcluded = (draft: InsightDraft): boolean => options.exclude?.has(fingerprintOf(draft)) ?? false;
   const open = signals.filter((signal) => !(options.exclude?.has(signal.key) ?? false));
   const fromSignals = signalDrafts(open, ctx).filter((draft) => !isExcluded(draft));
-  if (fromSignals.length >= MIN_INSIGHTS) return fromSignals.sort(byPriority).slice(0, MAX_INSIGHTS);
+  if (fromSignals.length >= MIN_INSIGHTS) {
+    // Enough signals: the missing sources share one notice, so the set still says what was missing.
+    const notice = [dataGapDraft(snapshot.gaps)].filter(
+      (draft): draft is InsightDraft => draft !== undefined && !isExcluded(draft),
+    );
+    return [...fromSignals.sort(byPriority).slice(0, MAX_INSIGHTS - notice.length), ...notice].sort(byPriority);
+  }
   // All signals, suppressed ones included: a general insight must not repeat what the user dismissed.
   const kinds = new Set(signals.map((signal) => signal.kind));
   const topUps = [...gapTopUps(snapshot.gaps), ...generalTopUps(ctx)];

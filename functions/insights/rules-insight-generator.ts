@@ -1,6 +1,6 @@
 import type { Generation, GenerationInput, InsightGenerator, SourcedDraft } from './generation';
 import { finalizeDrafts } from './generation';
-import { generateRuleInsights } from './rules-generator';
+import { dataGapDraft, generateRuleInsights } from './rules-generator';
 
 /** Provenance of rule-made sets: no template, no model. */
 export const RULES_PROVENANCE = { promptTopic: 'rules', promptVersion: 'rules-v1', outcome: 'rules' } as const;
@@ -12,6 +12,12 @@ export const ruleDrafts = (input: GenerationInput): SourcedDraft[] => {
     ...draft,
     source: 'rules' as const,
   }));
+};
+
+/** The rule-written notice of the input's data gaps, if it has any. */
+export const gapNoticeFor = (input: GenerationInput): SourcedDraft | undefined => {
+  const draft = dataGapDraft(input.snapshot.gaps);
+  return draft && { ...draft, source: 'rules' };
 };
 
 /** The deterministic generator: the local default, and the fallback when the model fails. */

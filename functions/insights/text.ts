@@ -15,7 +15,7 @@ export const truncate = (text: string, max: number): string => {
 export const quote = (name: string): string => `'${truncate(name, NAME_MAX)}'`;
 
 /** "A", "A and B", "A, B and C". */
-const joinList = (items: readonly string[]): string =>
+export const joinList = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
 /** "1 action", "3 actions". */

@@ -136,6 +136,10 @@ describe('business data failures', () => {
 
     expect(response.status).toBe(200);
     expect(response.json.dataGaps).toEqual([{ source: 'goalStats', reason: 'http_error', status: 500 }]);
+    expect(response.json.items.find((item: { signalKey?: string }) => item.signalKey === 'data_gap:goalStats')).toMatchObject({
+      title: 'Connect your goal statistics',
+      source: 'rules',
+    });
     expect(JSON.stringify(bedrock.requests[0]?.body.messages)).toContain('goalStats: unavailable');
   });
 

@@ -347,4 +347,23 @@ describe('generateRuleInsights', () => {
     expect(drafts).toHaveLength(5);
     expect(drafts.every((draft) => draft.signalKey?.startsWith('data_gap:'))).toBe(true);
   });
+
+  it('adds one notice naming the missing sources when the signals alone fill the set', () => {
+    const withGaps: BusinessSnapshot = {
+      ...struggling,
+      gaps: [
+        { source: 'goalStats', reason: 'http_error', status: 500 },
+        { source: 'performance', reason: 'timeout' },
+      ],
+    };
+
+    const drafts = generate(withGaps);
+
+    const notices = drafts.filter((draft) => draft.signalKey?.startsWith('data_gap:'));
+    expect(drafts.length).toBeLessThanOrEqual(10);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.signalKey).toBe('data_gap:goalStats+performance');
+    expect(notices[0]?.description).toContain('goal statistics');
+    expect(notices[0]?.description).toContain('performance scorecard');
+  });
 });
