@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { sourceEndpoints, HttpBusinessData } from '../functions/shared/business-api/http-business-data';
+import { businessData } from '../functions/shared/adapters';
+import { sourceEndpoints } from '../functions/shared/business-api/http-business-data';
 import { sourceNames, type BusinessSnapshot, type SourceName } from '../functions/shared/business-api/model';
 import type { BusinessDataRequest } from '../functions/shared/business-api/port';
 import { config } from '../functions/shared/config';
@@ -28,17 +29,6 @@ export const demoTenants = async (): Promise<string[]> =>
     .map((file) => file.slice(0, -'.json'.length))
     .sort();
 
-/** The business data client as configured (demo business API base URLs, timeout, tenant header). */
-export const businessDataClient = (): HttpBusinessData => {
-  const cfg = config();
-  return new HttpBusinessData({
-    accountApiUrl: cfg.ACCOUNT_API_URL,
-    tractionApiUrl: cfg.TRACTION_API_URL,
-    timeoutMs: cfg.BUSINESS_API_TIMEOUT_MS,
-    tenantHeader: cfg.TENANT_HEADER,
-  });
-};
-
 /** A business data request on a tenant's behalf. */
 export const businessRequest = (tenantId: string): BusinessDataRequest => ({
   tenantId,
@@ -49,7 +39,7 @@ export const businessRequest = (tenantId: string): BusinessDataRequest => ({
 
 /** A tenant's parsed snapshot, read from the demo business API. Fails when a source is missing. */
 export const fetchSnapshot = async (tenantId: string): Promise<BusinessSnapshot> => {
-  const snapshot = await businessDataClient().snapshot(businessRequest(tenantId));
+  const snapshot = await businessData().snapshot(businessRequest(tenantId));
   if (snapshot.gaps.length > 0) throw new Error(`${tenantId}: gaps in the demo data: ${JSON.stringify(snapshot.gaps)}`);
   return snapshot;
 };

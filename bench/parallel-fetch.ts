@@ -5,7 +5,8 @@
 import type { LocalStack } from '../local/stack';
 import { sourceEndpoints } from '../functions/shared/business-api/http-business-data';
 import { sourceNames } from '../functions/shared/business-api/model';
-import { businessDataClient, businessRequest } from './local';
+import { businessData } from '../functions/shared/adapters';
+import { businessRequest } from './local';
 import { atMost, median, ms, printHeading, printNotes, printTable, sample, verdictLine, type TargetResult } from './support';
 
 const DELAY_MS = 300;
@@ -17,7 +18,7 @@ export const benchParallelFetch = async (stack: LocalStack, tenantId: string): P
   printHeading(`3. Business data fetch with every source delayed ${DELAY_MS} ms (tenant ${tenantId}, ${RUNS} runs)`);
   const demoApi = stack.demoApi;
   if (!demoApi) throw new Error('the demo business API is not running (ACCOUNT_API_URL/TRACTION_API_URL are set)');
-  const client = businessDataClient();
+  const client = businessData();
   const fetchAll = async (): Promise<void> => {
     const snapshot = await client.snapshot(businessRequest(tenantId));
     if (snapshot.gaps.length > 0) throw new Error(`fetch had gaps: ${JSON.stringify(snapshot.gaps)}`);
