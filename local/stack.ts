@@ -45,7 +45,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   const env: Record<string, string> = {
     LOCAL_RUNTIME: 'true',
-    AWS_REGION: 'us-east-1',
+    // The SDK needs a region even for loopback endpoints; a region or profile of the user's own wins.
+    ...(given.AWS_REGION || given.AWS_DEFAULT_REGION || given.AWS_PROFILE ? {} : { AWS_REGION: 'us-east-1' }),
     PROMPTS_DIR: join(REPO_ROOT, 'prompts'),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'WARN',

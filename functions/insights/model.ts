@@ -75,6 +75,8 @@ export interface InsightSet {
   readonly insights: readonly Insight[];
   readonly dataGaps: readonly z.infer<typeof dataGapSchema>[];
   readonly provenance: Provenance;
+  /** Bumped by every status change; a new set replaces this one only if it is unchanged since it was read. */
+  readonly revision: number;
 }
 
 /** Kinds of deterministic facts computed from the business data. */

@@ -3,7 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BusinessData } from '../shared/business-api/port';
 import { sourceNames } from '../shared/business-api/model';
-import { NotFoundError, RateLimitedError, ServiceBusyError, UpstreamUnavailableError } from '../shared/http/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  RateLimitedError,
+  ServiceBusyError,
+  UpstreamUnavailableError,
+} from '../shared/http/errors';
 import type { RequestContext } from '../shared/http/handler';
 import type { MetricsRecorder } from '../shared/observability';
 import { fingerprintOf, type InsightGenerator } from './generation';
@@ -44,6 +50,23 @@ export type InsightPageResponse = InsightPage &
 const isFresh = (set: InsightSet, now: Date): boolean => new Date(set.expiresAt).getTime() > now.getTime();
 
 const newInsightId = (): string => randomBytes(9).toString('base64url');
+
+/** How often a new set is merged and re-saved when status changes keep racing it. */
+const SAVE_ATTEMPTS = 3;
+
+/** The set with the dismissed and acknowledged statuses of `previous` carried over to the same fingerprints. */
+const withStatusesOf = (set: InsightSet, previous: InsightSet | undefined): InsightSet => {
+  const statusByFingerprint = new Map(
+    previous?.insights.filter((insight) => insight.status !== 'active').map((insight) => [insight.fingerprint, insight]),
+  );
+  return {
+    ...set,
+    insights: set.insights.map((insight) => {
+      const earlier = statusByFingerprint.get(insight.fingerprint);
+      return earlier ? { ...insight, status: earlier.status, updatedAt: earlier.updatedAt } : insight;
+    }),
+  };
+};
 
 /** The insights use cases: read (generating on a miss), summarize, refresh, dismiss and acknowledge. */
 export class InsightsService {
@@ -137,6 +160,21 @@ export class InsightsService {
     throw new ServiceBusyError('Insights are still being generated; try again in a few seconds', 5);
   }
 
+  /**
+   * Saves a new set over the one it was generated from. When a dismissal or acknowledgement landed meanwhile, the
+   * write is refused; the new set then takes over those statuses (by fingerprint) and is saved over the latest.
+   */
+  private async save(ctx: RequestContext, generated: InsightSet, replacing: InsightSet | undefined): Promise<InsightSet> {
+    let base = replacing;
+    for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
+      const candidate = withStatusesOf(generated, base);
+      if (await this.deps.store.saveSet(candidate, base)) return candidate;
+      ctx.log.info('insight set changed during generation; merging its statuses', { attempt });
+      base = await this.deps.store.currentSet(ctx.caller.tenantId);
+    }
+    throw new ConflictError('The insights changed while they were being regenerated; try again');
+  }
+
   private async generate(ctx: RequestContext, existing: InsightSet | undefined): Promise<ServedSet> {
     const { store, businessData, generator, metrics, settings, clock } = this.deps;
     const startedAt = Date.now();
@@ -165,32 +203,27 @@ export class InsightsService {
       now,
       log: ctx.log,
     });
-    const acknowledged = new Set(
-      existing?.insights.filter((insight) => insight.status === 'acknowledged').map((insight) => insight.fingerprint),
-    );
     const createdAt = now.toISOString();
     const expiresAt = new Date(now.getTime() + settings.ttlHours * 3_600_000).toISOString();
-    const set: InsightSet = {
+    const generated: InsightSet = {
       tenantId,
       setId: randomUUID(),
       generatedAt: createdAt,
       expiresAt,
       dataGaps: snapshot.gaps,
       provenance: generation.provenance,
-      insights: generation.drafts.map((draft) => {
-        const fingerprint = fingerprintOf(draft);
-        return {
-          ...draft,
-          id: newInsightId(),
-          fingerprint,
-          status: acknowledged.has(fingerprint) ? 'acknowledged' : 'active',
-          createdAt,
-          updatedAt: createdAt,
-          expiresAt,
-        };
-      }),
+      revision: 0,
+      insights: generation.drafts.map((draft) => ({
+        ...draft,
+        id: newInsightId(),
+        fingerprint: fingerprintOf(draft),
+        status: 'active',
+        createdAt,
+        updatedAt: createdAt,
+        expiresAt,
+      })),
     };
-    await store.saveSet(set);
+    const set = await this.save(ctx, generated, existing);
     metrics.addMetric('GenerationTime', MetricUnit.Milliseconds, Date.now() - startedAt);
     ctx.log.info('insight set generated', {
       setId: set.setId,

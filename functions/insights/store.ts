@@ -17,7 +17,11 @@ export type RefreshClaim = { readonly ok: true } | { readonly ok: false; readonl
 export interface InsightStore {
   /** The tenant's latest set, fresh or not (the caller decides); undefined when there is none. */
   currentSet(tenantId: string): Promise<InsightSet | undefined>;
-  saveSet(set: InsightSet): Promise<void>;
+  /**
+   * Stores `set` as the tenant's current set if the current one is still `replacing` (same set, same revision),
+   * or there is none; returns false when it changed meanwhile (a status change raced the generation).
+   */
+  saveSet(set: InsightSet, replacing: InsightSet | undefined): Promise<boolean>;
   /**
    * Sets one insight's status in the current set. Returns the updated insight, or undefined when the tenant's
    * current set has no insight with that id.
@@ -56,6 +60,7 @@ const toSet = (item: SetItem): InsightSet => ({
   insights: item.insights,
   dataGaps: item.dataGaps,
   provenance: item.provenance,
+  revision: item.revision,
 });
 
 /** InsightStore on one DynamoDB table; every key starts with the tenant; TTL attribute `expiresAt`. */
@@ -72,7 +77,7 @@ export class DynamoInsightStore implements InsightStore {
     return Item ? toSet(Item as SetItem) : undefined;
   }
 
-  async saveSet(set: InsightSet): Promise<void> {
+  async saveSet(set: InsightSet, replacing: InsightSet | undefined): Promise<boolean> {
     const item: SetItem = {
       ...set,
       pk: tenantKey(set.tenantId),
@@ -80,7 +85,24 @@ export class DynamoInsightStore implements InsightStore {
       expiresAt: epochSeconds(new Date(set.expiresAt)),
       expiresAtIso: set.expiresAt,
     };
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(replacing
+            ? {
+                ConditionExpression: 'setId = :setId AND revision = :revision',
+                ExpressionAttributeValues: { ':setId': replacing.setId, ':revision': replacing.revision },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   async updateStatus(
@@ -100,10 +122,16 @@ export class DynamoInsightStore implements InsightStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { pk: tenantKey(tenantId), sk: SET_KEY },
-            UpdateExpression: `SET insights[${index}].#status = :status, insights[${index}].updatedAt = :now`,
+            UpdateExpression: `SET insights[${index}].#status = :status, insights[${index}].updatedAt = :now ADD revision :one`,
             ConditionExpression: `setId = :setId AND insights[${index}].id = :id`,
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':status': status, ':now': now.toISOString(), ':setId': set.setId, ':id': insightId },
+            ExpressionAttributeValues: {
+              ':status': status,
+              ':now': now.toISOString(),
+              ':setId': set.setId,
+              ':id': insightId,
+              ':one': 1,
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );

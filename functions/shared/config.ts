@@ -23,7 +23,8 @@ const DEFAULT_MODEL_PRICES = {
 export const configSchema = z.object({
   POWERTOOLS_SERVICE_NAME: z.string().default('coaching-service'),
   SERVICE_VERSION: z.string().default('0.1.0'),
-  AWS_REGION: z.string().default('us-east-1'),
+  /** Unset: the SDK's own region chain (AWS_REGION, profile) decides. Lambda always sets it. */
+  AWS_REGION: z.string().min(1).optional(),
 
   INSIGHTS_TABLE: z.string().min(1).default('coaching-insights'),
   USAGE_TABLE: z.string().min(1).default('coaching-usage'),

@@ -17,8 +17,17 @@ export class InMemoryInsightStore implements InsightStore {
     return this.sets.get(tenantId);
   }
 
-  async saveSet(set: InsightSet): Promise<void> {
-    this.sets.set(set.tenantId, set);
+  /** Runs just before a save checks its condition: lets a test slip a status change in. */
+  beforeSave: () => Promise<void> = async () => undefined;
+
+  async saveSet(set: InsightSet, replacing: InsightSet | undefined): Promise<boolean> {
+    await this.beforeSave();
+    const current = this.sets.get(set.tenantId);
+    const unchanged = replacing
+      ? current?.setId === replacing.setId && current.revision === replacing.revision
+      : current === undefined;
+    if (unchanged) this.sets.set(set.tenantId, set);
+    return unchanged;
   }
 
   async updateStatus(tenantId: string, id: string, status: InsightStatus, now: Date): Promise<Insight | undefined> {
@@ -26,7 +35,8 @@ export class InMemoryInsightStore implements InsightStore {
     const current = set?.insights.find((insight) => insight.id === id);
     if (!set || !current) return undefined;
     const updated = { ...current, status, updatedAt: now.toISOString() };
-    this.sets.set(tenantId, { ...set, insights: set.insights.map((insight) => (insight.id === id ? updated : insight)) });
+    const insights = set.insights.map((insight) => (insight.id === id ? updated : insight));
+    this.sets.set(tenantId, { ...set, insights, revision: set.revision + 1 });
     return updated;
   }
 

@@ -11,7 +11,7 @@ import type { LanguageModel, StructuredRequest, StructuredResponse } from './por
 
 /** How to build the Bedrock runtime client; `endpoint` points it at the local fake Bedrock. */
 export interface BedrockClientOptions {
-  readonly region: string;
+  readonly region?: string;
   readonly endpoint?: string;
   /** Total attempts per call, retries included (BEDROCK_MAX_ATTEMPTS). */
   readonly maxAttempts: number;

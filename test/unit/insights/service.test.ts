@@ -102,7 +102,7 @@ describe('InsightsService', () => {
     await service.list(contextFor('t1'), firstPage);
     const older = await store.currentSet('t1');
     const failing = setup({ gaps: allGaps });
-    await failing.store.saveSet(older!);
+    failing.store.sets.set('t1', older!);
     failing.advance(25 * 3_600_000);
 
     const page = await failing.service.list(contextFor('t1'), firstPage);
@@ -141,6 +141,24 @@ describe('InsightsService', () => {
 
     const carried = next.items.find((item) => item.fingerprint === page.items[1]!.fingerprint);
     expect(carried?.status).toBe('acknowledged');
+  });
+
+  it('keeps a dismissal that lands while a new set is being generated', async () => {
+    const { service, store, advance } = setup();
+    const page = await service.list(contextFor('t1'), firstPage);
+    const target = page.items[2]!;
+    advance(25 * 3_600_000);
+    let raced = false;
+    store.beforeSave = async () => {
+      if (raced) return;
+      raced = true;
+      await service.setStatus(contextFor('t1'), target.id, 'dismissed');
+    };
+
+    const next = await service.list(contextFor('t1'), { ...firstPage, status: 'dismissed' });
+
+    expect(next.generatedAt).not.toBe(page.generatedAt);
+    expect(next.items.map((item) => item.fingerprint)).toEqual([target.fingerprint]);
   });
 
   it('answers not found for an id of another tenant', async () => {
