@@ -106,15 +106,15 @@ describe('path and body validation', () => {
     },
   );
 
-  it('rejects a body that is not JSON', async () => {
-    const response = await api.call('POST', '/insights/abc123/dismiss', { token, body: '{not json' });
+  it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))('%s rejects a body that is not JSON', async (_name, route) => {
+    const response = await api.call(route.method, concretePath(route), { token, body: '{not json' });
 
     expectClientError(response, 400);
     expect(response.json.error.code).toBe('malformed_body');
   });
 
-  it('rejects an oversized body with 413', async () => {
-    const response = await api.call('POST', '/insights/abc123/dismiss', {
+  it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))('%s rejects an oversized body with 413', async (_name, route) => {
+    const response = await api.call(route.method, concretePath(route), {
       token,
       body: JSON.stringify({ padding: 'x'.repeat(5000) }),
     });
