@@ -1,8 +1,11 @@
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { S3Event } from 'aws-lambda';
 import { configSchema } from '../functions/shared/config';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys, type DevTokenClaims } from './dev-jwt';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo';
+import { seedPromptBucket, startPromptBucket, type LocalPromptBucket } from './prompt-bucket';
 import { startLocalServer, type LocalServer } from './server';
 
 /** Options of the local runtime. */
@@ -13,6 +16,8 @@ export interface LocalStackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Where the dev key pair is kept (tests use a temporary file). */
   readonly keyFile?: string;
+  /** Where to write the embedded stores' endpoints, for the prompts CLI (npm start writes .local/). */
+  readonly endpointsFile?: string;
 }
 
 /** The running local runtime and its embedded parts. */
@@ -22,6 +27,8 @@ export interface LocalStack {
   readonly env: Readonly<Record<string, string>>;
   /** The demo business API, when it was started (ACCOUNT_API_URL/TRACTION_API_URL unset). */
   readonly demoApi?: DemoBusinessApi;
+  /** The embedded prompts bucket (s3rver), when it was started (PROMPTS_BUCKET unset). */
+  readonly promptBucket?: LocalPromptBucket;
   /** The DynamoDB endpoint: embedded dynalite unless DYNAMODB_ENDPOINT was set. */
   readonly dynamoEndpoint: string;
   readonly dynamoEmbedded: boolean;
@@ -30,10 +37,29 @@ export interface LocalStack {
 }
 
 const REPO_ROOT = join(__dirname, '..');
+const LOCAL_PROMPTS_BUCKET = 'coaching-prompts-local';
+
+/** The variables the prompts CLI needs to reach the embedded stores of a running dev server. */
+export const CLI_ENDPOINT_VARIABLES = [
+  'AWS_REGION',
+  'DYNAMODB_ENDPOINT',
+  'PROMPT_INDEX_TABLE',
+  'PROMPTS_BUCKET',
+  'S3_ENDPOINT',
+  'BEDROCK_ALLOWED_MODELS',
+  'PROMPT_MAX_BYTES',
+] as const;
+
+const writeEndpoints = (file: string, env: Readonly<Record<string, string>>): void => {
+  const endpoints = Object.fromEntries(CLI_ENDPOINT_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
+};
 
 /**
- * Starts the API on embedded defaults: dynalite for DynamoDB, the prompts folder, the demo business API and the
- * rules provider, each replaced by its env var when set. The environment is applied to process.env before any
+ * Starts the API on embedded defaults: dynalite for DynamoDB, a local prompts bucket (s3rver) seeded from the
+ * prompts folder and indexed by the bucket's own upload handler, the demo business API and the rules provider, each
+ * replaced by its env var when set. The environment is applied to process.env before any
  * handler loads, so the handlers read their config exactly as they do in Lambda.
  */
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
@@ -42,6 +68,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const demoApi = given.ACCOUNT_API_URL || given.TRACTION_API_URL
     ? undefined
     : await startDemoBusinessApi({ tenantHeader: given.TENANT_HEADER });
+  // The bucket's upload handler is the Lambda handler the S3 event invokes in AWS; it is loaded once env is set.
+  const uploadHandler = async (event: S3Event): Promise<void> =>
+    (await import('../functions/prompt-admin/handlers/index-uploaded-template')).handler(event);
+  const promptBucket = given.PROMPTS_BUCKET ? undefined : await startPromptBucket(LOCAL_PROMPTS_BUCKET, uploadHandler);
 
   const env: Record<string, string> = {
     LOCAL_RUNTIME: 'true',
@@ -52,11 +82,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     POWERTOOLS_LOG_LEVEL: 'WARN',
     ...(dynamo ? { DYNAMODB_ENDPOINT: dynamo.endpoint } : {}),
     ...(demoApi ? { ACCOUNT_API_URL: demoApi.url, TRACTION_API_URL: demoApi.url } : {}),
+    ...(promptBucket ? { PROMPTS_BUCKET: promptBucket.bucket, S3_ENDPOINT: promptBucket.endpoint } : {}),
     ...(Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Record<string, string>),
   };
   Object.assign(process.env, env);
   const cfg = configSchema.parse(env);
-  await createTables(cfg.DYNAMODB_ENDPOINT as string, (envVar) => cfg[envVar as 'INSIGHTS_TABLE' | 'USAGE_TABLE'], cfg.AWS_REGION);
+  await createTables(cfg.DYNAMODB_ENDPOINT as string, (envVar) => cfg[envVar as 'INSIGHTS_TABLE' | 'USAGE_TABLE' | 'PROMPT_INDEX_TABLE'], cfg.AWS_REGION);
+
+  if (promptBucket) await seedPromptBucket(promptBucket, env.PROMPTS_DIR as string);
+  if (options.endpointsFile) writeEndpoints(options.endpointsFile, env);
 
   const keys: DevKeys = await loadDevKeys(options.keyFile);
   const server: LocalServer = await startLocalServer({
@@ -67,6 +101,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     url: server.url,
     env,
     demoApi,
+    promptBucket,
     dynamoEndpoint: cfg.DYNAMODB_ENDPOINT as string,
     dynamoEmbedded: dynamo !== undefined,
     mintToken: (claims) =>
@@ -74,6 +109,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     close: async () => {
       await server.close();
       await demoApi?.close();
+      await promptBucket?.close();
       await dynamo?.close();
     },
   };

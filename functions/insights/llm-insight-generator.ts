@@ -5,7 +5,7 @@ import type { LanguageModel, ModelMessage, ModelSettings, StructuredResponse } f
 import { parseModelOutput, repairInstruction } from '../shared/llm/output-repair';
 import type { MetricsRecorder } from '../shared/observability';
 import { once } from '../shared/once';
-import { renderPrompt } from '../shared/prompts/render';
+import { renderPrompt, type RenderedPrompt } from '../shared/prompts/render';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
 import { estimateCostUsd, type UsageEvent, type UsageMeter } from '../shared/usage/meter';
 import type { ModelPrice } from '../shared/config';
@@ -25,6 +25,12 @@ const insightsTool = once(() => ({
   description: 'Record the 5-10 coaching insights for this company.',
   inputSchema: z.toJSONSchema(insightsOutputSchema, { io: 'input' }) as Record<string, unknown>,
 }));
+
+/** Renders an insights template for one tenant's data, signals and dismissals. */
+export const renderInsightsPrompt = (
+  template: PromptTemplate,
+  input: Pick<GenerationInput, 'snapshot' | 'signals' | 'dismissals' | 'now'>,
+): RenderedPrompt => renderPrompt(template, insightPromptValues(input.snapshot, input.signals, input.dismissals, input.now));
 
 /** Defaults for templates that do not name their model settings. */
 export interface ModelDefaults {
@@ -67,7 +73,7 @@ export class LlmInsightGenerator implements InsightGenerator {
     let template: PromptTemplate | undefined;
     try {
       template = await this.prompts.active(INSIGHTS_TOPIC);
-      const rendered = renderPrompt(template, insightPromptValues(input.snapshot, input.signals, input.dismissals, input.now));
+      const rendered = renderInsightsPrompt(template, input);
       const settings = settingsFor(template, this.defaults);
       const call = (messages: readonly ModelMessage[]): Promise<Attempt> =>
         this.attempt(input, template as PromptTemplate, settings, rendered.system, messages);

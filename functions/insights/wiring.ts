@@ -2,24 +2,29 @@ import { businessData, documentClient, languageModel, promptStore, usageMeter } 
 import { config } from '../shared/config';
 import { metrics } from '../shared/observability';
 import { once } from '../shared/once';
+import type { PromptStore } from '../shared/prompts/template';
 import type { InsightGenerator } from './generation';
 import { LlmInsightGenerator } from './llm-insight-generator';
 import { RulesInsightGenerator } from './rules-insight-generator';
 import { InsightsService } from './service';
 import { DynamoInsightStore } from './store';
 
+/** The model-backed insight generator on the given templates (the runtime store, or one version for a preview). */
+export const llmInsightGenerator = (prompts: PromptStore): LlmInsightGenerator => {
+  const cfg = config();
+  return new LlmInsightGenerator(prompts, languageModel(), usageMeter(), metrics, {
+    modelId: cfg.BEDROCK_MODEL_ID,
+    temperature: cfg.DEFAULT_TEMPERATURE,
+    maxTokens: cfg.DEFAULT_MAX_TOKENS,
+    prices: cfg.MODEL_PRICES_JSON,
+  });
+};
+
 /** The insights service with its production adapters, built once per process from config. */
 export const insightsService = once((): InsightsService => {
   const cfg = config();
   const generator: InsightGenerator =
-    cfg.LLM_PROVIDER === 'bedrock'
-      ? new LlmInsightGenerator(promptStore(), languageModel(), usageMeter(), metrics, {
-          modelId: cfg.BEDROCK_MODEL_ID,
-          temperature: cfg.DEFAULT_TEMPERATURE,
-          maxTokens: cfg.DEFAULT_MAX_TOKENS,
-          prices: cfg.MODEL_PRICES_JSON,
-        })
-      : new RulesInsightGenerator();
+    cfg.LLM_PROVIDER === 'bedrock' ? llmInsightGenerator(promptStore()) : new RulesInsightGenerator();
   return new InsightsService({
     store: new DynamoInsightStore(documentClient(), cfg.INSIGHTS_TABLE),
     businessData: businessData(),

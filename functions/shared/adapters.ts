@@ -1,36 +1,65 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HttpBusinessData } from './business-api/http-business-data';
 import type { BusinessData } from './business-api/port';
-import { config } from './config';
+import { config, ConfigError } from './config';
 import { createDocumentClient } from './dynamo/client';
 import type { LanguageModel } from './llm/port';
 import { logger, metrics } from './observability';
 import { once, onceAsync } from './once';
-import { CachingPromptStore } from './prompts/caching-prompt-store';
 import { FilePromptStore } from './prompts/file-prompt-store';
+import { DynamoPromptIndex, type PromptIndex } from './prompts/prompt-index';
+import { RegistryPromptStore } from './prompts/registry-prompt-store';
 import type { PromptStore } from './prompts/template';
+import type { TemplateContent } from './prompts/template-content';
+import type { TemplateLimits } from './prompts/validate';
 import { DynamoUsageMeter, type UsageMeter } from './usage/meter';
 
 
 /** The DynamoDB document client (dynalite when DYNAMODB_ENDPOINT is set). */
 export const documentClient = once((): DynamoDBDocumentClient => createDocumentClient(config()));
 
-/**
- * The prompt store: the S3 bucket when PROMPTS_BUCKET is set (its SDK loaded on first use, so routes that never
- * read prompts skip it), else the prompts folder; cached in memory with a TTL.
- */
-export const promptStore = once((): PromptStore => {
+/** The limits every template is validated against (size, allowed models). */
+export const templateLimits = once((): TemplateLimits => {
+  const cfg = config();
+  return { maxBytes: cfg.PROMPT_MAX_BYTES, allowedModels: cfg.BEDROCK_ALLOWED_MODELS };
+});
+
+/** The prompt registry's index (versions, statuses, labels). */
+export const promptIndex = once((): PromptIndex => new DynamoPromptIndex(documentClient(), config().PROMPT_INDEX_TABLE));
+
+/** The prompts bucket's template bodies; the S3 SDK is loaded on first use, so routes that never read skip it. */
+export const templateContent = once((): TemplateContent => {
   const cfg = config();
   const bucket = cfg.PROMPTS_BUCKET;
-  let source: PromptStore = new FilePromptStore(cfg.PROMPTS_DIR, logger);
-  if (bucket) {
-    const s3Store = onceAsync(async (): Promise<PromptStore> => {
-      const { createS3PromptStore } = await import('./prompts/s3-prompt-store');
-      return createS3PromptStore(cfg, bucket, logger);
-    });
-    source = { active: async (topic) => (await s3Store()).active(topic) };
-  }
-  return new CachingPromptStore(source, cfg.PROMPT_CACHE_TTL_SECONDS * 1000, logger);
+  if (!bucket) throw new ConfigError('PROMPTS_BUCKET is not set');
+  const load = onceAsync(async (): Promise<TemplateContent> => {
+    const { S3TemplateContent, createS3Client } = await import('./prompts/template-content');
+    return new S3TemplateContent(createS3Client(cfg), bucket);
+  });
+  return {
+    read: async (topic, version, objectVersion) => (await load()).read(topic, version, objectVersion),
+    write: async (topic, version, body) => (await load()).write(topic, version, body),
+  };
+});
+
+/** The copy of the templates bundled with the function (the prompts/ folder). */
+export const bundledPrompts = once((): PromptStore => new FilePromptStore(config().PROMPTS_DIR, logger));
+
+/**
+ * The runtime prompt store: the registry (label in the index, content in the bucket, cached with
+ * stale-while-revalidate, falling back to the bundled copy) when PROMPTS_BUCKET is set, else the bundled folder.
+ */
+export const promptStore = once((): RegistryPromptStore | PromptStore => {
+  const cfg = config();
+  if (!cfg.PROMPTS_BUCKET) return bundledPrompts();
+  return new RegistryPromptStore({
+    index: promptIndex(),
+    content: templateContent(),
+    limits: templateLimits(),
+    bundled: bundledPrompts(),
+    ttlMs: cfg.PROMPT_CACHE_TTL_SECONDS * 1000,
+    log: logger,
+  });
 });
 
 /** The .NET Account and Traction APIs. */

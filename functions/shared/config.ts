@@ -28,12 +28,14 @@ export const configSchema = z.object({
 
   INSIGHTS_TABLE: z.string().min(1).default('coaching-insights'),
   USAGE_TABLE: z.string().min(1).default('coaching-usage'),
+  PROMPT_INDEX_TABLE: z.string().min(1).default('coaching-prompt-index'),
   DYNAMODB_ENDPOINT: z.url().optional(),
 
   PROMPTS_BUCKET: z.string().min(1).optional(),
   PROMPTS_DIR: z.string().min(1).default('prompts'),
   S3_ENDPOINT: z.url().optional(),
   PROMPT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  PROMPT_MAX_BYTES: z.coerce.number().int().min(1024).max(400_000).default(100_000),
 
   ACCOUNT_API_URL: z.url().optional(),
   TRACTION_API_URL: z.url().optional(),

@@ -3,17 +3,28 @@ export interface TableDefinition {
   /** Logical id in the stack and suffix of the local table name. */
   readonly id: string;
   /** The env var through which functions receive the table's name. */
-  readonly envVar: 'INSIGHTS_TABLE' | 'USAGE_TABLE';
+  readonly envVar: 'INSIGHTS_TABLE' | 'USAGE_TABLE' | 'PROMPT_INDEX_TABLE';
   readonly partitionKey: string;
   readonly sortKey: string;
   /** Epoch-seconds attribute DynamoDB TTL deletes by (late: reads must filter on it too). */
   readonly ttlAttribute: string;
 }
 
-/** Every table of the service. Keys are strings; partition keys always start with `TENANT#<id>`. */
+/** Every table of the service. Keys are strings; partition keys of tenant data always start with `TENANT#<id>`. */
 export const tables = {
   insights: { id: 'Insights', envVar: 'INSIGHTS_TABLE', partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' },
   usage: { id: 'Usage', envVar: 'USAGE_TABLE', partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' },
+  /**
+   * The prompt registry's index: versions (status, checksum, who/when) and labels per topic. Templates are
+   * global, not tenant data, so these keys start with the topic (`TOPIC#<topic>`), not a tenant.
+   */
+  promptIndex: {
+    id: 'PromptIndex',
+    envVar: 'PROMPT_INDEX_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 /** The table keys by name. */

@@ -10,6 +10,7 @@ import {
   RouteNotFoundError,
   ServiceBusyError,
   UnauthorizedError,
+  UnprocessableError,
   UpstreamUnavailableError,
   ValidationError,
 } from './errors';
@@ -27,6 +28,7 @@ const STATUS_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) =
   [NotFoundError, 404],
   [RouteNotFoundError, 404],
   [ConflictError, 409],
+  [UnprocessableError, 422],
   [PayloadTooLargeError, 413],
   [RateLimitedError, 429],
   [UpstreamUnavailableError, 502],
@@ -56,7 +58,9 @@ export const errorResponse = (error: unknown, correlationId?: string): APIGatewa
           error: {
             code: error.code,
             message: error.message,
-            ...(error instanceof ValidationError && error.problems.length > 0 ? { details: error.problems } : {}),
+            ...((error instanceof ValidationError || error instanceof UnprocessableError) && error.problems.length > 0
+              ? { details: error.problems }
+              : {}),
           },
         }
       : { error: { code: 'internal_error', message: 'Something went wrong on our side. Try again later.' } };

@@ -21,6 +21,16 @@ export class ValidationError extends AppError {
   }
 }
 
+/** The request is well-formed but its content is rejected (e.g. a template that fails validation). */
+export class UnprocessableError extends AppError {
+  override readonly name = 'UnprocessableError';
+  readonly code: string;
+  constructor(message: string, readonly problems: readonly FieldProblem[], code = 'unprocessable') {
+    super(message);
+    this.code = code;
+  }
+}
+
 /** The body is not JSON, or not the media type the route accepts. */
 export class MalformedBodyError extends AppError {
   override readonly name = 'MalformedBodyError';

@@ -5,7 +5,7 @@ import type { RouteAuth } from './auth';
 /** What AWS resources a route's function may touch; the CDK grants exactly this and passes the matching env. */
 export interface RoutePermissions {
   readonly tables?: Readonly<Partial<Record<TableName, 'read' | 'readWrite'>>>;
-  readonly promptsBucket?: 'read';
+  readonly promptsBucket?: 'read' | 'readWrite';
   readonly bedrock?: boolean;
   readonly businessApi?: boolean;
 }

@@ -8,12 +8,13 @@ export const placeholdersIn = (text: string): string[] => [
   ...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[1] as string)),
 ];
 
-/** Problems with `{{` `}}` pairing: every opener needs a closer before the next opener. */
-export const braceProblems = (text: string, field: string): string[] => {
-  const withoutPlaceholders = text.replace(PLACEHOLDER, '');
-  const opens = withoutPlaceholders.split('{{').length - 1;
-  const closes = withoutPlaceholders.split('}}').length - 1;
-  return opens === 0 && closes === 0 ? [] : [`${field}: unbalanced or malformed {{ }} placeholder`];
+/** The problem with a text's `{{ }}` placeholders: any `{{` or `}}` left once the well-formed ones are removed. */
+export const BRACE_PROBLEM = 'unbalanced or malformed {{ }} placeholder';
+
+/** True when the text has a `{{` or `}}` that is not part of a well-formed placeholder. */
+export const hasMalformedBraces = (text: string): boolean => {
+  const rest = text.replace(PLACEHOLDER, '');
+  return rest.includes('{{') || rest.includes('}}');
 };
 
 /** The system and user messages of a rendered template. */
@@ -30,8 +31,8 @@ export const renderPrompt = (template: PromptTemplate, values: Readonly<Record<s
   const declared = new Set(template.variables);
   const used = new Set([...placeholdersIn(template.system_prompt), ...placeholdersIn(template.user_prompt_template)]);
   const problems = [
-    ...braceProblems(template.system_prompt, 'system_prompt'),
-    ...braceProblems(template.user_prompt_template, 'user_prompt_template'),
+    ...(hasMalformedBraces(template.system_prompt) ? [`system_prompt: ${BRACE_PROBLEM}`] : []),
+    ...(hasMalformedBraces(template.user_prompt_template) ? [`user_prompt_template: ${BRACE_PROBLEM}`] : []),
     ...[...used].filter((name) => !declared.has(name)).map((name) => `{{${name}}} is used but not declared`),
     ...[...declared].filter((name) => !used.has(name)).map((name) => `${name} is declared but never used`),
     ...[...declared].filter((name) => values[name] === undefined).map((name) => `${name} has no value`),

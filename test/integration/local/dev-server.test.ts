@@ -18,7 +18,7 @@ describe('the local runtime on embedded defaults', () => {
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({
       status: 'ok',
-      adapters: { database: 'local-dynamodb', prompts: 'folder', businessApi: 'http', llm: 'rules' },
+      adapters: { database: 'local-dynamodb', prompts: 's3', businessApi: 'http', llm: 'rules' },
     });
   });
 

@@ -1,0 +1,10 @@
+import { routes } from '../../routes';
+import { httpRoute } from '../../shared/http/handler';
+import { promptRegistry } from '../wiring';
+
+const registry = promptRegistry();
+
+/** GET /admin/prompts/{topic}/versions/{version} — a label name stands for the version it points at. */
+export const handler = httpRoute(routes.getPromptVersion, async ({ params }) => ({
+  body: await registry.version(params.topic, await registry.resolve(params.topic, params.version)),
+}));

@@ -1,0 +1,93 @@
+import type { BusinessData } from '../shared/business-api/port';
+import type { DataGap } from '../shared/business-api/model';
+import { UnprocessableError } from '../shared/http/errors';
+import type { RequestContext } from '../shared/http/handler';
+import { estimateTokens } from '../shared/llm/tokens';
+import type { RenderedPrompt } from '../shared/prompts/render';
+import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
+import type { Generation, InsightGenerator } from '../insights/generation';
+import { INSIGHTS_TOPIC, renderInsightsPrompt } from '../insights/llm-insight-generator';
+import { computeSignals } from '../insights/signals';
+
+/** What a dry-run needs: the tenant's data, and (when invoking) a generator bound to the previewed template. */
+export interface PreviewDependencies {
+  readonly businessData: BusinessData;
+  /** A model-backed generator on the given templates; undefined when the model is switched off (rules provider). */
+  readonly generatorFor?: (prompts: PromptStore) => InsightGenerator;
+  readonly clock: () => Date;
+}
+
+/** A dry-run of one template version on one tenant's data. */
+export interface PreviewResult {
+  readonly topic: string;
+  readonly version: string;
+  readonly tenantId: string;
+  readonly rendered: RenderedPrompt;
+  readonly tokenEstimate: { readonly system: number; readonly user: number; readonly total: number };
+  readonly dataGaps: readonly DataGap[];
+  /** The model's validated output (only with `invoke`); nothing is stored. */
+  readonly output?: Pick<Generation, 'drafts' | 'provenance'>;
+}
+
+/** Topics a preview can render; each needs its own way from business data to template variables. */
+const PREVIEWABLE = new Set([INSIGHTS_TOPIC]);
+
+/**
+ * Renders a template version with a named tenant's real data (the demo data locally) and, on request, runs it
+ * through the model and the same validation as production, without storing anything.
+ */
+export class PromptPreview {
+  constructor(private readonly deps: PreviewDependencies) {}
+
+  async run(
+    ctx: RequestContext,
+    template: PromptTemplate,
+    request: { readonly tenantId: string; readonly invoke: boolean },
+  ): Promise<PreviewResult> {
+    if (!PREVIEWABLE.has(template.topic)) {
+      throw new UnprocessableError(`Preview is not available for topic "${template.topic}" yet`, [
+        { field: 'topic', message: `previewable topics: ${[...PREVIEWABLE].join(', ')}` },
+      ]);
+    }
+    const generatorFor = this.deps.generatorFor;
+    if (request.invoke && !generatorFor) {
+      throw new UnprocessableError('Model invocation is switched off here (LLM_PROVIDER=rules)', [
+        { field: 'body.invoke', message: 'set LLM_PROVIDER=bedrock to invoke the model' },
+      ]);
+    }
+    const now = this.deps.clock();
+    const snapshot = await this.deps.businessData.snapshot({
+      tenantId: request.tenantId,
+      bearerToken: ctx.caller.bearerToken,
+      correlationId: ctx.correlationId,
+      log: ctx.log,
+    });
+    const input = {
+      tenantId: request.tenantId,
+      userId: ctx.caller.userId,
+      correlationId: ctx.correlationId,
+      snapshot,
+      signals: computeSignals(snapshot, now),
+      dismissals: [],
+      now,
+      log: ctx.log,
+    };
+    const rendered = renderInsightsPrompt(template, input);
+    const system = estimateTokens(rendered.system);
+    const user = estimateTokens(rendered.user);
+    const output =
+      request.invoke && generatorFor
+        ? await generatorFor({ active: async () => template }).generate(input)
+        : undefined;
+    ctx.log.info('prompt preview', { topic: template.topic, version: template.version, previewTenant: request.tenantId, invoked: request.invoke });
+    return {
+      topic: template.topic,
+      version: template.version,
+      tenantId: request.tenantId,
+      rendered,
+      tokenEstimate: { system, user, total: system + user },
+      dataGaps: snapshot.gaps,
+      ...(output ? { output: { drafts: output.drafts, provenance: output.provenance } } : {}),
+    };
+  }
+}

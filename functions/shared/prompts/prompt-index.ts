@@ -1,0 +1,184 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { isConditionFailed } from '../dynamo/client';
+
+/** The labels a topic can carry: production serves requests, staging is what a dry-run uses by default. */
+export const promptLabels = ['production', 'staging'] as const;
+export const promptLabelSchema = z.enum(promptLabels);
+export type PromptLabel = z.infer<typeof promptLabelSchema>;
+
+/** One indexed template version. */
+export const promptVersionRecordSchema = z.object({
+  topic: z.string(),
+  version: z.string(),
+  /** `pending` between the index claim and the content write of a publish. */
+  status: z.enum(['pending', 'valid', 'invalid']),
+  problems: z.array(z.object({ field: z.string(), message: z.string() })),
+  /** sha256 of the validated template; a changed body under the same version is refused. */
+  checksum: z.string(),
+  /** The S3 object version holding this content, when the bucket is versioned. */
+  objectVersion: z.string().optional(),
+  title: z.string().optional(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type PromptVersionRecord = z.infer<typeof promptVersionRecordSchema>;
+
+/** Who moved a label to which version, and when. */
+export const labelMoveSchema = z.object({ version: z.string(), movedBy: z.string(), movedAt: z.string() });
+export type LabelMove = z.infer<typeof labelMoveSchema>;
+
+/** A label's current version and the versions it pointed at before (newest last), for rollback. */
+export const labelRecordSchema = labelMoveSchema.extend({
+  topic: z.string(),
+  label: promptLabelSchema,
+  history: z.array(labelMoveSchema),
+});
+export type LabelRecord = z.infer<typeof labelRecordSchema>;
+
+/** Outcome of claiming a version in the index. */
+export type VersionClaim = 'created' | 'same_content' | 'different_content';
+
+/** The prompt registry's index: which versions exist, whether they are valid, and where each label points. */
+export interface PromptIndex {
+  topics(): Promise<string[]>;
+  versions(topic: string): Promise<PromptVersionRecord[]>;
+  version(topic: string, version: string): Promise<PromptVersionRecord | undefined>;
+  /**
+   * Records a version unless a valid or pending one exists (an invalid one is replaced: it never served); an
+   * existing version is reported as same or different content.
+   */
+  claimVersion(record: PromptVersionRecord): Promise<VersionClaim>;
+  /** Sets a claimed version's status, problems and object version. */
+  completeVersion(record: PromptVersionRecord): Promise<void>;
+  labels(topic: string): Promise<LabelRecord[]>;
+  label(topic: string, label: PromptLabel): Promise<LabelRecord | undefined>;
+  /** Writes a label if it still points at `expectedVersion` (undefined: if it does not exist); false otherwise. */
+  putLabel(record: LabelRecord, expectedVersion: string | undefined): Promise<boolean>;
+}
+
+const topicKey = (topic: string): string => `TOPIC#${topic}`;
+const versionKey = (version: string): string => `VERSION#${version}`;
+const labelKey = (label: PromptLabel): string => `LABEL#${label}`;
+const TOPICS_KEY = 'TOPICS';
+
+type Item = Record<string, unknown>;
+
+/** Items are parsed on the way out, so a hand-edited item cannot reach the registry in a wrong shape. */
+const toVersion = (item: Item): PromptVersionRecord =>
+  promptVersionRecordSchema.parse({ ...item, objectVersion: item.objectVersion ?? undefined });
+const toLabel = (item: Item): LabelRecord => labelRecordSchema.parse(item);
+
+/** PromptIndex on one DynamoDB table: `TOPIC#<topic>` partitions with VERSION# and LABEL# items, plus a topic list. */
+export class DynamoPromptIndex implements PromptIndex {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async topics(): Promise<string[]> {
+    return (await this.query(TOPICS_KEY)).map((item) => String(item.topic)).sort();
+  }
+
+  async versions(topic: string): Promise<PromptVersionRecord[]> {
+    return (await this.query(topicKey(topic), 'VERSION#')).map(toVersion);
+  }
+
+  async version(topic: string, version: string): Promise<PromptVersionRecord | undefined> {
+    const item = await this.get(topicKey(topic), versionKey(version));
+    return item && toVersion(item);
+  }
+
+  async claimVersion(record: PromptVersionRecord): Promise<VersionClaim> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: topicKey(record.topic), sk: versionKey(record.version), ...record },
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :invalid',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':invalid': 'invalid' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const existing = await this.version(record.topic, record.version);
+      return existing?.checksum === record.checksum ? 'same_content' : 'different_content';
+    }
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: TOPICS_KEY, sk: record.topic, topic: record.topic } }),
+    );
+    return 'created';
+  }
+
+  async completeVersion(record: PromptVersionRecord): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: topicKey(record.topic), sk: versionKey(record.version) },
+        UpdateExpression: 'SET #status = :status, problems = :problems, objectVersion = :objectVersion',
+        ConditionExpression: 'checksum = :checksum',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': record.status,
+          ':problems': record.problems,
+          ':objectVersion': record.objectVersion ?? null,
+          ':checksum': record.checksum,
+        },
+      }),
+    );
+  }
+
+  async labels(topic: string): Promise<LabelRecord[]> {
+    return (await this.query(topicKey(topic), 'LABEL#')).map(toLabel);
+  }
+
+  async label(topic: string, label: PromptLabel): Promise<LabelRecord | undefined> {
+    const item = await this.get(topicKey(topic), labelKey(label));
+    return item && toLabel(item);
+  }
+
+  async putLabel(record: LabelRecord, expectedVersion: string | undefined): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: topicKey(record.topic), sk: labelKey(record.label), ...record },
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private async get(pk: string, sk: string): Promise<Item | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  private async query(pk: string, prefix?: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+          ExpressionAttributeValues: prefix ? { ':pk': pk, ':prefix': prefix } : { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

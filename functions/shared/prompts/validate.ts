@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { FieldProblem } from '../http/errors';
+import { BRACE_PROBLEM, hasMalformedBraces, placeholdersIn } from './render';
+import { promptTemplateSchema, type PromptTemplate } from './template';
+
+/** What a template is checked against besides its schema. */
+export interface TemplateLimits {
+  /** Model ids and inference profiles templates may name; undefined allows any. */
+  readonly allowedModels?: readonly string[];
+  /** Largest accepted template, in bytes of its JSON text. */
+  readonly maxBytes: number;
+}
+
+/** The outcome of validating a template: the template, or every problem with its field. */
+export type TemplateValidation =
+  | { readonly ok: true; readonly template: PromptTemplate; readonly checksum: string }
+  | { readonly ok: false; readonly problems: readonly FieldProblem[] };
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** Placeholder problems, checked on whatever prompt texts and variables the raw object has. */
+const placeholderProblems = (raw: Record<string, unknown>): FieldProblem[] => {
+  const system = text(raw.system_prompt);
+  const user = text(raw.user_prompt_template);
+  const declared = Array.isArray(raw.variables) ? raw.variables.filter((v): v is string => typeof v === 'string') : [];
+  const used = new Set([...placeholdersIn(system), ...placeholdersIn(user)]);
+  return [
+    ...(hasMalformedBraces(system) ? [{ field: 'system_prompt', message: BRACE_PROBLEM }] : []),
+    ...(hasMalformedBraces(user) ? [{ field: 'user_prompt_template', message: BRACE_PROBLEM }] : []),
+    ...[...used]
+      .filter((name) => !declared.includes(name))
+      .map((name) => ({ field: 'variables', message: `{{${name}}} is used but not declared` })),
+    ...declared
+      .filter((name) => !used.has(name))
+      .map((name) => ({ field: 'variables', message: `${name} is declared but used in neither prompt` })),
+  ];
+};
+
+const modelProblems = (raw: Record<string, unknown>, allowed: readonly string[] | undefined): FieldProblem[] => {
+  const model = raw.model as { id?: unknown; fallbacks?: unknown } | undefined;
+  if (!allowed || typeof model !== 'object' || model === null) return [];
+  const named: [string, unknown][] = [
+    ['model.id', model.id],
+    ...(Array.isArray(model.fallbacks) ? model.fallbacks.map((id, i): [string, unknown] => [`model.fallbacks.${i}`, id]) : []),
+  ];
+  return named
+    .filter(([, id]) => typeof id === 'string' && !allowed.includes(id))
+    .map(([field, id]) => ({ field, message: `"${String(id)}" is not an allowed model (${allowed.join(', ')})` }));
+};
+
+/** A stable fingerprint of a template's content, independent of key order and whitespace. */
+export const templateChecksum = (template: PromptTemplate): string => {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]))
+        : value;
+  return createHash('sha256').update(JSON.stringify(canonical(template))).digest('hex');
+};
+
+/**
+ * THE template validation, used by the publish API, the bucket validator, the CLI and the runtime loader:
+ * well-formed JSON, size, required fields and their formats (safe topic and version names, temperature and max
+ * tokens in range), declared variables equal to those used, balanced `{{ }}`, and models in the allow-list.
+ * Every problem is reported with its field, not just the first.
+ */
+export const validateTemplate = (input: string | unknown, limits: TemplateLimits): TemplateValidation => {
+  const json = typeof input === 'string' ? input : JSON.stringify(input);
+  const size = Buffer.byteLength(json ?? '');
+  if (size > limits.maxBytes) {
+    return { ok: false, problems: [{ field: '(template)', message: `is ${size} bytes; the limit is ${limits.maxBytes}` }] };
+  }
+  let raw: unknown;
+  try {
+    raw = typeof input === 'string' ? JSON.parse(input) : input;
+  } catch (error) {
+    return { ok: false, problems: [{ field: '(template)', message: `is not valid JSON: ${(error as Error).message}` }] };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, problems: [{ field: '(template)', message: 'must be a JSON object' }] };
+  }
+  const record = raw as Record<string, unknown>;
+  const parsed = promptTemplateSchema.safeParse(record);
+  const problems: FieldProblem[] = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(template)', message: issue.message }))),
+    ...placeholderProblems(record),
+    ...modelProblems(record, limits.allowedModels),
+  ];
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
+  return { ok: true, template: parsed.data, checksum: templateChecksum(parsed.data) };
+};
