@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { startLocalStack } from './stack';
 
 const DEMO_TENANTS = ['acme-plumbing', 'brightside-dental', 'northwind-saas'];
@@ -5,13 +6,13 @@ const DEMO_TENANTS = ['acme-plumbing', 'brightside-dental', 'northwind-saas'];
 /** `npm start`: the API on http://localhost:3000 with embedded defaults, a dev token and example requests. */
 const main = async (): Promise<void> => {
   const port = Number(process.env.PORT ?? 3000);
-  const stack = await startLocalStack({ port });
+  const stack = await startLocalStack({ port, endpointsFile: join(__dirname, '..', '.local', 'dev-endpoints.json') });
   const base = stack.url.replace('127.0.0.1', 'localhost');
   const token = await stack.mintToken({ tenantId: DEMO_TENANTS[0] as string, userId: 'dev-user' });
   console.log(`
 Coaching API on ${base}
   DynamoDB      ${stack.dynamoEndpoint}${stack.dynamoEmbedded ? ' (embedded dynalite, in memory)' : ''}
-  Prompts       ${stack.env.PROMPTS_BUCKET ? `s3://${stack.env.PROMPTS_BUCKET}` : stack.env.PROMPTS_DIR}
+  Prompts       ${stack.promptBucket ? `${stack.promptBucket.endpoint}/${stack.promptBucket.bucket} (embedded S3, seeded from prompts/; admin: npm run prompts -- list)` : `s3://${stack.env.PROMPTS_BUCKET}`}
   Business API  ${stack.demoApi ? `${stack.demoApi.url} (demo; tenants: ${DEMO_TENANTS.join(', ')})` : stack.env.ACCOUNT_API_URL}
   LLM           ${stack.env.LLM_PROVIDER ?? 'rules'}
 

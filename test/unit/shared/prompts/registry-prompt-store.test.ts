@@ -1,0 +1,99 @@
+import { PromptRegistry } from '../../../../functions/prompt-admin/service';
+import { PromptUnavailableError } from '../../../../functions/shared/prompts/errors';
+import { RegistryPromptStore } from '../../../../functions/shared/prompts/registry-prompt-store';
+import type { PromptStore } from '../../../../functions/shared/prompts/template';
+import { InMemoryPromptIndex, InMemoryTemplateContent, seedTemplate, seedVersion } from '../../../support/prompt-fakes';
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const TOPIC = 'insights_generation';
+const TTL = 60_000;
+
+const bundled: PromptStore = { active: async () => ({ ...seedTemplate(), version: 'v0.9' }) };
+
+const setup = async () => {
+  let now = 0;
+  const index = new InMemoryPromptIndex();
+  const content = new InMemoryTemplateContent();
+  const registry = new PromptRegistry({ index, content, limits: { maxBytes: 100_000 }, clock: () => new Date(), log: silent });
+  await registry.publish(TOPIC, seedTemplate(), 'ana');
+  await registry.publish(TOPIC, seedVersion('v1.1'), 'ana');
+  const store = new RegistryPromptStore({
+    index,
+    content,
+    limits: { maxBytes: 100_000 },
+    bundled,
+    ttlMs: TTL,
+    log: silent,
+    now: () => now,
+  });
+  return { index, content, registry, store, advance: (ms: number) => (now += ms) };
+};
+
+/** Lets the background refresh settle. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('RegistryPromptStore', () => {
+  it('serves the production version and caches it within the TTL', async () => {
+    const { store, content, registry } = await setup();
+
+    const first = await store.active(TOPIC);
+    await registry.moveLabel(TOPIC, 'production', 'v1.1', 'ben');
+    const second = await store.active(TOPIC);
+
+    expect(first.version).toBe('v1.0');
+    expect(second.version).toBe('v1.0');
+    expect(content.reads).toBe(1);
+  });
+
+  it('sees a label move after the TTL: the stale copy serves once while one refresh runs', async () => {
+    const { store, registry, advance } = await setup();
+    await store.active(TOPIC);
+    await registry.moveLabel(TOPIC, 'production', 'v1.1', 'ben');
+    advance(TTL);
+
+    const during = await Promise.all([store.active(TOPIC), store.active(TOPIC)]);
+    await settle();
+    const after = await store.active(TOPIC);
+
+    expect(during.map((template) => template.version)).toEqual(['v1.0', 'v1.0']);
+    expect(after.version).toBe('v1.1');
+  });
+
+  it('keeps serving the last good copy when the index and the bucket are down', async () => {
+    const { store, index, content, advance } = await setup();
+    await store.active(TOPIC);
+    index.failing = true;
+    content.failing = true;
+    advance(TTL);
+
+    await store.active(TOPIC);
+    await settle();
+
+    expect((await store.active(TOPIC)).version).toBe('v1.0');
+  });
+
+  it('falls back to the bundled copy when nothing was loaded yet and the registry is down', async () => {
+    const { store, index } = await setup();
+    index.failing = true;
+
+    expect((await store.active(TOPIC)).version).toBe('v0.9');
+  });
+
+  it('never serves a version that fails validation or differs from what was published', async () => {
+    const { store, content } = await setup();
+    content.bodies.set(`${TOPIC}/v1.0.json`, JSON.stringify({ ...seedTemplate(), system_prompt: 'Changed behind our back.' }));
+
+    const served = await store.active(TOPIC);
+    const direct = store.version(TOPIC, 'v1.0');
+
+    expect(served.version).toBe('v0.9');
+    await expect(direct).rejects.toBeInstanceOf(PromptUnavailableError);
+  });
+
+  it('serves another label on request', async () => {
+    const { store, registry } = await setup();
+    await registry.moveLabel(TOPIC, 'staging', 'v1.1', 'ben');
+
+    expect((await store.labelled(TOPIC, 'staging')).version).toBe('v1.1');
+  });
+});

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { templateChecksum, validateTemplate } from '../../../../functions/shared/prompts/validate';
+
+const seedText = readFileSync(join(__dirname, '../../../../prompts/insights_generation/v1.0.json'), 'utf8');
+const seed = JSON.parse(seedText);
+const limits = { maxBytes: 100_000, allowedModels: ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0'] };
+
+const problemsOf = (input: unknown, custom = limits) => {
+  const result = validateTemplate(input, custom);
+  return result.ok ? [] : result.problems;
+};
+
+describe('validateTemplate', () => {
+  it('accepts the seed template as it is, from text or from an object, with one checksum', () => {
+    const fromText = validateTemplate(seedText, limits);
+    const fromObject = validateTemplate(seed, limits);
+
+    expect(fromText.ok && fromObject.ok && fromText.checksum === fromObject.checksum).toBe(true);
+  });
+
+  it('gives the same checksum whatever the key order and whitespace', () => {
+    const reordered = Object.fromEntries(Object.entries(seed).reverse());
+
+    expect(templateChecksum(reordered)).toBe(templateChecksum(seed));
+    expect(templateChecksum({ ...seed, system_prompt: `${seed.system_prompt} ` })).not.toBe(templateChecksum(seed));
+  });
+
+  it('reports every problem with its field, not just the first', () => {
+    const broken = {
+      ...seed,
+      topic: 'Insights Generation',
+      version: '1.1',
+      variables: [...seed.variables.filter((name: string) => name !== 'goals'), 'unused_one'],
+      user_prompt_template: `${seed.user_prompt_template} {{ broken`,
+      model: { id: 'openai.gpt-x', temperature: 1.7, max_tokens: 10 },
+      created_by: undefined,
+    };
+
+    const fields = problemsOf(broken).map((problem) => problem.field);
+
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'topic',
+        'version',
+        'model.temperature',
+        'model.max_tokens',
+        'created_by',
+        'user_prompt_template',
+        'variables',
+        'model.id',
+      ]),
+    );
+    expect(problemsOf(broken).filter((problem) => problem.field === 'variables').map((p) => p.message)).toEqual([
+      '{{goals}} is used but not declared',
+      'unused_one is declared but used in neither prompt',
+    ]);
+  });
+
+  it('rejects text that is not JSON, a JSON array, and a template over the size limit', () => {
+    expect(problemsOf('{"topic": ')[0]?.message).toMatch(/^is not valid JSON/);
+    expect(problemsOf('[]')[0]?.message).toBe('must be a JSON object');
+    expect(problemsOf(seedText, { maxBytes: 1024, allowedModels: limits.allowedModels })[0]?.message).toMatch(/the limit is 1024/);
+  });
+
+  it('checks fallback models against the allow-list, and allows any model without one', () => {
+    const withFallback = { ...seed, model: { ...seed.model, fallbacks: ['us.anthropic.claude-haiku-4-5-20251001-v1:0', 'mystery-model'] } };
+
+    expect(problemsOf(withFallback).map((problem) => problem.field)).toEqual(['model.fallbacks.1']);
+    expect(validateTemplate(withFallback, { maxBytes: 100_000 }).ok).toBe(true);
+  });
+
+  it('rejects names that are unsafe as S3 keys', () => {
+    expect(problemsOf({ ...seed, topic: '../etc' }).map((problem) => problem.field)).toContain('topic');
+    expect(problemsOf({ ...seed, version: 'v1.0/../x' }).map((problem) => problem.field)).toContain('version');
+  });
+});
