@@ -25,6 +25,8 @@ export interface TestApi {
   readonly stack: LocalStack;
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>;
   token(tenantId: string, userId?: string): Promise<string>;
+  /** A token of the admin group. */
+  adminToken(tenantId?: string): Promise<string>;
   /** Deletes every insights-table item of a tenant, so tests start clean. */
   clearTenant(tenantId: string): Promise<void>;
   /** Moves the tenant's current set's expiry into the past, as if 24 h had gone by. */
@@ -72,6 +74,7 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
       return { status: response.status, headers: response.headers, text, json };
     },
     token: (tenantId, userId = 'user-1') => stack.mintToken({ tenantId, userId }),
+    adminToken: (tenantId = 'platform') => stack.mintToken({ tenantId, userId: 'admin-1', admin: true }),
     clearTenant: async (tenantId) => {
       const { Items = [] } = await db.send(
         new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}` } }),

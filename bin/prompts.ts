@@ -1,0 +1,294 @@
+/**
+ * The prompt registry's admin CLI (`npm run prompts -- <command>`): validate template files, publish them, list
+ * topics and versions, move labels, roll back and compare versions. It parses arguments, calls the PromptRegistry
+ * and prints; the registry holds every rule.
+ *
+ * Stores: with PROMPTS_BUCKET set, the configured bucket and PROMPT_INDEX_TABLE with the standard AWS credential
+ * chain; otherwise the embedded stores of a running `npm start`, whose environment the dev server writes to
+ * `.local/dev-endpoints.json` (`--endpoints <file>` reads another file). `validate` needs no stores.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { AppError, UnprocessableError, type FieldProblem } from '../functions/shared/http/errors';
+import { promptLabelSchema, promptLabels, type LabelRecord, type PromptLabel } from '../functions/shared/prompts/prompt-index';
+import { templateKey } from '../functions/shared/prompts/template-content';
+import { validateTemplate } from '../functions/shared/prompts/validate';
+import type { PromptRegistry } from '../functions/prompt-admin/service';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_ENDPOINTS_FILE = join(__dirname, '..', '.local', 'dev-endpoints.json');
+const NO_STORES = 'No prompt stores configured: start the dev server with npm start, or set PROMPTS_BUCKET and PROMPT_INDEX_TABLE';
+
+const USAGE = `Usage: npm run prompts -- <command> [options]
+
+Commands:
+  validate [path]                     validate a template file, or every *.json under a folder (default: prompts)
+  push <path> [--label <label>]       publish a template file (<topic>/<version>.json: its folder names the topic)
+  list [topic]                        every topic with its labels, or one topic's versions and labels
+  label <topic> <version> <label>     point a label at a version
+  rollback <topic>                    move production back to the version it pointed at before
+  diff <topic> <from> <to>            the fields that changed between two versions, and a unified diff
+
+Labels: ${promptLabels.join(', ')}
+
+Options:
+  --as <name>         who is recorded as publisher or label mover (default: $USER, else cli)
+  --endpoints <file>  the dev server's endpoints file (default: .local/dev-endpoints.json)
+  -h, --help          this text
+
+Stores: with PROMPTS_BUCKET set, that bucket and PROMPT_INDEX_TABLE through the standard AWS credential chain;
+otherwise the embedded stores of a running npm start. validate needs neither.
+Exit codes: 0 done, 1 invalid, rejected or failed, 2 usage error.`;
+
+/** A command line the CLI cannot run; printed with the usage text, exit code 2. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The options every command accepts, as node:util parseArgs reads them. */
+const OPTIONS = {
+  label: { type: 'string' },
+  as: { type: 'string' },
+  endpoints: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The endpoints file of `npm start`: the environment variables that reach its embedded stores. */
+const endpointsSchema = z.record(z.string(), z.string());
+
+const problemLines = (problems: readonly FieldProblem[]): string[] =>
+  problems.map((problem) => `  ${problem.field}: ${problem.message}`);
+
+/** Left-aligned columns, two spaces apart. */
+const table = (rows: readonly (readonly string[])[]): string => {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+};
+
+const labelSummary = (record: LabelRecord): string =>
+  `${record.topic} ${record.label} -> ${record.version} (moved by ${record.movedBy} at ${record.movedAt})`;
+
+const parseLabel = (value: string): PromptLabel => {
+  const parsed = promptLabelSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`"${value}" is not a label; use ${promptLabels.join(' or ')}`);
+  return parsed.data;
+};
+
+/** The positional arguments a command needs, or a UsageError naming them. */
+const required = (args: readonly string[], names: readonly string[]): string[] => {
+  if (args.length !== names.length) throw new UsageError(`expected ${names.map((name) => `<${name}>`).join(' ') || 'no arguments'}`);
+  return [...args];
+};
+
+/**
+ * The environment of the target stores: the given one when PROMPTS_BUCKET is set (PROMPT_INDEX_TABLE is then
+ * required, since deployed table names are generated), else the given one overlaid with the dev server's endpoints.
+ */
+const storeEnv = (env: Env, endpointsFile: string): Env => {
+  if (env.PROMPTS_BUCKET) {
+    if (!env.PROMPT_INDEX_TABLE) throw new Error('PROMPTS_BUCKET is set but PROMPT_INDEX_TABLE is not; set both');
+    return env;
+  }
+  let text: string;
+  try {
+    text = readFileSync(endpointsFile, 'utf8');
+  } catch {
+    throw new Error(`${NO_STORES} (no ${endpointsFile})`);
+  }
+  return { ...env, ...endpointsSchema.parse(JSON.parse(text)) };
+};
+
+/**
+ * Applies an environment to process.env, then loads the modules that read it: config is parsed once, on first use.
+ * The registry's info logs (label moved, rolled back) stay quiet unless POWERTOOLS_LOG_LEVEL says otherwise.
+ */
+const applyEnv = (env: Env): void => {
+  Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'WARN', ...env });
+};
+
+const loadRegistry = async (env: Env): Promise<PromptRegistry> => {
+  applyEnv(env);
+  return (await import('../functions/prompt-admin/wiring')).promptRegistry();
+};
+
+/** Every template file a path names: the file itself, or every *.json under the folder. */
+const templateFiles = (path: string): string[] =>
+  statSync(path).isDirectory()
+    ? readdirSync(path, { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+        .map((name) => join(path, name))
+    : [path];
+
+/** `<folder>/<file name>` of a path, as a bucket key would name it. */
+const keyOf = (file: string): string => `${basename(dirname(resolve(file)))}/${basename(file)}`;
+
+const validate = async (path: string, env: Env): Promise<number> => {
+  applyEnv(env);
+  const limits = (await import('../functions/shared/adapters')).templateLimits();
+  const files = templateFiles(path);
+  if (files.length === 0) throw new Error(`no *.json files under ${path}`);
+  let invalid = 0;
+  for (const file of files) {
+    const validation = validateTemplate(readFileSync(file, 'utf8'), limits);
+    const expected = validation.ok ? templateKey(validation.template.topic, validation.template.version) : undefined;
+    const problems = validation.ok
+      ? expected === keyOf(file) ? [] : [{ field: '(path)', message: `is ${keyOf(file)} but the template is ${expected}` }]
+      : validation.problems;
+    if (problems.length > 0) invalid += 1;
+    console.log([`${problems.length === 0 ? 'OK     ' : 'INVALID'}  ${file}`, ...problemLines(problems)].join('\n'));
+  }
+  console.log(`${files.length} file(s): ${files.length - invalid} valid, ${invalid} invalid`);
+  return invalid === 0 ? 0 : 1;
+};
+
+const push = async (registry: PromptRegistry, file: string, by: string, label: PromptLabel | undefined): Promise<number> => {
+  const topic = basename(dirname(resolve(file)));
+  const result = await registry.publish(topic, readFileSync(file, 'utf8'), by, label);
+  const { version, checksum } = result.record;
+  console.log(
+    result.created
+      ? `created ${topic} ${version} (checksum ${checksum.slice(0, 12)})`
+      : `${topic} ${version} is already published with the same content; nothing changed`,
+  );
+  if (result.label) console.log(labelSummary(result.label));
+  return 0;
+};
+
+const list = async (registry: PromptRegistry): Promise<number> => {
+  const topics = await registry.topics();
+  if (topics.length === 0) {
+    console.log('no topics');
+    return 0;
+  }
+  console.log(
+    table([
+      ['TOPIC', ...promptLabels.map((label) => label.toUpperCase()), 'VERSIONS', 'LATEST'],
+      ...topics.map((summary) => [
+        summary.topic,
+        ...promptLabels.map((label) => summary.labels[label] ?? '-'),
+        String(summary.versions),
+        summary.latestVersion ?? '-',
+      ]),
+    ]),
+  );
+  return 0;
+};
+
+const listVersions = async (registry: PromptRegistry, topic: string): Promise<number> => {
+  const { versions, labels } = await registry.versions(topic);
+  const labelsOf = (version: string): string =>
+    labels.filter((label) => label.version === version).map((label) => label.label).join(',') || '-';
+  console.log(
+    table([
+      ['VERSION', 'STATUS', 'PROBLEMS', 'CREATED BY', 'CREATED AT', 'LABELS', 'TITLE'],
+      ...versions.map((record) => [
+        record.version,
+        record.status,
+        String(record.problems.length),
+        record.createdBy,
+        record.createdAt,
+        labelsOf(record.version),
+        record.title ?? '',
+      ]),
+    ]),
+  );
+  console.log('');
+  console.log(
+    labels.length === 0
+      ? 'no labels'
+      : table([
+          ['LABEL', 'VERSION', 'MOVED BY', 'MOVED AT', 'BEFORE'],
+          ...labels.map((label) => [
+            label.label,
+            label.version,
+            label.movedBy,
+            label.movedAt,
+            label.history.map((move) => move.version).reverse().join(', ') || '-',
+          ]),
+        ]),
+  );
+  return 0;
+};
+
+const diff = async (registry: PromptRegistry, topic: string, from: string, to: string): Promise<number> => {
+  const result = await registry.diff(topic, from, to);
+  console.log(`changed fields: ${result.changedFields.join(', ') || 'none'}`);
+  console.log(result.unified.trimEnd());
+  return 0;
+};
+
+/** What to print for a failure: an AppError's code and message with every problem, else the message. */
+const failureLines = (error: unknown, usingDevServer: boolean): string[] => {
+  if (error instanceof AppError) {
+    return [`${error.code}: ${error.message}`, ...(error instanceof UnprocessableError ? problemLines(error.problems) : [])];
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const refused = (error as { code?: string } | undefined)?.code === 'ECONNREFUSED';
+  return [refused && usingDevServer ? `${message}; is npm start still running?` : message];
+};
+
+/**
+ * Runs one command line (without `node` and the script) against an environment and returns the exit code. It
+ * applies the chosen environment to process.env, so it runs once per process.
+ */
+const run = async (argv: readonly string[], env: Env): Promise<number> => {
+  let usingDevServer = false;
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
+    const [command, ...args] = positionals;
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (command === 'validate') {
+      const [path = 'prompts', ...extra] = args;
+      if (extra.length > 0) throw new UsageError('expected [path]');
+      return await validate(path, env);
+    }
+    const by = values.as ?? env.USER ?? 'cli';
+    const registry = async (): Promise<PromptRegistry> => {
+      usingDevServer = !env.PROMPTS_BUCKET;
+      return loadRegistry(storeEnv(env, values.endpoints ?? DEFAULT_ENDPOINTS_FILE));
+    };
+    switch (command) {
+      case 'push': {
+        const [file] = required(args, ['path']) as [string];
+        return await push(await registry(), file, by, values.label === undefined ? undefined : parseLabel(values.label));
+      }
+      case 'list':
+        if (args.length > 1) throw new UsageError('expected [topic]');
+        return args[0] ? await listVersions(await registry(), args[0]) : await list(await registry());
+      case 'label': {
+        const [topic, version, label] = required(args, ['topic', 'version', 'label']) as [string, string, string];
+        console.log(labelSummary(await (await registry()).moveLabel(topic, parseLabel(label), version, by)));
+        return 0;
+      }
+      case 'rollback': {
+        const [topic] = required(args, ['topic']) as [string];
+        console.log(labelSummary(await (await registry()).rollback(topic, by)));
+        return 0;
+      }
+      case 'diff': {
+        const [topic, from, to] = required(args, ['topic', 'from', 'to']) as [string, string, string];
+        return await diff(await registry(), topic, from, to);
+      }
+      default:
+        throw new UsageError(command ? `unknown command "${command}"` : 'no command');
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(failureLines(error, usingDevServer).join('\n'));
+    return 1;
+  }
+};
+
+void run(process.argv.slice(2), process.env).then((code) => {
+  process.exitCode = code;
+});

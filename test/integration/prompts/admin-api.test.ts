@@ -1,0 +1,211 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { routes } from '../../../functions/routes';
+import type { RouteDefinition } from '../../../functions/shared/http/route';
+import { createS3Client } from '../../../functions/shared/prompts/template-content';
+import { startFakeBedrock, type FakeBedrock } from '../../../local/fake-bedrock';
+import { seedTemplate, seedVersion } from '../../support/prompt-fakes';
+import { startTestApi, type ApiResponse, type TestApi } from '../../support/local-api';
+import { goodAnswer } from '../insights/model-answers';
+
+const TOPIC = 'insights_generation';
+const TENANT = 'acme-plumbing';
+let api: TestApi;
+let bedrock: FakeBedrock;
+let admin: string;
+let user: string;
+
+beforeAll(async () => {
+  bedrock = await startFakeBedrock();
+  bedrock.setDefault(() => ({ toolInput: goodAnswer() }));
+  api = await startTestApi({
+    LLM_PROVIDER: 'bedrock',
+    BEDROCK_ENDPOINT: bedrock.endpoint,
+    PROMPT_CACHE_TTL_SECONDS: '1',
+    INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0',
+  });
+  admin = await api.adminToken();
+  user = await api.token(TENANT);
+});
+
+afterAll(async () => {
+  await api.close();
+  await bedrock.close();
+});
+
+const publish = (body: unknown, query = ''): Promise<ApiResponse> =>
+  api.call('POST', `/admin/prompts/${TOPIC}/versions${query}`, { token: admin, body: JSON.stringify(body) });
+
+const moveLabel = (label: string, version: string): Promise<ApiResponse> =>
+  api.call('POST', `/admin/prompts/${TOPIC}/labels/${label}`, { token: admin, body: JSON.stringify({ version }) });
+
+/** The prompt version the next regenerated insight set is made with. */
+const versionServed = async (): Promise<string> => {
+  const response = await api.call('POST', '/insights/refresh', { token: user });
+  return response.json.provenance.promptVersion;
+};
+
+describe('the seeded registry', () => {
+  it('lists the seed topic with production on v1.0, indexed from the bucket', async () => {
+    const response = await api.call('GET', '/admin/prompts', { token: admin });
+
+    expect(response.status).toBe(200);
+    expect(response.json.topics).toContainEqual(
+      expect.objectContaining({ topic: TOPIC, labels: { production: 'v1.0' }, latestVersion: 'v1.0' }),
+    );
+  });
+});
+
+describe('publish, label, serve', () => {
+  it('serves a newly published version within the TTL once production points at it, and rolls back', async () => {
+    expect(await versionServed()).toBe('v1.0');
+
+    const published = await publish(seedVersion('v1.1'), '?label=staging');
+    const moved = await moveLabel('production', 'v1.1');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const servedAfterTtl = [await versionServed(), await versionServed()];
+    const rolledBack = await api.call('POST', `/admin/prompts/${TOPIC}/rollback`, { token: admin });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const servedAfterRollback = [await versionServed(), await versionServed()];
+
+    expect(published.status).toBe(201);
+    expect(published.json.label).toMatchObject({ label: 'staging', version: 'v1.1' });
+    expect(moved.json.label).toMatchObject({ label: 'production', version: 'v1.1', movedBy: 'admin-1' });
+    expect(servedAfterTtl.at(-1)).toBe('v1.1');
+    expect(rolledBack.json.label.version).toBe('v1.0');
+    expect(servedAfterRollback.at(-1)).toBe('v1.0');
+  });
+
+  it('answers 200 for the same content again and 409 for a changed body under a published version', async () => {
+    await publish(seedVersion('v1.2'));
+
+    const same = await publish(seedVersion('v1.2'));
+    const changed = await publish(seedVersion('v1.2', { system_prompt: 'A different body.' }));
+
+    expect(same.status).toBe(200);
+    expect(same.json.created).toBe(false);
+    expect(changed.status).toBe(409);
+    expect(changed.json.error.code).toBe('conflict');
+  });
+
+  it('answers 422 with every validation problem', async () => {
+    const response = await publish({ ...seedVersion('v1.3'), variables: ['today'], model: { temperature: 3 } });
+
+    expect(response.status).toBe(422);
+    expect(response.json.error.code).toBe('invalid_template');
+    expect(response.json.error.details.map((problem: { field: string }) => problem.field)).toEqual(
+      expect.arrayContaining(['model.temperature', 'variables']),
+    );
+    expect(response.json.error.details.length).toBeGreaterThan(5);
+  });
+
+  it('shows one version with its template, and a readable diff of two', async () => {
+    const detail = await api.call('GET', `/admin/prompts/${TOPIC}/versions/v1.2`, { token: admin });
+    const byLabel = await api.call('GET', `/admin/prompts/${TOPIC}/versions/production`, { token: admin });
+    const diff = await api.call('GET', `/admin/prompts/${TOPIC}/diff?from=v1.0&to=v1.2`, { token: admin });
+
+    expect(detail.json.record).toMatchObject({ version: 'v1.2', status: 'valid' });
+    expect(detail.json.template.system_prompt).toContain('(v1.2)');
+    expect(byLabel.json.record.version).toBe('v1.0');
+    expect(diff.json.changedFields).toContain('system_prompt');
+    expect(diff.json.unified).toContain('+  "version": "v1.2"');
+  });
+});
+
+describe('files dropped straight into the bucket', () => {
+  it('indexes an invalid file as invalid with its reasons and never serves it, even marked is_active', async () => {
+    const client = createS3Client({ S3_ENDPOINT: api.stack.env.S3_ENDPOINT, AWS_REGION: 'us-east-1' });
+    const broken = { ...seedVersion('v5.0'), is_active: true, user_prompt_template: 'Only {{undeclared}} here' };
+    await client.send(
+      new PutObjectCommand({ Bucket: api.stack.env.PROMPTS_BUCKET, Key: `${TOPIC}/v5.0.json`, Body: JSON.stringify(broken) }),
+    );
+    client.destroy();
+    await api.stack.promptBucket?.settled();
+
+    const versions = await api.call('GET', `/admin/prompts/${TOPIC}/versions`, { token: admin });
+    const labelMove = await moveLabel('production', 'v5.0');
+
+    const record = versions.json.versions.find((version: { version: string }) => version.version === 'v5.0');
+    expect(record.status).toBe('invalid');
+    expect(record.problems.map((problem: { message: string }) => problem.message)).toContain('{{undeclared}} is used but not declared');
+    expect(versions.json.labels.find((label: { label: string }) => label.label === 'production').version).not.toBe('v5.0');
+    expect(labelMove.status).toBe(422);
+    expect(await versionServed()).not.toBe('v5.0');
+  });
+});
+
+describe('preview (dry-run)', () => {
+  it("renders a version with a tenant's data and estimates tokens, without storing insights", async () => {
+    const before = await api.call('GET', '/insights', { token: user });
+
+    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.2/preview`, {
+      token: admin,
+      body: JSON.stringify({ tenantId: TENANT }),
+    });
+    const after = await api.call('GET', '/insights', { token: user });
+
+    expect(response.status).toBe(200);
+    expect(response.json.rendered.system).toContain('(v1.2)');
+    expect(response.json.rendered.user).toContain('Acme Plumbing');
+    expect(response.json.tokenEstimate.total).toBeGreaterThan(500);
+    expect(response.json.output).toBeUndefined();
+    expect(after.json.generatedAt).toBe(before.json.generatedAt);
+  });
+
+  it("invokes the model on request and returns its validated output", async () => {
+    const calls = bedrock.callCount();
+
+    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.2/preview`, {
+      token: admin,
+      body: JSON.stringify({ tenantId: TENANT, invoke: true }),
+    });
+
+    expect(bedrock.callCount()).toBe(calls + 1);
+    expect(JSON.stringify(bedrock.requests.at(-1)?.body.system)).toContain('(v1.2)');
+    expect(response.json.output.provenance).toMatchObject({ promptVersion: 'v1.2', outcome: 'ok' });
+    expect(response.json.output.drafts.length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+const adminRoutes = (Object.entries(routes) as [string, RouteDefinition][]).filter(([, route]) => route.auth === 'admin');
+const examplePath = (route: RouteDefinition): string =>
+  route.path.replace('{topic}', TOPIC).replace('{version}', 'v1.0').replace('{label}', 'staging');
+
+describe('access', () => {
+  it.each(adminRoutes)('%s answers 403 to a non-admin', async (_name, route) => {
+    const response = await api.call(route.method, examplePath(route), {
+      token: user,
+      ...(route.method === 'POST' ? { body: '{}' } : {}),
+    });
+
+    expect(response.status).toBe(403);
+    expect(response.json.error.code).toBe('forbidden');
+  });
+});
+
+describe('bad input on admin routes', () => {
+  it.each([
+    ['GET', '/admin/prompts/Bad-Topic/versions', undefined],
+    ['GET', `/admin/prompts/${TOPIC}/versions/1.0`, undefined],
+    ['GET', `/admin/prompts/${TOPIC}/versions/v9.9`, undefined],
+    ['GET', '/admin/prompts/no_such_topic/versions', undefined],
+    ['POST', `/admin/prompts/${TOPIC}/versions`, '[1, 2]'],
+    ['POST', `/admin/prompts/${TOPIC}/versions`, 'not json'],
+    ['POST', `/admin/prompts/${TOPIC}/versions?label=prod`, JSON.stringify(seedTemplate())],
+    ['POST', `/admin/prompts/${TOPIC}/labels/canary`, JSON.stringify({ version: 'v1.0' })],
+    ['POST', `/admin/prompts/${TOPIC}/labels/staging`, JSON.stringify({ version: 'latest' })],
+    ['POST', `/admin/prompts/${TOPIC}/labels/staging`, JSON.stringify({ version: 'v1.0', extra: true })],
+    ['POST', `/admin/prompts/${TOPIC}/labels/staging`, JSON.stringify({ version: 'v8.8' })],
+    ['POST', '/admin/prompts/no_such_topic/rollback', undefined],
+    ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({})],
+    ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({ tenantId: TENANT, invoke: 'yes' })],
+    ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({ tenantId: 'a b' })],
+    ['GET', `/admin/prompts/${TOPIC}/diff?from=v1.0`, undefined],
+    ['GET', `/admin/prompts/${TOPIC}/diff?from=v1.0&to=v7.7`, undefined],
+  ])('%s %s %s is a 4xx with a JSON error', async (method, path, body) => {
+    const response = await api.call(method as string, path as string, { token: admin, ...(body === undefined ? {} : { body }) });
+
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(typeof response.json.error.code).toBe('string');
+  });
+});
