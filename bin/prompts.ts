@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { AppError, UnprocessableError, type FieldProblem } from '../functions/shared/http/errors';
 import { promptLabelSchema, promptLabels, type LabelRecord, type PromptLabel } from '../functions/shared/prompts/prompt-index';
+import type { PromptTemplate } from '../functions/shared/prompts/template';
 import { templateKey } from '../functions/shared/prompts/template-content';
 import { validateTemplate } from '../functions/shared/prompts/validate';
 import type { PromptRegistry } from '../functions/prompt-admin/service';
@@ -77,10 +78,13 @@ const parseLabel = (value: string): PromptLabel => {
   return parsed.data;
 };
 
-/** The positional arguments a command needs, or a UsageError naming them. */
-const required = (args: readonly string[], names: readonly string[]): string[] => {
-  if (args.length !== names.length) throw new UsageError(`expected ${names.map((name) => `<${name}>`).join(' ') || 'no arguments'}`);
-  return [...args];
+/** The positional arguments a command needs, exactly as many as named, or a UsageError naming them. */
+const required = <const Names extends readonly string[]>(
+  args: readonly string[],
+  names: Names,
+): { readonly [K in keyof Names]: string } => {
+  if (args.length !== names.length) throw new UsageError(`expected ${names.map((name) => `<${name}>`).join(' ')}`);
+  return args as unknown as { readonly [K in keyof Names]: string };
 };
 
 /**
@@ -98,7 +102,13 @@ const storeEnv = (env: Env, endpointsFile: string): Env => {
   } catch {
     throw new Error(`${NO_STORES} (no ${endpointsFile})`);
   }
-  return { ...env, ...endpointsSchema.parse(JSON.parse(text)) };
+  let endpoints: z.infer<typeof endpointsSchema> | undefined;
+  try {
+    endpoints = endpointsSchema.parse(JSON.parse(text));
+  } catch {
+    throw new Error(`${endpointsFile} is not an endpoints file (a JSON object of strings); restart npm start`);
+  }
+  return { ...env, ...endpoints };
 };
 
 /**
@@ -126,6 +136,12 @@ const templateFiles = (path: string): string[] =>
 /** `<folder>/<file name>` of a path, as a bucket key would name it. */
 const keyOf = (file: string): string => `${basename(dirname(resolve(file)))}/${basename(file)}`;
 
+/** A valid template's file must sit where the bucket keeps it: `<topic>/<version>.json`. */
+const pathProblems = (file: string, template: PromptTemplate): FieldProblem[] => {
+  const expected = templateKey(template.topic, template.version);
+  return keyOf(file) === expected ? [] : [{ field: '(path)', message: `is ${keyOf(file)} but the template is ${expected}` }];
+};
+
 const validate = async (path: string, env: Env): Promise<number> => {
   applyEnv(env);
   const limits = (await import('../functions/shared/adapters')).templateLimits();
@@ -134,10 +150,7 @@ const validate = async (path: string, env: Env): Promise<number> => {
   let invalid = 0;
   for (const file of files) {
     const validation = validateTemplate(readFileSync(file, 'utf8'), limits);
-    const expected = validation.ok ? templateKey(validation.template.topic, validation.template.version) : undefined;
-    const problems = validation.ok
-      ? expected === keyOf(file) ? [] : [{ field: '(path)', message: `is ${keyOf(file)} but the template is ${expected}` }]
-      : validation.problems;
+    const problems = validation.ok ? pathProblems(file, validation.template) : validation.problems;
     if (problems.length > 0) invalid += 1;
     console.log([`${problems.length === 0 ? 'OK     ' : 'INVALID'}  ${file}`, ...problemLines(problems)].join('\n'));
   }
@@ -236,7 +249,7 @@ const failureLines = (error: unknown, usingDevServer: boolean): string[] => {
  * applies the chosen environment to process.env, so it runs once per process.
  */
 const run = async (argv: readonly string[], env: Env): Promise<number> => {
-  let usingDevServer = false;
+  const usingDevServer = !env.PROMPTS_BUCKET;
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
     const [command, ...args] = positionals;
@@ -250,37 +263,36 @@ const run = async (argv: readonly string[], env: Env): Promise<number> => {
       return await validate(path, env);
     }
     const by = values.as ?? env.USER ?? 'cli';
-    const registry = async (): Promise<PromptRegistry> => {
-      usingDevServer = !env.PROMPTS_BUCKET;
-      return loadRegistry(storeEnv(env, values.endpoints ?? DEFAULT_ENDPOINTS_FILE));
-    };
+    const registry = (): Promise<PromptRegistry> => loadRegistry(storeEnv(env, values.endpoints ?? DEFAULT_ENDPOINTS_FILE));
     switch (command) {
       case 'push': {
-        const [file] = required(args, ['path']) as [string];
-        return await push(await registry(), file, by, values.label === undefined ? undefined : parseLabel(values.label));
+        const [file] = required(args, ['path']);
+        const label = values.label === undefined ? undefined : parseLabel(values.label);
+        return await push(await registry(), file, by, label);
       }
       case 'list':
         if (args.length > 1) throw new UsageError('expected [topic]');
         return args[0] ? await listVersions(await registry(), args[0]) : await list(await registry());
       case 'label': {
-        const [topic, version, label] = required(args, ['topic', 'version', 'label']) as [string, string, string];
-        console.log(labelSummary(await (await registry()).moveLabel(topic, parseLabel(label), version, by)));
+        const [topic, version, name] = required(args, ['topic', 'version', 'label']);
+        const label = parseLabel(name);
+        console.log(labelSummary(await (await registry()).moveLabel(topic, label, version, by)));
         return 0;
       }
       case 'rollback': {
-        const [topic] = required(args, ['topic']) as [string];
+        const [topic] = required(args, ['topic']);
         console.log(labelSummary(await (await registry()).rollback(topic, by)));
         return 0;
       }
       case 'diff': {
-        const [topic, from, to] = required(args, ['topic', 'from', 'to']) as [string, string, string];
+        const [topic, from, to] = required(args, ['topic', 'from', 'to']);
         return await diff(await registry(), topic, from, to);
       }
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'no command');
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || (error as { code?: string } | undefined)?.code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }

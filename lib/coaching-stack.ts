@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { BusinessApiUrls } from './function';
 import { Api } from './constructs/api';
 import { Data } from './constructs/data';
+import { Prompts } from './constructs/prompts';
 
 /** The deployment settings of one coaching stack (validated from CDK context in bin/app.ts). */
 export interface CoachingStackProps extends StackProps {
@@ -17,11 +18,13 @@ export interface CoachingStackProps extends StackProps {
 /** The coaching service: composes its constructs and nothing else. */
 export class CoachingStack extends Stack {
   readonly data: Data;
+  readonly prompts: Prompts;
   readonly api: Api;
 
   constructor(scope: Construct, id: string, props: CoachingStackProps) {
     super(scope, id, props);
     this.data = new Data(this, 'Data');
+    this.prompts = new Prompts(this, 'Prompts', { data: this.data, bedrockModelIds: props.bedrockModelIds });
     this.api = new Api(this, 'Api', {
       data: this.data,
       jwtIssuer: props.jwtIssuer,

@@ -3,7 +3,7 @@ import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
@@ -34,7 +34,25 @@ export interface CoachingFunctionProps {
   readonly description?: string;
   /** @default 29 seconds, just under API Gateway's 30 s integration timeout */
   readonly timeout?: Duration;
+  /**
+   * Ships the repository's prompts/ folder inside the bundle (at /var/task/prompts, passed in PROMPTS_DIR): the
+   * copy the prompt store falls back to when the bucket or the index is unreachable. Required by bindPromptsBucket.
+   * @default false
+   */
+  readonly bundlePrompts?: boolean;
 }
+
+/** Where the bundled prompts land, relative to the bundle root (the Lambda's working directory, /var/task). */
+const BUNDLED_PROMPTS_DIR = 'prompts';
+
+/** esbuild output gets a copy of `<project root>/prompts`; inputDir is the project root, locally or in Docker. */
+const copyPromptsIntoBundle: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir, outputDir) => [
+    `cp -r "${inputDir}/prompts" "${outputDir}/${BUNDLED_PROMPTS_DIR}"`,
+  ],
+};
 
 /**
  * The one Lambda function construct of the service, holding the defaults (Node.js 22 on arm64, X-Ray, JSON logs
@@ -42,6 +60,8 @@ export interface CoachingFunctionProps {
  * only way to grant access, and each one also passes the env var that names what it granted.
  */
 export class CoachingFunction extends NodejsFunction {
+  /** Whether the bundle carries the prompts/ fallback copy (props.bundlePrompts). */
+  readonly bundlesPrompts: boolean;
   private readonly serviceRole: Role;
 
   constructor(scope: Construct, id: string, props: CoachingFunctionProps) {
@@ -79,9 +99,12 @@ export class CoachingFunction extends NodejsFunction {
         target: 'node22',
         // The Node.js 22 Lambda runtime ships AWS SDK v3; bundling our own copy would only grow the cold start.
         externalModules: ['@aws-sdk/*'],
+        ...(props.bundlePrompts ? { commandHooks: copyPromptsIntoBundle } : {}),
       },
     });
     this.serviceRole = role;
+    this.bundlesPrompts = props.bundlePrompts ?? false;
+    if (this.bundlesPrompts) this.addEnvironment('PROMPTS_DIR', BUNDLED_PROMPTS_DIR);
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
@@ -104,18 +127,29 @@ export class CoachingFunction extends NodejsFunction {
     this.addEnvironment(definition.envVar, table.tableName);
   }
 
-  /** Grants listing and reading the prompt templates and passes the bucket name in PROMPTS_BUCKET. */
-  bindPromptsBucket(bucket: Bucket): void {
+  /**
+   * Grants access to the prompt templates and passes the bucket name in PROMPTS_BUCKET, and the allowed models in
+   * BEDROCK_ALLOWED_MODELS (templates are validated against them; no Bedrock permission comes with it).
+   * 'read' lists and reads objects, including pinned object versions; 'readWrite' also puts new objects. Nothing
+   * may delete: published versions are immutable. The function must bundle the prompts/ fallback copy.
+   */
+  bindPromptsBucket(bucket: Bucket, access: 'read' | 'readWrite', allowedModelIds: readonly string[]): void {
+    if (!this.bundlesPrompts) {
+      throw new Error(`${this.node.path} reads prompts but does not bundle the prompts/ fallback (bundlePrompts)`);
+    }
+    const objectActions = ['s3:GetObject', 's3:GetObjectVersion', ...(access === 'readWrite' ? ['s3:PutObject'] : [])];
     this.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-    this.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
+    this.addToRolePolicy(new PolicyStatement({ actions: objectActions, resources: [bucket.arnForObjects('*')] }));
     this.addEnvironment('PROMPTS_BUCKET', bucket.bucketName);
+    this.addEnvironment('BEDROCK_ALLOWED_MODELS', allowedModelIds.join(','));
 
     const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
     Validations.of(this.defaultPolicy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
       reason:
-        'Templates are stored as <topic>/<version>.json and the prompt store picks the newest valid version of any ' +
-        'topic, so it reads every object of the prompts bucket (read-only: s3:GetObject; the bucket holds nothing else).',
+        'Templates are stored as <topic>/<version>.json for any topic and version, and the bucket holds nothing ' +
+        `else; the grant is ${objectActions.join(', ')} on its objects` +
+        (access === 'readWrite' ? ' (publishing writes new version keys; no delete).' : ' (read-only).'),
     });
   }
 

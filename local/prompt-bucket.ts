@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
+import { once } from '../functions/shared/once';
 import { createS3Client } from '../functions/shared/prompts/template-content';
 
 /** A local S3 (s3rver) holding the prompts bucket, wired to the bucket's upload handler like the S3 event is. */
@@ -38,7 +39,11 @@ export const startPromptBucket = async (
     settled: async () => {
       await Promise.all(handled);
     },
-    close: () => server.close(),
+    close: once(async () => {
+      // The SDK keeps connections alive; without closing them, the server would wait for them forever.
+      (server as unknown as { httpServer?: { closeAllConnections(): void } }).httpServer?.closeAllConnections();
+      await server.close();
+    }),
   };
 };
 

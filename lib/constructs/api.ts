@@ -123,6 +123,7 @@ export class Api extends Construct {
     const fn = new CoachingFunction(this, id, {
       entry: path.join(REPO_ROOT, route.handler),
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
+      bundlePrompts: permissions.promptsBucket !== undefined,
     });
     fn.addEnvironment('SERVICE_VERSION', version);
     fn.addEnvironment('LLM_PROVIDER', 'bedrock');
@@ -131,7 +132,9 @@ export class Api extends Construct {
       const access = permissions.tables?.[tableName];
       if (access) fn.bindTable(props.data.tables[tableName], tables[tableName], access);
     }
-    if (permissions.promptsBucket === 'read') fn.bindPromptsBucket(props.data.promptsBucket);
+    if (permissions.promptsBucket) {
+      fn.bindPromptsBucket(props.data.promptsBucket, permissions.promptsBucket, props.bedrockModelIds);
+    }
     if (permissions.bedrock) fn.allowBedrock(props.bedrockModelIds);
     if (permissions.businessApi) fn.bindBusinessApis(props.businessApis);
 

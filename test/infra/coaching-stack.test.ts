@@ -1,18 +1,28 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { routes, type RouteName } from '../../functions/routes';
-import { tables } from '../../functions/shared/dynamo/tables';
+import { tables, type TableName } from '../../functions/shared/dynamo/tables';
+import type { RouteDefinition, RoutePermissions } from '../../functions/shared/http/route';
 import { CoachingStack } from '../../lib/coaching-stack';
+import { CoachingFunction } from '../../lib/function';
 import { context as featureFlags } from '../../cdk.json';
 
 const MODEL_IDS = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'];
 const JWT_ISSUER = 'https://issuer.test.example.com/';
 const JWT_AUDIENCE = ['coaching-test'];
 const ROUTE_ROWS = Object.values(routes);
+const ROUTE_ENTRIES = Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][];
+const TABLE_NAMES = Object.keys(tables) as TableName[];
+const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const BUCKET_ACTIONS = {
+  read: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
+  readWrite: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject'],
+} as const;
 
 interface CfnResource {
   readonly Type: string;
@@ -23,6 +33,13 @@ interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
   readonly Resource: unknown;
+}
+interface NotificationConfiguration {
+  readonly LambdaFunctionConfigurations: {
+    readonly Events: string[];
+    readonly Filter: unknown;
+    readonly LambdaFunctionArn: unknown;
+  }[];
 }
 
 let stack: CoachingStack;
@@ -46,21 +63,35 @@ const resources = (type: string): [string, CfnResource][] =>
 
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-/** A CloudFormation string expression flattened to text (`Fn::Join` parts concatenated, references as `<Ref>`). */
+/**
+ * A CloudFormation string expression flattened to text (`Fn::Join` parts concatenated, references as `<Ref>`,
+ * attributes as `<Id.Attribute>`).
+ */
 const flatten = (value: unknown): string => {
   if (typeof value === 'string') return value;
-  const expression = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+  const expression = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string; 'Fn::GetAtt'?: [string, string] };
   if (expression['Fn::Join']) return expression['Fn::Join'][1].map(flatten).join(expression['Fn::Join'][0]);
   if (expression.Ref) return `<${expression.Ref}>`;
+  if (expression['Fn::GetAtt']) return `<${expression['Fn::GetAtt'].join('.')}>`;
   return JSON.stringify(value);
 };
 
 const allStatements = (): Statement[] =>
   resources('AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
 
-/** Every statement granted to a route's function: its role has no managed or inline policies, only attached ones. */
-const statementsOfRoute = (name: RouteName): Statement[] => {
-  const role = stack.api.functions[name].role?.node.defaultChild as CfnRole;
+const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as CfnBucket | CfnTable | CfnFunction);
+
+/** Whether a CloudFormation value refers to the resource with this logical id (Ref or Fn::GetAtt, at any depth). */
+const refersTo = (value: unknown, id: string): boolean => JSON.stringify(value).includes(`"${id}"`);
+
+/** Every CoachingFunction in the stack: the route functions and the functions outside the API. */
+const coachingFunctions = (): CoachingFunction[] =>
+  stack.node.findAll().filter((construct): construct is CoachingFunction => construct instanceof CoachingFunction);
+
+/** Every statement granted to a function: its role has no managed or inline policies, only attached ones. */
+const statementsOf = (fn: CoachingFunction): Statement[] => {
+  const role = fn.role?.node.defaultChild as CfnRole;
   const roleId = stack.getLogicalId(role);
   const [, roleResource] = resources('AWS::IAM::Role').find(([id]) => id === roleId) ?? [];
   expect(roleResource).toBeDefined();
@@ -71,21 +102,30 @@ const statementsOfRoute = (name: RouteName): Statement[] => {
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
 };
 
+const statementsOfRoute = (name: RouteName): Statement[] => statementsOf(stack.api.functions[name]);
+
 const actionsOf = (statements: Statement[]): string[] => statements.flatMap((statement) => asArray(statement.Action));
 
-const environmentOfRoute = (name: RouteName): Record<string, unknown> => {
-  const functionId = stack.getLogicalId(stack.api.functions[name].node.defaultChild as CfnFunction);
+/** The actions a function may perform on one resource (statements naming it, alone or among others). */
+const actionsOn = (statements: Statement[], resourceId: string): string[] =>
+  [...new Set(actionsOf(statements.filter((statement) => refersTo(statement.Resource, resourceId))))].sort();
+
+const environmentOf = (construct: CoachingFunction): Record<string, unknown> => {
+  const functionId = logicalId(construct);
   const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === functionId) ?? [];
   return fn?.Properties.Environment.Variables ?? {};
 };
 
+const environmentOfRoute = (name: RouteName): Record<string, unknown> => environmentOf(stack.api.functions[name]);
+
 describe('functions', () => {
-  it('creates one Node.js 22 arm64 function per route with the shared defaults', () => {
+  it('creates one Node.js 22 arm64 function per route and the prompt validator, with the shared defaults', () => {
     const nodeFunctions = resources('AWS::Lambda::Function').filter(([, fn]) =>
       String(fn.Properties.Runtime).startsWith('nodejs'),
     );
 
-    expect(nodeFunctions).toHaveLength(ROUTE_ROWS.length);
+    expect(nodeFunctions).toHaveLength(ROUTE_ROWS.length + 1);
+    expect(nodeFunctions.map(([id]) => id)).toContain(logicalId(stack.prompts.validator));
     for (const [, fn] of nodeFunctions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -106,6 +146,25 @@ describe('functions', () => {
       const logGroupId = fn.Properties.LoggingConfig.LogGroup?.Ref as string;
       expect(logGroups.get(logGroupId)?.Properties.RetentionInDays).toBeGreaterThan(0);
     }
+  });
+
+  it('bundles the prompts folder, named by PROMPTS_DIR, with exactly the functions that read prompts', () => {
+    const readsPrompts = (row: RouteDefinition): boolean => row.permissions.promptsBucket !== undefined;
+    const readers = ROUTE_ENTRIES.filter(([, row]) => readsPrompts(row)).map(([name]) => name);
+    const others = ROUTE_ENTRIES.filter(([, row]) => !readsPrompts(row)).map(([name]) => name);
+
+    expect(readers).toContain('listInsights');
+    expect(others).toContain('health');
+    for (const name of readers) {
+      expect({ name, bundles: stack.api.functions[name].bundlesPrompts }).toEqual({ name, bundles: true });
+      expect(environmentOfRoute(name)).toHaveProperty('PROMPTS_DIR', 'prompts');
+    }
+    for (const name of others) {
+      expect({ name, bundles: stack.api.functions[name].bundlesPrompts }).toEqual({ name, bundles: false });
+      expect(environmentOfRoute(name)).not.toHaveProperty('PROMPTS_DIR');
+    }
+    expect(stack.prompts.validator.bundlesPrompts).toBe(true);
+    expect(environmentOf(stack.prompts.validator)).toHaveProperty('PROMPTS_DIR', 'prompts');
   });
 });
 
@@ -140,6 +199,19 @@ describe('api', () => {
     }
   });
 
+  it('puts every /admin route behind the JWT authorizer', () => {
+    const authorizerId = resources('AWS::ApiGatewayV2::Authorizer')[0]?.[0];
+    const adminRoutes = resources('AWS::ApiGatewayV2::Route').filter(([, route]) =>
+      String(route.Properties.RouteKey).split(' ')[1]?.startsWith('/admin/'),
+    );
+
+    expect(adminRoutes.length).toBe(ROUTE_ROWS.filter((row) => row.path.startsWith('/admin/')).length);
+    expect(adminRoutes.length).toBeGreaterThan(0);
+    for (const [, route] of adminRoutes) {
+      expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    }
+  });
+
   it('allows CORS preflight only from the configured origins', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
@@ -168,7 +240,8 @@ describe('data', () => {
   it('creates every table on demand with TTL on expiresAt, PITR, SSE and retain', () => {
     const tableResources = resources('AWS::DynamoDB::Table');
 
-    expect(tableResources).toHaveLength(Object.keys(tables).length);
+    expect(tableResources).toHaveLength(TABLE_NAMES.length);
+    expect(tableResources.map(([id]) => id)).toContain(logicalId(stack.data.tables.promptIndex));
     for (const [, table] of tableResources) {
       expect(table.DeletionPolicy).toBe('Retain');
       expect(table.Properties).toMatchObject({
@@ -215,15 +288,73 @@ describe('data', () => {
     expect(promptsBucket?.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(promptsBucket?.Properties.LoggingConfiguration.DestinationBucketName.Ref).not.toBe(promptsBucketId);
   });
+});
 
-  it('deploys the prompts folder to the prompts bucket without pruning', () => {
-    const promptsBucketId = stack.getLogicalId(stack.data.promptsBucket.node.defaultChild as CfnBucket);
+describe('prompts', () => {
+  it('invokes the validator for every .json object created in the prompts bucket', () => {
+    const promptsBucketId = logicalId(stack.data.promptsBucket);
+    const notifications = resources('Custom::S3BucketNotifications');
+    const [, notification] = notifications[0] ?? [];
+    const configuration = notification?.Properties.NotificationConfiguration as NotificationConfiguration;
+
+    expect(notifications).toHaveLength(1);
+    expect(notification?.Properties.BucketName).toEqual({ Ref: promptsBucketId });
+    expect(configuration.LambdaFunctionConfigurations).toEqual([
+      {
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.json' }] } },
+        LambdaFunctionArn: { 'Fn::GetAtt': [logicalId(stack.prompts.validator), 'Arn'] },
+      },
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [logicalId(stack.prompts.validator), 'Arn'] },
+      Principal: 's3.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [promptsBucketId, 'Arn'] },
+    });
+  });
+
+  it('grants the validator bucket read and index read-write and nothing else', () => {
+    const statements = statementsOf(stack.prompts.validator);
+    const actions = actionsOf(statements);
+    const indexId = logicalId(stack.data.tables.promptIndex);
+    const tableStatements = statements.filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('dynamodb:')),
+    );
+
+    expect(actions.filter((action) => action.startsWith('s3:')).sort()).toEqual([...BUCKET_ACTIONS.read]);
+    expect(actions.filter((action) => !/^(s3|dynamodb|logs|xray):/.test(action))).toEqual([]);
+    expect(actionsOn(statements, indexId)).toEqual(expect.arrayContaining([...DYNAMODB_WRITES, 'dynamodb:GetItem']));
+    expect(tableStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten)).toEqual([
+      `<${indexId}.Arn>`,
+    ]);
+    expect(Object.keys(environmentOf(stack.prompts.validator)).filter((name) => name.endsWith('_TABLE'))).toEqual([
+      'PROMPT_INDEX_TABLE',
+    ]);
+    expect(environmentOf(stack.prompts.validator)).not.toHaveProperty('BEDROCK_MODEL_ID');
+  });
+
+  it('validates templates against the configured models in every function that reads prompts', () => {
+    const readers = [
+      stack.prompts.validator,
+      ...ROUTE_ENTRIES.filter(([, row]) => row.permissions.promptsBucket).map(([name]) => stack.api.functions[name]),
+    ];
+
+    for (const fn of readers) {
+      expect({ fn: fn.node.path, models: environmentOf(fn).BEDROCK_ALLOWED_MODELS }).toEqual({
+        fn: fn.node.path,
+        models: MODEL_IDS.join(','),
+      });
+    }
+  });
+
+  it('seeds the prompts folder into the bucket without pruning, after the bucket notification exists', () => {
+    const promptsBucketId = logicalId(stack.data.promptsBucket);
+    const [notificationId] = resources('Custom::S3BucketNotifications')[0] ?? [];
+    const [, deployment] = resources('Custom::CDKBucketDeployment')[0] ?? [];
 
     template.resourceCountIs('Custom::CDKBucketDeployment', 1);
-    template.hasResourceProperties('Custom::CDKBucketDeployment', {
-      DestinationBucketName: { Ref: promptsBucketId },
-      Prune: false,
-    });
+    expect(deployment?.Properties).toMatchObject({ DestinationBucketName: { Ref: promptsBucketId }, Prune: false });
+    expect((deployment as { DependsOn?: string[] } | undefined)?.DependsOn).toContain(notificationId);
   });
 });
 
@@ -262,6 +393,65 @@ describe('permissions', () => {
     expect(Object.keys(environmentOfRoute('insightCategories'))).not.toEqual(
       expect.arrayContaining([expect.stringMatching(/_TABLE$/)]),
     );
+  });
+
+  it('grants every route exactly the prompts bucket access of its row', () => {
+    for (const [name, row] of ROUTE_ENTRIES) {
+      const s3Actions = [...new Set(actionsOf(statementsOfRoute(name)).filter((action) => action.startsWith('s3:')))];
+      const expected = row.permissions.promptsBucket ? BUCKET_ACTIONS[row.permissions.promptsBucket] : [];
+
+      expect({ name, s3Actions: s3Actions.sort() }).toEqual({ name, s3Actions: [...expected] });
+    }
+  });
+
+  it('grants every route exactly the table access of its row', () => {
+    for (const [name, row] of ROUTE_ENTRIES) {
+      const statements = statementsOfRoute(name);
+      for (const table of TABLE_NAMES) {
+        const access = (row.permissions as RoutePermissions).tables?.[table];
+        const actions = actionsOn(statements, logicalId(stack.data.tables[table]));
+
+        expect({ name, table, reads: actions.includes('dynamodb:Query') }).toEqual({
+          name,
+          table,
+          reads: access !== undefined,
+        });
+        expect({ name, table, writes: actions.filter((action) => DYNAMODB_WRITES.includes(action)) }).toEqual({
+          name,
+          table,
+          writes: access === 'readWrite' ? [...DYNAMODB_WRITES].sort() : [],
+        });
+      }
+    }
+  });
+
+  it('lets the publish function put objects into the prompts bucket', () => {
+    const bucketArn = `<${logicalId(stack.data.promptsBucket)}.Arn>`;
+    const putStatements = statementsOfRoute('publishPromptVersion').filter((statement) =>
+      actionsOf([statement]).includes('s3:PutObject'),
+    );
+
+    expect(putStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten)).toEqual([`${bucketArn}/*`]);
+  });
+
+  it('gives listInsights prompt reads with object versions, no bucket writes and only reads on the index', () => {
+    const statements = statementsOfRoute('listInsights');
+    const indexActions = actionsOn(statements, logicalId(stack.data.tables.promptIndex));
+
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['s3:GetObject', 's3:GetObjectVersion']));
+    expect(actionsOf(statements)).not.toContain('s3:PutObject');
+    expect(indexActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(indexActions.filter((action) => DYNAMODB_WRITES.includes(action))).toEqual([]);
+  });
+
+  it('lets no function of the service delete objects', () => {
+    const functions = coachingFunctions();
+
+    expect(functions).toHaveLength(ROUTE_ROWS.length + 1);
+    for (const fn of functions) {
+      const deletes = actionsOf(statementsOf(fn)).filter((action) => /^s3:(\*|Delete)/.test(action));
+      expect({ fn: fn.node.path, deletes }).toEqual({ fn: fn.node.path, deletes: [] });
+    }
   });
 
   it('gives the dismiss function the insights table but no Bedrock access', () => {

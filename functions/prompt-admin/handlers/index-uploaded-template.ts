@@ -10,7 +10,7 @@ const registry = promptRegistry();
  * A failure throws, so Lambda retries the event; other keys are ignored.
  */
 export const handler = async (event: S3Event): Promise<void> => {
-  for (const record of event.Records) {
+  for (const record of event.Records ?? []) {
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
     const named = parseTemplateKey(key);
     if (!named) {

@@ -1,0 +1,122 @@
+import * as path from 'node:path';
+import { DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { EventType, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import { tables } from '../../functions/shared/dynamo/tables';
+import { CoachingFunction, LOG_RETENTION, REPO_ROOT } from '../function';
+import type { Data } from './data';
+
+/**
+ * The construct id aws-cdk-lib gives the stack-wide singleton that applies bucket notification configurations
+ * (a Python custom resource handler). Looked up with findChild, so a change in aws-cdk-lib fails the synth.
+ */
+const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+/** What the prompt registry's deploy-time pieces need. */
+export interface PromptsProps {
+  readonly data: Data;
+  /** Model or inference profile ids templates may name (validated on indexing; no Bedrock access is granted). */
+  readonly bedrockModelIds: readonly string[];
+}
+
+/**
+ * The prompt registry's bucket side: the validator that indexes every `<topic>/<version>.json` created in the
+ * prompts bucket (S3 ObjectCreated, suffix `.json`), and the seed deployment of the repository's prompts/ folder,
+ * created after the notification so the seeded files are indexed (and labelled when they say `is_active`).
+ */
+export class Prompts extends Construct {
+  /** The S3 event handler (functions/prompt-admin/handlers/index-uploaded-template.ts). */
+  readonly validator: CoachingFunction;
+
+  constructor(scope: Construct, id: string, props: PromptsProps) {
+    super(scope, id);
+    const { promptsBucket } = props.data;
+
+    this.validator = new CoachingFunction(this, 'Validator', {
+      entry: path.join(REPO_ROOT, 'functions/prompt-admin/handlers/index-uploaded-template.ts'),
+      description: 'Validates and indexes prompt templates created in the prompts bucket (S3 ObjectCreated)',
+      bundlePrompts: true,
+    });
+    this.validator.bindPromptsBucket(promptsBucket, 'read', props.bedrockModelIds);
+    this.validator.bindTable(props.data.tables.promptIndex, tables.promptIndex, 'readWrite');
+
+    promptsBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.validator), {
+      suffix: '.json',
+    });
+    this.acknowledgeNotificationsHandler();
+
+    const seed = this.deploySeed(props.data);
+    // The bucket's notification configuration (a custom resource under the bucket) must exist before the seed
+    // files land, or their ObjectCreated events go nowhere and the index stays empty.
+    seed.node.addDependency(promptsBucket.node.findChild('Notifications'));
+  }
+
+  /** Publishes the repository's prompts/ folder; prune is off so admin-published versions are never deleted. */
+  private deploySeed(data: Data): BucketDeployment {
+    const logGroup = new LogGroup(this, 'SeedDeploymentLogs', { retention: LOG_RETENTION });
+    // Our own role instead of AWSLambdaBasicExecutionRole, so the provider may write only to its log group.
+    const role = new Role(this, 'SeedDeploymentRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+
+    const deployment = new BucketDeployment(this, 'SeedDeployment', {
+      sources: [Source.asset(path.join(REPO_ROOT, 'prompts'))],
+      destinationBucket: data.promptsBucket,
+      prune: false,
+      retainOnDelete: true,
+      role,
+      logGroup,
+    });
+
+    // The grants below are written by BucketDeployment itself (asset bucket read, destination bucket write) and
+    // cannot be narrowed from outside; they belong to a provider function that runs only during deployments.
+    const qualifier: string =
+      this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    const promptsBucketId = Stack.of(this).getLogicalId(data.promptsBucket.node.defaultChild as CfnBucket);
+    const deploymentGrants = {
+      'Action::s3:GetObject*': 'reads the prompts/ asset zip and the existing objects it copies over',
+      'Action::s3:GetBucket*': 'reads the location and settings of the assets and prompts buckets',
+      'Action::s3:List*': 'lists the asset and the prompts bucket while syncing the folder',
+      'Action::s3:DeleteObject*': 'is granted delete for pruning, which is switched off here (prune: false)',
+      'Action::s3:Abort*': 'aborts its own failed multipart uploads into the prompts bucket',
+      [`Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*`]:
+        'reads assets whose keys are content hashes chosen at synth, inside the CDK bootstrap assets bucket',
+      [`Resource::<${promptsBucketId}.Arn>/*`]: 'writes <topic>/<version>.json templates under any topic',
+    };
+    for (const [finding, why] of Object.entries(deploymentGrants)) {
+      Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+        id: `AwsSolutions-IAM5[${finding}]`,
+        reason: `aws-cdk-lib BucketDeployment provider (deploy-time only) ${why}; its grants are not configurable.`,
+      });
+    }
+    const provider = Stack.of(this)
+      .node.findAll()
+      .find((construct) => construct instanceof LambdaFunction && construct.role === role);
+    if (provider) {
+      Validations.of(provider).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'The BucketDeployment provider is a Python function whose runtime aws-cdk-lib chooses and does not expose; ' +
+          'it runs only while deploying prompts and is updated with aws-cdk-lib.',
+      });
+    }
+    return deployment;
+  }
+
+  /** Acknowledges the findings on aws-cdk-lib's bucket notifications handler, scoped to that handler. */
+  private acknowledgeNotificationsHandler(): void {
+    const handlerRole = Stack.of(this).node.findChild(NOTIFICATIONS_HANDLER_ID).node.findChild('Role');
+    Validations.of(handlerRole).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "aws-cdk-lib's bucket notifications handler attaches AWSLambdaBasicExecutionRole to its role unconditionally " +
+        '(also to a role given as notificationsHandlerRole) and has no configurable log group, so the managed policy ' +
+        'is how it logs. It runs only while deploying, and its only other grant is s3:PutBucketNotification on the ' +
+        'prompts bucket.',
+    });
+  }
+}

@@ -1,0 +1,197 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoPromptIndex } from '../../../functions/shared/prompts/prompt-index';
+import { CLI_ENDPOINT_VARIABLES } from '../../../local/stack';
+import { startTestApi, type TestApi } from '../../support/local-api';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = join(REPO_ROOT, 'bin', 'prompts.ts');
+const TOPIC = 'insights_generation';
+const INDEX_TABLE = 'cli-test-prompt-index';
+const SEED = JSON.parse(readFileSync(join(REPO_ROOT, 'prompts', TOPIC, 'v1.0.json'), 'utf8')) as Record<string, unknown>;
+
+/** What one CLI run printed and how it exited. */
+interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let api: TestApi;
+let index: DynamoPromptIndex;
+let workDir: string;
+/** The embedded stores of the test runtime, as a deployment would configure them (the PROMPTS_BUCKET path). */
+let storeEnv: Record<string, string>;
+
+/** Runs `tsx bin/prompts.ts <args>` from the repository root with only PATH and the given environment. */
+const cli = (args: readonly string[], env: Record<string, string> = storeEnv): Promise<CliRun> =>
+  new Promise((resolve, reject) => {
+    execFile(TSX, [CLI, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) => {
+      const code = error ? error.code : 0;
+      if (typeof code === 'number') resolve({ code, stdout, stderr });
+      else reject(error);
+    });
+  });
+
+/** Writes a template based on the seed at `<workDir>/<folder>/<topic>/<version>.json` and returns its path. */
+const templateFile = (folder: string, version: string, changes: Record<string, unknown> = {}): string => {
+  const dir = join(workDir, folder, TOPIC);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${version}.json`);
+  writeFileSync(file, JSON.stringify({ ...SEED, version, is_active: false, ...changes }, null, 2));
+  return file;
+};
+
+beforeAll(async () => {
+  api = await startTestApi({ PROMPT_INDEX_TABLE: INDEX_TABLE });
+  index = new DynamoPromptIndex(api.db, INDEX_TABLE);
+  workDir = mkdtempSync(join(tmpdir(), 'prompts-cli-'));
+  const names = ['PROMPTS_BUCKET', 'S3_ENDPOINT', 'DYNAMODB_ENDPOINT', 'PROMPT_INDEX_TABLE', 'AWS_REGION'] as const;
+  storeEnv = Object.fromEntries(names.map((name) => [name, String(api.stack.env[name])]));
+});
+
+afterAll(async () => {
+  await api.close();
+});
+
+describe('the prompts CLI on a configured bucket and index table', () => {
+  it('lists the seeded topic with its production version', async () => {
+    const run = await cli(['list']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^insights_generation\s+v1\.0\s+-\s+1\s+v1\.0$/m);
+  });
+
+  it('publishes a new version with a label, then reports the same content as already published', async () => {
+    const file = templateFile('labelled', 'v1.1');
+
+    const first = await cli(['push', file, '--label', 'staging', '--as', 'alice']);
+    const again = await cli(['push', file, '--as', 'alice']);
+
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`created ${TOPIC} v1.1`);
+    expect(first.stdout).toContain(`${TOPIC} staging -> v1.1 (moved by alice`);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already published with the same content');
+    expect(await index.version(TOPIC, 'v1.1')).toMatchObject({ status: 'valid', createdBy: 'alice' });
+    expect(await index.label(TOPIC, 'staging')).toMatchObject({ version: 'v1.1', movedBy: 'alice' });
+  });
+
+  it('refuses a changed body under a published version with the 409 message', async () => {
+    await cli(['push', templateFile('original', 'v1.2')]);
+
+    const run = await cli(['push', templateFile('changed', 'v1.2', { system_prompt: `${String(SEED.system_prompt)} Changed.` })]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`conflict: ${TOPIC} v1.2 is already published with different content`);
+  });
+
+  it('refuses an invalid file listing every problem with its field', async () => {
+    const file = templateFile('invalid', 'v1.4', {
+      metadata: { description: 'no title' },
+      model: { temperature: 3 },
+      user_prompt_template: '{{today}} {{unknown}}',
+    });
+
+    const run = await cli(['push', file]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('invalid_template: The template is not valid');
+    expect(run.stderr).toContain('  metadata.title: ');
+    expect(run.stderr).toContain('  model.temperature: ');
+    expect(run.stderr).toContain('  variables: {{unknown}} is used but not declared');
+    expect(run.stderr).toContain('  variables: goals is declared but used in neither prompt');
+    expect(await index.version(TOPIC, 'v1.4')).toBeUndefined();
+  });
+
+  it('moves production to a new version and rolls it back, recording $USER as the mover', async () => {
+    await cli(['push', templateFile('promoted', 'v1.3')]);
+
+    const moved = await cli(['label', TOPIC, 'v1.3', 'production'], { ...storeEnv, USER: 'carol' });
+    const movedLabel = await index.label(TOPIC, 'production');
+    const rolledBack = await cli(['rollback', TOPIC], { ...storeEnv, USER: 'carol' });
+
+    expect(moved.code).toBe(0);
+    expect(moved.stdout).toContain(`${TOPIC} production -> v1.3 (moved by carol`);
+    expect(movedLabel).toMatchObject({ version: 'v1.3', movedBy: 'carol' });
+    expect(rolledBack.code).toBe(0);
+    expect(rolledBack.stdout).toContain(`${TOPIC} production -> v1.0`);
+    expect(await index.label(TOPIC, 'production')).toMatchObject({ version: 'v1.0', movedBy: 'carol' });
+  });
+
+  it('lists a topic\'s versions with status, problem count, author and labels', async () => {
+    const run = await cli(['list', TOPIC]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^v1\.1\s+valid\s+0\s+alice\s+\S+\s+staging\s/m);
+    expect(run.stdout).toMatch(/^v1\.0\s+valid\s+0\s+s3-upload\s+\S+\s+production\s/m);
+  });
+
+  it('shows the changed fields and a unified diff of two versions', async () => {
+    const run = await cli(['diff', TOPIC, 'v1.0', 'v1.1']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('changed fields: version, is_active');
+    expect(run.stdout).toContain('-  "version": "v1.0",\n+  "version": "v1.1",');
+  });
+});
+
+describe('the prompts CLI on the dev server\'s endpoints file', () => {
+  it('reaches the embedded stores named in the file given with --endpoints', async () => {
+    const endpointsFile = join(workDir, 'dev-endpoints.json');
+    const endpoints = Object.fromEntries(CLI_ENDPOINT_VARIABLES.flatMap((name) => api.stack.env[name] ? [[name, api.stack.env[name]]] : []));
+    writeFileSync(endpointsFile, JSON.stringify(endpoints));
+
+    const run = await cli(['list', '--endpoints', endpointsFile], {});
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^insights_generation\s+v1\.0\s/m);
+  });
+
+  it('says how to get stores when the endpoints file is missing', async () => {
+    const run = await cli(['list', '--endpoints', join(workDir, 'no-such-file.json')], {});
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('start the dev server with npm start, or set PROMPTS_BUCKET and PROMPT_INDEX_TABLE');
+  });
+});
+
+describe('the prompts CLI without stores', () => {
+  it('validates the repository\'s prompts folder', async () => {
+    const run = await cli(['validate', 'prompts'], {});
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`OK       ${join('prompts', TOPIC, 'v1.0.json')}`);
+  });
+
+  it('reports every problem of a broken file and a file outside its <topic>/<version>.json path', async () => {
+    const broken = templateFile('broken', 'v2.0', { variables: ['today'], model: { max_tokens: 10 } });
+    const misplaced = templateFile('misplaced', 'v2.1');
+    const renamed = join(workDir, 'misplaced', TOPIC, 'v9.9.json');
+    writeFileSync(renamed, readFileSync(misplaced));
+
+    const [brokenRun, folderRun] = await Promise.all([
+      cli(['validate', broken], {}),
+      cli(['validate', join(workDir, 'misplaced')], {}),
+    ]);
+
+    expect(brokenRun.code).toBe(1);
+    expect(brokenRun.stdout).toContain(`INVALID  ${broken}`);
+    expect(brokenRun.stdout).toContain('  model.max_tokens: ');
+    expect(brokenRun.stdout).toContain('  variables: {{goals}} is used but not declared');
+    expect(folderRun.code).toBe(1);
+    expect(folderRun.stdout).toContain(`(path): is ${TOPIC}/v9.9.json but the template is ${TOPIC}/v2.1.json`);
+    expect(folderRun.stdout).toContain('2 file(s): 1 valid, 1 invalid');
+  });
+
+  it('prints the usage text with exit code 2 on an unknown command', async () => {
+    const run = await cli(['publish'], {});
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown command "publish"');
+    expect(run.stderr).toContain('Usage: npm run prompts -- <command> [options]');
+  });
+});
