@@ -37,7 +37,8 @@ Labels: ${promptLabels.join(', ')}
 
 Options:
   --as <name>         who is recorded as publisher or label mover (default: $USER, else cli)
-  --endpoints <file>  the dev server's endpoints file (default: .local/dev-endpoints.json)
+  --endpoints <file>  the dev server's endpoints file, used when PROMPTS_BUCKET is unset
+                      (default: .local/dev-endpoints.json, written by npm start)
   -h, --help          this text
 
 Stores: with PROMPTS_BUCKET set, that bucket and PROMPT_INDEX_TABLE through the standard AWS credential chain;
@@ -60,6 +61,7 @@ const OPTIONS = {
 /** The endpoints file of `npm start`: the environment variables that reach its embedded stores. */
 const endpointsSchema = z.record(z.string(), z.string());
 
+/** One indented `field: message` line per problem. */
 const problemLines = (problems: readonly FieldProblem[]): string[] =>
   problems.map((problem) => `  ${problem.field}: ${problem.message}`);
 
@@ -69,9 +71,11 @@ const table = (rows: readonly (readonly string[])[]): string => {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
 };
 
+/** Where a label points, and who moved it when. */
 const labelSummary = (record: LabelRecord): string =>
   `${record.topic} ${record.label} -> ${record.version} (moved by ${record.movedBy} at ${record.movedAt})`;
 
+/** A label named on the command line, or a UsageError. */
 const parseLabel = (value: string): PromptLabel => {
   const parsed = promptLabelSchema.safeParse(value);
   if (!parsed.success) throw new UsageError(`"${value}" is not a label; use ${promptLabels.join(' or ')}`);
@@ -102,23 +106,22 @@ const storeEnv = (env: Env, endpointsFile: string): Env => {
   } catch {
     throw new Error(`${NO_STORES} (no ${endpointsFile})`);
   }
-  let endpoints: z.infer<typeof endpointsSchema> | undefined;
   try {
-    endpoints = endpointsSchema.parse(JSON.parse(text));
+    return { ...env, ...endpointsSchema.parse(JSON.parse(text)) };
   } catch {
     throw new Error(`${endpointsFile} is not an endpoints file (a JSON object of strings); restart npm start`);
   }
-  return { ...env, ...endpoints };
 };
 
 /**
- * Applies an environment to process.env, then loads the modules that read it: config is parsed once, on first use.
- * The registry's info logs (label moved, rolled back) stay quiet unless POWERTOOLS_LOG_LEVEL says otherwise.
+ * Applies an environment to process.env; call it before importing anything that reads config (parsed once, on first
+ * use). The registry's info logs (label moved, rolled back) stay quiet unless POWERTOOLS_LOG_LEVEL says otherwise.
  */
 const applyEnv = (env: Env): void => {
   Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'WARN', ...env });
 };
 
+/** The registry of the production wiring, built on the given environment. */
 const loadRegistry = async (env: Env): Promise<PromptRegistry> => {
   applyEnv(env);
   return (await import('../functions/prompt-admin/wiring')).promptRegistry();
@@ -142,6 +145,7 @@ const pathProblems = (file: string, template: PromptTemplate): FieldProblem[] =>
   return keyOf(file) === expected ? [] : [{ field: '(path)', message: `is ${keyOf(file)} but the template is ${expected}` }];
 };
 
+/** `validate [path]`: every file OK or its problems, the path check included; 1 when any is invalid. */
 const validate = async (path: string, env: Env): Promise<number> => {
   applyEnv(env);
   const limits = (await import('../functions/shared/adapters')).templateLimits();
@@ -158,6 +162,7 @@ const validate = async (path: string, env: Env): Promise<number> => {
   return invalid === 0 ? 0 : 1;
 };
 
+/** `push <path>`: publishes the file under the topic its folder names, optionally labelled. */
 const push = async (registry: PromptRegistry, file: string, by: string, label: PromptLabel | undefined): Promise<number> => {
   const topic = basename(dirname(resolve(file)));
   const result = await registry.publish(topic, readFileSync(file, 'utf8'), by, label);
@@ -171,6 +176,7 @@ const push = async (registry: PromptRegistry, file: string, by: string, label: P
   return 0;
 };
 
+/** `list`: every topic with its labelled versions, version count and latest version. */
 const list = async (registry: PromptRegistry): Promise<number> => {
   const topics = await registry.topics();
   if (topics.length === 0) {
@@ -191,6 +197,7 @@ const list = async (registry: PromptRegistry): Promise<number> => {
   return 0;
 };
 
+/** `list <topic>`: the topic's versions (newest first) and its labels with their earlier versions. */
 const listVersions = async (registry: PromptRegistry, topic: string): Promise<number> => {
   const { versions, labels } = await registry.versions(topic);
   const labelsOf = (version: string): string =>
@@ -227,6 +234,7 @@ const listVersions = async (registry: PromptRegistry, topic: string): Promise<nu
   return 0;
 };
 
+/** `diff <topic> <from> <to>`: the changed fields and a unified diff. */
 const diff = async (registry: PromptRegistry, topic: string, from: string, to: string): Promise<number> => {
   const result = await registry.diff(topic, from, to);
   console.log(`changed fields: ${result.changedFields.join(', ') || 'none'}`);
@@ -257,6 +265,7 @@ const run = async (argv: readonly string[], env: Env): Promise<number> => {
       console.log(USAGE);
       return 0;
     }
+    if (values.label !== undefined && command !== 'push') throw new UsageError('--label applies to push only');
     if (command === 'validate') {
       const [path = 'prompts', ...extra] = args;
       if (extra.length > 0) throw new UsageError('expected [path]');

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogSink } from '../observability';
 import { PromptUnavailableError } from './errors';
 import type { PromptIndex, PromptLabel } from './prompt-index';
@@ -14,6 +15,8 @@ export interface RegistryPromptStoreOptions {
   readonly bundled: PromptStore;
   /** How long a label's resolution is served before it is refreshed (stale-while-revalidate). */
   readonly ttlMs: number;
+  /** How long a request past the TTL waits for the refresh before it takes the stale copy (default 250 ms). */
+  readonly staleWaitMs?: number;
   readonly log: LogSink;
   readonly now?: () => number;
 }
@@ -25,8 +28,9 @@ interface Cached {
 
 /**
  * Serves the version a label points at, as the prompt index says, with the content from the bucket:
- * - per process, cached per topic + label for `ttlMs`; after that the cached copy is served while one refresh per
- *   key runs (stale-while-revalidate), so a label move is seen within about one TTL;
+ * - per process, cached per topic + label for `ttlMs`; after that one refresh per key runs, and requests wait for
+ *   it at most `staleWaitMs` before taking the cached copy (stale-while-revalidate): a label move is seen one TTL
+ *   after it was last checked;
  * - versions are immutable, so their validated content is cached by topic + version;
  * - when the index or the bucket cannot be read: the last good copy, then the bundled copy;
  * - a version that is not indexed valid, fails validation or does not match its indexed checksum is never served.
@@ -51,8 +55,13 @@ export class RegistryPromptStore implements PromptStore {
     const key = `${topic}#${label}`;
     const cached = this.byLabel.get(key);
     if (cached) {
-      if (this.now() - cached.checkedAt >= this.options.ttlMs) void this.refresh(topic, label).catch(() => undefined);
-      return cached.template;
+      if (this.now() - cached.checkedAt < this.options.ttlMs) return cached.template;
+      // Past the TTL: one refresh runs; this request waits for it briefly, then settles for the stale copy.
+      const giveUp = new AbortController();
+      const stale = sleep(this.options.staleWaitMs ?? 250, cached.template, { signal: giveUp.signal }).catch(
+        () => cached.template,
+      );
+      return Promise.race([this.refresh(topic, label), stale]).finally(() => giveUp.abort());
     }
     try {
       return await this.refresh(topic, label);

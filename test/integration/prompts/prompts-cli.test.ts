@@ -65,11 +65,12 @@ describe('the prompts CLI on a configured bucket and index table', () => {
     expect(run.stdout).toMatch(/^insights_generation\s+v1\.0\s+-\s+1\s+v1\.0$/m);
   });
 
-  it('publishes a new version with a label, then reports the same content as already published', async () => {
+  it('publishes a new version with a label, reports the same content as already published, and lists it', async () => {
     const file = templateFile('labelled', 'v1.1');
 
     const first = await cli(['push', file, '--label', 'staging', '--as', 'alice']);
     const again = await cli(['push', file, '--as', 'alice']);
+    const listed = await cli(['list', TOPIC]);
 
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`created ${TOPIC} v1.1`);
@@ -78,6 +79,8 @@ describe('the prompts CLI on a configured bucket and index table', () => {
     expect(again.stdout).toContain('already published with the same content');
     expect(await index.version(TOPIC, 'v1.1')).toMatchObject({ status: 'valid', createdBy: 'alice' });
     expect(await index.label(TOPIC, 'staging')).toMatchObject({ version: 'v1.1', movedBy: 'alice' });
+    expect(listed.stdout).toMatch(/^v1\.1\s+valid\s+0\s+alice\s+\S+\s+staging\s/m);
+    expect(listed.stdout).toMatch(/^v1\.0\s+valid\s+0\s+s3-upload\s+\S+\s+production\s/m);
   });
 
   it('refuses a changed body under a published version with the 409 message', async () => {
@@ -122,20 +125,14 @@ describe('the prompts CLI on a configured bucket and index table', () => {
     expect(await index.label(TOPIC, 'production')).toMatchObject({ version: 'v1.0', movedBy: 'carol' });
   });
 
-  it('lists a topic\'s versions with status, problem count, author and labels', async () => {
-    const run = await cli(['list', TOPIC]);
-
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^v1\.1\s+valid\s+0\s+alice\s+\S+\s+staging\s/m);
-    expect(run.stdout).toMatch(/^v1\.0\s+valid\s+0\s+s3-upload\s+\S+\s+production\s/m);
-  });
-
   it('shows the changed fields and a unified diff of two versions', async () => {
-    const run = await cli(['diff', TOPIC, 'v1.0', 'v1.1']);
+    await cli(['push', templateFile('compared', 'v1.5')]);
+
+    const run = await cli(['diff', TOPIC, 'v1.0', 'v1.5']);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('changed fields: version, is_active');
-    expect(run.stdout).toContain('-  "version": "v1.0",\n+  "version": "v1.1",');
+    expect(run.stdout).toContain('-  "version": "v1.0",\n+  "version": "v1.5",');
   });
 });
 

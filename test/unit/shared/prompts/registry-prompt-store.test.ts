@@ -10,7 +10,7 @@ const TTL = 60_000;
 
 const bundled: PromptStore = { active: async () => ({ ...seedTemplate(), version: 'v0.9' }) };
 
-const setup = async () => {
+const setup = async (staleWaitMs?: number) => {
   let now = 0;
   const index = new InMemoryPromptIndex();
   const content = new InMemoryTemplateContent();
@@ -23,6 +23,7 @@ const setup = async () => {
     limits: { maxBytes: 100_000 },
     bundled,
     ttlMs: TTL,
+    ...(staleWaitMs === undefined ? {} : { staleWaitMs }),
     log: silent,
     now: () => now,
   });
@@ -45,14 +46,28 @@ describe('RegistryPromptStore', () => {
     expect(content.reads).toBe(1);
   });
 
-  it('sees a label move after the TTL: the stale copy serves once while one refresh runs', async () => {
+  it('sees a label move on the first request after the TTL when the refresh is quick', async () => {
     const { store, registry, advance } = await setup();
     await store.active(TOPIC);
     await registry.moveLabel(TOPIC, 'production', 'v1.1', 'ben');
     advance(TTL);
 
+    expect((await store.active(TOPIC)).version).toBe('v1.1');
+  });
+
+  it('serves the stale copy while one slow refresh runs, then the new version', async () => {
+    const { store, registry, index, advance } = await setup(0);
+    await store.active(TOPIC);
+    await registry.moveLabel(TOPIC, 'production', 'v1.1', 'ben');
+    const label = index.label.bind(index);
+    index.label = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return label(...args);
+    };
+    advance(TTL);
+
     const during = await Promise.all([store.active(TOPIC), store.active(TOPIC)]);
-    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 30));
     const after = await store.active(TOPIC);
 
     expect(during.map((template) => template.version)).toEqual(['v1.0', 'v1.0']);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PromptTemplate } from '../../../../functions/shared/prompts/template';
 import { templateChecksum, validateTemplate } from '../../../../functions/shared/prompts/validate';
 
 const seedText = readFileSync(join(__dirname, '../../../../prompts/insights_generation/v1.0.json'), 'utf8');
@@ -20,7 +21,7 @@ describe('validateTemplate', () => {
   });
 
   it('gives the same checksum whatever the key order and whitespace', () => {
-    const reordered = Object.fromEntries(Object.entries(seed).reverse());
+    const reordered = Object.fromEntries(Object.entries(seed).reverse()) as PromptTemplate;
 
     expect(templateChecksum(reordered)).toBe(templateChecksum(seed));
     expect(templateChecksum({ ...seed, system_prompt: `${seed.system_prompt} ` })).not.toBe(templateChecksum(seed));
