@@ -21,6 +21,8 @@ export const promptTemplateSchema = z.object({
       temperature: z.number().min(0).max(1).optional(),
       max_tokens: z.number().int().min(256).max(64000).optional(),
       fallbacks: z.array(z.string().min(1).max(200)).max(5).optional(),
+      /** A faster, cheaper model simple requests may be routed to (complexity routing); absent: never routed. */
+      fast: z.string().min(1).max(200).optional(),
     })
     .optional(),
   is_active: z.boolean().optional(),

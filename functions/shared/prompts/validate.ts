@@ -37,10 +37,11 @@ const placeholderProblems = (raw: Record<string, unknown>): FieldProblem[] => {
 };
 
 const modelProblems = (raw: Record<string, unknown>, allowed: readonly string[] | undefined): FieldProblem[] => {
-  const model = raw.model as { id?: unknown; fallbacks?: unknown } | undefined;
+  const model = raw.model as { id?: unknown; fallbacks?: unknown; fast?: unknown } | undefined;
   if (!allowed || typeof model !== 'object' || model === null) return [];
   const named: [string, unknown][] = [
     ['model.id', model.id],
+    ['model.fast', model.fast],
     ...(Array.isArray(model.fallbacks) ? model.fallbacks.map((id, i): [string, unknown] => [`model.fallbacks.${i}`, id]) : []),
   ];
   return named
