@@ -70,6 +70,13 @@ export const configSchema = z.object({
   INSIGHTS_LEASE_SECONDS: z.coerce.number().int().min(1).max(120).default(25),
   INSIGHTS_LEASE_POLL_MS: z.coerce.number().int().min(5).max(5000).default(150),
   USAGE_TTL_DAYS: z.coerce.number().int().min(1).default(400),
+  USAGE_MONTHLY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(5_000_000),
+  USAGE_MONTHLY_COST_BUDGET_USD: z.coerce.number().min(0).default(100),
+  USAGE_USER_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Share of a budget at which responses carry a warning header (logged once per tenant and month). */
+  USAGE_WARNING_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.8),
+  /** How long a model that throttled is skipped (in-process). */
+  MODEL_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 
   JWT_TENANT_CLAIM: z.string().min(1).default('tenant_id'),
   JWT_USER_CLAIM: z.string().min(1).default('sub'),

@@ -11,6 +11,7 @@ import {
   ServiceBusyError,
   UnauthorizedError,
   UnprocessableError,
+  UsageLimitExceededError,
   UpstreamUnavailableError,
   ValidationError,
 } from './errors';
@@ -60,6 +61,9 @@ export const errorResponse = (error: unknown, correlationId?: string): APIGatewa
             message: error.message,
             ...((error instanceof ValidationError || error instanceof UnprocessableError) && error.problems.length > 0
               ? { details: error.problems }
+              : {}),
+            ...(error instanceof UsageLimitExceededError
+              ? { details: { exceeded: error.exceeded, resetAt: error.resetAt.toISOString() } }
               : {}),
           },
         }

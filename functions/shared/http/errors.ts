@@ -69,11 +69,27 @@ export class ConflictError extends AppError {
 
 /** The caller must wait; `retryAfterSeconds` becomes the Retry-After header. */
 export class RateLimitedError extends AppError {
-  override readonly name = 'RateLimitedError';
+  override readonly name: string = 'RateLimitedError';
   readonly code: string;
   constructor(message: string, readonly retryAfterSeconds: number, code = 'rate_limited') {
     super(message);
     this.code = code;
+  }
+}
+
+/** A tenant's monthly token or cost budget is spent; it resets at `resetAt` (the start of the next UTC month). */
+export class UsageLimitExceededError extends RateLimitedError {
+  override readonly name = 'UsageLimitExceededError';
+  constructor(
+    readonly exceeded: 'tokens' | 'cost',
+    readonly resetAt: Date,
+    now: Date,
+  ) {
+    super(
+      `The monthly ${exceeded === 'tokens' ? 'token' : 'cost'} budget is used up; it resets at ${resetAt.toISOString()}`,
+      Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000)),
+      'usage_limit_exceeded',
+    );
   }
 }
 

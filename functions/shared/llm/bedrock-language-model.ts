@@ -52,9 +52,9 @@ const UNAVAILABLE_ERRORS = new Set([
 const withoutSchemaKeyword = (schema: Record<string, unknown>): ToolInputSchema.JsonMember['json'] =>
   Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')) as ToolInputSchema.JsonMember['json'];
 
-const toConverseInput = ({ system, messages, tool, settings }: StructuredRequest): ConverseCommandInput => ({
+const toConverseInput = ({ system, messages, tool, settings, cacheSystemPrompt }: StructuredRequest): ConverseCommandInput => ({
   modelId: settings.modelId,
-  system: [{ text: system }, { cachePoint: { type: 'default' } }],
+  system: cacheSystemPrompt ? [{ text: system }, { cachePoint: { type: 'default' } }] : [{ text: system }],
   messages: messages.map((message) => ({ role: message.role, content: [{ text: message.text }] })),
   inferenceConfig: { temperature: settings.temperature, maxTokens: settings.maxTokens },
   toolConfig: {

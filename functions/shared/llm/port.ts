@@ -26,6 +26,8 @@ export interface StructuredRequest {
   readonly messages: readonly ModelMessage[];
   readonly tool: ModelTool;
   readonly settings: ModelSettings;
+  /** Mark the system prompt as a cache prefix (Bedrock prompt caching); for long static prompts only. */
+  readonly cacheSystemPrompt?: boolean;
 }
 
 /** Token counts as Bedrock reports them. */

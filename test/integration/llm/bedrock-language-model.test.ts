@@ -70,6 +70,14 @@ describe('BedrockLanguageModel against the fake Bedrock', () => {
     expect(response.toolInput).toEqual({ headline: 'Margins are slipping' });
   });
 
+  it('marks the system prompt as a cache prefix only when asked to', async () => {
+    fake.enqueue({ toolInput: { answer: 'ok' } });
+
+    await model.generateStructured({ ...request, cacheSystemPrompt: true });
+
+    expect(fake.requests[0]?.body.system).toEqual([{ text: 'You are a business coach.' }, { cachePoint: { type: 'default' } }]);
+  });
+
   it('sends one Converse call with the system, messages, inference config and the forced tool', async () => {
     fake.enqueue({ toolInput: { headline: 'x' } });
 
@@ -78,7 +86,7 @@ describe('BedrockLanguageModel against the fake Bedrock', () => {
     expect(fake.callCount()).toBe(1);
     const [call] = fake.requests;
     expect(call?.modelId).toBe(MODEL_ID);
-    expect(call?.body.system).toEqual([{ text: 'You are a business coach.' }, { cachePoint: { type: 'default' } }]);
+    expect(call?.body.system).toEqual([{ text: 'You are a business coach.' }]);
     expect(call?.body.messages).toEqual([
       { role: 'user', content: [{ text: 'Revenue fell 12% this month. What should I look at?' }] },
     ]);
