@@ -1,5 +1,6 @@
 import type { BusinessSnapshot } from '../shared/business-api/model';
 import type { LogSink } from '../shared/observability';
+import type { RequestType } from '../shared/usage/ledger';
 import type { InsightDraft, Provenance, Signal } from './model';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
 import type { Dismissal } from './store';
@@ -17,6 +18,10 @@ export interface GenerationInput {
   readonly dismissals: readonly Dismissal[];
   readonly now: Date;
   readonly log: LogSink;
+  /** What the model calls are metered as: `insights` for users, `batch` for the nightly run. */
+  readonly requestType: RequestType;
+  /** The HTTP response's headers, where a budget warning goes (absent outside HTTP). */
+  readonly responseHeaders?: Map<string, string>;
 }
 
 /** A draft with where it came from. */

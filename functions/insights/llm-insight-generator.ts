@@ -1,14 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { AppError } from '../shared/http/errors';
-import type { LanguageModel, ModelMessage, ModelSettings, StructuredResponse } from '../shared/llm/port';
+import type { ModelMessage, StructuredResponse } from '../shared/llm/port';
 import { parseModelOutput, repairInstruction } from '../shared/llm/output-repair';
 import type { MetricsRecorder } from '../shared/observability';
 import { once } from '../shared/once';
 import { renderPrompt, type RenderedPrompt } from '../shared/prompts/render';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
-import { estimateCostUsd, type UsageEvent, type UsageMeter } from '../shared/usage/meter';
-import type { ModelPrice } from '../shared/config';
+import type { ModelGateway } from '../shared/usage/gateway';
 import type { Generation, GenerationInput, InsightGenerator, SourcedDraft } from './generation';
 import { finalizeDrafts } from './generation';
 import { checkGrounding, normalizeInsightsOutput } from './grounding';
@@ -32,40 +31,24 @@ export const renderInsightsPrompt = (
   input: Pick<GenerationInput, 'snapshot' | 'signals' | 'dismissals' | 'now'>,
 ): RenderedPrompt => renderPrompt(template, insightPromptValues(input.snapshot, input.signals, input.dismissals, input.now));
 
-/** Defaults for templates that do not name their model settings. */
-export interface ModelDefaults {
-  readonly modelId: string;
-  readonly temperature: number;
-  readonly maxTokens: number;
-  readonly prices: Readonly<Record<string, ModelPrice>>;
-}
-
-/** The model settings a template asks for, with config defaults where it is silent. */
-export const settingsFor = (template: PromptTemplate, defaults: ModelDefaults): ModelSettings => ({
-  modelId: template.model?.id ?? defaults.modelId,
-  temperature: template.model?.temperature ?? defaults.temperature,
-  maxTokens: template.model?.max_tokens ?? defaults.maxTokens,
-});
-
 type Attempt =
-  | { readonly ok: true; readonly value: InsightsOutput; readonly repaired: boolean }
+  | { readonly ok: true; readonly value: InsightsOutput; readonly repaired: boolean; readonly modelId: string }
   | { readonly ok: false; readonly problems: string[]; readonly response: StructuredResponse };
 
 const rawOutput = (response: StructuredResponse): string =>
   response.toolInput !== undefined ? JSON.stringify(response.toolInput) : response.text;
 
 /**
- * Generates insights with the active `insights_generation` template and the language model: structured output
- * through a forced tool, one repair round for malformed output, a grounding check of every stated number, and
- * the rules generator as the fallback (and top-up) whenever the model cannot deliver.
+ * Generates insights with the active `insights_generation` template through the model gateway (limits, routing,
+ * fallback models, metering): structured output through a forced tool, one repair round for malformed output, a
+ * grounding check of every stated number, and the rules generator as the fallback (and top-up) whenever the model
+ * cannot deliver — including when the tenant's budget is spent, which the provenance then says.
  */
 export class LlmInsightGenerator implements InsightGenerator {
   constructor(
     private readonly prompts: PromptStore,
-    private readonly model: LanguageModel,
-    private readonly usage: UsageMeter,
+    private readonly gateway: ModelGateway,
     private readonly metrics: MetricsRecorder,
-    private readonly defaults: ModelDefaults,
   ) {}
 
   async generate(input: GenerationInput): Promise<Generation> {
@@ -74,9 +57,8 @@ export class LlmInsightGenerator implements InsightGenerator {
     try {
       template = await this.prompts.active(INSIGHTS_TOPIC);
       const rendered = renderInsightsPrompt(template, input);
-      const settings = settingsFor(template, this.defaults);
       const call = (messages: readonly ModelMessage[]): Promise<Attempt> =>
-        this.attempt(input, template as PromptTemplate, settings, rendered.system, messages);
+        this.attempt(input, template as PromptTemplate, rendered.system, messages);
 
       const question: ModelMessage = { role: 'user', text: rendered.user };
       let attempt = await call([question]);
@@ -89,7 +71,7 @@ export class LlmInsightGenerator implements InsightGenerator {
         ]);
         if (attempt.ok) attempt = { ...attempt, repaired: true };
       }
-      if (!attempt.ok) return this.fallback(input, suppressed, template, 'model output stayed invalid after repair');
+      if (!attempt.ok) return this.fallback(input, suppressed, template, 'invalid_output');
 
       const grounding = checkGrounding(attempt.value.insights, input.snapshot, input.signals);
       if (grounding.repaired > 0 || grounding.dropped > 0) {
@@ -105,70 +87,41 @@ export class LlmInsightGenerator implements InsightGenerator {
       this.metrics.addMetric(`ModelOutcome_${outcome}`, MetricUnit.Count, 1);
       return {
         drafts: finalizeDrafts(llmDrafts, ruleDrafts(input), suppressed, gapNoticeFor(input)),
-        provenance: {
-          promptTopic: template.topic,
-          promptVersion: template.version,
-          modelId: settings.modelId,
-          outcome,
-        },
+        provenance: { promptTopic: template.topic, promptVersion: template.version, modelId: attempt.modelId, outcome },
       };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return this.fallback(input, suppressed, template, error.message);
+      return this.fallback(input, suppressed, template, error.code);
     }
   }
 
   private async attempt(
     input: GenerationInput,
     template: PromptTemplate,
-    settings: ModelSettings,
     system: string,
     messages: readonly ModelMessage[],
   ): Promise<Attempt> {
-    const response = await this.model.generateStructured({ system, messages, tool: insightsTool(), settings });
-    const parsed = parseModelOutput(insightsOutputSchema, response, { normalize: normalizeInsightsOutput });
-    input.log.info('model call', {
-      promptTopic: template.topic,
-      promptVersion: template.version,
-      modelId: response.modelId,
-      latencyMs: response.latencyMs,
-      inputTokens: response.usage.inputTokens,
-      outputTokens: response.usage.outputTokens,
-      stopReason: response.stopReason,
-      valid: parsed.ok,
+    let parsed: ReturnType<typeof parseModelOutput<InsightsOutput>> | undefined;
+    const { response } = await this.gateway.call({
+      tenantId: input.tenantId,
+      userId: input.userId,
+      correlationId: input.correlationId,
+      requestType: input.requestType,
+      log: input.log,
+      template,
+      system,
+      messages,
+      tool: insightsTool(),
+      judge: (answer) => {
+        parsed = parseModelOutput(insightsOutputSchema, answer, { normalize: normalizeInsightsOutput });
+        return parsed.ok ? (parsed.repaired ? 'repaired' : 'ok') : 'failed';
+      },
+      ...(input.responseHeaders ? { responseHeaders: input.responseHeaders } : {}),
     });
-    await this.meter(input, template, response, parsed.ok ? (parsed.repaired ? 'repaired' : 'ok') : 'failed');
-    return parsed.ok ? parsed : { ok: false, problems: parsed.problems, response };
-  }
-
-  private async meter(
-    input: GenerationInput,
-    template: PromptTemplate,
-    response: StructuredResponse,
-    outcome: UsageEvent['outcome'],
-  ): Promise<void> {
-    const costUsd = estimateCostUsd(response.modelId, response.usage, this.defaults.prices);
-    this.metrics.addMetric('InputTokens', MetricUnit.Count, response.usage.inputTokens);
-    this.metrics.addMetric('OutputTokens', MetricUnit.Count, response.usage.outputTokens);
-    this.metrics.addMetric('ModelLatency', MetricUnit.Milliseconds, response.latencyMs);
-    try {
-      await this.usage.record({
-        tenantId: input.tenantId,
-        userId: input.userId,
-        requestType: 'insights',
-        promptTopic: template.topic,
-        promptVersion: template.version,
-        modelId: response.modelId,
-        usage: response.usage,
-        latencyMs: response.latencyMs,
-        costUsd,
-        outcome,
-        correlationId: input.correlationId,
-        at: input.now,
-      });
-    } catch (error) {
-      input.log.error('usage event not recorded', { error: error as Error });
-    }
+    const result = parsed as NonNullable<typeof parsed>;
+    return result.ok
+      ? { ok: true, value: result.value, repaired: result.repaired, modelId: response.modelId }
+      : { ok: false, problems: result.problems, response };
   }
 
   private fallback(
@@ -184,6 +137,7 @@ export class LlmInsightGenerator implements InsightGenerator {
       provenance: {
         ...RULES_PROVENANCE,
         outcome: 'fallback',
+        reason,
         ...(template ? { promptTopic: template.topic, promptVersion: template.version } : {}),
       },
     };

@@ -63,6 +63,8 @@ export const provenanceSchema = z.object({
   promptVersion: z.string(),
   modelId: z.string().optional(),
   outcome: z.enum(['ok', 'repaired', 'fallback', 'rules']),
+  /** Why the rules wrote the set instead of the model (e.g. `usage_limit_exceeded`, `model_unavailable`). */
+  reason: z.string().optional(),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 

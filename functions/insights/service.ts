@@ -202,6 +202,8 @@ export class InsightsService {
       dismissals,
       now,
       log: ctx.log,
+      requestType: 'insights',
+      responseHeaders: ctx.responseHeaders,
     });
     const createdAt = now.toISOString();
     const expiresAt = new Date(now.getTime() + settings.ttlHours * 3_600_000).toISOString();

@@ -1,4 +1,4 @@
-import { businessData, documentClient, languageModel, promptStore, usageMeter } from '../shared/adapters';
+import { businessData, documentClient, modelGateway, promptStore } from '../shared/adapters';
 import { config } from '../shared/config';
 import { metrics } from '../shared/observability';
 import { once } from '../shared/once';
@@ -11,13 +11,7 @@ import { DynamoInsightStore } from './store';
 
 /** The model-backed insight generator on the given templates (the runtime store, or one version for a preview). */
 export const llmInsightGenerator = (prompts: PromptStore): LlmInsightGenerator => {
-  const cfg = config();
-  return new LlmInsightGenerator(prompts, languageModel(), usageMeter(), metrics, {
-    modelId: cfg.BEDROCK_MODEL_ID,
-    temperature: cfg.DEFAULT_TEMPERATURE,
-    maxTokens: cfg.DEFAULT_MAX_TOKENS,
-    prices: cfg.MODEL_PRICES_JSON,
-  });
+  return new LlmInsightGenerator(prompts, modelGateway(), metrics);
 };
 
 /** The insights service with its production adapters, built once per process from config. */

@@ -62,8 +62,9 @@ export class PromptPreview {
       correlationId: ctx.correlationId,
       log: ctx.log,
     });
+    // The dry-run reads the named tenant's data, but its model calls are metered to the admin's own tenant.
     const input = {
-      tenantId: request.tenantId,
+      tenantId: ctx.caller.tenantId,
       userId: ctx.caller.userId,
       correlationId: ctx.correlationId,
       snapshot,
@@ -71,6 +72,7 @@ export class PromptPreview {
       dismissals: [],
       now,
       log: ctx.log,
+      requestType: 'insights' as const,
     };
     const rendered = renderInsightsPrompt(template, input);
     const system = estimateTokens(rendered.system);

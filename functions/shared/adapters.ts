@@ -12,7 +12,9 @@ import { RegistryPromptStore } from './prompts/registry-prompt-store';
 import type { PromptStore } from './prompts/template';
 import type { TemplateContent } from './prompts/template-content';
 import type { TemplateLimits } from './prompts/validate';
-import { DynamoUsageMeter, type UsageMeter } from './usage/meter';
+import { ModelGateway, type UsageMetrics } from './usage/gateway';
+import { DynamoUsageLedger, type UsageLedger } from './usage/ledger';
+import { ModelCooldowns } from './usage/routing';
 
 
 /** The DynamoDB document client (dynalite when DYNAMODB_ENDPOINT is set). */
@@ -93,8 +95,37 @@ export const languageModel = (): LanguageModel => ({
   generateStructured: async (request) => (await bedrockLanguageModel()).generateStructured(request),
 });
 
-/** Token usage and cost events in the usage table. */
-export const usageMeter = once((): UsageMeter => {
+/** Usage events, rollups, reservations and limits in the usage table. */
+export const usageLedger = once((): UsageLedger => new DynamoUsageLedger(documentClient(), config().USAGE_TABLE));
+
+/** Metrics per request type: Powertools single metrics with a `requestType` dimension. */
+const usageMetrics: UsageMetrics = (requestType, name, unit, value) => {
+  const metric = metrics.singleMetric();
+  metric.addDimension('requestType', requestType);
+  metric.addMetric(name, unit, value);
+};
+
+/** The one way to call a model: limits, routing, fallback models and metering (see ModelGateway). */
+export const modelGateway = once((): ModelGateway => {
   const cfg = config();
-  return new DynamoUsageMeter(documentClient(), cfg.USAGE_TABLE, cfg.USAGE_TTL_DAYS);
+  return new ModelGateway({
+    model: languageModel(),
+    ledger: usageLedger(),
+    cooldowns: new ModelCooldowns(cfg.MODEL_COOLDOWN_SECONDS * 1000),
+    metrics: usageMetrics,
+    clock: () => new Date(),
+    settings: {
+      defaultModelId: cfg.BEDROCK_MODEL_ID,
+      defaultTemperature: cfg.DEFAULT_TEMPERATURE,
+      defaultMaxTokens: cfg.DEFAULT_MAX_TOKENS,
+      defaultLimits: {
+        monthlyTokenBudget: cfg.USAGE_MONTHLY_TOKEN_BUDGET,
+        monthlyCostBudgetUsd: cfg.USAGE_MONTHLY_COST_BUDGET_USD,
+        userRequestsPerMinute: cfg.USAGE_USER_REQUESTS_PER_MINUTE,
+      },
+      prices: cfg.MODEL_PRICES_JSON,
+      retentionDays: cfg.USAGE_TTL_DAYS,
+      warningThreshold: cfg.USAGE_WARNING_THRESHOLD,
+    },
+  });
 });

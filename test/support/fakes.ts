@@ -111,4 +111,5 @@ export const contextFor = (tenantId: string, userId = 'user-1'): RequestContext 
   caller: { tenantId, userId, isAdmin: false, bearerToken: 'token' },
   correlationId: `corr-${tenantId}`,
   log: logger,
+  responseHeaders: new Map(),
 });

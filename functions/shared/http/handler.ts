@@ -21,6 +21,8 @@ export interface RequestContext {
   readonly caller: Caller;
   readonly correlationId: string;
   readonly log: Logger;
+  /** Headers services add to the response (e.g. a usage warning); the route's own headers win. */
+  readonly responseHeaders: Map<string, string>;
 }
 
 /** What a route returns; the body is serialized as JSON. */
@@ -156,13 +158,15 @@ export const httpRoute = <Q extends z.ZodType, P extends z.ZodType, B extends z.
     const log = logger.createChild({
       persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId },
     });
+    const responseHeaders = new Map<string, string>();
     const input: RouteInput<Q, P, B> = {
       query: parsePart(spec.query, event.queryStringParameters, 'query'),
       params: parsePart(spec.params, event.pathParameters, 'path'),
       body: parsePart(spec.body, event.body, 'body'),
-      ctx: { caller, correlationId, log },
+      ctx: { caller, correlationId, log, responseHeaders },
     };
-    return jsonResult(await run(input), correlationId);
+    const result = await run(input);
+    return jsonResult({ ...result, headers: { ...Object.fromEntries(responseHeaders), ...result.headers } }, correlationId);
   }, spec.body !== undefined);
 
 /** Wraps a route that needs no caller (health, the OpenAPI document). */

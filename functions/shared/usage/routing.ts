@@ -1,5 +1,5 @@
 import type { ModelPrice } from '../config';
-import { baseModelId } from './meter';
+import { baseModelId } from './pricing';
 
 /** How demanding a request looks; decides whether a template's fast model may serve it. */
 export type Complexity = 'simple' | 'moderate' | 'complex';

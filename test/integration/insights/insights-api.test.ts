@@ -67,7 +67,7 @@ describe('GET /insights', () => {
         ExpressionAttributeValues: { ':pk': `TENANT#${TENANT_A}` },
       }),
     );
-    const event = Items.find((item) => item.correlationId && item.at >= startedAt);
+    const event = Items.find((item) => String(item.sk).startsWith('USAGE#EVENT#') && item.at >= startedAt);
     expect(event).toMatchObject({
       requestType: 'insights',
       promptTopic: 'insights_generation',
@@ -75,8 +75,9 @@ describe('GET /insights', () => {
       modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
       inputTokens: 2000,
       outputTokens: 1000,
-      costUsd: 0.021,
+      costMicros: 21_000,
       outcome: 'ok',
+      routingReason: 'primary',
     });
     expect(event?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 399 * 86400);
   });
