@@ -68,6 +68,7 @@ export const requestContext = (tenantId: string, userId: string): RequestContext
     caller: { tenantId, userId, isAdmin: false, bearerToken: BENCH_TOKEN },
     correlationId,
     log: logger.createChild({ persistentKeys: { tenantId, userId, correlationId } }),
+    responseHeaders: new Map(),
   };
 };
 

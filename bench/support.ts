@@ -64,22 +64,47 @@ export const timeOnce = async (task: () => Promise<unknown>): Promise<number> =>
 };
 
 /**
- * Wraps every method of `target` so the time spent awaiting it is added to `spent.ms` (for calls the code under
- * test awaits one at a time, such as a store's DynamoDB requests).
+ * Wall time during which at least one tracked call was in flight (calls in parallel count once), and the number of
+ * calls. Reset it before each run.
  */
-export const timedMethods = <T extends object>(target: T, spent: { ms: number }): T =>
+export class BusyTime {
+  ms = 0;
+  calls = 0;
+  private inFlight = 0;
+  private since = 0;
+
+  /** Zeroes the time and the call count. */
+  reset(): void {
+    this.ms = 0;
+    this.calls = 0;
+  }
+
+  /** Runs `task`, counting it and adding the time no other tracked call already covers. */
+  async track<T>(task: () => Promise<T>): Promise<T> {
+    this.calls += 1;
+    if (this.inFlight === 0) this.since = performance.now();
+    this.inFlight += 1;
+    try {
+      return await task();
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.ms += performance.now() - this.since;
+    }
+  }
+}
+
+/**
+ * Wraps every method of `target` so its calls are tracked by `busy`, or by the `BusyTime` that `busy` picks for the
+ * method's name (e.g. a DynamoDB client's `send`, or one timer per stage of a ledger).
+ */
+export const timedMethods = <T extends object>(target: T, busy: BusyTime | ((method: string) => BusyTime)): T =>
   new Proxy(target, {
     get: (object, key) => {
       const value: unknown = Reflect.get(object, key, object);
       if (typeof value !== 'function') return value;
-      return async (...args: unknown[]): Promise<unknown> => {
-        const started = performance.now();
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(object, args);
-        } finally {
-          spent.ms += performance.now() - started;
-        }
-      };
+      const timer = busy instanceof BusyTime ? busy : busy(String(key));
+      return (...args: unknown[]): Promise<unknown> =>
+        timer.track(async () => (value as (...a: unknown[]) => Promise<unknown>).apply(object, args));
     },
   });
 
@@ -93,6 +118,13 @@ export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 /** A whole number with thousands separators. */
 export const count = (value: number): string => Math.round(value).toLocaleString('en-US');
 
+/** The span of whole numbers such as per-run request counts: `8`, or `8–9` when they differ. */
+export const countRange = (values: readonly number[]): string => {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high ? count(low) : `${count(low)}–${count(high)}`;
+};
+
 /** Checks `value <= limit`. */
 export const atMost = (
   figure: string,
@@ -104,6 +136,19 @@ export const atMost = (
   measured: format(value),
   target: `≤ ${format(limit)}`,
   verdict: value <= limit ? 'PASS' : 'MISS',
+});
+
+/** Checks `value === expected`. */
+export const equals = (
+  figure: string,
+  value: number,
+  expected: number,
+  format: (value: number) => string,
+): TargetResult => ({
+  figure,
+  measured: format(value),
+  target: `= ${format(expected)}`,
+  verdict: value === expected ? 'PASS' : 'MISS',
 });
 
 /** A figure reported without a target. */
