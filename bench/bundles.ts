@@ -1,5 +1,5 @@
 /**
- * Section 5: each route's Lambda bundle, built with esbuild as the CDK builds it (lib/function.ts: bundle, minify,
+ * Section 6: each route's Lambda bundle, built with esbuild as the CDK builds it (lib/function.ts: bundle, minify,
  * source map, target node22, platform node, CommonJS, `@aws-sdk/*` external), into `.local/bench-bundles/` so the
  * external SDK resolves from node_modules as it does from the Lambda runtime. Cold init is `require(bundle)` timed
  * with `performance.now()` in a fresh `node --enable-source-maps` (the functions' NODE_OPTIONS) per spawn.
@@ -84,7 +84,7 @@ const coldInit = async (bundlePath: string, functionName: string): Promise<numbe
 
 /** Bundles every route's handler and measures each bundle's size and cold init. */
 export const benchBundles = async (): Promise<TargetResult[]> => {
-  printHeading(`5. Lambda bundles: size and cold module init (median of ${SPAWNS} fresh node processes)`);
+  printHeading(`6. Lambda bundles: size and cold module init (median of ${SPAWNS} fresh node processes)`);
   rmSync(OUT_DIR, { recursive: true, force: true });
   const rows: string[][] = [];
   let largest = { name: '', bytes: 0 };

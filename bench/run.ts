@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: starts the local stack (dynalite, demo business API, JWT-verifying server, rules provider), runs
- * the five benchmarks and prints each section's table and a summary of every target with PASS or MISS. All figures
+ * the six benchmarks and prints each section's table and a summary of every target with PASS or MISS. All figures
  * are measured in this run.
  */
 import './env';
@@ -14,6 +14,7 @@ import { benchBundles } from './bundles';
 import { benchCachedList } from './cached-list';
 import { benchGeneration } from './generation-overhead';
 import { demoTenants } from './local';
+import { benchMetering } from './metering-overhead';
 import { benchParallelFetch } from './parallel-fetch';
 import { benchPromptTokens } from './prompt-tokens';
 import { machineLine, printHeading, printTable, type TargetResult } from './support';
@@ -33,6 +34,7 @@ const main = async (): Promise<void> => {
       results.push(...(await benchGeneration(tenants)));
       results.push(...(await benchParallelFetch(stack, firstTenant)));
       results.push(...(await benchPromptTokens(tenants)));
+      results.push(...(await benchMetering(firstTenant)));
     } finally {
       documentClient().destroy();
       await stack.close();

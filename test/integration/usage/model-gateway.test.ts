@@ -1,0 +1,243 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../../functions/shared/dynamo/client';
+import { RateLimitedError, UsageLimitExceededError } from '../../../functions/shared/http/errors';
+import { BedrockLanguageModel, createBedrockClient } from '../../../functions/shared/llm/bedrock-language-model';
+import type { PromptTemplate } from '../../../functions/shared/prompts/template';
+import { ModelGateway, type GatewayRequest } from '../../../functions/shared/usage/gateway';
+import { DynamoUsageLedger, type TenantLimits } from '../../../functions/shared/usage/ledger';
+import { ModelCooldowns } from '../../../functions/shared/usage/routing';
+import { startFakeBedrock, type FakeBedrock } from '../../../local/fake-bedrock';
+import { createTables, startDynalite, type LocalDynamo } from '../../../local/dynamo';
+import { seedTemplate } from '../../support/prompt-fakes';
+
+const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+const PRICES = {
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': { inputPer1k: 0.003, outputPer1k: 0.015, cacheReadPer1k: 0.0003, cacheWritePer1k: 0.00375 },
+  'anthropic.claude-haiku-4-5-20251001-v1:0': { inputPer1k: 0.001, outputPer1k: 0.005, cacheReadPer1k: 0.0001, cacheWritePer1k: 0.00125 },
+};
+const GENEROUS: TenantLimits = { monthlyTokenBudget: 10_000_000, monthlyCostBudgetUsd: 10_000, userRequestsPerMinute: 1000 };
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+let dynamo: LocalDynamo;
+let client: DynamoDBDocumentClient;
+let ledger: DynamoUsageLedger;
+let bedrock: FakeBedrock;
+let now: Date;
+
+const template = (model: PromptTemplate['model']): PromptTemplate => ({ ...seedTemplate(), model });
+
+const gatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCooldowns(60_000)) =>
+  new ModelGateway({
+    model: new BedrockLanguageModel(createBedrockClient({ region: 'us-east-1', endpoint: bedrock.endpoint, maxAttempts: 1 })),
+    ledger,
+    cooldowns,
+    metrics: () => undefined,
+    clock: () => now,
+    settings: {
+      defaultModelId: SONNET,
+      defaultTemperature: 0.3,
+      defaultMaxTokens: 1024,
+      defaultLimits: limits,
+      prices: PRICES,
+      retentionDays: 400,
+      warningThreshold: 0.8,
+    },
+  });
+
+let tenantCounter = 0;
+const request = (overrides: Partial<GatewayRequest> = {}): GatewayRequest => ({
+  tenantId: `tenant-${tenantCounter}`,
+  userId: 'user-1',
+  correlationId: 'corr-1',
+  requestType: 'insights',
+  log: silent,
+  template: template({ id: SONNET, max_tokens: 500 }),
+  system: 'You are a coach.',
+  // About 1,000 input tokens, as the fake reports: the reservation (input estimate + max tokens) covers each call.
+  messages: [{ role: 'user', text: `Please analyse the goals below and build a step-by-step plan. ${'Goal data line. '.repeat(320)}` }],
+  tool: { name: 'record', description: 'Record', inputSchema: { type: 'object' } },
+  judge: () => 'ok',
+  ...overrides,
+});
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await createTables(dynamo.endpoint, (envVar) => `gateway-test-${envVar}`);
+  client = createDocumentClient({ AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint });
+  ledger = new DynamoUsageLedger(client, 'gateway-test-USAGE_TABLE');
+  bedrock = await startFakeBedrock();
+});
+
+afterAll(async () => {
+  client.destroy();
+  await dynamo.close();
+  await bedrock.close();
+});
+
+beforeEach(() => {
+  tenantCounter += 1;
+  now = new Date('2026-11-21T10:00:00.000Z');
+  bedrock.reset();
+  bedrock.setDefault(() => ({ toolInput: { ok: true }, usage: { inputTokens: 1000, outputTokens: 200 } }));
+});
+
+describe('metering', () => {
+  it('adds up exactly after 25 concurrent calls, by type and model, in the month and day rollups and the ranking', async () => {
+    const gateway = gatewayWith();
+
+    await Promise.all(Array.from({ length: 25 }, () => gateway.call(request())));
+
+    const month = await ledger.month(`tenant-${tenantCounter}`, '2026-11');
+    const [day] = await ledger.days(`tenant-${tenantCounter}`, '2026-11-21', '2026-11-21');
+    const top = await ledger.topTenants('2026-11', 100);
+    expect(month).toMatchObject({ calls: 25, inputTokens: 25_000, outputTokens: 5_000, totalTokens: 30_000, costMicros: 25 * 6_000 });
+    expect(month.committedTokens).toBe(30_000);
+    expect(month.byRequestType.insights).toEqual({ calls: 25, tokens: 30_000, costMicros: 150_000 });
+    expect(day?.byModel[SONNET]).toEqual({ calls: 25, tokens: 30_000, costMicros: 150_000 });
+    expect(top.find((entry) => entry.tenantId === `tenant-${tenantCounter}`)).toMatchObject({ calls: 25, totalTokens: 30_000 });
+  });
+
+  it('meters cache tokens and prices them', async () => {
+    bedrock.setDefault(() => ({
+      toolInput: { ok: true },
+      usage: { inputTokens: 100, outputTokens: 100, cacheReadInputTokens: 2000, cacheWriteInputTokens: 1000 },
+    }));
+
+    await gatewayWith().call(request());
+
+    const month = await ledger.month(`tenant-${tenantCounter}`, '2026-11');
+    expect(month).toMatchObject({ cacheReadTokens: 2000, cacheWriteTokens: 1000 });
+    // 100 in × 3 + 100 out × 15 + 2000 cache read × 0.3 + 1000 cache write × 3.75 (micro-dollars per token)
+    expect(month.costMicros).toBe(300 + 1500 + 600 + 3750);
+  });
+
+  it('releases the reservation of a call that never happened', async () => {
+    bedrock.setDefault(() => ({ status: 400, errorType: 'ValidationException' }));
+
+    await expect(gatewayWith().call(request())).rejects.toThrow();
+
+    expect((await ledger.month(`tenant-${tenantCounter}`, '2026-11')).committedTokens).toBe(0);
+  });
+});
+
+describe('budgets', () => {
+  it('stops calls at the monthly token budget with at most one call of overshoot, under concurrency', async () => {
+    const limits = { ...GENEROUS, monthlyTokenBudget: 10_000 };
+    const gateway = gatewayWith(limits);
+
+    const results = await Promise.allSettled(Array.from({ length: 30 }, () => gateway.call(request())));
+
+    const ok = results.filter((result) => result.status === 'fulfilled').length;
+    const rejected = results.filter((result) => result.status === 'rejected');
+    const month = await ledger.month(`tenant-${tenantCounter}`, '2026-11');
+    expect(rejected.every((result) => (result as PromiseRejectedResult).reason instanceof UsageLimitExceededError)).toBe(true);
+    expect(ok).toBeGreaterThan(0);
+    expect(month.totalTokens).toBe(ok * 1200);
+    expect(month.totalTokens).toBeLessThan(limits.monthlyTokenBudget + 1200 + 1);
+    await expect(gateway.call(request())).rejects.toMatchObject({
+      code: 'usage_limit_exceeded',
+      exceeded: 'tokens',
+      resetAt: new Date('2026-12-01T00:00:00.000Z'),
+    });
+  });
+
+  it('stops at the cost budget too', async () => {
+    const gateway = gatewayWith({ ...GENEROUS, monthlyCostBudgetUsd: 0.01 });
+
+    await gateway.call(request());
+    await gateway.call(request());
+
+    await expect(gateway.call(request())).rejects.toMatchObject({ exceeded: 'cost' });
+  });
+
+  it('resets at the start of the next UTC month, with no job', async () => {
+    const gateway = gatewayWith({ ...GENEROUS, monthlyTokenBudget: 1000 });
+    now = new Date('2026-11-30T23:59:00.000Z');
+    await gateway.call(request());
+    await expect(gateway.call(request())).rejects.toBeInstanceOf(UsageLimitExceededError);
+
+    now = new Date('2026-12-01T00:00:01.000Z');
+
+    await expect(gateway.call(request())).resolves.toMatchObject({ verdict: 'ok' });
+  });
+
+  it('adds a warning header from 80% of the budget and logs it once a month', async () => {
+    const warnings: string[] = [];
+    const log = { ...silent, warn: (message: string) => warnings.push(message) };
+    // Each call uses 1,200 tokens and reserves about 1,800 while it runs: the 6th reaches 87% of 9,000.
+    const gateway = gatewayWith({ ...GENEROUS, monthlyTokenBudget: 9_000 });
+    const headersAt = async (): Promise<string | undefined> => {
+      const headers = new Map<string, string>();
+      await gateway.call(request({ log, responseHeaders: headers }));
+      return headers.get('x-usage-warning');
+    };
+
+    const early = [await headersAt(), await headersAt(), await headersAt()];
+    const late = [await headersAt(), await headersAt(), await headersAt()];
+
+    expect(early[0]).toBeUndefined();
+    expect(late.at(-1)).toMatch(/^\d+% of the monthly budget is used; it resets at 2026-12-01T00:00:00.000Z$/);
+    expect(warnings.filter((message) => message === 'usage warning threshold reached')).toHaveLength(1);
+  });
+
+  it('limits requests per user per minute', async () => {
+    const gateway = gatewayWith({ ...GENEROUS, userRequestsPerMinute: 3 });
+    for (let i = 0; i < 3; i += 1) await gateway.call(request());
+
+    await expect(gateway.call(request())).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(gateway.call(request({ userId: 'user-2' }))).resolves.toBeDefined();
+  });
+});
+
+describe('routing and fallback', () => {
+  it('moves to the fallback model when the primary throttles, records it, and skips the primary while it cools down', async () => {
+    bedrock.setDefault((call) =>
+      call.modelId === SONNET ? { status: 429 } : { toolInput: { ok: true }, usage: { inputTokens: 1000, outputTokens: 200 } },
+    );
+    const gateway = gatewayWith();
+    const withFallback = template({ id: SONNET, fallbacks: [HAIKU], max_tokens: 500 });
+
+    const first = await gateway.call(request({ template: withFallback }));
+    const callsBefore = bedrock.requests.filter((call) => call.modelId === SONNET).length;
+    const second = await gateway.call(request({ template: withFallback }));
+
+    expect(first).toMatchObject({ fallbackFrom: SONNET, response: { modelId: HAIKU } });
+    expect(second.routing.skipped).toEqual([{ modelId: SONNET, reason: 'cooldown' }]);
+    expect(bedrock.requests.filter((call) => call.modelId === SONNET)).toHaveLength(callsBefore);
+    const month = await ledger.month(`tenant-${tenantCounter}`, '2026-11');
+    expect(month.byModel).toBeDefined();
+    const [day] = await ledger.days(`tenant-${tenantCounter}`, '2026-11-21', '2026-11-21');
+    expect(Object.keys(day?.byModel ?? {})).toEqual([HAIKU]);
+  });
+
+  it('does not fall back on a validation error', async () => {
+    bedrock.setDefault(() => ({ status: 400, errorType: 'ValidationException' }));
+
+    await expect(
+      gatewayWith().call(request({ template: template({ id: SONNET, fallbacks: [HAIKU] }) })),
+    ).rejects.toMatchObject({ code: 'model_request_rejected' });
+    expect(bedrock.requests.map((call) => call.modelId)).toEqual([SONNET]);
+  });
+
+  it('routes a simple request to the template’s fast model and records why', async () => {
+    const fastTemplate = template({ id: SONNET, fast: HAIKU, max_tokens: 500 });
+
+    const simple = await gatewayWith().call(request({ template: fastTemplate, messages: [{ role: 'user', text: 'Thanks, that helps!' }] }));
+    const complex = await gatewayWith().call(request({ template: fastTemplate }));
+
+    expect(simple.response.modelId).toBe(HAIKU);
+    expect(simple.routing).toMatchObject({ reason: 'fast_model', complexity: 'simple' });
+    expect(complex.response.modelId).toBe(SONNET);
+  });
+
+  it('routes to the cheapest allowed model near the budget', async () => {
+    const gateway = gatewayWith({ ...GENEROUS, monthlyTokenBudget: 12_000 });
+    const choice = template({ id: SONNET, fallbacks: [HAIKU], max_tokens: 500 });
+    const served: string[] = [];
+    for (let i = 0; i < 9; i += 1) served.push((await gateway.call(request({ template: choice }))).response.modelId);
+
+    expect(served[0]).toBe(SONNET);
+    expect(served.at(-1)).toBe(HAIKU);
+  });
+});
