@@ -11,7 +11,7 @@ import type {
 import type { z } from 'zod';
 import { config } from '../config';
 import { logger, metrics } from '../observability';
-import { callerFromEvent, requireAccess, type Caller } from './auth';
+import { callerFromEvent, requireAccess, type Caller, type RouteAuth } from './auth';
 import type { RouteDefinition } from './route';
 import { errorResponse, statusOf } from './error-response';
 import { MalformedBodyError, PayloadTooLargeError, ValidationError } from './errors';
@@ -131,12 +131,20 @@ const ignoredBodyIsJson = (): middy.MiddlewareObj<Event, Result> => ({
   },
 });
 
-const withStack = (core: (event: Event) => Promise<Result>, parsesBody: boolean): HttpLambdaHandler => {
+/** Checks the caller's claims and access before anything reads the body: a non-admin gets 403, not a 400. */
+const authorize = (auth: RouteAuth): middy.MiddlewareObj<Event, Result> => ({
+  before: (request) => {
+    if (auth !== 'none') requireAccess(callerFromEvent(request.event, config()), auth);
+  },
+});
+
+const withStack = (core: (event: Event) => Promise<Result>, auth: RouteAuth, parsesBody: boolean): HttpLambdaHandler => {
   const stack = middy<Event, Result>(core)
     .use(errorMapper())
     .use(injectLambdaContext(logger))
     .use(publishMetrics())
     .use(httpHeaderNormalizer())
+    .use(authorize(auth))
     .use(bodySizeLimit())
     .use(parsesBody ? httpJsonBodyParser() : ignoredBodyIsJson());
   return stack as unknown as HttpLambdaHandler;
@@ -154,7 +162,6 @@ export const httpRoute = <Q extends z.ZodType, P extends z.ZodType, B extends z.
   withStack(async (event) => {
     const correlationId = correlationIdOf(event);
     const caller = callerFromEvent(event, config());
-    requireAccess(caller, spec.auth);
     const log = logger.createChild({
       persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId },
     });
@@ -167,8 +174,8 @@ export const httpRoute = <Q extends z.ZodType, P extends z.ZodType, B extends z.
     };
     const result = await run(input);
     return jsonResult({ ...result, headers: { ...Object.fromEntries(responseHeaders), ...result.headers } }, correlationId);
-  }, spec.body !== undefined);
+  }, spec.auth, spec.body !== undefined);
 
 /** Wraps a route that needs no caller (health, the OpenAPI document). */
 export const publicRoute = (run: () => Promise<HttpResult>): HttpLambdaHandler =>
-  withStack(async (event) => jsonResult(await run(), correlationIdOf(event)), false);
+  withStack(async (event) => jsonResult(await run(), correlationIdOf(event)), 'none', false);

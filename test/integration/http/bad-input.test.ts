@@ -7,10 +7,14 @@ import { startTestApi, type ApiResponse, type TestApi } from '../../support/loca
 const TENANT = 'northwind-saas';
 let api: TestApi;
 let token: string;
+let adminToken: string;
+/** The token a route accepts: an admin's for admin routes. */
+const tokenFor = (route: RouteDefinition): string => (route.auth === 'admin' ? adminToken : token);
 
 beforeAll(async () => {
   api = await startTestApi({ LLM_PROVIDER: 'rules', MAX_BODY_BYTES: '2048' });
   token = await api.token(TENANT);
+  adminToken = await api.adminToken(TENANT);
   await api.call('GET', '/insights', { token });
 });
 
@@ -19,7 +23,8 @@ afterAll(async () => {
 });
 
 const protectedRoutes = (Object.entries(routes) as [string, RouteDefinition][]).filter(([, route]) => route.auth !== 'none');
-const concretePath = (route: RouteDefinition): string => route.path.replace('{id}', 'abc123');
+const concretePath = (route: RouteDefinition): string =>
+  route.path.replace('{id}', 'abc123').replace('{topic}', 'insights_generation').replace('{version}', 'v1.0').replace('{label}', 'staging');
 
 /** A 4xx with the JSON error body and no stack trace. */
 const expectClientError = (response: ApiResponse, status: number): void => {
@@ -107,7 +112,7 @@ describe('path and body validation', () => {
   );
 
   it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))('%s rejects a body that is not JSON', async (_name, route) => {
-    const response = await api.call(route.method, concretePath(route), { token, body: '{not json' });
+    const response = await api.call(route.method, concretePath(route), { token: tokenFor(route), body: '{not json' });
 
     expectClientError(response, 400);
     expect(response.json.error.code).toBe('malformed_body');
@@ -115,7 +120,7 @@ describe('path and body validation', () => {
 
   it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))('%s rejects an oversized body with 413', async (_name, route) => {
     const response = await api.call(route.method, concretePath(route), {
-      token,
+      token: tokenFor(route),
       body: JSON.stringify({ padding: 'x'.repeat(5000) }),
     });
 

@@ -5,6 +5,7 @@ import {
   RateLimitedError,
   ServiceBusyError,
   UpstreamUnavailableError,
+  UsageLimitExceededError,
   ValidationError,
 } from '../../../../functions/shared/http/errors';
 
@@ -24,6 +25,18 @@ describe('errorResponse', () => {
     expect(response.statusCode).toBe(status);
     expect(JSON.parse(response.body as string).error.code).toBe(code);
     expect(response.headers?.['x-correlation-id']).toBe('corr-1');
+  });
+
+  it('answers a spent budget with 429 usage_limit_exceeded, the reset time and Retry-After', () => {
+    const now = new Date('2026-11-30T23:00:00.000Z');
+    const response = errorResponse(new UsageLimitExceededError('cost', new Date('2026-12-01T00:00:00.000Z'), now));
+
+    expect(response.statusCode).toBe(429);
+    expect(response.headers?.['retry-after']).toBe('3600');
+    expect(JSON.parse(response.body as string).error).toMatchObject({
+      code: 'usage_limit_exceeded',
+      details: { exceeded: 'cost', resetAt: '2026-12-01T00:00:00.000Z' },
+    });
   });
 
   it('sets Retry-After on rate limits', () => {
