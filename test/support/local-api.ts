@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { startFakeBedrock, type FakeBedrock } from '../../local/fake-bedrock';
 import { startLocalStack, type LocalStack } from '../../local/stack';
+import { goodAnswer } from './model-answers';
 
 /** A parsed HTTP response. */
 export interface ApiResponse {
@@ -96,6 +98,26 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
     close: async () => {
       db.destroy();
       await stack.close();
+    },
+  };
+};
+
+/** The local runtime on the Bedrock provider, pointed at a fake Bedrock. */
+export interface ModelTestApi extends TestApi {
+  readonly bedrock: FakeBedrock;
+}
+
+/** Starts a fake Bedrock (answering a good insights answer unless told otherwise) and the runtime that calls it. */
+export const startTestApiWithModel = async (env: Record<string, string> = {}): Promise<ModelTestApi> => {
+  const bedrock = await startFakeBedrock();
+  bedrock.setDefault(() => ({ toolInput: goodAnswer() }));
+  const api = await startTestApi({ LLM_PROVIDER: 'bedrock', BEDROCK_ENDPOINT: bedrock.endpoint, ...env });
+  return {
+    ...api,
+    bedrock,
+    close: async () => {
+      await api.close();
+      await bedrock.close();
     },
   };
 };

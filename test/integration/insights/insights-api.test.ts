@@ -1,32 +1,29 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { startFakeBedrock, type FakeBedrock } from '../../../local/fake-bedrock';
-import { startTestApi, type TestApi } from '../../support/local-api';
-import { goodAnswer, proseWrappedAnswer } from './model-answers';
+import type { FakeBedrock } from '../../../local/fake-bedrock';
+import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
+import { goodAnswer, proseWrappedAnswer } from '../../support/model-answers';
 
 const TENANT_A = 'acme-plumbing';
 const TENANT_B = 'brightside-dental';
 
-let api: TestApi;
+let api: ModelTestApi;
 let bedrock: FakeBedrock;
 let tokenA: string;
 let tokenB: string;
 
 beforeAll(async () => {
-  bedrock = await startFakeBedrock();
-  api = await startTestApi({
-    LLM_PROVIDER: 'bedrock',
-    BEDROCK_ENDPOINT: bedrock.endpoint,
+  api = await startTestApiWithModel({
     BEDROCK_MAX_ATTEMPTS: '2',
     BEDROCK_RETRY_DELAY_MS: '5',
     BUSINESS_API_TIMEOUT_MS: '400',
   });
+  bedrock = api.bedrock;
   tokenA = await api.token(TENANT_A);
   tokenB = await api.token(TENANT_B);
 });
 
 afterAll(async () => {
   await api.close();
-  await bedrock.close();
 });
 
 let startedAt: string;

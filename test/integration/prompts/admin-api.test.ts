@@ -2,34 +2,26 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { routes } from '../../../functions/routes';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { createS3Client } from '../../../functions/shared/prompts/template-content';
-import { startFakeBedrock, type FakeBedrock } from '../../../local/fake-bedrock';
+import type { FakeBedrock } from '../../../local/fake-bedrock';
 import { seedTemplate, seedVersion } from '../../support/prompt-fakes';
-import { startTestApi, type ApiResponse, type TestApi } from '../../support/local-api';
-import { goodAnswer } from '../insights/model-answers';
+import { startTestApiWithModel, type ApiResponse, type ModelTestApi } from '../../support/local-api';
 
 const TOPIC = 'insights_generation';
 const TENANT = 'acme-plumbing';
-let api: TestApi;
+let api: ModelTestApi;
 let bedrock: FakeBedrock;
 let admin: string;
 let user: string;
 
 beforeAll(async () => {
-  bedrock = await startFakeBedrock();
-  bedrock.setDefault(() => ({ toolInput: goodAnswer() }));
-  api = await startTestApi({
-    LLM_PROVIDER: 'bedrock',
-    BEDROCK_ENDPOINT: bedrock.endpoint,
-    PROMPT_CACHE_TTL_SECONDS: '1',
-    INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0',
-  });
+  api = await startTestApiWithModel({ PROMPT_CACHE_TTL_SECONDS: '1', INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0' });
+  bedrock = api.bedrock;
   admin = await api.adminToken();
   user = await api.token(TENANT);
 });
 
 afterAll(async () => {
   await api.close();
-  await bedrock.close();
 });
 
 const publish = (body: unknown, query = ''): Promise<ApiResponse> =>

@@ -1,7 +1,5 @@
-import { startFakeBedrock } from '../../../local/fake-bedrock';
 import { seedVersion } from '../../support/prompt-fakes';
-import { startTestApi, type TestApi } from '../../support/local-api';
-import { goodAnswer } from '../insights/model-answers';
+import { startTestApiWithModel, type TestApi } from '../../support/local-api';
 
 /** A local runtime whose registry has v1.1 in production, while the bundled copy is still v1.0. */
 export interface OutageSetup {
@@ -13,14 +11,7 @@ export interface OutageSetup {
 
 /** Starts the runtime (fake Bedrock, 1 s prompt TTL) and publishes v1.1 to production through the admin API. */
 export const startWithNewerProduction = async (): Promise<OutageSetup> => {
-  const bedrock = await startFakeBedrock();
-  bedrock.setDefault(() => ({ toolInput: goodAnswer() }));
-  const api = await startTestApi({
-    LLM_PROVIDER: 'bedrock',
-    BEDROCK_ENDPOINT: bedrock.endpoint,
-    PROMPT_CACHE_TTL_SECONDS: '1',
-    INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0',
-  });
+  const api = await startTestApiWithModel({ PROMPT_CACHE_TTL_SECONDS: '1', INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0' });
   const published = await api.call('POST', '/admin/prompts/insights_generation/versions?label=production', {
     token: await api.adminToken(),
     body: JSON.stringify(seedVersion('v1.1')),
@@ -32,9 +23,6 @@ export const startWithNewerProduction = async (): Promise<OutageSetup> => {
       const response = await api.call('POST', '/insights/refresh', { token: await api.token(tenantId) });
       return response.json.provenance.promptVersion;
     },
-    close: async () => {
-      await api.close();
-      await bedrock.close();
-    },
+    close: () => api.close(),
   };
 };

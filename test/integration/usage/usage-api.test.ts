@@ -1,24 +1,17 @@
 import { routes } from '../../../functions/routes';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
-import { startFakeBedrock, type FakeBedrock } from '../../../local/fake-bedrock';
-import { startTestApi, type TestApi } from '../../support/local-api';
-import { goodAnswer } from '../insights/model-answers';
+import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
+import { goodAnswer } from '../../support/model-answers';
 
 const TENANT = 'brightside-dental';
 const OTHER = 'northwind-saas';
-let api: TestApi;
-let bedrock: FakeBedrock;
+let api: ModelTestApi;
 let admin: string;
 let user: string;
 
 beforeAll(async () => {
-  bedrock = await startFakeBedrock();
-  bedrock.setDefault(() => ({ toolInput: goodAnswer(), usage: { inputTokens: 3000, outputTokens: 1000 } }));
-  api = await startTestApi({
-    LLM_PROVIDER: 'bedrock',
-    BEDROCK_ENDPOINT: bedrock.endpoint,
-    INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0',
-  });
+  api = await startTestApiWithModel({ INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0' });
+  api.bedrock.setDefault(() => ({ toolInput: goodAnswer(), usage: { inputTokens: 3000, outputTokens: 1000 } }));
   admin = await api.adminToken();
   user = await api.token(TENANT);
   await api.call('POST', '/insights/refresh', { token: user });
@@ -27,7 +20,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.close();
-  await bedrock.close();
 });
 
 const today = new Date().toISOString().slice(0, 10);

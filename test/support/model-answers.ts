@@ -1,4 +1,4 @@
-import type { InsightDraft } from '../../../functions/insights/model';
+import type { InsightDraft } from '../../functions/insights/model';
 
 const draft = (n: number, overrides: Partial<InsightDraft> = {}): InsightDraft => ({
   title: `Coaching point number ${['one', 'two', 'three', 'four', 'five', 'six', 'seven'][n - 1]}`,
