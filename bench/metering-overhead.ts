@@ -38,7 +38,7 @@ const WARMUP = 100;
 const TARGET_MS = 5;
 const USER_ID = 'bench-user';
 
-/** The ledger's stages, in the order a call goes through them (sequential round trips). */
+/** The ledger's three sequential round trips, in call order; `other` would catch a release or a budget warning. */
 const stages = ['limits + rate', 'reserve', 'settle', 'other'] as const;
 type Stage = (typeof stages)[number];
 
