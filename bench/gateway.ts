@@ -4,6 +4,7 @@
  * (functions/shared/adapters.ts) but limits no run reaches, and no metrics. Call only after `startLocalStack`.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { gatewaySettings } from '../functions/shared/adapters';
 import { config } from '../functions/shared/config';
 import type { LanguageModel, StructuredResponse } from '../functions/shared/llm/port';
 import { ModelGateway, type GatewaySettings, type UsageMetrics } from '../functions/shared/usage/gateway';
@@ -43,18 +44,7 @@ export class CannedLanguageModel implements LanguageModel {
 const noMetrics: UsageMetrics = () => undefined;
 
 /** The gateway settings of `modelGateway()`, from config, with `GENEROUS_LIMITS` as the default limits. */
-const benchGatewaySettings = (): GatewaySettings => {
-  const cfg = config();
-  return {
-    defaultModelId: cfg.BEDROCK_MODEL_ID,
-    defaultTemperature: cfg.DEFAULT_TEMPERATURE,
-    defaultMaxTokens: cfg.DEFAULT_MAX_TOKENS,
-    defaultLimits: GENEROUS_LIMITS,
-    prices: cfg.MODEL_PRICES_JSON,
-    retentionDays: cfg.USAGE_TTL_DAYS,
-    warningThreshold: cfg.USAGE_WARNING_THRESHOLD,
-  };
-};
+const benchGatewaySettings = (): GatewaySettings => ({ ...gatewaySettings(), defaultLimits: GENEROUS_LIMITS });
 
 /** The usage ledger on the config's usage table, through `client` (pass a timed client to time its requests). */
 export const benchLedger = (client: DynamoDBDocumentClient): DynamoUsageLedger =>

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { CfnTable, ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -125,6 +125,16 @@ export class CoachingFunction extends NodejsFunction {
     if (access === 'read') table.grantReadData(this);
     else table.grantReadWriteData(this);
     this.addEnvironment(definition.envVar, table.tableName);
+    const indexes = definition.indexes ?? [];
+    if (indexes.length > 0) {
+      const tableId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnTable);
+      Validations.of(this.defaultPolicy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        reason:
+          `The grant covers the global secondary indexes of the ${definition.id} table ` +
+          `(${indexes.map((index) => index.name).join(', ')}), which CDK writes as <table>/index/*.`,
+      });
+    }
   }
 
   /**

@@ -5,7 +5,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { tables } from '../functions/shared/dynamo/tables';
+import { tables, type TableDefinition } from '../functions/shared/dynamo/tables';
 
 /** An in-memory DynamoDB (dynalite) on loopback. */
 export interface LocalDynamo {
@@ -39,20 +39,31 @@ export const createTables = async (
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    for (const table of Object.values(tables)) {
+    for (const table of Object.values(tables) as TableDefinition[]) {
+      const indexes = table.indexes ?? [];
+      const keyNames = new Set([table.partitionKey, table.sortKey, ...indexes.flatMap((index) => [index.partitionKey, ...(index.sortKey ? [index.sortKey] : [])])]);
       try {
         await client.send(
           new CreateTableCommand({
             TableName: nameOf(table.envVar),
             BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: [
-              { AttributeName: table.partitionKey, AttributeType: 'S' },
-              { AttributeName: table.sortKey, AttributeType: 'S' },
-            ],
+            AttributeDefinitions: [...keyNames].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
             KeySchema: [
               { AttributeName: table.partitionKey, KeyType: 'HASH' },
               { AttributeName: table.sortKey, KeyType: 'RANGE' },
             ],
+            ...(indexes.length > 0
+              ? {
+                  GlobalSecondaryIndexes: indexes.map((index) => ({
+                    IndexName: index.name,
+                    KeySchema: [
+                      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+                      ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
+                    ],
+                    Projection: { ProjectionType: 'ALL' as const },
+                  })),
+                }
+              : {}),
           }),
         );
       } catch (error) {

@@ -12,7 +12,7 @@ import { RegistryPromptStore } from './prompts/registry-prompt-store';
 import type { PromptStore } from './prompts/template';
 import type { TemplateContent } from './prompts/template-content';
 import type { TemplateLimits } from './prompts/validate';
-import { ModelGateway, type UsageMetrics } from './usage/gateway';
+import { ModelGateway, type GatewaySettings, type UsageMetrics } from './usage/gateway';
 import { DynamoUsageLedger, type UsageLedger } from './usage/ledger';
 import { ModelCooldowns } from './usage/routing';
 
@@ -105,27 +105,34 @@ const usageMetrics: UsageMetrics = (requestType, name, unit, value) => {
   metric.addMetric(name, unit, value);
 };
 
-/** The one way to call a model: limits, routing, fallback models and metering (see ModelGateway). */
-export const modelGateway = once((): ModelGateway => {
+/** The gateway's settings from config: model defaults, default limits, prices, retention, warning, caching. */
+export const gatewaySettings = (): GatewaySettings => {
   const cfg = config();
-  return new ModelGateway({
-    model: languageModel(),
-    ledger: usageLedger(),
-    cooldowns: new ModelCooldowns(cfg.MODEL_COOLDOWN_SECONDS * 1000),
-    metrics: usageMetrics,
-    clock: () => new Date(),
-    settings: {
-      defaultModelId: cfg.BEDROCK_MODEL_ID,
-      defaultTemperature: cfg.DEFAULT_TEMPERATURE,
-      defaultMaxTokens: cfg.DEFAULT_MAX_TOKENS,
-      defaultLimits: {
-        monthlyTokenBudget: cfg.USAGE_MONTHLY_TOKEN_BUDGET,
-        monthlyCostBudgetUsd: cfg.USAGE_MONTHLY_COST_BUDGET_USD,
-        userRequestsPerMinute: cfg.USAGE_USER_REQUESTS_PER_MINUTE,
-      },
-      prices: cfg.MODEL_PRICES_JSON,
-      retentionDays: cfg.USAGE_TTL_DAYS,
-      warningThreshold: cfg.USAGE_WARNING_THRESHOLD,
+  return {
+    defaultModelId: cfg.BEDROCK_MODEL_ID,
+    defaultTemperature: cfg.DEFAULT_TEMPERATURE,
+    defaultMaxTokens: cfg.DEFAULT_MAX_TOKENS,
+    defaultLimits: {
+      monthlyTokenBudget: cfg.USAGE_MONTHLY_TOKEN_BUDGET,
+      monthlyCostBudgetUsd: cfg.USAGE_MONTHLY_COST_BUDGET_USD,
+      userRequestsPerMinute: cfg.USAGE_USER_REQUESTS_PER_MINUTE,
     },
-  });
-});
+    prices: cfg.MODEL_PRICES_JSON,
+    retentionDays: cfg.USAGE_TTL_DAYS,
+    warningThreshold: cfg.USAGE_WARNING_THRESHOLD,
+    limitsCacheMs: cfg.USAGE_LIMITS_CACHE_SECONDS * 1000,
+  };
+};
+
+/** The one way to call a model: limits, routing, fallback models and metering (see ModelGateway). */
+export const modelGateway = once(
+  (): ModelGateway =>
+    new ModelGateway({
+      model: languageModel(),
+      ledger: usageLedger(),
+      cooldowns: new ModelCooldowns(config().MODEL_COOLDOWN_SECONDS * 1000),
+      metrics: usageMetrics,
+      clock: () => new Date(),
+      settings: gatewaySettings(),
+    }),
+);

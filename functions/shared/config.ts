@@ -73,6 +73,8 @@ export const configSchema = z.object({
   USAGE_MONTHLY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(5_000_000),
   USAGE_MONTHLY_COST_BUDGET_USD: z.coerce.number().min(0).default(100),
   USAGE_USER_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** How long a function keeps a tenant's limits in memory; a limits change takes effect within this time. */
+  USAGE_LIMITS_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Share of a budget at which responses carry a warning header (logged once per tenant and month). */
   USAGE_WARNING_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.8),
   /** How long a model that throttled is skipped (in-process). */

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { tables, type TableName } from '../../functions/shared/dynamo/tables';
+import { tables, type TableDefinition, type TableName } from '../../functions/shared/dynamo/tables';
 
 /**
  * The service's state: one DynamoDB table per entry of the shared table definitions, and the prompts bucket
@@ -18,9 +18,8 @@ export class Data extends Construct {
     super(scope, id);
 
     this.tables = Object.fromEntries(
-      Object.entries(tables).map(([name, definition]) => [
-        name,
-        new Table(this, definition.id, {
+      Object.entries(tables).map(([name, definition]: [string, TableDefinition]) => {
+        const table = new Table(this, definition.id, {
           partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
           sortKey: { name: definition.sortKey, type: AttributeType.STRING },
           billingMode: BillingMode.PAY_PER_REQUEST,
@@ -28,8 +27,16 @@ export class Data extends Construct {
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
           encryption: TableEncryption.AWS_MANAGED,
           removalPolicy: RemovalPolicy.RETAIN,
-        }),
-      ]),
+        });
+        for (const index of definition.indexes ?? []) {
+          table.addGlobalSecondaryIndex({
+            indexName: index.name,
+            partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+            ...(index.sortKey ? { sortKey: { name: index.sortKey, type: AttributeType.STRING } } : {}),
+          });
+        }
+        return [name, table];
+      }),
     ) as Record<TableName, Table>;
 
     const accessLogs = new Bucket(this, 'AccessLogsBucket', {

@@ -8,12 +8,22 @@ export interface TableDefinition {
   readonly sortKey: string;
   /** Epoch-seconds attribute DynamoDB TTL deletes by (late: reads must filter on it too). */
   readonly ttlAttribute: string;
+  /** Global secondary indexes (string keys, all attributes projected). */
+  readonly indexes?: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey?: string }[];
 }
 
 /** Every table of the service. Keys are strings; partition keys of tenant data always start with `TENANT#<id>`. */
 export const tables = {
   insights: { id: 'Insights', envVar: 'INSIGHTS_TABLE', partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' },
-  usage: { id: 'Usage', envVar: 'USAGE_TABLE', partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' },
+  usage: {
+    id: 'Usage',
+    envVar: 'USAGE_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    /** Every tenant's month rollup carries `rankMonth`, so one query lists a month's tenants for the ranking. */
+    indexes: [{ name: 'byMonth', partitionKey: 'rankMonth' }],
+  },
   /**
    * The prompt registry's index: versions (status, checksum, who/when) and labels per topic. Templates are
    * global, not tenant data, so these keys start with the topic (`TOPIC#<topic>`), not a tenant.

@@ -24,6 +24,8 @@ export interface GatewaySettings {
   readonly retentionDays: number;
   /** Share of a budget at which responses carry a warning (default 0.8). */
   readonly warningThreshold: number;
+  /** How long a tenant's limits are kept in memory; a limits change is seen within this time. */
+  readonly limitsCacheMs: number;
 }
 
 /** The ports the gateway runs on. */
@@ -83,42 +85,52 @@ const isThrottling = (error: ModelUnavailableError): boolean =>
  * and 5xx, and meters exactly what was used (event + atomic rollups), replacing the reservation.
  */
 export class ModelGateway {
+  private readonly limitsCache = new Map<string, { limits: TenantLimits; loadedAt: number }>();
+  private readonly toolTokens = new WeakMap<ModelTool, number>();
+
   constructor(private readonly deps: GatewayDependencies) {}
 
-  /** The tenant's limits: its override, else the defaults. */
+  /** The tenant's limits: its override, else the defaults (cached for `limitsCacheMs`). */
   async limitsFor(tenantId: string): Promise<TenantLimits> {
-    return { ...this.deps.settings.defaultLimits, ...(await this.deps.ledger.limitsOverride(tenantId)) };
+    const cached = this.limitsCache.get(tenantId);
+    const now = this.deps.clock().getTime();
+    if (cached && now - cached.loadedAt < this.deps.settings.limitsCacheMs) return cached.limits;
+    const limits = { ...this.deps.settings.defaultLimits, ...(await this.deps.ledger.limitsOverride(tenantId)) };
+    this.limitsCache.set(tenantId, { limits, loadedAt: now });
+    return limits;
   }
 
   async call(request: GatewayRequest): Promise<GatewayResponse> {
     const { ledger, settings, metrics, clock } = this.deps;
     const now = clock();
-    const [limits, rate] = await Promise.all([
-      this.limitsFor(request.tenantId),
-      ledger.countUserRequest(request.tenantId, request.userId, now),
-    ]);
-    if (rate.requests > limits.userRequestsPerMinute) {
-      metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
-      throw new RateLimitedError(`At most ${limits.userRequestsPerMinute} requests per minute`, rate.retryAfterSeconds);
-    }
+    const limits = await this.limitsFor(request.tenantId);
 
     const model = request.template.model;
     const maxTokens = model?.max_tokens ?? settings.defaultMaxTokens;
     const primary = model?.id ?? settings.defaultModelId;
     const candidates = [primary, ...(model?.fallbacks ?? []), ...(model?.fast ? [model.fast] : [])];
-    const inputEstimate = estimateTokens(
-      [request.system, ...request.messages.map((message) => message.text), JSON.stringify(request.tool.inputSchema)].join('\n'),
-    );
+    const systemTokens = estimateTokens(request.system);
+    const inputEstimate =
+      systemTokens + estimateTokens(request.messages.map((message) => message.text).join('\n')) + this.tokensOf(request.tool);
     const worstCase = { inputTokens: inputEstimate, outputTokens: maxTokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
-    const reserved = await ledger.reserve(
-      request.tenantId,
-      now,
-      {
-        tokens: inputEstimate + maxTokens,
-        costMicros: Math.max(...candidates.map((id) => estimateCostMicros(id, worstCase, settings.prices))),
-      },
-      limits,
-    );
+    // The user's rate and the budget are checked in one round trip; a rate rejection gives the reservation back.
+    const [rate, reserved] = await Promise.all([
+      ledger.countUserRequest(request.tenantId, request.userId, now),
+      ledger.reserve(
+        request.tenantId,
+        now,
+        {
+          tokens: inputEstimate + maxTokens,
+          costMicros: Math.max(...candidates.map((id) => estimateCostMicros(id, worstCase, settings.prices))),
+        },
+        limits,
+      ),
+    ]);
+    if (rate.requests > limits.userRequestsPerMinute) {
+      if (reserved.ok) await ledger.release(reserved.reservation);
+      metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
+      throw new RateLimitedError(`At most ${limits.userRequestsPerMinute} requests per minute`, rate.retryAfterSeconds);
+    }
     if (!reserved.ok) {
       metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
       request.log.warn('monthly budget exhausted', { exceeded: reserved.exceeded, resetAt: reserved.resetAt.toISOString() });
@@ -147,7 +159,7 @@ export class ModelGateway {
           messages: request.messages,
           tool: request.tool,
           settings: { modelId, temperature: model?.temperature ?? settings.defaultTemperature, maxTokens },
-          cacheSystemPrompt: CACHEABLE_MODEL.test(modelId) && estimateTokens(request.system) >= MIN_CACHEABLE_TOKENS,
+          cacheSystemPrompt: CACHEABLE_MODEL.test(modelId) && systemTokens >= MIN_CACHEABLE_TOKENS,
         });
         answered = { response, modelId };
         break;
@@ -205,6 +217,16 @@ export class ModelGateway {
     metrics(request.requestType, 'ModelLatency', MetricUnit.Milliseconds, response.latencyMs);
     if (fallbackFrom) metrics(request.requestType, 'ModelFallbacks', MetricUnit.Count, 1);
     return { response, verdict, routing, ...(fallbackFrom ? { fallbackFrom } : {}) };
+  }
+
+  /** Token estimate of a tool's input schema, once per tool. */
+  private tokensOf(tool: ModelTool): number {
+    let tokens = this.toolTokens.get(tool);
+    if (tokens === undefined) {
+      tokens = estimateTokens(JSON.stringify(tool.inputSchema));
+      this.toolTokens.set(tool, tokens);
+    }
+    return tokens;
   }
 
   /** Past the threshold: a warning header on the response, and one log line per tenant and month. */

@@ -197,8 +197,8 @@ const daysBetween = (from: string, to: string): string[] => {
 
 /**
  * UsageLedger on the usage table. Tenant data sits under `TENANT#<id>`: events, the month rollup (which also holds
- * the committed counters the budget check is a condition on), day rollups, limits and rate windows. Two
- * cross-tenant aggregates serve the admin reports: `USAGE#MONTH#<m>` (one item per tenant, for the ranking) and
+ * the committed counters the budget check is a condition on, and `rankMonth` for the `byMonth` index the ranking
+ * queries), day rollups, limits and rate windows. One cross-tenant aggregate serves the all-tenant reports:
  * `GLOBAL#USAGE` (one item per day). Every counter is an atomic ADD, so no read ever scans events.
  */
 export class DynamoUsageLedger implements UsageLedger {
@@ -251,7 +251,9 @@ export class DynamoUsageLedger implements UsageLedger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: tenantKey(tenantId), sk: monthKey(month) },
-          UpdateExpression: 'ADD committedTokens :tokens, committedCostMicros :cost SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          UpdateExpression:
+            'ADD committedTokens :tokens, committedCostMicros :cost ' +
+            'SET expiresAt = if_not_exists(expiresAt, :expiresAt), rankMonth = :rankMonth, tenantId = :tenantId',
           ConditionExpression:
             '(attribute_not_exists(committedTokens) OR committedTokens < :tokenLimit) AND ' +
             '(attribute_not_exists(committedCostMicros) OR committedCostMicros < :costLimit)',
@@ -261,6 +263,8 @@ export class DynamoUsageLedger implements UsageLedger {
             ':tokenLimit': limits.monthlyTokenBudget,
             ':costLimit': costLimitMicros,
             ':expiresAt': epochSeconds(monthResetAt(now)) + 400 * 86_400,
+            ':rankMonth': monthKey(month),
+            ':tenantId': tenantId,
           },
           ReturnValues: 'UPDATED_NEW',
         }),
@@ -307,7 +311,6 @@ export class DynamoUsageLedger implements UsageLedger {
       ),
       this.add(tenantKey(tenantId), monthKey(reservation.month), monthCounters, expiresAt),
       this.add(tenantKey(tenantId), dayKey(dayOf(at)), eventCounters(event, true), expiresAt),
-      this.add(monthKey(reservation.month), tenantKey(tenantId), { calls: 1, totalTokens: tokens, costMicros: event.costMicros }, expiresAt, { tenantId }),
       this.add(GLOBAL_DAYS, dayKey(dayOf(at)), eventCounters(event, true), expiresAt),
     ]);
   }
@@ -371,8 +374,9 @@ export class DynamoUsageLedger implements UsageLedger {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': monthKey(month) },
+          IndexName: 'byMonth',
+          KeyConditionExpression: 'rankMonth = :month',
+          ExpressionAttributeValues: { ':month': monthKey(month) },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -394,32 +398,15 @@ export class DynamoUsageLedger implements UsageLedger {
     return Item;
   }
 
-  private async add(
-    pk: string,
-    sk: string,
-    counters: Readonly<Record<string, number>>,
-    expiresAt?: number,
-    fields: Readonly<Record<string, string>> = {},
-  ): Promise<void> {
+  private async add(pk: string, sk: string, counters: Readonly<Record<string, number>>, expiresAt?: number): Promise<void> {
     const add = addExpression(counters);
-    const sets = [
-      ...(expiresAt === undefined ? [] : ['expiresAt = if_not_exists(expiresAt, :expiresAt)']),
-      ...Object.keys(fields).map((_, i) => `#f${i} = :f${i}`),
-    ];
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk, sk },
-        UpdateExpression: `${add.expression}${sets.length > 0 ? ` SET ${sets.join(', ')}` : ''}`,
-        ExpressionAttributeNames: {
-          ...add.names,
-          ...Object.fromEntries(Object.keys(fields).map((name, i) => [`#f${i}`, name])),
-        },
-        ExpressionAttributeValues: {
-          ...add.values,
-          ...(expiresAt === undefined ? {} : { ':expiresAt': expiresAt }),
-          ...Object.fromEntries(Object.values(fields).map((value, i) => [`:f${i}`, value])),
-        },
+        UpdateExpression: `${add.expression}${expiresAt === undefined ? '' : ' SET expiresAt = if_not_exists(expiresAt, :expiresAt)'}`,
+        ExpressionAttributeNames: add.names,
+        ExpressionAttributeValues: { ...add.values, ...(expiresAt === undefined ? {} : { ':expiresAt': expiresAt }) },
       }),
     );
   }

@@ -42,6 +42,7 @@ const gatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCoold
       prices: PRICES,
       retentionDays: 400,
       warningThreshold: 0.8,
+      limitsCacheMs: 30_000,
     },
   });
 
@@ -126,20 +127,21 @@ describe('budgets', () => {
     const limits = { ...GENEROUS, monthlyTokenBudget: 10_000 };
     const gateway = gatewayWith(limits);
 
-    const results = await Promise.allSettled(Array.from({ length: 30 }, () => gateway.call(request())));
+    const burst = await Promise.allSettled(Array.from({ length: 30 }, () => gateway.call(request())));
+    let rejection: unknown;
+    for (let i = 0; i < 20 && rejection === undefined; i += 1) {
+      rejection = await gateway.call(request()).then(() => undefined, (error: unknown) => error);
+    }
 
-    const ok = results.filter((result) => result.status === 'fulfilled').length;
-    const rejected = results.filter((result) => result.status === 'rejected');
+    const rejected = burst.filter((result) => result.status === 'rejected');
     const month = await ledger.month(`tenant-${tenantCounter}`, '2026-11');
+    expect(rejected.length).toBeGreaterThan(0);
     expect(rejected.every((result) => (result as PromiseRejectedResult).reason instanceof UsageLimitExceededError)).toBe(true);
-    expect(ok).toBeGreaterThan(0);
-    expect(month.totalTokens).toBe(ok * 1200);
-    expect(month.totalTokens).toBeLessThan(limits.monthlyTokenBudget + 1200 + 1);
-    await expect(gateway.call(request())).rejects.toMatchObject({
-      code: 'usage_limit_exceeded',
-      exceeded: 'tokens',
-      resetAt: new Date('2026-12-01T00:00:00.000Z'),
-    });
+    expect(rejection).toMatchObject({ code: 'usage_limit_exceeded', exceeded: 'tokens', resetAt: new Date('2026-12-01T00:00:00.000Z') });
+    expect(month.totalTokens % 1200).toBe(0);
+    expect(month.totalTokens).toBeGreaterThanOrEqual(limits.monthlyTokenBudget - 1200);
+    expect(month.totalTokens).toBeLessThanOrEqual(limits.monthlyTokenBudget + 1200);
+    expect(month.committedTokens).toBe(month.totalTokens);
   });
 
   it('stops at the cost budget too', async () => {

@@ -10,7 +10,7 @@ let admin: string;
 let user: string;
 
 beforeAll(async () => {
-  api = await startTestApiWithModel({ INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0' });
+  api = await startTestApiWithModel({ INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0', USAGE_LIMITS_CACHE_SECONDS: '0' });
   api.bedrock.setDefault(() => ({ toolInput: goodAnswer(), usage: { inputTokens: 3000, outputTokens: 1000 } }));
   admin = await api.adminToken();
   user = await api.token(TENANT);
