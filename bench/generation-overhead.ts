@@ -128,6 +128,7 @@ export const benchGeneration = async (tenants: readonly string[]): Promise<Targe
         async () => {
           dynamo.reset();
           await service.refresh(ctx, query);
+          await ctx.pending.settle();
           dynamoPerRun.push(dynamo.ms);
           requestsPerRun.push(dynamo.calls);
         },

@@ -15,6 +15,7 @@ import { config } from '../functions/shared/config';
 import type { RequestContext } from '../functions/shared/http/handler';
 import type { RouteDefinition } from '../functions/shared/http/route';
 import { logger } from '../functions/shared/observability';
+import { PendingWrites } from '../functions/shared/pending-writes';
 
 /** The repository root. */
 export const REPO_ROOT = join(__dirname, '..');
@@ -68,6 +69,7 @@ export const requestContext = (tenantId: string, userId: string): RequestContext
     caller: { tenantId, userId, isAdmin: false, bearerToken: BENCH_TOKEN },
     correlationId,
     log: logger.createChild({ persistentKeys: { tenantId, userId, correlationId } }),
+    pending: new PendingWrites(),
     responseHeaders: new Map(),
   };
 };

@@ -1,5 +1,6 @@
 import type { BusinessSnapshot } from '../shared/business-api/model';
 import type { LogSink } from '../shared/observability';
+import type { PendingWrites } from '../shared/pending-writes';
 import type { RequestType } from '../shared/usage/ledger';
 import type { InsightDraft, Provenance, Signal } from './model';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
@@ -22,6 +23,8 @@ export interface GenerationInput {
   readonly requestType: RequestType;
   /** The HTTP response's headers, where a budget warning goes (absent outside HTTP). */
   readonly responseHeaders?: Map<string, string>;
+  /** Where metering writes are settled later (absent: they are awaited with each model call). */
+  readonly pending?: PendingWrites;
 }
 
 /** A draft with where it came from. */

@@ -117,6 +117,7 @@ export class LlmInsightGenerator implements InsightGenerator {
         return parsed.ok ? (parsed.repaired ? 'repaired' : 'ok') : 'failed';
       },
       ...(input.responseHeaders ? { responseHeaders: input.responseHeaders } : {}),
+      ...(input.pending ? { pending: input.pending } : {}),
     });
     const result = parsed as NonNullable<typeof parsed>;
     return result.ok

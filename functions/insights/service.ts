@@ -204,6 +204,7 @@ export class InsightsService {
       log: ctx.log,
       requestType: 'insights',
       responseHeaders: ctx.responseHeaders,
+      pending: ctx.pending,
     });
     const createdAt = now.toISOString();
     const expiresAt = new Date(now.getTime() + settings.ttlHours * 3_600_000).toISOString();

@@ -73,6 +73,7 @@ export class PromptPreview {
       now,
       log: ctx.log,
       requestType: 'insights' as const,
+      pending: ctx.pending,
     };
     const rendered = renderInsightsPrompt(template, input);
     const system = estimateTokens(rendered.system);

@@ -5,6 +5,7 @@ import type { Insight, InsightSet, InsightStatus } from '../../functions/insight
 import type { Dismissal, InsightStore, RefreshClaim } from '../../functions/insights/store';
 import type { RequestContext } from '../../functions/shared/http/handler';
 import { logger } from '../../functions/shared/observability';
+import { PendingWrites } from '../../functions/shared/pending-writes';
 
 /** InsightStore in memory, with the same conditional semantics as the DynamoDB adapter. */
 export class InMemoryInsightStore implements InsightStore {
@@ -112,4 +113,5 @@ export const contextFor = (tenantId: string, userId = 'user-1'): RequestContext 
   correlationId: `corr-${tenantId}`,
   log: logger,
   responseHeaders: new Map(),
+  pending: new PendingWrites(),
 });

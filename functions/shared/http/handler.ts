@@ -11,6 +11,7 @@ import type {
 import type { z } from 'zod';
 import { config } from '../config';
 import { logger, metrics } from '../observability';
+import { PendingWrites } from '../pending-writes';
 import { callerFromEvent, requireAccess, type Caller, type RouteAuth } from './auth';
 import type { RouteDefinition } from './route';
 import { errorResponse, statusOf } from './error-response';
@@ -23,6 +24,8 @@ export interface RequestContext {
   readonly log: Logger;
   /** Headers services add to the response (e.g. a usage warning); the route's own headers win. */
   readonly responseHeaders: Map<string, string>;
+  /** Writes started off the critical path (metering); settled before the response is returned. */
+  readonly pending: PendingWrites;
 }
 
 /** What a route returns; the body is serialized as JSON. */
@@ -166,13 +169,14 @@ export const httpRoute = <Q extends z.ZodType, P extends z.ZodType, B extends z.
       persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId },
     });
     const responseHeaders = new Map<string, string>();
+    const pending = new PendingWrites();
     const input: RouteInput<Q, P, B> = {
       query: parsePart(spec.query, event.queryStringParameters, 'query'),
       params: parsePart(spec.params, event.pathParameters, 'path'),
       body: parsePart(spec.body, event.body, 'body'),
-      ctx: { caller, correlationId, log, responseHeaders },
+      ctx: { caller, correlationId, log, responseHeaders, pending },
     };
-    const result = await run(input);
+    const result = await run(input).finally(() => pending.settle());
     return jsonResult({ ...result, headers: { ...Object.fromEntries(responseHeaders), ...result.headers } }, correlationId);
   }, spec.auth, spec.body !== undefined);
 

@@ -5,6 +5,7 @@ import type { LanguageModel, ModelMessage, ModelTool, StructuredResponse } from 
 import { ModelUnavailableError } from '../llm/port';
 import { estimateTokens } from '../llm/tokens';
 import type { LogSink, MetricUnitValue } from '../observability';
+import type { PendingWrites } from '../pending-writes';
 import type { PromptTemplate } from '../prompts/template';
 import type { RequestType, TenantLimits, UsageEvent, UsageLedger } from './ledger';
 import { monthResetAt } from './ledger';
@@ -59,6 +60,11 @@ export interface GatewayRequest {
   readonly judge: (response: StructuredResponse) => Verdict;
   /** Response headers of the HTTP request, where the budget warning goes. */
   readonly responseHeaders?: Map<string, string>;
+  /**
+   * Where the metering writes go when the caller settles them later (off the model call's path, alongside the rest
+   * of the request); without it they are awaited before `call` returns.
+   */
+  readonly pending?: PendingWrites;
 }
 
 /** The answer, who gave it, and why that model. */
@@ -198,7 +204,9 @@ export class ModelGateway {
       correlationId: request.correlationId,
       at: now,
     };
-    await ledger.settle(reservation, event, settings.retentionDays);
+    const settled = ledger.settle(reservation, event, settings.retentionDays);
+    if (request.pending) request.pending.track(settled, { usageEvent: event }, request.log);
+    else await settled;
     request.log.info('model call', {
       promptTopic: event.promptTopic,
       promptVersion: event.promptVersion,

@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../functions/shared/dynamo/client';
+import { PendingWrites } from '../../../functions/shared/pending-writes';
 import { RateLimitedError, UsageLimitExceededError } from '../../../functions/shared/http/errors';
 import { BedrockLanguageModel, createBedrockClient } from '../../../functions/shared/llm/bedrock-language-model';
 import type { PromptTemplate } from '../../../functions/shared/prompts/template';
@@ -97,6 +98,16 @@ describe('metering', () => {
     expect(month.byRequestType.insights).toEqual({ calls: 25, tokens: 30_000, costMicros: 150_000 });
     expect(day?.byModel[SONNET]).toEqual({ calls: 25, tokens: 30_000, costMicros: 150_000 });
     expect(top.find((entry) => entry.tenantId === `tenant-${tenantCounter}`)).toMatchObject({ calls: 25, totalTokens: 30_000 });
+  });
+
+  it('returns before its metering writes when the caller settles them, and they complete when settled', async () => {
+    const pending = new PendingWrites();
+
+    await gatewayWith().call(request({ pending }));
+    await pending.settle();
+
+    const month = await ledger.month(`tenant-${tenantCounter}`, '2026-11');
+    expect(month).toMatchObject({ calls: 1, totalTokens: 1200, committedTokens: 1200 });
   });
 
   it('meters cache tokens and prices them', async () => {
