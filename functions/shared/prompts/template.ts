@@ -25,6 +25,13 @@ export const promptTemplateSchema = z.object({
       fast: z.string().min(1).max(200).optional(),
     })
     .optional(),
+  /** For conversation topics: when a session may complete (minimum user exchanges, outcome fields required). */
+  completion: z
+    .object({
+      min_exchanges: z.number().int().min(0).max(100),
+      required_fields: z.array(z.string().min(1).max(64)).max(20),
+    })
+    .optional(),
   is_active: z.boolean().optional(),
   created_at: z.string().min(1),
   created_by: z.string().min(1),
