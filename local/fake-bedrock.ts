@@ -2,15 +2,19 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
+import type { ContentBlock, ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
+import { EventStreamCodec } from '@smithy/core/event-streams';
+import { fromUtf8, toUtf8 } from '@smithy/core/serde';
 
 /** The Converse request body as it arrived on the wire (the SDK's shape, minus the modelId in the path). */
 export type ConverseWireRequest = Omit<ConverseRequest, 'modelId'>;
 
-/** One recorded Converse call. */
+/** One recorded Converse or ConverseStream call. */
 export interface FakeBedrockRequest {
   readonly modelId: string;
   readonly body: ConverseWireRequest;
+  /** True for ConverseStream (`/converse-stream`). */
+  readonly stream: boolean;
 }
 
 /** Token counts to report; any left out are estimated from the request and answer sizes. */
@@ -26,16 +30,25 @@ interface Scripted {
   readonly delayMs?: number;
 }
 
+interface ScriptedAnswer extends Scripted {
+  readonly usage?: FakeUsage;
+  readonly stopReason?: string;
+  /**
+   * Streams only: cut the stream off after its first delta with this exception event (`throttlingException`,
+   * `modelStreamErrorException`, `serviceUnavailableException`, `validationException`, ...).
+   */
+  readonly streamException?: string;
+}
+
 /**
  * One scripted answer: a forced-tool call (after optional text), plain text, or an error status whose
  * `x-amzn-errortype` defaults by status (429 ThrottlingException, 400 ValidationException, 500, 503, ...).
+ * Either route, Converse or ConverseStream, can take any of them.
  */
-export type FakeResponse = Scripted &
-  (
-    | { readonly toolInput: unknown; readonly text?: string; readonly usage?: FakeUsage; readonly stopReason?: string }
-    | { readonly text: string; readonly usage?: FakeUsage; readonly stopReason?: string }
-    | { readonly status: number; readonly errorType?: string; readonly message?: string }
-  );
+export type FakeResponse =
+  | (ScriptedAnswer & { readonly toolInput: unknown; readonly text?: string })
+  | (ScriptedAnswer & { readonly text: string })
+  | (Scripted & { readonly status: number; readonly errorType?: string; readonly message?: string });
 
 /** A running fake Bedrock runtime; point the client at `endpoint`. */
 export interface FakeBedrock {
@@ -60,7 +73,12 @@ const ERROR_TYPES: Record<number, string> = {
   503: 'ServiceUnavailableException',
 };
 
-const CONVERSE_PATH = /^\/model\/([^/]+)\/converse$/;
+const CONVERSE_PATH = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+
+/** Roughly how many deltas a streamed block is cut into, so that streaming can be observed. */
+const STREAM_CHUNKS = 5;
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
 const unscripted = (): FakeResponse => ({ status: 500, message: 'fake Bedrock: no scripted response' });
 
@@ -82,14 +100,17 @@ const sendJson = (res: ServerResponse, status: number, body: unknown, errorType?
   res.end(JSON.stringify(body));
 };
 
-const answer = (res: ServerResponse, request: FakeBedrockRequest, response: FakeResponse): void => {
-  if ('status' in response) {
-    const errorType = response.errorType ?? ERROR_TYPES[response.status] ?? 'UnknownException';
-    sendJson(res, response.status, { message: response.message ?? `fake ${errorType}` }, errorType);
-    return;
-  }
+/** What the model "wrote", in the shape both routes report it. */
+interface Composed {
+  readonly content: ContentBlock[];
+  readonly stopReason: string;
+  readonly usage: Required<FakeUsage> & { readonly totalTokens: number };
+  readonly metrics: { readonly latencyMs: number };
+}
+
+const compose = (request: FakeBedrockRequest, response: Exclude<FakeResponse, { status: number }>): Composed => {
   const { toolConfig } = request.body;
-  const content =
+  const content: ContentBlock[] =
     'toolInput' in response
       ? [
           ...(response.text === undefined ? [] : [{ text: response.text }]),
@@ -97,15 +118,15 @@ const answer = (res: ServerResponse, request: FakeBedrockRequest, response: Fake
             toolUse: {
               toolUseId: 'tooluse_fake',
               name: toolConfig?.toolChoice?.tool?.name ?? toolConfig?.tools?.[0]?.toolSpec?.name ?? 'tool',
-              input: response.toolInput,
+              input: response.toolInput as ContentBlock.ToolUseMember['toolUse']['input'],
             },
           },
         ]
       : [{ text: response.text }];
   const inputTokens = response.usage?.inputTokens ?? estimateTokens(request.body);
   const outputTokens = response.usage?.outputTokens ?? estimateTokens(content);
-  sendJson(res, 200, {
-    output: { message: { role: 'assistant', content } },
+  return {
+    content,
     stopReason: response.stopReason ?? ('toolInput' in response ? 'tool_use' : 'end_turn'),
     usage: {
       inputTokens,
@@ -115,10 +136,78 @@ const answer = (res: ServerResponse, request: FakeBedrockRequest, response: Fake
       cacheWriteInputTokens: response.usage?.cacheWriteInputTokens ?? 0,
     },
     metrics: { latencyMs: response.delayMs ?? 0 },
-  });
+  };
 };
 
-/** Starts a fake Bedrock runtime speaking the Converse API over HTTP/1.1 on 127.0.0.1. */
+/** `text` cut into about STREAM_CHUNKS slices. */
+const slices = (text: string): string[] => {
+  const size = Math.max(1, Math.ceil(text.length / STREAM_CHUNKS));
+  const count = Math.ceil(text.length / size);
+  return Array.from({ length: count }, (_, index) => text.slice(index * size, (index + 1) * size));
+};
+
+/** One ConverseStream event before framing: its `:event-type` (or `:exception-type`) and its JSON payload. */
+interface StreamEvent {
+  readonly type: string;
+  readonly payload: unknown;
+  readonly exception?: boolean;
+}
+
+/** The AWS event-stream binary framing of one event or modeled exception. */
+const frame = ({ type, payload, exception }: StreamEvent): Uint8Array =>
+  codec.encode({
+    headers: {
+      [exception ? ':exception-type' : ':event-type']: { type: 'string', value: type },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: exception ? 'exception' : 'event' },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
+
+/** The ConverseStream events of an answer; a scripted exception replaces everything after the first delta. */
+const streamEvents = (answer: Composed, streamException?: string): StreamEvent[] => {
+  const events: StreamEvent[] = [{ type: 'messageStart', payload: { role: 'assistant' } }];
+  answer.content.forEach((block, contentBlockIndex) => {
+    const deltas = block.toolUse
+      ? slices(JSON.stringify(block.toolUse.input)).map((input) => ({ toolUse: { input } }))
+      : slices(block.text ?? '').map((text) => ({ text }));
+    if (block.toolUse) {
+      const { toolUseId, name } = block.toolUse;
+      const start = { toolUse: { toolUseId, name } };
+      events.push({ type: 'contentBlockStart', payload: { contentBlockIndex, start } });
+    }
+    events.push(...deltas.map((delta) => ({ type: 'contentBlockDelta', payload: { contentBlockIndex, delta } })));
+    events.push({ type: 'contentBlockStop', payload: { contentBlockIndex } });
+  });
+  events.push({ type: 'messageStop', payload: { stopReason: answer.stopReason } });
+  events.push({ type: 'metadata', payload: { usage: answer.usage, metrics: answer.metrics } });
+  if (streamException === undefined) return events;
+  const firstDelta = events.findIndex((event) => event.type === 'contentBlockDelta');
+  const exception = { type: streamException, payload: { message: `fake ${streamException}` }, exception: true };
+  return [...events.slice(0, firstDelta + 1), exception];
+};
+
+const answer = (res: ServerResponse, request: FakeBedrockRequest, response: FakeResponse): void => {
+  if ('status' in response) {
+    const errorType = response.errorType ?? ERROR_TYPES[response.status] ?? 'UnknownException';
+    sendJson(res, response.status, { message: response.message ?? `fake ${errorType}` }, errorType);
+    return;
+  }
+  const composed = compose(request, response);
+  if (!request.stream) {
+    const { content, ...rest } = composed;
+    sendJson(res, 200, { output: { message: { role: 'assistant', content } }, ...rest });
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': 'application/vnd.amazon.eventstream',
+    'x-amzn-requestid': `fake-${Date.now()}`,
+  });
+  for (const event of streamEvents(composed, response.streamException)) res.write(frame(event));
+  res.end();
+};
+
+/** Starts a fake Bedrock runtime speaking Converse and ConverseStream over HTTP/1.1 on 127.0.0.1. */
 export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Promise<FakeBedrock> => {
   const requests: FakeBedrockRequest[] = [];
   let queue: FakeResponse[] = [];
@@ -137,7 +226,8 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
       sendJson(res, 400, { message: 'fake Bedrock: the body is not JSON' }, 'ValidationException');
       return;
     }
-    const request: FakeBedrockRequest = { modelId: decodeURIComponent(match[1]), body };
+    const stream = match[2] === 'converse-stream';
+    const request: FakeBedrockRequest = { modelId: decodeURIComponent(match[1]), body, stream };
     requests.push(request);
     const response = queue.shift() ?? respondByDefault(request);
     if (response.delayMs) await sleep(response.delayMs);

@@ -4,6 +4,7 @@ import type { S3Event } from 'aws-lambda';
 import { configSchema } from '../functions/shared/config';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys, type DevTokenClaims } from './dev-jwt';
+import type { TableDefinition } from '../functions/shared/dynamo/tables';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo';
 import { seedPromptBucket, startPromptBucket, type LocalPromptBucket } from './prompt-bucket';
 import { startLocalServer, type LocalServer } from './server';
@@ -87,7 +88,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   };
   Object.assign(process.env, env);
   const cfg = configSchema.parse(env);
-  await createTables(cfg.DYNAMODB_ENDPOINT as string, (envVar) => cfg[envVar as 'INSIGHTS_TABLE' | 'USAGE_TABLE' | 'PROMPT_INDEX_TABLE'], cfg.AWS_REGION);
+  await createTables(cfg.DYNAMODB_ENDPOINT as string, (envVar) => cfg[envVar as TableDefinition['envVar']], cfg.AWS_REGION);
 
   if (promptBucket) await seedPromptBucket(promptBucket, env.PROMPTS_DIR as string);
   if (options.endpointsFile) writeEndpoints(options.endpointsFile, env);

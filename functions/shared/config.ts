@@ -29,6 +29,7 @@ export const configSchema = z.object({
   INSIGHTS_TABLE: z.string().min(1).default('coaching-insights'),
   USAGE_TABLE: z.string().min(1).default('coaching-usage'),
   PROMPT_INDEX_TABLE: z.string().min(1).default('coaching-prompt-index'),
+  CONVERSATIONS_TABLE: z.string().min(1).default('coaching-conversations'),
   DYNAMODB_ENDPOINT: z.url().optional(),
 
   PROMPTS_BUCKET: z.string().min(1).optional(),
@@ -70,6 +71,14 @@ export const configSchema = z.object({
   INSIGHTS_LEASE_SECONDS: z.coerce.number().int().min(1).max(120).default(25),
   INSIGHTS_LEASE_POLL_MS: z.coerce.number().int().min(5).max(5000).default(150),
   USAGE_TTL_DAYS: z.coerce.number().int().min(1).default(400),
+  CONVERSATION_IDLE_DAYS: z.coerce.number().int().min(1).default(30),
+  CONVERSATION_OUTCOME_RETENTION_DAYS: z.coerce.number().int().min(1).default(730),
+  /** Messages kept verbatim in the model's context; older ones are folded into the running summary. */
+  CONVERSATION_RECENT_MESSAGES: z.coerce.number().int().min(2).max(50).default(8),
+  /** Token budget of the verbatim history; past it, the oldest messages are folded into the summary. */
+  CONVERSATION_HISTORY_TOKEN_BUDGET: z.coerce.number().int().min(200).default(2500),
+  /** EventBridge bus for human hand-off events; unset: hand-offs are only logged. */
+  HANDOFF_EVENT_BUS: z.string().min(1).optional(),
   USAGE_MONTHLY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(5_000_000),
   USAGE_MONTHLY_COST_BUDGET_USD: z.coerce.number().min(0).default(100),
   USAGE_USER_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),

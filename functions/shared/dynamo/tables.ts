@@ -3,7 +3,7 @@ export interface TableDefinition {
   /** Logical id in the stack and suffix of the local table name. */
   readonly id: string;
   /** The env var through which functions receive the table's name. */
-  readonly envVar: 'INSIGHTS_TABLE' | 'USAGE_TABLE' | 'PROMPT_INDEX_TABLE';
+  readonly envVar: 'INSIGHTS_TABLE' | 'USAGE_TABLE' | 'PROMPT_INDEX_TABLE' | 'CONVERSATIONS_TABLE';
   readonly partitionKey: string;
   readonly sortKey: string;
   /** Epoch-seconds attribute DynamoDB TTL deletes by (late: reads must filter on it too). */
@@ -23,6 +23,21 @@ export const tables = {
     ttlAttribute: 'expiresAt',
     /** Every tenant's month rollup carries `rankMonth`, so one query lists a month's tenants for the ranking. */
     indexes: [{ name: 'byMonth', partitionKey: 'rankMonth' }],
+  },
+  /**
+   * Coaching conversations: the conversation item (`META`) and its messages (`MSG#<seq>`) share the partition
+   * `TENANT#<t>#CONV#<id>`. The conversation item carries the owner and tenant keys the listing indexes use.
+   */
+  conversations: {
+    id: 'Conversations',
+    envVar: 'CONVERSATIONS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAt',
+    indexes: [
+      { name: 'byOwner', partitionKey: 'ownerKey', sortKey: 'updatedAt' },
+      { name: 'byTenant', partitionKey: 'tenantKey', sortKey: 'updatedAt' },
+    ],
   },
   /**
    * The prompt registry's index: versions (status, checksum, who/when) and labels per topic. Templates are

@@ -1,7 +1,13 @@
-import { BedrockRuntimeClient, BedrockRuntimeServiceException, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import {
+  BedrockRuntimeClient,
+  BedrockRuntimeServiceException,
+  ConverseCommand,
+  ConverseStreamCommand,
+} from '@aws-sdk/client-bedrock-runtime';
 import type {
   ConverseCommandInput,
-  ConverseCommandOutput,
+  ConverseStreamOutput,
+  TokenUsage,
   ToolInputSchema,
 } from '@aws-sdk/client-bedrock-runtime';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -47,11 +53,13 @@ const UNAVAILABLE_ERRORS = new Set([
   'ModelNotReadyException',
   'InternalServerException',
   'ModelTimeoutException',
+  'ModelStreamErrorException',
 ]);
 
 const withoutSchemaKeyword = (schema: Record<string, unknown>): ToolInputSchema.JsonMember['json'] =>
   Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')) as ToolInputSchema.JsonMember['json'];
 
+/** The input of both Converse and ConverseStream: system, messages, inference config and the forced tool. */
 const toConverseInput = ({ system, messages, tool, settings, cacheSystemPrompt }: StructuredRequest): ConverseCommandInput => ({
   modelId: settings.modelId,
   system: cacheSystemPrompt ? [{ text: system }, { cachePoint: { type: 'default' } }] : [{ text: system }],
@@ -71,26 +79,69 @@ const toConverseInput = ({ system, messages, tool, settings, cacheSystemPrompt }
   },
 });
 
-const toStructuredResponse = (
-  output: ConverseCommandOutput,
-  modelId: string,
-  latencyMs: number,
-): StructuredResponse => {
-  const content = output.output?.message?.content ?? [];
-  const toolUse = content.find((block) => block.toolUse !== undefined)?.toolUse;
-  return {
-    ...(toolUse ? { toolInput: toolUse.input } : {}),
-    text: content.map((block) => block.text ?? '').join(''),
-    stopReason: output.stopReason ?? 'unknown',
-    usage: {
-      inputTokens: output.usage?.inputTokens ?? 0,
-      outputTokens: output.usage?.outputTokens ?? 0,
-      cacheReadInputTokens: output.usage?.cacheReadInputTokens ?? 0,
-      cacheWriteInputTokens: output.usage?.cacheWriteInputTokens ?? 0,
-    },
-    modelId,
-    latencyMs,
-  };
+/** What either API returned, before the model id and latency are added. */
+interface ModelAnswer {
+  readonly toolInput?: unknown;
+  readonly text: string;
+  readonly stopReason?: string;
+  readonly usage?: TokenUsage;
+}
+
+const toStructuredResponse = (answer: ModelAnswer, modelId: string, startedAt: number): StructuredResponse => ({
+  ...(answer.toolInput === undefined ? {} : { toolInput: answer.toolInput }),
+  text: answer.text,
+  stopReason: answer.stopReason ?? 'unknown',
+  usage: {
+    inputTokens: answer.usage?.inputTokens ?? 0,
+    outputTokens: answer.usage?.outputTokens ?? 0,
+    cacheReadInputTokens: answer.usage?.cacheReadInputTokens ?? 0,
+    cacheWriteInputTokens: answer.usage?.cacheWriteInputTokens ?? 0,
+  },
+  modelId,
+  latencyMs: Math.round(performance.now() - startedAt),
+});
+
+/**
+ * The tool input from its streamed JSON: parsed when complete, `{}` when empty, else the raw string (cut off by
+ * max_tokens), which output repair reads as a stringified tool input.
+ */
+const parseToolInput = (json: string): unknown => {
+  if (json.trim() === '') return {};
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return json;
+  }
+};
+
+/** Reads a ConverseStream to its end, passing the first tool call's input fragments to `onDelta` as they come. */
+const collectStream = async (
+  events: AsyncIterable<ConverseStreamOutput>,
+  onDelta: (text: string) => void,
+): Promise<ModelAnswer> => {
+  let toolBlock: number | undefined;
+  let toolJson = '';
+  let text = '';
+  let stopReason: string | undefined;
+  let usage: TokenUsage | undefined;
+  for await (const event of events) {
+    if (event.contentBlockStart?.start?.toolUse && toolBlock === undefined) {
+      toolBlock = event.contentBlockStart.contentBlockIndex;
+    } else if (event.contentBlockDelta) {
+      const { delta, contentBlockIndex } = event.contentBlockDelta;
+      const fragment = delta?.toolUse?.input;
+      if (fragment && contentBlockIndex === toolBlock) {
+        toolJson += fragment;
+        onDelta(fragment);
+      }
+      text += delta?.text ?? '';
+    } else if (event.messageStop) {
+      stopReason = event.messageStop.stopReason;
+    } else if (event.metadata) {
+      usage = event.metadata.usage;
+    }
+  }
+  return { ...(toolBlock === undefined ? {} : { toolInput: parseToolInput(toolJson) }), text, stopReason, usage };
 };
 
 const toModelError = (error: unknown, modelId: string): ModelUnavailableError | ModelRequestError => {
@@ -98,24 +149,64 @@ const toModelError = (error: unknown, modelId: string): ModelUnavailableError | 
     return new ModelUnavailableError(`Bedrock could not be reached for ${modelId}`, { cause: error });
   }
   const message = `Bedrock ${error.name} for ${modelId}: ${error.message}`;
-  const status = error.$metadata.httpStatusCode ?? 0;
+  // Exceptions raised mid-stream arrive as events, without HTTP metadata.
+  const status = error.$metadata?.httpStatusCode ?? 0;
   return UNAVAILABLE_ERRORS.has(error.name) || status >= 500
     ? new ModelUnavailableError(message, { cause: error })
     : new ModelRequestError(message, { cause: error });
 };
+
+/** Runs a Bedrock call, throwing the port's errors instead of the SDK's. */
+const callBedrock = async <T>(modelId: string, call: () => Promise<T>): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    throw toModelError(error, modelId);
+  }
+};
+
+/**
+ * The events of a stream, throwing the port's errors for what iterating it throws (exception events, a dropped
+ * connection). What the consumer's loop throws (`onDelta`) passes through unchanged.
+ */
+async function* bedrockEvents<T>(modelId: string, events: AsyncIterable<T> | undefined): AsyncGenerator<T> {
+  try {
+    if (events) yield* events;
+  } catch (error) {
+    throw toModelError(error, modelId);
+  }
+}
 
 /** The LanguageModel on Amazon Bedrock's Converse API: one call, a forced tool, the SDK's retries. */
 export class BedrockLanguageModel implements LanguageModel {
   constructor(private readonly client: BedrockRuntimeClient) {}
 
   async generateStructured(request: StructuredRequest): Promise<StructuredResponse> {
+    const { modelId } = request.settings;
     const startedAt = performance.now();
-    let output: ConverseCommandOutput;
-    try {
-      output = await this.client.send(new ConverseCommand(toConverseInput(request)));
-    } catch (error) {
-      throw toModelError(error, request.settings.modelId);
-    }
-    return toStructuredResponse(output, request.settings.modelId, Math.round(performance.now() - startedAt));
+    const command = new ConverseCommand(toConverseInput(request));
+    const output = await callBedrock(modelId, () => this.client.send(command));
+    const content = output.output?.message?.content ?? [];
+    const toolUse = content.find((block) => block.toolUse !== undefined)?.toolUse;
+    return toStructuredResponse(
+      {
+        ...(toolUse ? { toolInput: toolUse.input } : {}),
+        text: content.map((block) => block.text ?? '').join(''),
+        stopReason: output.stopReason,
+        usage: output.usage,
+      },
+      modelId,
+      startedAt,
+    );
+  }
+
+  /** ConverseStream: the SDK retries until the stream starts; an exception event midway ends the call. */
+  async streamStructured(request: StructuredRequest, onDelta: (text: string) => void): Promise<StructuredResponse> {
+    const { modelId } = request.settings;
+    const startedAt = performance.now();
+    const command = new ConverseStreamCommand(toConverseInput(request));
+    const output = await callBedrock(modelId, () => this.client.send(command));
+    const answer = await collectStream(bedrockEvents(modelId, output.stream), onDelta);
+    return toStructuredResponse(answer, modelId, startedAt);
   }
 }

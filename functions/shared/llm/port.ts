@@ -51,6 +51,13 @@ export interface StructuredResponse {
 /** A large language model that can be forced to answer through a tool. */
 export interface LanguageModel {
   generateStructured(request: StructuredRequest): Promise<StructuredResponse>;
+  /**
+   * The same call, streamed: `onDelta` receives the fragments of the tool input JSON as they arrive (the caller
+   * reads partial fields such as `reply` from their concatenation), then the promise resolves to what
+   * `generateStructured` would have returned. Errors are the same; a stream that fails midway is not retried.
+   * Optional: callers fall back to `generateStructured` when a model does not stream.
+   */
+  streamStructured?(request: StructuredRequest, onDelta: (text: string) => void): Promise<StructuredResponse>;
 }
 
 /** The model could not be reached or kept throttling after retries; callers fall back. */

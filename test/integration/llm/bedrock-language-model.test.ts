@@ -219,6 +219,160 @@ describe('BedrockLanguageModel against the fake Bedrock', () => {
   });
 });
 
+describe('BedrockLanguageModel streaming from the fake Bedrock', () => {
+  let fake: FakeBedrock;
+  let model: BedrockLanguageModel;
+
+  beforeAll(async () => {
+    fake = await startFakeBedrock();
+    model = new BedrockLanguageModel(
+      createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: MAX_ATTEMPTS, retryDelayMs: 5 }),
+    );
+  });
+
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  beforeEach(() => {
+    fake.reset();
+  });
+
+  const turn = { reply: 'Start with your three largest customers: two of them ordered less.', phase: 'explore' };
+
+  it('passes the tool input JSON to onDelta in fragments as they arrive', async () => {
+    fake.enqueue({ toolInput: turn });
+    const deltas: string[] = [];
+
+    const response = await model.streamStructured(request, (text) => deltas.push(text));
+
+    expect(deltas.length).toBeGreaterThanOrEqual(3);
+    expect(deltas.join('')).toBe(JSON.stringify(turn));
+    expect(response.toolInput).toEqual(turn);
+  });
+
+  it('resolves to the same tool input, usage and stop reason as the unstreamed call', async () => {
+    const usage = { inputTokens: 1200, outputTokens: 85, cacheReadInputTokens: 1000, cacheWriteInputTokens: 30 };
+    fake.enqueue({ toolInput: turn, usage }, { toolInput: turn, usage });
+
+    const streamed = await model.streamStructured(request, () => undefined);
+    const unstreamed = await model.generateStructured(request);
+
+    expect(streamed).toEqual({ ...unstreamed, latencyMs: expect.any(Number) });
+    expect(streamed.usage).toEqual(usage);
+    expect(streamed.stopReason).toBe('tool_use');
+    expect(fake.requests.map((call) => call.stream)).toEqual([true, false]);
+  });
+
+  it('sends the same request body as the unstreamed call, cache point included', async () => {
+    fake.enqueue({ toolInput: turn }, { toolInput: turn });
+
+    await model.streamStructured({ ...request, cacheSystemPrompt: true }, () => undefined);
+    await model.generateStructured({ ...request, cacheSystemPrompt: true });
+
+    const [streamed, unstreamed] = fake.requests;
+    expect(streamed?.modelId).toBe(MODEL_ID);
+    expect(streamed?.body).toEqual(unstreamed?.body);
+  });
+
+  it('returns text written before the tool call without passing it to onDelta', async () => {
+    fake.enqueue({ text: 'Let me record that.', toolInput: turn });
+    const deltas: string[] = [];
+
+    const response = await model.streamStructured(request, (text) => deltas.push(text));
+
+    expect(response.text).toBe('Let me record that.');
+    expect(deltas.join('')).toBe(JSON.stringify(turn));
+  });
+
+  it('returns plain text and no tool input when the model does not call the tool', async () => {
+    fake.enqueue({ text: 'Sure! Here are your insights: ...' });
+    const deltas: string[] = [];
+
+    const response = await model.streamStructured(request, (text) => deltas.push(text));
+
+    expect(response.text).toBe('Sure! Here are your insights: ...');
+    expect(response.toolInput).toBeUndefined();
+    expect(response.stopReason).toBe('end_turn');
+    expect(deltas).toEqual([]);
+  });
+
+  it('measures the latency until the stream ends', async () => {
+    fake.enqueue({ toolInput: turn, delayMs: 60 });
+
+    const response = await model.streamStructured(request, () => undefined);
+
+    expect(response.latencyMs).toBeGreaterThanOrEqual(55);
+  });
+
+  it('succeeds after the SDK retries a throttled stream request', async () => {
+    fake.enqueue({ status: 429 }, { toolInput: turn });
+
+    const response = await model.streamStructured(request, () => undefined);
+
+    expect(response.toolInput).toEqual(turn);
+    expect(fake.callCount()).toBe(2);
+  });
+
+  it('throws ModelUnavailableError after maxAttempts throttled stream requests', async () => {
+    fake.setDefault(() => ({ status: 429 }));
+
+    const error = await expectRejection(model.streamStructured(request, () => undefined));
+
+    expect(error).toBeInstanceOf(ModelUnavailableError);
+    expect((error as ModelUnavailableError).cause).toMatchObject({ name: 'ThrottlingException' });
+    expect(fake.callCount()).toBe(MAX_ATTEMPTS);
+  });
+
+  it('throws ModelRequestError on a 400 stream request without retrying', async () => {
+    fake.enqueue({ status: 400, errorType: 'ValidationException', message: 'maxTokens is too large' });
+
+    const error = await expectRejection(model.streamStructured(request, () => undefined));
+
+    expect(error).toBeInstanceOf(ModelRequestError);
+    expect((error as ModelRequestError).cause).toMatchObject({ name: 'ValidationException' });
+    expect(fake.callCount()).toBe(1);
+  });
+
+  it.each([
+    ['throttlingException', 'ThrottlingException'],
+    ['modelStreamErrorException', 'ModelStreamErrorException'],
+    ['serviceUnavailableException', 'ServiceUnavailableException'],
+  ])('throws ModelUnavailableError when a %s cuts the stream off, after the first delta', async (event, name) => {
+    fake.enqueue({ toolInput: turn, streamException: event });
+    const deltas: string[] = [];
+
+    const error = await expectRejection(model.streamStructured(request, (text) => deltas.push(text)));
+
+    expect(error).toBeInstanceOf(ModelUnavailableError);
+    expect((error as ModelUnavailableError).cause).toMatchObject({ name });
+    expect(deltas).toHaveLength(1);
+    expect(fake.callCount()).toBe(1);
+  });
+
+  it('throws ModelRequestError when a validationException cuts the stream off', async () => {
+    fake.enqueue({ toolInput: turn, streamException: 'validationException' });
+
+    const error = await expectRejection(model.streamStructured(request, () => undefined));
+
+    expect(error).toBeInstanceOf(ModelRequestError);
+    expect((error as ModelRequestError).cause).toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('lets an error thrown by onDelta through unchanged', async () => {
+    fake.enqueue({ toolInput: turn });
+    const clientGone = new Error('the browser went away');
+
+    const error = await expectRejection(
+      model.streamStructured(request, () => {
+        throw clientGone;
+      }),
+    );
+
+    expect(error).toBe(clientGone);
+  });
+});
+
 describe('BedrockLanguageModel without a reachable Bedrock', () => {
   it('throws ModelUnavailableError when the connection is refused', async () => {
     const fake = await startFakeBedrock();

@@ -1,0 +1,47 @@
+import type { LogSink } from '../shared/observability';
+
+/** A request to pass a conversation to a human coach, with the context they need. */
+export interface HandoffEvent {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly conversationId: string;
+  readonly topic: string;
+  readonly phase: string;
+  readonly reason: 'escalate' | 'low_confidence';
+  readonly lastUserMessage: string;
+  readonly summary: string;
+  readonly at: string;
+}
+
+/** Where hand-off requests go (EventBridge in AWS). */
+export interface HandoffPublisher {
+  publish(event: HandoffEvent): Promise<void>;
+}
+
+/** Publishes hand-offs as `coaching.conversations` / `HumanHandoffRequested` events on a bus. */
+export class EventBridgeHandoffPublisher implements HandoffPublisher {
+  constructor(
+    private readonly send: (entry: { Source: string; DetailType: string; Detail: string; EventBusName: string }) => Promise<void>,
+    private readonly busName: string,
+  ) {}
+
+  async publish(event: HandoffEvent): Promise<void> {
+    await this.send({
+      Source: 'coaching.conversations',
+      DetailType: 'HumanHandoffRequested',
+      Detail: JSON.stringify(event),
+      EventBusName: this.busName,
+    });
+  }
+}
+
+/** Where no bus is configured (local runs): the hand-off is logged, and kept for tests to read. */
+export class LoggingHandoffPublisher implements HandoffPublisher {
+  readonly published: HandoffEvent[] = [];
+  constructor(private readonly log: LogSink) {}
+
+  async publish(event: HandoffEvent): Promise<void> {
+    this.published.push(event);
+    this.log.warn('human hand-off requested', { ...event });
+  }
+}

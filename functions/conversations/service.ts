@@ -1,0 +1,471 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { BusinessData } from '../shared/business-api/port';
+import {
+  ConflictError,
+  NotFoundError,
+  UnprocessableError,
+  UpstreamUnavailableError,
+} from '../shared/http/errors';
+import type { RequestContext } from '../shared/http/handler';
+import { callStructured } from '../shared/llm/structured-call';
+import { renderPrompt } from '../shared/prompts/render';
+import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
+import type { ModelGateway } from '../shared/usage/gateway';
+import type { HandoffPublisher } from './handoff';
+import {
+  outcomeSchemas,
+  turnOutputSchema,
+  type Conversation,
+  type ConversationStatus,
+  type ConversationTopic,
+  type Feedback,
+  type Message,
+  type TurnOutput,
+} from './model';
+import { conversationPromptValues, OPENING_MESSAGE } from './prompt-context';
+import type { ConversationStore, StoredConversation } from './store';
+import { asksToRevisit, completionGaps, legalPhase, planFold, toModelMessages, transcript } from './turns';
+
+/** Tunables of conversations (from config). */
+export interface ConversationSettings {
+  readonly idleDays: number;
+  readonly outcomeRetentionDays: number;
+  readonly recentMessages: number;
+  readonly historyTokenBudget: number;
+  /** Business context older than this is fetched again at the next turn. */
+  readonly contextMaxAgeMs: number;
+}
+
+/** The ports conversations run on. */
+export interface ConversationDependencies {
+  readonly store: ConversationStore;
+  readonly prompts: PromptStore;
+  readonly gateway: ModelGateway;
+  readonly businessData: BusinessData;
+  readonly handoff: HandoffPublisher;
+  readonly clock: () => Date;
+  readonly settings: ConversationSettings;
+}
+
+/** An assistant turn and where the conversation stands after it. */
+export interface TurnResult {
+  readonly conversation: Conversation;
+  readonly message: Message;
+  readonly turn: Pick<TurnOutput, 'phase' | 'progress' | 'readyToComplete' | 'suggestedReplies' | 'extracted'> & {
+    readonly phaseCorrected: boolean;
+  };
+  readonly handoff?: { readonly offered: true; readonly reason: 'escalate' | 'low_confidence' };
+}
+
+const TURN_TOOL = {
+  name: 'record_turn',
+  description: 'Record your reply to the owner and where the session stands.',
+  inputSchema: z.toJSONSchema(turnOutputSchema, { io: 'input' }) as Record<string, unknown>,
+};
+const SUMMARY_TOOL = {
+  name: 'record_summary',
+  description: 'Record the updated summary.',
+  inputSchema: z.toJSONSchema(z.object({ summary: z.string().max(2000) }), { io: 'input' }) as Record<string, unknown>,
+};
+const summarySchema = z.object({ summary: z.string().trim().min(1).max(2000) });
+/** Below this confidence a classification counts as unsure; two unsure messages in a row offer a human. */
+const LOW_CONFIDENCE = 0.5;
+const LOW_CONFIDENCE_STREAK = 2;
+
+const days = (count: number): number => count * 86_400_000;
+
+/**
+ * Coaching conversations: open a session on a topic, take turns (structured, phase-checked, with memory folding),
+ * pause and resume with a recap, complete with a validated outcome the owner can accept or edit, feedback, and a
+ * human hand-off when the owner asks for one or the coach keeps misreading them. One turn at a time per
+ * conversation: a racing reply gets 409 and nothing is lost.
+ */
+export class ConversationService {
+  constructor(private readonly deps: ConversationDependencies) {}
+
+  /** Opens a session and returns the coach's opening turn. */
+  async start(ctx: RequestContext, topic: ConversationTopic): Promise<TurnResult> {
+    const { store, clock, settings } = this.deps;
+    const template = await this.deps.prompts.active(topic);
+    const now = clock();
+    const snapshot = await this.deps.businessData.snapshot(
+      { tenantId: ctx.caller.tenantId, bearerToken: ctx.caller.bearerToken, correlationId: ctx.correlationId, log: ctx.log },
+      ['foundation', 'goals', 'performance'],
+    );
+    const conversation: Conversation = {
+      id: randomUUID(),
+      tenantId: ctx.caller.tenantId,
+      userId: ctx.caller.userId,
+      topic,
+      promptVersion: template.version,
+      status: 'active',
+      phase: 'introduction',
+      progress: 0,
+      readyToComplete: false,
+      turn: 0,
+      exchanges: 0,
+      summary: '',
+      summarizedThrough: 0,
+      extracted: {},
+      lowConfidenceStreak: 0,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + days(settings.idleDays)).toISOString(),
+    };
+    const stored: StoredConversation = { conversation, context: { snapshot, fetchedAt: now.toISOString() } };
+    await store.create(conversation, stored.context);
+    return this.takeTurn(ctx, stored, template, OPENING_MESSAGE(topic), undefined);
+  }
+
+  /** The coach's answer to the owner's message. */
+  async reply(ctx: RequestContext, id: string, text: string): Promise<TurnResult> {
+    const stored = await this.owned(ctx, id);
+    this.requireStatus(stored.conversation, 'active');
+    const template = await this.deps.prompts.active(stored.conversation.topic);
+    return this.takeTurn(ctx, stored, template, text, text);
+  }
+
+  /** A page of the caller's conversations (a tenant admin sees the whole tenant's), newest first. */
+  async list(
+    ctx: RequestContext,
+    query: { status?: ConversationStatus; topic?: ConversationTopic; page: number; pageSize: number },
+  ): Promise<{ items: Conversation[]; page: number; pageSize: number; total: number }> {
+    const all = await this.deps.store.list(ctx.caller.tenantId, ctx.caller.isAdmin ? undefined : ctx.caller.userId);
+    const matching = all.filter(
+      (conversation) => (!query.status || conversation.status === query.status) && (!query.topic || conversation.topic === query.topic),
+    );
+    const start = (query.page - 1) * query.pageSize;
+    return { items: matching.slice(start, start + query.pageSize), page: query.page, pageSize: query.pageSize, total: matching.length };
+  }
+
+  /** One conversation with a page of its messages (oldest first). */
+  async get(
+    ctx: RequestContext,
+    id: string,
+    page: { page: number; pageSize: number },
+  ): Promise<{ conversation: Conversation; messages: Message[]; page: number; pageSize: number; totalMessages: number }> {
+    const stored = await this.visible(ctx, id);
+    const messages = await this.deps.store.messages(ctx.caller.tenantId, id);
+    const start = (page.page - 1) * page.pageSize;
+    return {
+      conversation: stored.conversation,
+      messages: messages.slice(start, start + page.pageSize),
+      page: page.page,
+      pageSize: page.pageSize,
+      totalMessages: messages.length,
+    };
+  }
+
+  /** Pauses an active conversation; its state is kept as it is. */
+  async pause(ctx: RequestContext, id: string): Promise<Conversation> {
+    const stored = await this.owned(ctx, id);
+    this.requireStatus(stored.conversation, 'active');
+    return this.change(ctx, stored.conversation, { status: 'paused' });
+  }
+
+  /** Resumes a paused conversation with a short recap of where it stood. */
+  async resume(ctx: RequestContext, id: string): Promise<{ conversation: Conversation; recap: string }> {
+    const stored = await this.owned(ctx, id);
+    this.requireStatus(stored.conversation, 'paused');
+    const conversation = await this.change(ctx, stored.conversation, { status: 'active' });
+    const messages = await this.deps.store.messages(ctx.caller.tenantId, id);
+    const lastQuestion = [...messages].reverse().find((message) => message.role === 'assistant')?.text;
+    const extracted = Object.keys(conversation.extracted).length > 0 ? JSON.stringify(conversation.extracted) : undefined;
+    const recap = [
+      `Welcome back. We were in the ${conversation.phase} phase, about ${Math.round(conversation.progress * 100)}% of the way.`,
+      conversation.summary && `So far: ${conversation.summary}`,
+      extracted && `What we have drafted: ${extracted}`,
+      lastQuestion && `Where we left off: ${lastQuestion}`,
+    ].filter(Boolean).join('\n');
+    return { conversation, recap };
+  }
+
+  /** Completes the session: the outcome is extracted into the topic's schema and kept for the owner to accept or edit. */
+  async complete(ctx: RequestContext, id: string): Promise<{ conversation: Conversation; outcome: Record<string, unknown> }> {
+    const stored = await this.owned(ctx, id);
+    const { conversation } = stored;
+    this.requireStatus(conversation, 'active');
+    const template = await this.deps.prompts.active(conversation.topic);
+    const gaps = completionGaps(template, conversation.exchanges, conversation.extracted);
+    if (gaps.length > 0) {
+      throw new UnprocessableError('The session is not ready to complete', gaps.map((gap) => ({ field: 'conversation', message: `needs ${gap}` })), 'not_ready');
+    }
+    const extraction = await this.deps.prompts.active('outcome_extraction');
+    const schema: z.ZodType<Record<string, unknown>> = outcomeSchemas[conversation.topic];
+    const messages = await this.deps.store.messages(ctx.caller.tenantId, id, conversation.summarizedThrough);
+    const rendered = renderPrompt(extraction, {
+      outcome_shape: JSON.stringify(z.toJSONSchema(schema, { io: 'input' })),
+      topic: conversation.topic,
+      summary: conversation.summary || 'none',
+      messages: transcript(messages),
+      extracted_so_far: JSON.stringify(conversation.extracted),
+    });
+    const result = await callStructured(
+      this.deps.gateway,
+      this.gatewayRequest(ctx, extraction, rendered.system, [{ role: 'user', text: rendered.user }], {
+        name: 'record_outcome',
+        description: `Record the outcome of the ${conversation.topic} session.`,
+        inputSchema: z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>,
+      }),
+      schema,
+    );
+    if (!result.ok) throw new UpstreamUnavailableError('The outcome could not be extracted; try completing again');
+    const now = this.deps.clock();
+    const completed = await this.change(ctx, conversation, {
+      status: 'completed',
+      phase: 'completion',
+      progress: 1,
+      outcome: result.value as Record<string, unknown>,
+      outcomeStatus: 'proposed',
+      expiresAt: new Date(now.getTime() + days(this.deps.settings.outcomeRetentionDays)).toISOString(),
+    });
+    return { conversation: completed, outcome: result.value as Record<string, unknown> };
+  }
+
+  /** Accepts the proposed outcome, or replaces it with the owner's edit (validated against the topic's schema). */
+  async saveOutcome(ctx: RequestContext, id: string, edit: { outcome?: unknown; accept: boolean }): Promise<Conversation> {
+    const stored = await this.owned(ctx, id);
+    this.requireStatus(stored.conversation, 'completed');
+    const outcome = edit.outcome === undefined ? stored.conversation.outcome : edit.outcome;
+    const parsed = outcomeSchemas[stored.conversation.topic].safeParse(outcome);
+    if (!parsed.success) {
+      throw new UnprocessableError(
+        'The outcome does not match the topic',
+        parsed.error.issues.map((issue) => ({ field: ['outcome', ...issue.path.map(String)].join('.'), message: issue.message })),
+        'invalid_outcome',
+      );
+    }
+    return this.change(ctx, stored.conversation, {
+      outcome: parsed.data as Record<string, unknown>,
+      outcomeStatus: edit.accept ? 'accepted' : 'proposed',
+    });
+  }
+
+  /** Stores thumbs/rating/comment on one of the coach's messages. */
+  async feedback(ctx: RequestContext, id: string, messageId: string, feedback: Feedback): Promise<void> {
+    await this.owned(ctx, id);
+    const seq = Number(/^msg-(\d+)$/.exec(messageId)?.[1] ?? Number.NaN);
+    const stored = Number.isInteger(seq) && (await this.deps.store.setFeedback(ctx.caller.tenantId, id, seq, feedback, this.deps.clock()));
+    if (!stored) throw new NotFoundError(`No message "${messageId}" of the coach in this conversation`);
+  }
+
+  /** Deletes a conversation and its messages. */
+  async remove(ctx: RequestContext, id: string): Promise<void> {
+    await this.owned(ctx, id);
+    await this.deps.store.delete(ctx.caller.tenantId, id);
+  }
+
+  private async takeTurn(
+    ctx: RequestContext,
+    stored: StoredConversation,
+    template: PromptTemplate,
+    prompt: string,
+    userText: string | undefined,
+  ): Promise<TurnResult> {
+    const { store, clock, settings } = this.deps;
+    let conversation = stored.conversation;
+    const tenantId = ctx.caller.tenantId;
+    const now = clock();
+    if (userText !== undefined) {
+      // Claim the turn first: a racing reply loses here (409) before it costs a model call or writes a message.
+      const claimed = await store.update(tenantId, conversation.id, conversation.turn, { turn: conversation.turn + 1, updatedAt: now.toISOString() });
+      if (!claimed) throw new ConflictError('Another reply to this conversation is in progress; try again');
+      conversation = { ...conversation, turn: conversation.turn + 1 };
+      await store.putMessage(tenantId, conversation.id, this.message(conversation.turn, 'user', userText, now), conversation.expiresAt);
+    }
+
+    const context = await this.freshContext(ctx, stored, now);
+    const unsummarized = await store.messages(tenantId, conversation.id, conversation.summarizedThrough);
+    const plan = planFold(
+      userText === undefined ? unsummarized : unsummarized.slice(0, -1),
+      settings.recentMessages,
+      settings.historyTokenBudget,
+    );
+    const memory = plan.fold.length > 0 ? await this.fold(ctx, conversation, plan.fold) : undefined;
+    const summary = memory?.summary ?? conversation.summary;
+
+    const rendered = renderPrompt(
+      template,
+      conversationPromptValues({
+        ...(context?.snapshot ? { snapshot: context.snapshot } : {}),
+        phase: conversation.phase,
+        summary,
+        extracted: conversation.extracted,
+        exchanges: conversation.exchanges + (userText === undefined ? 0 : 1),
+        userMessage: prompt,
+      }),
+    );
+    const history = toModelMessages(
+      [...plan.recent, { id: 'pending', seq: 0, role: 'user', text: rendered.user, createdAt: now.toISOString() }],
+      OPENING_MESSAGE(conversation.topic),
+    );
+    const result = await callStructured(
+      this.deps.gateway,
+      { ...this.gatewayRequest(ctx, template, rendered.system, history, TURN_TOOL), ...(userText ? { complexityText: userText } : {}) },
+      turnOutputSchema,
+    );
+    if (!result.ok) throw new UpstreamUnavailableError('The coach could not answer just now; send your message again');
+    const output = result.value;
+
+    const revisit = userText !== undefined && asksToRevisit(userText);
+    const { phase, corrected } = legalPhase(conversation.phase, output.phase, revisit);
+    if (corrected) ctx.log.warn('illegal phase move corrected', { from: conversation.phase, proposed: output.phase, to: phase });
+    const gapsAfter = completionGaps(template, conversation.exchanges + (userText ? 1 : 0), { ...conversation.extracted, ...output.extracted });
+    const handoff = userText === undefined ? undefined : this.handoffReason(conversation, output);
+    const lowConfidenceStreak =
+      output.intent && output.intent.confidence < LOW_CONFIDENCE ? conversation.lowConfidenceStreak + 1 : 0;
+
+    const assistant = { ...this.message(conversation.turn + 1, 'assistant', output.reply, now), phase, suggestedReplies: output.suggestedReplies };
+    await store.putMessage(tenantId, conversation.id, assistant, conversation.expiresAt);
+    if (userText !== undefined && output.intent) {
+      ctx.log.info('user message classified', { intent: output.intent.type, confidence: output.intent.confidence });
+    }
+    const changes: Partial<Conversation> = {
+      turn: conversation.turn + 1,
+      phase,
+      progress: output.progress,
+      readyToComplete: output.readyToComplete && gapsAfter.length === 0,
+      extracted: { ...conversation.extracted, ...output.extracted },
+      exchanges: conversation.exchanges + (userText ? 1 : 0),
+      summary,
+      summarizedThrough: memory?.through ?? conversation.summarizedThrough,
+      lowConfidenceStreak: handoff ? 0 : lowConfidenceStreak,
+      ...(handoff ? { handoffRequestedAt: now.toISOString() } : {}),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + days(settings.idleDays)).toISOString(),
+    };
+    if (!(await store.update(tenantId, conversation.id, conversation.turn, changes, context === stored.context ? undefined : context))) {
+      throw new ConflictError('The conversation changed while the coach was answering; reload it');
+    }
+    if (handoff) await this.requestHandoff(ctx, { ...conversation, ...changes } as Conversation, handoff, userText ?? '');
+    return {
+      conversation: { ...conversation, ...changes } as Conversation,
+      message: assistant,
+      turn: {
+        phase,
+        progress: output.progress,
+        readyToComplete: changes.readyToComplete ?? false,
+        suggestedReplies: output.suggestedReplies,
+        extracted: changes.extracted ?? {},
+        phaseCorrected: corrected,
+      },
+      ...(handoff ? { handoff: { offered: true as const, reason: handoff } } : {}),
+    };
+  }
+
+  /** Folds older messages into the running summary (a small model call; a plain transcript cut if that fails). */
+  private async fold(ctx: RequestContext, conversation: Conversation, messages: Message[]): Promise<{ summary: string; through: number }> {
+    const through = messages.at(-1)?.seq ?? conversation.summarizedThrough;
+    try {
+      const template = await this.deps.prompts.active('conversation_summary');
+      const rendered = renderPrompt(template, { previous_summary: conversation.summary || 'none yet', messages: transcript(messages) });
+      const result = await callStructured(
+        this.deps.gateway,
+        this.gatewayRequest(ctx, template, rendered.system, [{ role: 'user', text: rendered.user }], SUMMARY_TOOL),
+        summarySchema,
+      );
+      if (result.ok) return { summary: result.value.summary, through };
+    } catch (error) {
+      ctx.log.warn('summary call failed; folding the transcript', { error: String(error) });
+    }
+    return { summary: `${conversation.summary} ${transcript(messages)}`.trim().slice(-2000), through };
+  }
+
+  private handoffReason(conversation: Conversation, output: TurnOutput): 'escalate' | 'low_confidence' | undefined {
+    if (output.intent?.type === 'escalate') return 'escalate';
+    const unsure = output.intent !== undefined && output.intent.confidence < LOW_CONFIDENCE;
+    return unsure && conversation.lowConfidenceStreak + 1 >= LOW_CONFIDENCE_STREAK ? 'low_confidence' : undefined;
+  }
+
+  private async requestHandoff(
+    ctx: RequestContext,
+    conversation: Conversation,
+    reason: 'escalate' | 'low_confidence',
+    lastUserMessage: string,
+  ): Promise<void> {
+    try {
+      await this.deps.handoff.publish({
+        tenantId: conversation.tenantId,
+        userId: conversation.userId,
+        conversationId: conversation.id,
+        topic: conversation.topic,
+        phase: conversation.phase,
+        reason,
+        lastUserMessage,
+        summary: conversation.summary,
+        at: this.deps.clock().toISOString(),
+      });
+    } catch (error) {
+      ctx.log.error('hand-off event not published', { error: error as Error, conversationId: conversation.id, reason });
+    }
+  }
+
+  /** The stored business context, fetched again when it is older than a day (or was never read). */
+  private async freshContext(ctx: RequestContext, stored: StoredConversation, now: Date): Promise<StoredConversation['context']> {
+    const age = stored.context ? now.getTime() - Date.parse(stored.context.fetchedAt) : Number.POSITIVE_INFINITY;
+    if (age <= this.deps.settings.contextMaxAgeMs) return stored.context;
+    const snapshot = await this.deps.businessData.snapshot(
+      { tenantId: ctx.caller.tenantId, bearerToken: ctx.caller.bearerToken, correlationId: ctx.correlationId, log: ctx.log },
+      ['foundation', 'goals', 'performance'],
+    );
+    return { snapshot, fetchedAt: now.toISOString() };
+  }
+
+  private gatewayRequest(
+    ctx: RequestContext,
+    template: PromptTemplate,
+    system: string,
+    messages: ReturnType<typeof toModelMessages>,
+    tool: { name: string; description: string; inputSchema: Record<string, unknown> },
+  ) {
+    return {
+      tenantId: ctx.caller.tenantId,
+      userId: ctx.caller.userId,
+      correlationId: ctx.correlationId,
+      requestType: 'conversation' as const,
+      log: ctx.log,
+      template,
+      system,
+      messages,
+      tool,
+      responseHeaders: ctx.responseHeaders,
+      pending: ctx.pending,
+    };
+  }
+
+  private message(seq: number, role: Message['role'], text: string, at: Date): Message {
+    return { id: `msg-${seq}`, seq, role, text, createdAt: at.toISOString() };
+  }
+
+  /** A conversation of the caller's tenant that the caller may change: their own (others get 404). */
+  private async owned(ctx: RequestContext, id: string): Promise<StoredConversation> {
+    const stored = await this.deps.store.get(ctx.caller.tenantId, id);
+    if (!stored || stored.conversation.userId !== ctx.caller.userId) throw new NotFoundError(`No conversation "${id}"`);
+    return stored;
+  }
+
+  /** A conversation the caller may read: their own, or any of the tenant's for a tenant admin. */
+  private async visible(ctx: RequestContext, id: string): Promise<StoredConversation> {
+    const stored = await this.deps.store.get(ctx.caller.tenantId, id);
+    if (!stored || (stored.conversation.userId !== ctx.caller.userId && !ctx.caller.isAdmin)) {
+      throw new NotFoundError(`No conversation "${id}"`);
+    }
+    return stored;
+  }
+
+  private requireStatus(conversation: Conversation, status: ConversationStatus): void {
+    if (conversation.status !== status) {
+      throw new ConflictError(`The conversation is ${conversation.status}; this needs it ${status}`);
+    }
+  }
+
+  /** Writes status-like changes, conditional on no turn having happened meanwhile. */
+  private async change(ctx: RequestContext, conversation: Conversation, changes: Partial<Conversation>): Promise<Conversation> {
+    const updated = { ...changes, updatedAt: this.deps.clock().toISOString() };
+    if (!(await this.deps.store.update(ctx.caller.tenantId, conversation.id, conversation.turn, updated))) {
+      throw new ConflictError('The conversation changed meanwhile; reload it');
+    }
+    return { ...conversation, ...updated };
+  }
+}

@@ -1,0 +1,223 @@
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../shared/dynamo/client';
+import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
+import type { BusinessSnapshot } from '../shared/business-api/model';
+import { conversationSchema, messageSchema, type Conversation, type Feedback, type Message } from './model';
+
+/** A conversation and the business context it was opened with. */
+export interface StoredConversation {
+  readonly conversation: Conversation;
+  readonly context?: { readonly snapshot: BusinessSnapshot; readonly fetchedAt: string };
+}
+
+/** Persistence of conversations and their messages; every key starts with the tenant. */
+export interface ConversationStore {
+  create(conversation: Conversation, context: StoredConversation['context']): Promise<void>;
+  get(tenantId: string, id: string): Promise<StoredConversation | undefined>;
+  /** Writes the changes if the conversation is still at `expectedTurn`; false when another turn got there first. */
+  update(tenantId: string, id: string, expectedTurn: number, changes: Partial<Conversation>, context?: StoredConversation['context']): Promise<boolean>;
+  putMessage(tenantId: string, conversationId: string, message: Message, expiresAt: string): Promise<void>;
+  /** Messages with seq > `afterSeq`, in order. */
+  messages(tenantId: string, conversationId: string, afterSeq?: number): Promise<Message[]>;
+  /** Stores feedback on an assistant message; false when there is no such assistant message. */
+  setFeedback(tenantId: string, conversationId: string, seq: number, feedback: Feedback, at: Date): Promise<boolean>;
+  /** Conversations of one user, or of the whole tenant, newest first. */
+  list(tenantId: string, userId: string | undefined): Promise<Conversation[]>;
+  delete(tenantId: string, id: string): Promise<void>;
+}
+
+const partition = (tenantId: string, id: string): string => `${tenantKey(tenantId)}#CONV#${id}`;
+const META = 'META';
+const messageKey = (seq: number): string => `MSG#${String(seq).padStart(6, '0')}`;
+const ownerKey = (tenantId: string, userId: string): string => `${tenantKey(tenantId)}#USER#${userId}`;
+
+/** The TTL attribute holds epoch seconds; the ISO time the API shows is kept beside it. */
+const ttlFields = (expiresAt: string): { expiresAt: number; expiresAtIso: string } => ({
+  expiresAt: epochSeconds(new Date(expiresAt)),
+  expiresAtIso: expiresAt,
+});
+/** TTL deletes late, so reads filter on it. */
+const isLive = (item: Record<string, unknown>): boolean => Number(item.expiresAt) > epochSeconds(new Date());
+const toConversation = (item: Record<string, unknown>): Conversation =>
+  conversationSchema.parse({ ...item, expiresAt: item.expiresAtIso });
+
+/** ConversationStore on the conversations table (TTL on `expiresAt`; listing through the owner and tenant indexes). */
+export class DynamoConversationStore implements ConversationStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(conversation: Conversation, context: StoredConversation['context']): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: this.metaItem(conversation, context),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(tenantId: string, id: string): Promise<StoredConversation | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: partition(tenantId, id), sk: META }, ConsistentRead: true }),
+    );
+    if (!Item || !isLive(Item)) return undefined;
+    return { conversation: toConversation(Item), ...(Item.context ? { context: Item.context } : {}) };
+  }
+
+  async update(
+    tenantId: string,
+    id: string,
+    expectedTurn: number,
+    changes: Partial<Conversation>,
+    context?: StoredConversation['context'],
+  ): Promise<boolean> {
+    const fields: Record<string, unknown> = {
+      ...changes,
+      ...(changes.expiresAt ? ttlFields(changes.expiresAt) : {}),
+      ...(context ? { context } : {}),
+    };
+    const names = Object.keys(fields);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: partition(tenantId, id), sk: META },
+          UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+          ConditionExpression: '#turn = :expectedTurn',
+          ExpressionAttributeNames: { ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])), '#turn': 'turn' },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
+            ':expectedTurn': expectedTurn,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async putMessage(tenantId: string, conversationId: string, message: Message, expiresAt: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: partition(tenantId, conversationId),
+          sk: messageKey(message.seq),
+          ...message,
+          expiresAt: epochSeconds(new Date(expiresAt)),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async messages(tenantId: string, conversationId: string, afterSeq = 0): Promise<Message[]> {
+    const messages: Message[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': partition(tenantId, conversationId), ':from': messageKey(afterSeq + 1), ':to': 'MSG#999999' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      messages.push(...(page.Items ?? []).map((item) => messageSchema.parse(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return messages;
+  }
+
+  async setFeedback(tenantId: string, conversationId: string, seq: number, feedback: Feedback, at: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: partition(tenantId, conversationId), sk: messageKey(seq) },
+          UpdateExpression: 'SET feedback = :feedback',
+          ConditionExpression: '#role = :assistant',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':feedback': { ...feedback, at: at.toISOString() }, ':assistant': 'assistant' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async list(tenantId: string, userId: string | undefined): Promise<Conversation[]> {
+    const conversations: Conversation[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: userId ? 'byOwner' : 'byTenant',
+          KeyConditionExpression: userId ? 'ownerKey = :key' : 'tenantKey = :key',
+          ExpressionAttributeValues: { ':key': userId ? ownerKey(tenantId, userId) : tenantKey(tenantId) },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (isLive(item)) conversations.push(toConversation(item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return conversations;
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    const keys: { pk: string; sk: string }[] = [{ pk: partition(tenantId, id), sk: META }];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+          ExpressionAttributeValues: { ':pk': partition(tenantId, id), ':msg': 'MSG#' },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      keys.push(...((page.Items ?? []) as { pk: string; sk: string }[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    for (let i = 0; i < keys.length; i += 25) {
+      let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      }
+    }
+  }
+
+  private metaItem(conversation: Conversation, context: StoredConversation['context']): Record<string, unknown> {
+    return {
+      pk: partition(conversation.tenantId, conversation.id),
+      sk: META,
+      ...conversation,
+      ...ttlFields(conversation.expiresAt),
+      ...(context ? { context } : {}),
+      ownerKey: ownerKey(conversation.tenantId, conversation.userId),
+      tenantKey: tenantKey(conversation.tenantId),
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { ModelGateway, GatewayRequest } from '../usage/gateway';
+import { parseModelOutput, repairInstruction } from './output-repair';
+import type { ModelMessage, StructuredResponse } from './port';
+
+/** A validated structured answer, or the problems that remained after the repair round. */
+export type StructuredResult<T> =
+  | { readonly ok: true; readonly value: T; readonly repaired: boolean; readonly modelId: string }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+const rawOutput = (response: StructuredResponse): string =>
+  response.toolInput !== undefined ? JSON.stringify(response.toolInput) : response.text;
+
+/**
+ * Calls the model through the gateway for output matching `schema`; local repair (fences, truncation, `normalize`)
+ * first, then one repair round that tells the model what was wrong. Each call is metered with its verdict.
+ */
+export const callStructured = async <T>(
+  gateway: ModelGateway,
+  request: Omit<GatewayRequest, 'judge'>,
+  schema: z.ZodType<T>,
+  normalize?: (value: unknown) => unknown,
+): Promise<StructuredResult<T>> => {
+  const attempt = async (messages: readonly ModelMessage[]) => {
+    let parsed: ReturnType<typeof parseModelOutput<T>> | undefined;
+    const { response } = await gateway.call({
+      ...request,
+      messages,
+      judge: (answer) => {
+        parsed = parseModelOutput(schema, answer, normalize ? { normalize } : {});
+        return parsed.ok ? (parsed.repaired ? 'repaired' : 'ok') : 'failed';
+      },
+    });
+    return { parsed: parsed as NonNullable<typeof parsed>, response };
+  };
+  const first = await attempt(request.messages);
+  if (first.parsed.ok) return { ok: true, value: first.parsed.value, repaired: first.parsed.repaired, modelId: first.response.modelId };
+  request.log.warn('model output invalid; asking for a repair', { problems: first.parsed.problems.slice(0, 10) });
+  const second = await attempt([
+    ...request.messages,
+    { role: 'assistant', text: rawOutput(first.response) },
+    { role: 'user', text: repairInstruction(first.parsed.problems) },
+  ]);
+  return second.parsed.ok
+    ? { ok: true, value: second.parsed.value, repaired: true, modelId: second.response.modelId }
+    : { ok: false, problems: second.parsed.problems };
+};
