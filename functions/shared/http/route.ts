@@ -8,6 +8,8 @@ export interface RoutePermissions {
   readonly promptsBucket?: 'read' | 'readWrite';
   readonly bedrock?: boolean;
   readonly businessApi?: boolean;
+  /** Publishes human hand-off events to the EventBridge bus. */
+  readonly handoffEvents?: boolean;
 }
 
 /** One row of the route table. */

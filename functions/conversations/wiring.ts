@@ -1,0 +1,42 @@
+import { businessData, documentClient, modelGateway, promptStore } from '../shared/adapters';
+import { config } from '../shared/config';
+import { logger } from '../shared/observability';
+import { once, onceAsync } from '../shared/once';
+import { EventBridgeHandoffPublisher, LoggingHandoffPublisher, type HandoffPublisher } from './handoff';
+import { ConversationService } from './service';
+import { DynamoConversationStore } from './store';
+
+/** Hand-offs go to the configured EventBridge bus (its SDK loaded on first use), else to the log. */
+export const handoffPublisher = once((): HandoffPublisher => {
+  const bus = config().HANDOFF_EVENT_BUS;
+  if (!bus) return new LoggingHandoffPublisher(logger);
+  const client = onceAsync(async () => {
+    const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+    const eventBridge = new EventBridgeClient({ region: config().AWS_REGION });
+    return async (entry: { Source: string; DetailType: string; Detail: string; EventBusName: string }) => {
+      const result = await eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+      if (result.FailedEntryCount) throw new Error(`EventBridge refused the event: ${result.Entries?.[0]?.ErrorMessage}`);
+    };
+  });
+  return new EventBridgeHandoffPublisher(async (entry) => (await client())(entry), bus);
+});
+
+/** The conversation service with its production adapters, built once per process. */
+export const conversationService = once((): ConversationService => {
+  const cfg = config();
+  return new ConversationService({
+    store: new DynamoConversationStore(documentClient(), cfg.CONVERSATIONS_TABLE),
+    prompts: promptStore(),
+    gateway: modelGateway(),
+    businessData: businessData(),
+    handoff: handoffPublisher(),
+    clock: () => new Date(),
+    settings: {
+      idleDays: cfg.CONVERSATION_IDLE_DAYS,
+      outcomeRetentionDays: cfg.CONVERSATION_OUTCOME_RETENTION_DAYS,
+      recentMessages: cfg.CONVERSATION_RECENT_MESSAGES,
+      historyTokenBudget: cfg.CONVERSATION_HISTORY_TOKEN_BUDGET,
+      contextMaxAgeMs: 86_400_000,
+    },
+  });
+});
