@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { routes } from '../functions/routes';
+import { asGatewayClaims } from '../functions/shared/http/auth';
 import { errorResponse } from '../functions/shared/http/error-response';
 import { PayloadTooLargeError, RouteNotFoundError, UnauthorizedError } from '../functions/shared/http/errors';
 import type { HttpLambdaHandler } from '../functions/shared/http/handler';
 import type { RouteDefinition } from '../functions/shared/http/route';
+import type { EventSink } from '../functions/shared/http/stream';
 
 /** How the local server verifies bearer tokens, like the API Gateway JWT authorizer: issuer, audience, JWKS. */
 export interface JwtVerification {
@@ -41,6 +43,14 @@ interface CompiledRoute {
 }
 
 const REPO_ROOT = join(__dirname, '..');
+/** Where the dev identity provider publishes its keys (functions that verify tokens themselves read them here). */
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+/** A handler module: `handler` for JSON routes, `sse` for streaming routes. */
+interface RouteModule {
+  readonly handler: HttpLambdaHandler;
+  readonly sse: (event: APIGatewayProxyEventV2WithJWTAuthorizer, sink: EventSink) => Promise<void>;
+}
 
 const compile = ([name, route]: [string, RouteDefinition]): CompiledRoute => {
   const paramNames: string[] = [];
@@ -68,15 +78,6 @@ const match = (
   }
   return undefined;
 };
-
-/** API Gateway hands claims to the function as strings; arrays become "[a b]". */
-const asGatewayClaims = (payload: JWTPayload): Record<string, string | number | boolean> =>
-  Object.fromEntries(
-    Object.entries(payload).map(([key, value]) => [
-      key,
-      Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'object' ? JSON.stringify(value) : (value as string),
-    ]),
-  );
 
 const readBody = async (request: IncomingMessage, limit: number): Promise<string | undefined> => {
   const chunks: Buffer[] = [];
@@ -110,15 +111,16 @@ const send = (response: ServerResponse, result: APIGatewayProxyStructuredResultV
 /**
  * Serves the route table over HTTP the way API Gateway (HTTP API, payload v2, JWT authorizer) does: it verifies
  * the bearer token for every route but auth 'none', builds the same event, and invokes the same handler module.
+ * Streaming rows are served as Server-Sent Events through the module's `sse` entry, like their Function URLs.
  */
 export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
   const keys = options.jwt.jwks instanceof URL ? createRemoteJWKSet(options.jwt.jwks) : createLocalJWKSet(options.jwt.jwks);
-  const handlers = new Map<string, Promise<HttpLambdaHandler>>();
-  const handlerOf = (route: RouteDefinition): Promise<HttpLambdaHandler> => {
-    const existing = handlers.get(route.handler);
+  const modules = new Map<string, Promise<RouteModule>>();
+  const moduleOf = (route: RouteDefinition): Promise<RouteModule> => {
+    const existing = modules.get(route.handler);
     if (existing) return existing;
-    const loaded = import(join(REPO_ROOT, route.handler)).then((module: { handler: HttpLambdaHandler }) => module.handler);
-    handlers.set(route.handler, loaded);
+    const loaded = import(join(REPO_ROOT, route.handler)) as Promise<RouteModule>;
+    modules.set(route.handler, loaded);
     return loaded;
   };
 
@@ -138,6 +140,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';
+      if (method === 'GET' && url.pathname === JWKS_PATH && !(options.jwt.jwks instanceof URL)) {
+        send(response, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.jwt.jwks) });
+        return;
+      }
       const found = match(method, url.pathname);
       if (!found) throw new RouteNotFoundError(`No route ${method} ${url.pathname}`);
       const { compiled, pathParameters } = found;
@@ -177,8 +183,16 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
           authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ? asGatewayClaims(claims) : {}, scopes: [] } },
         },
       } as APIGatewayProxyEventV2WithJWTAuthorizer;
-      const handler = await handlerOf(compiled.route);
-      send(response, await handler(event, lambdaContext(compiled.name, requestId)));
+      const module = await moduleOf(compiled.route);
+      if (compiled.route.transport === 'stream') {
+        await module.sse(event, {
+          start: (statusCode, headers) => response.writeHead(statusCode, { ...headers }),
+          write: (chunk) => void response.write(chunk),
+          end: () => void response.end(),
+        });
+        return;
+      }
+      send(response, await module.handler(event, lambdaContext(compiled.name, requestId)));
     } catch (error) {
       send(response, errorResponse(error, requestId));
     }

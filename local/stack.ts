@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
+import type { JSONWebKeySet } from 'jose';
 import { configSchema } from '../functions/shared/config';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys, type DevTokenClaims } from './dev-jwt';
@@ -34,6 +35,8 @@ export interface LocalStack {
   readonly dynamoEndpoint: string;
   readonly dynamoEmbedded: boolean;
   mintToken(claims: DevTokenClaims): Promise<string>;
+  /** The dev identity provider's public keys (also served at /.well-known/jwks.json). */
+  readonly jwks: JSONWebKeySet;
   close(): Promise<void>;
 }
 
@@ -105,6 +108,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     promptBucket,
     dynamoEndpoint: cfg.DYNAMODB_ENDPOINT as string,
     dynamoEmbedded: dynamo !== undefined,
+    jwks: { keys: [keys.publicJwk] },
     mintToken: (claims) =>
       mintDevToken(keys, { tenantClaim: cfg.JWT_TENANT_CLAIM, groupsClaim: cfg.JWT_GROUPS_CLAIM, ...claims }),
     close: async () => {

@@ -25,7 +25,7 @@ import {
 } from './model';
 import { conversationPromptValues, OPENING_MESSAGE } from './prompt-context';
 import type { ConversationStore, StoredConversation } from './store';
-import { asksToRevisit, completionGaps, legalPhase, planFold, toModelMessages, transcript } from './turns';
+import { asksToRevisit, completionGaps, legalPhase, planFold, replyTextStream, toModelMessages, transcript } from './turns';
 
 /** Tunables of conversations (from config). */
 export interface ConversationSettings {
@@ -118,12 +118,12 @@ export class ConversationService {
     return this.takeTurn(ctx, stored, template, OPENING_MESSAGE(topic), undefined);
   }
 
-  /** The coach's answer to the owner's message. */
-  async reply(ctx: RequestContext, id: string, text: string): Promise<TurnResult> {
+  /** The coach's answer to the owner's message; with `onText`, the reply's text is streamed as it is written. */
+  async reply(ctx: RequestContext, id: string, text: string, onText?: (text: string) => void): Promise<TurnResult> {
     const stored = await this.owned(ctx, id);
     this.requireStatus(stored.conversation, 'active');
     const template = await this.deps.prompts.active(stored.conversation.topic);
-    return this.takeTurn(ctx, stored, template, text, text);
+    return this.takeTurn(ctx, stored, template, text, text, onText);
   }
 
   /** A page of the caller's conversations (a tenant admin sees the whole tenant's), newest first. */
@@ -262,6 +262,7 @@ export class ConversationService {
     template: PromptTemplate,
     prompt: string,
     userText: string | undefined,
+    onText?: (text: string) => void,
   ): Promise<TurnResult> {
     const { store, clock, settings } = this.deps;
     let conversation = stored.conversation;
@@ -302,7 +303,11 @@ export class ConversationService {
     );
     const result = await callStructured(
       this.deps.gateway,
-      { ...this.gatewayRequest(ctx, template, rendered.system, history, TURN_TOOL), ...(userText ? { complexityText: userText } : {}) },
+      {
+        ...this.gatewayRequest(ctx, template, rendered.system, history, TURN_TOOL),
+        ...(userText ? { complexityText: userText } : {}),
+        ...(onText ? { onDelta: replyTextStream(onText) } : {}),
+      },
       turnOutputSchema,
     );
     if (!result.ok) throw new UpstreamUnavailableError('The coach could not answer just now; send your message again');

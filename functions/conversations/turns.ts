@@ -68,3 +68,49 @@ export const planFold = (
 /** A transcript for a prompt: one line per message. */
 export const transcript = (messages: readonly Message[]): string =>
   messages.map((message) => `${message.role === 'user' ? 'Owner' : 'Coach'}: ${message.text}`).join('\n') || 'none';
+
+const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * Turns the tool input JSON, as it streams in, into the text of its `reply` field as it streams: returns a sink for
+ * JSON fragments that calls `onText` with each newly decoded piece of the reply (escapes decoded, nothing twice).
+ */
+export const replyTextStream = (onText: (text: string) => void): ((fragment: string) => void) => {
+  let buffer = '';
+  let position = -1;
+  let done = false;
+  return (fragment) => {
+    if (done) return;
+    buffer += fragment;
+    if (position < 0) {
+      const start = /"reply"\s*:\s*"/.exec(buffer);
+      if (!start) return;
+      position = start.index + start[0].length;
+    }
+    let text = '';
+    while (position < buffer.length) {
+      const char = buffer[position] as string;
+      if (char === '"') {
+        done = true;
+        break;
+      }
+      if (char !== '\\') {
+        text += char;
+        position += 1;
+        continue;
+      }
+      const code = buffer[position + 1];
+      if (code === undefined) break;
+      if (code === 'u') {
+        const hex = buffer.slice(position + 2, position + 6);
+        if (hex.length < 4) break;
+        text += String.fromCharCode(Number.parseInt(hex, 16));
+        position += 6;
+      } else {
+        text += ESCAPES[code] ?? code;
+        position += 2;
+      }
+    }
+    if (text) onText(text);
+  };
+};

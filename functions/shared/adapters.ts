@@ -93,6 +93,10 @@ const bedrockLanguageModel = onceAsync(async (): Promise<LanguageModel> => {
 /** Claude on Bedrock through the Converse API. */
 export const languageModel = (): LanguageModel => ({
   generateStructured: async (request) => (await bedrockLanguageModel()).generateStructured(request),
+  streamStructured: async (request, onDelta) => {
+    const model = await bedrockLanguageModel();
+    return model.streamStructured ? model.streamStructured(request, onDelta) : model.generateStructured(request);
+  },
 });
 
 /** Usage events, rollups, reservations and limits in the usage table. */

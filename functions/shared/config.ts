@@ -89,6 +89,10 @@ export const configSchema = z.object({
   /** How long a model that throttled is skipped (in-process). */
   MODEL_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 
+  /** Issuer, audience and key set the streaming functions verify tokens against (API Gateway does it for the rest). */
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: csv.optional(),
+  JWKS_URL: z.url().optional(),
   JWT_TENANT_CLAIM: z.string().min(1).default('tenant_id'),
   JWT_USER_CLAIM: z.string().min(1).default('sub'),
   JWT_GROUPS_CLAIM: z.string().min(1).default('cognito:groups'),

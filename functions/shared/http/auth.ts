@@ -51,3 +51,16 @@ export const requireAccess = (caller: Caller, auth: RouteAuth): void => {
     throw new ForbiddenError('This operation is for administrators only');
   }
 };
+
+/** API Gateway hands verified claims to the function as strings: arrays become "[a b]", objects JSON. */
+export const asGatewayClaims = (payload: Readonly<Record<string, unknown>>): Record<string, string | number | boolean> =>
+  Object.fromEntries(
+    Object.entries(payload).map(([key, value]) => [
+      key,
+      Array.isArray(value)
+        ? `[${value.join(' ')}]`
+        : value !== null && typeof value === 'object'
+          ? JSON.stringify(value)
+          : (value as string | number | boolean),
+    ]),
+  );

@@ -24,6 +24,11 @@ export interface RouteDefinition<
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly handler: string;
   readonly auth: RouteAuth;
+  /**
+   * `stream`: served as Server-Sent Events from a Lambda response-streaming Function URL (the function verifies
+   * the JWT itself, with the same claims rules), not through API Gateway; the handler module exports `streamHandler`.
+   */
+  readonly transport?: 'api' | 'stream';
   readonly summary: string;
   readonly tag: string;
   readonly query?: Q;

@@ -13,7 +13,8 @@ const rawOutput = (response: StructuredResponse): string =>
 
 /**
  * Calls the model through the gateway for output matching `schema`; local repair (fences, truncation, `normalize`)
- * first, then one repair round that tells the model what was wrong. Each call is metered with its verdict.
+ * first, then one repair round that tells the model what was wrong. Each call is metered with its verdict. Only the
+ * first attempt streams (`request.onDelta`): a repair round is not shown to the user as it is written.
  */
 export const callStructured = async <T>(
   gateway: ModelGateway,
@@ -21,10 +22,12 @@ export const callStructured = async <T>(
   schema: z.ZodType<T>,
   normalize?: (value: unknown) => unknown,
 ): Promise<StructuredResult<T>> => {
-  const attempt = async (messages: readonly ModelMessage[]) => {
+  const attempt = async (messages: readonly ModelMessage[], streamed: boolean) => {
     let parsed: ReturnType<typeof parseModelOutput<T>> | undefined;
+    const { onDelta, ...rest } = request;
     const { response } = await gateway.call({
-      ...request,
+      ...rest,
+      ...(streamed && onDelta ? { onDelta } : {}),
       messages,
       judge: (answer) => {
         parsed = parseModelOutput(schema, answer, normalize ? { normalize } : {});
@@ -33,14 +36,14 @@ export const callStructured = async <T>(
     });
     return { parsed: parsed as NonNullable<typeof parsed>, response };
   };
-  const first = await attempt(request.messages);
+  const first = await attempt(request.messages, true);
   if (first.parsed.ok) return { ok: true, value: first.parsed.value, repaired: first.parsed.repaired, modelId: first.response.modelId };
   request.log.warn('model output invalid; asking for a repair', { problems: first.parsed.problems.slice(0, 10) });
   const second = await attempt([
     ...request.messages,
     { role: 'assistant', text: rawOutput(first.response) },
     { role: 'user', text: repairInstruction(first.parsed.problems) },
-  ]);
+  ], false);
   return second.parsed.ok
     ? { ok: true, value: second.parsed.value, repaired: true, modelId: second.response.modelId }
     : { ok: false, problems: second.parsed.problems };

@@ -65,6 +65,8 @@ export interface GatewayRequest {
    * of the request); without it they are awaited before `call` returns.
    */
   readonly pending?: PendingWrites;
+  /** Streams the answer: receives the tool input JSON as it arrives (the model must support streaming). */
+  readonly onDelta?: (fragment: string) => void;
 }
 
 /** The answer, who gave it, and why that model. */
@@ -160,13 +162,18 @@ export class ModelGateway {
     let lastError: unknown;
     for (const modelId of routing.candidates) {
       try {
-        const response = await this.deps.model.generateStructured({
+        const structured = {
           system: request.system,
           messages: request.messages,
           tool: request.tool,
           settings: { modelId, temperature: model?.temperature ?? settings.defaultTemperature, maxTokens },
           cacheSystemPrompt: CACHEABLE_MODEL.test(modelId) && systemTokens >= MIN_CACHEABLE_TOKENS,
-        });
+        };
+        const { onDelta } = request;
+        const streams = onDelta !== undefined && this.deps.model.streamStructured !== undefined;
+        const response = streams
+          ? await (this.deps.model.streamStructured as NonNullable<LanguageModel['streamStructured']>)(structured, onDelta)
+          : await this.deps.model.generateStructured(structured);
         answered = { response, modelId };
         break;
       } catch (error) {

@@ -1,0 +1,149 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateKeyPair, SignJWT, type JSONWebKeySet } from 'jose';
+import type { EventSink } from '../../../functions/shared/http/stream';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../../local/dev-jwt';
+import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
+
+const TENANT = 'brightside-dental';
+let api: ModelTestApi;
+let owner: string;
+
+let identityProvider: Server;
+let published: JSONWebKeySet = { keys: [] };
+
+beforeAll(async () => {
+  // Like the deployed Function URL, the streaming function verifies tokens itself against the issuer's JWKS.
+  identityProvider = createServer((_request, response) => response.end(JSON.stringify(published)));
+  await new Promise<void>((resolve) => identityProvider.listen(0, '127.0.0.1', resolve));
+  api = await startTestApiWithModel({
+    USAGE_USER_REQUESTS_PER_MINUTE: '1000',
+    JWKS_URL: `http://127.0.0.1:${(identityProvider.address() as AddressInfo).port}/.well-known/jwks.json`,
+    JWT_ISSUER: DEV_ISSUER,
+    JWT_AUDIENCE: DEV_AUDIENCE,
+  });
+  published = api.stack.jwks;
+  owner = await api.token(TENANT, 'owner-7');
+});
+
+afterAll(async () => {
+  await api.close();
+  identityProvider.closeAllConnections();
+  await new Promise((resolve) => identityProvider.close(resolve));
+});
+
+const REPLY =
+  'Thanks for sharing that; losing your biggest client is a real blow, and it says a lot that you want to look at it ' +
+  'calmly. What happened in the last few weeks before they left, and how did the team decide what to do next?';
+
+const startConversation = async (): Promise<string> => {
+  api.bedrock.enqueue({
+    toolInput: { reply: 'Welcome!', phase: 'introduction', progress: 0, readyToComplete: false, suggestedReplies: [], extracted: {} },
+  });
+  const response = await api.call('POST', '/conversations', { token: owner, body: JSON.stringify({ topic: 'business_coaching' }) });
+  return response.json.conversation.id;
+};
+
+/** Server-Sent Events in order: name and parsed data. */
+const parseEvents = (text: string): { event: string; data: any }[] => // eslint-disable-line @typescript-eslint/no-explicit-any
+  text
+    .split('\n\n')
+    .filter((block) => block.trim())
+    .map((block) => {
+      const lines = block.split('\n');
+      return {
+        event: (lines.find((line) => line.startsWith('event: ')) ?? '').slice(7),
+        data: JSON.parse((lines.find((line) => line.startsWith('data: ')) ?? 'data: null').slice(6)),
+      };
+    });
+
+describe('streaming a turn as Server-Sent Events', () => {
+  it('sends the reply as delta events in order, then one turn event with the whole structured turn', async () => {
+    const id = await startConversation();
+    api.bedrock.enqueue({
+      toolInput: {
+        reply: REPLY,
+        phase: 'exploration',
+        progress: 0.2,
+        readyToComplete: false,
+        suggestedReplies: ['We paused the project'],
+        extracted: {},
+        intent: { type: 'share', confidence: 0.9, entities: [] },
+      },
+    });
+
+    const response = await api.call('POST', `/conversations/${id}/messages/stream`, {
+      token: owner,
+      body: JSON.stringify({ message: 'We lost our biggest client last month.' }),
+    });
+
+    const events = parseEvents(response.text);
+    const deltas = events.filter((event) => event.event === 'delta');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(deltas.length).toBeGreaterThanOrEqual(3);
+    expect(deltas.map((event) => event.data.text).join('')).toBe(REPLY);
+    expect(events.at(-1)?.event).toBe('turn');
+    expect(events.at(-1)?.data.message.text).toBe(REPLY);
+    expect(events.filter((event) => event.event === 'turn')).toHaveLength(1);
+    expect(api.bedrock.requests.at(-1)?.stream).toBe(true);
+  });
+
+  it('answers a paused conversation with a plain 409 JSON error, before any event', async () => {
+    const id = await startConversation();
+    await api.call('POST', `/conversations/${id}/pause`, { token: owner });
+
+    const response = await api.call('POST', `/conversations/${id}/messages/stream`, {
+      token: owner,
+      body: JSON.stringify({ message: 'Hello?' }),
+    });
+
+    expect(response.status).toBe(409);
+    expect(response.json.error.code).toBe('conflict');
+  });
+});
+
+describe('the streaming function verifies the token itself (a Function URL has no authorizer)', () => {
+  const captured = (): { sink: EventSink; result: { status?: number; body: string } } => {
+    const result: { status?: number; body: string } = { body: '' };
+    return {
+      result,
+      sink: { start: (status) => void (result.status = status), write: (chunk) => void (result.body += chunk), end: () => undefined },
+    };
+  };
+  const eventWith = (token: string, id: string) =>
+    ({
+      version: '2.0',
+      rawPath: `/conversations/${id}/messages/stream`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Hi' }),
+      isBase64Encoded: false,
+      requestContext: { requestId: 'function-url-1', http: { method: 'POST', path: `/conversations/${id}/messages/stream` } },
+    }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+  it('rejects a token signed by another key with 401, and serves a valid one', async () => {
+    const id = await startConversation();
+    const { sse } = await import('../../../functions/conversations/handlers/stream-conversation-reply');
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT({ tenant_id: TENANT, sub: 'owner-7' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'dev-key-1' })
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    const rejected = captured();
+    const served = captured();
+    api.bedrock.enqueue({
+      toolInput: { reply: 'Hello again.', phase: 'exploration', progress: 0.1, readyToComplete: false, suggestedReplies: [], extracted: {} },
+    });
+
+    await sse(eventWith(forged, id), rejected.sink);
+    await sse(eventWith(owner, id), served.sink);
+
+    expect(rejected.result.status).toBe(401);
+    expect(JSON.parse(rejected.result.body).error.code).toBe('unauthorized');
+    expect(served.result.status).toBe(200);
+    expect(parseEvents(served.result.body).at(-1)?.event).toBe('turn');
+  });
+});
