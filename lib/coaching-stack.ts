@@ -3,10 +3,12 @@ import type { Construct } from 'constructs';
 import type { BusinessApiUrls } from './function';
 import { Api } from './constructs/api';
 import { Data } from './constructs/data';
+import { Events } from './constructs/events';
 import { Prompts } from './constructs/prompts';
 
 /** The deployment settings of one coaching stack (validated from CDK context in bin/app.ts). */
 export interface CoachingStackProps extends StackProps {
+  /** The JWT issuer URL: API Gateway's authorizer and the streaming functions verify tokens against it. */
   readonly jwtIssuer: string;
   readonly jwtAudience: readonly string[];
   readonly businessApis: BusinessApiUrls;
@@ -19,14 +21,17 @@ export interface CoachingStackProps extends StackProps {
 export class CoachingStack extends Stack {
   readonly data: Data;
   readonly prompts: Prompts;
+  readonly events: Events;
   readonly api: Api;
 
   constructor(scope: Construct, id: string, props: CoachingStackProps) {
     super(scope, id, props);
     this.data = new Data(this, 'Data');
     this.prompts = new Prompts(this, 'Prompts', { data: this.data, bedrockModelIds: props.bedrockModelIds });
+    this.events = new Events(this, 'Events');
     this.api = new Api(this, 'Api', {
       data: this.data,
+      events: this.events,
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       businessApis: props.businessApis,

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnTable, ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -29,8 +30,13 @@ export interface BusinessApiUrls {
 
 /** What differs between the service's functions; everything else is a default of CoachingFunction. */
 export interface CoachingFunctionProps {
-  /** Absolute path of the handler module; it exports `handler`. */
+  /** Absolute path of the handler module; it exports `handler` (or the export named by `handler`). */
   readonly entry: string;
+  /**
+   * The handler module's export Lambda invokes (`streamHandler` for response-streaming functions).
+   * @default 'handler'
+   */
+  readonly handler?: string;
   readonly description?: string;
   /** @default 29 seconds, just under API Gateway's 30 s integration timeout */
   readonly timeout?: Duration;
@@ -74,7 +80,7 @@ export class CoachingFunction extends NodejsFunction {
 
     super(scope, id, {
       entry: props.entry,
-      handler: 'handler',
+      handler: props.handler ?? 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -199,6 +205,27 @@ export class CoachingFunction extends NodejsFunction {
     );
     this.addEnvironment('BEDROCK_MODEL_ID', defaultModel);
     this.addEnvironment('BEDROCK_ALLOWED_MODELS', modelIds.join(','));
+  }
+
+  /**
+   * Grants events:PutEvents on exactly this bus and passes its name in HANDOFF_EVENT_BUS (where the conversation
+   * service publishes human hand-off requests; without it they are only logged).
+   */
+  bindHandoffBus(bus: IEventBus): void {
+    bus.grantPutEventsTo(this);
+    this.addEnvironment('HANDOFF_EVENT_BUS', bus.eventBusName);
+  }
+
+  /**
+   * Passes what a function needs to verify bearer tokens itself (JWT_ISSUER, JWT_AUDIENCE comma-joined, and
+   * JWKS_URL = `<issuer>/.well-known/jwks.json`): for functions reached without API Gateway's JWT authorizer.
+   * No IAM comes with it; the keys are fetched over HTTPS.
+   */
+  verifyJwt(issuer: string, audience: readonly string[]): void {
+    if (audience.length === 0) throw new Error(`${this.node.path} verifies tokens but has no accepted audience`);
+    this.addEnvironment('JWT_ISSUER', issuer);
+    this.addEnvironment('JWT_AUDIENCE', audience.join(','));
+    this.addEnvironment('JWKS_URL', `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`);
   }
 
   /** Passes the .NET business API base URLs (ACCOUNT_API_URL, TRACTION_API_URL). */

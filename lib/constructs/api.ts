@@ -13,6 +13,12 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  FunctionUrlAuthType,
+  HttpMethod as FunctionUrlMethod,
+  InvokeMode,
+  type FunctionUrl,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { version } from '../../package.json';
@@ -21,9 +27,14 @@ import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes, type RouteName } from '../../functions/routes';
 import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls } from '../function';
 import type { Data } from './data';
+import type { Events } from './events';
 
 /** Stage-wide throttling (requests per second, and the burst bucket); per-tenant limits live in the service. */
 const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** Headers a browser may send to the API and to the streaming URLs, and the ones it may read back. */
+const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'x-correlation-id'];
+const CORS_EXPOSE_HEADERS = ['retry-after', 'x-correlation-id', 'x-usage-warning'];
 
 /** One JSON line per request in the access log. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -48,7 +59,12 @@ const TABLE_NAMES = Object.keys(tables) as TableName[];
 /** What the API needs from the rest of the stack and from the deployment config. */
 export interface ApiProps {
   readonly data: Data;
-  /** The JWT issuer URL (`iss`); API Gateway fetches its keys from `<issuer>/.well-known/openid-configuration`. */
+  /** The hand-off bus, for rows with `permissions.handoffEvents`. */
+  readonly events: Events;
+  /**
+   * The JWT issuer URL (`iss`); API Gateway fetches its keys from `<issuer>/.well-known/openid-configuration`, the
+   * streaming functions from `<issuer>/.well-known/jwks.json`.
+   */
   readonly jwtIssuer: string;
   /** Accepted `aud` (or `client_id`) values. */
   readonly jwtAudience: readonly string[];
@@ -60,14 +76,18 @@ export interface ApiProps {
 }
 
 /**
- * The HTTP API: one function and one route per row of the route table (functions/routes.ts), each function
- * granted exactly the row's permissions. Routes with auth 'user' or 'admin' go through the JWT authorizer
- * (the admin group is enforced in the handler from the verified claims); auth 'none' routes are public.
+ * The HTTP API: one function per row of the route table (functions/routes.ts), each granted exactly the row's
+ * permissions, and one API route per row except the streaming ones. Routes with auth 'user' or 'admin' go through
+ * the JWT authorizer (the admin group is enforced in the handler from the verified claims); auth 'none' routes are
+ * public. Rows with transport 'stream' are served from a response-streaming Lambda Function URL instead (HTTP APIs
+ * buffer Lambda responses), whose function verifies the JWT itself.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   /** The function serving each route, by route name. */
   readonly functions: Readonly<Record<RouteName, CoachingFunction>>;
+  /** The Function URL of each streaming row (transport 'stream'), by route name. */
+  readonly streamUrls: Readonly<Partial<Record<RouteName, FunctionUrl>>>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -80,8 +100,8 @@ export class Api extends Construct {
             corsPreflight: {
               allowOrigins: [...props.corsOrigins],
               allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
-              allowHeaders: ['authorization', 'content-type', 'x-correlation-id'],
-              exposeHeaders: ['retry-after', 'x-correlation-id', 'x-usage-warning'],
+              allowHeaders: CORS_ALLOW_HEADERS,
+              exposeHeaders: CORS_EXPOSE_HEADERS,
               maxAge: Duration.hours(1),
             },
           }
@@ -99,29 +119,36 @@ export class Api extends Construct {
     });
 
     const entries = Object.entries(routes) as [RouteName, RouteDefinition][];
+    const streamUrls: Partial<Record<RouteName, FunctionUrl>> = {};
     this.functions = Object.fromEntries(
-      entries.map(([name, route]) => [name, this.addRoute(name, route, jwtAuthorizer, props)]),
+      entries.map(([name, route]) => {
+        const fn = this.addFunction(name, route, props);
+        if (route.transport === 'stream') streamUrls[name] = this.addStreamUrl(name, route, fn, props);
+        else this.addHttpRoute(name, route, fn, jwtAuthorizer);
+        return [name, fn];
+      }),
     ) as Record<RouteName, CoachingFunction>;
+    this.streamUrls = streamUrls;
 
     new CfnOutput(this, 'Url', { value: stage.url, description: 'Base URL of the coaching API' });
   }
 
-  /** Creates the row's function with its grants and env, and its route. */
-  private addRoute(
-    name: RouteName,
-    route: RouteDefinition,
-    jwtAuthorizer: HttpJwtAuthorizer,
-    props: ApiProps,
-  ): CoachingFunction {
+  /** Creates the row's function with its grants and env. */
+  private addFunction(name: RouteName, route: RouteDefinition, props: ApiProps): CoachingFunction {
     const { permissions } = route;
     const isPublic = route.auth === 'none';
     if (isPublic && Object.values(permissions).some(Boolean)) {
       throw new Error(`Route ${name} is public (auth 'none') and must not be granted any data or model access`);
     }
+    const isStream = route.transport === 'stream';
+    if (isStream && isPublic) {
+      // A streaming URL has no authorizer in front of it; only the function's own JWT check guards it.
+      throw new Error(`Route ${name} streams (transport 'stream') and must be authenticated (auth 'user' or 'admin')`);
+    }
 
-    const id = name.charAt(0).toUpperCase() + name.slice(1);
-    const fn = new CoachingFunction(this, id, {
+    const fn = new CoachingFunction(this, constructId(name), {
       entry: path.join(REPO_ROOT, route.handler),
+      handler: isStream ? 'streamHandler' : 'handler',
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       bundlePrompts: permissions.promptsBucket !== undefined,
     });
@@ -137,7 +164,20 @@ export class Api extends Construct {
     }
     if (permissions.bedrock) fn.allowBedrock(props.bedrockModelIds);
     if (permissions.businessApi) fn.bindBusinessApis(props.businessApis);
+    if (permissions.handoffEvents) fn.bindHandoffBus(props.events.handoffBus);
+    if (isStream) fn.verifyJwt(props.jwtIssuer, props.jwtAudience);
+    return fn;
+  }
 
+  /** Routes the row's method and path to its function, behind the JWT authorizer unless the row is public. */
+  private addHttpRoute(
+    name: RouteName,
+    route: RouteDefinition,
+    fn: CoachingFunction,
+    jwtAuthorizer: HttpJwtAuthorizer,
+  ): void {
+    const id = constructId(name);
+    const isPublic = route.auth === 'none';
     const httpRoute = new HttpRoute(this, `${id}Route`, {
       httpApi: this.httpApi,
       routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
@@ -153,6 +193,36 @@ export class Api extends Construct {
           'reveal tenant data.',
       });
     }
-    return fn;
+  }
+
+  /**
+   * Serves a streaming row from a response-streaming Function URL (API Gateway HTTP APIs buffer Lambda responses,
+   * so they cannot stream). The URL has no IAM auth: browsers call it with the user's bearer token, which the
+   * function verifies itself (issuer, audience, signature against the issuer's JWKS) before doing anything.
+   */
+  private addStreamUrl(name: RouteName, route: RouteDefinition, fn: CoachingFunction, props: ApiProps): FunctionUrl {
+    const url = fn.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
+      ...(props.corsOrigins.length > 0
+        ? {
+            cors: {
+              allowedOrigins: [...props.corsOrigins],
+              allowedMethods: [FunctionUrlMethod[route.method]],
+              allowedHeaders: CORS_ALLOW_HEADERS,
+              exposedHeaders: CORS_EXPOSE_HEADERS,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+    new CfnOutput(this, `${constructId(name)}Url`, {
+      value: url.url,
+      description: `Function URL serving ${route.method} ${route.path} as Server-Sent Events (response streaming)`,
+    });
+    return url;
   }
 }
+
+/** A route name as a construct id: `listInsights` -> `ListInsights`. */
+const constructId = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);

@@ -17,6 +17,10 @@ const JWT_ISSUER = 'https://issuer.test.example.com/';
 const JWT_AUDIENCE = ['coaching-test'];
 const ROUTE_ROWS = Object.values(routes);
 const ROUTE_ENTRIES = Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][];
+/** Rows served through API Gateway; the 'stream' rows are served from Function URLs instead. */
+const API_ROWS = ROUTE_ROWS.filter((row) => row.transport !== 'stream');
+const STREAM_ENTRIES = ROUTE_ENTRIES.filter(([, row]) => row.transport === 'stream');
+const CORS_ORIGINS = ['https://app.example.com'];
 const TABLE_NAMES = Object.keys(tables) as TableName[];
 const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const BUCKET_ACTIONS = {
@@ -53,7 +57,7 @@ beforeAll(() => {
     jwtAudience: JWT_AUDIENCE,
     businessApis: { accountApiUrl: 'https://account.test.example.com', tractionApiUrl: 'https://traction.test.example.com' },
     bedrockModelIds: MODEL_IDS,
-    corsOrigins: ['https://app.example.com'],
+    corsOrigins: CORS_ORIGINS,
   });
   template = Template.fromStack(stack);
 });
@@ -169,10 +173,11 @@ describe('functions', () => {
 });
 
 describe('api', () => {
-  it('creates one route per route table row with its method and path', () => {
+  it('creates one route per non-streaming route table row with its method and path', () => {
     const routeKeys = resources('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
 
-    expect(routeKeys.sort()).toEqual(ROUTE_ROWS.map((row) => `${row.method} ${row.path}`).sort());
+    expect(API_ROWS.length).toBeLessThan(ROUTE_ROWS.length);
+    expect(routeKeys.sort()).toEqual(API_ROWS.map((row) => `${row.method} ${row.path}`).sort());
   });
 
   it('configures the JWT authorizer from the issuer and audience', () => {
@@ -187,7 +192,7 @@ describe('api', () => {
     const authorizerId = resources('AWS::ApiGatewayV2::Authorizer')[0]?.[0];
     const byKey = new Map(resources('AWS::ApiGatewayV2::Route').map(([, route]) => [route.Properties.RouteKey, route]));
 
-    for (const row of ROUTE_ROWS) {
+    for (const row of API_ROWS) {
       const route = byKey.get(`${row.method} ${row.path}`);
       if (row.auth === 'none') {
         expect(route?.Properties.AuthorizationType).toBe('NONE');
@@ -205,7 +210,7 @@ describe('api', () => {
       String(route.Properties.RouteKey).split(' ')[1]?.startsWith('/admin/'),
     );
 
-    expect(adminRoutes.length).toBe(ROUTE_ROWS.filter((row) => row.path.startsWith('/admin/')).length);
+    expect(adminRoutes.length).toBe(API_ROWS.filter((row) => row.path.startsWith('/admin/')).length);
     expect(adminRoutes.length).toBeGreaterThan(0);
     for (const [, route] of adminRoutes) {
       expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
@@ -215,7 +220,7 @@ describe('api', () => {
   it('allows CORS preflight only from the configured origins', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
-        AllowOrigins: ['https://app.example.com'],
+        AllowOrigins: CORS_ORIGINS,
         AllowHeaders: Match.arrayWith(['authorization']),
       }),
     });
@@ -233,6 +238,152 @@ describe('api', () => {
     expect(logGroups.get(destinationId)?.Properties.RetentionInDays).toBeGreaterThan(0);
     expect(stage?.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
     expect(stage?.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
+  });
+});
+
+describe('streaming', () => {
+  const functionOf = (name: RouteName): CfnResource | undefined =>
+    resources('AWS::Lambda::Function').find(([id]) => id === logicalId(stack.api.functions[name]))?.[1];
+
+  it('serves every stream row from a response-streaming Function URL with auth NONE and the configured CORS', () => {
+    const urls = resources('AWS::Lambda::Url');
+
+    expect(STREAM_ENTRIES.map(([name]) => name)).toContain('streamConversationReply');
+    expect(urls).toHaveLength(STREAM_ENTRIES.length);
+    for (const [name, row] of STREAM_ENTRIES) {
+      const functionId = logicalId(stack.api.functions[name]);
+      const [, url] = urls.find(([, candidate]) => refersTo(candidate.Properties.TargetFunctionArn, functionId)) ?? [];
+      expect({ name, url: url?.Properties }).toEqual({
+        name,
+        url: {
+          TargetFunctionArn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          AuthType: 'NONE',
+          InvokeMode: 'RESPONSE_STREAM',
+          Cors: expect.objectContaining({
+            AllowOrigins: CORS_ORIGINS,
+            AllowMethods: [row.method],
+            AllowHeaders: expect.arrayContaining(['authorization', 'content-type', 'x-correlation-id']),
+          }),
+        },
+      });
+    }
+  });
+
+  it('outputs the URL of every stream row', () => {
+    const outputs = Object.values(template.findOutputs('*') as Record<string, { Value: unknown }>);
+
+    for (const [name] of STREAM_ENTRIES) {
+      const url = stack.api.streamUrls[name];
+      expect(url).toBeDefined();
+      const urlId = url ? logicalId(url) : '';
+      const values = outputs.filter((output) => refersTo(output.Value, urlId)).map((output) => output.Value);
+      expect({ name, values }).toEqual({ name, values: [{ 'Fn::GetAtt': [urlId, 'FunctionUrl'] }] });
+    }
+  });
+
+  it('sends no stream row through API Gateway', () => {
+    const routeKeys = resources('AWS::ApiGatewayV2::Route').map(([, route]) => String(route.Properties.RouteKey));
+
+    for (const [, row] of STREAM_ENTRIES) {
+      expect(routeKeys.filter((key) => key.endsWith(` ${row.path}`))).toEqual([]);
+    }
+  });
+
+  it('invokes streamHandler with the JWT verification settings in the stream functions, and handler elsewhere', () => {
+    for (const [name, row] of ROUTE_ENTRIES) {
+      const environment = environmentOfRoute(name);
+      const jwt = { issuer: environment.JWT_ISSUER, audience: environment.JWT_AUDIENCE, jwks: environment.JWKS_URL };
+      if (row.transport === 'stream') {
+        expect({ name, handler: functionOf(name)?.Properties.Handler, jwt }).toEqual({
+          name,
+          handler: 'index.streamHandler',
+          jwt: {
+            issuer: JWT_ISSUER,
+            audience: JWT_AUDIENCE.join(','),
+            jwks: 'https://issuer.test.example.com/.well-known/jwks.json',
+          },
+        });
+      } else {
+        expect({ name, handler: functionOf(name)?.Properties.Handler, jwt }).toEqual({
+          name,
+          handler: 'index.handler',
+          jwt: { issuer: undefined, audience: undefined, jwks: undefined },
+        });
+      }
+    }
+  });
+
+  it('lets any principal invoke only the stream functions, and only through their Function URL', () => {
+    const publicPermissions = resources('AWS::Lambda::Permission').filter(
+      ([, permission]) => permission.Properties.Principal === '*',
+    );
+    const streamFunctionIds = STREAM_ENTRIES.map(([name]) => logicalId(stack.api.functions[name]));
+
+    const granted = publicPermissions
+      .map(([, { Properties: permission }]) => ({
+        fn: permission.FunctionName['Fn::GetAtt']?.[0],
+        action: permission.Action,
+        urlAuthType: permission.FunctionUrlAuthType,
+        viaUrl: permission.InvokedViaFunctionUrl,
+      }))
+      .sort((a, b) => `${a.fn} ${a.action}`.localeCompare(`${b.fn} ${b.action}`));
+
+    expect(streamFunctionIds.length).toBeGreaterThan(0);
+    expect(granted).toEqual(
+      streamFunctionIds.sort().flatMap((fn) => [
+        { fn, action: 'lambda:InvokeFunction', viaUrl: true },
+        { fn, action: 'lambda:InvokeFunctionUrl', urlAuthType: 'NONE' },
+      ]),
+    );
+  });
+});
+
+describe('events', () => {
+  const busId = (): string => logicalId(stack.events.handoffBus);
+
+  it('creates the hand-off bus without a resource policy', () => {
+    const buses = resources('AWS::Events::EventBus');
+
+    expect(buses.map(([id]) => id)).toEqual([busId()]);
+    expect(buses[0]?.[1].Properties.Policy).toBeUndefined();
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+  });
+
+  it('lets the handoffEvents rows put events on the hand-off bus only, and names it in HANDOFF_EVENT_BUS', () => {
+    const publishers = ROUTE_ENTRIES.filter(([, row]) => (row.permissions as RoutePermissions).handoffEvents);
+
+    expect(publishers.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['startConversation', 'replyToConversation', 'streamConversationReply']),
+    );
+    for (const [name] of publishers) {
+      const eventStatements = statementsOfRoute(name).filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('events:')),
+      );
+      expect({
+        name,
+        actions: actionsOf(eventStatements),
+        resources: eventStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten),
+        bus: environmentOfRoute(name).HANDOFF_EVENT_BUS,
+      }).toEqual({ name, actions: ['events:PutEvents'], resources: [`<${busId()}.Arn>`], bus: { Ref: busId() } });
+    }
+  });
+
+  it('gives the functions without handoffEvents no EventBridge actions and no bus name', () => {
+    const others = coachingFunctions().filter((fn) => {
+      const entry = ROUTE_ENTRIES.find(([name]) => stack.api.functions[name] === fn);
+      return !(entry?.[1].permissions as RoutePermissions | undefined)?.handoffEvents;
+    });
+
+    expect(others).toContain(stack.prompts.validator);
+    expect(others.length).toBeGreaterThan(1);
+    for (const fn of others) {
+      const events = actionsOf(statementsOf(fn)).filter((action) => action.startsWith('events:'));
+      expect({ fn: fn.node.path, events, bus: environmentOf(fn).HANDOFF_EVENT_BUS }).toEqual({
+        fn: fn.node.path,
+        events: [],
+        bus: undefined,
+      });
+    }
   });
 });
 

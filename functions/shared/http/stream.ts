@@ -148,12 +148,10 @@ export const sseRoute = <P extends z.ZodType, B extends z.ZodType>(
       requireAccess(caller, route.auth);
       const log = logger.createChild({ persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId } });
       const ctx: RequestContext = { caller, correlationId, log, responseHeaders: new Map(), pending };
-      const result = await run({
-        params: parse(route.params, pathParameters(route.path, event), 'path'),
-        body: parse(route.body, jsonBody(event), 'body'),
-        ctx,
-        send,
-      });
+      // As in the JSON routes: the body's size and syntax first, then the path and the body's content.
+      const rawBody = jsonBody(event);
+      const params = parse(route.params, pathParameters(route.path, event), 'path');
+      const result = await run({ params, body: parse(route.body, rawBody, 'body'), ctx, send });
       await pending.settle();
       send('turn', result);
     } catch (error) {
