@@ -3,7 +3,7 @@ import { config } from '../shared/config';
 import { logger } from '../shared/observability';
 import { once, onceAsync } from '../shared/once';
 import { EventBridgeHandoffPublisher, LoggingHandoffPublisher, type HandoffPublisher } from './handoff';
-import { ConversationService } from './service';
+import { ConversationService, type ConversationSettings } from './service';
 import { DynamoConversationStore } from './store';
 
 /** Hand-offs go to the configured EventBridge bus (its SDK loaded on first use), else to the log. */
@@ -21,22 +21,28 @@ export const handoffPublisher = once((): HandoffPublisher => {
   return new EventBridgeHandoffPublisher(async (entry) => (await client())(entry), bus);
 });
 
-/** The conversation service with its production adapters, built once per process. */
-export const conversationService = once((): ConversationService => {
+/** Conversation settings from config; business context is refreshed when older than a day. */
+export const conversationSettings = (): ConversationSettings => {
   const cfg = config();
-  return new ConversationService({
-    store: new DynamoConversationStore(documentClient(), cfg.CONVERSATIONS_TABLE),
-    prompts: promptStore(),
-    gateway: modelGateway(),
-    businessData: businessData(),
-    handoff: handoffPublisher(),
-    clock: () => new Date(),
-    settings: {
-      idleDays: cfg.CONVERSATION_IDLE_DAYS,
-      outcomeRetentionDays: cfg.CONVERSATION_OUTCOME_RETENTION_DAYS,
-      recentMessages: cfg.CONVERSATION_RECENT_MESSAGES,
-      historyTokenBudget: cfg.CONVERSATION_HISTORY_TOKEN_BUDGET,
-      contextMaxAgeMs: 86_400_000,
-    },
-  });
-});
+  return {
+    idleDays: cfg.CONVERSATION_IDLE_DAYS,
+    outcomeRetentionDays: cfg.CONVERSATION_OUTCOME_RETENTION_DAYS,
+    recentMessages: cfg.CONVERSATION_RECENT_MESSAGES,
+    historyTokenBudget: cfg.CONVERSATION_HISTORY_TOKEN_BUDGET,
+    contextMaxAgeMs: 86_400_000,
+  };
+};
+
+/** The conversation service with its production adapters, built once per process. */
+export const conversationService = once(
+  (): ConversationService =>
+    new ConversationService({
+      store: new DynamoConversationStore(documentClient(), config().CONVERSATIONS_TABLE),
+      prompts: promptStore(),
+      gateway: modelGateway(),
+      businessData: businessData(),
+      handoff: handoffPublisher(),
+      clock: () => new Date(),
+      settings: conversationSettings(),
+    }),
+);
