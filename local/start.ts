@@ -23,6 +23,8 @@ Try (a dev token for tenant ${DEMO_TENANTS[0]}, valid 12 h; more with: npm run t
   curl -H "Authorization: Bearer $TOKEN" "${base}/insights?priority=high&page_size=5"
   curl -H "Authorization: Bearer $TOKEN" ${base}/insights/summary
   curl -X POST -H "Authorization: Bearer $TOKEN" ${base}/insights/<id>/dismiss
+  curl -H "Authorization: Bearer $TOKEN" ${base}/usage
+  (conversations and prompt previews need a model: start with LLM_PROVIDER=bedrock and AWS credentials)
 
 Ctrl-C stops it.`);
   const stop = (): void => {
