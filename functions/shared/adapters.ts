@@ -3,7 +3,7 @@ import { HttpBusinessData } from './business-api/http-business-data';
 import type { BusinessData } from './business-api/port';
 import { config, ConfigError } from './config';
 import { createDocumentClient } from './dynamo/client';
-import type { LanguageModel } from './llm/port';
+import { ModelUnavailableError, type LanguageModel } from './llm/port';
 import { logger, metrics } from './observability';
 import { once, onceAsync } from './once';
 import { FilePromptStore } from './prompts/file-prompt-store';
@@ -90,14 +90,24 @@ const bedrockLanguageModel = onceAsync(async (): Promise<LanguageModel> => {
   );
 });
 
-/** Claude on Bedrock through the Converse API. */
-export const languageModel = (): LanguageModel => ({
-  generateStructured: async (request) => (await bedrockLanguageModel()).generateStructured(request),
-  streamStructured: async (request, onDelta) => {
-    const model = await bedrockLanguageModel();
-    return model.streamStructured ? model.streamStructured(request, onDelta) : model.generateStructured(request);
+/** Where no model is configured (LLM_PROVIDER=rules): model calls fail at once, with a clear reason. */
+const noModel: LanguageModel = {
+  generateStructured: async () => {
+    throw new ModelUnavailableError('No language model is configured here (LLM_PROVIDER=rules); set LLM_PROVIDER=bedrock');
   },
-});
+};
+
+/** Claude on Bedrock through the Converse API (or no model at all under the rules provider). */
+export const languageModel = (): LanguageModel =>
+  config().LLM_PROVIDER === 'rules'
+    ? noModel
+    : {
+        generateStructured: async (request) => (await bedrockLanguageModel()).generateStructured(request),
+        streamStructured: async (request, onDelta) => {
+          const model = await bedrockLanguageModel();
+          return model.streamStructured ? model.streamStructured(request, onDelta) : model.generateStructured(request);
+        },
+      };
 
 /** Usage events, rollups, reservations and limits in the usage table. */
 export const usageLedger = once((): UsageLedger => new DynamoUsageLedger(documentClient(), config().USAGE_TABLE));

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ModelRequestError, ModelUnavailableError } from '../llm/port';
 import {
   AppError,
   ConflictError,
@@ -34,6 +35,8 @@ const STATUS_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) =
   [RateLimitedError, 429],
   [UpstreamUnavailableError, 502],
   [ServiceBusyError, 503],
+  [ModelUnavailableError, 503],
+  [ModelRequestError, 502],
 ];
 
 /** Maps any thrown value to an HTTP status; unknown errors are 500. The only place statuses are chosen. */
@@ -54,7 +57,10 @@ export const errorResponse = (error: unknown, correlationId?: string): APIGatewa
   }
 
   const body: ErrorBody =
-    error instanceof AppError && statusCode !== 500
+    error instanceof ModelUnavailableError || error instanceof ModelRequestError
+      ? // The model's own message can name accounts, roles or models: it goes to the log, not to the caller.
+        { error: { code: error.code, message: 'The coaching model could not answer right now; try again shortly.' } }
+      : error instanceof AppError && statusCode !== 500
       ? {
           error: {
             code: error.code,

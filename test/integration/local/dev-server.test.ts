@@ -57,6 +57,15 @@ describe('the local runtime on embedded defaults', () => {
     expect(response.json.error.code).toBe('upstream_unavailable');
   });
 
+  it('answers a conversation with 503 model_unavailable when no model is configured (rules provider)', async () => {
+    const token = await api.token('acme-plumbing');
+
+    const response = await api.call('POST', '/conversations', { token, body: JSON.stringify({ topic: 'vision' }) });
+
+    expect(response.status).toBe(503);
+    expect(response.json.error.code).toBe('model_unavailable');
+  });
+
   it('lists the categories and priorities with labels', async () => {
     const token = await api.token('acme-plumbing');
 

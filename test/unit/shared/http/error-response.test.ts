@@ -1,4 +1,5 @@
 import { errorResponse } from '../../../../functions/shared/http/error-response';
+import { ModelRequestError, ModelUnavailableError } from '../../../../functions/shared/llm/port';
 import {
   ConflictError,
   NotFoundError,
@@ -37,6 +38,16 @@ describe('errorResponse', () => {
       code: 'usage_limit_exceeded',
       details: { exceeded: 'cost', resetAt: '2026-12-01T00:00:00.000Z' },
     });
+  });
+
+  it('answers model failures with 503/502 and a generic message, keeping the model’s details for the log', () => {
+    const unavailable = errorResponse(new ModelUnavailableError('Bedrock ThrottlingException for us.anthropic.x'));
+    const rejected = errorResponse(new ModelRequestError('AccessDeniedException: arn:aws:iam::123456789012:role/x'));
+
+    expect(unavailable.statusCode).toBe(503);
+    expect(rejected.statusCode).toBe(502);
+    expect(rejected.body).not.toContain('123456789012');
+    expect(JSON.parse(unavailable.body as string).error.code).toBe('model_unavailable');
   });
 
   it('sets Retry-After on rate limits', () => {
