@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TurnOutput } from '../../../functions/conversations/model';
 import type { FakeBedrock, FakeBedrockRequest, FakeResponse } from '../../../local/fake-bedrock';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
@@ -166,6 +167,47 @@ describe('memory, pause and resume', () => {
     expect(resumed.json.conversation.status).toBe('active');
     expect(resumed.json.recap).toContain('exploration phase');
     expect(resumed.json.recap).toContain('Tell me about a day');
+  });
+});
+
+describe('expiry and business context', () => {
+  const table = (): string => api.stack.env.CONVERSATIONS_TABLE ?? 'coaching-conversations';
+  const key = (id: string) => ({ pk: `TENANT#${TENANT}#CONV#${id}`, sk: 'META' });
+
+  it('treats a conversation idle past its expiry as gone, even before TTL deletes it', async () => {
+    const id = await start();
+    await api.db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key(id),
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 60 },
+      }),
+    );
+
+    const response = await api.call('GET', `/conversations/${id}`, { token: owner });
+
+    expect(response.status).toBe(404);
+  });
+
+  it('fetches the business context again when it is older than a day', async () => {
+    const id = await start();
+    await api.db.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key(id),
+        UpdateExpression: 'SET #context.fetchedAt = :old',
+        ExpressionAttributeNames: { '#context': 'context' },
+        ExpressionAttributeValues: { ':old': new Date(Date.now() - 2 * 86_400_000).toISOString() },
+      }),
+    );
+    const before = api.stack.demoApi?.requests.length ?? 0;
+
+    await say(id, 'Here is an update.');
+    await say(id, 'And another one.');
+
+    const fetched = (api.stack.demoApi?.requests.length ?? 0) - before;
+    expect(fetched).toBe(3);
   });
 });
 
