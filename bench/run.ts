@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: starts the local stack (dynalite, demo business API, JWT-verifying server, rules provider), runs
- * the six benchmarks and prints each section's table and a summary of every target with PASS or MISS. All figures
+ * the seven benchmarks and prints each section's table and a summary of every target with PASS or MISS. All figures
  * are measured in this run.
  */
 import './env';
@@ -12,6 +12,7 @@ import { documentClient } from '../functions/shared/adapters';
 import { startLocalStack } from '../local/stack';
 import { benchBundles } from './bundles';
 import { benchCachedList } from './cached-list';
+import { benchConversationTurn } from './conversation-turn';
 import { benchGeneration } from './generation-overhead';
 import { demoTenants } from './local';
 import { benchMetering } from './metering-overhead';
@@ -35,6 +36,7 @@ const main = async (): Promise<void> => {
       results.push(...(await benchParallelFetch(stack, firstTenant)));
       results.push(...(await benchPromptTokens(tenants)));
       results.push(...(await benchMetering(firstTenant)));
+      results.push(...(await benchConversationTurn(firstTenant)));
     } finally {
       documentClient().destroy();
       await stack.close();
