@@ -72,6 +72,8 @@ const summarySchema = z.object({ summary: z.string().trim().min(1).max(2000) });
 /** Below this confidence a classification counts as unsure; two unsure messages in a row offer a human. */
 const LOW_CONFIDENCE = 0.5;
 const LOW_CONFIDENCE_STREAK = 2;
+/** How long a turn holds its conversation; a turn that dies without giving it back blocks no longer than this. */
+const TURN_HOLD_MS = 90_000;
 
 const days = (count: number): number => count * 86_400_000;
 
@@ -264,17 +266,39 @@ export class ConversationService {
     userText: string | undefined,
     onText?: (text: string) => void,
   ): Promise<TurnResult> {
-    const { store, clock, settings } = this.deps;
+    const { store, clock } = this.deps;
     let conversation = stored.conversation;
     const tenantId = ctx.caller.tenantId;
     const now = clock();
     if (userText !== undefined) {
-      // Claim the turn first: a racing reply loses here (409) before it costs a model call or writes a message.
-      const claimed = await store.update(tenantId, conversation.id, conversation.turn, { turn: conversation.turn + 1, updatedAt: now.toISOString() });
+      // Claim the turn first and hold it until the answer is stored: a racing reply loses here (409), before it
+      // costs a model call or writes a message; a turn that fails gives the hold back.
+      const claimed = await store.claimTurn(tenantId, conversation.id, conversation.turn, now, now.getTime() + TURN_HOLD_MS);
       if (!claimed) throw new ConflictError('Another reply to this conversation is in progress; try again');
       conversation = { ...conversation, turn: conversation.turn + 1 };
       await store.putMessage(tenantId, conversation.id, this.message(conversation.turn, 'user', userText, now), conversation.expiresAt);
+      const claimedTurn = conversation.turn;
+      return this.answer(ctx, stored, conversation, template, prompt, userText, now, onText).catch(async (error: unknown) => {
+        await store.update(tenantId, conversation.id, claimedTurn, { busyUntil: 0 });
+        throw error;
+      });
     }
+    return this.answer(ctx, stored, conversation, template, prompt, userText, now, onText);
+  }
+
+  /** The model's turn on the conversation as claimed: memory, prompt, call, phase rules, and the stored answer. */
+  private async answer(
+    ctx: RequestContext,
+    stored: StoredConversation,
+    conversation: Conversation,
+    template: PromptTemplate,
+    prompt: string,
+    userText: string | undefined,
+    now: Date,
+    onText?: (text: string) => void,
+  ): Promise<TurnResult> {
+    const { store, settings } = this.deps;
+    const tenantId = ctx.caller.tenantId;
 
     const context = await this.freshContext(ctx, stored, now);
     const unsummarized = await store.messages(tenantId, conversation.id, conversation.summarizedThrough);
@@ -340,7 +364,8 @@ export class ConversationService {
       updatedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + days(settings.idleDays)).toISOString(),
     };
-    if (!(await store.update(tenantId, conversation.id, conversation.turn, changes, context === stored.context ? undefined : context))) {
+    const written = { ...changes, busyUntil: 0 };
+    if (!(await store.update(tenantId, conversation.id, conversation.turn, written, context === stored.context ? undefined : context))) {
       throw new ConflictError('The conversation changed while the coach was answering; reload it');
     }
     if (handoff) await this.requestHandoff(ctx, { ...conversation, ...changes } as Conversation, handoff, userText ?? '');

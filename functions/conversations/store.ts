@@ -7,6 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../shared/dynamo/client';
+import { ConflictError } from '../shared/http/errors';
 import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
 import type { BusinessSnapshot } from '../shared/business-api/model';
 import { conversationSchema, messageSchema, type Conversation, type Feedback, type Message } from './model';
@@ -21,8 +22,22 @@ export interface StoredConversation {
 export interface ConversationStore {
   create(conversation: Conversation, context: StoredConversation['context']): Promise<void>;
   get(tenantId: string, id: string): Promise<StoredConversation | undefined>;
-  /** Writes the changes if the conversation is still at `expectedTurn`; false when another turn got there first. */
-  update(tenantId: string, id: string, expectedTurn: number, changes: Partial<Conversation>, context?: StoredConversation['context']): Promise<boolean>;
+  /**
+   * Starts a turn: moves the counter from `expectedTurn` to the next and holds the conversation busy until
+   * `busyUntil` (epoch ms). False when another turn started first or is still running.
+   */
+  claimTurn(tenantId: string, id: string, expectedTurn: number, now: Date, busyUntil: number): Promise<boolean>;
+  /**
+   * Writes the changes if the conversation is still at `expectedTurn`; false when another turn got there first.
+   * `busyUntil: 0` ends a turn's hold.
+   */
+  update(
+    tenantId: string,
+    id: string,
+    expectedTurn: number,
+    changes: Partial<Conversation> & { readonly busyUntil?: number },
+    context?: StoredConversation['context'],
+  ): Promise<boolean>;
   putMessage(tenantId: string, conversationId: string, message: Message, expiresAt: string): Promise<void>;
   /** Messages with seq > `afterSeq`, in order. */
   messages(tenantId: string, conversationId: string, afterSeq?: number): Promise<Message[]>;
@@ -73,11 +88,36 @@ export class DynamoConversationStore implements ConversationStore {
     return { conversation: toConversation(Item), ...(Item.context ? { context: Item.context } : {}) };
   }
 
+  async claimTurn(tenantId: string, id: string, expectedTurn: number, now: Date, busyUntil: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: partition(tenantId, id), sk: META },
+          UpdateExpression: 'SET #turn = :next, busyUntil = :busyUntil, updatedAt = :now',
+          ConditionExpression: '#turn = :expected AND (attribute_not_exists(busyUntil) OR busyUntil < :nowMs)',
+          ExpressionAttributeNames: { '#turn': 'turn' },
+          ExpressionAttributeValues: {
+            ':next': expectedTurn + 1,
+            ':expected': expectedTurn,
+            ':busyUntil': busyUntil,
+            ':now': now.toISOString(),
+            ':nowMs': now.getTime(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
   async update(
     tenantId: string,
     id: string,
     expectedTurn: number,
-    changes: Partial<Conversation>,
+    changes: Partial<Conversation> & { readonly busyUntil?: number },
     context?: StoredConversation['context'],
   ): Promise<boolean> {
     const fields: Record<string, unknown> = {
@@ -108,7 +148,8 @@ export class DynamoConversationStore implements ConversationStore {
   }
 
   async putMessage(tenantId: string, conversationId: string, message: Message, expiresAt: string): Promise<void> {
-    await this.client.send(
+    await this.client
+      .send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
@@ -119,7 +160,11 @@ export class DynamoConversationStore implements ConversationStore {
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
+    )
+      .catch((error: unknown) => {
+        if (isConditionFailed(error)) throw new ConflictError(`Message ${message.seq} of this conversation already exists`);
+        throw error;
+      });
   }
 
   async messages(tenantId: string, conversationId: string, afterSeq = 0): Promise<Message[]> {

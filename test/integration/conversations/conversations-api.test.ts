@@ -226,6 +226,41 @@ describe('concurrency', () => {
   });
 });
 
+describe('concurrency while the coach is answering', () => {
+  it('answers 409 to a reply sent while an earlier one is still being answered, and frees the turn afterwards', async () => {
+    const id = await start();
+    bedrock.setDefault(() => ({ ...turn(), delayMs: 250 }));
+
+    const first = say(id, 'First thought');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const second = await say(id, 'Second thought');
+    const firstDone = await first;
+    const third = await say(id, 'Third thought');
+    const detail = await api.call('GET', `/conversations/${id}`, { token: owner });
+
+    expect([firstDone.status, second.status, third.status]).toEqual([200, 409, 200]);
+    expect(detail.json.messages.map((message: { role: string; text: string }) => `${message.role}:${message.role === 'user' ? message.text : ''}`)).toEqual([
+      'assistant:',
+      'user:First thought',
+      'assistant:',
+      'user:Third thought',
+      'assistant:',
+    ]);
+  });
+
+  it('frees the turn when the model fails, so the owner can send again at once', async () => {
+    const id = await start();
+    bedrock.setDefault(() => ({ status: 400, errorType: 'ValidationException' }));
+    const failed = await say(id, 'This one fails');
+    bedrock.setDefault(() => turn());
+
+    const retried = await say(id, 'Trying again');
+
+    expect(failed.status).toBe(502);
+    expect(retried.status).toBe(200);
+  });
+});
+
 describe('intent and hand-off', () => {
   it('offers a human when the owner escalates', async () => {
     const id = await start();
