@@ -25,6 +25,8 @@ export interface GenerationInput {
   readonly responseHeaders?: Map<string, string>;
   /** Where metering writes are settled later (absent: they are awaited with each model call). */
   readonly pending?: PendingWrites;
+  /** An unavailable model is an error, not a reason for the rules (the nightly run retries the tenant later). */
+  readonly strictModel?: boolean;
 }
 
 /** A draft with where it came from. */
@@ -34,6 +36,8 @@ export type SourcedDraft = InsightDraft & { readonly source: 'llm' | 'rules' };
 export interface Generation {
   readonly drafts: readonly SourcedDraft[];
   readonly provenance: Provenance;
+  /** Tokens and cost of the model calls it took (none for the rules). */
+  readonly usage?: { readonly tokens: number; readonly costMicros: number };
 }
 
 /** Writes a tenant's insights: the model with a rules fallback, or the rules alone. */

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { AppError } from '../shared/http/errors';
-import type { ModelMessage, StructuredResponse } from '../shared/llm/port';
+import { ModelUnavailableError, type ModelMessage, type StructuredResponse } from '../shared/llm/port';
 import { parseModelOutput, repairInstruction } from '../shared/llm/output-repair';
 import type { MetricsRecorder } from '../shared/observability';
 import { once } from '../shared/once';
@@ -35,6 +35,12 @@ type Attempt =
   | { readonly ok: true; readonly value: InsightsOutput; readonly repaired: boolean; readonly modelId: string }
   | { readonly ok: false; readonly problems: string[]; readonly response: StructuredResponse };
 
+/** Tokens and cost of the model calls of one generation. */
+interface UsageTally {
+  tokens: number;
+  costMicros: number;
+}
+
 const rawOutput = (response: StructuredResponse): string =>
   response.toolInput !== undefined ? JSON.stringify(response.toolInput) : response.text;
 
@@ -53,12 +59,13 @@ export class LlmInsightGenerator implements InsightGenerator {
 
   async generate(input: GenerationInput): Promise<Generation> {
     const suppressed = new Set(input.dismissals.map((dismissal) => dismissal.fingerprint));
+    const tally: UsageTally = { tokens: 0, costMicros: 0 };
     let template: PromptTemplate | undefined;
     try {
       template = await this.prompts.active(INSIGHTS_TOPIC);
       const rendered = renderInsightsPrompt(template, input);
       const call = (messages: readonly ModelMessage[]): Promise<Attempt> =>
-        this.attempt(input, template as PromptTemplate, rendered.system, messages);
+        this.attempt(input, template as PromptTemplate, rendered.system, messages, tally);
 
       const question: ModelMessage = { role: 'user', text: rendered.user };
       let attempt = await call([question]);
@@ -71,7 +78,7 @@ export class LlmInsightGenerator implements InsightGenerator {
         ]);
         if (attempt.ok) attempt = { ...attempt, repaired: true };
       }
-      if (!attempt.ok) return this.fallback(input, suppressed, template, 'invalid_output');
+      if (!attempt.ok) return { ...this.fallback(input, suppressed, template, 'invalid_output'), usage: tally };
 
       const grounding = checkGrounding(attempt.value.insights, input.snapshot, input.signals);
       if (grounding.repaired > 0 || grounding.dropped > 0) {
@@ -88,10 +95,11 @@ export class LlmInsightGenerator implements InsightGenerator {
       return {
         drafts: finalizeDrafts(llmDrafts, ruleDrafts(input), suppressed, gapNoticeFor(input)),
         provenance: { promptTopic: template.topic, promptVersion: template.version, modelId: attempt.modelId, outcome },
+        usage: tally,
       };
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      return this.fallback(input, suppressed, template, error.code);
+      if (!(error instanceof AppError) || (input.strictModel && error instanceof ModelUnavailableError)) throw error;
+      return { ...this.fallback(input, suppressed, template, error.code), usage: tally };
     }
   }
 
@@ -100,9 +108,10 @@ export class LlmInsightGenerator implements InsightGenerator {
     template: PromptTemplate,
     system: string,
     messages: readonly ModelMessage[],
+    tally: UsageTally,
   ): Promise<Attempt> {
     let parsed: ReturnType<typeof parseModelOutput<InsightsOutput>> | undefined;
-    const { response } = await this.gateway.call({
+    const { response, costMicros } = await this.gateway.call({
       tenantId: input.tenantId,
       userId: input.userId,
       correlationId: input.correlationId,
@@ -119,6 +128,8 @@ export class LlmInsightGenerator implements InsightGenerator {
       ...(input.responseHeaders ? { responseHeaders: input.responseHeaders } : {}),
       ...(input.pending ? { pending: input.pending } : {}),
     });
+    tally.tokens += response.usage.inputTokens + response.usage.outputTokens;
+    tally.costMicros += costMicros;
     const result = parsed as NonNullable<typeof parsed>;
     return result.ok
       ? { ok: true, value: result.value, repaired: result.repaired, modelId: response.modelId }

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BusinessData } from '../shared/business-api/port';
-import { sourceNames } from '../shared/business-api/model';
+import { sourceNames, type BusinessSnapshot } from '../shared/business-api/model';
 import {
   ConflictError,
   NotFoundError,
@@ -12,7 +12,7 @@ import {
 } from '../shared/http/errors';
 import type { RequestContext } from '../shared/http/handler';
 import type { MetricsRecorder } from '../shared/observability';
-import { fingerprintOf, type InsightGenerator } from './generation';
+import { fingerprintOf, type Generation, type InsightGenerator } from './generation';
 import type { Insight, InsightSet, InsightStatus, ListInsightsQuery } from './model';
 import { countInsights, selectPage, type InsightPage } from './query';
 import { computeSignals } from './signals';
@@ -41,7 +41,33 @@ export interface InsightsDependencies {
 export interface ServedSet {
   readonly set: InsightSet;
   readonly stale: boolean;
+  /** Tokens and cost of the generation, when this request made one. */
+  readonly usage?: Generation['usage'];
 }
+
+/** How a generation runs: for a user (stale sets served, rules on model failure) or for the nightly run. */
+interface GenerationMode {
+  readonly requestType: 'insights' | 'batch';
+  /** Nightly run: no stale set, no generation without data, and an unavailable model is an error to retry. */
+  readonly batch: boolean;
+}
+
+const USER_MODE: GenerationMode = { requestType: 'insights', batch: false };
+const BATCH_MODE: GenerationMode = { requestType: 'batch', batch: true };
+
+/** What the nightly run did for one tenant. */
+export interface BatchGeneration {
+  readonly outcome: 'generated' | 'from_cache' | 'fallback';
+  readonly tokens: number;
+  readonly costMicros: number;
+}
+
+const hasAnyData = (snapshot: BusinessSnapshot): boolean =>
+  snapshot.foundation !== undefined ||
+  (snapshot.goals?.length ?? 0) > 0 ||
+  snapshot.performance?.overallScore !== undefined ||
+  (snapshot.actions?.length ?? 0) > 0 ||
+  (snapshot.issues?.length ?? 0) > 0;
 
 /** Response body of the list and refresh routes. */
 export type InsightPageResponse = InsightPage &
@@ -103,6 +129,26 @@ export class InsightsService {
     return this.pageOf(await this.generateOnce(ctx, existing), query);
   }
 
+  /**
+   * The nightly run's generation for one tenant (a service token in `ctx`): keeps a set made since `freshSince`,
+   * else generates with the model (rules when the tenant's budget is spent). A tenant without data, or whose sources
+   * all fail, is an UpstreamUnavailableError (skipped); an unavailable model is a ModelUnavailableError (retried).
+   */
+  async generateForBatch(ctx: RequestContext, freshSince: Date): Promise<BatchGeneration> {
+    const existing = await this.deps.store.currentSet(ctx.caller.tenantId);
+    if (existing && isFresh(existing, this.deps.clock()) && Date.parse(existing.generatedAt) >= freshSince.getTime()) {
+      return { outcome: 'from_cache', tokens: 0, costMicros: 0 };
+    }
+    const served = await this.generateOnce(ctx, existing, BATCH_MODE);
+    if (served.stale) throw new ServiceBusyError('Another generation for this tenant is still running', 30);
+    const { outcome } = served.set.provenance;
+    return {
+      outcome: outcome === 'fallback' || outcome === 'rules' ? 'fallback' : 'generated',
+      tokens: served.usage?.tokens ?? 0,
+      costMicros: served.usage?.costMicros ?? 0,
+    };
+  }
+
   /** Sets an insight's status; dismissing also suppresses the same insight in later sets. Idempotent. */
   async setStatus(ctx: RequestContext, insightId: string, status: Exclude<InsightStatus, 'active'>): Promise<Insight> {
     const { store, settings, clock } = this.deps;
@@ -139,7 +185,11 @@ export class InsightsService {
    * Generates under the tenant's lease so concurrent misses make one model call: the caller that takes the lease
    * generates; the others poll for the new set until the lease would have expired.
    */
-  private async generateOnce(ctx: RequestContext, existing: InsightSet | undefined): Promise<ServedSet> {
+  private async generateOnce(
+    ctx: RequestContext,
+    existing: InsightSet | undefined,
+    mode: GenerationMode = USER_MODE,
+  ): Promise<ServedSet> {
     const { store, settings, clock } = this.deps;
     const tenantId = ctx.caller.tenantId;
     const owner = randomUUID();
@@ -147,7 +197,7 @@ export class InsightsService {
     while (clock().getTime() <= deadline) {
       if (await store.acquireLease(tenantId, owner, clock(), settings.leaseSeconds)) {
         try {
-          return await this.generate(ctx, existing);
+          return await this.generate(ctx, existing, mode);
         } finally {
           await store.releaseLease(tenantId, owner);
         }
@@ -175,7 +225,7 @@ export class InsightsService {
     throw new ConflictError('The insights changed while they were being regenerated; try again');
   }
 
-  private async generate(ctx: RequestContext, existing: InsightSet | undefined): Promise<ServedSet> {
+  private async generate(ctx: RequestContext, existing: InsightSet | undefined, mode: GenerationMode): Promise<ServedSet> {
     const { store, businessData, generator, metrics, settings, clock } = this.deps;
     const startedAt = Date.now();
     const tenantId = ctx.caller.tenantId;
@@ -185,11 +235,14 @@ export class InsightsService {
     ]);
     if (snapshot.gaps.length === sourceNames.length) {
       ctx.log.error('every business data source failed', { gaps: snapshot.gaps, hasOlderSet: existing !== undefined });
-      if (existing) return { set: existing, stale: true };
+      if (existing && !mode.batch) return { set: existing, stale: true };
       throw new UpstreamUnavailableError(
         `None of the business data sources (${sourceNames.join(', ')}) could be read, and there are no earlier ` +
           'insights to show. Try again in a few minutes.',
       );
+    }
+    if (mode.batch && !hasAnyData(snapshot)) {
+      throw new UpstreamUnavailableError('The tenant has no business data yet (no foundation, goals, score, actions or issues)');
     }
     const now = clock();
     const signals = computeSignals(snapshot, now);
@@ -202,9 +255,10 @@ export class InsightsService {
       dismissals,
       now,
       log: ctx.log,
-      requestType: 'insights',
+      requestType: mode.requestType,
       responseHeaders: ctx.responseHeaders,
       pending: ctx.pending,
+      strictModel: mode.batch,
     });
     const createdAt = now.toISOString();
     const expiresAt = new Date(now.getTime() + settings.ttlHours * 3_600_000).toISOString();
@@ -234,6 +288,6 @@ export class InsightsService {
       gaps: snapshot.gaps.map((gap) => gap.source),
       ...generation.provenance,
     });
-    return { set, stale: false };
+    return { set, stale: false, usage: generation.usage };
   }
 }

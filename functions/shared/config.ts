@@ -30,6 +30,19 @@ export const configSchema = z.object({
   USAGE_TABLE: z.string().min(1).default('coaching-usage'),
   PROMPT_INDEX_TABLE: z.string().min(1).default('coaching-prompt-index'),
   CONVERSATIONS_TABLE: z.string().min(1).default('coaching-conversations'),
+  BATCH_TABLE: z.string().min(1).default('coaching-batch'),
+  /** The queue of tenant work of the nightly run (SQS URL). */
+  BATCH_QUEUE_URL: z.url().optional(),
+  /** Tenants the API has not seen for this many days leave the registry (TTL); admin-added ones stay. */
+  REGISTRY_ACTIVE_DAYS: z.coerce.number().int().min(1).default(30),
+  /** How often a throttled tenant is put back for later before it counts as failed. */
+  BATCH_MAX_THROTTLE_RETRIES: z.coerce.number().int().min(0).max(50).default(8),
+  /** A set generated this many hours before a run counts as fresh for it (not generated again). */
+  BATCH_FRESH_HOURS: z.coerce.number().min(0).max(24).default(6),
+  /** Secrets Manager secret with { tokenUrl, clientId, clientSecret, scope? } for the .NET APIs (client credentials). */
+  BUSINESS_API_CLIENT_SECRET_ID: z.string().min(1).optional(),
+  /** Local runs without a secret: the bearer token the batch sends to the (demo) business API. */
+  BATCH_DEV_TOKEN: z.string().min(1).default('dev-service-token'),
   DYNAMODB_ENDPOINT: z.url().optional(),
 
   PROMPTS_BUCKET: z.string().min(1).optional(),

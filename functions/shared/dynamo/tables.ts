@@ -3,7 +3,7 @@ export interface TableDefinition {
   /** Logical id in the stack and suffix of the local table name. */
   readonly id: string;
   /** The env var through which functions receive the table's name. */
-  readonly envVar: 'INSIGHTS_TABLE' | 'USAGE_TABLE' | 'PROMPT_INDEX_TABLE' | 'CONVERSATIONS_TABLE';
+  readonly envVar: 'INSIGHTS_TABLE' | 'USAGE_TABLE' | 'PROMPT_INDEX_TABLE' | 'CONVERSATIONS_TABLE' | 'BATCH_TABLE';
   readonly partitionKey: string;
   readonly sortKey: string;
   /** Epoch-seconds attribute DynamoDB TTL deletes by (late: reads must filter on it too). */
@@ -39,6 +39,12 @@ export const tables = {
       { name: 'byTenant', partitionKey: 'tenantKey', sortKey: 'updatedAt' },
     ],
   },
+  /**
+   * The nightly run's state: the tenant registry (`REGISTRY`), per-day tenant claims (`BATCH#DAY#<day>`) and run
+   * summaries (`BATCH#RUN#<id>`). These are operations data about tenants, not tenant data, so they are keyed by
+   * registry, day and run.
+   */
+  batch: { id: 'Batch', envVar: 'BATCH_TABLE', partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' },
   /**
    * The prompt registry's index: versions (status, checksum, who/when) and labels per topic. Templates are
    * global, not tenant data, so these keys start with the topic (`TOPIC#<topic>`), not a tenant.

@@ -76,6 +76,8 @@ export interface GatewayResponse {
   readonly routing: RoutingDecision;
   /** The model that was tried first, when another one answered. */
   readonly fallbackFrom?: string;
+  /** What the call cost, as metered. */
+  readonly costMicros: number;
 }
 
 /** Bedrock models with prompt caching, and the shortest system prompt worth a cache point (their minimum). */
@@ -231,7 +233,7 @@ export class ModelGateway {
     metrics(request.requestType, 'CostMicroUsd', MetricUnit.Count, costMicros);
     metrics(request.requestType, 'ModelLatency', MetricUnit.Milliseconds, response.latencyMs);
     if (fallbackFrom) metrics(request.requestType, 'ModelFallbacks', MetricUnit.Count, 1);
-    return { response, verdict, routing, ...(fallbackFrom ? { fallbackFrom } : {}) };
+    return { response, verdict, routing, costMicros, ...(fallbackFrom ? { fallbackFrom } : {}) };
   }
 
   /** Token estimate of a tool's input schema, once per tool. */

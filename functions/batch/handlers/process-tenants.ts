@@ -1,0 +1,25 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { logger } from '../../shared/observability';
+import { batchLedger, serviceTokens, sqsQueue, tenantGenerator, workerSettings } from '../wiring';
+import { handleRecords, type WorkerDependencies } from '../worker';
+
+const deps: WorkerDependencies = {
+  ledger: batchLedger(),
+  queue: sqsQueue(),
+  tokens: serviceTokens(),
+  generate: tenantGenerator(),
+  clock: () => new Date(),
+  log: logger,
+  settings: workerSettings(),
+};
+
+/** SQS worker of the nightly run: one tenant per message, failures reported per message (partial batch failure). */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> =>
+  handleRecords(
+    deps,
+    event.Records.map((record) => ({
+      messageId: record.messageId,
+      body: record.body,
+      receiveCount: Number(record.attributes.ApproximateReceiveCount ?? 1),
+    })),
+  );

@@ -1,0 +1,72 @@
+import { documentClient } from '../shared/adapters';
+import { config } from '../shared/config';
+import { PendingWrites } from '../shared/pending-writes';
+import { once, onceAsync } from '../shared/once';
+import { insightsService } from '../insights/wiring';
+import type { BatchLedger, ServiceTokenProvider, TaskQueue, TenantRegistry } from './ports';
+import { ClientCredentialsTokenProvider, StaticTokenProvider } from './service-token';
+import { DynamoBatchLedger, DynamoTenantRegistry } from './store';
+import type { TenantGenerator, WorkerSettings } from './worker';
+
+/** The tenant registry on the batch table. */
+export const tenantRegistry = once(
+  (): TenantRegistry => new DynamoTenantRegistry(documentClient(), config().BATCH_TABLE, config().REGISTRY_ACTIVE_DAYS),
+);
+
+/** Run summaries and per-day claims on the batch table. */
+export const batchLedger = once((): BatchLedger => new DynamoBatchLedger(documentClient(), config().BATCH_TABLE));
+
+/** The run's SQS queue (its SDK loaded on first use). */
+export const sqsQueue = once((): TaskQueue => {
+  const url = config().BATCH_QUEUE_URL;
+  if (!url) throw new Error('BATCH_QUEUE_URL is not set');
+  const load = onceAsync(async (): Promise<TaskQueue> => {
+    const [{ SQSClient }, { SqsTaskQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue')]);
+    return new SqsTaskQueue(new SQSClient({ region: config().AWS_REGION }), url);
+  });
+  return { send: async (messages, delaySeconds) => (await load()).send(messages, delaySeconds) };
+});
+
+/** The service token: client credentials from Secrets Manager (Powertools Parameters, cached 5 min), or a dev token. */
+export const serviceTokens = once((): ServiceTokenProvider => {
+  const secretId = config().BUSINESS_API_CLIENT_SECRET_ID;
+  if (!secretId) return new StaticTokenProvider(config().BATCH_DEV_TOKEN);
+  return new ClientCredentialsTokenProvider(async () => {
+    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+    return getSecret(secretId, { transform: 'json', maxAge: 300 });
+  });
+});
+
+/** The insights generation of one tenant for the run, as a synthetic request of the `batch` user. */
+export const tenantGenerator = once((): TenantGenerator => {
+  const service = insightsService();
+  const freshMs = config().BATCH_FRESH_HOURS * 3_600_000;
+  return async (message, bearerToken, log) => {
+    const pending = new PendingWrites();
+    try {
+      return await service.generateForBatch(
+        {
+          caller: { tenantId: message.tenantId, userId: 'nightly-batch', isAdmin: false, bearerToken },
+          correlationId: `${message.runId}:${message.tenantId}`,
+          log,
+          responseHeaders: new Map(),
+          pending,
+        },
+        new Date(Date.parse(message.enqueuedAt) - freshMs),
+      );
+    } finally {
+      await pending.settle();
+    }
+  };
+});
+
+/** Worker tunables from config; `maxReceiveCount` matches the queue's redrive policy in the stack. */
+export const workerSettings = (): WorkerSettings => ({
+  holdSeconds: 900,
+  maxThrottleRetries: config().BATCH_MAX_THROTTLE_RETRIES,
+  maxReceiveCount: BATCH_MAX_RECEIVE_COUNT,
+  freshHours: config().BATCH_FRESH_HOURS,
+});
+
+/** Deliveries of a failing message before it moves to the dead-letter queue (the stack's redrive policy reads it). */
+export const BATCH_MAX_RECEIVE_COUNT = 3;
