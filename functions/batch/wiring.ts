@@ -65,7 +65,6 @@ export const workerSettings = (): WorkerSettings => ({
   holdSeconds: 900,
   maxThrottleRetries: config().BATCH_MAX_THROTTLE_RETRIES,
   maxReceiveCount: BATCH_MAX_RECEIVE_COUNT,
-  freshHours: config().BATCH_FRESH_HOURS,
 });
 
 /** Deliveries of a failing message before it moves to the dead-letter queue (the stack's redrive policy reads it). */

@@ -15,8 +15,6 @@ export interface WorkerSettings {
   readonly maxThrottleRetries: number;
   /** SQS receives after which a failing message goes to the dead-letter queue (its redrive policy). */
   readonly maxReceiveCount: number;
-  /** A set generated since this many hours before the run counts as fresh. */
-  readonly freshHours: number;
 }
 
 /** The ports the worker runs on. */
