@@ -50,6 +50,14 @@ import {
   startBodySchema,
   turnResponseSchema,
 } from './conversations/model';
+import {
+  registryEntrySchema,
+  registryPageSchema,
+  registryParamsSchema,
+  registryQuerySchema,
+  runParamsSchema,
+  runSummarySchema,
+} from './batch/model';
 
 const insightsGenerate = {
   tables: { insights: 'readWrite', usage: 'readWrite', promptIndex: 'read' },
@@ -66,6 +74,7 @@ const conversationsTurn = {
 } as const;
 const conversationsRead = { tables: { conversations: 'read' } } as const;
 const conversationsWrite = { tables: { conversations: 'readWrite' } } as const;
+const registryWrite = { tables: { batch: 'readWrite' } } as const;
 const promptsRead = { tables: { promptIndex: 'read' }, promptsBucket: 'read' } as const;
 const promptsWrite = { tables: { promptIndex: 'readWrite' }, promptsBucket: 'readWrite' } as const;
 
@@ -103,7 +112,7 @@ export const routes = {
     tag: 'insights',
     query: listInsightsQuerySchema,
     response: { status: 200, schema: insightPageSchema },
-    permissions: insightsGenerate,
+    permissions: { ...insightsGenerate, tables: { ...insightsGenerate.tables, batch: 'readWrite' } },
   }),
   insightSummary: defineRoute({
     method: 'GET',
@@ -430,6 +439,50 @@ export const routes = {
     params: conversationParamsSchema,
     response: { status: 204, schema: z.undefined() },
     permissions: conversationsWrite,
+  }),
+  listRegisteredTenants: defineRoute({
+    method: 'GET',
+    path: '/admin/batch/tenants',
+    handler: 'functions/batch/handlers/list-registered-tenants.ts',
+    auth: 'admin',
+    summary: 'The tenants the nightly run covers (seen by the API lately, or added by an admin)',
+    tag: 'batch',
+    query: registryQuerySchema,
+    response: { status: 200, schema: registryPageSchema },
+    permissions: { tables: { batch: 'read' } },
+  }),
+  registerTenant: defineRoute({
+    method: 'PUT',
+    path: '/admin/batch/tenants/{id}',
+    handler: 'functions/batch/handlers/register-tenant.ts',
+    auth: 'admin',
+    summary: 'Add a tenant to the nightly run (kept until removed)',
+    tag: 'batch',
+    params: registryParamsSchema,
+    response: { status: 200, schema: registryEntrySchema },
+    permissions: registryWrite,
+  }),
+  unregisterTenant: defineRoute({
+    method: 'DELETE',
+    path: '/admin/batch/tenants/{id}',
+    handler: 'functions/batch/handlers/unregister-tenant.ts',
+    auth: 'admin',
+    summary: 'Remove a tenant from the nightly run',
+    tag: 'batch',
+    params: registryParamsSchema,
+    response: { status: 204, schema: z.undefined() },
+    permissions: registryWrite,
+  }),
+  getRunSummary: defineRoute({
+    method: 'GET',
+    path: '/admin/batch/runs/{runId}',
+    handler: 'functions/batch/handlers/get-run-summary.ts',
+    auth: 'admin',
+    summary: "A nightly run's counters: tenants by outcome, tokens and cost",
+    tag: 'batch',
+    params: runParamsSchema,
+    response: { status: 200, schema: runSummarySchema },
+    permissions: { tables: { batch: 'read' } },
   }),
 } as const satisfies Record<string, RouteDefinition<z.ZodType, z.ZodType, z.ZodType>>;
 

@@ -44,3 +44,14 @@ export const registryEntrySchema = z.object({
   lastSeenAt: z.string(),
 });
 export type RegistryEntry = z.infer<typeof registryEntrySchema>;
+
+/** Path of the registry routes. */
+export const registryParamsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id') });
+/** Query of `GET /admin/batch/tenants`. */
+export const registryQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(2000).optional() })
+  .strict();
+/** Response of `GET /admin/batch/tenants`. */
+export const registryPageSchema = z.object({ entries: z.array(registryEntrySchema), cursor: z.string().optional() });
+/** Path of the run summary route. */
+export const runParamsSchema = z.object({ runId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a run id') });

@@ -1,0 +1,64 @@
+import { startTestApi, type TestApi } from '../../support/local-api';
+
+let api: TestApi;
+let admin: string;
+
+beforeAll(async () => {
+  api = await startTestApi({ LLM_PROVIDER: 'rules' });
+  admin = await api.adminToken();
+});
+
+afterAll(async () => {
+  await api.close();
+});
+
+const registered = async (): Promise<string[]> =>
+  (await api.call('GET', '/admin/batch/tenants?limit=500', { token: admin })).json.entries.map(
+    (entry: { tenantId: string }) => entry.tenantId,
+  );
+
+describe('the tenant registry of the nightly run', () => {
+  it('adds a tenant the API serves, once a day, and keeps admin-added tenants until removed', async () => {
+    await api.call('GET', '/insights', { token: await api.token('northwind-saas') });
+    await api.call('GET', '/insights', { token: await api.token('northwind-saas') });
+    const added = await api.call('PUT', '/admin/batch/tenants/new-tenant-1', { token: admin });
+
+    const listed = await registered();
+    const removed = await api.call('DELETE', '/admin/batch/tenants/new-tenant-1', { token: admin });
+    const removedAgain = await api.call('DELETE', '/admin/batch/tenants/new-tenant-1', { token: admin });
+
+    expect(added.json).toMatchObject({ tenantId: 'new-tenant-1', source: 'admin' });
+    expect(listed).toEqual(expect.arrayContaining(['northwind-saas', 'new-tenant-1']));
+    expect(listed.filter((tenant) => tenant === 'northwind-saas')).toHaveLength(1);
+    expect(removed.status).toBe(204);
+    expect(removedAgain.status).toBe(404);
+    expect(await registered()).not.toContain('new-tenant-1');
+  });
+
+  it('pages the registry with a cursor', async () => {
+    for (const tenant of ['page-a', 'page-b', 'page-c']) await api.call('PUT', `/admin/batch/tenants/${tenant}`, { token: admin });
+
+    const first = await api.call('GET', '/admin/batch/tenants?limit=2', { token: admin });
+    const second = await api.call('GET', `/admin/batch/tenants?limit=2&cursor=${first.json.cursor}`, { token: admin });
+
+    expect(first.json.entries).toHaveLength(2);
+    expect(first.json.cursor).toEqual(expect.any(String));
+    expect(second.json.entries.map((entry: { tenantId: string }) => entry.tenantId)).not.toEqual(
+      first.json.entries.map((entry: { tenantId: string }) => entry.tenantId),
+    );
+  });
+
+  it('is for admins only, and rejects bad ids and an unknown run', async () => {
+    const user = await api.token('acme-plumbing');
+
+    const results = await Promise.all([
+      api.call('GET', '/admin/batch/tenants', { token: user }),
+      api.call('PUT', '/admin/batch/tenants/x', { token: user }),
+      api.call('PUT', '/admin/batch/tenants/a%20b', { token: admin }),
+      api.call('GET', '/admin/batch/tenants?limit=0', { token: admin }),
+      api.call('GET', '/admin/batch/runs/no-such-run', { token: admin }),
+    ]);
+
+    expect(results.map((result) => result.status)).toEqual([403, 403, 400, 400, 404]);
+  });
+});
