@@ -2,12 +2,26 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
 import { CoachingStack } from '../lib/coaching-stack';
+import { BATCH_DEFAULTS } from '../lib/constructs/batch';
 
 /** A list from cdk.json (a JSON array) or from `-c key=a,b` on the command line (a comma-separated string). */
 const list = z
   .union([z.array(z.string()), z.string().transform((value) => value.split(','))])
   .transform((items) => items.map((item) => item.trim()).filter(Boolean))
   .pipe(z.array(z.string()).min(1));
+
+/** A positive whole number from cdk.json, or from `-c key=123` on the command line (a string). */
+const positiveInt = z.coerce.number().int().positive();
+
+/** Whether the runtime knows the IANA time zone (Scheduler takes IANA names, and `UTC`). */
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** The deployment settings read from CDK context; the defaults are placeholders so a plain synth works offline. */
 const contextSchema = z.object({
@@ -25,6 +39,25 @@ const contextSchema = z.object({
     'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
     'us.anthropic.claude-haiku-4-5-20251001-v1:0',
   ]),
+  /** When the nightly insights run starts: an EventBridge Scheduler cron expression (six fields). */
+  batchSchedule: z
+    .string()
+    .trim()
+    .regex(/^cron\(\S+( \S+){5}\)$/, 'must be cron(minutes hours day-of-month month day-of-week year)')
+    .default(BATCH_DEFAULTS.schedule),
+  /** The IANA time zone batchSchedule is read in. */
+  batchTimeZone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').default(BATCH_DEFAULTS.timeZone),
+  /** The account's Bedrock tokens-per-minute quota; the batch worker's concurrency is derived from it. */
+  bedrockTokensPerMinute: positiveInt.default(BATCH_DEFAULTS.bedrockQuota.tokensPerMinute),
+  /** Tokens (input + maxTokens) one tenant's insights generation takes. */
+  tokensPerGeneration: positiveInt.default(BATCH_DEFAULTS.bedrockQuota.tokensPerGeneration),
+  /** Seconds one tenant's insights generation takes. */
+  secondsPerGeneration: positiveInt.default(BATCH_DEFAULTS.bedrockQuota.secondsPerGeneration),
+  /** Secrets Manager secret name of the business APIs' client credentials; none: the worker gets no secret. */
+  businessApiSecretName: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name (letters, digits, /_+=.@-)')
+    .optional(),
 });
 
 const app = new App();
@@ -45,6 +78,16 @@ const stack = new CoachingStack(app, `Coaching-${config.stage}`, {
   businessApis: { accountApiUrl: config.accountApiUrl, tractionApiUrl: config.tractionApiUrl },
   bedrockModelIds: config.bedrockModelIds,
   corsOrigins: config.corsOrigins ?? [],
+  batch: {
+    schedule: config.batchSchedule,
+    timeZone: config.batchTimeZone,
+    bedrockQuota: {
+      tokensPerMinute: config.bedrockTokensPerMinute,
+      tokensPerGeneration: config.tokensPerGeneration,
+      secondsPerGeneration: config.secondsPerGeneration,
+    },
+    businessApiSecretName: config.businessApiSecretName,
+  },
 });
 Tags.of(stack).add('service', 'coaching-service');
 Tags.of(stack).add('stage', config.stage);

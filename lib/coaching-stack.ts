@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { BusinessApiUrls } from './function';
 import { Api } from './constructs/api';
+import { Batch, type BatchSettings } from './constructs/batch';
 import { Data } from './constructs/data';
 import { Events } from './constructs/events';
 import { Prompts } from './constructs/prompts';
@@ -15,6 +16,8 @@ export interface CoachingStackProps extends StackProps {
   readonly bedrockModelIds: readonly string[];
   /** Browser origins allowed to call the API (CORS preflight); empty for none. */
   readonly corsOrigins: readonly string[];
+  /** The nightly insights run: schedule, Bedrock quota (worker concurrency), business API secret. */
+  readonly batch: BatchSettings;
 }
 
 /** The coaching service: composes its constructs and nothing else. */
@@ -23,6 +26,7 @@ export class CoachingStack extends Stack {
   readonly prompts: Prompts;
   readonly events: Events;
   readonly api: Api;
+  readonly batch: Batch;
 
   constructor(scope: Construct, id: string, props: CoachingStackProps) {
     super(scope, id, props);
@@ -37,6 +41,12 @@ export class CoachingStack extends Stack {
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
       corsOrigins: props.corsOrigins,
+    });
+    this.batch = new Batch(this, 'Batch', {
+      data: this.data,
+      businessApis: props.businessApis,
+      bedrockModelIds: props.bedrockModelIds,
+      settings: props.batch,
     });
   }
 }

@@ -7,6 +7,8 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import type { TableDefinition } from '../functions/shared/dynamo/tables';
 
@@ -232,6 +234,25 @@ export class CoachingFunction extends NodejsFunction {
   bindBusinessApis(urls: BusinessApiUrls): void {
     this.addEnvironment('ACCOUNT_API_URL', urls.accountApiUrl);
     this.addEnvironment('TRACTION_API_URL', urls.tractionApiUrl);
+  }
+
+  /**
+   * Grants sqs:SendMessage (with GetQueueUrl, GetQueueAttributes) on exactly the nightly run's queue and passes its
+   * URL in BATCH_QUEUE_URL (the enqueue function sends tonight's tenants; the worker puts throttled ones back).
+   */
+  bindBatchQueue(queue: IQueue): void {
+    queue.grantSendMessages(this);
+    this.addEnvironment('BATCH_QUEUE_URL', queue.queueUrl);
+  }
+
+  /**
+   * Grants read (secretsmanager:GetSecretValue, DescribeSecret) on exactly the business APIs' client-credentials
+   * secret and passes its name in BUSINESS_API_CLIENT_SECRET_ID. A secret encrypted with a customer-managed KMS key
+   * also needs kms:Decrypt on that key, which this does not grant.
+   */
+  bindBusinessApiSecret(secret: ISecret): void {
+    secret.grantRead(this);
+    this.addEnvironment('BUSINESS_API_CLIENT_SECRET_ID', secret.secretName);
   }
 
   /** The role's inline policy, where every grant lands: acknowledgements are scoped to it. */

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/**
+ * Deliveries of a failing message before SQS moves it to the dead-letter queue: the run queue's redrive policy
+ * (lib/constructs/batch.ts) and the worker's settings (wiring.ts) both read it. It lives here, beside the message
+ * schema, because this module imports nothing but zod, so the CDK app can import it without the function code.
+ */
+export const BATCH_MAX_RECEIVE_COUNT = 3;
+
 /** One tenant's work in a nightly run: an SQS message body. */
 export const batchMessageSchema = z
   .object({

@@ -5,6 +5,7 @@ import { once, onceAsync } from '../shared/once';
 import { insightsService } from '../insights/wiring';
 import type { BatchLedger, ServiceTokenProvider, TaskQueue, TenantRegistry } from './ports';
 import { ClientCredentialsTokenProvider, StaticTokenProvider } from './service-token';
+import { BATCH_MAX_RECEIVE_COUNT } from './model';
 import { DynamoBatchLedger, DynamoTenantRegistry } from './store';
 import type { TenantGenerator, WorkerSettings } from './worker';
 
@@ -66,6 +67,3 @@ export const workerSettings = (): WorkerSettings => ({
   maxThrottleRetries: config().BATCH_MAX_THROTTLE_RETRIES,
   maxReceiveCount: BATCH_MAX_RECEIVE_COUNT,
 });
-
-/** Deliveries of a failing message before it moves to the dead-letter queue (the stack's redrive policy reads it). */
-export const BATCH_MAX_RECEIVE_COUNT = 3;

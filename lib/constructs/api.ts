@@ -21,11 +21,10 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { version } from '../../package.json';
-import { tables, type TableName } from '../../functions/shared/dynamo/tables';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes, type RouteName } from '../../functions/routes';
 import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls } from '../function';
+import { addServiceEnvironment, grantPermissions, readsPrompts } from '../permissions';
 import type { Data } from './data';
 import type { Events } from './events';
 
@@ -53,8 +52,6 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     authorizerError: '$context.authorizer.error',
   }),
 );
-
-const TABLE_NAMES = Object.keys(tables) as TableName[];
 
 /** What the API needs from the rest of the stack and from the deployment config. */
 export interface ApiProps {
@@ -150,21 +147,15 @@ export class Api extends Construct {
       entry: path.join(REPO_ROOT, route.handler),
       handler: isStream ? 'streamHandler' : 'handler',
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-      bundlePrompts: permissions.promptsBucket !== undefined,
+      bundlePrompts: readsPrompts(permissions),
     });
-    fn.addEnvironment('SERVICE_VERSION', version);
-    fn.addEnvironment('LLM_PROVIDER', 'bedrock');
-
-    for (const tableName of TABLE_NAMES) {
-      const access = permissions.tables?.[tableName];
-      if (access) fn.bindTable(props.data.tables[tableName], tables[tableName], access);
-    }
-    if (permissions.promptsBucket) {
-      fn.bindPromptsBucket(props.data.promptsBucket, permissions.promptsBucket, props.bedrockModelIds);
-    }
-    if (permissions.bedrock) fn.allowBedrock(props.bedrockModelIds);
-    if (permissions.businessApi) fn.bindBusinessApis(props.businessApis);
-    if (permissions.handoffEvents) fn.bindHandoffBus(props.events.handoffBus);
+    addServiceEnvironment(fn);
+    grantPermissions(fn, permissions, {
+      data: props.data,
+      businessApis: props.businessApis,
+      bedrockModelIds: props.bedrockModelIds,
+      handoffBus: props.events.handoffBus,
+    });
     if (isStream) fn.verifyJwt(props.jwtIssuer, props.jwtAudience);
     return fn;
   }

@@ -1,14 +1,18 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
 import { routes, type RouteName } from '../../functions/routes';
 import { tables, type TableName } from '../../functions/shared/dynamo/tables';
 import type { RouteDefinition, RoutePermissions } from '../../functions/shared/http/route';
 import { CoachingStack } from '../../lib/coaching-stack';
+import { Batch, BATCH_DEFAULTS, maxConcurrencyFor } from '../../lib/constructs/batch';
+import { Data } from '../../lib/constructs/data';
 import { CoachingFunction } from '../../lib/function';
 import { context as featureFlags } from '../../cdk.json';
 
@@ -21,6 +25,10 @@ const ROUTE_ENTRIES = Object.entries(routes) as [RouteName, (typeof routes)[Rout
 const API_ROWS = ROUTE_ROWS.filter((row) => row.transport !== 'stream');
 const STREAM_ENTRIES = ROUTE_ENTRIES.filter(([, row]) => row.transport === 'stream');
 const CORS_ORIGINS = ['https://app.example.com'];
+const BUSINESS_APIS = { accountApiUrl: 'https://account.test.example.com', tractionApiUrl: 'https://traction.test.example.com' };
+const BATCH_SECRET_NAME = 'coaching/test/business-api-client';
+const BATCH_SCHEDULE = 'cron(30 2 * * ? *)';
+const BATCH_TIME_ZONE = 'Europe/Berlin';
 const TABLE_NAMES = Object.keys(tables) as TableName[];
 const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const BUCKET_ACTIONS = {
@@ -55,9 +63,15 @@ beforeAll(() => {
   stack = new CoachingStack(app, 'CoachingTest', {
     jwtIssuer: JWT_ISSUER,
     jwtAudience: JWT_AUDIENCE,
-    businessApis: { accountApiUrl: 'https://account.test.example.com', tractionApiUrl: 'https://traction.test.example.com' },
+    businessApis: BUSINESS_APIS,
     bedrockModelIds: MODEL_IDS,
     corsOrigins: CORS_ORIGINS,
+    batch: {
+      ...BATCH_DEFAULTS,
+      schedule: BATCH_SCHEDULE,
+      timeZone: BATCH_TIME_ZONE,
+      businessApiSecretName: BATCH_SECRET_NAME,
+    },
   });
   template = Template.fromStack(stack);
 });
@@ -84,7 +98,7 @@ const allStatements = (): Statement[] =>
   resources('AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
 
 const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
-  stack.getLogicalId(construct.node.defaultChild as CfnBucket | CfnTable | CfnFunction);
+  stack.getLogicalId(construct.node.defaultChild as CfnBucket | CfnTable | CfnFunction | CfnQueue);
 
 /** Whether a CloudFormation value refers to the resource with this logical id (Ref or Fn::GetAtt, at any depth). */
 const refersTo = (value: unknown, id: string): boolean => JSON.stringify(value).includes(`"${id}"`);
@@ -123,19 +137,25 @@ const environmentOf = (construct: CoachingFunction): Record<string, unknown> => 
 const environmentOfRoute = (name: RouteName): Record<string, unknown> => environmentOf(stack.api.functions[name]);
 
 describe('functions', () => {
-  it('creates one Node.js 22 arm64 function per route and the prompt validator, with the shared defaults', () => {
+  it('creates one Node.js 22 arm64 function per route, the prompt validator and the batch pair, with the defaults', () => {
     const nodeFunctions = resources('AWS::Lambda::Function').filter(([, fn]) =>
       String(fn.Properties.Runtime).startsWith('nodejs'),
     );
+    const batchTimeouts = new Map([
+      [logicalId(stack.batch.worker), 300],
+      [logicalId(stack.batch.enqueue), 900],
+    ]);
 
-    expect(nodeFunctions).toHaveLength(ROUTE_ROWS.length + 1);
-    expect(nodeFunctions.map(([id]) => id)).toContain(logicalId(stack.prompts.validator));
-    for (const [, fn] of nodeFunctions) {
+    expect(nodeFunctions).toHaveLength(ROUTE_ROWS.length + 3);
+    expect(nodeFunctions.map(([id]) => id)).toEqual(
+      expect.arrayContaining([logicalId(stack.prompts.validator), ...batchTimeouts.keys()]),
+    );
+    for (const [id, fn] of nodeFunctions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: 29,
+        Timeout: batchTimeouts.get(id) ?? 29,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON' },
       });
@@ -167,8 +187,11 @@ describe('functions', () => {
       expect({ name, bundles: stack.api.functions[name].bundlesPrompts }).toEqual({ name, bundles: false });
       expect(environmentOfRoute(name)).not.toHaveProperty('PROMPTS_DIR');
     }
-    expect(stack.prompts.validator.bundlesPrompts).toBe(true);
-    expect(environmentOf(stack.prompts.validator)).toHaveProperty('PROMPTS_DIR', 'prompts');
+    for (const fn of [stack.prompts.validator, stack.batch.worker]) {
+      expect(fn.bundlesPrompts).toBe(true);
+      expect(environmentOf(fn)).toHaveProperty('PROMPTS_DIR', 'prompts');
+    }
+    expect(stack.batch.enqueue.bundlesPrompts).toBe(false);
   });
 });
 
@@ -487,6 +510,7 @@ describe('prompts', () => {
   it('validates templates against the configured models in every function that reads prompts', () => {
     const readers = [
       stack.prompts.validator,
+      stack.batch.worker,
       ...ROUTE_ENTRIES.filter(([, row]) => row.permissions.promptsBucket).map(([name]) => stack.api.functions[name]),
     ];
 
@@ -598,7 +622,7 @@ describe('permissions', () => {
   it('lets no function of the service delete objects', () => {
     const functions = coachingFunctions();
 
-    expect(functions).toHaveLength(ROUTE_ROWS.length + 1);
+    expect(functions).toHaveLength(ROUTE_ROWS.length + 3);
     for (const fn of functions) {
       const deletes = actionsOf(statementsOf(fn)).filter((action) => /^s3:(\*|Delete)/.test(action));
       expect({ fn: fn.node.path, deletes }).toEqual({ fn: fn.node.path, deletes: [] });
@@ -612,6 +636,259 @@ describe('permissions', () => {
     expect(actions.filter((action) => action.startsWith('bedrock:'))).toEqual([]);
     expect(environmentOfRoute('dismissInsight')).toHaveProperty('INSIGHTS_TABLE');
     expect(environmentOfRoute('dismissInsight')).not.toHaveProperty('USAGE_TABLE');
+  });
+});
+
+describe('batch', () => {
+  const QUOTA = BATCH_DEFAULTS.bedrockQuota;
+  const queueIds = (): { run: string; dead: string; schedule: string } => ({
+    run: logicalId(stack.batch.queue),
+    dead: logicalId(stack.batch.deadLetterQueue),
+    schedule: logicalId(stack.batch.scheduleDeadLetterQueue),
+  });
+  const queue = (id: string): CfnResource | undefined => resources('AWS::SQS::Queue').find(([queueId]) => queueId === id)?.[1];
+  const roleId = (role: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(role.node.defaultChild as CfnRole);
+
+  describe('maxConcurrencyFor', () => {
+    it('uses 80% of the token quota, one generation per worker at a time', () => {
+      // 0.8 × 400,000 / (9,000 × 60 / 20 = 27,000 per worker per minute) = 11.85
+      expect(maxConcurrencyFor(QUOTA)).toBe(11);
+      expect(maxConcurrencyFor({ ...QUOTA, tokensPerMinute: 2_000_000 })).toBe(59);
+      expect(maxConcurrencyFor({ ...QUOTA, headroom: 1 })).toBe(14);
+    });
+
+    it('clamps to the 2..1000 range of an SQS event source', () => {
+      expect(maxConcurrencyFor({ ...QUOTA, tokensPerMinute: 10_000 })).toBe(2);
+      expect(maxConcurrencyFor({ ...QUOTA, tokensPerMinute: 1_000_000_000 })).toBe(1000);
+    });
+
+    it('rejects a quota it cannot compute with', () => {
+      expect(() => maxConcurrencyFor({ ...QUOTA, secondsPerGeneration: 0 })).toThrow(/secondsPerGeneration/);
+      expect(() => maxConcurrencyFor({ ...QUOTA, headroom: 1.5 })).toThrow(/headroom/);
+    });
+  });
+
+  it('starts the run on the configured cron and time zone, through a role that may only invoke the enqueue function', () => {
+    const schedules = resources('AWS::Scheduler::Schedule');
+    const schedulerRoleId = roleId(stack.batch.schedulerRole);
+    const [, role] = resources('AWS::IAM::Role').find(([id]) => id === schedulerRoleId) ?? [];
+    const statements = resources('AWS::IAM::Policy')
+      .filter(([, policy]) => policy.Properties.Roles.some((ref: { Ref?: string }) => ref.Ref === schedulerRoleId))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]?.[1].Properties).toMatchObject({
+      ScheduleExpression: BATCH_SCHEDULE,
+      ScheduleExpressionTimezone: BATCH_TIME_ZONE,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalId(stack.batch.enqueue), 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [schedulerRoleId, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 2 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueIds().schedule, 'Arn'] } },
+      },
+    });
+    expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: expect.objectContaining({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }) },
+      }),
+    ]);
+    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(
+      statements.map((statement) => ({ action: statement.Action, resources: asArray(statement.Resource).map(flatten) })),
+    ).toEqual([
+      { action: 'lambda:InvokeFunction', resources: [`<${logicalId(stack.batch.enqueue)}.Arn>`] },
+      { action: 'sqs:SendMessage', resources: [`<${queueIds().schedule}.Arn>`] },
+    ]);
+  });
+
+  it('redrives run messages to the dead-letter queue after BATCH_MAX_RECEIVE_COUNT deliveries', () => {
+    const { run, dead } = queueIds();
+
+    expect(BATCH_MAX_RECEIVE_COUNT).toBe(3);
+    expect(queue(run)?.Properties).toMatchObject({
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dead, 'Arn'] }, maxReceiveCount: 3 },
+      MessageRetentionPeriod: 4 * 24 * 3600,
+    });
+    expect(queue(dead)?.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    expect(queue(dead)?.Properties.RedrivePolicy).toBeUndefined();
+  });
+
+  it('encrypts every queue with SQS-managed keys and denies requests without TLS', () => {
+    const queues = resources('AWS::SQS::Queue');
+    const policies = resources('AWS::SQS::QueuePolicy');
+
+    expect(queues.map(([id]) => id).sort()).toEqual(Object.values(queueIds()).sort());
+    for (const [queueId, { Properties: properties }] of queues) {
+      expect({ queueId, sse: properties.SqsManagedSseEnabled }).toEqual({ queueId, sse: true });
+      const [, policy] = policies.find(([, candidate]) => refersTo(candidate.Properties.Queues, queueId)) ?? [];
+      expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+
+  it('hides a received message for at least six times the worker timeout', () => {
+    const [, worker] = resources('AWS::Lambda::Function').find(([id]) => id === logicalId(stack.batch.worker)) ?? [];
+
+    expect(worker?.Properties.Timeout).toBe(300);
+    expect(queue(queueIds().run)?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 300);
+  });
+
+  it('alarms on any message in either dead-letter queue, and outputs the run DLQ ARN for the redrive', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    const outputs = Object.values(template.findOutputs('*') as Record<string, { Value: unknown }>);
+
+    for (const queueId of [queueIds().dead, queueIds().schedule]) {
+      const alarmed = alarms.filter(([, alarm]) => refersTo(alarm.Properties.Dimensions, queueId));
+      expect(alarmed.map(([, alarm]) => alarm.Properties)).toEqual([
+        expect.objectContaining({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      ]);
+    }
+    expect(outputs.map((output) => output.Value)).toContainEqual({ 'Fn::GetAtt': [queueIds().dead, 'Arn'] });
+  });
+
+  it('feeds the worker one message at a time, with partial batch failures and the quota-derived concurrency', () => {
+    const mappings = resources('AWS::Lambda::EventSourceMapping');
+    const [, worker] = resources('AWS::Lambda::Function').find(([id]) => id === logicalId(stack.batch.worker)) ?? [];
+
+    expect(stack.batch.maxConcurrency).toBe(11);
+    expect(mappings.map(([, mapping]) => mapping.Properties)).toEqual([
+      {
+        FunctionName: { Ref: logicalId(stack.batch.worker) },
+        EventSourceArn: { 'Fn::GetAtt': [queueIds().run, 'Arn'] },
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: maxConcurrencyFor(QUOTA) },
+      },
+    ]);
+    expect(worker?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it("grants the worker the insights generation's tables, the batch table and nothing of the conversations", () => {
+    const statements = statementsOf(stack.batch.worker);
+    const access = Object.fromEntries(
+      TABLE_NAMES.map((name) => {
+        const actions = actionsOn(statements, logicalId(stack.data.tables[name]));
+        const writes = actions.some((action) => DYNAMODB_WRITES.includes(action));
+        return [name, actions.length === 0 ? 'none' : writes ? 'readWrite' : 'read'];
+      }),
+    );
+
+    expect(access).toEqual({
+      insights: 'readWrite',
+      usage: 'readWrite',
+      batch: 'readWrite',
+      promptIndex: 'read',
+      conversations: 'none',
+    });
+    expect(JSON.stringify(statements)).not.toContain(logicalId(stack.data.tables.conversations));
+    expect(environmentOf(stack.batch.worker)).not.toHaveProperty('CONVERSATIONS_TABLE');
+  });
+
+  it('grants the worker "*" only for X-Ray, and only its queue, prompts, models and secret besides the tables', () => {
+    const statements = statementsOf(stack.batch.worker);
+    const star = statements.filter((statement) => asArray(statement.Resource).includes('*'));
+    const secretStatements = statements.filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
+    );
+    const sqsStatements = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('sqs:')));
+
+    expect(actionsOf(star).every((action) => action.startsWith('xray:'))).toBe(true);
+    expect([...new Set(actionsOf(statements).map((action) => action.split(':')[0]))].sort()).toEqual([
+      'bedrock',
+      'dynamodb',
+      'logs',
+      's3',
+      'secretsmanager',
+      'sqs',
+      'xray',
+    ]);
+    expect(actionsOf(secretStatements).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(secretStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten)).toEqual([
+      `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${BATCH_SECRET_NAME}-??????`,
+    ]);
+    expect(actionsOf(sqsStatements)).toContain('sqs:SendMessage');
+    expect(actionsOf(sqsStatements)).toContain('sqs:DeleteMessage');
+    expect(sqsStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten)).toEqual(
+      sqsStatements.map(() => `<${queueIds().run}.Arn>`),
+    );
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['bedrock:InvokeModel', 's3:GetObject']));
+  });
+
+  it('passes the worker its queue, secret, models and business APIs', () => {
+    expect(environmentOf(stack.batch.worker)).toMatchObject({
+      BATCH_QUEUE_URL: { Ref: queueIds().run },
+      BATCH_TABLE: { Ref: logicalId(stack.data.tables.batch) },
+      BUSINESS_API_CLIENT_SECRET_ID: BATCH_SECRET_NAME,
+      LLM_PROVIDER: 'bedrock',
+      SERVICE_VERSION: expect.any(String),
+      BEDROCK_MODEL_ID: MODEL_IDS[0],
+      ACCOUNT_API_URL: BUSINESS_APIS.accountApiUrl,
+      TRACTION_API_URL: BUSINESS_APIS.tractionApiUrl,
+    });
+  });
+
+  it('gives the enqueue function the batch table and the queues, and no models, prompts or secret', () => {
+    const statements = statementsOf(stack.batch.enqueue);
+    const tableIds = TABLE_NAMES.filter((name) => actionsOn(statements, logicalId(stack.data.tables[name])).length > 0);
+    const sqsResources = statements
+      .filter((statement) => actionsOf([statement]).some((action) => action.startsWith('sqs:')))
+      .flatMap((statement) => asArray(statement.Resource))
+      .map(flatten);
+
+    expect(tableIds).toEqual(['batch']);
+    expect(actionsOn(statements, logicalId(stack.data.tables.batch))).toEqual(expect.arrayContaining(DYNAMODB_WRITES));
+    expect(actionsOf(statements).filter((action) => /^(bedrock|s3|secretsmanager):/.test(action))).toEqual([]);
+    expect(new Set(sqsResources)).toEqual(new Set([`<${queueIds().run}.Arn>`, `<${queueIds().schedule}.Arn>`]));
+    expect(environmentOf(stack.batch.enqueue)).toMatchObject({
+      BATCH_QUEUE_URL: { Ref: queueIds().run },
+      BATCH_TABLE: { Ref: logicalId(stack.data.tables.batch) },
+    });
+    expect(Object.keys(environmentOf(stack.batch.enqueue))).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^(BEDROCK_|INSIGHTS_TABLE|BUSINESS_API_CLIENT_SECRET_ID)/)]),
+    );
+  });
+
+  it('sends enqueue runs that fail after their retries to the schedule dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack.batch.enqueue) },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueIds().schedule, 'Arn'] } } },
+    });
+  });
+
+  it('gives the worker no secret and no Secrets Manager access when no secret is configured', () => {
+    // A small stack of its own (data and batch only): the shared template configures a secret.
+    const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
+    const bare = new Stack(app, 'BatchWithoutSecret');
+    const batch = new Batch(bare, 'Batch', {
+      data: new Data(bare, 'Data'),
+      businessApis: BUSINESS_APIS,
+      bedrockModelIds: MODEL_IDS,
+      settings: BATCH_DEFAULTS,
+    });
+    const workerId = bare.getLogicalId(batch.worker.node.defaultChild as CfnFunction);
+    const bareTemplate = Template.fromStack(bare).toJSON() as { Resources: Record<string, CfnResource> };
+    const worker = bareTemplate.Resources[workerId];
+
+    expect(worker?.Properties.Environment.Variables).not.toHaveProperty('BUSINESS_API_CLIENT_SECRET_ID');
+    expect(JSON.stringify(bareTemplate)).not.toContain('secretsmanager:');
   });
 });
 

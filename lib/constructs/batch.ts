@@ -1,0 +1,278 @@
+import * as path from 'node:path';
+import { Aws, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
+import { tables } from '../../functions/shared/dynamo/tables';
+import type { RoutePermissions } from '../../functions/shared/http/route';
+import { routes } from '../../functions/routes';
+import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
+import { addServiceEnvironment, grantPermissions, readsPrompts, SERVICE_VERSION } from '../permissions';
+import type { Data } from './data';
+
+/** The account's Bedrock token quota and what one tenant's generation takes of it. */
+export interface BedrockQuota {
+  /** Tokens per minute the account may use on the model (the Bedrock service quota; input + maxTokens count). */
+  readonly tokensPerMinute: number;
+  /** Tokens one tenant's insights generation takes, input and output (maxTokens reserved) together. */
+  readonly tokensPerGeneration: number;
+  /** Wall-clock seconds one generation takes. */
+  readonly secondsPerGeneration: number;
+}
+
+/** The nightly run's deployment settings (CDK context, validated in bin/app.ts). */
+export interface BatchSettings {
+  /** EventBridge Scheduler cron expression of the run, `cron(minutes hours day-of-month month day-of-week year)`. */
+  readonly schedule: string;
+  /** IANA time zone the cron expression is read in. */
+  readonly timeZone: string;
+  readonly bedrockQuota: BedrockQuota;
+  /**
+   * Secrets Manager secret name of the business APIs' client credentials (`{ tokenUrl, clientId, clientSecret,
+   * scope? }`). Absent: the worker gets no secret and no Secrets Manager access (it then sends the dev token).
+   */
+  readonly businessApiSecretName?: string;
+}
+
+/** The defaults of the batch context keys, so a plain synth works offline (bin/app.ts applies them). */
+export const BATCH_DEFAULTS = {
+  schedule: 'cron(0 3 * * ? *)',
+  timeZone: 'UTC',
+  bedrockQuota: { tokensPerMinute: 400_000, tokensPerGeneration: 9_000, secondsPerGeneration: 20 },
+} as const satisfies BatchSettings;
+
+/** The bounds of an SQS event source's maximum concurrency. */
+const SQS_EVENT_SOURCE_CONCURRENCY = { min: 2, max: 1000 } as const;
+
+/** How long the worker may take for one tenant (one message: batch size 1). */
+const WORKER_TIMEOUT = Duration.minutes(5);
+/** AWS recommends a visibility timeout of at least six times the function timeout for SQS event sources. */
+const VISIBILITY_TIMEOUT = Duration.seconds(6 * WORKER_TIMEOUT.toSeconds());
+/** The enqueue function pages the whole tenant registry into the queue; Lambda's maximum. */
+const ENQUEUE_TIMEOUT = Duration.minutes(15);
+/** Scheduler attempts again this often when it cannot invoke the enqueue function (throttled, unavailable). */
+const SCHEDULE_RETRY_ATTEMPTS = 2;
+
+/**
+ * How many workers may run at once so the nightly run stays inside the account's Bedrock token quota.
+ *
+ * Each worker handles one message (one tenant) at a time and runs one generation at a time, so a busy worker uses
+ * `tokensPerGeneration` every `secondsPerGeneration`: `tokensPerGeneration × 60 / secondsPerGeneration` tokens per
+ * minute. The quota allows `tokensPerMinute`, of which we plan to use `headroom` (default 0.8; the rest is left for
+ * the API's interactive traffic and for generations that run long), so:
+ *
+ *   maxConcurrency = floor(headroom × tokensPerMinute / (tokensPerGeneration × 60 / secondsPerGeneration))
+ *
+ * clamped to [2, 1000], the range an SQS event source's maximum concurrency accepts. At the lower clamp the run
+ * may briefly exceed the quota; the worker then puts throttled tenants back on the queue with a delay.
+ * Defaults (400,000 tokens/min, 9,000 tokens, 20 s): 0.8 × 400,000 / 27,000 = 11.85, so 11 workers.
+ */
+export const maxConcurrencyFor = ({
+  tokensPerMinute,
+  tokensPerGeneration,
+  secondsPerGeneration,
+  headroom = 0.8,
+}: BedrockQuota & { readonly headroom?: number }): number => {
+  for (const [name, value] of Object.entries({ tokensPerMinute, tokensPerGeneration, secondsPerGeneration })) {
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`maxConcurrencyFor: ${name} must be positive, got ${value}`);
+  }
+  if (!(headroom > 0 && headroom <= 1)) throw new Error(`maxConcurrencyFor: headroom must be in (0, 1], got ${headroom}`);
+  const tokensPerMinutePerWorker = (tokensPerGeneration * 60) / secondsPerGeneration;
+  const workers = Math.floor((headroom * tokensPerMinute) / tokensPerMinutePerWorker);
+  return Math.min(SQS_EVENT_SOURCE_CONCURRENCY.max, Math.max(SQS_EVENT_SOURCE_CONCURRENCY.min, workers));
+};
+
+/**
+ * The worker does the work of the refreshInsights route (insights + usage read-write, prompt index read, prompts
+ * bucket read, Bedrock, business APIs) for one tenant, plus the run's state in the batch table.
+ */
+const WORKER_PERMISSIONS: RoutePermissions = {
+  ...routes.refreshInsights.permissions,
+  tables: { ...routes.refreshInsights.permissions.tables, batch: 'readWrite' },
+};
+
+/** What the nightly run needs from the rest of the stack and from the deployment config. */
+export interface BatchProps {
+  readonly data: Data;
+  readonly businessApis: BusinessApiUrls;
+  /** Bedrock model or inference profile ids the worker may invoke; the first is the default. */
+  readonly bedrockModelIds: readonly string[];
+  readonly settings: BatchSettings;
+}
+
+/**
+ * The nightly insights run: EventBridge Scheduler invokes the enqueue function on the cron, which puts one message
+ * per registered tenant on the run queue; the worker takes one tenant per invocation, with its concurrency capped by
+ * the Bedrock quota (maxConcurrencyFor), and reports failures per message. A message that fails
+ * BATCH_MAX_RECEIVE_COUNT times lands in the dead-letter queue (alarmed; redrive it with the command in the
+ * DeadLetterQueueArn output). Runs that fail to start land in the schedule's own small dead-letter queue.
+ */
+export class Batch extends Construct {
+  /** One message per tenant of a run (functions/batch/model.ts batchMessageSchema). */
+  readonly queue: Queue;
+  /** Run messages that failed BATCH_MAX_RECEIVE_COUNT deliveries. */
+  readonly deadLetterQueue: Queue;
+  /** Failed starts: invocations Scheduler could not deliver and enqueue runs that failed after Lambda's retries. */
+  readonly scheduleDeadLetterQueue: Queue;
+  /** The SQS worker (functions/batch/handlers/process-tenants.ts). */
+  readonly worker: CoachingFunction;
+  /** The Scheduler target (functions/batch/handlers/enqueue-run.ts). */
+  readonly enqueue: CoachingFunction;
+  /** The event source's maximum concurrency of the worker. */
+  readonly maxConcurrency: number;
+  readonly schedule: CfnSchedule;
+  /** The only role Scheduler assumes: it may invoke the enqueue function and write to the schedule's DLQ. */
+  readonly schedulerRole: Role;
+
+  constructor(scope: Construct, id: string, props: BatchProps) {
+    super(scope, id);
+    const { settings } = props;
+    const batchTable = props.data.tables.batch;
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'RunQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: VISIBILITY_TIMEOUT,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: BATCH_MAX_RECEIVE_COUNT },
+    });
+    this.scheduleDeadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: of the Scheduler target (invocations it could not deliver) and the ' +
+        "enqueue function's failed asynchronous invocations (an on-failure destination, which cdk-nag does not " +
+        'recognise as a DLQ use). It is alarmed; nothing consumes it, so it needs no DLQ of its own.',
+    });
+
+    this.maxConcurrency = maxConcurrencyFor(settings.bedrockQuota);
+    this.worker = this.addWorker(props);
+
+    this.enqueue = new CoachingFunction(this, 'Enqueue', {
+      entry: path.join(REPO_ROOT, 'functions/batch/handlers/enqueue-run.ts'),
+      description: 'Nightly batch: puts one message per registered tenant on the run queue (Scheduler target)',
+      timeout: ENQUEUE_TIMEOUT,
+    });
+    this.enqueue.addEnvironment('SERVICE_VERSION', SERVICE_VERSION);
+    this.enqueue.bindTable(batchTable, tables.batch, 'readWrite');
+    this.enqueue.bindBatchQueue(this.queue);
+    // Scheduler invokes asynchronously: it sees only whether Lambda accepted the event. A run that then fails
+    // (after Lambda's retries) would otherwise vanish; its event and error land in the schedule's DLQ instead.
+    this.enqueue.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new SqsDestination(this.scheduleDeadLetterQueue),
+    });
+
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'EventBridge Scheduler: invokes the nightly batch enqueue function, and nothing else',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
+    });
+    this.schedulerRole.addToPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.enqueue.functionArn] }),
+    );
+    // Scheduler writes undeliverable invocations to the DLQ with the target's role.
+    this.schedulerRole.addToPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.scheduleDeadLetterQueue.queueArn] }),
+    );
+
+    this.schedule = new CfnSchedule(this, 'Schedule', {
+      description: 'Nightly insights run: invokes the batch enqueue function',
+      scheduleExpression: settings.schedule,
+      scheduleExpressionTimezone: settings.timeZone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.enqueue.functionArn,
+        roleArn: this.schedulerRole.roleArn,
+        retryPolicy: { maximumRetryAttempts: SCHEDULE_RETRY_ATTEMPTS, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: this.scheduleDeadLetterQueue.queueArn },
+      },
+    });
+    // The role's policy must exist before Scheduler first assumes it.
+    this.schedule.node.addDependency(this.schedulerRole);
+
+    this.alarmOnMessages(
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      `Nightly batch: tenant messages failed ${BATCH_MAX_RECEIVE_COUNT} deliveries and are in the dead-letter queue. ` +
+        "Read the worker's logs, fix the cause, then redrive them (see the DeadLetterQueueArn output).",
+    );
+    this.alarmOnMessages(
+      'ScheduleDeadLetterAlarm',
+      this.scheduleDeadLetterQueue,
+      'Nightly batch: a run did not start (Scheduler could not invoke the enqueue function, or the enqueue run ' +
+        'failed after retries). The failed events are in the schedule dead-letter queue.',
+    );
+    new CfnOutput(this, 'DeadLetterQueueArn', {
+      value: this.deadLetterQueue.queueArn,
+      description:
+        'Nightly batch dead-letter queue; after fixing the cause, move its messages back to the run queue with ' +
+        '`aws sqs start-message-move-task --source-arn <this ARN>`',
+    });
+  }
+
+  /** The SQS worker: one tenant per invocation, the insights grants plus the batch table, queue and secret. */
+  private addWorker(props: BatchProps): CoachingFunction {
+    const worker = new CoachingFunction(this, 'Worker', {
+      entry: path.join(REPO_ROOT, 'functions/batch/handlers/process-tenants.ts'),
+      description: "Nightly batch: generates one tenant's insights per run queue message",
+      timeout: WORKER_TIMEOUT,
+      bundlePrompts: readsPrompts(WORKER_PERMISSIONS),
+    });
+    addServiceEnvironment(worker);
+    grantPermissions(worker, WORKER_PERMISSIONS, {
+      data: props.data,
+      businessApis: props.businessApis,
+      bedrockModelIds: props.bedrockModelIds,
+    });
+    worker.bindBatchQueue(this.queue);
+    const { businessApiSecretName } = props.settings;
+    if (businessApiSecretName !== undefined) {
+      worker.bindBusinessApiSecret(Secret.fromSecretNameV2(this, 'BusinessApiClientSecret', businessApiSecretName));
+    }
+    // Concurrency is capped on the event source, not with reserved concurrency: Lambda then simply polls less,
+    // instead of throttling invocations and returning messages to the queue (which would count as receives).
+    worker.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: this.maxConcurrency }),
+    );
+    return worker;
+  }
+
+  /** Alarms when the queue holds any message (checked every 5 minutes). */
+  private alarmOnMessages(id: string, queue: Queue, description: string): Alarm {
+    return new Alarm(this, id, {
+      alarmDescription: description,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { version } from '../package.json';
+import { tables, type TableName } from '../functions/shared/dynamo/tables';
+import type { RoutePermissions } from '../functions/shared/http/route';
+import type { Data } from './constructs/data';
+import type { BusinessApiUrls, CoachingFunction } from './function';
+
+/** The service version every function reports (SERVICE_VERSION): package.json's. */
+export const SERVICE_VERSION: string = version;
+
+const TABLE_NAMES = Object.keys(tables) as TableName[];
+
+/** The resources a permission set can name, and the settings that come with them. */
+export interface PermissionTargets {
+  readonly data: Data;
+  readonly businessApis: BusinessApiUrls;
+  /** Bedrock model or inference profile ids the function may invoke; the first is the default. */
+  readonly bedrockModelIds: readonly string[];
+  /** The hand-off bus; required only by permission sets with `handoffEvents`. */
+  readonly handoffBus?: IEventBus;
+}
+
+/** Whether a function with these permissions reads prompts, and so must bundle the prompts/ fallback copy. */
+export const readsPrompts = (permissions: RoutePermissions): boolean => permissions.promptsBucket !== undefined;
+
+/**
+ * Grants a function exactly a permission set (the shape of a route table row's `permissions`) through the
+ * CoachingFunction bind helpers, each of which also passes the env var naming what it granted. The API construct
+ * applies each row's set; functions outside the API (the nightly batch worker) reuse the set of the route whose
+ * work they do.
+ */
+export const grantPermissions = (
+  fn: CoachingFunction,
+  permissions: RoutePermissions,
+  targets: PermissionTargets,
+): void => {
+  for (const tableName of TABLE_NAMES) {
+    const access = permissions.tables?.[tableName];
+    if (access) fn.bindTable(targets.data.tables[tableName], tables[tableName], access);
+  }
+  if (permissions.promptsBucket) {
+    fn.bindPromptsBucket(targets.data.promptsBucket, permissions.promptsBucket, targets.bedrockModelIds);
+  }
+  if (permissions.bedrock) fn.allowBedrock(targets.bedrockModelIds);
+  if (permissions.businessApi) fn.bindBusinessApis(targets.businessApis);
+  if (permissions.handoffEvents) {
+    if (!targets.handoffBus) throw new Error(`${fn.node.path} publishes hand-off events but no bus was given`);
+    fn.bindHandoffBus(targets.handoffBus);
+  }
+};
+
+/** The env of functions that run the capability services: SERVICE_VERSION and LLM_PROVIDER=bedrock. */
+export const addServiceEnvironment = (fn: CoachingFunction): void => {
+  fn.addEnvironment('SERVICE_VERSION', SERVICE_VERSION);
+  fn.addEnvironment('LLM_PROVIDER', 'bedrock');
+};
