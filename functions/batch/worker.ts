@@ -36,8 +36,14 @@ export interface ReceivedRecord {
   readonly receiveCount: number;
 }
 
-/** Delay before a throttled tenant is tried again: 1, 2, 4 … minutes, at most SQS's 15. */
-export const retryDelaySeconds = (attempt: number): number => Math.min(900, 60 * 2 ** attempt);
+/**
+ * Delay before a throttled tenant is tried again: about 1, 2, 4 … minutes (at most SQS's 15), with jitter over the
+ * upper half, so tenants throttled together do not all come back together.
+ */
+export const retryDelaySeconds = (attempt: number, random: () => number = Math.random): number => {
+  const base = Math.min(900, 60 * 2 ** attempt);
+  return Math.round(base / 2 + (random() * base) / 2);
+};
 
 /**
  * Processes one tenant exactly once per day, however often its message is delivered: the day's claim makes a

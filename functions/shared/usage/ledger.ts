@@ -246,6 +246,9 @@ export class DynamoUsageLedger implements UsageLedger {
   ): Promise<ReservationResult> {
     const month = monthOf(now);
     const costLimitMicros = Math.round(limits.monthlyCostBudgetUsd * 1_000_000);
+    if (limits.monthlyTokenBudget <= 0 || costLimitMicros <= 0) {
+      return { ok: false, exceeded: limits.monthlyTokenBudget <= 0 ? 'tokens' : 'cost', resetAt: monthResetAt(now) };
+    }
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({

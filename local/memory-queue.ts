@@ -1,0 +1,182 @@
+import type { BatchMessage } from '../functions/batch/model';
+import type { TaskQueue } from '../functions/batch/ports';
+import type { ReceivedRecord } from '../functions/batch/worker';
+
+/** Options of the in-memory queue. */
+export interface MemoryQueueOptions {
+  /** How long a received message stays invisible before it reappears unless deleted (SQS visibility timeout). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Deliveries after which a message that keeps failing moves to the dead-letter list (SQS redrive policy). */
+  readonly maxReceiveCount: number;
+  /** Epoch milliseconds; a test or the simulation moves it on instead of waiting. */
+  readonly now?: () => number;
+}
+
+/** A message that moved to the dead-letter list. */
+export interface DeadLetter {
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiveCount: number;
+}
+
+/** One message and where it stands. */
+interface Entry {
+  readonly messageId: string;
+  readonly body: string;
+  receiveCount: number;
+  /** While waiting: when it becomes receivable (delay). In flight: when its visibility timeout ends. */
+  visibleAt: number;
+}
+
+/**
+ * An in-memory stand-in for an SQS standard queue with a dead-letter queue, for the local batch runner, the tests and
+ * the simulation. Deterministic: message ids are sequential and receivable messages come out in the order they
+ * became visible (then the order they were sent). Semantics kept from SQS:
+ * - `send` with a delay holds messages back until the clock reaches it;
+ * - `receive` counts a delivery and hides the message for the visibility timeout;
+ * - `delete` removes a received message; one that is not deleted reappears after the timeout, and once it has been
+ *   delivered `maxReceiveCount` times it moves to the dead-letter list instead.
+ */
+export class MemoryQueue implements TaskQueue {
+  /** Not in flight, in order of `visibleAt`: receivable now or later (delayed, or back after a visibility timeout). */
+  private readonly waiting: Entry[] = [];
+  private readonly flying = new Map<string, Entry>();
+  private readonly dead: DeadLetter[] = [];
+  private sequence = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: MemoryQueueOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Queues batch messages (the worker's re-enqueue of a throttled tenant passes a delay). */
+  async send(messages: readonly BatchMessage[], delaySeconds = 0): Promise<void> {
+    for (const message of messages) this.sendBody(JSON.stringify(message), delaySeconds);
+  }
+
+  /** Queues a raw body (tests use it for poison messages); returns its message id. */
+  sendBody(body: string, delaySeconds = 0): string {
+    this.sequence += 1;
+    const messageId = `msg-${String(this.sequence).padStart(8, '0')}`;
+    this.enqueue({ messageId, body, receiveCount: 0, visibleAt: this.now() + delaySeconds * 1000 });
+    return messageId;
+  }
+
+  /** Up to `max` receivable messages; each is counted as delivered and hidden for the visibility timeout. */
+  receive(max: number): ReceivedRecord[] {
+    this.settleTimeouts();
+    const now = this.now();
+    let due = 0;
+    while (due < max && due < this.waiting.length && (this.waiting[due] as Entry).visibleAt <= now) due += 1;
+    return this.waiting.splice(0, due).map((entry) => {
+      entry.receiveCount += 1;
+      entry.visibleAt = now + this.options.visibilityTimeoutSeconds * 1000;
+      this.flying.set(entry.messageId, entry);
+      return { messageId: entry.messageId, body: entry.body, receiveCount: entry.receiveCount };
+    });
+  }
+
+  /** Removes a message that was processed; false when it is not in flight (already deleted, or timed out). */
+  delete(messageId: string): boolean {
+    return this.flying.delete(messageId);
+  }
+
+  /** Messages waiting: receivable now, delayed, or back from a visibility timeout. */
+  depth(): number {
+    this.settleTimeouts();
+    return this.waiting.length;
+  }
+
+  /** Messages received and neither deleted nor timed out yet. */
+  inFlight(): number {
+    this.settleTimeouts();
+    return this.flying.size;
+  }
+
+  /** The dead-letter list, oldest first. */
+  deadLetters(): readonly DeadLetter[] {
+    this.settleTimeouts();
+    return [...this.dead];
+  }
+
+  /** When the next waiting or in-flight message changes state (epoch ms), or undefined when the queue is empty. */
+  nextChangeAt(): number | undefined {
+    let next = this.waiting[0]?.visibleAt;
+    for (const entry of this.flying.values()) next = next === undefined ? entry.visibleAt : Math.min(next, entry.visibleAt);
+    return next;
+  }
+
+  /** Inserts a waiting message in order of visibility, after those that become visible at the same time. */
+  private enqueue(entry: Entry): void {
+    let low = 0;
+    let high = this.waiting.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.waiting[middle] as Entry).visibleAt <= entry.visibleAt) low = middle + 1;
+      else high = middle;
+    }
+    this.waiting.splice(low, 0, entry);
+  }
+
+  /** Messages whose visibility timeout ended reappear, or move to the dead-letter list after their last delivery. */
+  private settleTimeouts(): void {
+    const now = this.now();
+    for (const entry of this.flying.values()) {
+      if (entry.visibleAt > now) continue;
+      this.flying.delete(entry.messageId);
+      if (entry.receiveCount >= this.options.maxReceiveCount) {
+        this.dead.push({ messageId: entry.messageId, body: entry.body, receiveCount: entry.receiveCount });
+      } else {
+        this.enqueue(entry);
+      }
+    }
+  }
+}
+
+/** Handles received records the way the Lambda worker does, answering the ids of the ones that failed. */
+export type RecordHandler = (records: readonly ReceivedRecord[]) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+
+/** How `drainQueue` polls. */
+export interface WorkerPoolOptions {
+  /** Workers polling at once (the Lambda's maximum concurrency). */
+  readonly concurrency: number;
+  /** Records per receive (the event source's batch size). */
+  readonly batchSize: number;
+  /**
+   * Waits while nothing is receivable; `nextChangeAt` is when the queue next changes on its own clock (a delay or a
+   * visibility timeout ending). The local runner sleeps a little, a test moves its clock to it, the simulation
+   * sleeps in scaled time; other workers may send meanwhile, so a wait should stay short on a real clock. A clock
+   * moved by hand belongs with one worker: jumping it while another worker is busy would time its message out.
+   */
+  readonly idle: (nextChangeAt: number) => Promise<void>;
+}
+
+/**
+ * One poll as the SQS event source makes it: receives up to `max` records, hands them to `handle` and deletes those
+ * it did not report failed (those reappear after the visibility timeout). Returns the records received.
+ */
+export const deliverOnce = async (queue: MemoryQueue, handle: RecordHandler, max: number): Promise<ReceivedRecord[]> => {
+  const records = queue.receive(max);
+  if (records.length === 0) return records;
+  const { batchItemFailures } = await handle(records);
+  const failed = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
+  for (const record of records) if (!failed.has(record.messageId)) queue.delete(record.messageId);
+  return records;
+};
+
+/**
+ * Runs `concurrency` workers against the queue as the SQS event source runs the Lambda: receive, hand the records
+ * to `handle`, delete those that did not fail (failures reappear after the visibility timeout, and end in the
+ * dead-letter list after their last delivery). Returns once nothing is waiting and nothing is in flight.
+ */
+export const drainQueue = async (queue: MemoryQueue, handle: RecordHandler, options: WorkerPoolOptions): Promise<void> => {
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if ((await deliverOnce(queue, handle, options.batchSize)).length > 0) continue;
+      const next = queue.nextChangeAt();
+      if (next === undefined) return;
+      await options.idle(next);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+};
