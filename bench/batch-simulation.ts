@@ -267,7 +267,7 @@ const report = (options: SimulationOptions, result: SimulationResult): TargetRes
   ];
   printNotes(
     `Model: ${count(Math.floor(options.quotaTpm / options.tokensPerGeneration))} generation starts per minute (${count(options.quotaTpm)} TPM / ${count(options.tokensPerGeneration)} tokens each); more are throttled`,
-    `  after ${THROTTLED_CALL_MS / 1000} s (the SDK's retries), and the worker puts the tenant back with a 1, 2, 4 … min delay.`,
+    `  after ${THROTTLED_CALL_MS / 1000} s (the SDK's retries), and the worker puts the tenant back with a jittered ~1, 2, 4 … min delay.`,
     `Generations take ${GENERATION_MS.min / 1000}-${GENERATION_MS.max / 1000} s (uniform, seed ${options.seed}); ${options.concurrency} workers, ${options.batchSize} message(s) per receive, visibility timeout ${workerSettings().holdSeconds} s.`,
     `Clock: ${options.timeFactor}× real time, so timer and CPU jitter of the real process is magnified ${options.timeFactor}× in the simulated figures.`,
     'The worker is the production code (handleRecords → processTenant) on in-memory registry, ledger and queue.',
