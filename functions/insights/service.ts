@@ -143,7 +143,8 @@ export class InsightsService {
     if (served.stale) throw new ServiceBusyError('Another generation for this tenant is still running', 30);
     const { outcome } = served.set.provenance;
     return {
-      outcome: outcome === 'fallback' || outcome === 'rules' ? 'fallback' : 'generated',
+      // `rules` is the configured generator (no model here); `fallback` means the model could not be used.
+      outcome: outcome === 'fallback' ? 'fallback' : 'generated',
       tokens: served.usage?.tokens ?? 0,
       costMicros: served.usage?.costMicros ?? 0,
     };
