@@ -32,25 +32,25 @@ const expectRejection = async (promise: Promise<unknown>): Promise<unknown> => {
   throw new Error('expected the call to be rejected');
 };
 
+let fake: FakeBedrock;
+let model: BedrockLanguageModel;
+
+beforeAll(async () => {
+  fake = await startFakeBedrock();
+  model = new BedrockLanguageModel(
+    createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: MAX_ATTEMPTS, retryDelayMs: 5 }),
+  );
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+beforeEach(() => {
+  fake.reset();
+});
+
 describe('BedrockLanguageModel against the fake Bedrock', () => {
-  let fake: FakeBedrock;
-  let model: BedrockLanguageModel;
-
-  beforeAll(async () => {
-    fake = await startFakeBedrock();
-    model = new BedrockLanguageModel(
-      createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: MAX_ATTEMPTS, retryDelayMs: 5 }),
-    );
-  });
-
-  afterAll(async () => {
-    await fake.close();
-  });
-
-  beforeEach(() => {
-    fake.reset();
-  });
-
   it('returns the input of the forced tool call with the model id and stop reason', async () => {
     fake.enqueue({ toolInput: { headline: 'Margins are slipping' } });
 
@@ -220,24 +220,6 @@ describe('BedrockLanguageModel against the fake Bedrock', () => {
 });
 
 describe('BedrockLanguageModel streaming from the fake Bedrock', () => {
-  let fake: FakeBedrock;
-  let model: BedrockLanguageModel;
-
-  beforeAll(async () => {
-    fake = await startFakeBedrock();
-    model = new BedrockLanguageModel(
-      createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: MAX_ATTEMPTS, retryDelayMs: 5 }),
-    );
-  });
-
-  afterAll(async () => {
-    await fake.close();
-  });
-
-  beforeEach(() => {
-    fake.reset();
-  });
-
   const turn = { reply: 'Start with your three largest customers: two of them ordered less.', phase: 'explore' };
 
   it('passes the tool input JSON to onDelta in fragments as they arrive', async () => {
