@@ -9,6 +9,7 @@ import {
 } from '../shared/http/errors';
 import type { RequestContext } from '../shared/http/handler';
 import { callStructured } from '../shared/llm/structured-call';
+import { once } from '../shared/once';
 import { renderPrompt } from '../shared/prompts/render';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
 import type { ModelGateway } from '../shared/usage/gateway';
@@ -58,16 +59,17 @@ export interface TurnResult {
   readonly handoff?: { readonly offered: true; readonly reason: 'escalate' | 'low_confidence' };
 }
 
-const TURN_TOOL = {
+/** The forced tools; their JSON Schemas are derived on first use, not at cold start. */
+const turnTool = once(() => ({
   name: 'record_turn',
   description: 'Record your reply to the owner and where the session stands.',
   inputSchema: z.toJSONSchema(turnOutputSchema, { io: 'input' }) as Record<string, unknown>,
-};
-const SUMMARY_TOOL = {
+}));
+const summaryTool = once(() => ({
   name: 'record_summary',
   description: 'Record the updated summary.',
   inputSchema: z.toJSONSchema(z.object({ summary: z.string().max(2000) }), { io: 'input' }) as Record<string, unknown>,
-};
+}));
 const summarySchema = z.object({ summary: z.string().trim().min(1).max(2000) });
 /** Below this confidence a classification counts as unsure; two unsure messages in a row offer a human. */
 const LOW_CONFIDENCE = 0.5;
@@ -276,14 +278,22 @@ export class ConversationService {
       const claimed = await store.claimTurn(tenantId, conversation.id, conversation.turn, now, now.getTime() + TURN_HOLD_MS);
       if (!claimed) throw new ConflictError('Another reply to this conversation is in progress; try again');
       conversation = { ...conversation, turn: conversation.turn + 1 };
-      await store.putMessage(tenantId, conversation.id, this.message(conversation.turn, 'user', userText, now), conversation.expiresAt);
       const claimedTurn = conversation.turn;
-      return this.answer(ctx, stored, conversation, template, prompt, userText, now, onText).catch(async (error: unknown) => {
-        await store.update(tenantId, conversation.id, claimedTurn, { busyUntil: 0 });
-        throw error;
-      });
+      // The user's message is stored while the history before it is read (one round trip for both).
+      const [, history] = await Promise.all([
+        store.putMessage(tenantId, conversation.id, this.message(claimedTurn, 'user', userText, now), conversation.expiresAt),
+        store.messages(tenantId, conversation.id, conversation.summarizedThrough),
+      ]);
+      const before = history.filter((message) => message.seq < claimedTurn);
+      return this.answer(ctx, stored, conversation, before, template, prompt, userText, now, onText).catch(
+        async (error: unknown) => {
+          await store.update(tenantId, conversation.id, claimedTurn, { busyUntil: 0 });
+          throw error;
+        },
+      );
     }
-    return this.answer(ctx, stored, conversation, template, prompt, userText, now, onText);
+    // The opening turn of a new conversation: no history yet.
+    return this.answer(ctx, stored, conversation, [], template, prompt, userText, now, onText);
   }
 
   /** The model's turn on the conversation as claimed: memory, prompt, call, phase rules, and the stored answer. */
@@ -291,6 +301,7 @@ export class ConversationService {
     ctx: RequestContext,
     stored: StoredConversation,
     conversation: Conversation,
+    unsummarized: readonly Message[],
     template: PromptTemplate,
     prompt: string,
     userText: string | undefined,
@@ -301,12 +312,7 @@ export class ConversationService {
     const tenantId = ctx.caller.tenantId;
 
     const context = await this.freshContext(ctx, stored, now);
-    const unsummarized = await store.messages(tenantId, conversation.id, conversation.summarizedThrough);
-    const plan = planFold(
-      userText === undefined ? unsummarized : unsummarized.slice(0, -1),
-      settings.recentMessages,
-      settings.historyTokenBudget,
-    );
+    const plan = planFold(unsummarized, settings.recentMessages, settings.historyTokenBudget);
     const memory = plan.fold.length > 0 ? await this.fold(ctx, conversation, plan.fold) : undefined;
     const summary = memory?.summary ?? conversation.summary;
 
@@ -328,7 +334,7 @@ export class ConversationService {
     const result = await callStructured(
       this.deps.gateway,
       {
-        ...this.gatewayRequest(ctx, template, rendered.system, history, TURN_TOOL),
+        ...this.gatewayRequest(ctx, template, rendered.system, history, turnTool()),
         ...(userText ? { complexityText: userText } : {}),
         ...(onText ? { onDelta: replyTextStream(onText) } : {}),
       },
@@ -392,7 +398,7 @@ export class ConversationService {
       const rendered = renderPrompt(template, { previous_summary: conversation.summary || 'none yet', messages: transcript(messages) });
       const result = await callStructured(
         this.deps.gateway,
-        this.gatewayRequest(ctx, template, rendered.system, [{ role: 'user', text: rendered.user }], SUMMARY_TOOL),
+        this.gatewayRequest(ctx, template, rendered.system, [{ role: 'user', text: rendered.user }], summaryTool()),
         summarySchema,
       );
       if (result.ok) return { summary: result.value.summary, through };
