@@ -9,7 +9,7 @@ import { asGatewayClaims } from '../functions/shared/http/auth';
 import { errorResponse } from '../functions/shared/http/error-response';
 import { PayloadTooLargeError, RouteNotFoundError, UnauthorizedError } from '../functions/shared/http/errors';
 import type { HttpLambdaHandler } from '../functions/shared/http/handler';
-import type { RouteDefinition } from '../functions/shared/http/route';
+import { pathMatcher, type RouteDefinition } from '../functions/shared/http/route';
 import type { EventSink } from '../functions/shared/http/stream';
 
 /** How the local server verifies bearer tokens, like the API Gateway JWT authorizer: issuer, audience, JWKS. */
@@ -38,8 +38,7 @@ export interface LocalServer {
 interface CompiledRoute {
   readonly name: string;
   readonly route: RouteDefinition;
-  readonly pattern: RegExp;
-  readonly paramNames: readonly string[];
+  readonly matchPath: (path: string) => Record<string, string> | undefined;
 }
 
 const REPO_ROOT = join(__dirname, '..');
@@ -52,14 +51,7 @@ interface RouteModule {
   readonly sse: (event: APIGatewayProxyEventV2WithJWTAuthorizer, sink: EventSink) => Promise<void>;
 }
 
-const compile = ([name, route]: [string, RouteDefinition]): CompiledRoute => {
-  const paramNames: string[] = [];
-  const source = route.path.replace(/\{(\w+)\}/g, (_, param: string) => {
-    paramNames.push(param);
-    return '([^/]+)';
-  });
-  return { name, route, pattern: new RegExp(`^${source}$`), paramNames };
-};
+const compile = ([name, route]: [string, RouteDefinition]): CompiledRoute => ({ name, route, matchPath: pathMatcher(route.path) });
 
 const compiledRoutes = (Object.entries(routes) as [string, RouteDefinition][]).map(compile);
 
@@ -69,12 +61,8 @@ const match = (
 ): { compiled: CompiledRoute; pathParameters: Record<string, string> } | undefined => {
   for (const compiled of compiledRoutes) {
     if (compiled.route.method !== method) continue;
-    const found = compiled.pattern.exec(path);
-    if (!found) continue;
-    const pathParameters = Object.fromEntries(
-      compiled.paramNames.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]),
-    );
-    return { compiled, pathParameters };
+    const pathParameters = compiled.matchPath(path);
+    if (pathParameters) return { compiled, pathParameters };
   }
   return undefined;
 };
@@ -160,7 +148,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
           Object.entries(request.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : (value ?? '')]),
         ),
         queryStringParameters: url.search ? query : undefined,
-        pathParameters: compiled.paramNames.length > 0 ? pathParameters : undefined,
+        pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : undefined,
         body,
         isBase64Encoded: false,
         requestContext: {

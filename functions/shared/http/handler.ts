@@ -15,7 +15,8 @@ import { PendingWrites } from '../pending-writes';
 import { callerFromEvent, requireAccess, type Caller, type RouteAuth } from './auth';
 import type { RouteDefinition } from './route';
 import { errorResponse, statusOf } from './error-response';
-import { MalformedBodyError, PayloadTooLargeError, ValidationError } from './errors';
+import { assertBodySize, correlationIdOf, parsePart } from './request';
+import { MalformedBodyError } from './errors';
 
 /** What a request handler sees: the verified caller, the correlation id and a logger bound to both. */
 export interface RequestContext {
@@ -48,26 +49,6 @@ type Result = APIGatewayProxyStructuredResultV2;
 /** The Lambda handler type every HTTP route exports. */
 export type HttpLambdaHandler = (event: Event, context: Context) => Promise<Result>;
 
-const SAFE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-const correlationIdOf = (event: Event): string => {
-  const fromHeader = event.headers?.['x-correlation-id'];
-  if (fromHeader && SAFE_CORRELATION_ID.test(fromHeader)) return fromHeader;
-  return event.requestContext?.requestId ?? crypto.randomUUID();
-};
-
-const parsePart = <S extends z.ZodType>(schema: S | undefined, value: unknown, part: string): z.output<S> => {
-  if (!schema) return undefined as z.output<S>;
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: [part, ...issue.path.map(String), key].join('.'), message: 'is not allowed' }))
-      : [{ field: [part, ...issue.path.map(String)].join('.'), message: issue.message }],
-  );
-  throw new ValidationError(`Invalid ${part}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
-};
-
 const jsonResult = (result: HttpResult, correlationId: string): Result => ({
   statusCode: result.statusCode ?? 200,
   headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...result.headers },
@@ -89,12 +70,7 @@ const asAppError = (error: unknown): unknown => {
 
 /** Rejects bodies over MAX_BODY_BYTES before they are parsed. */
 const bodySizeLimit = (): middy.MiddlewareObj<Event, Result> => ({
-  before: (request) => {
-    const body = request.event.body;
-    if (body && Buffer.byteLength(body) > config().MAX_BODY_BYTES) {
-      throw new PayloadTooLargeError(`The body is larger than ${config().MAX_BODY_BYTES} bytes`);
-    }
-  },
+  before: (request) => assertBodySize(request.event.body),
 });
 
 /** Maps every error to `{ error: { code, message } }`, logging 5xx with the stack and 4xx as warnings. */

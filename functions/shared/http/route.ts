@@ -47,3 +47,18 @@ export const defineRoute = <
 >(
   route: RouteDefinition<Q, P, B>,
 ): RouteDefinition<Q, P, B> => route;
+
+/** A matcher for a path template (`/insights/{id}/dismiss`): the decoded parameters of a path, or undefined. */
+export const pathMatcher = (template: string): ((path: string) => Record<string, string> | undefined) => {
+  const names: string[] = [];
+  const pattern = new RegExp(
+    `^${template.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    })}$`,
+  );
+  return (path) => {
+    const found = pattern.exec(path);
+    return found ? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')])) : undefined;
+  };
+};

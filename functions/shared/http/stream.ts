@@ -7,9 +7,10 @@ import { once } from '../once';
 import { PendingWrites } from '../pending-writes';
 import { asGatewayClaims, callerFromEvent, requireAccess } from './auth';
 import { errorResponse } from './error-response';
-import { MalformedBodyError, PayloadTooLargeError, UnauthorizedError, ValidationError } from './errors';
+import { assertBodySize, correlationIdOf, parsePart } from './request';
+import { MalformedBodyError, UnauthorizedError } from './errors';
 import type { RequestContext } from './handler';
-import type { RouteDefinition } from './route';
+import { pathMatcher, type RouteDefinition } from './route';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -63,38 +64,14 @@ const verifiedEvent = async (event: Event): Promise<Event> => {
   }
 };
 
-/** Path parameters from the raw path when the event has none (Function URLs do not route). */
-const pathParameters = (template: string, event: Event): Record<string, string> | undefined => {
-  if (event.pathParameters) return event.pathParameters as Record<string, string>;
-  const names: string[] = [];
-  const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
-  const found = pattern.exec(event.rawPath ?? '');
-  return found ? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')])) : undefined;
-};
-
-const parse = <S extends z.ZodType>(schema: S | undefined, value: unknown, part: string): z.output<S> => {
-  if (!schema) return undefined as z.output<S>;
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => ({ field: [part, ...issue.path.map(String)].join('.'), message: issue.message }));
-  throw new ValidationError(`Invalid ${part}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
-};
-
 const jsonBody = (event: Event): unknown => {
+  assertBodySize(event.body);
   const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString() : event.body;
-  if (raw && Buffer.byteLength(raw) > config().MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`The body is larger than ${config().MAX_BODY_BYTES} bytes`);
-  }
   try {
     return raw ? JSON.parse(raw) : undefined;
   } catch {
     throw new MalformedBodyError('The body is not valid JSON');
   }
-};
-
-const correlationIdOf = (event: Event): string => {
-  const fromHeader = event.headers?.['x-correlation-id'];
-  return fromHeader && /^[A-Za-z0-9._:-]{1,128}$/.test(fromHeader) ? fromHeader : (event.requestContext?.requestId ?? crypto.randomUUID());
 };
 
 /** The Lambda runtime's streaming API (a global in the Node.js runtime; absent elsewhere). */
@@ -129,6 +106,8 @@ export const sseRoute = <P extends z.ZodType, B extends z.ZodType>(
   route: RouteDefinition<z.ZodType, P, B>,
   run: (input: StreamInput<P, B>) => Promise<unknown>,
 ): StreamRoute => {
+  // Function URLs do not route: without the event's path parameters, they come from the raw path.
+  const matchPath = pathMatcher(route.path);
   const sse = async (raw: Event, sink: EventSink): Promise<void> => {
     const correlationId = correlationIdOf(raw);
     let started = false;
@@ -150,8 +129,8 @@ export const sseRoute = <P extends z.ZodType, B extends z.ZodType>(
       const ctx: RequestContext = { caller, correlationId, log, responseHeaders: new Map(), pending };
       // As in the JSON routes: the body's size and syntax first, then the path and the body's content.
       const rawBody = jsonBody(event);
-      const params = parse(route.params, pathParameters(route.path, event), 'path');
-      const result = await run({ params, body: parse(route.body, rawBody, 'body'), ctx, send });
+      const params = parsePart(route.params, event.pathParameters ?? matchPath(event.rawPath ?? ''), 'path');
+      const result = await run({ params, body: parsePart(route.body, rawBody, 'body'), ctx, send });
       await pending.settle();
       send('turn', result);
     } catch (error) {
