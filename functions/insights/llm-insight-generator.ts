@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { AppError } from '../shared/http/errors';
-import { ModelUnavailableError, type ModelMessage, type StructuredResponse } from '../shared/llm/port';
-import { parseModelOutput, repairInstruction } from '../shared/llm/output-repair';
+import { ModelUnavailableError } from '../shared/llm/port';
+import { callStructured } from '../shared/llm/structured-call';
 import type { MetricsRecorder } from '../shared/observability';
 import { once } from '../shared/once';
 import { renderPrompt, type RenderedPrompt } from '../shared/prompts/render';
@@ -11,7 +11,7 @@ import type { ModelGateway } from '../shared/usage/gateway';
 import type { Generation, GenerationInput, InsightGenerator, SourcedDraft } from './generation';
 import { finalizeDrafts } from './generation';
 import { checkGrounding, normalizeInsightsOutput } from './grounding';
-import { insightsOutputSchema, type InsightsOutput } from './model';
+import { insightsOutputSchema } from './model';
 import { insightPromptValues } from './prompt-context';
 import { gapNoticeFor, ruleDrafts, RULES_PROVENANCE } from './rules-insight-generator';
 
@@ -31,19 +31,6 @@ export const renderInsightsPrompt = (
   input: Pick<GenerationInput, 'snapshot' | 'signals' | 'dismissals' | 'now'>,
 ): RenderedPrompt => renderPrompt(template, insightPromptValues(input.snapshot, input.signals, input.dismissals, input.now));
 
-type Attempt =
-  | { readonly ok: true; readonly value: InsightsOutput; readonly repaired: boolean; readonly modelId: string }
-  | { readonly ok: false; readonly problems: string[]; readonly response: StructuredResponse };
-
-/** Tokens and cost of the model calls of one generation. */
-interface UsageTally {
-  tokens: number;
-  costMicros: number;
-}
-
-const rawOutput = (response: StructuredResponse): string =>
-  response.toolInput !== undefined ? JSON.stringify(response.toolInput) : response.text;
-
 /**
  * Generates insights with the active `insights_generation` template through the model gateway (limits, routing,
  * fallback models, metering): structured output through a forced tool, one repair round for malformed output, a
@@ -59,28 +46,38 @@ export class LlmInsightGenerator implements InsightGenerator {
 
   async generate(input: GenerationInput): Promise<Generation> {
     const suppressed = new Set(input.dismissals.map((dismissal) => dismissal.fingerprint));
-    const tally: UsageTally = { tokens: 0, costMicros: 0 };
+    const usage = { tokens: 0, costMicros: 0 };
     let template: PromptTemplate | undefined;
     try {
       template = await this.prompts.active(INSIGHTS_TOPIC);
       const rendered = renderInsightsPrompt(template, input);
-      const call = (messages: readonly ModelMessage[]): Promise<Attempt> =>
-        this.attempt(input, template as PromptTemplate, rendered.system, messages, tally);
+      const result = await callStructured(
+        this.gateway,
+        {
+          tenantId: input.tenantId,
+          userId: input.userId,
+          correlationId: input.correlationId,
+          requestType: input.requestType,
+          log: input.log,
+          template,
+          system: rendered.system,
+          messages: [{ role: 'user', text: rendered.user }],
+          tool: insightsTool(),
+          ...(input.responseHeaders ? { responseHeaders: input.responseHeaders } : {}),
+          ...(input.pending ? { pending: input.pending } : {}),
+        },
+        insightsOutputSchema,
+        {
+          normalize: normalizeInsightsOutput,
+          onCall: ({ response, costMicros }) => {
+            usage.tokens += response.usage.inputTokens + response.usage.outputTokens;
+            usage.costMicros += costMicros;
+          },
+        },
+      );
+      if (!result.ok) return { ...this.fallback(input, suppressed, template, 'invalid_output'), usage };
 
-      const question: ModelMessage = { role: 'user', text: rendered.user };
-      let attempt = await call([question]);
-      if (!attempt.ok) {
-        input.log.warn('model output invalid; asking for a repair', { problems: attempt.problems.slice(0, 10) });
-        attempt = await call([
-          question,
-          { role: 'assistant', text: rawOutput(attempt.response) },
-          { role: 'user', text: repairInstruction(attempt.problems) },
-        ]);
-        if (attempt.ok) attempt = { ...attempt, repaired: true };
-      }
-      if (!attempt.ok) return { ...this.fallback(input, suppressed, template, 'invalid_output'), usage: tally };
-
-      const grounding = checkGrounding(attempt.value.insights, input.snapshot, input.signals);
+      const grounding = checkGrounding(result.value.insights, input.snapshot, input.signals);
       if (grounding.repaired > 0 || grounding.dropped > 0) {
         input.log.warn('ungrounded numbers in model output', {
           repaired: grounding.repaired,
@@ -90,50 +87,17 @@ export class LlmInsightGenerator implements InsightGenerator {
       }
       this.metrics.addMetric('UngroundedInsights', MetricUnit.Count, grounding.repaired + grounding.dropped);
       const llmDrafts: SourcedDraft[] = grounding.grounded.map((draft) => ({ ...draft, source: 'llm' as const }));
-      const outcome = attempt.repaired || grounding.repaired > 0 ? 'repaired' : 'ok';
+      const outcome = result.repaired || grounding.repaired > 0 ? 'repaired' : 'ok';
       this.metrics.addMetric(`ModelOutcome_${outcome}`, MetricUnit.Count, 1);
       return {
         drafts: finalizeDrafts(llmDrafts, ruleDrafts(input), suppressed, gapNoticeFor(input)),
-        provenance: { promptTopic: template.topic, promptVersion: template.version, modelId: attempt.modelId, outcome },
-        usage: tally,
+        provenance: { promptTopic: template.topic, promptVersion: template.version, modelId: result.modelId, outcome },
+        usage,
       };
     } catch (error) {
       if (!(error instanceof AppError) || (input.strictModel && error instanceof ModelUnavailableError)) throw error;
-      return { ...this.fallback(input, suppressed, template, error.code), usage: tally };
+      return { ...this.fallback(input, suppressed, template, error.code), usage };
     }
-  }
-
-  private async attempt(
-    input: GenerationInput,
-    template: PromptTemplate,
-    system: string,
-    messages: readonly ModelMessage[],
-    tally: UsageTally,
-  ): Promise<Attempt> {
-    let parsed: ReturnType<typeof parseModelOutput<InsightsOutput>> | undefined;
-    const { response, costMicros } = await this.gateway.call({
-      tenantId: input.tenantId,
-      userId: input.userId,
-      correlationId: input.correlationId,
-      requestType: input.requestType,
-      log: input.log,
-      template,
-      system,
-      messages,
-      tool: insightsTool(),
-      judge: (answer) => {
-        parsed = parseModelOutput(insightsOutputSchema, answer, { normalize: normalizeInsightsOutput });
-        return parsed.ok ? (parsed.repaired ? 'repaired' : 'ok') : 'failed';
-      },
-      ...(input.responseHeaders ? { responseHeaders: input.responseHeaders } : {}),
-      ...(input.pending ? { pending: input.pending } : {}),
-    });
-    tally.tokens += response.usage.inputTokens + response.usage.outputTokens;
-    tally.costMicros += costMicros;
-    const result = parsed as NonNullable<typeof parsed>;
-    return result.ok
-      ? { ok: true, value: result.value, repaired: result.repaired, modelId: response.modelId }
-      : { ok: false, problems: result.problems, response };
   }
 
   private fallback(

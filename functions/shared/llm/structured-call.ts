@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ModelGateway, GatewayRequest } from '../usage/gateway';
+import type { GatewayRequest, GatewayResponse, ModelGateway } from '../usage/gateway';
 import { parseModelOutput, repairInstruction } from './output-repair';
 import type { ModelMessage, StructuredResponse } from './port';
 
@@ -20,21 +20,28 @@ export const callStructured = async <T>(
   gateway: ModelGateway,
   request: Omit<GatewayRequest, 'judge'>,
   schema: z.ZodType<T>,
-  normalize?: (value: unknown) => unknown,
+  options: {
+    /** Fixes near-misses before validation (e.g. enum case). */
+    readonly normalize?: (value: unknown) => unknown;
+    /** Sees every answered call (e.g. to add up tokens and cost), even when a later one fails. */
+    readonly onCall?: (answer: GatewayResponse) => void;
+  } = {},
 ): Promise<StructuredResult<T>> => {
+  const { normalize, onCall } = options;
   const attempt = async (messages: readonly ModelMessage[], streamed: boolean) => {
     let parsed: ReturnType<typeof parseModelOutput<T>> | undefined;
     const { onDelta, ...rest } = request;
-    const { response } = await gateway.call({
+    const answer = await gateway.call({
       ...rest,
       ...(streamed && onDelta ? { onDelta } : {}),
       messages,
-      judge: (answer) => {
-        parsed = parseModelOutput(schema, answer, normalize ? { normalize } : {});
+      judge: (output) => {
+        parsed = parseModelOutput(schema, output, normalize ? { normalize } : {});
         return parsed.ok ? (parsed.repaired ? 'repaired' : 'ok') : 'failed';
       },
     });
-    return { parsed: parsed as NonNullable<typeof parsed>, response };
+    onCall?.(answer);
+    return { parsed: parsed as NonNullable<typeof parsed>, response: answer.response };
   };
   const first = await attempt(request.messages, true);
   if (first.parsed.ok) return { ok: true, value: first.parsed.value, repaired: first.parsed.repaired, modelId: first.response.modelId };
