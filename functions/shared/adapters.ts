@@ -45,7 +45,7 @@ export const templateContent = once((): TemplateContent => {
 });
 
 /** The copy of the templates bundled with the function (the prompts/ folder). */
-export const bundledPrompts = once((): PromptStore => new FilePromptStore(config().PROMPTS_DIR, logger));
+export const bundledPrompts = once((): PromptStore => new FilePromptStore(config().PROMPTS_DIR, templateLimits(), logger));
 
 /**
  * The runtime prompt store: the registry (label in the index, content in the bucket, cached with
