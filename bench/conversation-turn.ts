@@ -12,7 +12,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { documentClient, promptStore } from '../functions/shared/adapters';
 import type { BusinessSnapshot } from '../functions/shared/business-api/model';
-import type { BusinessData } from '../functions/shared/business-api/port';
 import { config } from '../functions/shared/config';
 import { tenantKey } from '../functions/shared/dynamo/tables';
 import type { LanguageModel, StructuredRequest, StructuredResponse } from '../functions/shared/llm/port';
@@ -28,7 +27,7 @@ import { ConversationService } from '../functions/conversations/service';
 import { DynamoConversationStore } from '../functions/conversations/store';
 import { planFold, toModelMessages } from '../functions/conversations/turns';
 import { benchGateway, benchLedger, cannedResponse } from './gateway';
-import { fetchSnapshot, requestContext } from './local';
+import { fetchSnapshot, InMemoryBusinessData, requestContext } from './local';
 import {
   atMost,
   BusyTime,
@@ -98,15 +97,6 @@ const OWNER_MESSAGES = [
   'The person who embodies the company is probably Priya in dispatch. She knows every crew, remembers every customer, and she will call a customer herself at seven in the morning if a crew is running late.',
   'When we hire we look for people who have fixed things on their own time, like old cars or houses. They tend to care about the work itself rather than just the hours.',
 ] as const;
-
-/** Business data that answers a snapshot fetched beforehand, at once. */
-class InMemoryBusinessData implements BusinessData {
-  constructor(private readonly prefetched: BusinessSnapshot) {}
-
-  async snapshot(): Promise<BusinessSnapshot> {
-    return this.prefetched;
-  }
-}
 
 /** A model that calls the forced tool at once, answering by the tool's name; counts the calls per tool. */
 class CannedConversationModel implements LanguageModel {

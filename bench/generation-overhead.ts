@@ -5,7 +5,6 @@
  * grounded answer instantly.
  */
 import type { BusinessSnapshot } from '../functions/shared/business-api/model';
-import type { BusinessData } from '../functions/shared/business-api/port';
 import { config } from '../functions/shared/config';
 import { documentClient, promptStore } from '../functions/shared/adapters';
 import { parseModelOutput } from '../functions/shared/llm/output-repair';
@@ -21,7 +20,7 @@ import { InsightsService } from '../functions/insights/service';
 import { computeSignals } from '../functions/insights/signals';
 import { DynamoInsightStore } from '../functions/insights/store';
 import { benchGateway, benchLedger, CannedLanguageModel, cannedResponse } from './gateway';
-import { fetchSnapshot, requestContext } from './local';
+import { fetchSnapshot, InMemoryBusinessData, requestContext } from './local';
 import {
   atMost,
   BusyTime,
@@ -42,15 +41,6 @@ const WARMUP = 20;
 const STEP_RUNS = 200;
 const STEP_WARMUP = 20;
 const TARGET_MS = 30;
-
-/** Business data that answers a snapshot fetched beforehand, at once. */
-class InMemoryBusinessData implements BusinessData {
-  constructor(private readonly prefetched: BusinessSnapshot) {}
-
-  async snapshot(): Promise<BusinessSnapshot> {
-    return this.prefetched;
-  }
-}
 
 /** Counts metrics instead of emitting EMF, so the runs can be checked (every one `ModelOutcome_ok`). */
 class CountingMetrics implements MetricsRecorder {

@@ -10,7 +10,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambd
 import { businessData } from '../functions/shared/adapters';
 import { sourceEndpoints } from '../functions/shared/business-api/http-business-data';
 import { sourceNames, type BusinessSnapshot, type SourceName } from '../functions/shared/business-api/model';
-import type { BusinessDataRequest } from '../functions/shared/business-api/port';
+import type { BusinessData, BusinessDataRequest } from '../functions/shared/business-api/port';
 import { config } from '../functions/shared/config';
 import type { RequestContext } from '../functions/shared/http/handler';
 import type { RouteDefinition } from '../functions/shared/http/route';
@@ -129,3 +129,12 @@ export const lambdaContext = (functionName: string): Context =>
     callbackWaitsForEmptyEventLoop: false,
     getRemainingTimeInMillis: () => 29_000,
   }) as Context;
+
+/** Business data that answers a snapshot fetched beforehand, at once. */
+export class InMemoryBusinessData implements BusinessData {
+  constructor(private readonly prefetched: BusinessSnapshot) {}
+
+  async snapshot(): Promise<BusinessSnapshot> {
+    return this.prefetched;
+  }
+}
