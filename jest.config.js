@@ -9,7 +9,19 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': [
       'ts-jest',
-      { diagnostics: false, tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs', moduleResolution: 'node10', target: 'es2022', esModuleInterop: true, resolveJsonModule: true, ignoreDeprecations: '6.0' } },
+      {
+        diagnostics: false,
+        tsconfig: {
+          isolatedModules: true,
+          allowJs: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'es2022',
+          esModuleInterop: true,
+          resolveJsonModule: true,
+          ignoreDeprecations: '6.0',
+        },
+      },
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],

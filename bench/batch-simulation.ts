@@ -21,7 +21,19 @@ import { ModelUnavailableError } from '../functions/shared/llm/port';
 import { logger } from '../functions/shared/observability';
 import { MemoryBatchLedger, MemoryTenantRegistry } from '../local/memory-batch-store';
 import { MemoryQueue, drainQueue } from '../local/memory-queue';
-import { atMost, count, distribution, equals, info, machineLine, printHeading, printNotes, printTable, verdictLine, type TargetResult } from './support';
+import {
+  atMost,
+  count,
+  distribution,
+  equals,
+  info,
+  machineLine,
+  printHeading,
+  printNotes,
+  printTable,
+  verdictLine,
+  type TargetResult,
+} from './support';
 
 /** The targets: 10,000 tenants at 50-way in at most 20 minutes, none lost, none generated twice. */
 const TARGET_WALL_MINUTES = 20;
@@ -151,7 +163,11 @@ const simulatedGenerator = (
 };
 
 /** The queue as the enqueue sees it: SQS delivers a share of the messages twice (at-least-once). */
-const atLeastOnce = (queue: MemoryQueue, random: () => number, duplicateRate: number): TaskQueue & { duplicates: number } => {
+const atLeastOnce = (
+  queue: MemoryQueue,
+  random: () => number,
+  duplicateRate: number,
+): TaskQueue & { duplicates: number } => {
   const sender = {
     duplicates: 0,
     send: async (messages: readonly BatchMessage[], delaySeconds?: number): Promise<void> => {
@@ -187,7 +203,11 @@ const simulate = async (options: SimulationOptions): Promise<SimulationResult> =
   const settings = workerSettings();
   const ledger = new MemoryBatchLedger();
   const registry = new MemoryTenantRegistry(30, clock.date);
-  const queue = new MemoryQueue({ visibilityTimeoutSeconds: settings.holdSeconds, maxReceiveCount: settings.maxReceiveCount, now: clock.now });
+  const queue = new MemoryQueue({
+    visibilityTimeoutSeconds: settings.holdSeconds,
+    maxReceiveCount: settings.maxReceiveCount,
+    now: clock.now,
+  });
   const stats: ModelStats = { throttles: 0, generations: new Map() };
   const generationsPerMinute = Math.floor(options.quotaTpm / options.tokensPerGeneration);
 
@@ -195,7 +215,10 @@ const simulate = async (options: SimulationOptions): Promise<SimulationResult> =
   for (const tenantId of tenantIds) await registry.add(tenantId, 'simulation', clock.date());
   const runId = 'simulated-run';
   const enqueueQueue = atLeastOnce(queue, random, options.duplicateRate);
-  const { day } = await enqueueRun({ registry, queue: enqueueQueue, ledger, clock: clock.date, log: logger }, { runId });
+  const { day } = await enqueueRun(
+    { registry, queue: enqueueQueue, ledger, clock: clock.date, log: logger },
+    { runId },
+  );
 
   const deps: WorkerDependencies = {
     ledger,
@@ -243,24 +266,38 @@ const report = (options: SimulationOptions, result: SimulationResult): TargetRes
   const { summary } = result;
   const latency = distribution(result.latenciesMs);
   const perMinute = result.done / (result.wallMs / MINUTE_MS);
-  printTable(['figure', 'value'], [
-    ['simulated wall time (enqueue → last tenant done)', minutes(result.wallMs)],
-    ['  lower bound: tenants × mean generation / workers', minutes((options.tenants * (GENERATION_MS.min + GENERATION_MS.max)) / 2 / options.concurrency)],
-    ['simulated time until the queue was empty', minutes(result.drainedMs)],
-    ['real time of the simulation', `${(result.realMs / 1000).toFixed(1)} s`],
-    ['throughput', `${count(perMinute)} tenants/min`],
-    ['latency per tenant (enqueue → done) p50', minutes(latency.p50)],
-    ['latency per tenant (enqueue → done) p99', minutes(latency.p99)],
-    ['tenants enqueued / done', `${count(result.enqueued)} / ${count(result.done)}`],
-    ['outcomes: generated / duplicate / failed', `${count(summary.generated)} / ${count(summary.duplicate)} / ${count(summary.failed)}`],
-    ['model throttles / retry_later (re-enqueued)', `${count(result.throttles)} / ${count(summary.retry_later)}`],
-    ['duplicate deliveries sent (at-least-once)', count(result.duplicatesSent)],
-    ['dead-lettered messages', count(result.deadLettered)],
-    ['tenants lost (enqueued − done − DLQ)', count(result.lost)],
-    ['tenants generated twice in a day', count(result.doubleGenerated)],
-  ]);
+  printTable(
+    ['figure', 'value'],
+    [
+      ['simulated wall time (enqueue → last tenant done)', minutes(result.wallMs)],
+      [
+        '  lower bound: tenants × mean generation / workers',
+        minutes((options.tenants * (GENERATION_MS.min + GENERATION_MS.max)) / 2 / options.concurrency),
+      ],
+      ['simulated time until the queue was empty', minutes(result.drainedMs)],
+      ['real time of the simulation', `${(result.realMs / 1000).toFixed(1)} s`],
+      ['throughput', `${count(perMinute)} tenants/min`],
+      ['latency per tenant (enqueue → done) p50', minutes(latency.p50)],
+      ['latency per tenant (enqueue → done) p99', minutes(latency.p99)],
+      ['tenants enqueued / done', `${count(result.enqueued)} / ${count(result.done)}`],
+      [
+        'outcomes: generated / duplicate / failed',
+        `${count(summary.generated)} / ${count(summary.duplicate)} / ${count(summary.failed)}`,
+      ],
+      ['model throttles / retry_later (re-enqueued)', `${count(result.throttles)} / ${count(summary.retry_later)}`],
+      ['duplicate deliveries sent (at-least-once)', count(result.duplicatesSent)],
+      ['dead-lettered messages', count(result.deadLettered)],
+      ['tenants lost (enqueued − done − DLQ)', count(result.lost)],
+      ['tenants generated twice in a day', count(result.doubleGenerated)],
+    ],
+  );
   const results = [
-    atMost(`Simulated wall time, ${count(options.tenants)} tenants at ${options.concurrency}-way`, result.wallMs / MINUTE_MS, TARGET_WALL_MINUTES, (value) => `${value.toFixed(1)} min`),
+    atMost(
+      `Simulated wall time, ${count(options.tenants)} tenants at ${options.concurrency}-way`,
+      result.wallMs / MINUTE_MS,
+      TARGET_WALL_MINUTES,
+      (value) => `${value.toFixed(1)} min`,
+    ),
     equals('Tenants lost', result.lost, 0, count),
     equals('Tenants generated twice', result.doubleGenerated, 0, count),
     info('Dead-lettered messages', count(result.deadLettered)),
@@ -280,13 +317,17 @@ const report = (options: SimulationOptions, result: SimulationResult): TargetRes
 
 const main = async (): Promise<void> => {
   const options = parseOptions(process.argv.slice(2));
-  printHeading(`Nightly batch simulation: ${count(options.tenants)} tenants, ${options.concurrency}-way, time ×${options.timeFactor}`);
+  printHeading(
+    `Nightly batch simulation: ${count(options.tenants)} tenants, ${options.concurrency}-way, time ×${options.timeFactor}`,
+  );
   process.stdout.write(`${machineLine()}\n`);
   const results = report(options, await simulate(options));
   process.exitCode = results.some((result) => result.verdict === 'MISS') ? 1 : 0;
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`simulation failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `simulation failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -12,7 +12,17 @@ import { build } from 'esbuild';
 import { routes } from '../functions/routes';
 import type { RouteDefinition } from '../functions/shared/http/route';
 import { REPO_ROOT } from './local';
-import { atMost, kb, median, ms, printHeading, printNotes, printTable, verdictLine, type TargetResult } from './support';
+import {
+  atMost,
+  kb,
+  median,
+  ms,
+  printHeading,
+  printNotes,
+  printTable,
+  verdictLine,
+  type TargetResult,
+} from './support';
 
 const OUT_DIR = join(REPO_ROOT, '.local', 'bench-bundles');
 const SPAWNS = 5;
@@ -24,7 +34,7 @@ const run = promisify(execFile);
 /** Times `require(process.argv[1])` and prints the milliseconds. */
 const INIT_PROBE =
   "const { performance } = require('node:perf_hooks'); const started = performance.now(); " +
-  "require(process.argv[1]); process.stdout.write(String(performance.now() - started));";
+  'require(process.argv[1]); process.stdout.write(String(performance.now() - started));';
 
 /**
  * The environment a deployed function starts with (lib/function.ts, lib/constructs/api.ts), with placeholder
@@ -101,7 +111,16 @@ export const benchBundles = async (): Promise<TargetResult[]> => {
     if (init > slowest.ms) slowest = { name, ms: init };
     if (init > TARGET_INIT_MS) slowCount += 1;
     const verdict = bytes <= TARGET_BYTES && init <= TARGET_INIT_MS ? 'PASS' : 'MISS';
-    rows.push([name, `${route.method} ${route.path}`, kb(bytes), kb(mapBytes), ms(init), ms(Math.min(...inits)), ms(Math.max(...inits)), verdict]);
+    rows.push([
+      name,
+      `${route.method} ${route.path}`,
+      kb(bytes),
+      kb(mapBytes),
+      ms(init),
+      ms(Math.min(...inits)),
+      ms(Math.max(...inits)),
+      verdict,
+    ]);
   }
   printTable(['function', 'route', 'bundle', 'source map', 'init median', 'min', 'max', 'verdict'], rows, 2);
   const functions = rows.length;
@@ -116,7 +135,7 @@ export const benchBundles = async (): Promise<TargetResult[]> => {
     `Bundles in ${OUT_DIR.slice(REPO_ROOT.length + 1)}/<function>/index.js; the @aws-sdk/* packages they require are`,
     '  not in the bundle (the Lambda runtime provides them) but their load time is in the init figure.',
     'Init = require() of the bundle: module-scope config parse, logger/metrics, SDK clients, middy stack, zod schemas.',
-    'Not included: the node process start-up before require(); Lambda\'s Init Duration also counts its runtime start-up.',
+    "Not included: the node process start-up before require(); Lambda's Init Duration also counts its runtime start-up.",
     verdictLine(size),
     verdictLine(init),
   );

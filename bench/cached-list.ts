@@ -24,8 +24,14 @@ const RUNS = 1000;
 const WARMUP = 200;
 const TARGET_P99_MS = 50;
 
-const row = (label: string, d: Distribution): string[] =>
-  [label, String(d.runs), ms(d.p50), ms(d.p95), ms(d.p99), ms(d.max)];
+const row = (label: string, d: Distribution): string[] => [
+  label,
+  String(d.runs),
+  ms(d.p50),
+  ms(d.p95),
+  ms(d.p99),
+  ms(d.max),
+];
 
 /** Measures the cached list for one tenant; its set is generated (rules provider) by the first, unmeasured call. */
 export const benchCachedList = async (stack: LocalStack, tenantId: string): Promise<TargetResult[]> => {
@@ -54,10 +60,10 @@ export const benchCachedList = async (stack: LocalStack, tenantId: string): Prom
   const sets = new Set(bodies.map((body) => (JSON.parse(body) as { generatedAt: string }).generatedAt));
   if (sets.size !== 1) throw new Error(`expected every call to be served one cached set, saw ${sets.size} sets`);
 
-  printTable(['path', 'runs', 'p50', 'p95', 'p99', 'max'], [
-    row('handler in-process', inProcess),
-    row('HTTP via local server (reference)', overHttp),
-  ]);
+  printTable(
+    ['path', 'runs', 'p50', 'p95', 'p99', 'max'],
+    [row('handler in-process', inProcess), row('HTTP via local server (reference)', overHttp)],
+  );
   const result = atMost('Cached GET /insights handler p99', inProcess.p99, TARGET_P99_MS, ms);
   printNotes(
     `First call (cache miss: rules generation via the demo business API, first DynamoDB connection): ${ms(firstCall)}, not counted.`,

@@ -21,7 +21,13 @@ import { logger } from '../functions/shared/observability';
 import { renderPrompt } from '../functions/shared/prompts/render';
 import { scoreComplexity } from '../functions/shared/usage/routing';
 import { LoggingHandoffPublisher } from '../functions/conversations/handoff';
-import { conversationSchema, messageSchema, turnOutputSchema, type ConversationTopic, type Message } from '../functions/conversations/model';
+import {
+  conversationSchema,
+  messageSchema,
+  turnOutputSchema,
+  type ConversationTopic,
+  type Message,
+} from '../functions/conversations/model';
 import { conversationPromptValues, OPENING_MESSAGE } from '../functions/conversations/prompt-context';
 import { ConversationService } from '../functions/conversations/service';
 import { DynamoConversationStore } from '../functions/conversations/store';
@@ -225,9 +231,18 @@ const stepTimes = async (
       }),
     ],
     ['complexity score of the user message', await p50(() => scoreComplexity(userText))],
-    ['turn output: extract + zod parse (record_turn)', await p50(() => parseModelOutput(turnOutputSchema, cannedResponse(TURN_ANSWER)))],
-    [`stored messages: zod parse (${unsummarized.length})`, await p50(() => rawMessages.map((item) => messageSchema.parse(item)))],
-    ['stored conversation: zod parse', await p50(() => conversationSchema.parse({ ...storedMeta, expiresAt: storedMeta.expiresAtIso }))],
+    [
+      'turn output: extract + zod parse (record_turn)',
+      await p50(() => parseModelOutput(turnOutputSchema, cannedResponse(TURN_ANSWER))),
+    ],
+    [
+      `stored messages: zod parse (${unsummarized.length})`,
+      await p50(() => rawMessages.map((item) => messageSchema.parse(item))),
+    ],
+    [
+      'stored conversation: zod parse',
+      await p50(() => conversationSchema.parse({ ...storedMeta, expiresAt: storedMeta.expiresAtIso })),
+    ],
     [
       'turn tool JSON schema (z.toJSONSchema; once per process, not per turn)',
       await p50(() => z.toJSONSchema(turnOutputSchema, { io: 'input' })),
@@ -303,7 +318,9 @@ export const benchConversationTurn = async (snapshotTenantId: string): Promise<T
   }
   if (turns.length !== measuredTurns) throw new Error(`measured ${turns.length} turns, expected ${measuredTurns}`);
   if (phaseCorrections > 0 || handoff.published.length > 0) {
-    throw new Error(`the canned turn was not taken as is: ${phaseCorrections} phase corrections, ${handoff.published.length} hand-offs`);
+    throw new Error(
+      `the canned turn was not taken as is: ${phaseCorrections} phase corrections, ${handoff.published.length} hand-offs`,
+    );
   }
 
   // Correctness: the last conversation, read back through the store.
@@ -328,23 +345,54 @@ export const benchConversationTurn = async (snapshotTenantId: string): Promise<T
   const folding = turns.filter((turn) => turn.folded);
   const summaryCalls = model.calls.get('record_summary') ?? 0;
 
-  printTable(['per turn', 'turns', 'p50', 'p95', 'p99', 'max'], [
-    distributionRow('reply + settle, wall', turns.map((turn) => turn.totalMs)),
-    distributionRow('  canned model calls (subtracted)', turns.map((turn) => turn.modelMs)),
-    distributionRow('  overhead = reply + settle − model', overheadMs),
-    distributionRow('    turns without a summary fold', plain.map((turn) => turn.totalMs - turn.modelMs)),
-    distributionRow('    turns with a summary fold (2 model calls)', folding.map((turn) => turn.totalMs - turn.modelMs)),
-    distributionRow('  DynamoDB (a request in flight)', turns.map((turn) => turn.dynamoMs)),
-    ...stages
-      .filter((stage) => turns.some((turn) => turn.stageMs[stage] > 0))
-      .map((stage) => distributionRow(`      ${stage}`, turns.map((turn) => turn.stageMs[stage]))),
-    distributionRow('  not waiting on DynamoDB or the model (CPU)', turns.map((turn) => turn.totalMs - turn.modelMs - turn.dynamoMs)),
-    distributionRow('one store.get alone (a single round trip)', getAloneMs),
-  ]);
+  printTable(
+    ['per turn', 'turns', 'p50', 'p95', 'p99', 'max'],
+    [
+      distributionRow(
+        'reply + settle, wall',
+        turns.map((turn) => turn.totalMs),
+      ),
+      distributionRow(
+        '  canned model calls (subtracted)',
+        turns.map((turn) => turn.modelMs),
+      ),
+      distributionRow('  overhead = reply + settle − model', overheadMs),
+      distributionRow(
+        '    turns without a summary fold',
+        plain.map((turn) => turn.totalMs - turn.modelMs),
+      ),
+      distributionRow(
+        '    turns with a summary fold (2 model calls)',
+        folding.map((turn) => turn.totalMs - turn.modelMs),
+      ),
+      distributionRow(
+        '  DynamoDB (a request in flight)',
+        turns.map((turn) => turn.dynamoMs),
+      ),
+      ...stages
+        .filter((stage) => turns.some((turn) => turn.stageMs[stage] > 0))
+        .map((stage) =>
+          distributionRow(
+            `      ${stage}`,
+            turns.map((turn) => turn.stageMs[stage]),
+          ),
+        ),
+      distributionRow(
+        '  not waiting on DynamoDB or the model (CPU)',
+        turns.map((turn) => turn.totalMs - turn.modelMs - turn.dynamoMs),
+      ),
+      distributionRow('one store.get alone (a single round trip)', getAloneMs),
+    ],
+  );
 
   const steps = await stepTimes(snapshot, unsummarized, metaItem ?? {}, last.conversation.summary);
-  process.stdout.write('\n  CPU steps of one turn, each timed on its own (p50, on the last conversation\'s final state):\n');
-  printTable(['step', 'p50'], steps.map(([step, value]) => [step, ms(value)]));
+  process.stdout.write(
+    "\n  CPU steps of one turn, each timed on its own (p50, on the last conversation's final state):\n",
+  );
+  printTable(
+    ['step', 'p50'],
+    steps.map(([step, value]) => [step, ms(value)]),
+  );
 
   const expectedTurn = 2 * TURNS + 1;
   const results = [
@@ -356,7 +404,10 @@ export const benchConversationTurn = async (snapshotTenantId: string): Promise<T
       summaryCalls > 0 ? `${count(summaryCalls)} in ${WARMUP_CONVERSATIONS + CONVERSATIONS} conversations` : 'none',
     ),
   ];
-  const foldAt = [...foldTurns.entries()].sort(([a], [b]) => a - b).map(([turn, n]) => `turn ${turn} (${n}×)`).join(', ');
+  const foldAt = [...foldTurns.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([turn, n]) => `turn ${turn} (${n}×)`)
+    .join(', ');
   printNotes(
     `DynamoDB requests per turn: ${countRange(turns.map((turn) => turn.requests))} (p50 ${count(distribution(turns.map((turn) => turn.requests)).p50)}):`,
     '  store: get, claim, put user message, query unsummarized messages (+1 page per 1 MB), put assistant message,',

@@ -54,7 +54,8 @@ class CountingMetrics implements MetricsRecorder {
 /** A grounded model answer: the rules generator's drafts for the snapshot, as the model's tool input. */
 const groundedAnswer = (snapshot: BusinessSnapshot, now: Date): string => {
   const drafts = generateRuleInsights(snapshot, computeSignals(snapshot, now), now).slice(0, MAX_INSIGHTS);
-  if (drafts.length < MIN_INSIGHTS) throw new Error(`only ${drafts.length} rule drafts; the answer needs ${MIN_INSIGHTS}`);
+  if (drafts.length < MIN_INSIGHTS)
+    throw new Error(`only ${drafts.length} rule drafts; the answer needs ${MIN_INSIGHTS}`);
   return JSON.stringify({ insights: drafts });
 };
 
@@ -106,7 +107,13 @@ export const benchGeneration = async (tenants: readonly string[]): Promise<Targe
       generator,
       metrics,
       clock: () => new Date(),
-      settings: { ttlHours: 24, refreshCooldownSeconds: 0, dismissSuppressionDays: 30, leaseSeconds: 25, leasePollMs: 150 },
+      settings: {
+        ttlHours: 24,
+        refreshCooldownSeconds: 0,
+        dismissSuppressionDays: 30,
+        leaseSeconds: 25,
+        leasePollMs: 150,
+      },
     });
     const ctx = requestContext(tenantId, 'bench-user');
 
@@ -152,7 +159,16 @@ export const benchGeneration = async (tenants: readonly string[]): Promise<Targe
     '\n  Where the time goes (p50; CPU steps timed on their own; DynamoDB = time with a store or ledger request in flight):\n',
   );
   printTable(
-    ['tenant', 'signals', 'prompt values+render', 'output parse', 'grounding', 'rule drafts', 'DynamoDB', 'requests/run'],
+    [
+      'tenant',
+      'signals',
+      'prompt values+render',
+      'output parse',
+      'grounding',
+      'rule drafts',
+      'DynamoDB',
+      'requests/run',
+    ],
     steps,
   );
   const results = [

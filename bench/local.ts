@@ -56,7 +56,7 @@ export const fetchRawSources = async (tenantId: string): Promise<Record<SourceNa
         headers: { authorization: `Bearer ${BENCH_TOKEN}`, [cfg.TENANT_HEADER]: tenantId },
       });
       if (!response.ok) throw new Error(`${tenantId} ${path}: HTTP ${response.status}`);
-      return [name, (await response.json()) as unknown] as const;
+      return [name, await response.json()] as const;
     }),
   );
   return Object.fromEntries(entries) as Record<SourceName, unknown>;
@@ -76,11 +76,18 @@ export const requestContext = (tenantId: string, userId: string): RequestContext
 
 /** The claims of a JWT as API Gateway hands them to the function: arrays become "[a b]" strings. */
 export const gatewayClaims = (token: string): Record<string, string | number | boolean> => {
-  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
   return Object.fromEntries(
     Object.entries(payload).map(([key, value]) => [
       key,
-      Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'object' ? JSON.stringify(value) : (value as string),
+      Array.isArray(value)
+        ? `[${value.join(' ')}]`
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : (value as string),
     ]),
   );
 };

@@ -31,7 +31,7 @@ import {
   sample,
   timedMethods,
   verdictLine,
-    type TargetResult,
+  type TargetResult,
 } from './support';
 
 const RUNS = 1000;
@@ -84,11 +84,16 @@ const meteredRequest = async (promptTenantId: string, tenantId: string): Promise
   const now = new Date();
   const snapshot = await fetchSnapshot(promptTenantId);
   const template = await promptStore().active(INSIGHTS_TOPIC);
-  const rendered = renderInsightsPrompt(template, { snapshot, signals: computeSignals(snapshot, now), dismissals: [], now });
+  const rendered = renderInsightsPrompt(template, {
+    snapshot,
+    signals: computeSignals(snapshot, now),
+    dismissals: [],
+    now,
+  });
   const tool: ModelTool = {
     name: 'record_insights',
     description: 'Record the 5-10 coaching insights for this company.',
-    inputSchema: z.toJSONSchema(insightsOutputSchema, { io: 'input' }) as Record<string, unknown>,
+    inputSchema: z.toJSONSchema(insightsOutputSchema, { io: 'input' }),
   };
   const ctx = requestContext(tenantId, USER_ID);
   return {
@@ -114,13 +119,18 @@ const distributionRow = (label: string, values: readonly number[]): string[] => 
 
 /** Gateway overhead per model call for one fresh tenant; the prompt comes from `promptTenantId`'s demo data. */
 export const benchMetering = async (promptTenantId: string): Promise<TargetResult[]> => {
-  printHeading(`5. Metering overhead per model call: ModelGateway.call minus the model (${count(RUNS)} sequential calls)`);
+  printHeading(
+    `5. Metering overhead per model call: ModelGateway.call minus the model (${count(RUNS)} sequential calls)`,
+  );
   const tenantId = `bench-metering-${randomUUID().slice(0, 8)}`;
   const month = monthOf(new Date());
   const timers: CallTimers = { model: new BusyTime(), dynamo: new BusyTime(), stages: byStage(() => new BusyTime()) };
   const ledger = benchLedger(timedMethods(documentClient(), timers.dynamo));
   const model = timedMethods(new CannedLanguageModel('{"insights":[]}'), timers.model);
-  const gateway = benchGateway(model, timedMethods(ledger, (method) => timers.stages[stageOf(method)]));
+  const gateway = benchGateway(
+    model,
+    timedMethods(ledger, (method) => timers.stages[stageOf(method)]),
+  );
   const request = await meteredRequest(promptTenantId, tenantId);
 
   const calls: CallTimes[] = [];
@@ -149,19 +159,36 @@ export const benchMetering = async (promptTenantId: string): Promise<TargetResul
   const rolledUp = (await ledger.month(tenantId, month)).calls;
   const getItemMs = await sample(RUNS, () => ledger.month(tenantId, month), WARMUP);
 
-  printTable(['per call', 'p50', 'p95', 'p99', 'max'], [
-    distributionRow('ModelGateway.call, until it returns', onPath),
-    distributionRow('  canned model call', measured.map((call) => call.modelMs)),
-    distributionRow('  overhead on the call path = call − model', overheadMs),
-    distributionRow('settle after it returns (overlaps the request)', settleMs.slice(WARMUP)),
-    distributionRow('all metering work = call + settle − model', totalMs.map((total, i) => total - (measured[i]?.modelMs ?? 0))),
-    distributionRow('  DynamoDB (a request in flight)', measured.map((call) => call.dynamoMs)),
-    ...stages
-      .filter((stage) => measured.some((call) => call.stageMs[stage] > 0))
-      .map((stage) => distributionRow(`      ${stage}`, measured.map((call) => call.stageMs[stage]))),
+  printTable(
+    ['per call', 'p50', 'p95', 'p99', 'max'],
+    [
+      distributionRow('ModelGateway.call, until it returns', onPath),
+      distributionRow(
+        '  canned model call',
+        measured.map((call) => call.modelMs),
+      ),
+      distributionRow('  overhead on the call path = call − model', overheadMs),
+      distributionRow('settle after it returns (overlaps the request)', settleMs.slice(WARMUP)),
+      distributionRow(
+        'all metering work = call + settle − model',
+        totalMs.map((total, i) => total - (measured[i]?.modelMs ?? 0)),
+      ),
+      distributionRow(
+        '  DynamoDB (a request in flight)',
+        measured.map((call) => call.dynamoMs),
+      ),
+      ...stages
+        .filter((stage) => measured.some((call) => call.stageMs[stage] > 0))
+        .map((stage) =>
+          distributionRow(
+            `      ${stage}`,
+            measured.map((call) => call.stageMs[stage]),
+          ),
+        ),
 
-    distributionRow('one DynamoDB GetItem alone', getItemMs),
-  ]);
+      distributionRow('one DynamoDB GetItem alone', getItemMs),
+    ],
+  );
   const results = [
     atMost('Metering overhead per model call p99', overhead.p99, TARGET_MS, ms),
     equals('Month rollup calls of the metering tenant', rolledUp, callsMade, count),

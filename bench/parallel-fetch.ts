@@ -7,7 +7,17 @@ import { sourceEndpoints } from '../functions/shared/business-api/http-business-
 import { sourceNames } from '../functions/shared/business-api/model';
 import { businessData } from '../functions/shared/adapters';
 import { businessRequest } from './local';
-import { atMost, median, ms, printHeading, printNotes, printTable, sample, verdictLine, type TargetResult } from './support';
+import {
+  atMost,
+  median,
+  ms,
+  printHeading,
+  printNotes,
+  printTable,
+  sample,
+  verdictLine,
+  type TargetResult,
+} from './support';
 
 const DELAY_MS = 300;
 const RUNS = 10;
@@ -34,13 +44,27 @@ export const benchParallelFetch = async (stack: LocalStack, tenantId: string): P
   }
 
   const serialSum = sourceNames.length * DELAY_MS;
-  printTable(['fetch', 'runs', 'median', 'min', 'max'], [
-    ['no delay', String(RUNS), ms(median(undelayed)), ms(Math.min(...undelayed)), ms(Math.max(...undelayed))],
-    [`each source +${DELAY_MS} ms`, String(RUNS), ms(median(delayed)), ms(Math.min(...delayed)), ms(Math.max(...delayed))],
-  ]);
-  const result = atMost(`Fetch wall time, ${sourceNames.length} sources × ${DELAY_MS} ms delay (median)`, median(delayed), TARGET_MS, ms);
+  printTable(
+    ['fetch', 'runs', 'median', 'min', 'max'],
+    [
+      ['no delay', String(RUNS), ms(median(undelayed)), ms(Math.min(...undelayed)), ms(Math.max(...undelayed))],
+      [
+        `each source +${DELAY_MS} ms`,
+        String(RUNS),
+        ms(median(delayed)),
+        ms(Math.min(...delayed)),
+        ms(Math.max(...delayed)),
+      ],
+    ],
+  );
+  const result = atMost(
+    `Fetch wall time, ${sourceNames.length} sources × ${DELAY_MS} ms delay (median)`,
+    median(delayed),
+    TARGET_MS,
+    ms,
+  );
   printNotes(
-    `Serial sum: ${sourceNames.length} × ${DELAY_MS} ms = ${ms(serialSum)}; measured median is ${(median(delayed) / serialSum * 100).toFixed(0)}% of it.`,
+    `Serial sum: ${sourceNames.length} × ${DELAY_MS} ms = ${ms(serialSum)}; measured median is ${((median(delayed) / serialSum) * 100).toFixed(0)}% of it.`,
     'Each run fetches, parses and validates all six sources (foundation, goals, goalStats, performance, actions, issues).',
     verdictLine(result),
   );

@@ -46,7 +46,12 @@ export const benchPromptTokens = async (tenants: readonly string[]): Promise<Tar
     const naiveTokens = tokensOf(renderPrompt(template, naive));
     const saving = `${((1 - compactTokens / naiveTokens) * 100).toFixed(1)}%`;
     rows.push([tenantId, count(compactTokens), count(naiveTokens), saving]);
-    results.push(info(`Prompt tokens ${tenantId} (compact vs raw JSON)`, `${count(compactTokens)} vs ${count(naiveTokens)}, -${saving}`));
+    results.push(
+      info(
+        `Prompt tokens ${tenantId} (compact vs raw JSON)`,
+        `${count(compactTokens)} vs ${count(naiveTokens)}, -${saving}`,
+      ),
+    );
   }
   printTable(['tenant', 'compact', 'raw JSON', 'saving'], rows);
   printNotes(

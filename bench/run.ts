@@ -47,10 +47,15 @@ const main = async (): Promise<void> => {
   results.push(...(await benchBundles()));
 
   printHeading('Summary');
-  printTable(['figure', 'measured', 'target', 'verdict'], results.map((r) => [r.figure, r.measured, r.target, r.verdict]));
+  printTable(
+    ['figure', 'measured', 'target', 'verdict'],
+    results.map((r) => [r.figure, r.measured, r.target, r.verdict]),
+  );
   const misses = results.filter((result) => result.verdict === 'MISS').length;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`\n  ${misses === 0 ? 'All targets met' : `${misses} target(s) missed`}; bench took ${seconds} s.\n`);
+  process.stdout.write(
+    `\n  ${misses === 0 ? 'All targets met' : `${misses} target(s) missed`}; bench took ${seconds} s.\n`,
+  );
   process.stdout.write(`  At the end: ${machineLine()} (timings on a busy machine run slower, tails most).\n`);
 };
 

@@ -27,7 +27,10 @@ const rank = (sorted: readonly number[], p: number): number =>
 
 /** The nearest-rank percentile `p` (0-100) of samples in any order. */
 export const percentile = (samples: readonly number[], p: number): number =>
-  rank([...samples].sort((a, b) => a - b), p);
+  rank(
+    [...samples].sort((a, b) => a - b),
+    p,
+  );
 
 /** The median of samples in any order. */
 export const median = (samples: readonly number[]): number => percentile(samples, 50);
@@ -152,7 +155,12 @@ export const equals = (
 });
 
 /** A figure reported without a target. */
-export const info = (figure: string, measured: string): TargetResult => ({ figure, measured, target: '(none)', verdict: 'INFO' });
+export const info = (figure: string, measured: string): TargetResult => ({
+  figure,
+  measured,
+  target: '(none)',
+  verdict: 'INFO',
+});
 
 /** Prints a section heading. */
 export const printHeading = (title: string): void => {
@@ -170,10 +178,16 @@ export const printTable = (header: readonly string[], rows: readonly (readonly C
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
   const format = (row: readonly string[]): string =>
     row
-      .map((cell, column) => (column < leftColumns ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .map((cell, column) =>
+        column < leftColumns ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
       .join('  ')
       .trimEnd();
-  const lines = [format(cells[0] ?? []), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(format)];
+  const lines = [
+    format(cells[0] ?? []),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...cells.slice(1).map(format),
+  ];
   process.stdout.write(`${lines.map((line) => `  ${line}`).join('\n')}\n`);
 };
 

@@ -46,7 +46,10 @@ const contextSchema = z.object({
     .regex(/^cron\(\S+( \S+){5}\)$/, 'must be cron(minutes hours day-of-month month day-of-week year)')
     .default(BATCH_DEFAULTS.schedule),
   /** The IANA time zone batchSchedule is read in. */
-  batchTimeZone: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').default(BATCH_DEFAULTS.timeZone),
+  batchTimeZone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin')
+    .default(BATCH_DEFAULTS.timeZone),
   /** The account's Bedrock tokens-per-minute quota; the batch worker's concurrency is derived from it. */
   bedrockTokensPerMinute: positiveInt.default(BATCH_DEFAULTS.bedrockQuota.tokensPerMinute),
   /** Tokens (input + maxTokens) one tenant's insights generation takes. */

@@ -12,7 +12,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { AppError, UnprocessableError, type FieldProblem } from '../functions/shared/http/errors';
-import { promptLabelSchema, promptLabels, type LabelRecord, type PromptLabel } from '../functions/shared/prompts/prompt-index';
+import {
+  promptLabelSchema,
+  promptLabels,
+  type LabelRecord,
+  type PromptLabel,
+} from '../functions/shared/prompts/prompt-index';
 import type { PromptTemplate } from '../functions/shared/prompts/template';
 import { templateKey } from '../functions/shared/prompts/template-content';
 import { validateTemplate } from '../functions/shared/prompts/validate';
@@ -21,7 +26,8 @@ import type { PromptRegistry } from '../functions/prompt-admin/service';
 type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_ENDPOINTS_FILE = join(__dirname, '..', '.local', 'dev-endpoints.json');
-const NO_STORES = 'No prompt stores configured: start the dev server with npm start, or set PROMPTS_BUCKET and PROMPT_INDEX_TABLE';
+const NO_STORES =
+  'No prompt stores configured: start the dev server with npm start, or set PROMPTS_BUCKET and PROMPT_INDEX_TABLE';
 
 const USAGE = `Usage: npm run prompts -- <command> [options]
 
@@ -68,7 +74,14 @@ const problemLines = (problems: readonly FieldProblem[]): string[] =>
 /** Left-aligned columns, two spaces apart. */
 const table = (rows: readonly (readonly string[])[]): string => {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 };
 
 /** Where a label points, and who moved it when. */
@@ -142,7 +155,9 @@ const keyOf = (file: string): string => `${basename(dirname(resolve(file)))}/${b
 /** A valid template's file must sit where the bucket keeps it: `<topic>/<version>.json`. */
 const pathProblems = (file: string, template: PromptTemplate): FieldProblem[] => {
   const expected = templateKey(template.topic, template.version);
-  return keyOf(file) === expected ? [] : [{ field: '(path)', message: `is ${keyOf(file)} but the template is ${expected}` }];
+  return keyOf(file) === expected
+    ? []
+    : [{ field: '(path)', message: `is ${keyOf(file)} but the template is ${expected}` }];
 };
 
 /** `validate [path]`: every file OK or its problems, the path check included; 1 when any is invalid. */
@@ -163,7 +178,12 @@ const validate = async (path: string, env: Env): Promise<number> => {
 };
 
 /** `push <path>`: publishes the file under the topic its folder names, optionally labelled. */
-const push = async (registry: PromptRegistry, file: string, by: string, label: PromptLabel | undefined): Promise<number> => {
+const push = async (
+  registry: PromptRegistry,
+  file: string,
+  by: string,
+  label: PromptLabel | undefined,
+): Promise<number> => {
   const topic = basename(dirname(resolve(file)));
   const result = await registry.publish(topic, readFileSync(file, 'utf8'), by, label);
   const { version, checksum } = result.record;
@@ -201,7 +221,10 @@ const list = async (registry: PromptRegistry): Promise<number> => {
 const listVersions = async (registry: PromptRegistry, topic: string): Promise<number> => {
   const { versions, labels } = await registry.versions(topic);
   const labelsOf = (version: string): string =>
-    labels.filter((label) => label.version === version).map((label) => label.label).join(',') || '-';
+    labels
+      .filter((label) => label.version === version)
+      .map((label) => label.label)
+      .join(',') || '-';
   console.log(
     table([
       ['VERSION', 'STATUS', 'PROBLEMS', 'CREATED BY', 'CREATED AT', 'LABELS', 'TITLE'],
@@ -227,7 +250,10 @@ const listVersions = async (registry: PromptRegistry, topic: string): Promise<nu
             label.version,
             label.movedBy,
             label.movedAt,
-            label.history.map((move) => move.version).reverse().join(', ') || '-',
+            label.history
+              .map((move) => move.version)
+              .reverse()
+              .join(', ') || '-',
           ]),
         ]),
   );
@@ -245,7 +271,10 @@ const diff = async (registry: PromptRegistry, topic: string, from: string, to: s
 /** What to print for a failure: an AppError's code and message with every problem, else the message. */
 const failureLines = (error: unknown, usingDevServer: boolean): string[] => {
   if (error instanceof AppError) {
-    return [`${error.code}: ${error.message}`, ...(error instanceof UnprocessableError ? problemLines(error.problems) : [])];
+    return [
+      `${error.code}: ${error.message}`,
+      ...(error instanceof UnprocessableError ? problemLines(error.problems) : []),
+    ];
   }
   const message = error instanceof Error ? error.message : String(error);
   const refused = (error as { code?: string } | undefined)?.code === 'ECONNREFUSED';
@@ -272,7 +301,8 @@ const run = async (argv: readonly string[], env: Env): Promise<number> => {
       return await validate(path, env);
     }
     const by = values.as ?? env.USER ?? 'cli';
-    const registry = (): Promise<PromptRegistry> => loadRegistry(storeEnv(env, values.endpoints ?? DEFAULT_ENDPOINTS_FILE));
+    const registry = (): Promise<PromptRegistry> =>
+      loadRegistry(storeEnv(env, values.endpoints ?? DEFAULT_ENDPOINTS_FILE));
     switch (command) {
       case 'push': {
         const [file] = required(args, ['path']);

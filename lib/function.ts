@@ -57,9 +57,7 @@ const BUNDLED_PROMPTS_DIR = 'prompts';
 const copyPromptsIntoBundle: ICommandHooks = {
   beforeBundling: () => [],
   beforeInstall: () => [],
-  afterBundling: (inputDir, outputDir) => [
-    `cp -r "${inputDir}/prompts" "${outputDir}/${BUNDLED_PROMPTS_DIR}"`,
-  ],
+  afterBundling: (inputDir, outputDir) => [`cp -r "${inputDir}/prompts" "${outputDir}/${BUNDLED_PROMPTS_DIR}"`],
 };
 
 /**

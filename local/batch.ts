@@ -40,9 +40,14 @@ const parseBatchArgs = (argv: readonly string[]): BatchCommand => {
     allowPositionals: true,
   });
   const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a positive whole number\n${USAGE}`);
-  if (positionals.some((word) => word !== 'redrive')) throw new Error(`unknown argument: ${positionals.join(' ')}\n${USAGE}`);
-  const tenants = values.tenants?.split(',').map((tenant) => tenant.trim()).filter((tenant) => tenant.length > 0);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`--concurrency must be a positive whole number\n${USAGE}`);
+  if (positionals.some((word) => word !== 'redrive'))
+    throw new Error(`unknown argument: ${positionals.join(' ')}\n${USAGE}`);
+  const tenants = values.tenants
+    ?.split(',')
+    .map((tenant) => tenant.trim())
+    .filter((tenant) => tenant.length > 0);
   return { redrive: positionals.includes('redrive'), concurrency, ...(tenants ? { tenants } : {}) };
 };
 
@@ -115,18 +120,27 @@ const printSummary = (summary: RunSummary, deadLetters: number, wallSeconds: num
 /** Runs tonight's batch against the local stack; resolves to the exit code. */
 const runLocally = async (command: BatchCommand): Promise<number> => {
   const started = Date.now();
-  const stack = await startLocalStack({ env: process.env.POWERTOOLS_LOG_LEVEL ? {} : { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+  const stack = await startLocalStack({
+    env: process.env.POWERTOOLS_LOG_LEVEL ? {} : { POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  });
   try {
     // Loaded once the stack has set the environment, as Lambda loads the handler after its env is in place.
-    const [{ batchLedger, serviceTokens, tenantGenerator, tenantRegistry, workerSettings }, { enqueueRun }, { handleRecords }, { logger }] =
-      await Promise.all([
-        import('../functions/batch/wiring'),
-        import('../functions/batch/enqueue'),
-        import('../functions/batch/worker'),
-        import('../functions/shared/observability'),
-      ]);
+    const [
+      { batchLedger, serviceTokens, tenantGenerator, tenantRegistry, workerSettings },
+      { enqueueRun },
+      { handleRecords },
+      { logger },
+    ] = await Promise.all([
+      import('../functions/batch/wiring'),
+      import('../functions/batch/enqueue'),
+      import('../functions/batch/worker'),
+      import('../functions/shared/observability'),
+    ]);
     const settings = workerSettings();
-    const queue = new MemoryQueue({ visibilityTimeoutSeconds: LOCAL_VISIBILITY_SECONDS, maxReceiveCount: settings.maxReceiveCount });
+    const queue = new MemoryQueue({
+      visibilityTimeoutSeconds: LOCAL_VISIBILITY_SECONDS,
+      maxReceiveCount: settings.maxReceiveCount,
+    });
     const clock = (): Date => new Date();
     const ledger = batchLedger();
     if (!command.tenants) {
@@ -161,8 +175,12 @@ const runLocally = async (command: BatchCommand): Promise<number> => {
 /** Starts moving the dead-letter queue's messages back to the batch queue in AWS. */
 const redrive = async (): Promise<number> => {
   const deadLetterQueueArn = process.env.BATCH_DLQ_ARN;
-  if (!deadLetterQueueArn) throw new Error('redrive needs BATCH_DLQ_ARN (the batch dead-letter queue) and AWS credentials');
-  const [{ SQSClient }, { startRedrive }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../functions/batch/redrive')]);
+  if (!deadLetterQueueArn)
+    throw new Error('redrive needs BATCH_DLQ_ARN (the batch dead-letter queue) and AWS credentials');
+  const [{ SQSClient }, { startRedrive }] = await Promise.all([
+    import('@aws-sdk/client-sqs'),
+    import('../functions/batch/redrive'),
+  ]);
   const client = new SQSClient({});
   try {
     const sourceQueueArn = process.env.BATCH_QUEUE_ARN;

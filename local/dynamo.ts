@@ -1,9 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { tables, type TableDefinition } from '../functions/shared/dynamo/tables';
 
@@ -41,7 +37,11 @@ export const createTables = async (
   try {
     for (const table of Object.values(tables) as TableDefinition[]) {
       const indexes = table.indexes ?? [];
-      const keyNames = new Set([table.partitionKey, table.sortKey, ...indexes.flatMap((index) => [index.partitionKey, ...(index.sortKey ? [index.sortKey] : [])])]);
+      const keyNames = new Set([
+        table.partitionKey,
+        table.sortKey,
+        ...indexes.flatMap((index) => [index.partitionKey, ...(index.sortKey ? [index.sortKey] : [])]),
+      ]);
       try {
         await client.send(
           new CreateTableCommand({

@@ -213,10 +213,15 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
   let queue: FakeResponse[] = [];
   let respondByDefault: (request: FakeBedrockRequest) => FakeResponse = unscripted;
 
-  const server = createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const match = req.method === 'POST' ? CONVERSE_PATH.exec(req.url ?? '') : null;
     if (!match?.[1]) {
-      sendJson(res, 404, { message: `fake Bedrock: no route for ${req.method} ${req.url}` }, 'UnknownOperationException');
+      sendJson(
+        res,
+        404,
+        { message: `fake Bedrock: no route for ${req.method} ${req.url}` },
+        'UnknownOperationException',
+      );
       return;
     }
     let body: ConverseWireRequest;
@@ -232,7 +237,8 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
     const response = queue.shift() ?? respondByDefault(request);
     if (response.delayMs) await sleep(response.delayMs);
     answer(res, request, response);
-  });
+  };
+  const server = createServer((req, res) => void serve(req, res));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 
   return {

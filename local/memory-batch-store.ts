@@ -42,7 +42,12 @@ export class MemoryBatchLedger implements BatchLedger {
     this.add(runId, { enqueued: count });
   }
 
-  async claimTenant(day: string, tenantId: string, now: Date, holdSeconds: number): Promise<'claimed' | 'done' | 'busy'> {
+  async claimTenant(
+    day: string,
+    tenantId: string,
+    now: Date,
+    holdSeconds: number,
+  ): Promise<'claimed' | 'done' | 'busy'> {
     const claims = this.claimsOf(day);
     const claim = claims.get(tenantId);
     if (claim === undefined || (claim.status === 'in_progress' && (claim.holdUntil ?? 0) < now.getTime())) {
@@ -61,7 +66,13 @@ export class MemoryBatchLedger implements BatchLedger {
     if (claims.get(tenantId)?.status === 'in_progress') claims.delete(tenantId);
   }
 
-  async count(runId: string, outcome: TenantOutcome, tokens: number, costMicros: number, now: Date): Promise<RunSummary> {
+  async count(
+    runId: string,
+    outcome: TenantOutcome,
+    tokens: number,
+    costMicros: number,
+    now: Date,
+  ): Promise<RunSummary> {
     return this.toSummary(this.add(runId, { [outcome]: 1, tokens, costMicros }, { lastFinishedAt: now.toISOString() }));
   }
 
@@ -77,14 +88,19 @@ export class MemoryBatchLedger implements BatchLedger {
 
   private claimsOf(day: string): Map<string, TenantClaim> {
     let claims = this.days.get(day);
-    if (!claims) this.days.set(day, (claims = new Map()));
+    if (!claims) this.days.set(day, (claims = new Map<string, TenantClaim>()));
     return claims;
   }
 
   /** ADD counters (and SET fields) on a run's item, creating it as DynamoDB's UpdateItem would. */
-  private add(runId: string, counters: Readonly<Record<string, number>>, fields: Readonly<Record<string, string>> = {}): Record<string, unknown> {
+  private add(
+    runId: string,
+    counters: Readonly<Record<string, number>>,
+    fields: Readonly<Record<string, string>> = {},
+  ): Record<string, unknown> {
     const item = this.runs.get(runId) ?? {};
-    for (const [name, value] of Object.entries(counters)) item[name] = (typeof item[name] === 'number' ? item[name] : 0) + value;
+    for (const [name, value] of Object.entries(counters))
+      item[name] = (typeof item[name] === 'number' ? item[name] : 0) + value;
     Object.assign(item, fields);
     this.runs.set(runId, item);
     return item;
@@ -123,7 +139,12 @@ export class MemoryTenantRegistry implements TenantRegistry {
   async touch(tenantId: string, now: Date): Promise<void> {
     const existing = this.items.get(tenantId);
     if (existing?.source === 'admin') return;
-    this.put({ tenantId, source: 'api', lastSeenAt: now.toISOString(), expiresAt: now.getTime() + this.activeDays * 86_400_000 });
+    this.put({
+      tenantId,
+      source: 'api',
+      lastSeenAt: now.toISOString(),
+      expiresAt: now.getTime() + this.activeDays * 86_400_000,
+    });
   }
 
   async add(tenantId: string, _by: string, now: Date): Promise<RegistryEntry> {

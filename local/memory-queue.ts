@@ -102,7 +102,8 @@ export class MemoryQueue implements TaskQueue {
   /** When the next waiting or in-flight message changes state (epoch ms), or undefined when the queue is empty. */
   nextChangeAt(): number | undefined {
     let next = this.waiting[0]?.visibleAt;
-    for (const entry of this.flying.values()) next = next === undefined ? entry.visibleAt : Math.min(next, entry.visibleAt);
+    for (const entry of this.flying.values())
+      next = next === undefined ? entry.visibleAt : Math.min(next, entry.visibleAt);
     return next;
   }
 
@@ -134,7 +135,9 @@ export class MemoryQueue implements TaskQueue {
 }
 
 /** Handles received records the way the Lambda worker does, answering the ids of the ones that failed. */
-export type RecordHandler = (records: readonly ReceivedRecord[]) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+export type RecordHandler = (
+  records: readonly ReceivedRecord[],
+) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 
 /** How `drainQueue` polls. */
 export interface WorkerPoolOptions {
@@ -155,7 +158,11 @@ export interface WorkerPoolOptions {
  * One poll as the SQS event source makes it: receives up to `max` records, hands them to `handle` and deletes those
  * it did not report failed (those reappear after the visibility timeout). Returns the records received.
  */
-export const deliverOnce = async (queue: MemoryQueue, handle: RecordHandler, max: number): Promise<ReceivedRecord[]> => {
+export const deliverOnce = async (
+  queue: MemoryQueue,
+  handle: RecordHandler,
+  max: number,
+): Promise<ReceivedRecord[]> => {
   const records = queue.receive(max);
   if (records.length === 0) return records;
   const { batchItemFailures } = await handle(records);
@@ -169,7 +176,11 @@ export const deliverOnce = async (queue: MemoryQueue, handle: RecordHandler, max
  * to `handle`, delete those that did not fail (failures reappear after the visibility timeout, and end in the
  * dead-letter list after their last delivery). Returns once nothing is waiting and nothing is in flight.
  */
-export const drainQueue = async (queue: MemoryQueue, handle: RecordHandler, options: WorkerPoolOptions): Promise<void> => {
+export const drainQueue = async (
+  queue: MemoryQueue,
+  handle: RecordHandler,
+  options: WorkerPoolOptions,
+): Promise<void> => {
   const worker = async (): Promise<void> => {
     for (;;) {
       if ((await deliverOnce(queue, handle, options.batchSize)).length > 0) continue;

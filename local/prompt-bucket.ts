@@ -56,7 +56,9 @@ export const seedPromptBucket = async (target: LocalPromptBucket, dir: string): 
   let count = 0;
   try {
     for (const topic of readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
-      for (const file of readdirSync(join(dir, topic.name)).filter((name) => name.endsWith('.json')).sort()) {
+      for (const file of readdirSync(join(dir, topic.name))
+        .filter((name) => name.endsWith('.json'))
+        .sort()) {
         await client.send(
           new PutObjectCommand({
             Bucket: target.bucket,

@@ -51,7 +51,11 @@ interface RouteModule {
   readonly sse: (event: APIGatewayProxyEventV2WithJWTAuthorizer, sink: EventSink) => Promise<void>;
 }
 
-const compile = ([name, route]: [string, RouteDefinition]): CompiledRoute => ({ name, route, matchPath: pathMatcher(route.path) });
+const compile = ([name, route]: [string, RouteDefinition]): CompiledRoute => ({
+  name,
+  route,
+  matchPath: pathMatcher(route.path),
+});
 
 const compiledRoutes = (Object.entries(routes) as [string, RouteDefinition][]).map(compile);
 
@@ -102,7 +106,8 @@ const send = (response: ServerResponse, result: APIGatewayProxyStructuredResultV
  * Streaming rows are served as Server-Sent Events through the module's `sse` entry, like their Function URLs.
  */
 export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
-  const keys = options.jwt.jwks instanceof URL ? createRemoteJWKSet(options.jwt.jwks) : createLocalJWKSet(options.jwt.jwks);
+  const keys =
+    options.jwt.jwks instanceof URL ? createRemoteJWKSet(options.jwt.jwks) : createLocalJWKSet(options.jwt.jwks);
   const modules = new Map<string, Promise<RouteModule>>();
   const moduleOf = (route: RouteDefinition): Promise<RouteModule> => {
     const existing = modules.get(route.handler);
@@ -129,7 +134,11 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';
       if (method === 'GET' && url.pathname === JWKS_PATH && !(options.jwt.jwks instanceof URL)) {
-        send(response, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.jwt.jwks) });
+        send(response, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(options.jwt.jwks),
+        });
         return;
       }
       const found = match(method, url.pathname);
@@ -145,7 +154,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         rawPath: url.pathname,
         rawQueryString: url.search.replace(/^\?/, ''),
         headers: Object.fromEntries(
-          Object.entries(request.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+          Object.entries(request.headers).map(([key, value]) => [
+            key,
+            Array.isArray(value) ? value.join(',') : (value ?? ''),
+          ]),
         ),
         queryStringParameters: url.search ? query : undefined,
         pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : undefined,
@@ -168,7 +180,11 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
             sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
             userAgent: request.headers['user-agent'] ?? '',
           },
-          authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ? asGatewayClaims(claims) : {}, scopes: [] } },
+          authorizer: {
+            principalId: '',
+            integrationLatency: 0,
+            jwt: { claims: claims ? asGatewayClaims(claims) : {}, scopes: [] },
+          },
         },
       } as APIGatewayProxyEventV2WithJWTAuthorizer;
       const module = await moduleOf(compiled.route);

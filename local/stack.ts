@@ -55,7 +55,9 @@ export const CLI_ENDPOINT_VARIABLES = [
 ] as const;
 
 const writeEndpoints = (file: string, env: Readonly<Record<string, string>>): void => {
-  const endpoints = Object.fromEntries(CLI_ENDPOINT_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+  const endpoints = Object.fromEntries(
+    CLI_ENDPOINT_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
+  );
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
 };
@@ -69,9 +71,10 @@ const writeEndpoints = (file: string, env: Readonly<Record<string, string>>): vo
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const given = { ...process.env, ...options.env };
   const dynamo: LocalDynamo | undefined = given.DYNAMODB_ENDPOINT ? undefined : await startDynalite();
-  const demoApi = given.ACCOUNT_API_URL || given.TRACTION_API_URL
-    ? undefined
-    : await startDemoBusinessApi({ tenantHeader: given.TENANT_HEADER });
+  const demoApi =
+    given.ACCOUNT_API_URL || given.TRACTION_API_URL
+      ? undefined
+      : await startDemoBusinessApi({ tenantHeader: given.TENANT_HEADER });
   // The bucket's upload handler is the Lambda handler the S3 event invokes in AWS; it is loaded once env is set.
   const uploadHandler = async (event: S3Event): Promise<void> =>
     (await import('../functions/prompt-admin/handlers/index-uploaded-template')).handler(event);
@@ -91,7 +94,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   };
   Object.assign(process.env, env);
   const cfg = configSchema.parse(env);
-  await createTables(cfg.DYNAMODB_ENDPOINT as string, (envVar) => cfg[envVar as TableDefinition['envVar']], cfg.AWS_REGION);
+  await createTables(
+    cfg.DYNAMODB_ENDPOINT as string,
+    (envVar) => cfg[envVar as TableDefinition['envVar']],
+    cfg.AWS_REGION,
+  );
 
   if (promptBucket) await seedPromptBucket(promptBucket, env.PROMPTS_DIR as string);
   if (options.endpointsFile) writeEndpoints(options.endpointsFile, env);

@@ -18,7 +18,13 @@ export interface EnqueueResult {
  * them in the run's summary page by page, so workers that finish early already see the total so far.
  */
 export const enqueueRun = async (
-  deps: { readonly registry: TenantRegistry; readonly queue: TaskQueue; readonly ledger: BatchLedger; readonly clock: () => Date; readonly log: Logger },
+  deps: {
+    readonly registry: TenantRegistry;
+    readonly queue: TaskQueue;
+    readonly ledger: BatchLedger;
+    readonly clock: () => Date;
+    readonly log: Logger;
+  },
   options: { readonly runId: string; readonly tenants?: readonly string[]; readonly pageSize?: number },
 ): Promise<EnqueueResult> => {
   const now = deps.clock();

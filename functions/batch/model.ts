@@ -22,7 +22,15 @@ export const batchMessageSchema = z
 export type BatchMessage = z.infer<typeof batchMessageSchema>;
 
 /** What became of one tenant in a run. */
-export const tenantOutcomes = ['generated', 'from_cache', 'fallback', 'skipped', 'duplicate', 'retry_later', 'failed'] as const;
+export const tenantOutcomes = [
+  'generated',
+  'from_cache',
+  'fallback',
+  'skipped',
+  'duplicate',
+  'retry_later',
+  'failed',
+] as const;
 export type TenantOutcome = (typeof tenantOutcomes)[number];
 
 /** A run's counters, kept with atomic ADDs as workers finish tenants. */
@@ -53,7 +61,9 @@ export const registryEntrySchema = z.object({
 export type RegistryEntry = z.infer<typeof registryEntrySchema>;
 
 /** Path of the registry routes. */
-export const registryParamsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id') });
+export const registryParamsSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id'),
+});
 /** Query of `GET /admin/batch/tenants`. */
 export const registryQuerySchema = z
   .object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(2000).optional() })

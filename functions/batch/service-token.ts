@@ -10,7 +10,10 @@ export const clientCredentialsSchema = z.object({
 });
 export type ClientCredentials = z.infer<typeof clientCredentialsSchema>;
 
-const tokenResponseSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().default(3600) });
+const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive().default(3600),
+});
 /** A token is renewed this long before it expires. */
 const RENEW_BEFORE_MS = 60_000;
 
@@ -41,7 +44,10 @@ export class ClientCredentialsTokenProvider implements ServiceTokenProvider {
         'content-type': 'application/x-www-form-urlencoded',
         authorization: `Basic ${Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64')}`,
       },
-      body: new URLSearchParams({ grant_type: 'client_credentials', ...(credentials.scope ? { scope: credentials.scope } : {}) }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        ...(credentials.scope ? { scope: credentials.scope } : {}),
+      }),
       signal: AbortSignal.timeout(5000),
     });
     if (!response.ok) throw new Error(`The token endpoint answered ${response.status}`);

@@ -21,11 +21,15 @@ export class SqsTaskQueue implements TaskQueue {
         ...(delaySeconds ? { DelaySeconds: delaySeconds } : {}),
       }));
       for (let attempt = 1; entries.length > 0; attempt += 1) {
-        const { Failed = [] } = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+        const { Failed = [] } = await this.client.send(
+          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+        );
         const failedIds = new Set(Failed.map((failure) => failure.Id));
         entries = entries.filter((entry) => failedIds.has(entry.Id));
         if (entries.length > 0 && attempt >= SEND_ATTEMPTS) {
-          throw new Error(`SQS refused ${entries.length} messages: ${Failed.map((failure) => failure.Message).join('; ')}`);
+          throw new Error(
+            `SQS refused ${entries.length} messages: ${Failed.map((failure) => failure.Message).join('; ')}`,
+          );
         }
       }
     }

@@ -1,7 +1,20 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../shared/dynamo/client';
 import { epochSeconds } from '../shared/dynamo/tables';
-import { registryEntrySchema, runSummarySchema, type RegistryEntry, type RunSummary, type TenantOutcome } from './model';
+import {
+  registryEntrySchema,
+  runSummarySchema,
+  type RegistryEntry,
+  type RunSummary,
+  type TenantOutcome,
+} from './model';
 import type { BatchLedger, TenantRegistry } from './ports';
 
 const REGISTRY = 'REGISTRY';
@@ -43,7 +56,8 @@ export class DynamoTenantRegistry implements TenantRegistry {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: REGISTRY, sk: tenantSk(tenantId) },
-          UpdateExpression: 'SET tenantId = :tenantId, lastSeenAt = :now, #source = if_not_exists(#source, :api), expiresAt = :expiresAt',
+          UpdateExpression:
+            'SET tenantId = :tenantId, lastSeenAt = :now, #source = if_not_exists(#source, :api), expiresAt = :expiresAt',
           // An admin-added tenant keeps no TTL: only the API's own entries expire.
           ConditionExpression: 'attribute_not_exists(#source) OR #source = :api',
           ExpressionAttributeNames: { '#source': 'source' },
@@ -64,14 +78,21 @@ export class DynamoTenantRegistry implements TenantRegistry {
   async add(tenantId: string, by: string, now: Date): Promise<RegistryEntry> {
     const entry: RegistryEntry = { tenantId, source: 'admin', lastSeenAt: now.toISOString() };
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: REGISTRY, sk: tenantSk(tenantId), ...entry, addedBy: by } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: REGISTRY, sk: tenantSk(tenantId), ...entry, addedBy: by },
+      }),
     );
     return entry;
   }
 
   async remove(tenantId: string): Promise<boolean> {
     const { Attributes } = await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { pk: REGISTRY, sk: tenantSk(tenantId) }, ReturnValues: 'ALL_OLD' }),
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: REGISTRY, sk: tenantSk(tenantId) },
+        ReturnValues: 'ALL_OLD',
+      }),
     );
     this.seenToday.delete(tenantId);
     return Attributes !== undefined;
@@ -107,7 +128,14 @@ export class DynamoBatchLedger implements BatchLedger {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: runKey(runId), sk: SUMMARY, runId, day, startedAt: now.toISOString(), expiresAt: epochSeconds(now) + 90 * 86_400 },
+        Item: {
+          pk: runKey(runId),
+          sk: SUMMARY,
+          runId,
+          day,
+          startedAt: now.toISOString(),
+          expiresAt: epochSeconds(now) + 90 * 86_400,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -124,7 +152,12 @@ export class DynamoBatchLedger implements BatchLedger {
     );
   }
 
-  async claimTenant(day: string, tenantId: string, now: Date, holdSeconds: number): Promise<'claimed' | 'done' | 'busy'> {
+  async claimTenant(
+    day: string,
+    tenantId: string,
+    now: Date,
+    holdSeconds: number,
+  ): Promise<'claimed' | 'done' | 'busy'> {
     try {
       await this.client.send(
         new PutCommand({
@@ -145,7 +178,11 @@ export class DynamoBatchLedger implements BatchLedger {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: dayKey(day), sk: tenantSk(tenantId) }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: dayKey(day), sk: tenantSk(tenantId) },
+          ConsistentRead: true,
+        }),
       );
       return Item?.status === 'done' ? 'done' : 'busy';
     }
@@ -164,20 +201,28 @@ export class DynamoBatchLedger implements BatchLedger {
   }
 
   async releaseTenant(day: string, tenantId: string): Promise<void> {
-    await this.client.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { pk: dayKey(day), sk: tenantSk(tenantId) },
-        ConditionExpression: '#status = :inProgress',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':inProgress': 'in_progress' },
-      }),
-    ).catch((error: unknown) => {
-      if (!isConditionFailed(error)) throw error;
-    });
+    await this.client
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: dayKey(day), sk: tenantSk(tenantId) },
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': 'in_progress' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailed(error)) throw error;
+      });
   }
 
-  async count(runId: string, outcome: TenantOutcome, tokens: number, costMicros: number, now: Date): Promise<RunSummary> {
+  async count(
+    runId: string,
+    outcome: TenantOutcome,
+    tokens: number,
+    costMicros: number,
+    now: Date,
+  ): Promise<RunSummary> {
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -199,7 +244,18 @@ export class DynamoBatchLedger implements BatchLedger {
   }
 
   private toSummary(item: Record<string, unknown>): RunSummary {
-    const zero = { enqueued: 0, generated: 0, from_cache: 0, fallback: 0, skipped: 0, duplicate: 0, retry_later: 0, failed: 0, tokens: 0, costMicros: 0 };
+    const zero = {
+      enqueued: 0,
+      generated: 0,
+      from_cache: 0,
+      fallback: 0,
+      skipped: 0,
+      duplicate: 0,
+      retry_later: 0,
+      failed: 0,
+      tokens: 0,
+      costMicros: 0,
+    };
     return runSummarySchema.parse({ ...zero, ...item });
   }
 }

@@ -51,7 +51,11 @@ export const retryDelaySeconds = (attempt: number, random: () => number = Math.r
  * queue with a growing delay (`retry_later`, not the dead-letter queue); anything else unexpected fails the message
  * so the queue retries it, and after `maxReceiveCount` tries it goes to the dead-letter queue.
  */
-export const processTenant = async (deps: WorkerDependencies, message: BatchMessage, receiveCount: number): Promise<TenantOutcome> => {
+export const processTenant = async (
+  deps: WorkerDependencies,
+  message: BatchMessage,
+  receiveCount: number,
+): Promise<TenantOutcome> => {
   const { ledger, clock, settings } = deps;
   const log = deps.log.createChild({ persistentKeys: { tenantId: message.tenantId, runId: message.runId } });
   const claim = await ledger.claimTenant(message.day, message.tenantId, clock(), settings.holdSeconds);
@@ -67,7 +71,8 @@ export const processTenant = async (deps: WorkerDependencies, message: BatchMess
     const summary = await ledger.count(message.runId, outcome, tokens, costMicros, clock());
     const finished = summary.generated + summary.from_cache + summary.fallback + summary.skipped + summary.failed;
     if (summary.enqueued > 0 && finished === summary.enqueued) {
-      const wallSeconds = (Date.parse(summary.lastFinishedAt ?? summary.startedAt) - Date.parse(summary.startedAt)) / 1000;
+      const wallSeconds =
+        (Date.parse(summary.lastFinishedAt ?? summary.startedAt) - Date.parse(summary.startedAt)) / 1000;
       deps.log.info('batch run finished', { ...summary, wallSeconds });
     }
     return outcome;
@@ -113,7 +118,11 @@ export const handleRecords = async (
     try {
       message = batchMessageSchema.parse(JSON.parse(record.body));
     } catch (error) {
-      deps.log.error('poison message: not a batch message', { messageId: record.messageId, receiveCount: record.receiveCount, error: String(error) });
+      deps.log.error('poison message: not a batch message', {
+        messageId: record.messageId,
+        receiveCount: record.receiveCount,
+        error: String(error),
+      });
       failures.push({ itemIdentifier: record.messageId });
       continue;
     }
@@ -121,7 +130,10 @@ export const handleRecords = async (
       await processTenant(deps, message, record.receiveCount);
     } catch (error) {
       const level = error instanceof AppError ? 'warn' : 'error';
-      deps.log[level]('tenant not processed; the queue will retry it', { tenantId: message.tenantId, error: String(error) });
+      deps.log[level]('tenant not processed; the queue will retry it', {
+        tenantId: message.tenantId,
+        error: String(error),
+      });
       failures.push({ itemIdentifier: record.messageId });
     }
   }

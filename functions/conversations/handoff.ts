@@ -21,7 +21,12 @@ export interface HandoffPublisher {
 /** Publishes hand-offs as `coaching.conversations` / `HumanHandoffRequested` events on a bus. */
 export class EventBridgeHandoffPublisher implements HandoffPublisher {
   constructor(
-    private readonly send: (entry: { Source: string; DetailType: string; Detail: string; EventBusName: string }) => Promise<void>,
+    private readonly send: (entry: {
+      Source: string;
+      DetailType: string;
+      Detail: string;
+      EventBusName: string;
+    }) => Promise<void>,
     private readonly busName: string,
   ) {}
 

@@ -32,7 +32,10 @@ export const turnOutputSchema = z.object({
     .object({
       type: intentSchema,
       confidence: z.number().min(0).max(1),
-      entities: z.array(z.object({ type: z.string().min(1).max(40), value: z.string().min(1).max(200) })).max(10).default([]),
+      entities: z
+        .array(z.object({ type: z.string().min(1).max(40), value: z.string().min(1).max(200) }))
+        .max(10)
+        .default([]),
     })
     .optional(),
 });
@@ -129,7 +132,10 @@ const pageSize = z.coerce.number({ error: 'must be a whole number' }).int().min(
 /** Path of the conversation routes. */
 export const conversationParamsSchema = z.object({ id });
 /** Path of the feedback route. */
-export const messageParamsSchema = z.object({ id, messageId: z.string().regex(/^msg-\d{1,6}$/, 'is not a message id') });
+export const messageParamsSchema = z.object({
+  id,
+  messageId: z.string().regex(/^msg-\d{1,6}$/, 'is not a message id'),
+});
 
 /** Body of `POST /conversations`. */
 export const startBodySchema = z.object({ topic: conversationTopicSchema }).strict();

@@ -1,9 +1,4 @@
-import {
-  renderFoundation,
-  renderGoals,
-  renderPerformance,
-  renderSource,
-} from '../insights/prompt-context';
+import { renderFoundation, renderGoals, renderPerformance, renderSource } from '../insights/prompt-context';
 import type { BusinessSnapshot } from '../shared/business-api/model';
 import type { ConversationTopic, Phase } from './model';
 

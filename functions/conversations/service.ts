@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { BusinessData } from '../shared/business-api/port';
-import {
-  ConflictError,
-  NotFoundError,
-  UnprocessableError,
-  UpstreamUnavailableError,
-} from '../shared/http/errors';
+import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../shared/http/errors';
 import type { RequestContext } from '../shared/http/handler';
 import { callStructured } from '../shared/llm/structured-call';
 import { once } from '../shared/once';
@@ -26,7 +21,15 @@ import {
 } from './model';
 import { conversationPromptValues, OPENING_MESSAGE } from './prompt-context';
 import type { ConversationStore, StoredConversation } from './store';
-import { asksToRevisit, completionGaps, legalPhase, planFold, replyTextStream, toModelMessages, transcript } from './turns';
+import {
+  asksToRevisit,
+  completionGaps,
+  legalPhase,
+  planFold,
+  replyTextStream,
+  toModelMessages,
+  transcript,
+} from './turns';
 
 /** Tunables of conversations (from config). */
 export interface ConversationSettings {
@@ -63,12 +66,12 @@ export interface TurnResult {
 const turnTool = once(() => ({
   name: 'record_turn',
   description: 'Record your reply to the owner and where the session stands.',
-  inputSchema: z.toJSONSchema(turnOutputSchema, { io: 'input' }) as Record<string, unknown>,
+  inputSchema: z.toJSONSchema(turnOutputSchema, { io: 'input' }),
 }));
 const summaryTool = once(() => ({
   name: 'record_summary',
   description: 'Record the updated summary.',
-  inputSchema: z.toJSONSchema(z.object({ summary: z.string().max(2000) }), { io: 'input' }) as Record<string, unknown>,
+  inputSchema: z.toJSONSchema(z.object({ summary: z.string().max(2000) }), { io: 'input' }),
 }));
 const summarySchema = z.object({ summary: z.string().trim().min(1).max(2000) });
 /** Below this confidence a classification counts as unsure; two unsure messages in a row offer a human. */
@@ -94,7 +97,12 @@ export class ConversationService {
     const template = await this.deps.prompts.active(topic);
     const now = clock();
     const snapshot = await this.deps.businessData.snapshot(
-      { tenantId: ctx.caller.tenantId, bearerToken: ctx.caller.bearerToken, correlationId: ctx.correlationId, log: ctx.log },
+      {
+        tenantId: ctx.caller.tenantId,
+        bearerToken: ctx.caller.bearerToken,
+        correlationId: ctx.correlationId,
+        log: ctx.log,
+      },
       ['foundation', 'goals', 'performance'],
     );
     const conversation: Conversation = {
@@ -137,10 +145,16 @@ export class ConversationService {
   ): Promise<{ items: Conversation[]; page: number; pageSize: number; total: number }> {
     const all = await this.deps.store.list(ctx.caller.tenantId, ctx.caller.isAdmin ? undefined : ctx.caller.userId);
     const matching = all.filter(
-      (conversation) => (!query.status || conversation.status === query.status) && (!query.topic || conversation.topic === query.topic),
+      (conversation) =>
+        (!query.status || conversation.status === query.status) && (!query.topic || conversation.topic === query.topic),
     );
     const start = (query.page - 1) * query.pageSize;
-    return { items: matching.slice(start, start + query.pageSize), page: query.page, pageSize: query.pageSize, total: matching.length };
+    return {
+      items: matching.slice(start, start + query.pageSize),
+      page: query.page,
+      pageSize: query.pageSize,
+      total: matching.length,
+    };
   }
 
   /** One conversation with a page of its messages (oldest first). */
@@ -148,7 +162,13 @@ export class ConversationService {
     ctx: RequestContext,
     id: string,
     page: { page: number; pageSize: number },
-  ): Promise<{ conversation: Conversation; messages: Message[]; page: number; pageSize: number; totalMessages: number }> {
+  ): Promise<{
+    conversation: Conversation;
+    messages: Message[];
+    page: number;
+    pageSize: number;
+    totalMessages: number;
+  }> {
     const stored = await this.visible(ctx, id);
     const messages = await this.deps.store.messages(ctx.caller.tenantId, id);
     const start = (page.page - 1) * page.pageSize;
@@ -175,25 +195,35 @@ export class ConversationService {
     const conversation = await this.change(ctx, stored.conversation, { status: 'active' });
     const messages = await this.deps.store.messages(ctx.caller.tenantId, id);
     const lastQuestion = [...messages].reverse().find((message) => message.role === 'assistant')?.text;
-    const extracted = Object.keys(conversation.extracted).length > 0 ? JSON.stringify(conversation.extracted) : undefined;
+    const extracted =
+      Object.keys(conversation.extracted).length > 0 ? JSON.stringify(conversation.extracted) : undefined;
     const recap = [
       `Welcome back. We were in the ${conversation.phase} phase, about ${Math.round(conversation.progress * 100)}% of the way.`,
       conversation.summary && `So far: ${conversation.summary}`,
       extracted && `What we have drafted: ${extracted}`,
       lastQuestion && `Where we left off: ${lastQuestion}`,
-    ].filter(Boolean).join('\n');
+    ]
+      .filter(Boolean)
+      .join('\n');
     return { conversation, recap };
   }
 
   /** Completes the session: the outcome is extracted into the topic's schema and kept for the owner to accept or edit. */
-  async complete(ctx: RequestContext, id: string): Promise<{ conversation: Conversation; outcome: Record<string, unknown> }> {
+  async complete(
+    ctx: RequestContext,
+    id: string,
+  ): Promise<{ conversation: Conversation; outcome: Record<string, unknown> }> {
     const stored = await this.owned(ctx, id);
     const { conversation } = stored;
     this.requireStatus(conversation, 'active');
     const template = await this.deps.prompts.active(conversation.topic);
     const gaps = completionGaps(template, conversation.exchanges, conversation.extracted);
     if (gaps.length > 0) {
-      throw new UnprocessableError('The session is not ready to complete', gaps.map((gap) => ({ field: 'conversation', message: `needs ${gap}` })), 'not_ready');
+      throw new UnprocessableError(
+        'The session is not ready to complete',
+        gaps.map((gap) => ({ field: 'conversation', message: `needs ${gap}` })),
+        'not_ready',
+      );
     }
     const extraction = await this.deps.prompts.active('outcome_extraction');
     const schema: z.ZodType<Record<string, unknown>> = outcomeSchemas[conversation.topic];
@@ -210,7 +240,7 @@ export class ConversationService {
       this.gatewayRequest(ctx, extraction, rendered.system, [{ role: 'user', text: rendered.user }], {
         name: 'record_outcome',
         description: `Record the outcome of the ${conversation.topic} session.`,
-        inputSchema: z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>,
+        inputSchema: z.toJSONSchema(schema, { io: 'input' }),
       }),
       schema,
     );
@@ -220,15 +250,19 @@ export class ConversationService {
       status: 'completed',
       phase: 'completion',
       progress: 1,
-      outcome: result.value as Record<string, unknown>,
+      outcome: result.value,
       outcomeStatus: 'proposed',
       expiresAt: new Date(now.getTime() + days(this.deps.settings.outcomeRetentionDays)).toISOString(),
     });
-    return { conversation: completed, outcome: result.value as Record<string, unknown> };
+    return { conversation: completed, outcome: result.value };
   }
 
   /** Accepts the proposed outcome, or replaces it with the owner's edit (validated against the topic's schema). */
-  async saveOutcome(ctx: RequestContext, id: string, edit: { outcome?: unknown; accept: boolean }): Promise<Conversation> {
+  async saveOutcome(
+    ctx: RequestContext,
+    id: string,
+    edit: { outcome?: unknown; accept: boolean },
+  ): Promise<Conversation> {
     const stored = await this.owned(ctx, id);
     this.requireStatus(stored.conversation, 'completed');
     const outcome = edit.outcome === undefined ? stored.conversation.outcome : edit.outcome;
@@ -236,12 +270,15 @@ export class ConversationService {
     if (!parsed.success) {
       throw new UnprocessableError(
         'The outcome does not match the topic',
-        parsed.error.issues.map((issue) => ({ field: ['outcome', ...issue.path.map(String)].join('.'), message: issue.message })),
+        parsed.error.issues.map((issue) => ({
+          field: ['outcome', ...issue.path.map(String)].join('.'),
+          message: issue.message,
+        })),
         'invalid_outcome',
       );
     }
     return this.change(ctx, stored.conversation, {
-      outcome: parsed.data as Record<string, unknown>,
+      outcome: parsed.data,
       outcomeStatus: edit.accept ? 'accepted' : 'proposed',
     });
   }
@@ -250,7 +287,9 @@ export class ConversationService {
   async feedback(ctx: RequestContext, id: string, messageId: string, feedback: Feedback): Promise<void> {
     await this.owned(ctx, id);
     const seq = Number(/^msg-(\d+)$/.exec(messageId)?.[1] ?? Number.NaN);
-    const stored = Number.isInteger(seq) && (await this.deps.store.setFeedback(ctx.caller.tenantId, id, seq, feedback, this.deps.clock()));
+    const stored =
+      Number.isInteger(seq) &&
+      (await this.deps.store.setFeedback(ctx.caller.tenantId, id, seq, feedback, this.deps.clock()));
     if (!stored) throw new NotFoundError(`No message "${messageId}" of the coach in this conversation`);
   }
 
@@ -275,13 +314,24 @@ export class ConversationService {
     if (userText !== undefined) {
       // Claim the turn first and hold it until the answer is stored: a racing reply loses here (409), before it
       // costs a model call or writes a message; a turn that fails gives the hold back.
-      const claimed = await store.claimTurn(tenantId, conversation.id, conversation.turn, now, now.getTime() + TURN_HOLD_MS);
+      const claimed = await store.claimTurn(
+        tenantId,
+        conversation.id,
+        conversation.turn,
+        now,
+        now.getTime() + TURN_HOLD_MS,
+      );
       if (!claimed) throw new ConflictError('Another reply to this conversation is in progress; try again');
       conversation = { ...conversation, turn: conversation.turn + 1 };
       const claimedTurn = conversation.turn;
       // The user's message is stored while the history before it is read (one round trip for both).
       const [, history] = await Promise.all([
-        store.putMessage(tenantId, conversation.id, this.message(claimedTurn, 'user', userText, now), conversation.expiresAt),
+        store.putMessage(
+          tenantId,
+          conversation.id,
+          this.message(claimedTurn, 'user', userText, now),
+          conversation.expiresAt,
+        ),
         store.messages(tenantId, conversation.id, conversation.summarizedThrough),
       ]);
       const before = history.filter((message) => message.seq < claimedTurn);
@@ -345,13 +395,21 @@ export class ConversationService {
 
     const revisit = userText !== undefined && asksToRevisit(userText);
     const { phase, corrected } = legalPhase(conversation.phase, output.phase, revisit);
-    if (corrected) ctx.log.warn('illegal phase move corrected', { from: conversation.phase, proposed: output.phase, to: phase });
-    const gapsAfter = completionGaps(template, conversation.exchanges + (userText ? 1 : 0), { ...conversation.extracted, ...output.extracted });
+    if (corrected)
+      ctx.log.warn('illegal phase move corrected', { from: conversation.phase, proposed: output.phase, to: phase });
+    const gapsAfter = completionGaps(template, conversation.exchanges + (userText ? 1 : 0), {
+      ...conversation.extracted,
+      ...output.extracted,
+    });
     const handoff = userText === undefined ? undefined : this.handoffReason(conversation, output);
     const lowConfidenceStreak =
       output.intent && output.intent.confidence < LOW_CONFIDENCE ? conversation.lowConfidenceStreak + 1 : 0;
 
-    const assistant = { ...this.message(conversation.turn + 1, 'assistant', output.reply, now), phase, suggestedReplies: output.suggestedReplies };
+    const assistant = {
+      ...this.message(conversation.turn + 1, 'assistant', output.reply, now),
+      phase,
+      suggestedReplies: output.suggestedReplies,
+    };
     await store.putMessage(tenantId, conversation.id, assistant, conversation.expiresAt);
     if (userText !== undefined && output.intent) {
       ctx.log.info('user message classified', { intent: output.intent.type, confidence: output.intent.confidence });
@@ -371,12 +429,20 @@ export class ConversationService {
       expiresAt: new Date(now.getTime() + days(settings.idleDays)).toISOString(),
     };
     const written = { ...changes, busyUntil: 0 };
-    if (!(await store.update(tenantId, conversation.id, conversation.turn, written, context === stored.context ? undefined : context))) {
+    if (
+      !(await store.update(
+        tenantId,
+        conversation.id,
+        conversation.turn,
+        written,
+        context === stored.context ? undefined : context,
+      ))
+    ) {
       throw new ConflictError('The conversation changed while the coach was answering; reload it');
     }
-    if (handoff) await this.requestHandoff(ctx, { ...conversation, ...changes } as Conversation, handoff, userText ?? '');
+    if (handoff) await this.requestHandoff(ctx, { ...conversation, ...changes }, handoff, userText ?? '');
     return {
-      conversation: { ...conversation, ...changes } as Conversation,
+      conversation: { ...conversation, ...changes },
       message: assistant,
       turn: {
         phase,
@@ -391,11 +457,18 @@ export class ConversationService {
   }
 
   /** Folds older messages into the running summary (a small model call; a plain transcript cut if that fails). */
-  private async fold(ctx: RequestContext, conversation: Conversation, messages: Message[]): Promise<{ summary: string; through: number }> {
+  private async fold(
+    ctx: RequestContext,
+    conversation: Conversation,
+    messages: Message[],
+  ): Promise<{ summary: string; through: number }> {
     const through = messages.at(-1)?.seq ?? conversation.summarizedThrough;
     try {
       const template = await this.deps.prompts.active('conversation_summary');
-      const rendered = renderPrompt(template, { previous_summary: conversation.summary || 'none yet', messages: transcript(messages) });
+      const rendered = renderPrompt(template, {
+        previous_summary: conversation.summary || 'none yet',
+        messages: transcript(messages),
+      });
       const result = await callStructured(
         this.deps.gateway,
         this.gatewayRequest(ctx, template, rendered.system, [{ role: 'user', text: rendered.user }], summaryTool()),
@@ -438,11 +511,20 @@ export class ConversationService {
   }
 
   /** The stored business context, fetched again when it is older than a day (or was never read). */
-  private async freshContext(ctx: RequestContext, stored: StoredConversation, now: Date): Promise<StoredConversation['context']> {
+  private async freshContext(
+    ctx: RequestContext,
+    stored: StoredConversation,
+    now: Date,
+  ): Promise<StoredConversation['context']> {
     const age = stored.context ? now.getTime() - Date.parse(stored.context.fetchedAt) : Number.POSITIVE_INFINITY;
     if (age <= this.deps.settings.contextMaxAgeMs) return stored.context;
     const snapshot = await this.deps.businessData.snapshot(
-      { tenantId: ctx.caller.tenantId, bearerToken: ctx.caller.bearerToken, correlationId: ctx.correlationId, log: ctx.log },
+      {
+        tenantId: ctx.caller.tenantId,
+        bearerToken: ctx.caller.bearerToken,
+        correlationId: ctx.correlationId,
+        log: ctx.log,
+      },
       ['foundation', 'goals', 'performance'],
     );
     return { snapshot, fetchedAt: now.toISOString() };
@@ -497,7 +579,11 @@ export class ConversationService {
   }
 
   /** Writes status-like changes, conditional on no turn having happened meanwhile. */
-  private async change(ctx: RequestContext, conversation: Conversation, changes: Partial<Conversation>): Promise<Conversation> {
+  private async change(
+    ctx: RequestContext,
+    conversation: Conversation,
+    changes: Partial<Conversation>,
+  ): Promise<Conversation> {
     const updated = { ...changes, updatedAt: this.deps.clock().toISOString() };
     if (!(await this.deps.store.update(ctx.caller.tenantId, conversation.id, conversation.turn, updated))) {
       throw new ConflictError('The conversation changed meanwhile; reload it');

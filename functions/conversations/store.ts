@@ -82,10 +82,17 @@ export class DynamoConversationStore implements ConversationStore {
 
   async get(tenantId: string, id: string): Promise<StoredConversation | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: partition(tenantId, id), sk: META }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: partition(tenantId, id), sk: META },
+        ConsistentRead: true,
+      }),
     );
     if (!Item || !isLive(Item)) return undefined;
-    return { conversation: toConversation(Item), ...(Item.context ? { context: Item.context } : {}) };
+    return {
+      conversation: toConversation(Item),
+      ...(Item.context ? { context: Item.context as StoredConversation['context'] } : {}),
+    };
   }
 
   async claimTurn(tenantId: string, id: string, expectedTurn: number, now: Date, busyUntil: number): Promise<boolean> {
@@ -133,7 +140,10 @@ export class DynamoConversationStore implements ConversationStore {
           Key: { pk: partition(tenantId, id), sk: META },
           UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
           ConditionExpression: '#turn = :expectedTurn',
-          ExpressionAttributeNames: { ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])), '#turn': 'turn' },
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+            '#turn': 'turn',
+          },
           ExpressionAttributeValues: {
             ...Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
             ':expectedTurn': expectedTurn,
@@ -150,19 +160,20 @@ export class DynamoConversationStore implements ConversationStore {
   async putMessage(tenantId: string, conversationId: string, message: Message, expiresAt: string): Promise<void> {
     await this.client
       .send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: partition(tenantId, conversationId),
-          sk: messageKey(message.seq),
-          ...message,
-          expiresAt: epochSeconds(new Date(expiresAt)),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    )
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: partition(tenantId, conversationId),
+            sk: messageKey(message.seq),
+            ...message,
+            expiresAt: epochSeconds(new Date(expiresAt)),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
       .catch((error: unknown) => {
-        if (isConditionFailed(error)) throw new ConflictError(`Message ${message.seq} of this conversation already exists`);
+        if (isConditionFailed(error))
+          throw new ConflictError(`Message ${message.seq} of this conversation already exists`);
         throw error;
       });
   }
@@ -175,7 +186,11 @@ export class DynamoConversationStore implements ConversationStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': partition(tenantId, conversationId), ':from': messageKey(afterSeq + 1), ':to': 'MSG#999999' },
+          ExpressionAttributeValues: {
+            ':pk': partition(tenantId, conversationId),
+            ':from': messageKey(afterSeq + 1),
+            ':to': 'MSG#999999',
+          },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
@@ -186,7 +201,13 @@ export class DynamoConversationStore implements ConversationStore {
     return messages;
   }
 
-  async setFeedback(tenantId: string, conversationId: string, seq: number, feedback: Feedback, at: Date): Promise<boolean> {
+  async setFeedback(
+    tenantId: string,
+    conversationId: string,
+    seq: number,
+    feedback: Feedback,
+    at: Date,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({

@@ -3,7 +3,8 @@ import { estimateTokens } from '../shared/llm/tokens';
 import type { PromptTemplate } from '../shared/prompts/template';
 import { phases, type Message, type Phase } from './model';
 
-const REVISIT = /\b(go(ing)? back|revisit|return to|back to (the )?(start|beginning|introduction|exploration|synthesis|validation))\b/i;
+const REVISIT =
+  /\b(go(ing)? back|revisit|return to|back to (the )?(start|beginning|introduction|exploration|synthesis|validation))\b/i;
 
 /** True when the user asks to go back to an earlier part of the session. */
 export const asksToRevisit = (text: string): boolean => REVISIT.test(text);
@@ -32,7 +33,9 @@ export const completionGaps = (
     return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
   });
   return [
-    ...(exchanges < criteria.min_exchanges ? [`at least ${criteria.min_exchanges} exchanges (so far ${exchanges})`] : []),
+    ...(exchanges < criteria.min_exchanges
+      ? [`at least ${criteria.min_exchanges} exchanges (so far ${exchanges})`]
+      : []),
     ...missing.map((field) => `the outcome's ${field}`),
   ];
 };
@@ -45,7 +48,8 @@ export const toModelMessages = (history: readonly Message[], opener: string): Mo
   const messages: ModelMessage[] = [];
   for (const message of history) {
     const last = messages.at(-1);
-    if (last?.role === message.role) messages[messages.length - 1] = { role: last.role, text: `${last.text}\n\n${message.text}` };
+    if (last?.role === message.role)
+      messages[messages.length - 1] = { role: last.role, text: `${last.text}\n\n${message.text}` };
     else messages.push({ role: message.role, text: message.text });
   }
   return messages[0]?.role === 'assistant' ? [{ role: 'user', text: opener }, ...messages] : messages;
@@ -69,7 +73,16 @@ export const planFold = (
 export const transcript = (messages: readonly Message[]): string =>
   messages.map((message) => `${message.role === 'user' ? 'Owner' : 'Coach'}: ${message.text}`).join('\n') || 'none';
 
-const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
 
 /**
  * Turns the tool input JSON, as it streams in, into the text of its `reply` field as it streams: returns a sink for

@@ -15,7 +15,8 @@ export const handoffPublisher = once((): HandoffPublisher => {
     const eventBridge = new EventBridgeClient({ region: config().AWS_REGION });
     return async (entry: { Source: string; DetailType: string; Detail: string; EventBusName: string }) => {
       const result = await eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
-      if (result.FailedEntryCount) throw new Error(`EventBridge refused the event: ${result.Entries?.[0]?.ErrorMessage}`);
+      if (result.FailedEntryCount)
+        throw new Error(`EventBridge refused the event: ${result.Entries?.[0]?.ErrorMessage}`);
     };
   });
   return new EventBridgeHandoffPublisher(async (entry) => (await client())(entry), bus);

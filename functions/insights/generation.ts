@@ -46,7 +46,10 @@ export interface InsightGenerator {
 }
 
 const normalizeTitle = (title: string): string =>
-  title.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 /** What identifies "the same insight" across days: its signal key, else category + normalized title. */
 export const fingerprintOf = (draft: Pick<InsightDraft, 'signalKey' | 'category' | 'title'>): string =>

@@ -22,14 +22,15 @@ export const INSIGHTS_TOPIC = 'insights_generation';
 const insightsTool = once(() => ({
   name: 'record_insights',
   description: 'Record the 5-10 coaching insights for this company.',
-  inputSchema: z.toJSONSchema(insightsOutputSchema, { io: 'input' }) as Record<string, unknown>,
+  inputSchema: z.toJSONSchema(insightsOutputSchema, { io: 'input' }),
 }));
 
 /** Renders an insights template for one tenant's data, signals and dismissals. */
 export const renderInsightsPrompt = (
   template: PromptTemplate,
   input: Pick<GenerationInput, 'snapshot' | 'signals' | 'dismissals' | 'now'>,
-): RenderedPrompt => renderPrompt(template, insightPromptValues(input.snapshot, input.signals, input.dismissals, input.now));
+): RenderedPrompt =>
+  renderPrompt(template, insightPromptValues(input.snapshot, input.signals, input.dismissals, input.now));
 
 /**
  * Generates insights with the active `insights_generation` template through the model gateway (limits, routing,

@@ -118,7 +118,12 @@ const pageSize = z.coerce.number({ error: 'must be a whole number' }).int('must 
 /** Query of `GET /insights`; `pageSize` is accepted as an alias of `page_size`. */
 export const listInsightsQuerySchema = z
   .object({
-    page: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(10000).default(1),
+    page: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1)
+      .max(10000)
+      .default(1),
     page_size: pageSize.optional(),
     pageSize: pageSize.optional(),
     category: categorySchema.optional(),
@@ -136,7 +141,9 @@ export const listInsightsQuerySchema = z
 export type ListInsightsQuery = z.output<typeof listInsightsQuerySchema>;
 
 /** Path of the per-insight routes. */
-export const insightIdParamsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an insight id') });
+export const insightIdParamsSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an insight id'),
+});
 
 export const dataGapResponseSchema = dataGapSchema;
 

@@ -12,19 +12,21 @@ import type { Signal } from './model';
 import type { Dismissal } from './store';
 
 /** The `insights_generation` template variables, rendered compactly (one line per record, no JSON noise). */
-export type InsightPromptValues = Readonly<Record<
-  | 'today'
-  | 'business_profile'
-  | 'goals'
-  | 'goal_stats'
-  | 'performance'
-  | 'actions'
-  | 'issues'
-  | 'signals'
-  | 'data_gaps'
-  | 'dismissed_topics',
-  string
->>;
+export type InsightPromptValues = Readonly<
+  Record<
+    | 'today'
+    | 'business_profile'
+    | 'goals'
+    | 'goal_stats'
+    | 'performance'
+    | 'actions'
+    | 'issues'
+    | 'signals'
+    | 'data_gaps'
+    | 'dismissed_topics',
+    string
+  >
+>;
 
 /** At most this many actions and issues go into the prompt; the rest are counted, not listed. */
 const MAX_LISTED = 25;
@@ -66,36 +68,62 @@ const isOpenIssue = (status: string | undefined): boolean => status !== 'resolve
 /** The company profile: name, industry, age and size on one line, then niche, vision, purpose, mission, core values. */
 export const renderFoundation = (f: Foundation): string =>
   [
-    line(f.businessName && `Name: ${f.businessName}`, f.industry && `Industry: ${f.industry}`,
-      f.yearFounded && `Founded ${f.yearFounded}`, f.employeeCount !== undefined && `${f.employeeCount} employees`),
+    line(
+      f.businessName && `Name: ${f.businessName}`,
+      f.industry && `Industry: ${f.industry}`,
+      f.yearFounded && `Founded ${f.yearFounded}`,
+      f.employeeCount !== undefined && `${f.employeeCount} employees`,
+    ),
     f.niche && `Niche: ${f.niche}`,
     f.vision && `Vision: ${f.vision}`,
     f.purpose && `Purpose: ${f.purpose}`,
     f.mission && `Mission: ${f.mission}`,
     f.coreValues?.length &&
       `Core values: ${f.coreValues.map((v) => (v.description ? `${v.name} (${v.description})` : v.name)).join('; ')}`,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 
 /** One line per goal (id, title, status, progress, due date, owner, category), at most 25 listed. */
 export const renderGoals = (goals: readonly Goal[]): string =>
-  listed(goals, (g) => line(`[${g.id}] ${g.title}`, g.status?.replace('_', ' '),
-    g.progress !== undefined && `${g.progress}% progress`, g.targetDate && `due ${day(g.targetDate)}`,
-    g.owner && `owner ${g.owner}`, g.category), 'goals');
+  listed(
+    goals,
+    (g) =>
+      line(
+        `[${g.id}] ${g.title}`,
+        g.status?.replace('_', ' '),
+        g.progress !== undefined && `${g.progress}% progress`,
+        g.targetDate && `due ${day(g.targetDate)}`,
+        g.owner && `owner ${g.owner}`,
+        g.category,
+      ),
+    'goals',
+  );
 
 /** The goal statistics on one line. */
 export const renderGoalStats = (s: GoalStats): string =>
-  line(s.totalGoals !== undefined && `${s.totalGoals} goals`, s.completed !== undefined && `${s.completed} completed`,
-    s.onTrack !== undefined && `${s.onTrack} on track`, s.atRisk !== undefined && `${s.atRisk} at risk`,
-    s.behind !== undefined && `${s.behind} behind`, s.notStarted !== undefined && `${s.notStarted} not started`,
+  line(
+    s.totalGoals !== undefined && `${s.totalGoals} goals`,
+    s.completed !== undefined && `${s.completed} completed`,
+    s.onTrack !== undefined && `${s.onTrack} on track`,
+    s.atRisk !== undefined && `${s.atRisk} at risk`,
+    s.behind !== undefined && `${s.behind} behind`,
+    s.notStarted !== undefined && `${s.notStarted} not started`,
     s.completionRate !== undefined && `completion rate ${s.completionRate}%`,
-    s.averageProgress !== undefined && `average progress ${s.averageProgress}%`);
+    s.averageProgress !== undefined && `average progress ${s.averageProgress}%`,
+  );
 
 /** The overall performance score with trend and period, then one line per component with its target. */
 export const renderPerformance = (p: Performance): string =>
   [
-    line(p.overallScore !== undefined && `Overall ${p.overallScore}/100`, p.trend && `trend ${p.trend}`,
-      p.periodStart && p.periodEnd && `period ${day(p.periodStart)} to ${day(p.periodEnd)}`),
-    ...(p.components ?? []).map((c) => `- ${line(`${c.name} ${c.score}`, c.target !== undefined && `target ${c.target}`)}`),
+    line(
+      p.overallScore !== undefined && `Overall ${p.overallScore}/100`,
+      p.trend && `trend ${p.trend}`,
+      p.periodStart && p.periodEnd && `period ${day(p.periodStart)} to ${day(p.periodEnd)}`,
+    ),
+    ...(p.components ?? []).map(
+      (c) => `- ${line(`${c.name} ${c.score}`, c.target !== undefined && `target ${c.target}`)}`,
+    ),
   ].join('\n');
 
 /** The action counts, then the open actions by due date, one line each, at most 25 listed. */
@@ -103,17 +131,46 @@ export const renderActions = (actions: readonly Action[]): string => {
   const open = actions.filter((a) => isOpen(a.status));
   const header = `${actions.length} actions, ${open.length} not done`;
   const byDue = [...open].sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
-  return [header, listed(byDue, (a) => line(`[${a.id}] ${a.title}`, a.status?.replace('_', ' '),
-    a.dueDate && `due ${day(a.dueDate)}`, a.assignee, a.goalId && `goal ${a.goalId}`,
-    a.updatedAt && `updated ${day(a.updatedAt)}`), 'open actions')].filter(Boolean).join('\n');
+  return [
+    header,
+    listed(
+      byDue,
+      (a) =>
+        line(
+          `[${a.id}] ${a.title}`,
+          a.status?.replace('_', ' '),
+          a.dueDate && `due ${day(a.dueDate)}`,
+          a.assignee,
+          a.goalId && `goal ${a.goalId}`,
+          a.updatedAt && `updated ${day(a.updatedAt)}`,
+        ),
+      'open actions',
+    ),
+  ]
+    .filter(Boolean)
+    .join('\n');
 };
 
 /** The issue counts, then the open issues, one line each, at most 25 listed. */
 export const renderIssues = (issues: readonly Issue[]): string => {
   const open = issues.filter((i) => isOpenIssue(i.status));
-  return [`${issues.length} issues, ${open.length} open`, listed(open, (i) => line(`[${i.id}] ${i.title}`,
-    i.priority && `${i.priority} priority`, i.owner, i.goalId && `goal ${i.goalId}`,
-    i.createdAt && `opened ${day(i.createdAt)}`), 'open issues')].filter(Boolean).join('\n');
+  return [
+    `${issues.length} issues, ${open.length} open`,
+    listed(
+      open,
+      (i) =>
+        line(
+          `[${i.id}] ${i.title}`,
+          i.priority && `${i.priority} priority`,
+          i.owner,
+          i.goalId && `goal ${i.goalId}`,
+          i.createdAt && `opened ${day(i.createdAt)}`,
+        ),
+      'open issues',
+    ),
+  ]
+    .filter(Boolean)
+    .join('\n');
 };
 
 /** Builds the template values for one tenant's snapshot, signals and active dismissals. */
@@ -130,9 +187,13 @@ export const insightPromptValues = (
   performance: renderSource(snapshot, 'performance', snapshot.performance, renderPerformance),
   actions: renderSource(snapshot, 'actions', snapshot.actions, renderActions),
   issues: renderSource(snapshot, 'issues', snapshot.issues, renderIssues),
-  signals: signals.length === 0 ? NONE
-    : signals.map((s) => `- ${s.key} (${s.priority}, ${s.category}): ${s.summary}`).join('\n'),
-  data_gaps: snapshot.gaps.length === 0 ? NONE
-    : snapshot.gaps.map((gap) => `- ${gap.source}: unavailable (${gap.reason.replace('_', ' ')})`).join('\n'),
+  signals:
+    signals.length === 0
+      ? NONE
+      : signals.map((s) => `- ${s.key} (${s.priority}, ${s.category}): ${s.summary}`).join('\n'),
+  data_gaps:
+    snapshot.gaps.length === 0
+      ? NONE
+      : snapshot.gaps.map((gap) => `- ${gap.source}: unavailable (${gap.reason.replace('_', ' ')})`).join('\n'),
   dismissed_topics: dismissals.length === 0 ? NONE : dismissals.map((d) => `- ${d.title}`).join('\n'),
 });

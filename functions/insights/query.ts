@@ -33,26 +33,49 @@ const countBy = <K extends string>(keys: readonly K[], values: readonly K[]): Re
   Object.fromEntries(keys.map((key) => [key, values.filter((value) => value === key).length])) as Record<K, number>;
 
 /** Counts by category, priority and status (every key present, zeros included). */
-export const countInsights = (insights: readonly Insight[]): {
+export const countInsights = (
+  insights: readonly Insight[],
+): {
   total: number;
   byCategory: Record<Category, number>;
   byPriority: Record<Priority, number>;
   byStatus: Record<Insight['status'], number>;
 } => ({
   total: insights.length,
-  byCategory: countBy(categories, insights.map((insight) => insight.category)),
-  byPriority: countBy(priorities, insights.map((insight) => insight.priority)),
-  byStatus: countBy(statuses, insights.map((insight) => insight.status)),
+  byCategory: countBy(
+    categories,
+    insights.map((insight) => insight.category),
+  ),
+  byPriority: countBy(
+    priorities,
+    insights.map((insight) => insight.priority),
+  ),
+  byStatus: countBy(
+    statuses,
+    insights.map((insight) => insight.status),
+  ),
 });
 
 /** Labels and one-line descriptions of the categories and priorities, for filters in the UI. */
 export const insightTaxonomy = {
   categories: [
     { id: 'strategy', label: 'Strategy', description: 'Vision, purpose and whether the goals add up to them.' },
-    { id: 'operations', label: 'Operations', description: 'Getting things done: actions, issues, process and follow-through.' },
-    { id: 'finance', label: 'Finance', description: 'Revenue, margin, cost and cash goals and the numbers behind them.' },
+    {
+      id: 'operations',
+      label: 'Operations',
+      description: 'Getting things done: actions, issues, process and follow-through.',
+    },
+    {
+      id: 'finance',
+      label: 'Finance',
+      description: 'Revenue, margin, cost and cash goals and the numbers behind them.',
+    },
     { id: 'marketing', label: 'Marketing', description: 'Customers, leads, sales and how the business is found.' },
-    { id: 'leadership', label: 'Leadership', description: 'People, accountability, core values and the meeting rhythm.' },
+    {
+      id: 'leadership',
+      label: 'Leadership',
+      description: 'People, accountability, core values and the meeting rhythm.',
+    },
   ],
   priorities: [
     { id: 'critical', label: 'Critical', description: 'Threatens a top goal or the business this quarter; act now.' },

@@ -384,7 +384,12 @@ const familySummary = (family: Family, members: readonly Signal[], ctx: Context)
     category: first.category,
     priority: first.priority,
     actionable: true,
-    actions: family.actions(nameList(evidence.map((item) => String(item.value)), LISTED_NAMES)),
+    actions: family.actions(
+      nameList(
+        evidence.map((item) => String(item.value)),
+        LISTED_NAMES,
+      ),
+    ),
     evidence,
   });
 };
@@ -414,38 +419,39 @@ interface TopUp {
   readonly coveredBy: readonly SignalKind[];
 }
 
-const sourceWording: Record<SourceName, { readonly label: string; readonly why: string; readonly category: Category }> = {
-  foundation: {
-    label: 'business foundation',
-    why: 'Without the vision, purpose and core values, the insights cannot check that goals serve them.',
-    category: 'strategy',
-  },
-  goals: {
-    label: 'goals',
-    why: 'Without the goals, the insights cannot say which ones need attention.',
-    category: 'strategy',
-  },
-  goalStats: {
-    label: 'goal statistics',
-    why: 'Without them, the insights cannot judge how many goals get finished.',
-    category: 'strategy',
-  },
-  performance: {
-    label: 'performance scorecard',
-    why: 'Without the scorecard, there is no way to tell whether the business is improving.',
-    category: 'operations',
-  },
-  actions: {
-    label: 'action list',
-    why: 'Without the actions, the insights cannot spot overdue, stalled or blocked work.',
-    category: 'operations',
-  },
-  issues: {
-    label: 'issues list',
-    why: 'Without the issues, the insights cannot flag open high-impact problems.',
-    category: 'operations',
-  },
-};
+const sourceWording: Record<SourceName, { readonly label: string; readonly why: string; readonly category: Category }> =
+  {
+    foundation: {
+      label: 'business foundation',
+      why: 'Without the vision, purpose and core values, the insights cannot check that goals serve them.',
+      category: 'strategy',
+    },
+    goals: {
+      label: 'goals',
+      why: 'Without the goals, the insights cannot say which ones need attention.',
+      category: 'strategy',
+    },
+    goalStats: {
+      label: 'goal statistics',
+      why: 'Without them, the insights cannot judge how many goals get finished.',
+      category: 'strategy',
+    },
+    performance: {
+      label: 'performance scorecard',
+      why: 'Without the scorecard, there is no way to tell whether the business is improving.',
+      category: 'operations',
+    },
+    actions: {
+      label: 'action list',
+      why: 'Without the actions, the insights cannot spot overdue, stalled or blocked work.',
+      category: 'operations',
+    },
+    issues: {
+      label: 'issues list',
+      why: 'Without the issues, the insights cannot flag open high-impact problems.',
+      category: 'operations',
+    },
+  };
 
 const gapReasons: Record<DataGap['reason'], string> = {
   timeout: 'the request timed out',
@@ -490,26 +496,26 @@ export const dataGapDraft = (gaps: readonly DataGap[]): InsightDraft | undefined
 /** One "Connect your …" insight per missing source, for sets that need topping up. */
 const gapTopUps = (gaps: readonly DataGap[]): TopUp[] =>
   uniqueBySource(gaps).map((gap) => {
-      const { label, why, category } = sourceWording[gap.source];
-      return {
-        coveredBy: [],
-        draft: toDraft({
-          title: `Connect your ${label}`,
-          description:
-            `Reading your ${label} failed (${gapReasons[gap.reason]}), so these insights were written without ` +
-            `that data. ${why}`,
-          category,
-          priority: 'medium',
-          actionable: true,
-          actions: [
-            `Check that the ${label} source is set up and shared with the coaching service`,
-            `Refresh your insights once the ${label} source is back`,
-          ],
-          evidence: [fact(gap.source, 'read failure', gap.reason)],
-          signalKey: `${DATA_GAP_KEY}:${gap.source}`,
-        }),
-      };
-    });
+    const { label, why, category } = sourceWording[gap.source];
+    return {
+      coveredBy: [],
+      draft: toDraft({
+        title: `Connect your ${label}`,
+        description:
+          `Reading your ${label} failed (${gapReasons[gap.reason]}), so these insights were written without ` +
+          `that data. ${why}`,
+        category,
+        priority: 'medium',
+        actionable: true,
+        actions: [
+          `Check that the ${label} source is set up and shared with the coaching service`,
+          `Refresh your insights once the ${label} source is back`,
+        ],
+        evidence: [fact(gap.source, 'read failure', gap.reason)],
+        signalKey: `${DATA_GAP_KEY}:${gap.source}`,
+      }),
+    };
+  });
 
 const trendText = { up: 'trending up', down: 'trending down', flat: 'holding steady' } as const;
 

@@ -83,7 +83,9 @@ const SAVE_ATTEMPTS = 3;
 /** The set with the dismissed and acknowledged statuses of `previous` carried over to the same fingerprints. */
 const withStatusesOf = (set: InsightSet, previous: InsightSet | undefined): InsightSet => {
   const statusByFingerprint = new Map(
-    previous?.insights.filter((insight) => insight.status !== 'active').map((insight) => [insight.fingerprint, insight]),
+    previous?.insights
+      .filter((insight) => insight.status !== 'active')
+      .map((insight) => [insight.fingerprint, insight]),
   );
   return {
     ...set,
@@ -104,11 +106,13 @@ export class InsightsService {
   }
 
   /** Counts of the current set by category, priority and status. */
-  async summary(ctx: RequestContext): Promise<ReturnType<typeof countInsights> & {
-    generatedAt: string;
-    expiresAt: string;
-    stale: boolean;
-  }> {
+  async summary(ctx: RequestContext): Promise<
+    ReturnType<typeof countInsights> & {
+      generatedAt: string;
+      expiresAt: string;
+      stale: boolean;
+    }
+  > {
     const { set, stale } = await this.current(ctx);
     return { ...countInsights(set.insights), generatedAt: set.generatedAt, expiresAt: set.expiresAt, stale };
   }
@@ -215,7 +219,11 @@ export class InsightsService {
    * Saves a new set over the one it was generated from. When a dismissal or acknowledgement landed meanwhile, the
    * write is refused; the new set then takes over those statuses (by fingerprint) and is saved over the latest.
    */
-  private async save(ctx: RequestContext, generated: InsightSet, replacing: InsightSet | undefined): Promise<InsightSet> {
+  private async save(
+    ctx: RequestContext,
+    generated: InsightSet,
+    replacing: InsightSet | undefined,
+  ): Promise<InsightSet> {
     let base = replacing;
     for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
       const candidate = withStatusesOf(generated, base);
@@ -226,12 +234,21 @@ export class InsightsService {
     throw new ConflictError('The insights changed while they were being regenerated; try again');
   }
 
-  private async generate(ctx: RequestContext, existing: InsightSet | undefined, mode: GenerationMode): Promise<ServedSet> {
+  private async generate(
+    ctx: RequestContext,
+    existing: InsightSet | undefined,
+    mode: GenerationMode,
+  ): Promise<ServedSet> {
     const { store, businessData, generator, metrics, settings, clock } = this.deps;
     const startedAt = Date.now();
     const tenantId = ctx.caller.tenantId;
     const [snapshot, dismissals] = await Promise.all([
-      businessData.snapshot({ tenantId, bearerToken: ctx.caller.bearerToken, correlationId: ctx.correlationId, log: ctx.log }),
+      businessData.snapshot({
+        tenantId,
+        bearerToken: ctx.caller.bearerToken,
+        correlationId: ctx.correlationId,
+        log: ctx.log,
+      }),
       store.activeDismissals(tenantId, clock()),
     ]);
     if (snapshot.gaps.length === sourceNames.length) {
@@ -243,7 +260,9 @@ export class InsightsService {
       );
     }
     if (mode.batch && !hasAnyData(snapshot)) {
-      throw new UpstreamUnavailableError('The tenant has no business data yet (no foundation, goals, score, actions or issues)');
+      throw new UpstreamUnavailableError(
+        'The tenant has no business data yet (no foundation, goals, score, actions or issues)',
+      );
     }
     const now = clock();
     const signals = computeSignals(snapshot, now);

@@ -339,7 +339,9 @@ const overallSignals = (performance: Performance, t: SignalThresholds): Signal[]
       category: 'strategy',
       priority: 'medium',
       summary: `The performance trend is down${
-        performance.overallScore === undefined ? '' : `, with an overall score of ${Math.round(performance.overallScore)}`
+        performance.overallScore === undefined
+          ? ''
+          : `, with an overall score of ${Math.round(performance.overallScore)}`
       }.`,
       facts: [
         ...trendFacts,
@@ -384,7 +386,9 @@ const overallSignals = (performance: Performance, t: SignalThresholds): Signal[]
         fact('signals', factMetrics.strongScoreThreshold, t.strongOverallScore),
         ...trendFacts,
         ...componentFacts(strongest, factMetrics.strongestComponent, factMetrics.strongestScore),
-        ...(weakest === strongest ? [] : componentFacts(weakest, factMetrics.weakestComponent, factMetrics.weakestScore)),
+        ...(weakest === strongest
+          ? []
+          : componentFacts(weakest, factMetrics.weakestComponent, factMetrics.weakestScore)),
       ],
     });
   }
@@ -418,7 +422,9 @@ const actionTitleFacts = (actions: readonly Action[], t: SignalThresholds): Evid
 
 const overdueActionSignals = (actions: readonly Action[], now: Date, t: SignalThresholds): Signal[] => {
   const overdue = oldestFirst(
-    actions.filter((action) => !isFinishedAction(action) && action.dueDate !== undefined && isPast(action.dueDate, now)),
+    actions.filter(
+      (action) => !isFinishedAction(action) && action.dueDate !== undefined && isPast(action.dueDate, now),
+    ),
     (action) => action.dueDate,
   );
   const oldest = overdue[0];
@@ -510,7 +516,9 @@ const issueSignals = (issues: readonly Issue[], goals: readonly Goal[], now: Dat
     if (!isOpenIssue(issue) || (issue.priority !== 'high' && issue.priority !== 'critical')) return [];
     const goal = issue.goalId === undefined ? undefined : goals.find((candidate) => candidate.id === issue.goalId);
     const opened =
-      issue.createdAt === undefined ? undefined : { day: isoDay(issue.createdAt), days: daysSince(issue.createdAt, now) };
+      issue.createdAt === undefined
+        ? undefined
+        : { day: isoDay(issue.createdAt), days: daysSince(issue.createdAt, now) };
     const label = issue.priority === 'critical' ? 'Critical' : 'High-priority';
     return [
       {

@@ -72,7 +72,11 @@ export class DynamoInsightStore implements InsightStore {
 
   async currentSet(tenantId: string): Promise<InsightSet | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: tenantKey(tenantId), sk: SET_KEY }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: tenantKey(tenantId), sk: SET_KEY },
+        ConsistentRead: true,
+      }),
     );
     return Item ? toSet(Item as SetItem) : undefined;
   }
@@ -167,7 +171,11 @@ export class DynamoInsightStore implements InsightStore {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':pk': tenantKey(tenantId), ':prefix': DISMISSED_PREFIX, ':now': epochSeconds(now) },
+          ExpressionAttributeValues: {
+            ':pk': tenantKey(tenantId),
+            ':prefix': DISMISSED_PREFIX,
+            ':now': epochSeconds(now),
+          },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -237,7 +245,11 @@ export class DynamoInsightStore implements InsightStore {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: tenantKey(tenantId), sk: REFRESH_KEY }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: tenantKey(tenantId), sk: REFRESH_KEY },
+          ConsistentRead: true,
+        }),
       );
       const refreshedAt = Number(Item?.refreshedAt ?? now.getTime());
       const retryAfterSeconds = Math.max(1, Math.ceil((refreshedAt + cooldownSeconds * 1000 - now.getTime()) / 1000));

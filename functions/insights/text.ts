@@ -2,7 +2,6 @@
 
 const NAME_MAX = 80;
 
-
 /** Shortens text to `max` characters, cutting at a word boundary where one is near and ending with '…'. */
 export const truncate = (text: string, max: number): string => {
   if (text.length <= max) return text;
@@ -29,6 +28,4 @@ export const isoDay = (iso: string): string => iso.slice(0, 10);
 
 /** Up to `limit` quoted names, then "and others" when some were left out. */
 export const nameList = (names: readonly string[], limit: number): string =>
-  names.length <= limit
-    ? joinList(names.map(quote))
-    : `${names.slice(0, limit).map(quote).join(', ')} and others`;
+  names.length <= limit ? joinList(names.map(quote)) : `${names.slice(0, limit).map(quote).join(', ')} and others`;

@@ -76,7 +76,9 @@ export const previewResponseSchema = z.object({
   rendered: z.object({ system: z.string(), user: z.string() }),
   tokenEstimate: z.object({ system: z.number(), user: z.number(), total: z.number() }),
   dataGaps: z.array(z.object({ source: z.string(), reason: z.string(), status: z.number().optional() })),
-  output: z.object({ drafts: z.array(z.record(z.string(), z.unknown())), provenance: z.record(z.string(), z.unknown()) }).optional(),
+  output: z
+    .object({ drafts: z.array(z.record(z.string(), z.unknown())), provenance: z.record(z.string(), z.unknown()) })
+    .optional(),
 });
 
 /** Response of the diff route. */

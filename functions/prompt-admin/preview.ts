@@ -79,10 +79,13 @@ export class PromptPreview {
     const system = estimateTokens(rendered.system);
     const user = estimateTokens(rendered.user);
     const output =
-      request.invoke && generatorFor
-        ? await generatorFor({ active: async () => template }).generate(input)
-        : undefined;
-    ctx.log.info('prompt preview', { topic: template.topic, version: template.version, previewTenant: request.tenantId, invoked: request.invoke });
+      request.invoke && generatorFor ? await generatorFor({ active: async () => template }).generate(input) : undefined;
+    ctx.log.info('prompt preview', {
+      topic: template.topic,
+      version: template.version,
+      previewTenant: request.tenantId,
+      invoked: request.invoke,
+    });
     return {
       topic: template.topic,
       version: template.version,

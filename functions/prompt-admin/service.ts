@@ -95,7 +95,10 @@ export class PromptRegistry {
   async version(topic: string, version: string): Promise<{ record: PromptVersionRecord; template?: PromptTemplate }> {
     const record = await this.requireVersion(topic, version);
     if (record.status !== 'valid') return { record };
-    const loaded = validateTemplate(await this.deps.content.read(topic, version, record.objectVersion), this.deps.limits);
+    const loaded = validateTemplate(
+      await this.deps.content.read(topic, version, record.objectVersion),
+      this.deps.limits,
+    );
     return loaded.ok ? { record, template: loaded.template } : { record };
   }
 
@@ -106,12 +109,15 @@ export class PromptRegistry {
    */
   async publish(topic: string, body: unknown, by: string, label?: PromptLabel): Promise<PublishResult> {
     const validation = validateTemplate(body, this.deps.limits);
-    if (!validation.ok) throw new UnprocessableError('The template is not valid', validation.problems, 'invalid_template');
+    if (!validation.ok)
+      throw new UnprocessableError('The template is not valid', validation.problems, 'invalid_template');
     const { template, checksum } = validation;
     if (template.topic !== topic) {
-      throw new UnprocessableError('The template is for another topic', [
-        { field: 'topic', message: `is "${template.topic}" but the path names "${topic}"` },
-      ], 'invalid_template');
+      throw new UnprocessableError(
+        'The template is for another topic',
+        [{ field: 'topic', message: `is "${template.topic}" but the path names "${topic}"` }],
+        'invalid_template',
+      );
     }
     const claimed: PromptVersionRecord = {
       topic,
@@ -125,7 +131,9 @@ export class PromptRegistry {
     };
     const claim = await this.deps.index.claimVersion(claimed);
     if (claim === 'different_content') {
-      throw new ConflictError(`${topic} ${template.version} is already published with different content; publish a new version`);
+      throw new ConflictError(
+        `${topic} ${template.version} is already published with different content; publish a new version`,
+      );
     }
     const existing = claim === 'same_content' ? await this.requireVersion(topic, template.version) : undefined;
     const record =
@@ -142,7 +150,11 @@ export class PromptRegistry {
   async moveLabel(topic: string, label: PromptLabel, version: string, by: string): Promise<LabelRecord> {
     const record = await this.requireVersion(topic, version);
     if (record.status !== 'valid') {
-      throw new UnprocessableError(`${topic} ${version} is not valid and cannot be labelled`, record.problems, 'invalid_template');
+      throw new UnprocessableError(
+        `${topic} ${version} is not valid and cannot be labelled`,
+        record.problems,
+        'invalid_template',
+      );
     }
     const current = await this.deps.index.label(topic, label);
     if (current?.version === version) return current;
@@ -190,7 +202,12 @@ export class PromptRegistry {
    * an already indexed version is not accepted (the index keeps the original checksum and object version). A valid
    * file that says `"is_active": true` takes the production label.
    */
-  async indexUpload(topic: string, version: string, objectVersion: string | undefined, by: string): Promise<UploadOutcome> {
+  async indexUpload(
+    topic: string,
+    version: string,
+    objectVersion: string | undefined,
+    by: string,
+  ): Promise<UploadOutcome> {
     const text = await this.deps.content.read(topic, version, objectVersion);
     const validation = validateTemplate(text, this.deps.limits);
     const mismatch =
@@ -220,7 +237,8 @@ export class PromptRegistry {
     }
     if (claim === 'same_content') {
       const existing = await this.requireVersion(topic, version);
-      if (existing.status === 'pending') await this.deps.index.completeVersion({ ...existing, status: record.status, objectVersion });
+      if (existing.status === 'pending')
+        await this.deps.index.completeVersion({ ...existing, status: record.status, objectVersion });
       return 'already_indexed';
     }
     if (record.status === 'invalid') {
@@ -247,7 +265,12 @@ export class PromptRegistry {
       from,
       to,
       changedFields: fields.filter((field) => value(before.template!, field) !== value(after.template!, field)),
-      unified: createTwoFilesPatch(`${topic}/${from}.json`, `${topic}/${to}.json`, pretty(before.template), pretty(after.template)),
+      unified: createTwoFilesPatch(
+        `${topic}/${from}.json`,
+        `${topic}/${to}.json`,
+        pretty(before.template),
+        pretty(after.template),
+      ),
     };
   }
 
@@ -264,4 +287,3 @@ export class PromptRegistry {
     return valid;
   }
 }
-

@@ -16,7 +16,6 @@ import { ModelGateway, type GatewaySettings, type UsageMetrics } from './usage/g
 import { DynamoUsageLedger, type UsageLedger } from './usage/ledger';
 import { ModelCooldowns } from './usage/routing';
 
-
 /** The DynamoDB document client (dynalite when DYNAMODB_ENDPOINT is set). */
 export const documentClient = once((): DynamoDBDocumentClient => createDocumentClient(config()));
 
@@ -27,7 +26,9 @@ export const templateLimits = once((): TemplateLimits => {
 });
 
 /** The prompt registry's index (versions, statuses, labels). */
-export const promptIndex = once((): PromptIndex => new DynamoPromptIndex(documentClient(), config().PROMPT_INDEX_TABLE));
+export const promptIndex = once(
+  (): PromptIndex => new DynamoPromptIndex(documentClient(), config().PROMPT_INDEX_TABLE),
+);
 
 /** The prompts bucket's template bodies; the S3 SDK is loaded on first use, so routes that never read skip it. */
 export const templateContent = once((): TemplateContent => {
@@ -45,7 +46,9 @@ export const templateContent = once((): TemplateContent => {
 });
 
 /** The copy of the templates bundled with the function (the prompts/ folder). */
-export const bundledPrompts = once((): PromptStore => new FilePromptStore(config().PROMPTS_DIR, templateLimits(), logger));
+export const bundledPrompts = once(
+  (): PromptStore => new FilePromptStore(config().PROMPTS_DIR, templateLimits(), logger),
+);
 
 /**
  * The runtime prompt store: the registry (label in the index, content in the bucket, cached with
@@ -93,7 +96,9 @@ const bedrockLanguageModel = onceAsync(async (): Promise<LanguageModel> => {
 /** Where no model is configured (LLM_PROVIDER=rules): model calls fail at once, with a clear reason. */
 const noModel: LanguageModel = {
   generateStructured: async () => {
-    throw new ModelUnavailableError('No language model is configured here (LLM_PROVIDER=rules); set LLM_PROVIDER=bedrock');
+    throw new ModelUnavailableError(
+      'No language model is configured here (LLM_PROVIDER=rules); set LLM_PROVIDER=bedrock',
+    );
   },
 };
 

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const boolean = z.enum(['true', 'false']).transform((value) => value === 'true');
 
@@ -15,8 +18,18 @@ const modelPriceSchema = z.object({
 });
 
 const DEFAULT_MODEL_PRICES = {
-  'anthropic.claude-sonnet-4-5-20250929-v1:0': { inputPer1k: 0.003, outputPer1k: 0.015, cacheReadPer1k: 0.0003, cacheWritePer1k: 0.00375 },
-  'anthropic.claude-haiku-4-5-20251001-v1:0': { inputPer1k: 0.001, outputPer1k: 0.005, cacheReadPer1k: 0.0001, cacheWritePer1k: 0.00125 },
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': {
+    inputPer1k: 0.003,
+    outputPer1k: 0.015,
+    cacheReadPer1k: 0.0003,
+    cacheWritePer1k: 0.00375,
+  },
+  'anthropic.claude-haiku-4-5-20251001-v1:0': {
+    inputPer1k: 0.001,
+    outputPer1k: 0.005,
+    cacheReadPer1k: 0.0001,
+    cacheWritePer1k: 0.00125,
+  },
 };
 
 /** Every environment variable the functions and the local runtime read, with defaults. */
@@ -78,7 +91,11 @@ export const configSchema = z.object({
       }
     }),
 
-  INSIGHTS_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  INSIGHTS_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   INSIGHTS_REFRESH_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(300),
   INSIGHTS_DISMISS_SUPPRESSION_DAYS: z.coerce.number().int().min(0).default(30),
   INSIGHTS_LEASE_SECONDS: z.coerce.number().int().min(1).max(120).default(25),
@@ -111,7 +128,11 @@ export const configSchema = z.object({
   JWT_GROUPS_CLAIM: z.string().min(1).default('cognito:groups'),
   JWT_ADMIN_GROUP: z.string().min(1).default('admin'),
 
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   POWERTOOLS_METRICS_NAMESPACE: z.string().default('CoachingService'),
   LOCAL_RUNTIME: boolean.default(false),
 });

@@ -22,7 +22,10 @@ const amountsOf = (entry: { calls: number; tokens: number; costMicros: number })
 const sum = (rows: readonly Amounts[]): Amounts => ({
   calls: rows.reduce((total, row) => total + row.calls, 0),
   tokens: rows.reduce((total, row) => total + row.tokens, 0),
-  costUsd: round(rows.reduce((total, row) => total + row.costUsd, 0), 6),
+  costUsd: round(
+    rows.reduce((total, row) => total + row.costUsd, 0),
+    6,
+  ),
 });
 
 /** Merges the per-day breakdowns (by model or by request type) into one row per key. */
@@ -41,7 +44,9 @@ const mergeBreakdowns = (
       });
     }
   }
-  return [...merged.entries()].map(([key, entry]) => ({ key, ...amountsOf(entry) })).sort((a, b) => b.costUsd - a.costUsd);
+  return [...merged.entries()]
+    .map(([key, entry]) => ({ key, ...amountsOf(entry) }))
+    .sort((a, b) => b.costUsd - a.costUsd);
 };
 
 /** Usage reports and tenant limits, read from the ledger's rollups (never from events). */
@@ -53,7 +58,12 @@ export class UsageReports {
   ) {}
 
   /** A tenant's limits: the override merged over the defaults. */
-  async limits(tenantId: string): Promise<{ tenantId: string; limits: TenantLimits; override: Partial<TenantLimits> | null; defaults: TenantLimits }> {
+  async limits(tenantId: string): Promise<{
+    tenantId: string;
+    limits: TenantLimits;
+    override: Partial<TenantLimits> | null;
+    defaults: TenantLimits;
+  }> {
     const override = (await this.ledger.limitsOverride(tenantId)) ?? null;
     return { tenantId, limits: { ...this.defaults, ...override }, override, defaults: this.defaults };
   }
@@ -80,10 +90,21 @@ export class UsageReports {
     return {
       month: usage.month,
       resetsAt: monthResetAt(now).toISOString(),
-      tokens: { used: usage.totalTokens, limit: limits.monthlyTokenBudget, percent: percentOf(usage.totalTokens, limits.monthlyTokenBudget) },
-      cost: { usedUsd, limitUsd: limits.monthlyCostBudgetUsd, percent: percentOf(usedUsd, limits.monthlyCostBudgetUsd) },
+      tokens: {
+        used: usage.totalTokens,
+        limit: limits.monthlyTokenBudget,
+        percent: percentOf(usage.totalTokens, limits.monthlyTokenBudget),
+      },
+      cost: {
+        usedUsd,
+        limitUsd: limits.monthlyCostBudgetUsd,
+        percent: percentOf(usedUsd, limits.monthlyCostBudgetUsd),
+      },
       byRequestType: Object.fromEntries(
-        requestTypes.map((type) => [type, amountsOf(usage.byRequestType[type] ?? { calls: 0, tokens: 0, costMicros: 0 })]),
+        requestTypes.map((type) => [
+          type,
+          amountsOf(usage.byRequestType[type] ?? { calls: 0, tokens: 0, costMicros: 0 }),
+        ]),
       ) as Record<RequestType, Amounts>,
     };
   }
@@ -101,20 +122,36 @@ export class UsageReports {
     const to = query.to ?? dayOf(now);
     const from = query.from ?? dayOf(new Date(new Date(`${to}T00:00:00Z`).getTime() - 29 * 86_400_000));
     const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
-    if (span < 1) throw new ValidationError('`from` must not be after `to`', [{ field: 'query.from', message: 'is after to' }]);
+    if (span < 1)
+      throw new ValidationError('`from` must not be after `to`', [{ field: 'query.from', message: 'is after to' }]);
     if (span > MAX_REPORT_DAYS) {
-      throw new ValidationError(`At most ${MAX_REPORT_DAYS} days per report`, [{ field: 'query.from', message: `covers ${span} days` }]);
+      throw new ValidationError(`At most ${MAX_REPORT_DAYS} days per report`, [
+        { field: 'query.from', message: `covers ${span} days` },
+      ]);
     }
     const days = await this.ledger.days(query.tenantId, from, to);
     const rows =
       query.groupBy === 'day'
-        ? days.map((entry) => ({ key: entry.day, ...amountsOf({ calls: entry.calls, tokens: entry.totalTokens, costMicros: entry.costMicros }) }))
+        ? days.map((entry) => ({
+            key: entry.day,
+            ...amountsOf({ calls: entry.calls, tokens: entry.totalTokens, costMicros: entry.costMicros }),
+          }))
         : mergeBreakdowns(days, (totals) => (query.groupBy === 'model' ? totals.byModel : totals.byRequestType));
-    return { from, to, ...(query.tenantId ? { tenantId: query.tenantId } : {}), groupBy: query.groupBy, rows, totals: sum(rows) };
+    return {
+      from,
+      to,
+      ...(query.tenantId ? { tenantId: query.tenantId } : {}),
+      groupBy: query.groupBy,
+      rows,
+      totals: sum(rows),
+    };
   }
 
   /** The tenants with the highest cost in a month (default: this month). */
-  async topTenants(month: string | undefined, limit: number): Promise<{ month: string; tenants: Array<{ tenantId: string } & Amounts> }> {
+  async topTenants(
+    month: string | undefined,
+    limit: number,
+  ): Promise<{ month: string; tenants: Array<{ tenantId: string } & Amounts> }> {
     const chosen = month ?? monthOf(this.clock());
     const totals = await this.ledger.topTenants(chosen, limit);
     return {

@@ -80,9 +80,11 @@ export const maxConcurrencyFor = ({
   headroom = 0.8,
 }: BedrockQuota & { readonly headroom?: number }): number => {
   for (const [name, value] of Object.entries({ tokensPerMinute, tokensPerGeneration, secondsPerGeneration })) {
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`maxConcurrencyFor: ${name} must be positive, got ${value}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`maxConcurrencyFor: ${name} must be positive, got ${value}`);
   }
-  if (!(headroom > 0 && headroom <= 1)) throw new Error(`maxConcurrencyFor: headroom must be in (0, 1], got ${headroom}`);
+  if (!(headroom > 0 && headroom <= 1))
+    throw new Error(`maxConcurrencyFor: headroom must be in (0, 1], got ${headroom}`);
   const tokensPerMinutePerWorker = (tokensPerGeneration * 60) / secondsPerGeneration;
   const workers = Math.floor((headroom * tokensPerMinute) / tokensPerMinutePerWorker);
   return Math.min(SQS_EVENT_SOURCE_CONCURRENCY.max, Math.max(SQS_EVENT_SOURCE_CONCURRENCY.min, workers));
@@ -259,7 +261,11 @@ export class Batch extends Construct {
     // Concurrency is capped on the event source, not with reserved concurrency: Lambda then simply polls less,
     // instead of throttling invocations and returning messages to the queue (which would count as receives).
     worker.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: this.maxConcurrency }),
+      new SqsEventSource(this.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: this.maxConcurrency,
+      }),
     );
     return worker;
   }

@@ -75,7 +75,8 @@ export class Prompts extends Construct {
     // The grants below are written by BucketDeployment itself (asset bucket read, destination bucket write) and
     // cannot be narrowed from outside; they belong to a provider function that runs only during deployments.
     const qualifier: string =
-      this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+      (this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ??
+      DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const promptsBucketId = Stack.of(this).getLogicalId(data.promptsBucket.node.defaultChild as CfnBucket);
     const deploymentGrants = {
       'Action::s3:GetObject*': 'reads the prompts/ asset zip and the existing objects it copies over',

@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
 import { routes, type RouteName } from '../../functions/routes';
 import { tables, type TableName } from '../../functions/shared/dynamo/tables';
-import type { RouteDefinition, RoutePermissions } from '../../functions/shared/http/route';
+import type { RouteDefinition } from '../../functions/shared/http/route';
 import { CoachingStack } from '../../lib/coaching-stack';
 import { Batch, BATCH_DEFAULTS, maxConcurrencyFor } from '../../lib/constructs/batch';
 import { Data } from '../../lib/constructs/data';
@@ -25,7 +25,10 @@ const ROUTE_ENTRIES = Object.entries(routes) as [RouteName, (typeof routes)[Rout
 const API_ROWS = ROUTE_ROWS.filter((row) => row.transport !== 'stream');
 const STREAM_ENTRIES = ROUTE_ENTRIES.filter(([, row]) => row.transport === 'stream');
 const CORS_ORIGINS = ['https://app.example.com'];
-const BUSINESS_APIS = { accountApiUrl: 'https://account.test.example.com', tractionApiUrl: 'https://traction.test.example.com' };
+const BUSINESS_APIS = {
+  accountApiUrl: 'https://account.test.example.com',
+  tractionApiUrl: 'https://traction.test.example.com',
+};
 const BATCH_SECRET_NAME = 'coaching/test/business-api-client';
 const BATCH_SCHEDULE = 'cron(30 2 * * ? *)';
 const BATCH_TIME_ZONE = 'Europe/Berlin';
@@ -373,7 +376,7 @@ describe('events', () => {
   });
 
   it('lets the handoffEvents rows put events on the hand-off bus only, and names it in HANDOFF_EVENT_BUS', () => {
-    const publishers = ROUTE_ENTRIES.filter(([, row]) => (row.permissions as RoutePermissions).handoffEvents);
+    const publishers = ROUTE_ENTRIES.filter(([, row]) => row.permissions.handoffEvents);
 
     expect(publishers.map(([name]) => name)).toEqual(
       expect.arrayContaining(['startConversation', 'replyToConversation', 'streamConversationReply']),
@@ -394,7 +397,7 @@ describe('events', () => {
   it('gives the functions without handoffEvents no EventBridge actions and no bus name', () => {
     const others = coachingFunctions().filter((fn) => {
       const entry = ROUTE_ENTRIES.find(([name]) => stack.api.functions[name] === fn);
-      return !(entry?.[1].permissions as RoutePermissions | undefined)?.handoffEvents;
+      return !entry?.[1].permissions?.handoffEvents;
     });
 
     expect(others).toContain(stack.prompts.validator);
@@ -546,9 +549,7 @@ describe('permissions', () => {
     expect(actionsOf(bedrockStatements).sort()).toEqual(
       expect.arrayContaining(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']),
     );
-    expect([...named].sort()).toEqual(
-      [...MODEL_IDS, ...MODEL_IDS.map((id) => id.replace(/^(us|eu)\./, ''))].sort(),
-    );
+    expect([...named].sort()).toEqual([...MODEL_IDS, ...MODEL_IDS.map((id) => id.replace(/^(us|eu)\./, ''))].sort());
   });
 
   it('grants "*" resources only for X-Ray, which has no resource-level permissions', () => {
@@ -583,7 +584,7 @@ describe('permissions', () => {
     for (const [name, row] of ROUTE_ENTRIES) {
       const statements = statementsOfRoute(name);
       for (const table of TABLE_NAMES) {
-        const access = (row.permissions as RoutePermissions).tables?.[table];
+        const access = row.permissions.tables?.[table];
         const actions = actionsOn(statements, logicalId(stack.data.tables[table]));
 
         expect({ name, table, reads: actions.includes('dynamodb:Query') }).toEqual({
@@ -646,8 +647,10 @@ describe('batch', () => {
     dead: logicalId(stack.batch.deadLetterQueue),
     schedule: logicalId(stack.batch.scheduleDeadLetterQueue),
   });
-  const queue = (id: string): CfnResource | undefined => resources('AWS::SQS::Queue').find(([queueId]) => queueId === id)?.[1];
-  const roleId = (role: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(role.node.defaultChild as CfnRole);
+  const queue = (id: string): CfnResource | undefined =>
+    resources('AWS::SQS::Queue').find(([queueId]) => queueId === id)?.[1];
+  const roleId = (role: { node: { defaultChild?: unknown } }): string =>
+    stack.getLogicalId(role.node.defaultChild as CfnRole);
 
   describe('maxConcurrencyFor', () => {
     it('uses 80% of the token quota, one generation per worker at a time', () => {
@@ -697,7 +700,10 @@ describe('batch', () => {
     ]);
     expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
     expect(
-      statements.map((statement) => ({ action: statement.Action, resources: asArray(statement.Resource).map(flatten) })),
+      statements.map((statement) => ({
+        action: statement.Action,
+        resources: asArray(statement.Resource).map(flatten),
+      })),
     ).toEqual([
       { action: 'lambda:InvokeFunction', resources: [`<${logicalId(stack.batch.enqueue)}.Arn>`] },
       { action: 'sqs:SendMessage', resources: [`<${queueIds().schedule}.Arn>`] },
@@ -807,7 +813,9 @@ describe('batch', () => {
     const secretStatements = statements.filter((statement) =>
       actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
     );
-    const sqsStatements = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('sqs:')));
+    const sqsStatements = statements.filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('sqs:')),
+    );
 
     expect(actionsOf(star).every((action) => action.startsWith('xray:'))).toBe(true);
     expect([...new Set(actionsOf(statements).map((action) => action.split(':')[0]))].sort()).toEqual([
@@ -819,7 +827,10 @@ describe('batch', () => {
       'sqs',
       'xray',
     ]);
-    expect(actionsOf(secretStatements).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(actionsOf(secretStatements).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
     expect(secretStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten)).toEqual([
       `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${BATCH_SECRET_NAME}-??????`,
     ]);

@@ -12,7 +12,7 @@ export interface ApiResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience
+  readonly json: any;
 }
 
 /** Options of one request. */
@@ -79,7 +79,11 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
     adminToken: (tenantId = 'platform') => stack.mintToken({ tenantId, userId: 'admin-1', admin: true }),
     clearTenant: async (tenantId) => {
       const { Items = [] } = await db.send(
-        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}` } }),
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}` },
+        }),
       );
       for (const item of Items) {
         await db.send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
@@ -91,7 +95,10 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
           TableName: table,
           Key: { pk: `TENANT#${tenantId}`, sk: 'INSIGHTS#CURRENT' },
           UpdateExpression: 'SET expiresAt = :past, expiresAtIso = :pastIso',
-          ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 60, ':pastIso': new Date(Date.now() - 60_000).toISOString() },
+          ExpressionAttributeValues: {
+            ':past': Math.floor(Date.now() / 1000) - 60,
+            ':pastIso': new Date(Date.now() - 60_000).toISOString(),
+          },
         }),
       );
     },

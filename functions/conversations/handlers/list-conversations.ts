@@ -5,4 +5,6 @@ import { conversationService } from '../wiring';
 const service = conversationService();
 
 /** GET /conversations */
-export const handler = httpRoute(routes.listConversations, async ({ query, ctx }) => ({ body: await service.list(ctx, query) }));
+export const handler = httpRoute(routes.listConversations, async ({ query, ctx }) => ({
+  body: await service.list(ctx, query),
+}));

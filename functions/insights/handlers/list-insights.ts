@@ -10,9 +10,9 @@ const registry = tenantRegistry();
 export const handler = httpRoute(routes.listInsights, async ({ query, ctx }) => {
   const [page] = await Promise.all([
     service.list(ctx, query),
-    registry.touch(ctx.caller.tenantId, new Date()).catch((error: unknown) =>
-      ctx.log.warn('tenant registry not updated', { error: String(error) }),
-    ),
+    registry
+      .touch(ctx.caller.tenantId, new Date())
+      .catch((error: unknown) => ctx.log.warn('tenant registry not updated', { error: String(error) })),
   ]);
   return { body: page };
 });

@@ -93,7 +93,10 @@ export class HttpBusinessData implements BusinessData {
     const latencyMs = Math.round(performance.now() - started);
     this.options.metrics?.addMetric(`BusinessApi.${name}.Latency`, MetricUnit.Milliseconds, latencyMs);
     if (!result.ok) {
-      const { gap: { reason, status }, detail } = result;
+      const {
+        gap: { reason, status },
+        detail,
+      } = result;
       this.options.metrics?.addMetric(`BusinessApi.${name}.Failure`, MetricUnit.Count, 1);
       request.log.warn('Business API source failed', { source: name, reason, status, latencyMs, attempts, detail });
     } else if (result.dropped.length > 0) {

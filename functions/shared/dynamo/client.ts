@@ -3,9 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
 
 /** Builds the document client once per process; DYNAMODB_ENDPOINT points it at dynalite locally. */
-export const createDocumentClient = (
-  cfg: Pick<Config, 'AWS_REGION' | 'DYNAMODB_ENDPOINT'>,
-): DynamoDBDocumentClient => {
+export const createDocumentClient = (cfg: Pick<Config, 'AWS_REGION' | 'DYNAMODB_ENDPOINT'>): DynamoDBDocumentClient => {
   const client = new DynamoDBClient({
     region: cfg.AWS_REGION,
     ...(cfg.DYNAMODB_ENDPOINT

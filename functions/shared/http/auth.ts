@@ -22,7 +22,10 @@ const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 const groupsOf = (claim: unknown): string[] => {
   if (Array.isArray(claim)) return claim.map(String);
   if (typeof claim !== 'string') return [];
-  return claim.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
 };
 
 /** Reads the caller from the authorizer claims; fails with 401 when the tenant or user claim is unusable. */
@@ -53,7 +56,9 @@ export const requireAccess = (caller: Caller, auth: RouteAuth): void => {
 };
 
 /** API Gateway hands verified claims to the function as strings: arrays become "[a b]", objects JSON. */
-export const asGatewayClaims = (payload: Readonly<Record<string, unknown>>): Record<string, string | number | boolean> =>
+export const asGatewayClaims = (
+  payload: Readonly<Record<string, unknown>>,
+): Record<string, string | number | boolean> =>
   Object.fromEntries(
     Object.entries(payload).map(([key, value]) => [
       key,

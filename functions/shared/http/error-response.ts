@@ -61,18 +61,18 @@ export const errorResponse = (error: unknown, correlationId?: string): APIGatewa
       ? // The model's own message can name accounts, roles or models: it goes to the log, not to the caller.
         { error: { code: error.code, message: 'The coaching model could not answer right now; try again shortly.' } }
       : error instanceof AppError && statusCode !== 500
-      ? {
-          error: {
-            code: error.code,
-            message: error.message,
-            ...((error instanceof ValidationError || error instanceof UnprocessableError) && error.problems.length > 0
-              ? { details: error.problems }
-              : {}),
-            ...(error instanceof UsageLimitExceededError
-              ? { details: { exceeded: error.exceeded, resetAt: error.resetAt.toISOString() } }
-              : {}),
-          },
-        }
-      : { error: { code: 'internal_error', message: 'Something went wrong on our side. Try again later.' } };
+        ? {
+            error: {
+              code: error.code,
+              message: error.message,
+              ...((error instanceof ValidationError || error instanceof UnprocessableError) && error.problems.length > 0
+                ? { details: error.problems }
+                : {}),
+              ...(error instanceof UsageLimitExceededError
+                ? { details: { exceeded: error.exceeded, resetAt: error.resetAt.toISOString() } }
+                : {}),
+            },
+          }
+        : { error: { code: 'internal_error', message: 'Something went wrong on our side. Try again later.' } };
   return { statusCode, headers, body: JSON.stringify(body) };
 };

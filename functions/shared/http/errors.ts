@@ -16,7 +16,10 @@ export abstract class AppError extends Error {
 export class ValidationError extends AppError {
   override readonly name = 'ValidationError';
   readonly code = 'validation_error';
-  constructor(message: string, readonly problems: readonly FieldProblem[] = []) {
+  constructor(
+    message: string,
+    readonly problems: readonly FieldProblem[] = [],
+  ) {
     super(message);
   }
 }
@@ -25,7 +28,11 @@ export class ValidationError extends AppError {
 export class UnprocessableError extends AppError {
   override readonly name = 'UnprocessableError';
   readonly code: string;
-  constructor(message: string, readonly problems: readonly FieldProblem[], code = 'unprocessable') {
+  constructor(
+    message: string,
+    readonly problems: readonly FieldProblem[],
+    code = 'unprocessable',
+  ) {
     super(message);
     this.code = code;
   }
@@ -71,7 +78,11 @@ export class ConflictError extends AppError {
 export class RateLimitedError extends AppError {
   override readonly name: string = 'RateLimitedError';
   readonly code: string;
-  constructor(message: string, readonly retryAfterSeconds: number, code = 'rate_limited') {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    code = 'rate_limited',
+  ) {
     super(message);
     this.code = code;
   }
@@ -109,7 +120,10 @@ export class RouteNotFoundError extends AppError {
 export class ServiceBusyError extends AppError {
   override readonly name = 'ServiceBusyError';
   readonly code = 'service_busy';
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(message);
   }
 }

@@ -3,11 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { config } from '../config';
 import { logger, metrics } from '../observability';
@@ -117,7 +113,11 @@ const authorize = (auth: RouteAuth): middy.MiddlewareObj<Event, Result> => ({
   },
 });
 
-const withStack = (core: (event: Event) => Promise<Result>, auth: RouteAuth, parsesBody: boolean): HttpLambdaHandler => {
+const withStack = (
+  core: (event: Event) => Promise<Result>,
+  auth: RouteAuth,
+  parsesBody: boolean,
+): HttpLambdaHandler => {
   const stack = middy<Event, Result>(core)
     .use(errorMapper())
     .use(injectLambdaContext(logger))
@@ -126,7 +126,7 @@ const withStack = (core: (event: Event) => Promise<Result>, auth: RouteAuth, par
     .use(authorize(auth))
     .use(bodySizeLimit())
     .use(parsesBody ? httpJsonBodyParser() : ignoredBodyIsJson());
-  return stack as unknown as HttpLambdaHandler;
+  return stack;
 };
 
 /**
@@ -138,23 +138,30 @@ export const httpRoute = <Q extends z.ZodType, P extends z.ZodType, B extends z.
   spec: RouteDefinition<Q, P, B>,
   run: (input: RouteInput<Q, P, B>) => Promise<HttpResult>,
 ): HttpLambdaHandler =>
-  withStack(async (event) => {
-    const correlationId = correlationIdOf(event);
-    const caller = callerFromEvent(event, config());
-    const log = logger.createChild({
-      persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId },
-    });
-    const responseHeaders = new Map<string, string>();
-    const pending = new PendingWrites();
-    const input: RouteInput<Q, P, B> = {
-      query: parsePart(spec.query, event.queryStringParameters, 'query'),
-      params: parsePart(spec.params, event.pathParameters, 'path'),
-      body: parsePart(spec.body, event.body, 'body'),
-      ctx: { caller, correlationId, log, responseHeaders, pending },
-    };
-    const result = await run(input).finally(() => pending.settle());
-    return jsonResult({ ...result, headers: { ...Object.fromEntries(responseHeaders), ...result.headers } }, correlationId);
-  }, spec.auth, spec.body !== undefined);
+  withStack(
+    async (event) => {
+      const correlationId = correlationIdOf(event);
+      const caller = callerFromEvent(event, config());
+      const log = logger.createChild({
+        persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId },
+      });
+      const responseHeaders = new Map<string, string>();
+      const pending = new PendingWrites();
+      const input: RouteInput<Q, P, B> = {
+        query: parsePart(spec.query, event.queryStringParameters, 'query'),
+        params: parsePart(spec.params, event.pathParameters, 'path'),
+        body: parsePart(spec.body, event.body, 'body'),
+        ctx: { caller, correlationId, log, responseHeaders, pending },
+      };
+      const result = await run(input).finally(() => pending.settle());
+      return jsonResult(
+        { ...result, headers: { ...Object.fromEntries(responseHeaders), ...result.headers } },
+        correlationId,
+      );
+    },
+    spec.auth,
+    spec.body !== undefined,
+  );
 
 /** Wraps a route that needs no caller (health, the OpenAPI document). */
 export const publicRoute = (run: () => Promise<HttpResult>): HttpLambdaHandler =>

@@ -21,7 +21,10 @@ export const parsePart = <S extends z.ZodType>(schema: S | undefined, value: unk
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: [part, ...issue.path.map(String), key].join('.'), message: 'is not allowed' }))
+      ? issue.keys.map((key) => ({
+          field: [part, ...issue.path.map(String), key].join('.'),
+          message: 'is not allowed',
+        }))
       : [{ field: [part, ...issue.path.map(String)].join('.'), message: issue.message }],
   );
   throw new ValidationError(`Invalid ${part}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);

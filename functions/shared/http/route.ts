@@ -59,6 +59,8 @@ export const pathMatcher = (template: string): ((path: string) => Record<string,
   );
   return (path) => {
     const found = pattern.exec(path);
-    return found ? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')])) : undefined;
+    return found
+      ? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]))
+      : undefined;
   };
 };

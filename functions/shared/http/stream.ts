@@ -26,7 +26,7 @@ export interface StreamInput<P extends z.ZodType, B extends z.ZodType> {
   readonly params: z.output<P>;
   readonly body: z.output<B>;
   readonly ctx: RequestContext;
-  send(event: string, data: unknown): void;
+  readonly send: (event: string, data: unknown) => void;
 }
 
 /** The two entry points of a streaming route: `sse` for any sink (the local server), `streamHandler` for Lambda. */
@@ -78,7 +78,10 @@ const jsonBody = (event: Event): unknown => {
 interface LambdaStreaming {
   streamifyResponse(handler: (event: Event, stream: NodeJS.WritableStream) => Promise<void>): unknown;
   HttpResponseStream: {
-    from(stream: NodeJS.WritableStream, meta: { statusCode: number; headers: Record<string, string> }): NodeJS.WritableStream;
+    from(
+      stream: NodeJS.WritableStream,
+      meta: { statusCode: number; headers: Record<string, string> },
+    ): NodeJS.WritableStream;
   };
 }
 
@@ -115,7 +118,11 @@ export const sseRoute = <P extends z.ZodType, B extends z.ZodType>(
     const start = (): void => {
       if (started) return;
       started = true;
-      sink.start(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-correlation-id': correlationId });
+      sink.start(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        'x-correlation-id': correlationId,
+      });
     };
     const send = (name: string, data: unknown): void => {
       start();
@@ -125,7 +132,9 @@ export const sseRoute = <P extends z.ZodType, B extends z.ZodType>(
       const event = await verifiedEvent(raw);
       const caller = callerFromEvent(event, config());
       requireAccess(caller, route.auth);
-      const log = logger.createChild({ persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId } });
+      const log = logger.createChild({
+        persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId },
+      });
       const ctx: RequestContext = { caller, correlationId, log, responseHeaders: new Map(), pending };
       // As in the JSON routes: the body's size and syntax first, then the path and the body's content.
       const rawBody = jsonBody(event);

@@ -60,7 +60,13 @@ const withoutSchemaKeyword = (schema: Record<string, unknown>): ToolInputSchema.
   Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')) as ToolInputSchema.JsonMember['json'];
 
 /** The input of both Converse and ConverseStream: system, messages, inference config and the forced tool. */
-const toConverseInput = ({ system, messages, tool, settings, cacheSystemPrompt }: StructuredRequest): ConverseCommandInput => ({
+const toConverseInput = ({
+  system,
+  messages,
+  tool,
+  settings,
+  cacheSystemPrompt,
+}: StructuredRequest): ConverseCommandInput => ({
   modelId: settings.modelId,
   system: cacheSystemPrompt ? [{ text: system }, { cachePoint: { type: 'default' } }] : [{ text: system }],
   messages: messages.map((message) => ({ role: message.role, content: [{ text: message.text }] })),

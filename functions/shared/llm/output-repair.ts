@@ -20,8 +20,7 @@ export interface ParseOptions {
 
 /** A valid value and what had to be fixed to get it, or the problems to send back to the model. */
 export type ParseResult<T> =
-  | { ok: true; value: T; repaired: boolean; notes: string[] }
-  | { ok: false; problems: string[] };
+  { ok: true; value: T; repaired: boolean; notes: string[] } | { ok: false; problems: string[] };
 
 /** The length bounds (items or characters) a schema declares at a path, as the model sees them in the tool schema. */
 export interface LengthBounds {
@@ -107,7 +106,7 @@ type Candidate =
  */
 function extractJson(text: string, notes: readonly string[]): Extraction {
   let best: Candidate | undefined;
-  for (let start = nextOpening(text, 0); start >= 0; ) {
+  for (let start = nextOpening(text, 0); start >= 0;) {
     const candidate = readCandidate(text, start);
     const jsonLike = candidate.ok || looksLikeJson(text, start);
     if (jsonLike && (best === undefined || candidate.end - candidate.start > best.end - best.start)) best = candidate;
@@ -204,7 +203,11 @@ function scanJson(text: string, start: number): Scan {
   const arrayDepth = stack.findIndex((frame) => frame.close === ']');
   const depth = arrayDepth >= 0 ? arrayDepth : stack.length - 1;
   const cut = stack[depth]?.boundary ?? text.length;
-  const closers = stack.slice(0, depth + 1).map((frame) => frame.close).reverse().join('');
+  const closers = stack
+    .slice(0, depth + 1)
+    .map((frame) => frame.close)
+    .reverse()
+    .join('');
   return { kind: 'truncated', json: text.slice(start, cut) + closers, droppedTail: text.slice(cut).trim() !== '' };
 }
 
@@ -337,7 +340,8 @@ function show(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return String(value);
+  // What is left of parsed JSON: numbers and booleans (undefined where a field is missing).
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 function listOr(items: readonly string[]): string {

@@ -44,13 +44,17 @@ export const callStructured = async <T>(
     return { parsed: parsed as NonNullable<typeof parsed>, response: answer.response };
   };
   const first = await attempt(request.messages, true);
-  if (first.parsed.ok) return { ok: true, value: first.parsed.value, repaired: first.parsed.repaired, modelId: first.response.modelId };
+  if (first.parsed.ok)
+    return { ok: true, value: first.parsed.value, repaired: first.parsed.repaired, modelId: first.response.modelId };
   request.log.warn('model output invalid; asking for a repair', { problems: first.parsed.problems.slice(0, 10) });
-  const second = await attempt([
-    ...request.messages,
-    { role: 'assistant', text: rawOutput(first.response) },
-    { role: 'user', text: repairInstruction(first.parsed.problems) },
-  ], false);
+  const second = await attempt(
+    [
+      ...request.messages,
+      { role: 'assistant', text: rawOutput(first.response) },
+      { role: 'user', text: repairInstruction(first.parsed.problems) },
+    ],
+    false,
+  );
   return second.parsed.ok
     ? { ok: true, value: second.parsed.value, repaired: true, modelId: second.response.modelId }
     : { ok: false, problems: second.parsed.problems };

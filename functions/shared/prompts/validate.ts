@@ -66,7 +66,7 @@ export const templateChecksum = (template: PromptTemplate): string => {
  * tokens in range), declared variables equal to those used, balanced `{{ }}`, and models in the allow-list.
  * Every problem is reported with its field, not just the first.
  */
-export const validateTemplate = (input: string | unknown, limits: TemplateLimits): TemplateValidation => {
+export const validateTemplate = (input: unknown, limits: TemplateLimits): TemplateValidation => {
   const json = typeof input === 'string' ? input : JSON.stringify(input);
   const size = Buffer.byteLength(json ?? '');
   if (size > limits.maxBytes) {

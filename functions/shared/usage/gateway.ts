@@ -121,8 +121,15 @@ export class ModelGateway {
     const candidates = [primary, ...(model?.fallbacks ?? []), ...(model?.fast ? [model.fast] : [])];
     const systemTokens = estimateTokens(request.system);
     const inputEstimate =
-      systemTokens + estimateTokens(request.messages.map((message) => message.text).join('\n')) + this.tokensOf(request.tool);
-    const worstCase = { inputTokens: inputEstimate, outputTokens: maxTokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+      systemTokens +
+      estimateTokens(request.messages.map((message) => message.text).join('\n')) +
+      this.tokensOf(request.tool);
+    const worstCase = {
+      inputTokens: inputEstimate,
+      outputTokens: maxTokens,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    };
     // The user's rate and the budget are checked in one round trip; a rate rejection gives the reservation back.
     const [rate, reserved] = await Promise.all([
       ledger.countUserRequest(request.tenantId, request.userId, now),
@@ -143,7 +150,10 @@ export class ModelGateway {
     }
     if (!reserved.ok) {
       metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
-      request.log.warn('monthly budget exhausted', { exceeded: reserved.exceeded, resetAt: reserved.resetAt.toISOString() });
+      request.log.warn('monthly budget exhausted', {
+        exceeded: reserved.exceeded,
+        resetAt: reserved.resetAt.toISOString(),
+      });
       throw new UsageLimitExceededError(reserved.exceeded, reserved.resetAt, now);
     }
     const { reservation } = reserved;
@@ -174,7 +184,10 @@ export class ModelGateway {
         const { onDelta } = request;
         const streams = onDelta !== undefined && this.deps.model.streamStructured !== undefined;
         const response = streams
-          ? await (this.deps.model.streamStructured as NonNullable<LanguageModel['streamStructured']>)(structured, onDelta)
+          ? await (this.deps.model.streamStructured as NonNullable<LanguageModel['streamStructured']>)(
+              structured,
+              onDelta,
+            )
           : await this.deps.model.generateStructured(structured);
         answered = { response, modelId };
         break;

@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { isConditionFailed } from '../dynamo/client';
 import { epochSeconds, tenantKey } from '../dynamo/tables';
@@ -96,9 +102,18 @@ export interface UsageLedger {
   limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined>;
   putLimits(tenantId: string, limits: TenantLimits, by: string, at: Date): Promise<void>;
   /** Counts a request in the user's current minute; returns the count so far and the seconds left in the minute. */
-  countUserRequest(tenantId: string, userId: string, now: Date): Promise<{ requests: number; retryAfterSeconds: number }>;
+  countUserRequest(
+    tenantId: string,
+    userId: string,
+    now: Date,
+  ): Promise<{ requests: number; retryAfterSeconds: number }>;
   /** Reserves tokens and cost against the month if it is still under both budgets (one call may overshoot). */
-  reserve(tenantId: string, now: Date, amount: { tokens: number; costMicros: number }, limits: TenantLimits): Promise<ReservationResult>;
+  reserve(
+    tenantId: string,
+    now: Date,
+    amount: { tokens: number; costMicros: number },
+    limits: TenantLimits,
+  ): Promise<ReservationResult>;
   /** Records the call: its event, the rollups, and the reservation replaced by what was actually used. */
   settle(reservation: Reservation, event: UsageEvent, retentionDays: number): Promise<void>;
   /** Gives back a reservation whose call never happened. */
@@ -127,7 +142,9 @@ type Item = Record<string, unknown>;
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
 
 /** Builds one `ADD` expression for counters whose names may hold any character. */
-const addExpression = (counters: Readonly<Record<string, number>>): {
+const addExpression = (
+  counters: Readonly<Record<string, number>>,
+): {
   expression: string;
   names: Record<string, string>;
   values: Record<string, number>;
@@ -221,7 +238,11 @@ export class DynamoUsageLedger implements UsageLedger {
     );
   }
 
-  async countUserRequest(tenantId: string, userId: string, now: Date): Promise<{ requests: number; retryAfterSeconds: number }> {
+  async countUserRequest(
+    tenantId: string,
+    userId: string,
+    now: Date,
+  ): Promise<{ requests: number; retryAfterSeconds: number }> {
     const minute = Math.floor(now.getTime() / 60_000);
     const { Attributes } = await this.client.send(
       new UpdateCommand({
@@ -397,11 +418,18 @@ export class DynamoUsageLedger implements UsageLedger {
   }
 
   private async get(pk: string, sk: string): Promise<Item | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
+    );
     return Item;
   }
 
-  private async add(pk: string, sk: string, counters: Readonly<Record<string, number>>, expiresAt?: number): Promise<void> {
+  private async add(
+    pk: string,
+    sk: string,
+    counters: Readonly<Record<string, number>>,
+    expiresAt?: number,
+  ): Promise<void> {
     const add = addExpression(counters);
     await this.client.send(
       new UpdateCommand({

@@ -5,4 +5,6 @@ import { usageReports } from '../wiring';
 const reports = usageReports();
 
 /** GET /admin/tenants/{id}/limits */
-export const handler = httpRoute(routes.getTenantLimits, async ({ params }) => ({ body: await reports.limits(params.id) }));
+export const handler = httpRoute(routes.getTenantLimits, async ({ params }) => ({
+  body: await reports.limits(params.id),
+}));

@@ -22,12 +22,17 @@ describe('enqueueRun', () => {
     const messages = run.queue.receive(100).map((record) => batchMessageSchema.parse(JSON.parse(record.body)));
     const summary = await run.summary();
 
-    expect(result).toEqual({ runId: run.runId, day: run.clock.date().toISOString().slice(0, 10), enqueued: 23, pages: 3 });
+    expect(result).toEqual({
+      runId: run.runId,
+      day: run.clock.date().toISOString().slice(0, 10),
+      enqueued: 23,
+      pages: 3,
+    });
     expect(messages).toHaveLength(23);
     expect(messages.map((message) => message.tenantId)).toEqual(tenants);
-    expect(new Set(messages.map((message) => `${message.runId} ${message.day} ${message.attempt} ${message.enqueuedAt}`))).toEqual(
-      new Set([`${run.runId} ${result.day} 0 ${run.clock.date().toISOString()}`]),
-    );
+    expect(
+      new Set(messages.map((message) => `${message.runId} ${message.day} ${message.attempt} ${message.enqueuedAt}`)),
+    ).toEqual(new Set([`${run.runId} ${result.day} 0 ${run.clock.date().toISOString()}`]));
     expect(summary).toMatchObject({ runId: run.runId, day: result.day, enqueued: 23, generated: 0, failed: 0 });
   });
 });

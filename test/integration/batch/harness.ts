@@ -62,7 +62,11 @@ export const nightlyRun = async (daysAhead: number): Promise<NightlyRun> => {
   const runId = `test-run-${runs}`;
   const clock = manualClock(Date.now() + daysAhead * DAY_MS);
   const settings = workerSettings();
-  const queue = new MemoryQueue({ visibilityTimeoutSeconds: settings.holdSeconds, maxReceiveCount: settings.maxReceiveCount, now: clock.now });
+  const queue = new MemoryQueue({
+    visibilityTimeoutSeconds: settings.holdSeconds,
+    maxReceiveCount: settings.maxReceiveCount,
+    now: clock.now,
+  });
   const deps: WorkerDependencies = {
     ledger: batchLedger(),
     queue,
@@ -79,10 +83,17 @@ export const nightlyRun = async (daysAhead: number): Promise<NightlyRun> => {
     clock,
     deps,
     enqueue: (options = {}) =>
-      enqueueRun({ registry: tenantRegistry(), queue, ledger: batchLedger(), clock: clock.date, log: logger }, { runId, ...options }),
+      enqueueRun(
+        { registry: tenantRegistry(), queue, ledger: batchLedger(), clock: clock.date, log: logger },
+        { runId, ...options },
+      ),
     deliver: (max = 10) => deliverOnce(queue, handle, max),
     drain: () =>
-      drainQueue(queue, handle, { concurrency: 1, batchSize: 10, idle: async (next) => clock.advance(Math.max(0, next - clock.now())) }),
+      drainQueue(queue, handle, {
+        concurrency: 1,
+        batchSize: 10,
+        idle: async (next) => clock.advance(Math.max(0, next - clock.now())),
+      }),
     summary: async () => {
       const summary = await batchLedger().summary(runId);
       if (!summary) throw new Error(`run ${runId} has no summary`);
@@ -100,7 +111,9 @@ export const usageToday = async (tenantId?: string): Promise<DayUsage> => {
 };
 
 /** Today's `batch` request-type counters. */
-export const batchUsageToday = async (tenantId?: string): Promise<{ calls: number; tokens: number; costMicros: number }> =>
+export const batchUsageToday = async (
+  tenantId?: string,
+): Promise<{ calls: number; tokens: number; costMicros: number }> =>
   (await usageToday(tenantId)).byRequestType.batch ?? { calls: 0, tokens: 0, costMicros: 0 };
 
 /** Adds tenants to the registry as an admin would. */

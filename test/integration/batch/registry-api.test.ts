@@ -36,7 +36,8 @@ describe('the tenant registry of the nightly run', () => {
   });
 
   it('pages the registry with a cursor', async () => {
-    for (const tenant of ['page-a', 'page-b', 'page-c']) await api.call('PUT', `/admin/batch/tenants/${tenant}`, { token: admin });
+    for (const tenant of ['page-a', 'page-b', 'page-c'])
+      await api.call('PUT', `/admin/batch/tenants/${tenant}`, { token: admin });
 
     const first = await api.call('GET', '/admin/batch/tenants?limit=2', { token: admin });
     const second = await api.call('GET', `/admin/batch/tenants?limit=2&cursor=${first.json.cursor}`, { token: admin });

@@ -47,7 +47,9 @@ describe('a run summary', () => {
     const usage = await usageToday();
 
     const counted = Object.fromEntries(FINAL_OUTCOMES.map((outcome) => [outcome, summary[outcome]]));
-    const tallied = Object.fromEntries(FINAL_OUTCOMES.map((outcome) => [outcome, outcomes.filter((value) => value === outcome).length]));
+    const tallied = Object.fromEntries(
+      FINAL_OUTCOMES.map((outcome) => [outcome, outcomes.filter((value) => value === outcome).length]),
+    );
     expect(outcomes).toHaveLength(TENANTS.length);
     expect(counted).toEqual(tallied);
     expect(summary).toMatchObject({ enqueued: 4, generated: 3, skipped: 1, retry_later: 1, duplicate: 1, failed: 0 });

@@ -29,10 +29,13 @@ describe('ClientCredentialsTokenProvider', () => {
   it('gets a token with client credentials, shares it, and renews it a minute before it expires', async () => {
     let now = 0;
     let secretReads = 0;
-    const provider = new ClientCredentialsTokenProvider(async () => {
-      secretReads += 1;
-      return { tokenUrl: url, clientId: 'coaching', clientSecret: 's3cret', scope: 'traction.read' };
-    }, () => now);
+    const provider = new ClientCredentialsTokenProvider(
+      async () => {
+        secretReads += 1;
+        return { tokenUrl: url, clientId: 'coaching', clientSecret: 's3cret', scope: 'traction.read' };
+      },
+      () => now,
+    );
 
     const concurrent = await Promise.all([provider.token(), provider.token(), provider.token()]);
     now = 530_000;
@@ -45,7 +48,9 @@ describe('ClientCredentialsTokenProvider', () => {
     expect(renewed).toBe('token-2');
     expect(secretReads).toBe(2);
     expect(requests[0]?.authorization).toBe(`Basic ${Buffer.from('coaching:s3cret').toString('base64')}`);
-    expect(new URLSearchParams(requests[0]?.body)).toEqual(new URLSearchParams({ grant_type: 'client_credentials', scope: 'traction.read' }));
+    expect(new URLSearchParams(requests[0]?.body)).toEqual(
+      new URLSearchParams({ grant_type: 'client_credentials', scope: 'traction.read' }),
+    );
   });
 
   it('refuses a secret without the fields it needs', async () => {

@@ -82,7 +82,9 @@ describe('the nightly worker', () => {
 
     await run.drain();
 
-    expect(run.queue.deadLetters()).toEqual([{ messageId: poisonId, body: 'not json', receiveCount: BATCH_MAX_RECEIVE_COUNT }]);
+    expect(run.queue.deadLetters()).toEqual([
+      { messageId: poisonId, body: 'not json', receiveCount: BATCH_MAX_RECEIVE_COUNT },
+    ]);
     expect([run.queue.depth(), run.queue.inFlight()]).toEqual([0, 0]);
   });
 
@@ -90,7 +92,11 @@ describe('the nightly worker', () => {
     const earlier = await nightlyRun(5);
     await earlier.enqueue({ tenants: [BRIGHTSIDE] });
     await earlier.drain();
-    await setTenantLimits(BRIGHTSIDE, { monthlyTokenBudget: 1, monthlyCostBudgetUsd: 100, userRequestsPerMinute: 10_000 });
+    await setTenantLimits(BRIGHTSIDE, {
+      monthlyTokenBudget: 1,
+      monthlyCostBudgetUsd: 100,
+      userRequestsPerMinute: 10_000,
+    });
     const run = await nightlyRun(6);
     await run.enqueue({ tenants: [BRIGHTSIDE] });
 

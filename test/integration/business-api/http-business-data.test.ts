@@ -79,7 +79,11 @@ describe('HttpBusinessData against the demo business API', () => {
 
     const snapshot = await clientFor().snapshot(request, ['goals', 'issues']);
 
-    expect(receivedFor(request).map((received) => received.path).sort()).toEqual(['/api/operations/issues', '/goals']);
+    expect(
+      receivedFor(request)
+        .map((received) => received.path)
+        .sort(),
+    ).toEqual(['/api/operations/issues', '/goals']);
     expect(snapshot.goals).toBeDefined();
     expect(snapshot.foundation).toBeUndefined();
     expect(snapshot.gaps).toEqual([]);

@@ -37,18 +37,35 @@ const turn = (overrides: Partial<TurnOutput> = {}): FakeResponse => ({
 
 const VALUES = {
   values: [
-    { name: 'Show up on time', meaning: 'Customers plan their day around us.', behavior: 'We text when we are 15 minutes out.' },
-    { name: 'Own the outcome', meaning: 'A callback is ours to fix, no excuses.', behavior: 'The original tech returns within a day.' },
-    { name: 'Leave it cleaner', meaning: 'We treat homes as our own.', behavior: 'Drop cloths and a final wipe-down on every job.' },
+    {
+      name: 'Show up on time',
+      meaning: 'Customers plan their day around us.',
+      behavior: 'We text when we are 15 minutes out.',
+    },
+    {
+      name: 'Own the outcome',
+      meaning: 'A callback is ours to fix, no excuses.',
+      behavior: 'The original tech returns within a day.',
+    },
+    {
+      name: 'Leave it cleaner',
+      meaning: 'We treat homes as our own.',
+      behavior: 'Drop cloths and a final wipe-down on every job.',
+    },
   ],
 };
 
 /** The Converse requests of one tool (turns, summaries or outcome extraction). */
 const requestsFor = (tool: string): FakeBedrockRequest[] =>
-  bedrock.requests.filter((request) => request.body.toolConfig?.toolChoice && JSON.stringify(request.body.toolConfig.toolChoice).includes(tool));
+  bedrock.requests.filter(
+    (request) =>
+      request.body.toolConfig?.toolChoice && JSON.stringify(request.body.toolConfig.toolChoice).includes(tool),
+  );
 
 const start = async (token = owner) => {
-  bedrock.enqueue(turn({ phase: 'introduction', progress: 0.05, intent: undefined, reply: 'Welcome! Let us find your core values.' }));
+  bedrock.enqueue(
+    turn({ phase: 'introduction', progress: 0.05, intent: undefined, reply: 'Welcome! Let us find your core values.' }),
+  );
   const response = await api.call('POST', '/conversations', { token, body: JSON.stringify({ topic: 'core_values' }) });
   expect(response.status).toBe(201);
   return response.json.conversation.id as string;
@@ -82,12 +99,19 @@ describe('a core values session', () => {
     bedrock.enqueue({ toolInput: VALUES });
 
     const completed = await api.call('POST', `/conversations/${id}/complete`, { token: owner });
-    const accepted = await api.call('PUT', `/conversations/${id}/outcome`, { token: owner, body: JSON.stringify({ accept: true }) });
+    const accepted = await api.call('PUT', `/conversations/${id}/outcome`, {
+      token: owner,
+      body: JSON.stringify({ accept: true }),
+    });
 
     expect(phases).toEqual(['exploration', 'exploration', 'synthesis', 'synthesis', 'validation', 'validation']);
     expect(completed.status).toBe(200);
     expect(completed.json.outcome).toEqual(VALUES);
-    expect(completed.json.conversation).toMatchObject({ status: 'completed', phase: 'completion', outcomeStatus: 'proposed' });
+    expect(completed.json.conversation).toMatchObject({
+      status: 'completed',
+      phase: 'completion',
+      outcomeStatus: 'proposed',
+    });
     expect(accepted.json.conversation.outcomeStatus).toBe('accepted');
     expect(requestsFor('record_outcome')).toHaveLength(1);
   });
@@ -239,13 +263,11 @@ describe('concurrency while the coach is answering', () => {
     const detail = await api.call('GET', `/conversations/${id}`, { token: owner });
 
     expect([firstDone.status, second.status, third.status]).toEqual([200, 409, 200]);
-    expect(detail.json.messages.map((message: { role: string; text: string }) => `${message.role}:${message.role === 'user' ? message.text : ''}`)).toEqual([
-      'assistant:',
-      'user:First thought',
-      'assistant:',
-      'user:Third thought',
-      'assistant:',
-    ]);
+    expect(
+      detail.json.messages.map(
+        (message: { role: string; text: string }) => `${message.role}:${message.role === 'user' ? message.text : ''}`,
+      ),
+    ).toEqual(['assistant:', 'user:First thought', 'assistant:', 'user:Third thought', 'assistant:']);
   });
 
   it('frees the turn when the model fails, so the owner can send again at once', async () => {
@@ -365,9 +387,16 @@ describe('metering and bad input', () => {
     ['PUT', '/conversations/00000000-0000-0000-0000-000000000000/outcome', '{"accept":"yes"}'],
     ['POST', '/conversations/00000000-0000-0000-0000-000000000000/messages/7/feedback', '{"thumbs":"up"}'],
     ['POST', '/conversations/00000000-0000-0000-0000-000000000000/messages/msg-1/feedback', '{"thumbs":"sideways"}'],
-    ['POST', '/conversations/00000000-0000-0000-0000-000000000000/messages/msg-1/feedback', '{"thumbs":"up","rating":9}'],
+    [
+      'POST',
+      '/conversations/00000000-0000-0000-0000-000000000000/messages/msg-1/feedback',
+      '{"thumbs":"up","rating":9}',
+    ],
   ])('%s %s %s is a 4xx', async (method, path, body) => {
-    const response = await api.call(method as string, path as string, { token: owner, ...(body === undefined ? {} : { body }) });
+    const response = await api.call(method, path, {
+      token: owner,
+      ...(body === undefined ? {} : { body }),
+    });
 
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);

@@ -39,14 +39,24 @@ const REPLY =
 
 const startConversation = async (): Promise<string> => {
   api.bedrock.enqueue({
-    toolInput: { reply: 'Welcome!', phase: 'introduction', progress: 0, readyToComplete: false, suggestedReplies: [], extracted: {} },
+    toolInput: {
+      reply: 'Welcome!',
+      phase: 'introduction',
+      progress: 0,
+      readyToComplete: false,
+      suggestedReplies: [],
+      extracted: {},
+    },
   });
-  const response = await api.call('POST', '/conversations', { token: owner, body: JSON.stringify({ topic: 'business_coaching' }) });
+  const response = await api.call('POST', '/conversations', {
+    token: owner,
+    body: JSON.stringify({ topic: 'business_coaching' }),
+  });
   return response.json.conversation.id;
 };
 
 /** Server-Sent Events in order: name and parsed data. */
-const parseEvents = (text: string): { event: string; data: any }[] => // eslint-disable-line @typescript-eslint/no-explicit-any
+const parseEvents = (text: string): { event: string; data: any }[] =>
   text
     .split('\n\n')
     .filter((block) => block.trim())
@@ -109,7 +119,11 @@ describe('the streaming function verifies the token itself (a Function URL has n
     const result: { status?: number; body: string } = { body: '' };
     return {
       result,
-      sink: { start: (status) => void (result.status = status), write: (chunk) => void (result.body += chunk), end: () => undefined },
+      sink: {
+        start: (status) => void (result.status = status),
+        write: (chunk) => void (result.body += chunk),
+        end: () => undefined,
+      },
     };
   };
   const eventWith = (token: string, id: string) =>
@@ -119,7 +133,10 @@ describe('the streaming function verifies the token itself (a Function URL has n
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ message: 'Hi' }),
       isBase64Encoded: false,
-      requestContext: { requestId: 'function-url-1', http: { method: 'POST', path: `/conversations/${id}/messages/stream` } },
+      requestContext: {
+        requestId: 'function-url-1',
+        http: { method: 'POST', path: `/conversations/${id}/messages/stream` },
+      },
     }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 
   it('rejects a token signed by another key with 401, and serves a valid one', async () => {
@@ -135,7 +152,14 @@ describe('the streaming function verifies the token itself (a Function URL has n
     const rejected = captured();
     const served = captured();
     api.bedrock.enqueue({
-      toolInput: { reply: 'Hello again.', phase: 'exploration', progress: 0.1, readyToComplete: false, suggestedReplies: [], extracted: {} },
+      toolInput: {
+        reply: 'Hello again.',
+        phase: 'exploration',
+        progress: 0.1,
+        readyToComplete: false,
+        suggestedReplies: [],
+        extracted: {},
+      },
     });
 
     await sse(eventWith(forged, id), rejected.sink);

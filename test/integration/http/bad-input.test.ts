@@ -22,9 +22,15 @@ afterAll(async () => {
   await api.close();
 });
 
-const protectedRoutes = (Object.entries(routes) as [string, RouteDefinition][]).filter(([, route]) => route.auth !== 'none');
+const protectedRoutes = (Object.entries(routes) as [string, RouteDefinition][]).filter(
+  ([, route]) => route.auth !== 'none',
+);
 const concretePath = (route: RouteDefinition): string =>
-  route.path.replace('{id}', 'abc123').replace('{topic}', 'insights_generation').replace('{version}', 'v1.0').replace('{label}', 'staging');
+  route.path
+    .replace('{id}', 'abc123')
+    .replace('{topic}', 'insights_generation')
+    .replace('{version}', 'v1.0')
+    .replace('{label}', 'staging');
 
 /** A 4xx with the JSON error body and no stack trace. */
 const expectClientError = (response: ApiResponse, status: number): void => {
@@ -35,7 +41,10 @@ const expectClientError = (response: ApiResponse, status: number): void => {
   expect(response.text).not.toMatch(/at .+\.(ts|js):\d+/);
 };
 
-const sign = async (claims: Record<string, unknown>, options: { issuer?: string; audience?: string; expiresIn?: string | number } = {}) => {
+const sign = async (
+  claims: Record<string, unknown>,
+  options: { issuer?: string; audience?: string; expiresIn?: string | number } = {},
+) => {
   const { privateKey } = await generateKeyPair('RS256');
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: 'dev-key-1' })
@@ -111,21 +120,27 @@ describe('path and body validation', () => {
     },
   );
 
-  it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))('%s rejects a body that is not JSON', async (_name, route) => {
-    const response = await api.call(route.method, concretePath(route), { token: tokenFor(route), body: '{not json' });
+  it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))(
+    '%s rejects a body that is not JSON',
+    async (_name, route) => {
+      const response = await api.call(route.method, concretePath(route), { token: tokenFor(route), body: '{not json' });
 
-    expectClientError(response, 400);
-    expect(response.json.error.code).toBe('malformed_body');
-  });
+      expectClientError(response, 400);
+      expect(response.json.error.code).toBe('malformed_body');
+    },
+  );
 
-  it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))('%s rejects an oversized body with 413', async (_name, route) => {
-    const response = await api.call(route.method, concretePath(route), {
-      token: tokenFor(route),
-      body: JSON.stringify({ padding: 'x'.repeat(5000) }),
-    });
+  it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))(
+    '%s rejects an oversized body with 413',
+    async (_name, route) => {
+      const response = await api.call(route.method, concretePath(route), {
+        token: tokenFor(route),
+        body: JSON.stringify({ padding: 'x'.repeat(5000) }),
+      });
 
-    expectClientError(response, 413);
-  });
+      expectClientError(response, 413);
+    },
+  );
 
   it('answers an unknown route with a JSON 404', async () => {
     expectClientError(await api.call('GET', '/insights/abc/unknown', { token }), 404);

@@ -28,7 +28,9 @@ describe('structured logs', () => {
 
     const response = await api.call('GET', '/insights', { token, headers: { 'x-correlation-id': 'corr-test-42' } });
 
-    const requestLines = lines.map((line) => JSON.parse(line)).filter((entry) => entry.correlationId === 'corr-test-42');
+    const requestLines = lines
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.correlationId === 'corr-test-42');
     expect(response.headers.get('x-correlation-id')).toBe('corr-test-42');
     expect(requestLines.map((entry) => entry.message)).toContain('insight set generated');
     expect(requestLines.every((entry) => entry.tenantId === 'brightside-dental')).toBe(true);

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../functions/shared/dynamo/client';
 import type { InsightSet } from '../../../functions/insights/model';
 import { DynamoInsightStore } from '../../../functions/insights/store';

@@ -47,7 +47,11 @@ describe('GET /insights', () => {
     expect(first.status).toBe(200);
     expect(first.json.items).toHaveLength(6);
     expect(first.json.items.every((item: { source: string }) => item.source === 'llm')).toBe(true);
-    expect(first.json.provenance).toMatchObject({ promptTopic: 'insights_generation', promptVersion: 'v1.0', outcome: 'ok' });
+    expect(first.json.provenance).toMatchObject({
+      promptTopic: 'insights_generation',
+      promptVersion: 'v1.0',
+      outcome: 'ok',
+    });
     expect(second.json.generatedAt).toBe(first.json.generatedAt);
     expect(bedrock.callCount()).toBe(1);
   });
@@ -134,7 +138,9 @@ describe('business data failures', () => {
 
     expect(response.status).toBe(200);
     expect(response.json.dataGaps).toEqual([{ source: 'goalStats', reason: 'http_error', status: 500 }]);
-    expect(response.json.items.find((item: { signalKey?: string }) => item.signalKey === 'data_gap:goalStats')).toMatchObject({
+    expect(
+      response.json.items.find((item: { signalKey?: string }) => item.signalKey === 'data_gap:goalStats'),
+    ).toMatchObject({
       title: 'Connect your goal statistics',
       source: 'rules',
     });
@@ -142,7 +148,14 @@ describe('business data failures', () => {
   });
 
   it('answers 502 with a clear message when every source fails and there is no older set', async () => {
-    for (const path of ['/business/foundation', '/goals', '/goals/stats', '/performance/score', '/api/operations/actions', '/api/operations/issues']) {
+    for (const path of [
+      '/business/foundation',
+      '/goals',
+      '/goals/stats',
+      '/performance/score',
+      '/api/operations/actions',
+      '/api/operations/issues',
+    ]) {
       api.stack.demoApi?.setFault(path, { status: 503 });
     }
 
@@ -157,7 +170,14 @@ describe('business data failures', () => {
   it('serves the older set marked stale when every source fails', async () => {
     const older = await getInsights(tokenA);
     await api.expireCurrentSet(TENANT_A);
-    for (const path of ['/business/foundation', '/goals', '/goals/stats', '/performance/score', '/api/operations/actions', '/api/operations/issues']) {
+    for (const path of [
+      '/business/foundation',
+      '/goals',
+      '/goals/stats',
+      '/performance/score',
+      '/api/operations/actions',
+      '/api/operations/issues',
+    ]) {
       api.stack.demoApi?.setFault(path, { body: '<html>maintenance</html>' });
     }
 
@@ -205,7 +225,10 @@ describe('model failures', () => {
   });
 
   it('falls back to rules when the repaired output is still invalid', async () => {
-    bedrock.enqueue({ toolInput: { insights: goodAnswer().insights.slice(0, 2) } }, { text: 'I cannot help with that.' });
+    bedrock.enqueue(
+      { toolInput: { insights: goodAnswer().insights.slice(0, 2) } },
+      { text: 'I cannot help with that.' },
+    );
 
     const response = await getInsights(tokenA);
 

@@ -75,7 +75,10 @@ describe('BedrockLanguageModel against the fake Bedrock', () => {
 
     await model.generateStructured({ ...request, cacheSystemPrompt: true });
 
-    expect(fake.requests[0]?.body.system).toEqual([{ text: 'You are a business coach.' }, { cachePoint: { type: 'default' } }]);
+    expect(fake.requests[0]?.body.system).toEqual([
+      { text: 'You are a business coach.' },
+      { cachePoint: { type: 'default' } },
+    ]);
   });
 
   it('sends one Converse call with the system, messages, inference config and the forced tool', async () => {

@@ -72,7 +72,11 @@ describe('the local runtime on embedded defaults', () => {
     const response = await api.call('GET', '/insights/categories', { token });
 
     expect(response.json.categories.map((c: { id: string }) => c.id)).toEqual([
-      'strategy', 'operations', 'finance', 'marketing', 'leadership',
+      'strategy',
+      'operations',
+      'finance',
+      'marketing',
+      'leadership',
     ]);
     expect(response.json.priorities).toHaveLength(4);
   });

@@ -194,7 +194,7 @@ describe('bad input on admin routes', () => {
     ['GET', `/admin/prompts/${TOPIC}/diff?from=v1.0`, undefined],
     ['GET', `/admin/prompts/${TOPIC}/diff?from=v1.0&to=v7.7`, undefined],
   ])('%s %s %s is a 4xx with a JSON error', async (method, path, body) => {
-    const response = await api.call(method as string, path as string, { token: admin, ...(body === undefined ? {} : { body }) });
+    const response = await api.call(method, path, { token: admin, ...(body === undefined ? {} : { body }) });
 
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);

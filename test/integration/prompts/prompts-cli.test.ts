@@ -32,7 +32,7 @@ const cli = (args: readonly string[], env: Record<string, string> = storeEnv): P
     execFile(TSX, [CLI, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) => {
       const code = error ? error.code : 0;
       if (typeof code === 'number') resolve({ code, stdout, stderr });
-      else reject(error);
+      else reject(error ?? new Error('cli failed'));
     });
   });
 

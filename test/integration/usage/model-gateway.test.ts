@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../functions/shared/dynamo/client';
 import { PendingWrites } from '../../../functions/shared/pending-writes';
 import { RateLimitedError, UsageLimitExceededError } from '../../../functions/shared/http/errors';
@@ -14,10 +14,24 @@ import { seedTemplate } from '../../support/prompt-fakes';
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const PRICES = {
-  'anthropic.claude-sonnet-4-5-20250929-v1:0': { inputPer1k: 0.003, outputPer1k: 0.015, cacheReadPer1k: 0.0003, cacheWritePer1k: 0.00375 },
-  'anthropic.claude-haiku-4-5-20251001-v1:0': { inputPer1k: 0.001, outputPer1k: 0.005, cacheReadPer1k: 0.0001, cacheWritePer1k: 0.00125 },
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': {
+    inputPer1k: 0.003,
+    outputPer1k: 0.015,
+    cacheReadPer1k: 0.0003,
+    cacheWritePer1k: 0.00375,
+  },
+  'anthropic.claude-haiku-4-5-20251001-v1:0': {
+    inputPer1k: 0.001,
+    outputPer1k: 0.005,
+    cacheReadPer1k: 0.0001,
+    cacheWritePer1k: 0.00125,
+  },
 };
-const GENEROUS: TenantLimits = { monthlyTokenBudget: 10_000_000, monthlyCostBudgetUsd: 10_000, userRequestsPerMinute: 1000 };
+const GENEROUS: TenantLimits = {
+  monthlyTokenBudget: 10_000_000,
+  monthlyCostBudgetUsd: 10_000,
+  userRequestsPerMinute: 1000,
+};
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 let dynamo: LocalDynamo;
@@ -30,7 +44,9 @@ const template = (model: PromptTemplate['model']): PromptTemplate => ({ ...seedT
 
 const gatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCooldowns(60_000)) =>
   new ModelGateway({
-    model: new BedrockLanguageModel(createBedrockClient({ region: 'us-east-1', endpoint: bedrock.endpoint, maxAttempts: 1 })),
+    model: new BedrockLanguageModel(
+      createBedrockClient({ region: 'us-east-1', endpoint: bedrock.endpoint, maxAttempts: 1 }),
+    ),
     ledger,
     cooldowns,
     metrics: () => undefined,
@@ -57,7 +73,12 @@ const request = (overrides: Partial<GatewayRequest> = {}): GatewayRequest => ({
   template: template({ id: SONNET, max_tokens: 500 }),
   system: 'You are a coach.',
   // About 1,000 input tokens, as the fake reports: the reservation (input estimate + max tokens) covers each call.
-  messages: [{ role: 'user', text: `Please analyse the goals below and build a step-by-step plan. ${'Goal data line. '.repeat(320)}` }],
+  messages: [
+    {
+      role: 'user',
+      text: `Please analyse the goals below and build a step-by-step plan. ${'Goal data line. '.repeat(320)}`,
+    },
+  ],
   tool: { name: 'record', description: 'Record', inputSchema: { type: 'object' } },
   judge: () => 'ok',
   ...overrides,
@@ -93,11 +114,20 @@ describe('metering', () => {
     const month = await ledger.month(`tenant-${tenantCounter}`, '2026-11');
     const [day] = await ledger.days(`tenant-${tenantCounter}`, '2026-11-21', '2026-11-21');
     const top = await ledger.topTenants('2026-11', 100);
-    expect(month).toMatchObject({ calls: 25, inputTokens: 25_000, outputTokens: 5_000, totalTokens: 30_000, costMicros: 25 * 6_000 });
+    expect(month).toMatchObject({
+      calls: 25,
+      inputTokens: 25_000,
+      outputTokens: 5_000,
+      totalTokens: 30_000,
+      costMicros: 25 * 6_000,
+    });
     expect(month.committedTokens).toBe(30_000);
     expect(month.byRequestType.insights).toEqual({ calls: 25, tokens: 30_000, costMicros: 150_000 });
     expect(day?.byModel[SONNET]).toEqual({ calls: 25, tokens: 30_000, costMicros: 150_000 });
-    expect(top.find((entry) => entry.tenantId === `tenant-${tenantCounter}`)).toMatchObject({ calls: 25, totalTokens: 30_000 });
+    expect(top.find((entry) => entry.tenantId === `tenant-${tenantCounter}`)).toMatchObject({
+      calls: 25,
+      totalTokens: 30_000,
+    });
   });
 
   it('returns before its metering writes when the caller settles them, and they complete when settled', async () => {
@@ -141,14 +171,21 @@ describe('budgets', () => {
     const burst = await Promise.allSettled(Array.from({ length: 30 }, () => gateway.call(request())));
     let rejection: unknown;
     for (let i = 0; i < 20 && rejection === undefined; i += 1) {
-      rejection = await gateway.call(request()).then(() => undefined, (error: unknown) => error);
+      rejection = await gateway.call(request()).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     }
 
     const rejected = burst.filter((result) => result.status === 'rejected');
     const month = await ledger.month(`tenant-${tenantCounter}`, '2026-11');
     expect(rejected.length).toBeGreaterThan(0);
-    expect(rejected.every((result) => (result as PromiseRejectedResult).reason instanceof UsageLimitExceededError)).toBe(true);
-    expect(rejection).toMatchObject({ code: 'usage_limit_exceeded', exceeded: 'tokens', resetAt: new Date('2026-12-01T00:00:00.000Z') });
+    expect(rejected.every((result) => result.reason instanceof UsageLimitExceededError)).toBe(true);
+    expect(rejection).toMatchObject({
+      code: 'usage_limit_exceeded',
+      exceeded: 'tokens',
+      resetAt: new Date('2026-12-01T00:00:00.000Z'),
+    });
     expect(month.totalTokens % 1200).toBe(0);
     expect(month.totalTokens).toBeGreaterThanOrEqual(limits.monthlyTokenBudget - 1200);
     expect(month.totalTokens).toBeLessThanOrEqual(limits.monthlyTokenBudget + 1200);
@@ -206,7 +243,9 @@ describe('budgets', () => {
 describe('routing and fallback', () => {
   it('moves to the fallback model when the primary throttles, records it, and skips the primary while it cools down', async () => {
     bedrock.setDefault((call) =>
-      call.modelId === SONNET ? { status: 429 } : { toolInput: { ok: true }, usage: { inputTokens: 1000, outputTokens: 200 } },
+      call.modelId === SONNET
+        ? { status: 429 }
+        : { toolInput: { ok: true }, usage: { inputTokens: 1000, outputTokens: 200 } },
     );
     const gateway = gatewayWith();
     const withFallback = template({ id: SONNET, fallbacks: [HAIKU], max_tokens: 500 });
@@ -236,7 +275,9 @@ describe('routing and fallback', () => {
   it('routes a simple request to the template’s fast model and records why', async () => {
     const fastTemplate = template({ id: SONNET, fast: HAIKU, max_tokens: 500 });
 
-    const simple = await gatewayWith().call(request({ template: fastTemplate, messages: [{ role: 'user', text: 'Thanks, that helps!' }] }));
+    const simple = await gatewayWith().call(
+      request({ template: fastTemplate, messages: [{ role: 'user', text: 'Thanks, that helps!' }] }),
+    );
     const complex = await gatewayWith().call(request({ template: fastTemplate }));
 
     expect(simple.response.modelId).toBe(HAIKU);

@@ -44,7 +44,9 @@ describe('admin usage reports', () => {
     const byType = await api.call('GET', `/admin/usage?groupBy=requestType`, { token: admin });
 
     expect(byDay.json.rows).toEqual([{ key: today, calls: 1, tokens: 4000, costUsd: 0.024 }]);
-    expect(byModel.json.rows).toEqual([{ key: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', calls: 2, tokens: 8000, costUsd: 0.048 }]);
+    expect(byModel.json.rows).toEqual([
+      { key: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', calls: 2, tokens: 8000, costUsd: 0.048 },
+    ]);
     expect(byType.json.rows).toEqual([{ key: 'insights', calls: 2, tokens: 8000, costUsd: 0.048 }]);
     expect(byType.json.totals).toEqual({ calls: 2, tokens: 8000, costUsd: 0.048 });
   });
@@ -81,7 +83,8 @@ describe('tenant limits', () => {
 
 describe('access and bad input', () => {
   const adminRoutes = (Object.entries(routes) as [string, RouteDefinition][]).filter(
-    ([, route]) => route.auth === 'admin' && (route.path.startsWith('/admin/usage') || route.path.startsWith('/admin/tenants')),
+    ([, route]) =>
+      route.auth === 'admin' && (route.path.startsWith('/admin/usage') || route.path.startsWith('/admin/tenants')),
   );
 
   it.each(adminRoutes)('%s answers 403 to a non-admin', async (_name, route) => {
@@ -109,7 +112,10 @@ describe('access and bad input', () => {
     ['PUT', `/admin/tenants/${TENANT}/limits`, '{"userRequestsPerMinute": 0}'],
     ['PUT', `/admin/tenants/${TENANT}/limits`, 'not json'],
   ])('%s %s %s is a 400', async (method, path, body) => {
-    const response = await api.call(method as string, path as string, { token: admin, ...(body === undefined ? {} : { body }) });
+    const response = await api.call(method, path, {
+      token: admin,
+      ...(body === undefined ? {} : { body }),
+    });
 
     expect(response.status).toBe(400);
     expect(typeof response.json.error.code).toBe('string');

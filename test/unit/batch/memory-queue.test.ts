@@ -91,7 +91,9 @@ describe('drainQueue', () => {
     await drainQueue(
       queue,
       async (records) => {
-        const failures = records.filter((record) => JSON.parse(record.body).tenantId === 'flaky' && record.receiveCount < 2);
+        const failures = records.filter(
+          (record) => JSON.parse(record.body).tenantId === 'flaky' && record.receiveCount < 2,
+        );
         seen.push(...records.map((record) => `${JSON.parse(record.body).tenantId}#${record.receiveCount}`));
         return { batchItemFailures: failures.map((record) => ({ itemIdentifier: record.messageId })) };
       },

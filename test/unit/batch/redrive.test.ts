@@ -20,12 +20,20 @@ describe('startRedrive', () => {
   it('starts a message move task from the dead-letter queue to the batch queue and returns its handle', async () => {
     const client = fakeClient('task-1');
 
-    const task = await startRedrive(client, { deadLetterQueueArn: DLQ, sourceQueueArn: QUEUE, maxMessagesPerSecond: 50 });
+    const task = await startRedrive(client, {
+      deadLetterQueueArn: DLQ,
+      sourceQueueArn: QUEUE,
+      maxMessagesPerSecond: 50,
+    });
 
     expect(task).toEqual({ taskHandle: 'task-1', deadLetterQueueArn: DLQ, destinationArn: QUEUE });
     expect(client.commands).toHaveLength(1);
     expect(client.commands[0]).toBeInstanceOf(StartMessageMoveTaskCommand);
-    expect(client.commands[0]?.input).toEqual({ SourceArn: DLQ, DestinationArn: QUEUE, MaxNumberOfMessagesPerSecond: 50 });
+    expect(client.commands[0]?.input).toEqual({
+      SourceArn: DLQ,
+      DestinationArn: QUEUE,
+      MaxNumberOfMessagesPerSecond: 50,
+    });
   });
 
   it('leaves the destination to SQS (the source queue) when no queue is given', async () => {

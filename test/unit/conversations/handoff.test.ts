@@ -19,7 +19,12 @@ describe('EventBridgeHandoffPublisher', () => {
     await publisher.publish(event);
 
     expect(sent).toEqual([
-      { Source: 'coaching.conversations', DetailType: 'HumanHandoffRequested', Detail: JSON.stringify(event), EventBusName: 'handoff-bus' },
+      {
+        Source: 'coaching.conversations',
+        DetailType: 'HumanHandoffRequested',
+        Detail: JSON.stringify(event),
+        EventBusName: 'handoff-bus',
+      },
     ]);
   });
 });

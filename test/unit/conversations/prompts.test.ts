@@ -18,7 +18,10 @@ const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const limits = { maxBytes: 100_000, allowedModels: [SONNET, HAIKU] };
 
 /** Every template file under prompts/, as `<topic>/<version>.json` with its text. */
-const templateFiles: ReadonlyArray<readonly [string, string]> = readdirSync(PROMPTS_DIR, { recursive: true, encoding: 'utf8' })
+const templateFiles: ReadonlyArray<readonly [string, string]> = readdirSync(PROMPTS_DIR, {
+  recursive: true,
+  encoding: 'utf8',
+})
   .filter((name) => name.endsWith('.json'))
   .sort()
   .map((name) => [name, readFileSync(join(PROMPTS_DIR, name), 'utf8')] as const);
@@ -50,8 +53,21 @@ const snapshot: BusinessSnapshot = {
     employeeCount: 23,
   },
   goals: [
-    { id: 'G-1', title: 'Sign 12 new wholesale cafe partners', status: 'at_risk', progress: 25, targetDate: '2026-12-31', owner: 'Mara Quinn' },
-    { id: 'G-2', title: 'Open the second bakery on Pier Street', status: 'on_track', progress: 60, targetDate: '2027-04-30' },
+    {
+      id: 'G-1',
+      title: 'Sign 12 new wholesale cafe partners',
+      status: 'at_risk',
+      progress: 25,
+      targetDate: '2026-12-31',
+      owner: 'Mara Quinn',
+    },
+    {
+      id: 'G-2',
+      title: 'Open the second bakery on Pier Street',
+      status: 'on_track',
+      progress: 60,
+      targetDate: '2027-04-30',
+    },
   ],
   goalStats: { totalGoals: 2, atRisk: 1, onTrack: 1 },
   performance: {
@@ -84,7 +100,9 @@ describe('the templates under prompts/', () => {
 
     expect(validation.ok ? [] : validation.problems).toEqual([]);
     const template = validation.ok ? validation.template : undefined;
-    expect(`${template?.topic}/${template?.version}.json`).toBe(`${basename(dirname(join(PROMPTS_DIR, file)))}/${basename(file)}`);
+    expect(`${template?.topic}/${template?.version}.json`).toBe(
+      `${basename(dirname(join(PROMPTS_DIR, file)))}/${basename(file)}`,
+    );
   });
 });
 
@@ -130,7 +148,16 @@ describe('the conversation templates', () => {
     it('renders completely without a snapshot, saying the business data is not available', () => {
       const rendered = renderPrompt(
         template,
-        conversationPromptValues(turn({ snapshot: undefined, phase: 'introduction', summary: '', extracted: {}, exchanges: 0, userMessage: OPENING_MESSAGE(topic) })),
+        conversationPromptValues(
+          turn({
+            snapshot: undefined,
+            phase: 'introduction',
+            summary: '',
+            extracted: {},
+            exchanges: 0,
+            userMessage: OPENING_MESSAGE(topic),
+          }),
+        ),
       );
 
       expect(placeholdersIn(`${rendered.system}\n${rendered.user}`)).toEqual([]);
@@ -167,7 +194,11 @@ describe('conversationPromptValues', () => {
   });
 
   it('says "not available" for each source that could not be read', () => {
-    const partial: BusinessSnapshot = { ...snapshot, performance: undefined, gaps: [{ source: 'performance', reason: 'timeout' }] };
+    const partial: BusinessSnapshot = {
+      ...snapshot,
+      performance: undefined,
+      gaps: [{ source: 'performance', reason: 'timeout' }],
+    };
 
     const values = conversationPromptValues(turn({ snapshot: partial }));
 
@@ -178,7 +209,9 @@ describe('conversationPromptValues', () => {
   it('says "not available" for every section when there is no snapshot', () => {
     const values = conversationPromptValues(turn({ snapshot: undefined }));
 
-    expect(values.business_context).toBe('COMPANY\nnot available\n\nGOALS\nnot available\n\nPERFORMANCE SCORE\nnot available');
+    expect(values.business_context).toBe(
+      'COMPANY\nnot available\n\nGOALS\nnot available\n\nPERFORMANCE SCORE\nnot available',
+    );
   });
 
   it('passes the session state through, with the outcome as compact JSON', () => {
@@ -187,7 +220,8 @@ describe('conversationPromptValues', () => {
     expect(values).toMatchObject({
       phase: 'exploration',
       conversation_summary: 'The owner told a story about the team rebaking a wedding order overnight.',
-      extracted_so_far: '{"values":[{"name":"Bake it right","meaning":"We never ship a loaf we would not eat ourselves."}]}',
+      extracted_so_far:
+        '{"values":[{"name":"Bake it right","meaning":"We never ship a loaf we would not eat ourselves."}]}',
       exchanges: '3',
       user_message: 'I think we also care a lot about being on time for the cafes.',
     });

@@ -1,4 +1,11 @@
-import { asksToRevisit, completionGaps, legalPhase, planFold, replyTextStream, toModelMessages } from '../../../functions/conversations/turns';
+import {
+  asksToRevisit,
+  completionGaps,
+  legalPhase,
+  planFold,
+  replyTextStream,
+  toModelMessages,
+} from '../../../functions/conversations/turns';
 import type { Message } from '../../../functions/conversations/model';
 import { seedTemplate } from '../../support/prompt-fakes';
 
@@ -43,7 +50,12 @@ describe('completionGaps', () => {
 describe('toModelMessages', () => {
   it('starts with the opener before the coach’s first message and joins consecutive messages of one role', () => {
     const messages = toModelMessages(
-      [message(1, 'assistant', 'Hi!'), message(2, 'user', 'One'), message(3, 'user', 'Two'), message(4, 'assistant', 'OK')],
+      [
+        message(1, 'assistant', 'Hi!'),
+        message(2, 'user', 'One'),
+        message(3, 'user', 'Two'),
+        message(4, 'assistant', 'OK'),
+      ],
       '(opened)',
     );
 

@@ -47,7 +47,10 @@ describe('finalizeDrafts', () => {
   });
 
   it('adds no notice when a draft already speaks about the missing data', () => {
-    const primary = [...Array.from({ length: 5 }, (_, i) => draft(`Insight ${i}`)), draft('Data missing', { signalKey: 'data_gap' })];
+    const primary = [
+      ...Array.from({ length: 5 }, (_, i) => draft(`Insight ${i}`)),
+      draft('Data missing', { signalKey: 'data_gap' }),
+    ];
 
     expect(finalizeDrafts(primary, [], new Set(), notice)).not.toContain(notice);
   });

@@ -20,7 +20,14 @@ const struggling: BusinessSnapshot = {
     coreValues: [{ name: 'Own it' }, { name: 'Show up on time' }],
   },
   goals: [
-    { id: 'g1', title: 'Open a second location in Tacoma', status: 'at_risk', progress: 35.4, targetDate: '2024-09-30', owner: 'Dana' },
+    {
+      id: 'g1',
+      title: 'Open a second location in Tacoma',
+      status: 'at_risk',
+      progress: 35.4,
+      targetDate: '2024-09-30',
+      owner: 'Dana',
+    },
     { id: 'g2', title: 'Hire 3 licensed plumbers', status: 'behind', progress: 10, targetDate: '2024-08-31' },
     { id: 'g3', title: 'Launch maintenance plans', status: 'on_track', progress: 60, targetDate: '2024-05-01' },
     { id: 'g4', title: 'Move to new scheduling software', status: 'completed', progress: 100 },
@@ -37,14 +44,42 @@ const struggling: BusinessSnapshot = {
     ],
   },
   actions: [
-    { id: 'a1', title: 'Sign Tacoma lease', status: 'open', goalId: 'g1', dueDate: '2024-06-01', updatedAt: '2024-05-20T09:00:00Z' },
-    { id: 'a2', title: 'Post plumber job ads', status: 'in_progress', goalId: 'g2', dueDate: '2024-06-10', updatedAt: '2024-06-12T09:00:00Z' },
+    {
+      id: 'a1',
+      title: 'Sign Tacoma lease',
+      status: 'open',
+      goalId: 'g1',
+      dueDate: '2024-06-01',
+      updatedAt: '2024-05-20T09:00:00Z',
+    },
+    {
+      id: 'a2',
+      title: 'Post plumber job ads',
+      status: 'in_progress',
+      goalId: 'g2',
+      dueDate: '2024-06-10',
+      updatedAt: '2024-06-12T09:00:00Z',
+    },
     { id: 'a3', title: 'Price maintenance plans', status: 'blocked', goalId: 'g3', updatedAt: '2024-06-01T09:00:00Z' },
-    { id: 'a4', title: 'Renew van insurance', status: 'open', dueDate: '2024-07-01', updatedAt: '2024-05-01T09:00:00Z' },
+    {
+      id: 'a4',
+      title: 'Renew van insurance',
+      status: 'open',
+      dueDate: '2024-07-01',
+      updatedAt: '2024-05-01T09:00:00Z',
+    },
     { id: 'a5', title: 'Train staff on software', status: 'done', goalId: 'g4', dueDate: '2024-04-01' },
   ],
   issues: [
-    { id: 'i1', title: 'Van breakdowns delay jobs', priority: 'critical', status: 'open', createdAt: '2024-05-10T08:00:00Z', owner: 'Sam', goalId: 'g5' },
+    {
+      id: 'i1',
+      title: 'Van breakdowns delay jobs',
+      priority: 'critical',
+      status: 'open',
+      createdAt: '2024-05-10T08:00:00Z',
+      owner: 'Sam',
+      goalId: 'g5',
+    },
     { id: 'i2', title: 'Supplier raised copper prices', priority: 'high', status: 'in_progress' },
     { id: 'i3', title: 'Office printer jams', priority: 'low', status: 'open' },
   ],
@@ -60,8 +95,20 @@ const healthy: BusinessSnapshot = {
     coreValues: [{ name: 'Own it' }, { name: 'Show up on time' }, { name: 'Leave it cleaner' }],
   },
   goals: [
-    { id: 'g1', title: 'Grow Tacoma family memberships to 500', status: 'on_track', progress: 70, targetDate: '2024-12-31' },
-    { id: 'g2', title: 'Same-day leak repair for every home', status: 'on_track', progress: 55, targetDate: '2024-10-31' },
+    {
+      id: 'g1',
+      title: 'Grow Tacoma family memberships to 500',
+      status: 'on_track',
+      progress: 70,
+      targetDate: '2024-12-31',
+    },
+    {
+      id: 'g2',
+      title: 'Same-day leak repair for every home',
+      status: 'on_track',
+      progress: 55,
+      targetDate: '2024-10-31',
+    },
     { id: 'g3', title: 'Move to new scheduling software', status: 'completed', progress: 100 },
   ],
   goalStats: { totalGoals: 3, completed: 1, completionRate: 33.3, averageProgress: 75 },
@@ -75,8 +122,22 @@ const healthy: BusinessSnapshot = {
     ],
   },
   actions: [
-    { id: 'a1', title: 'Launch membership referral offer', status: 'in_progress', goalId: 'g1', dueDate: '2024-06-28', updatedAt: '2024-06-13T09:00:00Z' },
-    { id: 'a2', title: 'Stock vans for same-day repairs', status: 'open', goalId: 'g2', dueDate: '2024-06-21', updatedAt: '2024-06-10T09:00:00Z' },
+    {
+      id: 'a1',
+      title: 'Launch membership referral offer',
+      status: 'in_progress',
+      goalId: 'g1',
+      dueDate: '2024-06-28',
+      updatedAt: '2024-06-13T09:00:00Z',
+    },
+    {
+      id: 'a2',
+      title: 'Stock vans for same-day repairs',
+      status: 'open',
+      goalId: 'g2',
+      dueDate: '2024-06-21',
+      updatedAt: '2024-06-10T09:00:00Z',
+    },
     { id: 'a3', title: 'Train staff on software', status: 'done', goalId: 'g3', dueDate: '2024-04-01' },
   ],
   issues: [
@@ -130,7 +191,10 @@ const recordCounts = (snapshot: BusinessSnapshot): number[] => {
     snapshot.issues ?? [],
   ];
   return [
-    ...lists.flatMap((list) => [list.length, ...new Set(list.map((item) => list.filter((other) => other.status === item.status).length))]),
+    ...lists.flatMap((list) => [
+      list.length,
+      ...new Set(list.map((item) => list.filter((other) => other.status === item.status).length)),
+    ]),
     snapshot.foundation?.coreValues?.length ?? 0,
   ];
 };
@@ -318,7 +382,11 @@ describe('generateRuleInsights', () => {
   });
 
   it('does not fold a suppressed goal into the summary of the others', () => {
-    const goals: Goal[] = ['1', '2', '3', '4', '5'].map((n) => ({ id: `g${n}`, title: `Hire plumber ${n}`, status: 'behind' }));
+    const goals: Goal[] = ['1', '2', '3', '4', '5'].map((n) => ({
+      id: `g${n}`,
+      title: `Hire plumber ${n}`,
+      status: 'behind',
+    }));
     const snapshot: BusinessSnapshot = { ...base, goals, gaps: [{ source: 'actions', reason: 'timeout' }] };
 
     const drafts = generate(snapshot, new Set(['goal_behind:g5']));
@@ -329,7 +397,11 @@ describe('generateRuleInsights', () => {
   });
 
   it('leaves out a summary insight whose fingerprint is suppressed', () => {
-    const goals: Goal[] = ['1', '2', '3', '4'].map((n) => ({ id: `g${n}`, title: `Hire plumber ${n}`, status: 'behind' }));
+    const goals: Goal[] = ['1', '2', '3', '4'].map((n) => ({
+      id: `g${n}`,
+      title: `Hire plumber ${n}`,
+      status: 'behind',
+    }));
     const snapshot: BusinessSnapshot = { ...base, goals, gaps: [{ source: 'actions', reason: 'timeout' }] };
     const summary = generate(snapshot).find((draft) => draft.signalKey === undefined) as InsightDraft;
 

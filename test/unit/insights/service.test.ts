@@ -3,11 +3,7 @@ import { sourceNames } from '../../../functions/shared/business-api/model';
 import type { Generation, SourcedDraft } from '../../../functions/insights/generation';
 import { InsightsService, type InsightsSettings } from '../../../functions/insights/service';
 import { listInsightsQuerySchema } from '../../../functions/insights/model';
-import {
-  NotFoundError,
-  RateLimitedError,
-  UpstreamUnavailableError,
-} from '../../../functions/shared/http/errors';
+import { NotFoundError, RateLimitedError, UpstreamUnavailableError } from '../../../functions/shared/http/errors';
 import {
   contextFor,
   FixedBusinessData,
@@ -58,7 +54,14 @@ const setup = (options: { businessDelayMs?: number; gaps?: BusinessSnapshot['gap
   const generator = new RecordingGenerator(() => fiveDrafts);
   const metrics = new RecordingMetrics();
   const service = new InsightsService({ store, businessData, generator, metrics, settings, clock: () => now });
-  return { service, store, businessData, generator, metrics, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  return {
+    service,
+    store,
+    businessData,
+    generator,
+    metrics,
+    advance: (ms: number) => (now = new Date(now.getTime() + ms)),
+  };
 };
 
 const allGaps = sourceNames.map((source) => ({ source, reason: 'timeout' as const }));

@@ -20,9 +20,7 @@ const quietSnapshot = (overrides: Partial<BusinessSnapshot> = {}): BusinessSnaps
   gaps: [],
   dropped: {},
   foundation: { businessName: 'Harbor Plumbing', coreValues: [{ name: 'Own it' }] },
-  goals: [
-    { id: 'g1', title: 'Launch maintenance plans', status: 'on_track', progress: 60, targetDate: '2024-09-30' },
-  ],
+  goals: [{ id: 'g1', title: 'Launch maintenance plans', status: 'on_track', progress: 60, targetDate: '2024-09-30' }],
   goalStats: { totalGoals: 1, completed: 0 },
   performance: { overallScore: 70, trend: 'flat', components: [{ name: 'Cash flow', score: 72, target: 70 }] },
   actions: [
@@ -47,7 +45,13 @@ const strugglingSnapshot: BusinessSnapshot = quietSnapshot({
     purpose: 'Keep homes safe and dry',
   },
   goals: [
-    { id: 'g1', title: 'Open a second location in Tacoma', status: 'at_risk', progress: 35.4, targetDate: '2024-09-30' },
+    {
+      id: 'g1',
+      title: 'Open a second location in Tacoma',
+      status: 'at_risk',
+      progress: 35.4,
+      targetDate: '2024-09-30',
+    },
     { id: 'g2', title: 'Hire 3 licensed plumbers', status: 'behind', progress: 10, targetDate: '2024-08-31' },
     { id: 'g3', title: 'Launch maintenance plans', status: 'on_track', progress: 60, targetDate: '2024-05-01' },
     { id: 'g4', title: 'Move to new scheduling software', status: 'completed', progress: 100 },
@@ -55,10 +59,19 @@ const strugglingSnapshot: BusinessSnapshot = quietSnapshot({
   goalStats: { totalGoals: 4, completed: 1, completionRate: 25 },
   performance: { overallScore: 52, trend: 'down', components: [{ name: 'Cash flow', score: 45, target: 70 }] },
   actions: [
-    { id: 'a1', title: 'Sign Tacoma lease', status: 'open', goalId: 'g1', dueDate: '2024-06-01', updatedAt: '2024-05-20' },
+    {
+      id: 'a1',
+      title: 'Sign Tacoma lease',
+      status: 'open',
+      goalId: 'g1',
+      dueDate: '2024-06-01',
+      updatedAt: '2024-05-20',
+    },
     { id: 'a2', title: 'Price maintenance plans', status: 'blocked', goalId: 'g3', updatedAt: '2024-06-10' },
   ],
-  issues: [{ id: 'i1', title: 'Van breakdowns delay jobs', priority: 'critical', status: 'open', createdAt: '2024-05-10' }],
+  issues: [
+    { id: 'i1', title: 'Van breakdowns delay jobs', priority: 'critical', status: 'open', createdAt: '2024-05-10' },
+  ],
 });
 
 const withGoals = (goals: readonly Goal[]): BusinessSnapshot =>
@@ -212,7 +225,9 @@ describe('computeSignals', () => {
 
   describe('performance', () => {
     it('flags a component just below the default floor when it has no target', () => {
-      const snapshot = quietSnapshot({ performance: { overallScore: 70, components: [{ name: 'Team health', score: 59 }] } });
+      const snapshot = quietSnapshot({
+        performance: { overallScore: 70, components: [{ name: 'Team health', score: 59 }] },
+      });
 
       const signal = only(snapshot, 'score_component_below_target');
 
@@ -221,7 +236,9 @@ describe('computeSignals', () => {
     });
 
     it('does not flag a component at the default floor', () => {
-      const snapshot = quietSnapshot({ performance: { overallScore: 70, components: [{ name: 'Team health', score: 60 }] } });
+      const snapshot = quietSnapshot({
+        performance: { overallScore: 70, components: [{ name: 'Team health', score: 60 }] },
+      });
 
       const kinds = computeSignals(snapshot, NOW).map((signal) => signal.kind);
 
@@ -249,7 +266,9 @@ describe('computeSignals', () => {
     });
 
     it('flags an overall score just below the low threshold', () => {
-      const snapshot = quietSnapshot({ performance: { overallScore: 59, components: [{ name: 'Cash flow', score: 72 }] } });
+      const snapshot = quietSnapshot({
+        performance: { overallScore: 59, components: [{ name: 'Cash flow', score: 72 }] },
+      });
 
       const signal = only(snapshot, 'low_overall_score');
 
@@ -308,7 +327,13 @@ describe('computeSignals', () => {
       const snapshot = quietSnapshot({
         actions: [
           { id: 'a1', title: 'Renew van insurance', status: 'open', dueDate: '2024-06-14', updatedAt: daysBefore(1) },
-          { id: 'a2', title: 'Sign Tacoma lease', status: 'in_progress', dueDate: '2024-05-01', updatedAt: daysBefore(1) },
+          {
+            id: 'a2',
+            title: 'Sign Tacoma lease',
+            status: 'in_progress',
+            dueDate: '2024-05-01',
+            updatedAt: daysBefore(1),
+          },
           { id: 'a3', title: 'Due today', status: 'open', dueDate: '2024-06-15', updatedAt: daysBefore(1) },
           { id: 'a4', title: 'Old but done', status: 'done', dueDate: '2024-01-01' },
         ],
@@ -317,7 +342,9 @@ describe('computeSignals', () => {
       const signal = only(snapshot, 'overdue_actions');
 
       expect(signal.key).toBe('overdue_actions');
-      expect(signal.summary).toBe("2 actions are past the due date; the oldest is 'Sign Tacoma lease', due 2024-05-01.");
+      expect(signal.summary).toBe(
+        "2 actions are past the due date; the oldest is 'Sign Tacoma lease', due 2024-05-01.",
+      );
       expect(signal.facts.filter((fact) => fact.metric === factMetrics.action).map((fact) => fact.value)).toEqual([
         'Sign Tacoma lease',
         'Renew van insurance',
@@ -332,7 +359,9 @@ describe('computeSignals', () => {
       const signal = only(snapshot, 'overdue_actions');
 
       expect(factValue(signal, factMetrics.overdueActions)).toBe(5);
-      expect(signal.facts.filter((fact) => fact.metric === factMetrics.action)).toHaveLength(defaultSignalThresholds.namedActions);
+      expect(signal.facts.filter((fact) => fact.metric === factMetrics.action)).toHaveLength(
+        defaultSignalThresholds.namedActions,
+      );
     });
 
     it('flags an open action with no update for more than the stalled days', () => {
@@ -388,7 +417,13 @@ describe('computeSignals', () => {
     it('flags each open high or critical issue with its own priority', () => {
       const snapshot = quietSnapshot({
         issues: [
-          { id: 'i1', title: 'Van breakdowns delay jobs', priority: 'critical', status: 'open', createdAt: '2024-05-10' },
+          {
+            id: 'i1',
+            title: 'Van breakdowns delay jobs',
+            priority: 'critical',
+            status: 'open',
+            createdAt: '2024-05-10',
+          },
           { id: 'i2', title: 'Supplier raised copper prices', priority: 'high', status: 'in_progress', owner: 'Sam' },
           { id: 'i3', title: 'Website is slow', priority: 'medium', status: 'open' },
           { id: 'i4', title: 'Lost a key client', priority: 'high', status: 'resolved' },
@@ -408,7 +443,10 @@ describe('computeSignals', () => {
   });
 
   describe('vision and purpose', () => {
-    const foundation = { vision: 'Become the most trusted plumbing service in Tacoma', purpose: 'Keep homes safe and dry' };
+    const foundation = {
+      vision: 'Become the most trusted plumbing service in Tacoma',
+      purpose: 'Keep homes safe and dry',
+    };
 
     it('flags a vision with no active goals at all as high priority', () => {
       const snapshot = quietSnapshot({
@@ -423,7 +461,10 @@ describe('computeSignals', () => {
     });
 
     it('flags a vision that shares no keyword with any active goal', () => {
-      const snapshot = quietSnapshot({ foundation, goals: [{ id: 'g1', title: 'Hire licensed plumbers', status: 'on_track' }] });
+      const snapshot = quietSnapshot({
+        foundation,
+        goals: [{ id: 'g1', title: 'Hire licensed plumbers', status: 'on_track' }],
+      });
 
       const signal = only(snapshot, 'vision_without_goals');
 
@@ -451,7 +492,10 @@ describe('computeSignals', () => {
     });
 
     it('flags a purpose that no goal serves', () => {
-      const snapshot = quietSnapshot({ foundation, goals: [{ id: 'g1', title: 'Plumbing in Tacoma', status: 'on_track' }] });
+      const snapshot = quietSnapshot({
+        foundation,
+        goals: [{ id: 'g1', title: 'Plumbing in Tacoma', status: 'on_track' }],
+      });
 
       const signal = only(snapshot, 'purpose_without_goals');
 
@@ -481,7 +525,10 @@ describe('computeSignals', () => {
     });
 
     it('does not judge links when the actions could not be read', () => {
-      const snapshot = quietSnapshot({ actions: undefined, gaps: [{ source: 'actions', reason: 'http_error', status: 503 }] });
+      const snapshot = quietSnapshot({
+        actions: undefined,
+        gaps: [{ source: 'actions', reason: 'http_error', status: 503 }],
+      });
 
       const signals = computeSignals(snapshot, NOW);
 
@@ -504,12 +551,10 @@ describe('computeSignals', () => {
     it('sorts by priority, critical first, then by key', () => {
       const signals = computeSignals(strugglingSnapshot, NOW);
 
-      const misordered = signals
-        .slice(1)
-        .filter((signal, index) => {
-          const before = signals[index] as Signal;
-          return rankOf(before) > rankOf(signal) || (rankOf(before) === rankOf(signal) && before.key > signal.key);
-        });
+      const misordered = signals.slice(1).filter((signal, index) => {
+        const before = signals[index] as Signal;
+        return rankOf(before) > rankOf(signal) || (rankOf(before) === rankOf(signal) && before.key > signal.key);
+      });
 
       expect(signals.length).toBeGreaterThan(10);
       expect(signals[0]?.priority).toBe('critical');

@@ -49,7 +49,9 @@ describe('PromptRegistry.publish', () => {
     const otherTopic = registry.publish('other_topic', seedVersion('v1.2'), 'ana');
 
     await expect(invalid).rejects.toBeInstanceOf(UnprocessableError);
-    await expect(invalid).rejects.toMatchObject({ problems: expect.arrayContaining([expect.objectContaining({ field: 'metadata.title' })]) });
+    await expect(invalid).rejects.toMatchObject({
+      problems: expect.arrayContaining([expect.objectContaining({ field: 'metadata.title' })]),
+    });
     await expect(otherTopic).rejects.toMatchObject({ problems: [expect.objectContaining({ field: 'topic' })] });
   });
 
@@ -86,7 +88,11 @@ describe('PromptRegistry labels and rollback', () => {
   it('keeps a label move idempotent and refuses unknown or invalid versions', async () => {
     const { registry, index } = setup();
     await registry.publish(TOPIC, seedTemplate(), 'ana');
-    index.records.set(`${TOPIC}@v9.9`, { ...(await index.version(TOPIC, 'v1.0'))!, version: 'v9.9', status: 'invalid' });
+    index.records.set(`${TOPIC}@v9.9`, {
+      ...(await index.version(TOPIC, 'v1.0'))!,
+      version: 'v9.9',
+      status: 'invalid',
+    });
 
     const same = await registry.moveLabel(TOPIC, 'production', 'v1.0', 'ben');
 
@@ -99,7 +105,10 @@ describe('PromptRegistry labels and rollback', () => {
 describe('PromptRegistry.indexUpload', () => {
   it('indexes a dropped file as invalid with its problems, and never labels it', async () => {
     const { registry, content, index } = setup();
-    content.bodies.set(`${TOPIC}/v2.0.json`, JSON.stringify({ ...seedVersion('v2.0'), is_active: true, variables: [] }));
+    content.bodies.set(
+      `${TOPIC}/v2.0.json`,
+      JSON.stringify({ ...seedVersion('v2.0'), is_active: true, variables: [] }),
+    );
 
     const outcome = await registry.indexUpload(TOPIC, 'v2.0', undefined, 's3-upload');
 
@@ -125,7 +134,10 @@ describe('PromptRegistry.indexUpload', () => {
     const { registry, content, index } = setup();
     await registry.publish(TOPIC, seedVersion('v3.0'), 'ana');
     const original = await index.version(TOPIC, 'v3.0');
-    content.bodies.set(`${TOPIC}/v3.0.json`, JSON.stringify(seedVersion('v3.0', { system_prompt: 'Overwritten in the bucket.' })));
+    content.bodies.set(
+      `${TOPIC}/v3.0.json`,
+      JSON.stringify(seedVersion('v3.0', { system_prompt: 'Overwritten in the bucket.' })),
+    );
 
     const outcome = await registry.indexUpload(TOPIC, 'v3.0', undefined, 's3-upload');
 

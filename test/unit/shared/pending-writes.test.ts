@@ -9,7 +9,11 @@ describe('PendingWrites', () => {
       new Promise<void>((resolve) =>
         setTimeout(() => {
           done.push('first');
-          pending.track(Promise.resolve().then(() => void done.push('second')), {}, log);
+          pending.track(
+            Promise.resolve().then(() => void done.push('second')),
+            {},
+            log,
+          );
           resolve();
         }, 5),
       ),
@@ -24,7 +28,12 @@ describe('PendingWrites', () => {
 
   it('logs a failed write with its description instead of failing the request', async () => {
     const errors: unknown[] = [];
-    const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (...args: unknown[]) => errors.push(args) };
+    const log = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (...args: unknown[]) => errors.push(args),
+    };
     const pending = new PendingWrites();
     pending.track(Promise.reject(new Error('throttled')), { usageEvent: { tenantId: 't1' } }, log);
 

@@ -91,11 +91,7 @@ describe('parseSource', () => {
   });
 
   it('reports original indexes when drops in several passes shift an array', () => {
-    const actions = [
-      { id: 'A-1' },
-      { id: 'A-2', title: 7 },
-      { id: 'A-3', title: 'Kept', dueDate: 'next week' },
-    ];
+    const actions = [{ id: 'A-1' }, { id: 'A-2', title: 7 }, { id: 'A-3', title: 'Kept', dueDate: 'next week' }];
 
     const result = parseSource('actions', actions);
 

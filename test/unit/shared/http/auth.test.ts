@@ -29,7 +29,10 @@ describe('callerFromEvent', () => {
   });
 
   it('does not treat a group that merely contains "admin" as admin', () => {
-    const caller = callerFromEvent(eventWith({ tenant_id: 't', sub: 'u', 'cognito:groups': '[administrators]' }), claimsConfig);
+    const caller = callerFromEvent(
+      eventWith({ tenant_id: 't', sub: 'u', 'cognito:groups': '[administrators]' }),
+      claimsConfig,
+    );
 
     expect(caller.isAdmin).toBe(false);
   });
@@ -44,12 +47,15 @@ describe('callerFromEvent', () => {
     expect(caller).toMatchObject({ tenantId: 'org-9', userId: 'a@b.c' });
   });
 
-  it.each([[{ sub: 'u' }], [{ tenant_id: '', sub: 'u' }], [{ tenant_id: 'a#b', sub: 'u' }], [{ tenant_id: 't' }], [{ tenant_id: 5, sub: 'u' }]])(
-    'rejects unusable claims %j',
-    (claims) => {
-      expect(() => callerFromEvent(eventWith(claims), claimsConfig)).toThrow(UnauthorizedError);
-    },
-  );
+  it.each([
+    [{ sub: 'u' }],
+    [{ tenant_id: '', sub: 'u' }],
+    [{ tenant_id: 'a#b', sub: 'u' }],
+    [{ tenant_id: 't' }],
+    [{ tenant_id: 5, sub: 'u' }],
+  ])('rejects unusable claims %j', (claims) => {
+    expect(() => callerFromEvent(eventWith(claims), claimsConfig)).toThrow(UnauthorizedError);
+  });
 });
 
 describe('requireAccess', () => {

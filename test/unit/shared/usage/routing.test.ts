@@ -174,7 +174,12 @@ describe('routeModels', () => {
   it('tries the primary then the fallbacks in order by default', () => {
     const decision = routeModels(input({ fallbacks: [OPUS, HAIKU] }));
 
-    expect(decision).toEqual({ candidates: [SONNET, OPUS, HAIKU], reason: 'primary', complexity: 'moderate', skipped: [] });
+    expect(decision).toEqual({
+      candidates: [SONNET, OPUS, HAIKU],
+      reason: 'primary',
+      complexity: 'moderate',
+      skipped: [],
+    });
   });
 
   it('drops repeated models, keeping the first occurrence', () => {
@@ -264,9 +269,7 @@ describe('routeModels', () => {
   });
 
   it('moves a cooling model to the end and lists it as skipped', () => {
-    const decision = routeModels(
-      input({ fallbacks: [OPUS, HAIKU], isCoolingDown: (modelId) => modelId === SONNET }),
-    );
+    const decision = routeModels(input({ fallbacks: [OPUS, HAIKU], isCoolingDown: (modelId) => modelId === SONNET }));
 
     expect(decision.candidates).toEqual([OPUS, HAIKU, SONNET]);
     expect(decision.skipped).toEqual([{ modelId: SONNET, reason: 'cooldown' }]);
