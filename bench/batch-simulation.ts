@@ -17,7 +17,6 @@ import { StaticTokenProvider } from '../functions/batch/service-token';
 import { workerSettings } from '../functions/batch/wiring';
 import { handleRecords, type TenantGenerator, type WorkerDependencies } from '../functions/batch/worker';
 import type { BatchGeneration } from '../functions/insights/service';
-import { ModelUnavailableError } from '../functions/shared/llm/port';
 import { logger } from '../functions/shared/observability';
 import { MemoryBatchLedger, MemoryTenantRegistry } from '../local/memory-batch-store';
 import { MemoryQueue, drainQueue } from '../local/memory-queue';
@@ -34,6 +33,7 @@ import {
   verdictLine,
   type TargetResult,
 } from './support';
+import { ModelUnavailableError } from '../functions/shared/errors';
 
 /** The targets: 10,000 tenants at 50-way in at most 20 minutes, none lost, none generated twice. */
 const TARGET_WALL_MINUTES = 20;

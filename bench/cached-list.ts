@@ -5,7 +5,8 @@
  */
 import type { LocalStack } from '../local/stack';
 import { routes } from '../functions/routes';
-import { gatewayClaims, gatewayEvent, lambdaContext } from './local';
+import { lambdaContext } from '../local/lambda-context';
+import { gatewayClaims, gatewayEvent } from './local';
 import {
   atMost,
   distribution,

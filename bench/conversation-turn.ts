@@ -33,7 +33,7 @@ import { ConversationService } from '../functions/conversations/service';
 import { DynamoConversationStore } from '../functions/conversations/store';
 import { planFold, toModelMessages } from '../functions/conversations/turns';
 import { benchGateway, benchLedger, cannedResponse } from './gateway';
-import { fetchSnapshot, InMemoryBusinessData, requestContext } from './local';
+import { fetchSnapshot, InMemoryBusinessData, benchInvocation } from './local';
 import {
   atMost,
   BusyTime,
@@ -289,17 +289,17 @@ export const benchConversationTurn = async (snapshotTenantId: string): Promise<T
   let phaseCorrections = 0;
   let lastConversationId = '';
   for (let c = 0; c < WARMUP_CONVERSATIONS + CONVERSATIONS; c += 1) {
-    const opening = await service.start(requestContext(tenantId, USER_ID), TOPIC);
+    const opening = await service.start(benchInvocation(tenantId, USER_ID).invocation, TOPIC);
     const id = opening.conversation.id;
     lastConversationId = id;
     for (let t = 1; t <= TURNS; t += 1) {
       const text = OWNER_MESSAGES[(c + t) % OWNER_MESSAGES.length] as string;
-      const ctx = requestContext(tenantId, USER_ID);
+      const scope = benchInvocation(tenantId, USER_ID);
       const summariesBefore = model.calls.get('record_summary') ?? 0;
       timers.reset();
       const started = performance.now();
-      const result = await service.reply(ctx, id, text);
-      await ctx.pending.settle();
+      const result = await service.reply(scope.invocation, id, text);
+      await scope.settle();
       const totalMs = performance.now() - started;
       const folded = (model.calls.get('record_summary') ?? 0) > summariesBefore;
       if (folded) foldTurns.set(t, (foldTurns.get(t) ?? 0) + 1);

@@ -20,7 +20,7 @@ import { InsightsService } from '../functions/insights/service';
 import { computeSignals } from '../functions/insights/signals';
 import { DynamoInsightStore } from '../functions/insights/store';
 import { benchGateway, benchLedger, CannedLanguageModel, cannedResponse } from './gateway';
-import { fetchSnapshot, InMemoryBusinessData, requestContext } from './local';
+import { fetchSnapshot, InMemoryBusinessData, benchInvocation } from './local';
 import {
   atMost,
   BusyTime,
@@ -115,7 +115,7 @@ export const benchGeneration = async (tenants: readonly string[]): Promise<Targe
         leasePollMs: 150,
       },
     });
-    const ctx = requestContext(tenantId, 'bench-user');
+    const scope = benchInvocation(tenantId, 'bench-user');
 
     const dynamoPerRun: number[] = [];
     const requestsPerRun: number[] = [];
@@ -124,8 +124,8 @@ export const benchGeneration = async (tenants: readonly string[]): Promise<Targe
         RUNS,
         async () => {
           dynamo.reset();
-          await service.refresh(ctx, query);
-          await ctx.pending.settle();
+          await service.refresh(scope.invocation, query);
+          await scope.settle();
           dynamoPerRun.push(dynamo.ms);
           requestsPerRun.push(dynamo.calls);
         },

@@ -6,16 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { decodeJwt } from 'jose';
 import { businessData } from '../functions/shared/adapters';
 import { sourceEndpoints } from '../functions/shared/business-api/http-business-data';
 import { sourceNames, type BusinessSnapshot, type SourceName } from '../functions/shared/business-api/model';
 import type { BusinessData, BusinessDataRequest } from '../functions/shared/business-api/port';
 import { config } from '../functions/shared/config';
-import type { RequestContext } from '../functions/shared/http/handler';
+import { asGatewayClaims } from '../functions/shared/http/auth';
+import { startInvocation, type InvocationScope } from '../functions/shared/invocation';
 import type { RouteDefinition } from '../functions/shared/http/route';
 import { logger } from '../functions/shared/observability';
-import { PendingWrites } from '../functions/shared/pending-writes';
 
 /** The repository root. */
 export const REPO_ROOT = join(__dirname, '..');
@@ -62,35 +63,20 @@ export const fetchRawSources = async (tenantId: string): Promise<Record<SourceNa
   return Object.fromEntries(entries) as Record<SourceName, unknown>;
 };
 
-/** The request context a handler builds for a caller (see functions/shared/http/handler.ts). */
-export const requestContext = (tenantId: string, userId: string): RequestContext => {
+/** The invocation the HTTP pipeline builds for a caller (see functions/shared/http/pipeline.ts). */
+export const benchInvocation = (tenantId: string, userId: string): InvocationScope => {
   const correlationId = randomUUID();
-  return {
+  return startInvocation({
     caller: { tenantId, userId, isAdmin: false, bearerToken: BENCH_TOKEN },
     correlationId,
     log: logger.createChild({ persistentKeys: { tenantId, userId, correlationId } }),
-    pending: new PendingWrites(),
-    responseHeaders: new Map(),
-  };
+    deadlineAt: Date.now() + 29_000,
+  });
 };
 
 /** The claims of a JWT as API Gateway hands them to the function: arrays become "[a b]" strings. */
-export const gatewayClaims = (token: string): Record<string, string | number | boolean> => {
-  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
-    string,
-    unknown
-  >;
-  return Object.fromEntries(
-    Object.entries(payload).map(([key, value]) => [
-      key,
-      Array.isArray(value)
-        ? `[${value.join(' ')}]`
-        : typeof value === 'object'
-          ? JSON.stringify(value)
-          : (value as string),
-    ]),
-  );
-};
+export const gatewayClaims = (token: string): Record<string, string | number | boolean> =>
+  asGatewayClaims(decodeJwt(token));
 
 /** An API Gateway (HTTP API, payload v2, JWT authorizer) event for a route without path parameters or body. */
 export const gatewayEvent = (
@@ -122,20 +108,6 @@ export const gatewayEvent = (
     },
   };
 };
-
-/** A Lambda context for a function named after its route. */
-export const lambdaContext = (functionName: string): Context =>
-  ({
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'bench',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 29_000,
-  }) as Context;
 
 /** Business data that answers a snapshot fetched beforehand, at once. */
 export class InMemoryBusinessData implements BusinessData {

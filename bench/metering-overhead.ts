@@ -9,14 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { documentClient, promptStore } from '../functions/shared/adapters';
 import type { ModelTool } from '../functions/shared/llm/port';
-import { PendingWrites } from '../functions/shared/pending-writes';
 import type { GatewayRequest } from '../functions/shared/usage/gateway';
 import { monthOf } from '../functions/shared/usage/ledger';
 import { INSIGHTS_TOPIC, renderInsightsPrompt } from '../functions/insights/llm-insight-generator';
 import { insightsOutputSchema } from '../functions/insights/model';
 import { computeSignals } from '../functions/insights/signals';
 import { benchGateway, benchLedger, CannedLanguageModel } from './gateway';
-import { fetchSnapshot, requestContext } from './local';
+import { benchInvocation, fetchSnapshot } from './local';
 import {
   atMost,
   BusyTime,
@@ -80,7 +79,7 @@ const readTimers = (timers: CallTimers): CallTimes => ({
 });
 
 /** A gateway request with a demo tenant's rendered insights prompt, metered to `tenantId`. */
-const meteredRequest = async (promptTenantId: string, tenantId: string): Promise<GatewayRequest> => {
+const meteredRequest = async (promptTenantId: string): Promise<Omit<GatewayRequest, 'invocation'>> => {
   const now = new Date();
   const snapshot = await fetchSnapshot(promptTenantId);
   const template = await promptStore().active(INSIGHTS_TOPIC);
@@ -95,19 +94,13 @@ const meteredRequest = async (promptTenantId: string, tenantId: string): Promise
     description: 'Record the 5-10 coaching insights for this company.',
     inputSchema: z.toJSONSchema(insightsOutputSchema, { io: 'input' }),
   };
-  const ctx = requestContext(tenantId, USER_ID);
   return {
-    tenantId,
-    userId: USER_ID,
-    correlationId: ctx.correlationId,
     requestType: 'insights',
-    log: ctx.log,
     template,
     system: rendered.system,
     messages: [{ role: 'user', text: rendered.user }],
     tool,
     judge: () => 'ok',
-    responseHeaders: ctx.responseHeaders,
   };
 };
 
@@ -131,7 +124,7 @@ export const benchMetering = async (promptTenantId: string): Promise<TargetResul
     model,
     timedMethods(ledger, (method) => timers.stages[stageOf(method)]),
   );
-  const request = await meteredRequest(promptTenantId, tenantId);
+  const request = await meteredRequest(promptTenantId);
 
   const calls: CallTimes[] = [];
   const pathMs: number[] = [];
@@ -140,11 +133,11 @@ export const benchMetering = async (promptTenantId: string): Promise<TargetResul
     RUNS,
     async () => {
       resetTimers(timers);
-      const pending = new PendingWrites();
+      const scope = benchInvocation(tenantId, USER_ID);
       const started = performance.now();
-      await gateway.call({ ...request, pending });
+      await gateway.call({ ...request, invocation: scope.invocation });
       const returned = performance.now();
-      await pending.settle();
+      await scope.settle();
       pathMs.push(returned - started);
       settleMs.push(performance.now() - returned);
       calls.push(readTimers(timers));

@@ -11,7 +11,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { AppError, UnprocessableError, type FieldProblem } from '../functions/shared/http/errors';
 import {
   promptLabelSchema,
   promptLabels,
@@ -22,6 +21,7 @@ import type { PromptTemplate } from '../functions/shared/prompts/template';
 import { templateKey } from '../functions/shared/prompts/template-content';
 import { validateTemplate } from '../functions/shared/prompts/validate';
 import type { PromptRegistry } from '../functions/prompt-admin/service';
+import { AppError, type FieldProblem, UnprocessableError } from '../functions/shared/errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

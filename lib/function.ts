@@ -32,13 +32,8 @@ export interface BusinessApiUrls {
 
 /** What differs between the service's functions; everything else is a default of CoachingFunction. */
 export interface CoachingFunctionProps {
-  /** Absolute path of the handler module; it exports `handler` (or the export named by `handler`). */
+  /** Absolute path of the handler module; it exports `handler` (response-streaming ones too). */
   readonly entry: string;
-  /**
-   * The handler module's export Lambda invokes (`streamHandler` for response-streaming functions).
-   * @default 'handler'
-   */
-  readonly handler?: string;
   readonly description?: string;
   /** @default 29 seconds, just under API Gateway's 30 s integration timeout */
   readonly timeout?: Duration;
@@ -80,7 +75,7 @@ export class CoachingFunction extends NodejsFunction {
 
     super(scope, id, {
       entry: props.entry,
-      handler: props.handler ?? 'handler',
+      handler: 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,

@@ -1,14 +1,11 @@
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { version } from '../package.json';
-import { tables, type TableName } from '../functions/shared/dynamo/tables';
-import type { RoutePermissions } from '../functions/shared/http/route';
+import type { RouteGrants } from '../functions/shared/http/route';
 import type { Data } from './constructs/data';
 import type { BusinessApiUrls, CoachingFunction } from './function';
 
 /** The service version every function reports (SERVICE_VERSION): package.json's. */
 export const SERVICE_VERSION: string = version;
-
-const TABLE_NAMES = Object.keys(tables) as TableName[];
 
 /** The resources a permission set can name, and the settings that come with them. */
 export interface PermissionTargets {
@@ -20,30 +17,23 @@ export interface PermissionTargets {
   readonly handoffBus?: IEventBus;
 }
 
-/** Whether a function with these permissions reads prompts, and so must bundle the prompts/ fallback copy. */
-export const readsPrompts = (permissions: RoutePermissions): boolean => permissions.promptsBucket !== undefined;
+/** Whether a function with these grants reads prompts, and so must bundle the prompts/ fallback copy. */
+export const readsPrompts = (grants: RouteGrants): boolean => grants.promptsBucket !== undefined;
 
 /**
- * Grants a function exactly a permission set (the shape of a route table row's `permissions`) through the
+ * Grants a function exactly a permission set (the shape of a route table row's `grants`) through the
  * CoachingFunction bind helpers, each of which also passes the env var naming what it granted. The API construct
  * applies each row's set; functions outside the API (the nightly batch worker) reuse the set of the route whose
  * work they do.
  */
-export const grantPermissions = (
-  fn: CoachingFunction,
-  permissions: RoutePermissions,
-  targets: PermissionTargets,
-): void => {
-  for (const tableName of TABLE_NAMES) {
-    const access = permissions.tables?.[tableName];
-    if (access) fn.bindTable(targets.data.tables[tableName], tables[tableName], access);
+export const grantAll = (fn: CoachingFunction, grants: RouteGrants, targets: PermissionTargets): void => {
+  for (const [key, access] of Object.entries(grants.tables ?? {})) targets.data.grantTable(fn, key, access);
+  if (grants.promptsBucket) {
+    fn.bindPromptsBucket(targets.data.promptsBucket, grants.promptsBucket, targets.bedrockModelIds);
   }
-  if (permissions.promptsBucket) {
-    fn.bindPromptsBucket(targets.data.promptsBucket, permissions.promptsBucket, targets.bedrockModelIds);
-  }
-  if (permissions.bedrock) fn.allowBedrock(targets.bedrockModelIds);
-  if (permissions.businessApi) fn.bindBusinessApis(targets.businessApis);
-  if (permissions.handoffEvents) {
+  if (grants.bedrock) fn.allowBedrock(targets.bedrockModelIds);
+  if (grants.businessApi) fn.bindBusinessApis(targets.businessApis);
+  if (grants.handoffEvents) {
     if (!targets.handoffBus) throw new Error(`${fn.node.path} publishes hand-off events but no bus was given`);
     fn.bindHandoffBus(targets.handoffBus);
   }

@@ -126,12 +126,14 @@ const runLocally = async (command: BatchCommand): Promise<number> => {
   try {
     // Loaded once the stack has set the environment, as Lambda loads the handler after its env is in place.
     const [
-      { batchLedger, serviceTokens, tenantGenerator, tenantRegistry, workerSettings },
+      { batchLedger, serviceTokens, tenantRegistry, workerSettings },
+      { tenantGenerator },
       { enqueueRun },
       { handleRecords },
       { logger },
     ] = await Promise.all([
       import('../functions/batch/wiring'),
+      import('../functions/batch/tenant-generator'),
       import('../functions/batch/enqueue'),
       import('../functions/batch/worker'),
       import('../functions/shared/observability'),

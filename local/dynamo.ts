@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { tables, type TableDefinition } from '../functions/shared/dynamo/tables';
+import { tables } from '../functions/routes';
 
 /** An in-memory DynamoDB (dynalite) on loopback. */
 export interface LocalDynamo {
@@ -21,7 +21,7 @@ export const startDynalite = async (): Promise<LocalDynamo> => {
 };
 
 /**
- * Creates every table of the shared table definitions (the same ones the CDK data construct deploys), named by
+ * Creates every table the capabilities declare (the same ones the CDK data construct deploys), named by
  * `nameOf` (the env var's value). Existing tables are left alone.
  */
 export const createTables = async (
@@ -35,7 +35,7 @@ export const createTables = async (
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    for (const table of Object.values(tables) as TableDefinition[]) {
+    for (const table of Object.values(tables)) {
       const indexes = table.indexes ?? [];
       const keyNames = new Set([
         table.partitionKey,

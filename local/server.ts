@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet } from 'jose';
 import { routes } from '../functions/routes';
+import { PayloadTooLargeError, RouteNotFoundError } from '../functions/shared/errors';
 import { asGatewayClaims } from '../functions/shared/http/auth';
 import { errorResponse } from '../functions/shared/http/error-response';
-import { PayloadTooLargeError, RouteNotFoundError, UnauthorizedError } from '../functions/shared/http/errors';
-import type { HttpLambdaHandler } from '../functions/shared/http/handler';
+import { verifyBearerToken } from '../functions/shared/http/jwt';
+import type { HttpLambdaHandler, StreamLambdaHandler } from '../functions/shared/http/pipeline';
 import { pathMatcher, type RouteDefinition } from '../functions/shared/http/route';
-import type { EventSink } from '../functions/shared/http/stream';
+import { LocalResponseStream } from '../functions/shared/http/streaming-runtime';
+import { lambdaContext } from './lambda-context';
 
 /** How the local server verifies bearer tokens, like the API Gateway JWT authorizer: issuer, audience, JWKS. */
 export interface JwtVerification {
@@ -45,10 +47,9 @@ const REPO_ROOT = join(__dirname, '..');
 /** Where the dev identity provider publishes its keys (functions that verify tokens themselves read them here). */
 export const JWKS_PATH = '/.well-known/jwks.json';
 
-/** A handler module: `handler` for JSON routes, `sse` for streaming routes. */
+/** A handler module: its `handler` is the Lambda handler, JSON or response-streaming by the row's transport. */
 interface RouteModule {
-  readonly handler: HttpLambdaHandler;
-  readonly sse: (event: APIGatewayProxyEventV2WithJWTAuthorizer, sink: EventSink) => Promise<void>;
+  readonly handler: HttpLambdaHandler | StreamLambdaHandler;
 }
 
 const compile = ([name, route]: [string, RouteDefinition]): CompiledRoute => ({
@@ -82,19 +83,6 @@ const readBody = async (request: IncomingMessage, limit: number): Promise<string
   return chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8');
 };
 
-const lambdaContext = (functionName: string, requestId: string): Context =>
-  ({
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 29_000,
-  }) as Context;
-
 const send = (response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void => {
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(result.body ?? '');
@@ -103,7 +91,7 @@ const send = (response: ServerResponse, result: APIGatewayProxyStructuredResultV
 /**
  * Serves the route table over HTTP the way API Gateway (HTTP API, payload v2, JWT authorizer) does: it verifies
  * the bearer token for every route but auth 'none', builds the same event, and invokes the same handler module.
- * Streaming rows are served as Server-Sent Events through the module's `sse` entry, like their Function URLs.
+ * Streaming rows are served as Server-Sent Events by the same Lambda handler, through a local response stream.
  */
 export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
   const keys =
@@ -117,16 +105,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     return loaded;
   };
 
-  const verify = async (authorization: string | undefined): Promise<JWTPayload> => {
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) throw new UnauthorizedError('A bearer token is required');
-    try {
-      const { payload } = await jwtVerify(token, keys, { issuer: options.jwt.issuer, audience: options.jwt.audience });
-      return payload;
-    } catch {
-      throw new UnauthorizedError('The bearer token is invalid or expired');
-    }
-  };
+  const verification = { keys, issuer: options.jwt.issuer, audience: options.jwt.audience };
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
@@ -144,7 +123,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       const found = match(method, url.pathname);
       if (!found) throw new RouteNotFoundError(`No route ${method} ${url.pathname}`);
       const { compiled, pathParameters } = found;
-      const claims = compiled.route.auth === 'none' ? undefined : await verify(request.headers.authorization);
+      const claims =
+        compiled.route.auth === 'none'
+          ? undefined
+          : await verifyBearerToken(request.headers.authorization, verification);
       const body = await readBody(request, options.maxRequestBytes ?? 1024 * 1024);
       const query: Record<string, string> = {};
       for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
@@ -187,16 +169,17 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
           },
         },
       } as APIGatewayProxyEventV2WithJWTAuthorizer;
-      const module = await moduleOf(compiled.route);
+      const { handler } = await moduleOf(compiled.route);
+      const context = lambdaContext(compiled.name, requestId);
       if (compiled.route.transport === 'stream') {
-        await module.sse(event, {
-          start: (statusCode, headers) => response.writeHead(statusCode, { ...headers }),
+        const stream = new LocalResponseStream((head) => response.writeHead(head.statusCode, { ...head.headers }), {
           write: (chunk) => void response.write(chunk),
           end: () => void response.end(),
         });
+        await (handler as StreamLambdaHandler)(event, stream, context);
         return;
       }
-      send(response, await module.handler(event, lambdaContext(compiled.name, requestId)));
+      send(response, await (handler as HttpLambdaHandler)(event, context));
     } catch (error) {
       send(response, errorResponse(error, requestId));
     }

@@ -5,7 +5,6 @@ import type { JSONWebKeySet } from 'jose';
 import { configSchema } from '../functions/shared/config';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys, type DevTokenClaims } from './dev-jwt';
-import type { TableDefinition } from '../functions/shared/dynamo/tables';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo';
 import { seedPromptBucket, startPromptBucket, type LocalPromptBucket } from './prompt-bucket';
 import { startLocalServer, type LocalServer } from './server';
@@ -96,7 +95,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const cfg = configSchema.parse(env);
   await createTables(
     cfg.DYNAMODB_ENDPOINT as string,
-    (envVar) => cfg[envVar as TableDefinition['envVar']],
+    (envVar) => String((cfg as Record<string, unknown>)[envVar]),
     cfg.AWS_REGION,
   );
 

@@ -1,13 +1,11 @@
 import { documentClient } from '../shared/adapters';
 import { config } from '../shared/config';
-import { PendingWrites } from '../shared/pending-writes';
 import { once, onceAsync } from '../shared/once';
-import { insightsService } from '../insights/wiring';
 import type { BatchLedger, ServiceTokenProvider, TaskQueue, TenantRegistry } from './ports';
 import { ClientCredentialsTokenProvider, StaticTokenProvider } from './service-token';
 import { BATCH_MAX_RECEIVE_COUNT } from './model';
 import { DynamoBatchLedger, DynamoTenantRegistry } from './store';
-import type { TenantGenerator, WorkerSettings } from './worker';
+import type { WorkerSettings } from './worker';
 
 /** The tenant registry on the batch table. */
 export const tenantRegistry = once(
@@ -36,29 +34,6 @@ export const serviceTokens = once((): ServiceTokenProvider => {
     const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     return getSecret(secretId, { transform: 'json', maxAge: 300 });
   });
-});
-
-/** The insights generation of one tenant for the run, as a synthetic request of the `batch` user. */
-export const tenantGenerator = once((): TenantGenerator => {
-  const service = insightsService();
-  const freshMs = config().BATCH_FRESH_HOURS * 3_600_000;
-  return async (message, bearerToken, log) => {
-    const pending = new PendingWrites();
-    try {
-      return await service.generateForBatch(
-        {
-          caller: { tenantId: message.tenantId, userId: 'nightly-batch', isAdmin: false, bearerToken },
-          correlationId: `${message.runId}:${message.tenantId}`,
-          log,
-          responseHeaders: new Map(),
-          pending,
-        },
-        new Date(Date.parse(message.enqueuedAt) - freshMs),
-      );
-    } finally {
-      await pending.settle();
-    }
-  };
 });
 
 /** Worker tunables from config; `maxReceiveCount` matches the queue's redrive policy in the stack. */

@@ -1,9 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { AppError, ServiceBusyError, UpstreamUnavailableError } from '../shared/http/errors';
-import { ModelUnavailableError } from '../shared/llm/port';
 import type { BatchGeneration } from '../insights/service';
 import { batchMessageSchema, type BatchMessage, type TenantOutcome } from './model';
 import type { BatchLedger, ServiceTokenProvider, TaskQueue } from './ports';
+import { AppError, ModelUnavailableError, ServiceBusyError, UpstreamUnavailableError } from '../shared/errors';
 
 /** Generates one tenant's insights for the run, with the service token. */
 export type TenantGenerator = (message: BatchMessage, bearerToken: string, log: Logger) => Promise<BatchGeneration>;

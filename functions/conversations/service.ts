@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { BusinessData } from '../shared/business-api/port';
-import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../shared/http/errors';
-import type { RequestContext } from '../shared/http/handler';
+import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
+import type { Invocation } from '../shared/invocation';
 import { callStructured } from '../shared/llm/structured-call';
 import { once } from '../shared/once';
 import { renderPrompt } from '../shared/prompts/render';
@@ -30,6 +29,7 @@ import {
   toModelMessages,
   transcript,
 } from './turns';
+import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../shared/errors';
 
 /** Tunables of conversations (from config). */
 export interface ConversationSettings {
@@ -92,23 +92,19 @@ export class ConversationService {
   constructor(private readonly deps: ConversationDependencies) {}
 
   /** Opens a session and returns the coach's opening turn. */
-  async start(ctx: RequestContext, topic: ConversationTopic): Promise<TurnResult> {
+  async start(invocation: Invocation, topic: ConversationTopic): Promise<TurnResult> {
     const { store, clock, settings } = this.deps;
     const template = await this.deps.prompts.active(topic);
     const now = clock();
-    const snapshot = await this.deps.businessData.snapshot(
-      {
-        tenantId: ctx.caller.tenantId,
-        bearerToken: ctx.caller.bearerToken,
-        correlationId: ctx.correlationId,
-        log: ctx.log,
-      },
-      ['foundation', 'goals', 'performance'],
-    );
+    const snapshot = await this.deps.businessData.snapshot(onBehalfOf(invocation), [
+      'foundation',
+      'goals',
+      'performance',
+    ]);
     const conversation: Conversation = {
       id: randomUUID(),
-      tenantId: ctx.caller.tenantId,
-      userId: ctx.caller.userId,
+      tenantId: invocation.caller.tenantId,
+      userId: invocation.caller.userId,
       topic,
       promptVersion: template.version,
       status: 'active',
@@ -127,23 +123,26 @@ export class ConversationService {
     };
     const stored: StoredConversation = { conversation, context: { snapshot, fetchedAt: now.toISOString() } };
     await store.create(conversation, stored.context);
-    return this.takeTurn(ctx, stored, template, OPENING_MESSAGE(topic), undefined);
+    return this.takeTurn(invocation, stored, template, OPENING_MESSAGE(topic), undefined);
   }
 
   /** The coach's answer to the owner's message; with `onText`, the reply's text is streamed as it is written. */
-  async reply(ctx: RequestContext, id: string, text: string, onText?: (text: string) => void): Promise<TurnResult> {
-    const stored = await this.owned(ctx, id);
+  async reply(invocation: Invocation, id: string, text: string, onText?: (text: string) => void): Promise<TurnResult> {
+    const stored = await this.owned(invocation, id);
     this.requireStatus(stored.conversation, 'active');
     const template = await this.deps.prompts.active(stored.conversation.topic);
-    return this.takeTurn(ctx, stored, template, text, text, onText);
+    return this.takeTurn(invocation, stored, template, text, text, onText);
   }
 
   /** A page of the caller's conversations (a tenant admin sees the whole tenant's), newest first. */
   async list(
-    ctx: RequestContext,
+    invocation: Invocation,
     query: { status?: ConversationStatus; topic?: ConversationTopic; page: number; pageSize: number },
   ): Promise<{ items: Conversation[]; page: number; pageSize: number; total: number }> {
-    const all = await this.deps.store.list(ctx.caller.tenantId, ctx.caller.isAdmin ? undefined : ctx.caller.userId);
+    const all = await this.deps.store.list(
+      invocation.caller.tenantId,
+      invocation.caller.isAdmin ? undefined : invocation.caller.userId,
+    );
     const matching = all.filter(
       (conversation) =>
         (!query.status || conversation.status === query.status) && (!query.topic || conversation.topic === query.topic),
@@ -159,7 +158,7 @@ export class ConversationService {
 
   /** One conversation with a page of its messages (oldest first). */
   async get(
-    ctx: RequestContext,
+    invocation: Invocation,
     id: string,
     page: { page: number; pageSize: number },
   ): Promise<{
@@ -169,8 +168,8 @@ export class ConversationService {
     pageSize: number;
     totalMessages: number;
   }> {
-    const stored = await this.visible(ctx, id);
-    const messages = await this.deps.store.messages(ctx.caller.tenantId, id);
+    const stored = await this.visible(invocation, id);
+    const messages = await this.deps.store.messages(invocation.caller.tenantId, id);
     const start = (page.page - 1) * page.pageSize;
     return {
       conversation: stored.conversation,
@@ -182,18 +181,18 @@ export class ConversationService {
   }
 
   /** Pauses an active conversation; its state is kept as it is. */
-  async pause(ctx: RequestContext, id: string): Promise<Conversation> {
-    const stored = await this.owned(ctx, id);
+  async pause(invocation: Invocation, id: string): Promise<Conversation> {
+    const stored = await this.owned(invocation, id);
     this.requireStatus(stored.conversation, 'active');
-    return this.change(ctx, stored.conversation, { status: 'paused' });
+    return this.change(invocation, stored.conversation, { status: 'paused' });
   }
 
   /** Resumes a paused conversation with a short recap of where it stood. */
-  async resume(ctx: RequestContext, id: string): Promise<{ conversation: Conversation; recap: string }> {
-    const stored = await this.owned(ctx, id);
+  async resume(invocation: Invocation, id: string): Promise<{ conversation: Conversation; recap: string }> {
+    const stored = await this.owned(invocation, id);
     this.requireStatus(stored.conversation, 'paused');
-    const conversation = await this.change(ctx, stored.conversation, { status: 'active' });
-    const messages = await this.deps.store.messages(ctx.caller.tenantId, id);
+    const conversation = await this.change(invocation, stored.conversation, { status: 'active' });
+    const messages = await this.deps.store.messages(invocation.caller.tenantId, id);
     const lastQuestion = [...messages].reverse().find((message) => message.role === 'assistant')?.text;
     const extracted =
       Object.keys(conversation.extracted).length > 0 ? JSON.stringify(conversation.extracted) : undefined;
@@ -210,10 +209,10 @@ export class ConversationService {
 
   /** Completes the session: the outcome is extracted into the topic's schema and kept for the owner to accept or edit. */
   async complete(
-    ctx: RequestContext,
+    invocation: Invocation,
     id: string,
   ): Promise<{ conversation: Conversation; outcome: Record<string, unknown> }> {
-    const stored = await this.owned(ctx, id);
+    const stored = await this.owned(invocation, id);
     const { conversation } = stored;
     this.requireStatus(conversation, 'active');
     const template = await this.deps.prompts.active(conversation.topic);
@@ -227,7 +226,7 @@ export class ConversationService {
     }
     const extraction = await this.deps.prompts.active('outcome_extraction');
     const schema: z.ZodType<Record<string, unknown>> = outcomeSchemas[conversation.topic];
-    const messages = await this.deps.store.messages(ctx.caller.tenantId, id, conversation.summarizedThrough);
+    const messages = await this.deps.store.messages(invocation.caller.tenantId, id, conversation.summarizedThrough);
     const rendered = renderPrompt(extraction, {
       outcome_shape: JSON.stringify(z.toJSONSchema(schema, { io: 'input' })),
       topic: conversation.topic,
@@ -237,7 +236,7 @@ export class ConversationService {
     });
     const result = await callStructured(
       this.deps.gateway,
-      this.gatewayRequest(ctx, extraction, rendered.system, [{ role: 'user', text: rendered.user }], {
+      this.gatewayRequest(invocation, extraction, rendered.system, [{ role: 'user', text: rendered.user }], {
         name: 'record_outcome',
         description: `Record the outcome of the ${conversation.topic} session.`,
         inputSchema: z.toJSONSchema(schema, { io: 'input' }),
@@ -246,7 +245,7 @@ export class ConversationService {
     );
     if (!result.ok) throw new UpstreamUnavailableError('The outcome could not be extracted; try completing again');
     const now = this.deps.clock();
-    const completed = await this.change(ctx, conversation, {
+    const completed = await this.change(invocation, conversation, {
       status: 'completed',
       phase: 'completion',
       progress: 1,
@@ -259,11 +258,11 @@ export class ConversationService {
 
   /** Accepts the proposed outcome, or replaces it with the owner's edit (validated against the topic's schema). */
   async saveOutcome(
-    ctx: RequestContext,
+    invocation: Invocation,
     id: string,
     edit: { outcome?: unknown; accept: boolean },
   ): Promise<Conversation> {
-    const stored = await this.owned(ctx, id);
+    const stored = await this.owned(invocation, id);
     this.requireStatus(stored.conversation, 'completed');
     const outcome = edit.outcome === undefined ? stored.conversation.outcome : edit.outcome;
     const parsed = outcomeSchemas[stored.conversation.topic].safeParse(outcome);
@@ -277,30 +276,30 @@ export class ConversationService {
         'invalid_outcome',
       );
     }
-    return this.change(ctx, stored.conversation, {
+    return this.change(invocation, stored.conversation, {
       outcome: parsed.data,
       outcomeStatus: edit.accept ? 'accepted' : 'proposed',
     });
   }
 
   /** Stores thumbs/rating/comment on one of the coach's messages. */
-  async feedback(ctx: RequestContext, id: string, messageId: string, feedback: Feedback): Promise<void> {
-    await this.owned(ctx, id);
+  async feedback(invocation: Invocation, id: string, messageId: string, feedback: Feedback): Promise<void> {
+    await this.owned(invocation, id);
     const seq = Number(/^msg-(\d+)$/.exec(messageId)?.[1] ?? Number.NaN);
     const stored =
       Number.isInteger(seq) &&
-      (await this.deps.store.setFeedback(ctx.caller.tenantId, id, seq, feedback, this.deps.clock()));
+      (await this.deps.store.setFeedback(invocation.caller.tenantId, id, seq, feedback, this.deps.clock()));
     if (!stored) throw new NotFoundError(`No message "${messageId}" of the coach in this conversation`);
   }
 
   /** Deletes a conversation and its messages. */
-  async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.owned(ctx, id);
-    await this.deps.store.delete(ctx.caller.tenantId, id);
+  async remove(invocation: Invocation, id: string): Promise<void> {
+    await this.owned(invocation, id);
+    await this.deps.store.delete(invocation.caller.tenantId, id);
   }
 
   private async takeTurn(
-    ctx: RequestContext,
+    invocation: Invocation,
     stored: StoredConversation,
     template: PromptTemplate,
     prompt: string,
@@ -309,7 +308,7 @@ export class ConversationService {
   ): Promise<TurnResult> {
     const { store, clock } = this.deps;
     let conversation = stored.conversation;
-    const tenantId = ctx.caller.tenantId;
+    const tenantId = invocation.caller.tenantId;
     const now = clock();
     if (userText !== undefined) {
       // Claim the turn first and hold it until the answer is stored: a racing reply loses here (409), before it
@@ -335,7 +334,7 @@ export class ConversationService {
         store.messages(tenantId, conversation.id, conversation.summarizedThrough),
       ]);
       const before = history.filter((message) => message.seq < claimedTurn);
-      return this.answer(ctx, stored, conversation, before, template, prompt, userText, now, onText).catch(
+      return this.answer(invocation, stored, conversation, before, template, prompt, userText, now, onText).catch(
         async (error: unknown) => {
           await store.update(tenantId, conversation.id, claimedTurn, { busyUntil: 0 });
           throw error;
@@ -343,12 +342,12 @@ export class ConversationService {
       );
     }
     // The opening turn of a new conversation: no history yet.
-    return this.answer(ctx, stored, conversation, [], template, prompt, userText, now, onText);
+    return this.answer(invocation, stored, conversation, [], template, prompt, userText, now, onText);
   }
 
   /** The model's turn on the conversation as claimed: memory, prompt, call, phase rules, and the stored answer. */
   private async answer(
-    ctx: RequestContext,
+    invocation: Invocation,
     stored: StoredConversation,
     conversation: Conversation,
     unsummarized: readonly Message[],
@@ -359,11 +358,11 @@ export class ConversationService {
     onText?: (text: string) => void,
   ): Promise<TurnResult> {
     const { store, settings } = this.deps;
-    const tenantId = ctx.caller.tenantId;
+    const tenantId = invocation.caller.tenantId;
 
-    const context = await this.freshContext(ctx, stored, now);
+    const context = await this.freshContext(invocation, stored, now);
     const plan = planFold(unsummarized, settings.recentMessages, settings.historyTokenBudget);
-    const memory = plan.fold.length > 0 ? await this.fold(ctx, conversation, plan.fold) : undefined;
+    const memory = plan.fold.length > 0 ? await this.fold(invocation, conversation, plan.fold) : undefined;
     const summary = memory?.summary ?? conversation.summary;
 
     const rendered = renderPrompt(
@@ -384,7 +383,7 @@ export class ConversationService {
     const result = await callStructured(
       this.deps.gateway,
       {
-        ...this.gatewayRequest(ctx, template, rendered.system, history, turnTool()),
+        ...this.gatewayRequest(invocation, template, rendered.system, history, turnTool()),
         ...(userText ? { complexityText: userText } : {}),
         ...(onText ? { onDelta: replyTextStream(onText) } : {}),
       },
@@ -396,7 +395,11 @@ export class ConversationService {
     const revisit = userText !== undefined && asksToRevisit(userText);
     const { phase, corrected } = legalPhase(conversation.phase, output.phase, revisit);
     if (corrected)
-      ctx.log.warn('illegal phase move corrected', { from: conversation.phase, proposed: output.phase, to: phase });
+      invocation.log.warn('illegal phase move corrected', {
+        from: conversation.phase,
+        proposed: output.phase,
+        to: phase,
+      });
     const gapsAfter = completionGaps(template, conversation.exchanges + (userText ? 1 : 0), {
       ...conversation.extracted,
       ...output.extracted,
@@ -412,7 +415,10 @@ export class ConversationService {
     };
     await store.putMessage(tenantId, conversation.id, assistant, conversation.expiresAt);
     if (userText !== undefined && output.intent) {
-      ctx.log.info('user message classified', { intent: output.intent.type, confidence: output.intent.confidence });
+      invocation.log.info('user message classified', {
+        intent: output.intent.type,
+        confidence: output.intent.confidence,
+      });
     }
     const changes: Partial<Conversation> = {
       turn: conversation.turn + 1,
@@ -440,7 +446,7 @@ export class ConversationService {
     ) {
       throw new ConflictError('The conversation changed while the coach was answering; reload it');
     }
-    if (handoff) await this.requestHandoff(ctx, { ...conversation, ...changes }, handoff, userText ?? '');
+    if (handoff) await this.requestHandoff(invocation, { ...conversation, ...changes }, handoff, userText ?? '');
     return {
       conversation: { ...conversation, ...changes },
       message: assistant,
@@ -458,7 +464,7 @@ export class ConversationService {
 
   /** Folds older messages into the running summary (a small model call; a plain transcript cut if that fails). */
   private async fold(
-    ctx: RequestContext,
+    invocation: Invocation,
     conversation: Conversation,
     messages: Message[],
   ): Promise<{ summary: string; through: number }> {
@@ -471,12 +477,18 @@ export class ConversationService {
       });
       const result = await callStructured(
         this.deps.gateway,
-        this.gatewayRequest(ctx, template, rendered.system, [{ role: 'user', text: rendered.user }], summaryTool()),
+        this.gatewayRequest(
+          invocation,
+          template,
+          rendered.system,
+          [{ role: 'user', text: rendered.user }],
+          summaryTool(),
+        ),
         summarySchema,
       );
       if (result.ok) return { summary: result.value.summary, through };
     } catch (error) {
-      ctx.log.warn('summary call failed; folding the transcript', { error: String(error) });
+      invocation.log.warn('summary call failed; folding the transcript', { error: String(error) });
     }
     return { summary: `${conversation.summary} ${transcript(messages)}`.trim().slice(-2000), through };
   }
@@ -488,7 +500,7 @@ export class ConversationService {
   }
 
   private async requestHandoff(
-    ctx: RequestContext,
+    invocation: Invocation,
     conversation: Conversation,
     reason: 'escalate' | 'low_confidence',
     lastUserMessage: string,
@@ -506,50 +518,38 @@ export class ConversationService {
         at: this.deps.clock().toISOString(),
       });
     } catch (error) {
-      ctx.log.error('hand-off event not published', { error: error as Error, conversationId: conversation.id, reason });
+      invocation.log.error('hand-off event not published', {
+        error: error as Error,
+        conversationId: conversation.id,
+        reason,
+      });
     }
   }
 
   /** The stored business context, fetched again when it is older than a day (or was never read). */
   private async freshContext(
-    ctx: RequestContext,
+    invocation: Invocation,
     stored: StoredConversation,
     now: Date,
   ): Promise<StoredConversation['context']> {
     const age = stored.context ? now.getTime() - Date.parse(stored.context.fetchedAt) : Number.POSITIVE_INFINITY;
     if (age <= this.deps.settings.contextMaxAgeMs) return stored.context;
-    const snapshot = await this.deps.businessData.snapshot(
-      {
-        tenantId: ctx.caller.tenantId,
-        bearerToken: ctx.caller.bearerToken,
-        correlationId: ctx.correlationId,
-        log: ctx.log,
-      },
-      ['foundation', 'goals', 'performance'],
-    );
+    const snapshot = await this.deps.businessData.snapshot(onBehalfOf(invocation), [
+      'foundation',
+      'goals',
+      'performance',
+    ]);
     return { snapshot, fetchedAt: now.toISOString() };
   }
 
   private gatewayRequest(
-    ctx: RequestContext,
+    invocation: Invocation,
     template: PromptTemplate,
     system: string,
     messages: ReturnType<typeof toModelMessages>,
     tool: { name: string; description: string; inputSchema: Record<string, unknown> },
   ) {
-    return {
-      tenantId: ctx.caller.tenantId,
-      userId: ctx.caller.userId,
-      correlationId: ctx.correlationId,
-      requestType: 'conversation' as const,
-      log: ctx.log,
-      template,
-      system,
-      messages,
-      tool,
-      responseHeaders: ctx.responseHeaders,
-      pending: ctx.pending,
-    };
+    return { invocation, requestType: 'conversation' as const, template, system, messages, tool };
   }
 
   private message(seq: number, role: Message['role'], text: string, at: Date): Message {
@@ -557,16 +557,17 @@ export class ConversationService {
   }
 
   /** A conversation of the caller's tenant that the caller may change: their own (others get 404). */
-  private async owned(ctx: RequestContext, id: string): Promise<StoredConversation> {
-    const stored = await this.deps.store.get(ctx.caller.tenantId, id);
-    if (!stored || stored.conversation.userId !== ctx.caller.userId) throw new NotFoundError(`No conversation "${id}"`);
+  private async owned(invocation: Invocation, id: string): Promise<StoredConversation> {
+    const stored = await this.deps.store.get(invocation.caller.tenantId, id);
+    if (!stored || stored.conversation.userId !== invocation.caller.userId)
+      throw new NotFoundError(`No conversation "${id}"`);
     return stored;
   }
 
   /** A conversation the caller may read: their own, or any of the tenant's for a tenant admin. */
-  private async visible(ctx: RequestContext, id: string): Promise<StoredConversation> {
-    const stored = await this.deps.store.get(ctx.caller.tenantId, id);
-    if (!stored || (stored.conversation.userId !== ctx.caller.userId && !ctx.caller.isAdmin)) {
+  private async visible(invocation: Invocation, id: string): Promise<StoredConversation> {
+    const stored = await this.deps.store.get(invocation.caller.tenantId, id);
+    if (!stored || (stored.conversation.userId !== invocation.caller.userId && !invocation.caller.isAdmin)) {
       throw new NotFoundError(`No conversation "${id}"`);
     }
     return stored;
@@ -580,12 +581,12 @@ export class ConversationService {
 
   /** Writes status-like changes, conditional on no turn having happened meanwhile. */
   private async change(
-    ctx: RequestContext,
+    invocation: Invocation,
     conversation: Conversation,
     changes: Partial<Conversation>,
   ): Promise<Conversation> {
     const updated = { ...changes, updatedAt: this.deps.clock().toISOString() };
-    if (!(await this.deps.store.update(ctx.caller.tenantId, conversation.id, conversation.turn, updated))) {
+    if (!(await this.deps.store.update(invocation.caller.tenantId, conversation.id, conversation.turn, updated))) {
       throw new ConflictError('The conversation changed meanwhile; reload it');
     }
     return { ...conversation, ...updated };

@@ -7,10 +7,10 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../shared/dynamo/client';
-import { ConflictError } from '../shared/http/errors';
 import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
 import type { BusinessSnapshot } from '../shared/business-api/model';
 import { conversationSchema, messageSchema, type Conversation, type Feedback, type Message } from './model';
+import { ConflictError } from '../shared/errors';
 
 /** A conversation and the business context it was opened with. */
 export interface StoredConversation {

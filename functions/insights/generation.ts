@@ -1,6 +1,5 @@
 import type { BusinessSnapshot } from '../shared/business-api/model';
-import type { LogSink } from '../shared/observability';
-import type { PendingWrites } from '../shared/pending-writes';
+import type { Invocation } from '../shared/invocation';
 import type { RequestType } from '../shared/usage/ledger';
 import type { InsightDraft, Provenance, Signal } from './model';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
@@ -11,20 +10,14 @@ export const DATA_GAP_KEY = 'data_gap';
 
 /** Everything a generator needs to write one tenant's insights. */
 export interface GenerationInput {
-  readonly tenantId: string;
-  readonly userId: string;
-  readonly correlationId: string;
+  /** Whose model calls these are: the caller's tenant and user are metered, warnings go to its usage sink. */
+  readonly invocation: Invocation;
   readonly snapshot: BusinessSnapshot;
   readonly signals: readonly Signal[];
   readonly dismissals: readonly Dismissal[];
   readonly now: Date;
-  readonly log: LogSink;
   /** What the model calls are metered as: `insights` for users, `batch` for the nightly run. */
   readonly requestType: RequestType;
-  /** The HTTP response's headers, where a budget warning goes (absent outside HTTP). */
-  readonly responseHeaders?: Map<string, string>;
-  /** Where metering writes are settled later (absent: they are awaited with each model call). */
-  readonly pending?: PendingWrites;
   /** An unavailable model is an error, not a reason for the rules (the nightly run retries the tenant later). */
   readonly strictModel?: boolean;
 }

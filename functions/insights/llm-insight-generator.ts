@@ -1,7 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { AppError } from '../shared/http/errors';
-import { ModelUnavailableError } from '../shared/llm/port';
 import { callStructured } from '../shared/llm/structured-call';
 import type { MetricsRecorder } from '../shared/observability';
 import { once } from '../shared/once';
@@ -14,6 +12,7 @@ import { checkGrounding, normalizeInsightsOutput } from './grounding';
 import { insightsOutputSchema } from './model';
 import { insightPromptValues } from './prompt-context';
 import { gapNoticeFor, ruleDrafts, RULES_PROVENANCE } from './rules-insight-generator';
+import { AppError, ModelUnavailableError } from '../shared/errors';
 
 /** The prompt topic that makes insight sets. */
 export const INSIGHTS_TOPIC = 'insights_generation';
@@ -55,17 +54,12 @@ export class LlmInsightGenerator implements InsightGenerator {
       const result = await callStructured(
         this.gateway,
         {
-          tenantId: input.tenantId,
-          userId: input.userId,
-          correlationId: input.correlationId,
+          invocation: input.invocation,
           requestType: input.requestType,
-          log: input.log,
           template,
           system: rendered.system,
           messages: [{ role: 'user', text: rendered.user }],
           tool: insightsTool(),
-          ...(input.responseHeaders ? { responseHeaders: input.responseHeaders } : {}),
-          ...(input.pending ? { pending: input.pending } : {}),
         },
         insightsOutputSchema,
         {
@@ -80,7 +74,7 @@ export class LlmInsightGenerator implements InsightGenerator {
 
       const grounding = checkGrounding(result.value.insights, input.snapshot, input.signals);
       if (grounding.repaired > 0 || grounding.dropped > 0) {
-        input.log.warn('ungrounded numbers in model output', {
+        input.invocation.log.warn('ungrounded numbers in model output', {
           repaired: grounding.repaired,
           dropped: grounding.dropped,
           details: grounding.details,
@@ -107,7 +101,7 @@ export class LlmInsightGenerator implements InsightGenerator {
     template: PromptTemplate | undefined,
     reason: string,
   ): Generation {
-    input.log.warn('falling back to rule insights', { reason, promptVersion: template?.version });
+    input.invocation.log.warn('falling back to rule insights', { reason, promptVersion: template?.version });
     this.metrics.addMetric('ModelOutcome_fallback', MetricUnit.Count, 1);
     return {
       drafts: finalizeDrafts(ruleDrafts(input), [], suppressed),

@@ -1,22 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { BusinessData } from '../shared/business-api/port';
+import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
 import { sourceNames, type BusinessSnapshot } from '../shared/business-api/model';
-import {
-  ConflictError,
-  NotFoundError,
-  RateLimitedError,
-  ServiceBusyError,
-  UpstreamUnavailableError,
-} from '../shared/http/errors';
-import type { RequestContext } from '../shared/http/handler';
+import type { Invocation } from '../shared/invocation';
 import type { MetricsRecorder } from '../shared/observability';
 import { fingerprintOf, type Generation, type InsightGenerator } from './generation';
 import type { Insight, InsightSet, InsightStatus, ListInsightsQuery } from './model';
 import { countInsights, selectPage, type InsightPage } from './query';
 import { computeSignals } from './signals';
 import type { InsightStore } from './store';
+import {
+  ConflictError,
+  NotFoundError,
+  RateLimitedError,
+  ServiceBusyError,
+  UpstreamUnavailableError,
+} from '../shared/errors';
 
 /** Tunables of the insights use cases (from config). */
 export interface InsightsSettings {
@@ -101,28 +101,28 @@ export class InsightsService {
   constructor(private readonly deps: InsightsDependencies) {}
 
   /** A page of the tenant's current insights; generates a new set when there is no fresh one. */
-  async list(ctx: RequestContext, query: ListInsightsQuery): Promise<InsightPageResponse> {
-    return this.pageOf(await this.current(ctx), query);
+  async list(invocation: Invocation, query: ListInsightsQuery): Promise<InsightPageResponse> {
+    return this.pageOf(await this.current(invocation), query);
   }
 
   /** Counts of the current set by category, priority and status. */
-  async summary(ctx: RequestContext): Promise<
+  async summary(invocation: Invocation): Promise<
     ReturnType<typeof countInsights> & {
       generatedAt: string;
       expiresAt: string;
       stale: boolean;
     }
   > {
-    const { set, stale } = await this.current(ctx);
+    const { set, stale } = await this.current(invocation);
     return { ...countInsights(set.insights), generatedAt: set.generatedAt, expiresAt: set.expiresAt, stale };
   }
 
   /** Regenerates now, ignoring the cache; at most once per tenant per cooldown (429 with Retry-After). */
-  async refresh(ctx: RequestContext, query: ListInsightsQuery): Promise<InsightPageResponse> {
+  async refresh(invocation: Invocation, query: ListInsightsQuery): Promise<InsightPageResponse> {
     const { store, settings, clock } = this.deps;
     const [claim, existing] = await Promise.all([
-      store.claimRefresh(ctx.caller.tenantId, clock(), settings.refreshCooldownSeconds),
-      store.currentSet(ctx.caller.tenantId),
+      store.claimRefresh(invocation.caller.tenantId, clock(), settings.refreshCooldownSeconds),
+      store.currentSet(invocation.caller.tenantId),
     ]);
     if (!claim.ok) {
       throw new RateLimitedError(
@@ -130,20 +130,20 @@ export class InsightsService {
         claim.retryAfterSeconds,
       );
     }
-    return this.pageOf(await this.generateOnce(ctx, existing), query);
+    return this.pageOf(await this.generateOnce(invocation, existing), query);
   }
 
   /**
-   * The nightly run's generation for one tenant (a service token in `ctx`): keeps a set made since `freshSince`,
+   * The nightly run's generation for one tenant (a service token in `invocation`): keeps a set made since `freshSince`,
    * else generates with the model (rules when the tenant's budget is spent). A tenant without data, or whose sources
    * all fail, is an UpstreamUnavailableError (skipped); an unavailable model is a ModelUnavailableError (retried).
    */
-  async generateForBatch(ctx: RequestContext, freshSince: Date): Promise<BatchGeneration> {
-    const existing = await this.deps.store.currentSet(ctx.caller.tenantId);
+  async generateForBatch(invocation: Invocation, freshSince: Date): Promise<BatchGeneration> {
+    const existing = await this.deps.store.currentSet(invocation.caller.tenantId);
     if (existing && isFresh(existing, this.deps.clock()) && Date.parse(existing.generatedAt) >= freshSince.getTime()) {
       return { outcome: 'from_cache', tokens: 0, costMicros: 0 };
     }
-    const served = await this.generateOnce(ctx, existing, BATCH_MODE);
+    const served = await this.generateOnce(invocation, existing, BATCH_MODE);
     if (served.stale) throw new ServiceBusyError('Another generation for this tenant is still running', 30);
     const { outcome } = served.set.provenance;
     return {
@@ -155,16 +155,24 @@ export class InsightsService {
   }
 
   /** Sets an insight's status; dismissing also suppresses the same insight in later sets. Idempotent. */
-  async setStatus(ctx: RequestContext, insightId: string, status: Exclude<InsightStatus, 'active'>): Promise<Insight> {
+  async setStatus(
+    invocation: Invocation,
+    insightId: string,
+    status: Exclude<InsightStatus, 'active'>,
+  ): Promise<Insight> {
     const { store, settings, clock } = this.deps;
     const now = clock();
-    const insight = await store.updateStatus(ctx.caller.tenantId, insightId, status, now);
+    const insight = await store.updateStatus(invocation.caller.tenantId, insightId, status, now);
     if (!insight) throw new NotFoundError(`No insight with id "${insightId}"`);
     if (status === 'dismissed') {
       const until = new Date(now.getTime() + settings.dismissSuppressionDays * 86_400_000);
-      await store.suppress(ctx.caller.tenantId, { fingerprint: insight.fingerprint, title: insight.title }, until);
+      await store.suppress(
+        invocation.caller.tenantId,
+        { fingerprint: insight.fingerprint, title: insight.title },
+        until,
+      );
     }
-    ctx.log.info('insight status changed', { insightId, status });
+    invocation.log.info('insight status changed', { insightId, status });
     return insight;
   }
 
@@ -179,11 +187,11 @@ export class InsightsService {
     };
   }
 
-  private async current(ctx: RequestContext): Promise<ServedSet> {
-    const existing = await this.deps.store.currentSet(ctx.caller.tenantId);
+  private async current(invocation: Invocation): Promise<ServedSet> {
+    const existing = await this.deps.store.currentSet(invocation.caller.tenantId);
     const hit = existing !== undefined && isFresh(existing, this.deps.clock());
     this.deps.metrics.addMetric(hit ? 'CacheHit' : 'CacheMiss', MetricUnit.Count, 1);
-    return hit ? { set: existing, stale: false } : this.generateOnce(ctx, existing);
+    return hit ? { set: existing, stale: false } : this.generateOnce(invocation, existing);
   }
 
   /**
@@ -191,18 +199,18 @@ export class InsightsService {
    * generates; the others poll for the new set until the lease would have expired.
    */
   private async generateOnce(
-    ctx: RequestContext,
+    invocation: Invocation,
     existing: InsightSet | undefined,
     mode: GenerationMode = USER_MODE,
   ): Promise<ServedSet> {
     const { store, settings, clock } = this.deps;
-    const tenantId = ctx.caller.tenantId;
+    const tenantId = invocation.caller.tenantId;
     const owner = randomUUID();
     const deadline = clock().getTime() + settings.leaseSeconds * 1000;
     while (clock().getTime() <= deadline) {
       if (await store.acquireLease(tenantId, owner, clock(), settings.leaseSeconds)) {
         try {
-          return await this.generate(ctx, existing, mode);
+          return await this.generate(invocation, existing, mode);
         } finally {
           await store.releaseLease(tenantId, owner);
         }
@@ -220,7 +228,7 @@ export class InsightsService {
    * write is refused; the new set then takes over those statuses (by fingerprint) and is saved over the latest.
    */
   private async save(
-    ctx: RequestContext,
+    invocation: Invocation,
     generated: InsightSet,
     replacing: InsightSet | undefined,
   ): Promise<InsightSet> {
@@ -228,31 +236,29 @@ export class InsightsService {
     for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
       const candidate = withStatusesOf(generated, base);
       if (await this.deps.store.saveSet(candidate, base)) return candidate;
-      ctx.log.info('insight set changed during generation; merging its statuses', { attempt });
-      base = await this.deps.store.currentSet(ctx.caller.tenantId);
+      invocation.log.info('insight set changed during generation; merging its statuses', { attempt });
+      base = await this.deps.store.currentSet(invocation.caller.tenantId);
     }
     throw new ConflictError('The insights changed while they were being regenerated; try again');
   }
 
   private async generate(
-    ctx: RequestContext,
+    invocation: Invocation,
     existing: InsightSet | undefined,
     mode: GenerationMode,
   ): Promise<ServedSet> {
     const { store, businessData, generator, metrics, settings, clock } = this.deps;
     const startedAt = Date.now();
-    const tenantId = ctx.caller.tenantId;
+    const tenantId = invocation.caller.tenantId;
     const [snapshot, dismissals] = await Promise.all([
-      businessData.snapshot({
-        tenantId,
-        bearerToken: ctx.caller.bearerToken,
-        correlationId: ctx.correlationId,
-        log: ctx.log,
-      }),
+      businessData.snapshot(onBehalfOf(invocation)),
       store.activeDismissals(tenantId, clock()),
     ]);
     if (snapshot.gaps.length === sourceNames.length) {
-      ctx.log.error('every business data source failed', { gaps: snapshot.gaps, hasOlderSet: existing !== undefined });
+      invocation.log.error('every business data source failed', {
+        gaps: snapshot.gaps,
+        hasOlderSet: existing !== undefined,
+      });
       if (existing && !mode.batch) return { set: existing, stale: true };
       throw new UpstreamUnavailableError(
         `None of the business data sources (${sourceNames.join(', ')}) could be read, and there are no earlier ` +
@@ -267,17 +273,12 @@ export class InsightsService {
     const now = clock();
     const signals = computeSignals(snapshot, now);
     const generation = await generator.generate({
-      tenantId,
-      userId: ctx.caller.userId,
-      correlationId: ctx.correlationId,
+      invocation,
       snapshot,
       signals,
       dismissals,
       now,
-      log: ctx.log,
       requestType: mode.requestType,
-      responseHeaders: ctx.responseHeaders,
-      pending: ctx.pending,
       strictModel: mode.batch,
     });
     const createdAt = now.toISOString();
@@ -300,9 +301,9 @@ export class InsightsService {
         expiresAt,
       })),
     };
-    const set = await this.save(ctx, generated, existing);
+    const set = await this.save(invocation, generated, existing);
     metrics.addMetric('GenerationTime', MetricUnit.Milliseconds, Date.now() - startedAt);
-    ctx.log.info('insight set generated', {
+    invocation.log.info('insight set generated', {
       setId: set.setId,
       count: set.insights.length,
       gaps: snapshot.gaps.map((gap) => gap.source),

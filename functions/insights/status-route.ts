@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '../shared/http/route';
-import { httpRoute, type HttpLambdaHandler } from '../shared/http/handler';
+import { jsonRoute, type HttpLambdaHandler } from '../shared/http/pipeline';
 import type { insightIdParamsSchema, InsightStatus } from './model';
 import { insightsService } from './wiring';
 import type { z } from 'zod';
@@ -10,7 +10,7 @@ export const statusChangeHandler = (
   status: Exclude<InsightStatus, 'active'>,
 ): HttpLambdaHandler => {
   const service = insightsService();
-  return httpRoute(route, async ({ params, ctx }) => ({
-    body: { insight: await service.setStatus(ctx, params.id, status) },
+  return jsonRoute(route, async ({ params, invocation }) => ({
+    body: { insight: await service.setStatus(invocation, params.id, status) },
   }));
 };

@@ -1,13 +1,13 @@
-import type { BusinessData } from '../shared/business-api/port';
+import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
 import type { DataGap } from '../shared/business-api/model';
-import { UnprocessableError } from '../shared/http/errors';
-import type { RequestContext } from '../shared/http/handler';
+import type { Invocation } from '../shared/invocation';
 import { estimateTokens } from '../shared/llm/tokens';
 import type { RenderedPrompt } from '../shared/prompts/render';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
 import type { Generation, InsightGenerator } from '../insights/generation';
 import { INSIGHTS_TOPIC, renderInsightsPrompt } from '../insights/llm-insight-generator';
 import { computeSignals } from '../insights/signals';
+import { UnprocessableError } from '../shared/errors';
 
 /** What a dry-run needs: the tenant's data, and (when invoking) a generator bound to the previewed template. */
 export interface PreviewDependencies {
@@ -40,7 +40,7 @@ export class PromptPreview {
   constructor(private readonly deps: PreviewDependencies) {}
 
   async run(
-    ctx: RequestContext,
+    invocation: Invocation,
     template: PromptTemplate,
     request: { readonly tenantId: string; readonly invoke: boolean },
   ): Promise<PreviewResult> {
@@ -56,31 +56,22 @@ export class PromptPreview {
       ]);
     }
     const now = this.deps.clock();
-    const snapshot = await this.deps.businessData.snapshot({
-      tenantId: request.tenantId,
-      bearerToken: ctx.caller.bearerToken,
-      correlationId: ctx.correlationId,
-      log: ctx.log,
-    });
+    const snapshot = await this.deps.businessData.snapshot(onBehalfOf(invocation, request.tenantId));
     // The dry-run reads the named tenant's data, but its model calls are metered to the admin's own tenant.
     const input = {
-      tenantId: ctx.caller.tenantId,
-      userId: ctx.caller.userId,
-      correlationId: ctx.correlationId,
+      invocation,
       snapshot,
       signals: computeSignals(snapshot, now),
       dismissals: [],
       now,
-      log: ctx.log,
       requestType: 'insights' as const,
-      pending: ctx.pending,
     };
     const rendered = renderInsightsPrompt(template, input);
     const system = estimateTokens(rendered.system);
     const user = estimateTokens(rendered.user);
     const output =
       request.invoke && generatorFor ? await generatorFor({ active: async () => template }).generate(input) : undefined;
-    ctx.log.info('prompt preview', {
+    invocation.log.info('prompt preview', {
       topic: template.topic,
       version: template.version,
       previewTenant: request.tenantId,

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
-import { ConflictError, NotFoundError, UnprocessableError } from '../shared/http/errors';
 import type { LogSink } from '../shared/observability';
 import { promptLabelSchema } from '../shared/prompts/prompt-index';
 import type { LabelRecord, PromptIndex, PromptLabel, PromptVersionRecord } from '../shared/prompts/prompt-index';
@@ -8,6 +7,7 @@ import type { PromptTemplate } from '../shared/prompts/template';
 import type { TemplateContent } from '../shared/prompts/template-content';
 import { validateTemplate, type TemplateLimits } from '../shared/prompts/validate';
 import { compareVersionsDescending } from '../shared/prompts/versions';
+import { ConflictError, NotFoundError, UnprocessableError } from '../shared/errors';
 
 /** The ports the registry runs on. */
 export interface PromptRegistryDependencies {

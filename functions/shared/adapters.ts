@@ -3,7 +3,7 @@ import { HttpBusinessData } from './business-api/http-business-data';
 import type { BusinessData } from './business-api/port';
 import { config, ConfigError } from './config';
 import { createDocumentClient } from './dynamo/client';
-import { ModelUnavailableError, type LanguageModel } from './llm/port';
+import { type LanguageModel } from './llm/port';
 import { logger, metrics } from './observability';
 import { once, onceAsync } from './once';
 import { FilePromptStore } from './prompts/file-prompt-store';
@@ -15,6 +15,7 @@ import type { TemplateLimits } from './prompts/validate';
 import { ModelGateway, type GatewaySettings, type UsageMetrics } from './usage/gateway';
 import { DynamoUsageLedger, type UsageLedger } from './usage/ledger';
 import { ModelCooldowns } from './usage/routing';
+import { ModelUnavailableError } from './errors';
 
 /** The DynamoDB document client (dynalite when DYNAMODB_ENDPOINT is set). */
 export const documentClient = once((): DynamoDBDocumentClient => createDocumentClient(config()));

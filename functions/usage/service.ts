@@ -1,9 +1,9 @@
-import { ValidationError } from '../shared/http/errors';
 import type { RequestType, TenantLimits, UsageLedger, UsageTotals } from '../shared/usage/ledger';
 import { dayOf, monthOf, monthResetAt, requestTypes } from '../shared/usage/ledger';
 import { microsToUsd } from '../shared/usage/pricing';
 import type { UsageReportQuery } from './model';
 import { MAX_REPORT_DAYS } from './model';
+import { ValidationError } from '../shared/errors';
 
 /** Calls, tokens and cost of one row of a report. */
 export interface Amounts {

@@ -24,7 +24,7 @@ import { Construct } from 'constructs';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes, type RouteName } from '../../functions/routes';
 import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls } from '../function';
-import { addServiceEnvironment, grantPermissions, readsPrompts } from '../permissions';
+import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
 import type { Data } from './data';
 import type { Events } from './events';
 
@@ -56,7 +56,7 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 /** What the API needs from the rest of the stack and from the deployment config. */
 export interface ApiProps {
   readonly data: Data;
-  /** The hand-off bus, for rows with `permissions.handoffEvents`. */
+  /** The hand-off bus, for rows with `grants.handoffEvents`. */
   readonly events: Events;
   /**
    * The JWT issuer URL (`iss`); API Gateway fetches its keys from `<issuer>/.well-known/openid-configuration`, the
@@ -74,7 +74,7 @@ export interface ApiProps {
 
 /**
  * The HTTP API: one function per row of the route table (functions/routes.ts), each granted exactly the row's
- * permissions, and one API route per row except the streaming ones. Routes with auth 'user' or 'admin' go through
+ * grants, and one API route per row except the streaming ones. Routes with auth 'user' or 'admin' go through
  * the JWT authorizer (the admin group is enforced in the handler from the verified claims); auth 'none' routes are
  * public. Rows with transport 'stream' are served from a response-streaming Lambda Function URL instead (HTTP APIs
  * buffer Lambda responses), whose function verifies the JWT itself.
@@ -132,9 +132,9 @@ export class Api extends Construct {
 
   /** Creates the row's function with its grants and env. */
   private addFunction(name: RouteName, route: RouteDefinition, props: ApiProps): CoachingFunction {
-    const { permissions } = route;
+    const { grants } = route;
     const isPublic = route.auth === 'none';
-    if (isPublic && Object.values(permissions).some(Boolean)) {
+    if (isPublic && Object.values(grants).some(Boolean)) {
       throw new Error(`Route ${name} is public (auth 'none') and must not be granted any data or model access`);
     }
     const isStream = route.transport === 'stream';
@@ -145,12 +145,11 @@ export class Api extends Construct {
 
     const fn = new CoachingFunction(this, constructId(name), {
       entry: path.join(REPO_ROOT, route.handler),
-      handler: isStream ? 'streamHandler' : 'handler',
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
-      bundlePrompts: readsPrompts(permissions),
+      bundlePrompts: readsPrompts(grants),
     });
     addServiceEnvironment(fn);
-    grantPermissions(fn, permissions, {
+    grantAll(fn, grants, {
       data: props.data,
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,

@@ -9,11 +9,10 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
-import { tables } from '../../functions/shared/dynamo/tables';
-import type { RoutePermissions } from '../../functions/shared/http/route';
+import type { RouteGrants } from '../../functions/shared/http/route';
 import { routes } from '../../functions/routes';
 import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
-import { addServiceEnvironment, grantPermissions, readsPrompts, SERVICE_VERSION } from '../permissions';
+import { addServiceEnvironment, grantAll, readsPrompts, SERVICE_VERSION } from '../permissions';
 import type { Data } from './data';
 
 /** The account's Bedrock token quota and what one tenant's generation takes of it. */
@@ -94,9 +93,9 @@ export const maxConcurrencyFor = ({
  * The worker does the work of the refreshInsights route (insights + usage read-write, prompt index read, prompts
  * bucket read, Bedrock, business APIs) for one tenant, plus the run's state in the batch table.
  */
-const WORKER_PERMISSIONS: RoutePermissions = {
-  ...routes.refreshInsights.permissions,
-  tables: { ...routes.refreshInsights.permissions.tables, batch: 'readWrite' },
+const WORKER_GRANTS: RouteGrants = {
+  ...routes.refreshInsights.grants,
+  tables: { ...routes.refreshInsights.grants.tables, batch: 'readWrite' },
 };
 
 /** What the nightly run needs from the rest of the stack and from the deployment config. */
@@ -135,7 +134,6 @@ export class Batch extends Construct {
   constructor(scope: Construct, id: string, props: BatchProps) {
     super(scope, id);
     const { settings } = props;
-    const batchTable = props.data.tables.batch;
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -171,7 +169,7 @@ export class Batch extends Construct {
       timeout: ENQUEUE_TIMEOUT,
     });
     this.enqueue.addEnvironment('SERVICE_VERSION', SERVICE_VERSION);
-    this.enqueue.bindTable(batchTable, tables.batch, 'readWrite');
+    props.data.grantTable(this.enqueue, 'batch', 'readWrite');
     this.enqueue.bindBatchQueue(this.queue);
     // Scheduler invokes asynchronously: it sees only whether Lambda accepted the event. A run that then fails
     // (after Lambda's retries) would otherwise vanish; its event and error land in the schedule's DLQ instead.
@@ -245,10 +243,10 @@ export class Batch extends Construct {
       entry: path.join(REPO_ROOT, 'functions/batch/handlers/process-tenants.ts'),
       description: "Nightly batch: generates one tenant's insights per run queue message",
       timeout: WORKER_TIMEOUT,
-      bundlePrompts: readsPrompts(WORKER_PERMISSIONS),
+      bundlePrompts: readsPrompts(WORKER_GRANTS),
     });
     addServiceEnvironment(worker);
-    grantPermissions(worker, WORKER_PERMISSIONS, {
+    grantAll(worker, WORKER_GRANTS, {
       data: props.data,
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,

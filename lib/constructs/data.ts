@@ -2,15 +2,17 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { tables, type TableDefinition, type TableName } from '../../functions/shared/dynamo/tables';
+import { tables } from '../../functions/routes';
+import type { TableDefinition } from '../../functions/shared/dynamo/tables';
+import type { CoachingFunction } from '../function';
 
 /**
- * The service's state: one DynamoDB table per entry of the shared table definitions, and the prompts bucket
- * (its contents, validator and seed are the Prompts construct's).
+ * The service's state: one DynamoDB table per table the capabilities declare (the composed list in
+ * functions/routes.ts), and the prompts bucket (its contents, validator and seed are the Prompts construct's).
  */
 export class Data extends Construct {
-  /** The tables by the name the route permissions use. */
-  readonly tables: Readonly<Record<TableName, Table>>;
+  /** The tables by the key route grants name them by. */
+  readonly tables: Readonly<Record<string, Table>>;
   /** Versioned prompt templates, `<topic>/<version>.json`. */
   readonly promptsBucket: Bucket;
 
@@ -18,7 +20,7 @@ export class Data extends Construct {
     super(scope, id);
 
     this.tables = Object.fromEntries(
-      Object.entries(tables).map(([name, definition]: [string, TableDefinition]) => {
+      Object.entries(tables).map(([name, definition]) => {
         const table = new Table(this, definition.id, {
           partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
           sortKey: { name: definition.sortKey, type: AttributeType.STRING },
@@ -37,7 +39,7 @@ export class Data extends Construct {
         }
         return [name, table];
       }),
-    ) as Record<TableName, Table>;
+    );
 
     const accessLogs = new Bucket(this, 'AccessLogsBucket', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -62,5 +64,17 @@ export class Data extends Construct {
       serverAccessLogsPrefix: 'prompts-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /** The table granted under `key`; synth fails on a key no capability declares. */
+  table(key: string): Table {
+    const table = this.tables[key];
+    if (!table) throw new Error(`No table "${key}": the capabilities declare ${Object.keys(this.tables).join(', ')}`);
+    return table;
+  }
+
+  /** Grants a function read or read-write on the table under `key` and passes its name in the table's env var. */
+  grantTable(fn: CoachingFunction, key: string, access: 'read' | 'readWrite'): void {
+    fn.bindTable(this.table(key), tables[key] as TableDefinition, access);
   }
 }

@@ -7,7 +7,6 @@ import { EventType, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
-import { tables } from '../../functions/shared/dynamo/tables';
 import { CoachingFunction, LOG_RETENTION, REPO_ROOT } from '../function';
 import type { Data } from './data';
 
@@ -43,7 +42,7 @@ export class Prompts extends Construct {
       bundlePrompts: true,
     });
     this.validator.bindPromptsBucket(promptsBucket, 'read', props.bedrockModelIds);
-    this.validator.bindTable(props.data.tables.promptIndex, tables.promptIndex, 'readWrite');
+    props.data.grantTable(this.validator, 'promptIndex', 'readWrite');
 
     promptsBucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.validator), {
       suffix: '.json',

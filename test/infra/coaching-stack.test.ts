@@ -8,7 +8,7 @@ import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
 import { routes, type RouteName } from '../../functions/routes';
-import { tables, type TableName } from '../../functions/shared/dynamo/tables';
+import { tables } from '../../functions/routes';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { CoachingStack } from '../../lib/coaching-stack';
 import { Batch, BATCH_DEFAULTS, maxConcurrencyFor } from '../../lib/constructs/batch';
@@ -32,7 +32,7 @@ const BUSINESS_APIS = {
 const BATCH_SECRET_NAME = 'coaching/test/business-api-client';
 const BATCH_SCHEDULE = 'cron(30 2 * * ? *)';
 const BATCH_TIME_ZONE = 'Europe/Berlin';
-const TABLE_NAMES = Object.keys(tables) as TableName[];
+const TABLE_NAMES = Object.keys(tables);
 const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const BUCKET_ACTIONS = {
   read: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
@@ -176,7 +176,7 @@ describe('functions', () => {
   });
 
   it('bundles the prompts folder, named by PROMPTS_DIR, with exactly the functions that read prompts', () => {
-    const readsPrompts = (row: RouteDefinition): boolean => row.permissions.promptsBucket !== undefined;
+    const readsPrompts = (row: RouteDefinition): boolean => row.grants.promptsBucket !== undefined;
     const readers = ROUTE_ENTRIES.filter(([, row]) => readsPrompts(row)).map(([name]) => name);
     const others = ROUTE_ENTRIES.filter(([, row]) => !readsPrompts(row)).map(([name]) => name);
 
@@ -315,14 +315,14 @@ describe('streaming', () => {
     }
   });
 
-  it('invokes streamHandler with the JWT verification settings in the stream functions, and handler elsewhere', () => {
+  it('invokes handler everywhere, with the JWT verification settings in the stream functions only', () => {
     for (const [name, row] of ROUTE_ENTRIES) {
       const environment = environmentOfRoute(name);
       const jwt = { issuer: environment.JWT_ISSUER, audience: environment.JWT_AUDIENCE, jwks: environment.JWKS_URL };
       if (row.transport === 'stream') {
         expect({ name, handler: functionOf(name)?.Properties.Handler, jwt }).toEqual({
           name,
-          handler: 'index.streamHandler',
+          handler: 'index.handler',
           jwt: {
             issuer: JWT_ISSUER,
             audience: JWT_AUDIENCE.join(','),
@@ -376,7 +376,7 @@ describe('events', () => {
   });
 
   it('lets the handoffEvents rows put events on the hand-off bus only, and names it in HANDOFF_EVENT_BUS', () => {
-    const publishers = ROUTE_ENTRIES.filter(([, row]) => row.permissions.handoffEvents);
+    const publishers = ROUTE_ENTRIES.filter(([, row]) => row.grants.handoffEvents);
 
     expect(publishers.map(([name]) => name)).toEqual(
       expect.arrayContaining(['startConversation', 'replyToConversation', 'streamConversationReply']),
@@ -397,7 +397,7 @@ describe('events', () => {
   it('gives the functions without handoffEvents no EventBridge actions and no bus name', () => {
     const others = coachingFunctions().filter((fn) => {
       const entry = ROUTE_ENTRIES.find(([name]) => stack.api.functions[name] === fn);
-      return !entry?.[1].permissions?.handoffEvents;
+      return !entry?.[1].grants?.handoffEvents;
     });
 
     expect(others).toContain(stack.prompts.validator);
@@ -418,7 +418,7 @@ describe('data', () => {
     const tableResources = resources('AWS::DynamoDB::Table');
 
     expect(tableResources).toHaveLength(TABLE_NAMES.length);
-    expect(tableResources.map(([id]) => id)).toContain(logicalId(stack.data.tables.promptIndex));
+    expect(tableResources.map(([id]) => id)).toContain(logicalId(stack.data.table('promptIndex')));
     for (const [, table] of tableResources) {
       expect(table.DeletionPolicy).toBe('Retain');
       expect(table.Properties).toMatchObject({
@@ -493,7 +493,7 @@ describe('prompts', () => {
   it('grants the validator bucket read and index read-write and nothing else', () => {
     const statements = statementsOf(stack.prompts.validator);
     const actions = actionsOf(statements);
-    const indexId = logicalId(stack.data.tables.promptIndex);
+    const indexId = logicalId(stack.data.table('promptIndex'));
     const tableStatements = statements.filter((statement) =>
       actionsOf([statement]).some((action) => action.startsWith('dynamodb:')),
     );
@@ -514,7 +514,7 @@ describe('prompts', () => {
     const readers = [
       stack.prompts.validator,
       stack.batch.worker,
-      ...ROUTE_ENTRIES.filter(([, row]) => row.permissions.promptsBucket).map(([name]) => stack.api.functions[name]),
+      ...ROUTE_ENTRIES.filter(([, row]) => row.grants.promptsBucket).map(([name]) => stack.api.functions[name]),
     ];
 
     for (const fn of readers) {
@@ -574,7 +574,7 @@ describe('permissions', () => {
   it('grants every route exactly the prompts bucket access of its row', () => {
     for (const [name, row] of ROUTE_ENTRIES) {
       const s3Actions = [...new Set(actionsOf(statementsOfRoute(name)).filter((action) => action.startsWith('s3:')))];
-      const expected = row.permissions.promptsBucket ? BUCKET_ACTIONS[row.permissions.promptsBucket] : [];
+      const expected = row.grants.promptsBucket ? BUCKET_ACTIONS[row.grants.promptsBucket] : [];
 
       expect({ name, s3Actions: s3Actions.sort() }).toEqual({ name, s3Actions: [...expected] });
     }
@@ -584,8 +584,8 @@ describe('permissions', () => {
     for (const [name, row] of ROUTE_ENTRIES) {
       const statements = statementsOfRoute(name);
       for (const table of TABLE_NAMES) {
-        const access = row.permissions.tables?.[table];
-        const actions = actionsOn(statements, logicalId(stack.data.tables[table]));
+        const access = row.grants.tables?.[table];
+        const actions = actionsOn(statements, logicalId(stack.data.table(table)));
 
         expect({ name, table, reads: actions.includes('dynamodb:Query') }).toEqual({
           name,
@@ -612,7 +612,7 @@ describe('permissions', () => {
 
   it('gives listInsights prompt reads with object versions, no bucket writes and only reads on the index', () => {
     const statements = statementsOfRoute('listInsights');
-    const indexActions = actionsOn(statements, logicalId(stack.data.tables.promptIndex));
+    const indexActions = actionsOn(statements, logicalId(stack.data.table('promptIndex')));
 
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['s3:GetObject', 's3:GetObjectVersion']));
     expect(actionsOf(statements)).not.toContain('s3:PutObject');
@@ -790,7 +790,7 @@ describe('batch', () => {
     const statements = statementsOf(stack.batch.worker);
     const access = Object.fromEntries(
       TABLE_NAMES.map((name) => {
-        const actions = actionsOn(statements, logicalId(stack.data.tables[name]));
+        const actions = actionsOn(statements, logicalId(stack.data.table(name)));
         const writes = actions.some((action) => DYNAMODB_WRITES.includes(action));
         return [name, actions.length === 0 ? 'none' : writes ? 'readWrite' : 'read'];
       }),
@@ -803,7 +803,7 @@ describe('batch', () => {
       promptIndex: 'read',
       conversations: 'none',
     });
-    expect(JSON.stringify(statements)).not.toContain(logicalId(stack.data.tables.conversations));
+    expect(JSON.stringify(statements)).not.toContain(logicalId(stack.data.table('conversations')));
     expect(environmentOf(stack.batch.worker)).not.toHaveProperty('CONVERSATIONS_TABLE');
   });
 
@@ -845,7 +845,7 @@ describe('batch', () => {
   it('passes the worker its queue, secret, models and business APIs', () => {
     expect(environmentOf(stack.batch.worker)).toMatchObject({
       BATCH_QUEUE_URL: { Ref: queueIds().run },
-      BATCH_TABLE: { Ref: logicalId(stack.data.tables.batch) },
+      BATCH_TABLE: { Ref: logicalId(stack.data.table('batch')) },
       BUSINESS_API_CLIENT_SECRET_ID: BATCH_SECRET_NAME,
       LLM_PROVIDER: 'bedrock',
       SERVICE_VERSION: expect.any(String),
@@ -857,19 +857,21 @@ describe('batch', () => {
 
   it('gives the enqueue function the batch table and the queues, and no models, prompts or secret', () => {
     const statements = statementsOf(stack.batch.enqueue);
-    const tableIds = TABLE_NAMES.filter((name) => actionsOn(statements, logicalId(stack.data.tables[name])).length > 0);
+    const tableIds = TABLE_NAMES.filter((name) => actionsOn(statements, logicalId(stack.data.table(name))).length > 0);
     const sqsResources = statements
       .filter((statement) => actionsOf([statement]).some((action) => action.startsWith('sqs:')))
       .flatMap((statement) => asArray(statement.Resource))
       .map(flatten);
 
     expect(tableIds).toEqual(['batch']);
-    expect(actionsOn(statements, logicalId(stack.data.tables.batch))).toEqual(expect.arrayContaining(DYNAMODB_WRITES));
+    expect(actionsOn(statements, logicalId(stack.data.table('batch')))).toEqual(
+      expect.arrayContaining(DYNAMODB_WRITES),
+    );
     expect(actionsOf(statements).filter((action) => /^(bedrock|s3|secretsmanager):/.test(action))).toEqual([]);
     expect(new Set(sqsResources)).toEqual(new Set([`<${queueIds().run}.Arn>`, `<${queueIds().schedule}.Arn>`]));
     expect(environmentOf(stack.batch.enqueue)).toMatchObject({
       BATCH_QUEUE_URL: { Ref: queueIds().run },
-      BATCH_TABLE: { Ref: logicalId(stack.data.tables.batch) },
+      BATCH_TABLE: { Ref: logicalId(stack.data.table('batch')) },
     });
     expect(Object.keys(environmentOf(stack.batch.enqueue))).not.toEqual(
       expect.arrayContaining([expect.stringMatching(/^(BEDROCK_|INSIGHTS_TABLE|BUSINESS_API_CLIENT_SECRET_ID)/)]),

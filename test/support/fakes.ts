@@ -3,9 +3,9 @@ import type { BusinessData } from '../../functions/shared/business-api/port';
 import type { Generation, GenerationInput, InsightGenerator } from '../../functions/insights/generation';
 import type { Insight, InsightSet, InsightStatus } from '../../functions/insights/model';
 import type { Dismissal, InsightStore, RefreshClaim } from '../../functions/insights/store';
-import type { RequestContext } from '../../functions/shared/http/handler';
+import type { Invocation } from '../../functions/shared/invocation';
 import { logger } from '../../functions/shared/observability';
-import { PendingWrites } from '../../functions/shared/pending-writes';
+import { testInvocation } from './invocation';
 
 /** InsightStore in memory, with the same conditional semantics as the DynamoDB adapter. */
 export class InMemoryInsightStore implements InsightStore {
@@ -107,11 +107,6 @@ export class RecordingMetrics {
   }
 }
 
-/** A request context for a tenant and user. */
-export const contextFor = (tenantId: string, userId = 'user-1'): RequestContext => ({
-  caller: { tenantId, userId, isAdmin: false, bearerToken: 'token' },
-  correlationId: `corr-${tenantId}`,
-  log: logger,
-  responseHeaders: new Map(),
-  pending: new PendingWrites(),
-});
+/** An invocation of a tenant's user, as the HTTP pipeline would start it. */
+export const invocationFor = (tenantId: string, userId = 'user-1'): Invocation =>
+  testInvocation({ tenantId, userId, correlationId: `corr-${tenantId}`, log: logger }).invocation;

@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability';
-import { batchLedger, serviceTokens, sqsQueue, tenantGenerator, workerSettings } from '../wiring';
+import { tenantGenerator } from '../tenant-generator';
+import { batchLedger, serviceTokens, sqsQueue, workerSettings } from '../wiring';
 import { handleRecords, type WorkerDependencies } from '../worker';
 
 const deps: WorkerDependencies = {

@@ -1,10 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { conversations } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { conversationService } from '../wiring';
 
 const service = conversationService();
 
 /** POST /conversations/{id}/complete — extracts the outcome. */
-export const handler = httpRoute(routes.completeConversation, async ({ params, ctx }) => ({
-  body: await service.complete(ctx, params.id),
+export const handler = jsonRoute(conversations.routes.completeConversation, async ({ params, invocation }) => ({
+  body: await service.complete(invocation, params.id),
 }));

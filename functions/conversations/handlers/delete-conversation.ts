@@ -1,11 +1,11 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { conversations } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { conversationService } from '../wiring';
 
 const service = conversationService();
 
 /** DELETE /conversations/{id} */
-export const handler = httpRoute(routes.deleteConversation, async ({ params, ctx }) => {
-  await service.remove(ctx, params.id);
+export const handler = jsonRoute(conversations.routes.deleteConversation, async ({ params, invocation }) => {
+  await service.remove(invocation, params.id);
   return { statusCode: 204 };
 });

@@ -1,10 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { conversations } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { conversationService } from '../wiring';
 
 const service = conversationService();
 
 /** GET /conversations/{id} — with a page of its messages. */
-export const handler = httpRoute(routes.getConversation, async ({ params, query, ctx }) => ({
-  body: await service.get(ctx, params.id, query),
+export const handler = jsonRoute(conversations.routes.getConversation, async ({ params, query, invocation }) => ({
+  body: await service.get(invocation, params.id, query),
 }));

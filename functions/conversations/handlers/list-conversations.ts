@@ -1,10 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { conversations } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { conversationService } from '../wiring';
 
 const service = conversationService();
 
 /** GET /conversations */
-export const handler = httpRoute(routes.listConversations, async ({ query, ctx }) => ({
-  body: await service.list(ctx, query),
+export const handler = jsonRoute(conversations.routes.listConversations, async ({ query, invocation }) => ({
+  body: await service.list(invocation, query),
 }));

@@ -1,10 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { conversations } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { conversationService } from '../wiring';
 
 const service = conversationService();
 
 /** POST /conversations/{id}/pause */
-export const handler = httpRoute(routes.pauseConversation, async ({ params, ctx }) => ({
-  body: { conversation: await service.pause(ctx, params.id) },
+export const handler = jsonRoute(conversations.routes.pauseConversation, async ({ params, invocation }) => ({
+  body: { conversation: await service.pause(invocation, params.id) },
 }));

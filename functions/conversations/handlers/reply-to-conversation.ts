@@ -1,10 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { conversations } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { conversationService } from '../wiring';
 
 const service = conversationService();
 
 /** POST /conversations/{id}/messages — the coach's turn. */
-export const handler = httpRoute(routes.replyToConversation, async ({ params, body, ctx }) => ({
-  body: await service.reply(ctx, params.id, body.message),
+export const handler = jsonRoute(conversations.routes.replyToConversation, async ({ params, body, invocation }) => ({
+  body: await service.reply(invocation, params.id, body.message),
 }));

@@ -1,11 +1,11 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { conversations } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { conversationService } from '../wiring';
 
 const service = conversationService();
 
 /** POST /conversations — the conversation and the coach's opening message. */
-export const handler = httpRoute(routes.startConversation, async ({ body, ctx }) => ({
+export const handler = jsonRoute(conversations.routes.startConversation, async ({ body, invocation }) => ({
   statusCode: 201,
-  body: await service.start(ctx, body.topic),
+  body: await service.start(invocation, body.topic),
 }));

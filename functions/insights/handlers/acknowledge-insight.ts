@@ -1,5 +1,5 @@
-import { routes } from '../../routes';
+import { insights } from '../routes';
 import { statusChangeHandler } from '../status-route';
 
 /** POST /insights/{id}/acknowledge */
-export const handler = statusChangeHandler(routes.acknowledgeInsight, 'acknowledged');
+export const handler = statusChangeHandler(insights.routes.acknowledgeInsight, 'acknowledged');

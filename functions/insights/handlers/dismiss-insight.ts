@@ -1,5 +1,5 @@
-import { routes } from '../../routes';
+import { insights } from '../routes';
 import { statusChangeHandler } from '../status-route';
 
 /** POST /insights/{id}/dismiss */
-export const handler = statusChangeHandler(routes.dismissInsight, 'dismissed');
+export const handler = statusChangeHandler(insights.routes.dismissInsight, 'dismissed');

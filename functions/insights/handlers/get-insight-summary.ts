@@ -1,8 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { insights } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { insightsService } from '../wiring';
 
 const service = insightsService();
 
 /** GET /insights/summary */
-export const handler = httpRoute(routes.insightSummary, async ({ ctx }) => ({ body: await service.summary(ctx) }));
+export const handler = jsonRoute(insights.routes.insightSummary, async ({ invocation }) => ({
+  body: await service.summary(invocation),
+}));

@@ -1,6 +1,6 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { insights } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { insightTaxonomy } from '../query';
 
 /** GET /insights/categories */
-export const handler = httpRoute(routes.insightCategories, async () => ({ body: insightTaxonomy }));
+export const handler = jsonRoute(insights.routes.insightCategories, async () => ({ body: insightTaxonomy }));

@@ -1,5 +1,5 @@
 import { config } from '../../shared/config';
-import { publicRoute } from '../../shared/http/handler';
+import { publicRoute } from '../../shared/http/pipeline';
 import type { Health } from '../model';
 
 const cfg = config();

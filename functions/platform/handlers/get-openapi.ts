@@ -1,5 +1,5 @@
 import { config } from '../../shared/config';
-import { publicRoute } from '../../shared/http/handler';
+import { publicRoute } from '../../shared/http/pipeline';
 import { openApiDocument } from '../openapi';
 
 const document = openApiDocument(config().SERVICE_VERSION);

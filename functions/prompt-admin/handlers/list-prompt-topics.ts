@@ -1,8 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { promptAdmin } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { promptRegistry } from '../wiring';
 
 const registry = promptRegistry();
 
 /** GET /admin/prompts */
-export const handler = httpRoute(routes.listPromptTopics, async () => ({ body: { topics: await registry.topics() } }));
+export const handler = jsonRoute(promptAdmin.routes.listPromptTopics, async () => ({
+  body: { topics: await registry.topics() },
+}));

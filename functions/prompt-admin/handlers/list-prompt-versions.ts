@@ -1,10 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { promptAdmin } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { promptRegistry } from '../wiring';
 
 const registry = promptRegistry();
 
 /** GET /admin/prompts/{topic}/versions */
-export const handler = httpRoute(routes.listPromptVersions, async ({ params }) => ({
+export const handler = jsonRoute(promptAdmin.routes.listPromptVersions, async ({ params }) => ({
   body: await registry.versions(params.topic),
 }));

@@ -1,17 +1,17 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
-import { UnprocessableError } from '../../shared/http/errors';
+import { promptAdmin } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { promptPreview, promptRegistry } from '../wiring';
+import { UnprocessableError } from '../../shared/errors';
 
 const registry = promptRegistry();
 const preview = promptPreview();
 
 /** POST /admin/prompts/{topic}/versions/{version}/preview — `staging` previews what the staging label points at. */
-export const handler = httpRoute(routes.previewPromptVersion, async ({ params, body, ctx }) => {
+export const handler = jsonRoute(promptAdmin.routes.previewPromptVersion, async ({ params, body, invocation }) => {
   const { record, template } = await registry.version(
     params.topic,
     await registry.resolve(params.topic, params.version),
   );
   if (!template) throw new UnprocessableError(`${record.topic} ${record.version} is ${record.status}`, record.problems);
-  return { body: await preview.run(ctx, template, body) };
+  return { body: await preview.run(invocation, template, body) };
 });

@@ -1,3 +1,4 @@
+import type { Invocation } from '../invocation';
 import type { LogSink } from '../observability';
 import type { BusinessSnapshot, SourceName } from './model';
 
@@ -15,3 +16,11 @@ export interface BusinessData {
   /** Fetches the given sources (all six by default) in parallel; failures become `gaps` in the snapshot. */
   snapshot(request: BusinessDataRequest, sources?: readonly SourceName[]): Promise<BusinessSnapshot>;
 }
+
+/** Reads on behalf of the invocation's caller: their tenant (or `tenantId`, for a platform dry-run) and credentials. */
+export const onBehalfOf = (invocation: Invocation, tenantId = invocation.caller.tenantId): BusinessDataRequest => ({
+  tenantId,
+  bearerToken: invocation.caller.bearerToken,
+  correlationId: invocation.correlationId,
+  log: invocation.log,
+});

@@ -1,15 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { Caller } from '../caller';
 import type { Config } from '../config';
-import { ForbiddenError, UnauthorizedError } from './errors';
-
-/** Who is calling, taken only from the verified JWT claims (never from the query or the body). */
-export interface Caller {
-  readonly tenantId: string;
-  readonly userId: string;
-  readonly isAdmin: boolean;
-  /** The raw bearer token, forwarded to the .NET APIs on the user's behalf. */
-  readonly bearerToken: string;
-}
+import { ForbiddenError, UnauthorizedError } from '../errors';
 
 /** Who may call a route. */
 export type RouteAuth = 'user' | 'admin' | 'none';

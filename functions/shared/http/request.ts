@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { z } from 'zod';
 import { config } from '../config';
-import { PayloadTooLargeError, ValidationError } from './errors';
+import { PayloadTooLargeError, ValidationError } from '../errors';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
-import type { TableName } from '../dynamo/tables';
+import type { TableDefinition } from '../dynamo/tables';
 import type { RouteAuth } from './auth';
 
-/** What AWS resources a route's function may touch; the CDK grants exactly this and passes the matching env. */
-export interface RoutePermissions {
-  readonly tables?: Readonly<Partial<Record<TableName, 'read' | 'readWrite'>>>;
+/**
+ * What AWS resources a route's function may touch; the CDK grants exactly this and passes the matching env. Tables
+ * are named by their key in the composed table list (functions/routes.ts), which the CDK checks at synth.
+ */
+export interface RouteGrants {
+  readonly tables?: Readonly<Record<string, 'read' | 'readWrite'>>;
   readonly promptsBucket?: 'read' | 'readWrite';
   readonly bedrock?: boolean;
   readonly businessApi?: boolean;
@@ -36,7 +39,7 @@ export interface RouteDefinition<
   readonly body?: B;
   /** The success status and its body schema (for the OpenAPI document). */
   readonly response: { readonly status: number; readonly schema: z.ZodType };
-  readonly permissions: RoutePermissions;
+  readonly grants: RouteGrants;
 }
 
 /** Declares a route, keeping the exact schema types for the handler's parsed input. */
@@ -47,6 +50,19 @@ export const defineRoute = <
 >(
   route: RouteDefinition<Q, P, B>,
 ): RouteDefinition<Q, P, B> => route;
+
+/** A capability's route rows, by route name. */
+export type RouteTable = Readonly<Record<string, RouteDefinition<z.ZodType, z.ZodType, z.ZodType>>>;
+
+/** What a capability declares for itself: its routes and the tables it owns. */
+export interface Capability<R extends RouteTable = RouteTable> {
+  readonly routes: R;
+  /** The tables this capability owns, by key (the key grants name them by). */
+  readonly tables?: Readonly<Record<string, TableDefinition>>;
+}
+
+/** Declares a capability, keeping its exact route names and schema types. */
+export const defineCapability = <R extends RouteTable>(capability: Capability<R>): Capability<R> => capability;
 
 /** A matcher for a path template (`/insights/{id}/dismiss`): the decoded parameters of a path, or undefined. */
 export const pathMatcher = (template: string): ((path: string) => Record<string, string> | undefined) => {

@@ -12,8 +12,8 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ModelRequestError, ModelUnavailableError } from './port';
 import type { LanguageModel, StructuredRequest, StructuredResponse } from './port';
+import { ModelRequestError, ModelUnavailableError } from '../errors';
 
 /** How to build the Bedrock runtime client; `endpoint` points it at the local fake Bedrock. */
 export interface BedrockClientOptions {

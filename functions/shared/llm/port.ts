@@ -1,5 +1,3 @@
-import { AppError } from '../http/errors';
-
 /** Which model to call and how; resolved from the template's `model` block with defaults from config. */
 export interface ModelSettings {
   readonly modelId: string;
@@ -58,16 +56,4 @@ export interface LanguageModel {
    * Optional: callers fall back to `generateStructured` when a model does not stream.
    */
   streamStructured?(request: StructuredRequest, onDelta: (text: string) => void): Promise<StructuredResponse>;
-}
-
-/** The model could not be reached or kept throttling after retries; callers fall back. */
-export class ModelUnavailableError extends AppError {
-  override readonly name = 'ModelUnavailableError';
-  readonly code = 'model_unavailable';
-}
-
-/** The model rejected the request (validation, access denied, unknown model); retrying will not help. */
-export class ModelRequestError extends AppError {
-  override readonly name = 'ModelRequestError';
-  readonly code = 'model_request_rejected';
 }

@@ -46,7 +46,9 @@ export const callStructured = async <T>(
   const first = await attempt(request.messages, true);
   if (first.parsed.ok)
     return { ok: true, value: first.parsed.value, repaired: first.parsed.repaired, modelId: first.response.modelId };
-  request.log.warn('model output invalid; asking for a repair', { problems: first.parsed.problems.slice(0, 10) });
+  request.invocation.log.warn('model output invalid; asking for a repair', {
+    problems: first.parsed.problems.slice(0, 10),
+  });
   const second = await attempt(
     [
       ...request.messages,

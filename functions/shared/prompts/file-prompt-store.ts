@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogSink } from '../observability';
-import { PromptUnavailableError } from './errors';
 import type { PromptStore, PromptTemplate } from './template';
 import { validateTemplate, type TemplateLimits } from './validate';
 import { compareVersionsDescending, versionFromFileName } from './versions';
+import { PromptUnavailableError } from '../errors';
 
 /**
  * Serves templates from a folder laid out like the bucket, `<dir>/<topic>/<version>.json`: the copy bundled with

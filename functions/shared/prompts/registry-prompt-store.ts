@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogSink } from '../observability';
-import { PromptUnavailableError } from './errors';
 import type { PromptIndex, PromptLabel } from './prompt-index';
 import type { PromptStore, PromptTemplate } from './template';
 import type { TemplateContent } from './template-content';
 import { validateTemplate, type TemplateLimits } from './validate';
+import { PromptUnavailableError } from '../errors';
 
 /** What the registry store reads from and how long it trusts what it read. */
 export interface RegistryPromptStoreOptions {

@@ -1,5 +1,5 @@
-import { PromptRenderError } from './errors';
 import type { PromptTemplate } from './template';
+import { PromptRenderError } from '../errors';
 
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
 

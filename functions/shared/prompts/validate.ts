@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { FieldProblem } from '../http/errors';
 import { BRACE_PROBLEM, hasMalformedBraces, placeholdersIn } from './render';
 import { promptTemplateSchema, type PromptTemplate } from './template';
+import { type FieldProblem } from '../errors';
 
 /** What a template is checked against besides its schema. */
 export interface TemplateLimits {

@@ -1,16 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ModelPrice } from '../config';
-import { AppError, RateLimitedError, UsageLimitExceededError } from '../http/errors';
 import type { LanguageModel, ModelMessage, ModelTool, StructuredResponse } from '../llm/port';
-import { ModelUnavailableError } from '../llm/port';
 import { estimateTokens } from '../llm/tokens';
-import type { LogSink, MetricUnitValue } from '../observability';
-import type { PendingWrites } from '../pending-writes';
+import type { MetricUnitValue } from '../observability';
+import type { Invocation } from '../invocation';
 import type { PromptTemplate } from '../prompts/template';
 import type { RequestType, TenantLimits, UsageEvent, UsageLedger } from './ledger';
 import { monthResetAt } from './ledger';
 import { estimateCostMicros } from './pricing';
 import { routeModels, scoreComplexity, type ModelCooldowns, type RoutingDecision } from './routing';
+import { AppError, ModelUnavailableError, RateLimitedError, UsageLimitExceededError } from '../errors';
 
 /** Records a metric with the request type as its dimension (Powertools single metric in production). */
 export type UsageMetrics = (requestType: RequestType, name: string, unit: MetricUnitValue, value: number) => void;
@@ -44,11 +43,9 @@ export type Verdict = 'ok' | 'repaired' | 'failed';
 
 /** One structured model call on behalf of a tenant's user. */
 export interface GatewayRequest {
-  readonly tenantId: string;
-  readonly userId: string;
-  readonly correlationId: string;
+  /** On whose behalf: the caller's tenant and user are limited and metered; warnings go to its usage sink. */
+  readonly invocation: Invocation;
   readonly requestType: RequestType;
-  readonly log: LogSink;
   /** The template the prompt was rendered from: its topic, version and model block. */
   readonly template: PromptTemplate;
   readonly system: string;
@@ -58,13 +55,6 @@ export interface GatewayRequest {
   readonly complexityText?: string;
   /** Judges the answer (valid, repaired or not usable). */
   readonly judge: (response: StructuredResponse) => Verdict;
-  /** Response headers of the HTTP request, where the budget warning goes. */
-  readonly responseHeaders?: Map<string, string>;
-  /**
-   * Where the metering writes go when the caller settles them later (off the model call's path, alongside the rest
-   * of the request); without it they are awaited before `call` returns.
-   */
-  readonly pending?: PendingWrites;
   /** Streams the answer: receives the tool input JSON as it arrives (the model must support streaming). */
   readonly onDelta?: (fragment: string) => void;
 }
@@ -113,7 +103,8 @@ export class ModelGateway {
   async call(request: GatewayRequest): Promise<GatewayResponse> {
     const { ledger, settings, metrics, clock } = this.deps;
     const now = clock();
-    const limits = await this.limitsFor(request.tenantId);
+    const { tenantId } = request.invocation.caller;
+    const limits = await this.limitsFor(tenantId);
 
     const model = request.template.model;
     const maxTokens = model?.max_tokens ?? settings.defaultMaxTokens;
@@ -132,9 +123,9 @@ export class ModelGateway {
     };
     // The user's rate and the budget are checked in one round trip; a rate rejection gives the reservation back.
     const [rate, reserved] = await Promise.all([
-      ledger.countUserRequest(request.tenantId, request.userId, now),
+      ledger.countUserRequest(tenantId, request.invocation.caller.userId, now),
       ledger.reserve(
-        request.tenantId,
+        tenantId,
         now,
         {
           tokens: inputEstimate + maxTokens,
@@ -150,7 +141,7 @@ export class ModelGateway {
     }
     if (!reserved.ok) {
       metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
-      request.log.warn('monthly budget exhausted', {
+      request.invocation.log.warn('monthly budget exhausted', {
         exceeded: reserved.exceeded,
         resetAt: reserved.resetAt.toISOString(),
       });
@@ -197,7 +188,7 @@ export class ModelGateway {
           throw error;
         }
         if (isThrottling(error)) this.deps.cooldowns.markThrottled(modelId);
-        request.log.warn('model unavailable; trying the next one', { modelId, error: error.message });
+        request.invocation.log.warn('model unavailable; trying the next one', { modelId, error: error.message });
         lastError = error;
       }
     }
@@ -212,8 +203,8 @@ export class ModelGateway {
     const verdict = request.judge(response);
     const costMicros = estimateCostMicros(response.modelId, response.usage, settings.prices);
     const event: UsageEvent = {
-      tenantId: request.tenantId,
-      userId: request.userId,
+      tenantId,
+      userId: request.invocation.caller.userId,
       requestType: request.requestType,
       promptTopic: request.template.topic,
       promptVersion: request.template.version,
@@ -223,13 +214,12 @@ export class ModelGateway {
       costMicros,
       outcome: verdict === 'ok' && fallbackFrom ? 'fallback' : verdict,
       routing: { reason: routing.reason, complexity: routing.complexity, ...(fallbackFrom ? { fallbackFrom } : {}) },
-      correlationId: request.correlationId,
+      correlationId: request.invocation.correlationId,
       at: now,
     };
-    const settled = ledger.settle(reservation, event, settings.retentionDays);
-    if (request.pending) request.pending.track(settled, { usageEvent: event }, request.log);
-    else await settled;
-    request.log.info('model call', {
+    // Metering leaves the model call's path: the transport settles it before the invocation ends.
+    request.invocation.usage.defer(ledger.settle(reservation, event, settings.retentionDays), { usageEvent: event });
+    request.invocation.log.info('model call', {
       promptTopic: event.promptTopic,
       promptVersion: event.promptVersion,
       modelId: event.modelId,
@@ -263,12 +253,11 @@ export class ModelGateway {
   private async warnNearBudget(request: GatewayRequest, utilization: number, month: string, now: Date): Promise<void> {
     const threshold = this.deps.settings.warningThreshold;
     if (utilization < threshold) return;
-    request.responseHeaders?.set(
-      'x-usage-warning',
+    request.invocation.usage.warn(
       `${Math.min(100, Math.round(utilization * 100))}% of the monthly budget is used; it resets at ${monthResetAt(now).toISOString()}`,
     );
-    if (await this.deps.ledger.firstWarning(request.tenantId, month, threshold)) {
-      request.log.warn('usage warning threshold reached', { month, utilization, threshold });
+    if (await this.deps.ledger.firstWarning(request.invocation.caller.tenantId, month, threshold)) {
+      request.invocation.log.warn('usage warning threshold reached', { month, utilization, threshold });
     }
   }
 }

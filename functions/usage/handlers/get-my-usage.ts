@@ -1,10 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { usage } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { usageReports } from '../wiring';
 
 const reports = usageReports();
 
 /** GET /usage — the caller's tenant, this month. */
-export const handler = httpRoute(routes.getMyUsage, async ({ ctx }) => ({
-  body: await reports.month(ctx.caller.tenantId),
+export const handler = jsonRoute(usage.routes.getMyUsage, async ({ invocation }) => ({
+  body: await reports.month(invocation.caller.tenantId),
 }));

@@ -1,8 +1,10 @@
-import { routes } from '../../routes';
-import { httpRoute } from '../../shared/http/handler';
+import { usage } from '../routes';
+import { jsonRoute } from '../../shared/http/pipeline';
 import { usageReports } from '../wiring';
 
 const reports = usageReports();
 
 /** GET /admin/usage?from=&to=&tenantId=&groupBy= */
-export const handler = httpRoute(routes.getUsageReport, async ({ query }) => ({ body: await reports.report(query) }));
+export const handler = jsonRoute(usage.routes.getUsageReport, async ({ query }) => ({
+  body: await reports.report(query),
+}));

@@ -44,10 +44,12 @@ let runs = 0;
  */
 const production = async (): Promise<
   typeof import('../../../functions/batch/wiring') &
+    typeof import('../../../functions/batch/tenant-generator') &
     typeof import('../../../functions/shared/adapters') &
     typeof import('../../../functions/shared/observability')
 > => ({
   ...(await import('../../../functions/batch/wiring')),
+  ...(await import('../../../functions/batch/tenant-generator')),
   ...(await import('../../../functions/shared/adapters')),
   ...(await import('../../../functions/shared/observability')),
 });

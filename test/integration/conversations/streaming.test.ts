@@ -2,7 +2,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair, SignJWT, type JSONWebKeySet } from 'jose';
-import type { EventSink } from '../../../functions/shared/http/stream';
+import { LocalResponseStream } from '../../../functions/shared/http/streaming-runtime';
+import { lambdaContext } from '../../../local/lambda-context';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../../local/dev-jwt';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
 
@@ -115,15 +116,15 @@ describe('streaming a turn as Server-Sent Events', () => {
 });
 
 describe('the streaming function verifies the token itself (a Function URL has no authorizer)', () => {
-  const captured = (): { sink: EventSink; result: { status?: number; body: string } } => {
+  /** A response stream as the Lambda runtime hands it to a Function URL's handler, and what was written to it. */
+  const captured = (): { stream: LocalResponseStream; result: { status?: number; body: string } } => {
     const result: { status?: number; body: string } = { body: '' };
     return {
       result,
-      sink: {
-        start: (status) => void (result.status = status),
-        write: (chunk) => void (result.body += chunk),
+      stream: new LocalResponseStream((head) => (result.status = head.statusCode), {
+        write: (chunk) => void (result.body += chunk.toString()),
         end: () => undefined,
-      },
+      }),
     };
   };
   const eventWith = (token: string, id: string) =>
@@ -141,7 +142,7 @@ describe('the streaming function verifies the token itself (a Function URL has n
 
   it('rejects a token signed by another key with 401, and serves a valid one', async () => {
     const id = await startConversation();
-    const { sse } = await import('../../../functions/conversations/handlers/stream-conversation-reply');
+    const { handler } = await import('../../../functions/conversations/handlers/stream-conversation-reply');
     const { privateKey } = await generateKeyPair('RS256');
     const forged = await new SignJWT({ tenant_id: TENANT, sub: 'owner-7' })
       .setProtectedHeader({ alg: 'RS256', kid: 'dev-key-1' })
@@ -162,8 +163,8 @@ describe('the streaming function verifies the token itself (a Function URL has n
       },
     });
 
-    await sse(eventWith(forged, id), rejected.sink);
-    await sse(eventWith(owner, id), served.sink);
+    await handler(eventWith(forged, id), rejected.stream, lambdaContext('streamConversationReply'));
+    await handler(eventWith(owner, id), served.stream, lambdaContext('streamConversationReply'));
 
     expect(rejected.result.status).toBe(401);
     expect(JSON.parse(rejected.result.body).error.code).toBe('unauthorized');

@@ -1,8 +1,8 @@
 import { BedrockLanguageModel, createBedrockClient } from '../../../functions/shared/llm/bedrock-language-model';
-import { ModelRequestError, ModelUnavailableError } from '../../../functions/shared/llm/port';
 import type { StructuredRequest } from '../../../functions/shared/llm/port';
 import { startFakeBedrock } from '../../../local/fake-bedrock';
 import type { FakeBedrock } from '../../../local/fake-bedrock';
+import { ModelRequestError, ModelUnavailableError } from '../../../functions/shared/errors';
 
 const MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const MAX_ATTEMPTS = 3;

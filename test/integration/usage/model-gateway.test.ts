@@ -1,7 +1,5 @@
 import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../functions/shared/dynamo/client';
-import { PendingWrites } from '../../../functions/shared/pending-writes';
-import { RateLimitedError, UsageLimitExceededError } from '../../../functions/shared/http/errors';
 import { BedrockLanguageModel, createBedrockClient } from '../../../functions/shared/llm/bedrock-language-model';
 import type { PromptTemplate } from '../../../functions/shared/prompts/template';
 import { ModelGateway, type GatewayRequest } from '../../../functions/shared/usage/gateway';
@@ -9,7 +7,9 @@ import { DynamoUsageLedger, type TenantLimits } from '../../../functions/shared/
 import { ModelCooldowns } from '../../../functions/shared/usage/routing';
 import { startFakeBedrock, type FakeBedrock } from '../../../local/fake-bedrock';
 import { createTables, startDynalite, type LocalDynamo } from '../../../local/dynamo';
+import { settleInvocation, testInvocation } from '../../support/invocation';
 import { seedTemplate } from '../../support/prompt-fakes';
+import { RateLimitedError, UsageLimitExceededError } from '../../../functions/shared/errors';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -42,7 +42,15 @@ let now: Date;
 
 const template = (model: PromptTemplate['model']): PromptTemplate => ({ ...seedTemplate(), model });
 
-const gatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCooldowns(60_000)) =>
+/** The gateway on the fake Bedrock and dynalite; each call's metering is settled before it returns, as a transport does. */
+const gatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCooldowns(60_000)) => {
+  const gateway = rawGatewayWith(limits, cooldowns);
+  return {
+    call: (call: GatewayRequest) => gateway.call(call).finally(() => settleInvocation(call.invocation)),
+  };
+};
+
+const rawGatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCooldowns(60_000)) =>
   new ModelGateway({
     model: new BedrockLanguageModel(
       createBedrockClient({ region: 'us-east-1', endpoint: bedrock.endpoint, maxAttempts: 1 }),
@@ -64,12 +72,10 @@ const gatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCoold
   });
 
 let tenantCounter = 0;
-const request = (overrides: Partial<GatewayRequest> = {}): GatewayRequest => ({
-  tenantId: `tenant-${tenantCounter}`,
-  userId: 'user-1',
-  correlationId: 'corr-1',
+type RequestOverrides = Partial<GatewayRequest> & { userId?: string; log?: typeof silent };
+const request = ({ userId = 'user-1', log = silent, ...overrides }: RequestOverrides = {}): GatewayRequest => ({
+  invocation: testInvocation({ tenantId: `tenant-${tenantCounter}`, userId, log }).invocation,
   requestType: 'insights',
-  log: silent,
   template: template({ id: SONNET, max_tokens: 500 }),
   system: 'You are a coach.',
   // About 1,000 input tokens, as the fake reports: the reservation (input estimate + max tokens) covers each call.
@@ -131,10 +137,10 @@ describe('metering', () => {
   });
 
   it('returns before its metering writes when the caller settles them, and they complete when settled', async () => {
-    const pending = new PendingWrites();
+    const call = request();
 
-    await gatewayWith().call(request({ pending }));
-    await pending.settle();
+    await rawGatewayWith().call(call);
+    await settleInvocation(call.invocation);
 
     const month = await ledger.month(`tenant-${tenantCounter}`, '2026-11');
     expect(month).toMatchObject({ calls: 1, totalTokens: 1200, committedTokens: 1200 });
@@ -218,9 +224,9 @@ describe('budgets', () => {
     // Each call uses 1,200 tokens and reserves about 1,800 while it runs: the 6th reaches 87% of 9,000.
     const gateway = gatewayWith({ ...GENEROUS, monthlyTokenBudget: 9_000 });
     const headersAt = async (): Promise<string | undefined> => {
-      const headers = new Map<string, string>();
-      await gateway.call(request({ log, responseHeaders: headers }));
-      return headers.get('x-usage-warning');
+      const scope = testInvocation({ tenantId: `tenant-${tenantCounter}`, log });
+      await gateway.call(request({ invocation: scope.invocation }));
+      return scope.warning();
     };
 
     const early = [await headersAt(), await headersAt(), await headersAt()];

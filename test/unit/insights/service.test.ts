@@ -3,14 +3,14 @@ import { sourceNames } from '../../../functions/shared/business-api/model';
 import type { Generation, SourcedDraft } from '../../../functions/insights/generation';
 import { InsightsService, type InsightsSettings } from '../../../functions/insights/service';
 import { listInsightsQuerySchema } from '../../../functions/insights/model';
-import { NotFoundError, RateLimitedError, UpstreamUnavailableError } from '../../../functions/shared/http/errors';
 import {
-  contextFor,
+  invocationFor,
   FixedBusinessData,
   InMemoryInsightStore,
   RecordingGenerator,
   RecordingMetrics,
 } from '../../support/fakes';
+import { NotFoundError, RateLimitedError, UpstreamUnavailableError } from '../../../functions/shared/errors';
 
 const NOW = new Date('2026-11-21T08:00:00.000Z');
 const settings: InsightsSettings = {
@@ -70,8 +70,8 @@ describe('InsightsService', () => {
   it('generates on a miss, stores the set for 24 hours, and serves the next read from the cache', async () => {
     const { service, generator, metrics } = setup();
 
-    const first = await service.list(contextFor('t1'), firstPage);
-    const second = await service.list(contextFor('t1'), firstPage);
+    const first = await service.list(invocationFor('t1'), firstPage);
+    const second = await service.list(invocationFor('t1'), firstPage);
 
     expect(generator.inputs).toHaveLength(1);
     expect(first.expiresAt).toBe('2026-11-22T08:00:00.000Z');
@@ -83,10 +83,10 @@ describe('InsightsService', () => {
 
   it('regenerates once the set has expired', async () => {
     const { service, generator, advance } = setup();
-    await service.list(contextFor('t1'), firstPage);
+    await service.list(invocationFor('t1'), firstPage);
 
     advance(24 * 3_600_000 + 1);
-    await service.list(contextFor('t1'), firstPage);
+    await service.list(invocationFor('t1'), firstPage);
 
     expect(generator.inputs).toHaveLength(2);
   });
@@ -94,7 +94,7 @@ describe('InsightsService', () => {
   it('makes one generation for 20 concurrent misses of the same tenant', async () => {
     const { service, generator } = setup({ businessDelayMs: 50 });
 
-    const pages = await Promise.all(Array.from({ length: 20 }, () => service.list(contextFor('t1'), firstPage)));
+    const pages = await Promise.all(Array.from({ length: 20 }, () => service.list(invocationFor('t1'), firstPage)));
 
     expect(generator.inputs).toHaveLength(1);
     expect(new Set(pages.map((page) => page.generatedAt)).size).toBe(1);
@@ -102,13 +102,13 @@ describe('InsightsService', () => {
 
   it('serves the older set marked stale when every source fails', async () => {
     const { service, store } = setup();
-    await service.list(contextFor('t1'), firstPage);
+    await service.list(invocationFor('t1'), firstPage);
     const older = await store.currentSet('t1');
     const failing = setup({ gaps: allGaps });
     failing.store.sets.set('t1', older!);
     failing.advance(25 * 3_600_000);
 
-    const page = await failing.service.list(contextFor('t1'), firstPage);
+    const page = await failing.service.list(invocationFor('t1'), firstPage);
 
     expect(page.stale).toBe(true);
     expect(page.generatedAt).toBe(older!.generatedAt);
@@ -117,17 +117,17 @@ describe('InsightsService', () => {
   it('fails with upstream_unavailable when every source fails and there is no older set', async () => {
     const { service } = setup({ gaps: allGaps });
 
-    await expect(service.list(contextFor('t1'), firstPage)).rejects.toBeInstanceOf(UpstreamUnavailableError);
+    await expect(service.list(invocationFor('t1'), firstPage)).rejects.toBeInstanceOf(UpstreamUnavailableError);
   });
 
   it('records a dismissal for 30 days and hands it to the next generation', async () => {
     const { service, store, generator, advance } = setup();
-    const page = await service.list(contextFor('t1'), firstPage);
+    const page = await service.list(invocationFor('t1'), firstPage);
     const target = page.items[0]!;
 
-    const dismissed = await service.setStatus(contextFor('t1'), target.id, 'dismissed');
+    const dismissed = await service.setStatus(invocationFor('t1'), target.id, 'dismissed');
     advance(25 * 3_600_000);
-    await service.list(contextFor('t1'), firstPage);
+    await service.list(invocationFor('t1'), firstPage);
 
     expect(dismissed.status).toBe('dismissed');
     expect(store.dismissals.get('t1')?.[0]?.until.toISOString()).toBe('2026-12-21T08:00:00.000Z');
@@ -136,11 +136,11 @@ describe('InsightsService', () => {
 
   it('keeps an acknowledged insight acknowledged in the next set', async () => {
     const { service, advance } = setup();
-    const page = await service.list(contextFor('t1'), firstPage);
-    await service.setStatus(contextFor('t1'), page.items[1]!.id, 'acknowledged');
+    const page = await service.list(invocationFor('t1'), firstPage);
+    await service.setStatus(invocationFor('t1'), page.items[1]!.id, 'acknowledged');
 
     advance(25 * 3_600_000);
-    const next = await service.list(contextFor('t1'), firstPage);
+    const next = await service.list(invocationFor('t1'), firstPage);
 
     const carried = next.items.find((item) => item.fingerprint === page.items[1]!.fingerprint);
     expect(carried?.status).toBe('acknowledged');
@@ -148,17 +148,17 @@ describe('InsightsService', () => {
 
   it('keeps a dismissal that lands while a new set is being generated', async () => {
     const { service, store, advance } = setup();
-    const page = await service.list(contextFor('t1'), firstPage);
+    const page = await service.list(invocationFor('t1'), firstPage);
     const target = page.items[2]!;
     advance(25 * 3_600_000);
     let raced = false;
     store.beforeSave = async () => {
       if (raced) return;
       raced = true;
-      await service.setStatus(contextFor('t1'), target.id, 'dismissed');
+      await service.setStatus(invocationFor('t1'), target.id, 'dismissed');
     };
 
-    const next = await service.list(contextFor('t1'), { ...firstPage, status: 'dismissed' });
+    const next = await service.list(invocationFor('t1'), { ...firstPage, status: 'dismissed' });
 
     expect(next.generatedAt).not.toBe(page.generatedAt);
     expect(next.items.map((item) => item.fingerprint)).toEqual([target.fingerprint]);
@@ -166,20 +166,20 @@ describe('InsightsService', () => {
 
   it('answers not found for an id of another tenant', async () => {
     const { service } = setup();
-    const page = await service.list(contextFor('tenant-a'), firstPage);
-    await service.list(contextFor('tenant-b'), firstPage);
+    const page = await service.list(invocationFor('tenant-a'), firstPage);
+    await service.list(invocationFor('tenant-b'), firstPage);
 
-    await expect(service.setStatus(contextFor('tenant-b'), page.items[0]!.id, 'dismissed')).rejects.toBeInstanceOf(
+    await expect(service.setStatus(invocationFor('tenant-b'), page.items[0]!.id, 'dismissed')).rejects.toBeInstanceOf(
       NotFoundError,
     );
   });
 
   it('allows one refresh per cooldown and says when to retry', async () => {
     const { service, generator, advance } = setup();
-    await service.refresh(contextFor('t1'), firstPage);
+    await service.refresh(invocationFor('t1'), firstPage);
     advance(60_000);
 
-    const second = service.refresh(contextFor('t1'), firstPage);
+    const second = service.refresh(invocationFor('t1'), firstPage);
 
     await expect(second).rejects.toBeInstanceOf(RateLimitedError);
     await expect(second).rejects.toMatchObject({ retryAfterSeconds: 240 });

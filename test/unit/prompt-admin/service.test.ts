@@ -1,6 +1,6 @@
 import { PromptRegistry } from '../../../functions/prompt-admin/service';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../../functions/shared/http/errors';
 import { InMemoryPromptIndex, InMemoryTemplateContent, seedTemplate, seedVersion } from '../../support/prompt-fakes';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../../functions/shared/errors';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const TOPIC = 'insights_generation';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { callerFromEvent, requireAccess } from '../../../../functions/shared/http/auth';
-import { ForbiddenError, UnauthorizedError } from '../../../../functions/shared/http/errors';
+import { ForbiddenError, UnauthorizedError } from '../../../../functions/shared/errors';
 
 const claimsConfig = {
   JWT_TENANT_CLAIM: 'tenant_id',

@@ -1,14 +1,17 @@
 import { errorResponse } from '../../../../functions/shared/http/error-response';
-import { ModelRequestError, ModelUnavailableError } from '../../../../functions/shared/llm/port';
 import {
   ConflictError,
+  ModelRequestError,
+  ModelUnavailableError,
   NotFoundError,
+  PromptRenderError,
+  PromptUnavailableError,
   RateLimitedError,
   ServiceBusyError,
   UpstreamUnavailableError,
   UsageLimitExceededError,
   ValidationError,
-} from '../../../../functions/shared/http/errors';
+} from '../../../../functions/shared/errors';
 
 const bodyOf = (error: unknown) => JSON.parse(errorResponse(error, 'corr-1').body as string);
 
@@ -70,5 +73,19 @@ describe('errorResponse', () => {
     expect(JSON.parse(response.body as string)).toEqual({
       error: { code: 'internal_error', message: 'Something went wrong on our side. Try again later.' },
     });
+  });
+});
+
+describe('errors carry their own status and code', () => {
+  it.each([
+    [new PromptUnavailableError('index and bucket unreachable, no bundled copy'), 503, 'prompt_unavailable'],
+    [new PromptRenderError('cannot render', ['missing {{goals}}']), 500, 'prompt_render_failed'],
+  ])('maps %p to %i %s with a public message that hides the internals', (error, status, code) => {
+    const response = errorResponse(error);
+    const body = JSON.parse(response.body as string);
+
+    expect(response.statusCode).toBe(status);
+    expect(body.error.code).toBe(code);
+    expect(response.body).not.toMatch(/bucket|goals/);
   });
 });

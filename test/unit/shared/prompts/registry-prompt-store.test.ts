@@ -1,8 +1,8 @@
 import { PromptRegistry } from '../../../../functions/prompt-admin/service';
-import { PromptUnavailableError } from '../../../../functions/shared/prompts/errors';
 import { RegistryPromptStore } from '../../../../functions/shared/prompts/registry-prompt-store';
 import type { PromptStore } from '../../../../functions/shared/prompts/template';
 import { InMemoryPromptIndex, InMemoryTemplateContent, seedTemplate, seedVersion } from '../../../support/prompt-fakes';
+import { PromptUnavailableError } from '../../../../functions/shared/errors';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const TOPIC = 'insights_generation';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PromptRenderError } from '../../../../functions/shared/prompts/errors';
 import { placeholdersIn, renderPrompt } from '../../../../functions/shared/prompts/render';
 import { promptTemplateSchema, type PromptTemplate } from '../../../../functions/shared/prompts/template';
+import { PromptRenderError } from '../../../../functions/shared/errors';
 
 const template = (overrides: Partial<PromptTemplate>): PromptTemplate => ({
   topic: 'demo_topic',

@@ -1,0 +1,30 @@
+import { insightsService } from '../insights/wiring';
+import { config } from '../shared/config';
+import { once } from '../shared/once';
+import { startInvocation } from '../shared/invocation';
+import type { TenantGenerator } from './worker';
+
+/** How long one tenant's generation may take: the worker function's timeout (5 minutes) less a margin. */
+const GENERATION_BUDGET_MS = 280_000;
+
+/**
+ * The insights generation of one tenant for the run, as an invocation of the `nightly-batch` user with the service
+ * token. Kept apart from the batch wiring so that routes which only read the run's state do not load insights.
+ */
+export const tenantGenerator = once((): TenantGenerator => {
+  const service = insightsService();
+  const freshMs = config().BATCH_FRESH_HOURS * 3_600_000;
+  return async (message, bearerToken, log) => {
+    const scope = startInvocation({
+      caller: { tenantId: message.tenantId, userId: 'nightly-batch', isAdmin: false, bearerToken },
+      correlationId: `${message.runId}:${message.tenantId}`,
+      log,
+      deadlineAt: Date.now() + GENERATION_BUDGET_MS,
+    });
+    try {
+      return await service.generateForBatch(scope.invocation, new Date(Date.parse(message.enqueuedAt) - freshMs));
+    } finally {
+      await scope.settle();
+    }
+  };
+});

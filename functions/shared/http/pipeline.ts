@@ -1,0 +1,282 @@
+import { PassThrough } from 'node:stream';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { createRemoteJWKSet } from 'jose';
+import { config } from '../config';
+import { MalformedBodyError } from '../errors';
+import { startInvocation, type Invocation, type InvocationScope } from '../invocation';
+import { logger, metrics } from '../observability';
+import { once } from '../once';
+import { asGatewayClaims, callerFromEvent, requireAccess, type RouteAuth } from './auth';
+import { errorBodyOf, errorResponse, statusOf } from './error-response';
+import { verifyBearerToken } from './jwt';
+import { assertBodySize, correlationIdOf, parsePart } from './request';
+import { pathMatcher, type RouteDefinition } from './route';
+import { ensureStreamingRuntime } from './streaming-runtime';
+
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** The Lambda handler every JSON route exports. */
+export type HttpLambdaHandler = (event: Event, context: Context) => Promise<Result>;
+/** The Lambda handler every streaming route exports (wrapped by the runtime's `streamifyResponse`). */
+export type StreamLambdaHandler = (
+  event: Event,
+  responseStream: NodeJS.WritableStream,
+  context: Context,
+) => Promise<void>;
+
+/** What a route returns; the body is serialized as JSON. */
+export interface HttpResult {
+  readonly statusCode?: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The validated request a route receives, and the invocation its use case takes. */
+export interface RouteInput<Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType> {
+  readonly query: z.output<Q>;
+  readonly params: z.output<P>;
+  readonly body: z.output<B>;
+  readonly invocation: Invocation;
+}
+
+/** A streaming route's input: `send` writes one Server-Sent Event. */
+export interface StreamInput<P extends z.ZodType, B extends z.ZodType> extends RouteInput<z.ZodType, P, B> {
+  readonly send: (event: string, data: unknown) => void;
+}
+
+/** The time a use case leaves before the function's own limit, to answer with an error instead of being cut off. */
+const DEADLINE_MARGIN_MS = 1_000;
+/** Outside Lambda (no context), as long as API Gateway waits for an integration. */
+const DEFAULT_REMAINING_MS = 29_000;
+
+/** middy's own HTTP errors (from its body parser) become ours, so they share the error body and mapping. */
+const asAppError = (error: unknown): unknown => {
+  const httpError = error as { statusCode?: number; message?: string };
+  if (httpError?.statusCode === 415) {
+    return new MalformedBodyError(
+      httpError.message === 'Unsupported Media Type'
+        ? 'The body must be JSON (content-type: application/json)'
+        : 'The body is not valid JSON',
+    );
+  }
+  return error;
+};
+
+/** Maps every error to `{ error: { code, message } }`, logging 5xx with the stack and 4xx as warnings. */
+const errorMapper = (): middy.MiddlewareObj<Event, Result> => ({
+  onError: (request) => {
+    const error = asAppError(request.error);
+    const correlationId = correlationIdOf(request.event);
+    const status = statusOf(error);
+    const log = logger.createChild({ persistentKeys: { correlationId } });
+    if (status >= 500) log.error('request failed', { error: error as Error, status });
+    else log.warn('request rejected', { status, reason: (error as Error).message });
+    request.response = errorResponse(error, correlationId);
+  },
+});
+
+/**
+ * Publishes the invocation's metrics as EMF when there are any. (Powertools' logMetrics middleware warns on
+ * every invocation that added none, which is most reads.)
+ */
+const publishMetrics = (): middy.MiddlewareObj<Event, Result> => {
+  const publish = (): void => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
+};
+
+const jwks = once(() => createRemoteJWKSet(new URL(config().JWKS_URL as string)));
+
+/**
+ * A function reached without API Gateway's authorizer (a streaming Function URL) verifies the bearer token itself
+ * when JWKS_URL is configured, and puts the claims where the authorizer would. Without JWKS_URL the event's claims
+ * are used (the local server, which verified already).
+ */
+const verifyToken = (): middy.MiddlewareObj<Event, Result> => ({
+  before: async (request) => {
+    const cfg = config();
+    if (!cfg.JWKS_URL) return;
+    const payload = await verifyBearerToken(request.event.headers?.authorization, {
+      keys: jwks(),
+      issuer: cfg.JWT_ISSUER,
+      audience: cfg.JWT_AUDIENCE,
+    });
+    request.event.requestContext = {
+      ...request.event.requestContext,
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: asGatewayClaims(payload), scopes: [] } },
+    };
+  },
+});
+
+/** Checks the caller's claims and access before anything reads the body: a non-admin gets 403, not a 400. */
+const authorize = (auth: RouteAuth): middy.MiddlewareObj<Event, Result> => ({
+  before: (request) => {
+    if (auth !== 'none') requireAccess(callerFromEvent(request.event, config()), auth);
+  },
+});
+
+/** Rejects bodies over MAX_BODY_BYTES before they are parsed. */
+const bodySizeLimit = (): middy.MiddlewareObj<Event, Result> => ({
+  before: (request) => assertBodySize(request.event.body),
+});
+
+/** Routes without a body schema ignore the body's content, but a body that is there must still be JSON. */
+const ignoredBodyIsJson = (): middy.MiddlewareObj<Event, Result> => ({
+  before: (request) => {
+    const body = request.event.body;
+    if (!body?.trim()) return;
+    try {
+      JSON.parse(request.event.isBase64Encoded ? Buffer.from(body, 'base64').toString() : body);
+    } catch {
+      throw new MalformedBodyError('The body is not valid JSON');
+    }
+  },
+});
+
+/** The one middleware stack of every route, JSON or streaming: errors, logging, metrics, auth, body limits. */
+const withStack = <H extends (...args: never[]) => unknown>(
+  core: (event: Event, context: Context) => Promise<Result>,
+  options: { readonly auth: RouteAuth; readonly parsesBody: boolean; readonly streams: boolean },
+): H => {
+  if (options.streams) ensureStreamingRuntime();
+  const stack = middy<Event, Result>(core, { streamifyResponse: options.streams })
+    .use(errorMapper())
+    .use(injectLambdaContext(logger))
+    .use(publishMetrics())
+    .use(httpHeaderNormalizer());
+  if (options.streams) stack.use(verifyToken());
+  stack
+    .use(authorize(options.auth))
+    .use(bodySizeLimit())
+    .use(options.parsesBody ? httpJsonBodyParser() : ignoredBodyIsJson());
+  return stack as unknown as H;
+};
+
+/** The invocation of an authenticated request: caller from the verified claims, deadline from Lambda's clock. */
+const invocationOf = (event: Event, context: Context | undefined): InvocationScope => {
+  const correlationId = correlationIdOf(event);
+  const caller = callerFromEvent(event, config());
+  const remainingMs = context?.getRemainingTimeInMillis?.() ?? DEFAULT_REMAINING_MS;
+  return startInvocation({
+    caller,
+    correlationId,
+    log: logger.createChild({ persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId } }),
+    deadlineAt: Date.now() + remainingMs - DEADLINE_MARGIN_MS,
+  });
+};
+
+/** Validates the query, path and body with the row's schemas (path parameters from the raw path on a Function URL). */
+const inputOf = <Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType>(
+  spec: RouteDefinition<Q, P, B>,
+  event: Event,
+  matchPath: (path: string) => Record<string, string> | undefined,
+): Omit<RouteInput<Q, P, B>, 'invocation'> => ({
+  query: parsePart(spec.query, event.queryStringParameters, 'query'),
+  params: parsePart(spec.params, event.pathParameters ?? matchPath(event.rawPath ?? ''), 'path'),
+  body: parsePart(spec.body, event.body, 'body'),
+});
+
+const jsonResult = (result: HttpResult, correlationId: string, warning: string | undefined): Result => ({
+  statusCode: result.statusCode ?? 200,
+  headers: {
+    'content-type': 'application/json',
+    'x-correlation-id': correlationId,
+    ...(warning ? { 'x-usage-warning': warning } : {}),
+    ...result.headers,
+  },
+  body: result.body === undefined ? '' : JSON.stringify(result.body),
+});
+
+/**
+ * Wraps an authenticated JSON route of the route table: verifies the caller's claims and access, validates query,
+ * path and body with the row's zod schemas, runs the route with an Invocation and shapes the JSON response. Every
+ * failure goes through one mapping.
+ */
+export const jsonRoute = <Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType>(
+  spec: RouteDefinition<Q, P, B>,
+  run: (input: RouteInput<Q, P, B>) => Promise<HttpResult>,
+): HttpLambdaHandler => {
+  const matchPath = pathMatcher(spec.path);
+  return withStack<HttpLambdaHandler>(
+    async (event, context) => {
+      const scope = invocationOf(event, context);
+      const input = inputOf(spec, event, matchPath);
+      const result = await run({ ...input, invocation: scope.invocation }).finally(() => scope.settle());
+      return jsonResult(result, scope.invocation.correlationId, scope.warning());
+    },
+    { auth: spec.auth, parsesBody: spec.body !== undefined, streams: false },
+  );
+};
+
+/** Wraps a route that needs no caller (health, the OpenAPI document). */
+export const publicRoute = (run: () => Promise<HttpResult>): HttpLambdaHandler =>
+  withStack<HttpLambdaHandler>(async (event) => jsonResult(await run(), correlationIdOf(event), undefined), {
+    auth: 'none',
+    parsesBody: false,
+    streams: false,
+  });
+
+const sseFrame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/**
+ * Wraps a streaming route: the same stack as the JSON routes (the function verifies the token itself on a Function
+ * URL), answered as Server-Sent Events through middy's response streaming. A failure before the first event is an
+ * ordinary JSON error response with its status; after it, an `error` event with the same body. The route's result is
+ * sent last as the `resultEvent` event, after the deferred writes have settled.
+ */
+export const streamRoute = <P extends z.ZodType, B extends z.ZodType>(
+  spec: RouteDefinition<z.ZodType, P, B>,
+  resultEvent: string,
+  run: (input: StreamInput<P, B>) => Promise<unknown>,
+): StreamLambdaHandler => {
+  const matchPath = pathMatcher(spec.path);
+  return withStack<StreamLambdaHandler>(
+    async (event, context) => {
+      const scope = invocationOf(event, context);
+      const input = inputOf(spec, event, matchPath);
+      const body = new PassThrough();
+      let started = false;
+      let markStarted: () => void = () => undefined;
+      const firstEvent = new Promise<void>((resolve) => (markStarted = resolve));
+      const send = (name: string, data: unknown): void => {
+        body.write(sseFrame(name, data));
+        if (!started) {
+          started = true;
+          markStarted();
+        }
+      };
+      const finished = run({ ...input, invocation: scope.invocation, send }).then(
+        async (result) => {
+          await scope.settle();
+          send(resultEvent, result);
+          body.end();
+        },
+        async (error: unknown) => {
+          await scope.settle();
+          if (!started) throw error;
+          if (statusOf(error) >= 500) scope.invocation.log.error('stream failed', { error: error as Error });
+          body.end(sseFrame('error', errorBodyOf(error)));
+        },
+      );
+      await Promise.race([firstEvent, finished]);
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          'x-correlation-id': scope.invocation.correlationId,
+          ...(scope.warning() ? { 'x-usage-warning': scope.warning() as string } : {}),
+        },
+        body: body as unknown as string,
+      };
+    },
+    { auth: spec.auth, parsesBody: spec.body !== undefined, streams: true },
+  );
+};

@@ -1,0 +1,72 @@
+import { defineCapability, defineRoute } from '../shared/http/route';
+import {
+  limitsBodySchema,
+  myUsageSchema,
+  tenantLimitsResponseSchema,
+  tenantParamsSchema,
+  topTenantsQuerySchema,
+  topTenantsSchema,
+  usageReportQuerySchema,
+  usageReportSchema,
+} from './model';
+
+/** The usage capability's rows of the route table: usage reports and tenants' limits. */
+export const usage = defineCapability({
+  routes: {
+    getMyUsage: defineRoute({
+      method: 'GET',
+      path: '/usage',
+      handler: 'functions/usage/handlers/get-my-usage.ts',
+      auth: 'user',
+      summary: "This month's tokens and cost of the caller's tenant against its limits, by request type",
+      tag: 'usage',
+      response: { status: 200, schema: myUsageSchema },
+      grants: { tables: { usage: 'read' } },
+    }),
+    getUsageReport: defineRoute({
+      method: 'GET',
+      path: '/admin/usage',
+      handler: 'functions/usage/handlers/get-usage-report.ts',
+      auth: 'admin',
+      summary: 'Usage over a date range, for one tenant or all, grouped by day, model or request type',
+      tag: 'usage',
+      query: usageReportQuerySchema,
+      response: { status: 200, schema: usageReportSchema },
+      grants: { tables: { usage: 'read' } },
+    }),
+    listTopTenants: defineRoute({
+      method: 'GET',
+      path: '/admin/usage/top-tenants',
+      handler: 'functions/usage/handlers/list-top-tenants.ts',
+      auth: 'admin',
+      summary: 'The tenants with the highest cost in a month',
+      tag: 'usage',
+      query: topTenantsQuerySchema,
+      response: { status: 200, schema: topTenantsSchema },
+      grants: { tables: { usage: 'read' } },
+    }),
+    getTenantLimits: defineRoute({
+      method: 'GET',
+      path: '/admin/tenants/{id}/limits',
+      handler: 'functions/usage/handlers/get-tenant-limits.ts',
+      auth: 'admin',
+      summary: "A tenant's effective limits, its overrides and the defaults",
+      tag: 'usage',
+      params: tenantParamsSchema,
+      response: { status: 200, schema: tenantLimitsResponseSchema },
+      grants: { tables: { usage: 'read' } },
+    }),
+    putTenantLimits: defineRoute({
+      method: 'PUT',
+      path: '/admin/tenants/{id}/limits',
+      handler: 'functions/usage/handlers/put-tenant-limits.ts',
+      auth: 'admin',
+      summary: "Override some of a tenant's limits (monthly token and cost budgets, requests per user per minute)",
+      tag: 'usage',
+      params: tenantParamsSchema,
+      body: limitsBodySchema,
+      response: { status: 200, schema: tenantLimitsResponseSchema },
+      grants: { tables: { usage: 'readWrite' } },
+    }),
+  },
+});
