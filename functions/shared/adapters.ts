@@ -31,12 +31,15 @@ export const promptIndex = once(
   (): PromptIndex => new DynamoPromptIndex(documentClient(), config().PROMPT_INDEX_TABLE),
 );
 
-/** The prompts bucket's template bodies; the S3 SDK is loaded on first use, so routes that never read skip it. */
+/**
+ * The prompts bucket's template bodies. The S3 SDK is loaded, and PROMPTS_BUCKET required, on first use: routes that
+ * only move labels in the index (and are granted no bucket) load and run without it.
+ */
 export const templateContent = once((): TemplateContent => {
   const cfg = config();
-  const bucket = cfg.PROMPTS_BUCKET;
-  if (!bucket) throw new ConfigError('PROMPTS_BUCKET is not set');
   const load = onceAsync(async (): Promise<TemplateContent> => {
+    const bucket = cfg.PROMPTS_BUCKET;
+    if (!bucket) throw new ConfigError('PROMPTS_BUCKET is not set');
     const { S3TemplateContent, createS3Client } = await import('./prompts/template-content');
     return new S3TemplateContent(createS3Client(cfg), bucket);
   });

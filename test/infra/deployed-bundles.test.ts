@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  deployedFunctions,
+  loadDeployedFunction,
+  synthesize,
+  type DeployedFunction,
+} from '../../local/deployed-bundles';
+import { routes } from '../../functions/routes';
+
+/**
+ * Every deployed function starts: the stack is synthesized as `cdk synth` does (esbuild bundles), and each bundle is
+ * loaded in a fresh Node.js process with exactly the environment variables its template gives it.
+ */
+const outdir = mkdtempSync(join(tmpdir(), 'coaching-synth-'));
+let functions: DeployedFunction[] = [];
+
+beforeAll(async () => {
+  await synthesize(outdir);
+  functions = deployedFunctions(outdir);
+}, 600_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+it('synthesizes one function per route plus the batch and prompt functions', () => {
+  const apiFunctions = functions.filter((fn) => fn.path.includes('/Api/'));
+
+  expect(apiFunctions).toHaveLength(Object.keys(routes).length);
+  expect(functions.map((fn) => fn.path)).toEqual(
+    expect.arrayContaining([
+      'Coaching-dev/Batch/Worker/Resource',
+      'Coaching-dev/Batch/Enqueue/Resource',
+      'Coaching-dev/Prompts/Validator/Resource',
+    ]),
+  );
+});
+
+it('loads every deployed bundle with its own environment without throwing, exporting its handler', async () => {
+  const results = [];
+  for (const fn of functions) results.push({ function: fn.path, ...(await loadDeployedFunction(fn)) });
+
+  const failures = results.filter((result) => !result.ok).map(({ function: name, error }) => ({ name, error }));
+  expect(failures).toEqual([]);
+  expect(results.length).toBeGreaterThan(30);
+}, 300_000);
