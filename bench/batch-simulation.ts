@@ -20,6 +20,7 @@ import type { BatchGeneration } from '../functions/insights/service';
 import { logger } from '../functions/shared/observability';
 import { MemoryBatchLedger, MemoryTenantRegistry } from '../local/memory-batch-store';
 import { MemoryQueue, drainQueue } from '../local/memory-queue';
+import { printTable } from '../local/print-table';
 import {
   atMost,
   count,
@@ -29,7 +30,6 @@ import {
   machineLine,
   printHeading,
   printNotes,
-  printTable,
   verdictLine,
   type TargetResult,
 } from './support';

@@ -12,17 +12,8 @@ import { build } from 'esbuild';
 import { routes } from '../functions/routes';
 import type { RouteDefinition } from '../functions/shared/http/route';
 import { REPO_ROOT } from './local';
-import {
-  atMost,
-  kb,
-  median,
-  ms,
-  printHeading,
-  printNotes,
-  printTable,
-  verdictLine,
-  type TargetResult,
-} from './support';
+import { printTable } from '../local/print-table';
+import { atMost, kb, median, ms, printHeading, printNotes, verdictLine, type TargetResult } from './support';
 
 const OUT_DIR = join(REPO_ROOT, '.local', 'bench-bundles');
 const SPAWNS = 5;

@@ -7,13 +7,13 @@ import type { LocalStack } from '../local/stack';
 import { routes } from '../functions/routes';
 import { lambdaContext } from '../local/lambda-context';
 import { gatewayClaims, gatewayEvent } from './local';
+import { printTable } from '../local/print-table';
 import {
   atMost,
   distribution,
   ms,
   printHeading,
   printNotes,
-  printTable,
   sample,
   timeOnce,
   verdictLine,

@@ -34,6 +34,7 @@ import { DynamoConversationStore } from '../functions/conversations/store';
 import { planFold, toModelMessages } from '../functions/conversations/turns';
 import { benchGateway, benchLedger, cannedResponse } from './gateway';
 import { fetchSnapshot, InMemoryBusinessData, benchInvocation } from './local';
+import { printTable } from '../local/print-table';
 import {
   atMost,
   BusyTime,
@@ -46,7 +47,6 @@ import {
   ms,
   printHeading,
   printNotes,
-  printTable,
   sample,
   timedMethods,
   verdictLine,

@@ -21,6 +21,7 @@ import { computeSignals } from '../functions/insights/signals';
 import { DynamoInsightStore } from '../functions/insights/store';
 import { benchGateway, benchLedger, CannedLanguageModel, cannedResponse } from './gateway';
 import { fetchSnapshot, InMemoryBusinessData, benchInvocation } from './local';
+import { printTable } from '../local/print-table';
 import {
   atMost,
   BusyTime,
@@ -29,7 +30,6 @@ import {
   ms,
   printHeading,
   printNotes,
-  printTable,
   sample,
   timedMethods,
   verdictLine,

@@ -16,6 +16,7 @@ import { insightsOutputSchema } from '../functions/insights/model';
 import { computeSignals } from '../functions/insights/signals';
 import { benchGateway, benchLedger, CannedLanguageModel } from './gateway';
 import { benchInvocation, fetchSnapshot } from './local';
+import { printTable } from '../local/print-table';
 import {
   atMost,
   BusyTime,
@@ -26,7 +27,6 @@ import {
   ms,
   printHeading,
   printNotes,
-  printTable,
   sample,
   timedMethods,
   verdictLine,

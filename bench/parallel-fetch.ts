@@ -7,17 +7,8 @@ import { sourceEndpoints } from '../functions/shared/business-api/http-business-
 import { sourceNames } from '../functions/shared/business-api/model';
 import { businessData } from '../functions/shared/adapters';
 import { businessRequest } from './local';
-import {
-  atMost,
-  median,
-  ms,
-  printHeading,
-  printNotes,
-  printTable,
-  sample,
-  verdictLine,
-  type TargetResult,
-} from './support';
+import { printTable } from '../local/print-table';
+import { atMost, median, ms, printHeading, printNotes, sample, verdictLine, type TargetResult } from './support';
 
 const DELAY_MS = 300;
 const RUNS = 10;

@@ -11,7 +11,8 @@ import { INSIGHTS_TOPIC } from '../functions/insights/llm-insight-generator';
 import { insightPromptValues, type InsightPromptValues } from '../functions/insights/prompt-context';
 import { computeSignals } from '../functions/insights/signals';
 import { fetchRawSources, fetchSnapshot } from './local';
-import { count, info, printHeading, printNotes, printTable, type TargetResult } from './support';
+import { printTable } from '../local/print-table';
+import { count, info, printHeading, printNotes, type TargetResult } from './support';
 
 /** The template variables that carry a source's data, and that source. */
 const dataVariables = {

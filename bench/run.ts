@@ -18,7 +18,8 @@ import { demoTenants } from './local';
 import { benchMetering } from './metering-overhead';
 import { benchParallelFetch } from './parallel-fetch';
 import { benchPromptTokens } from './prompt-tokens';
-import { machineLine, printHeading, printTable, type TargetResult } from './support';
+import { printTable } from '../local/print-table';
+import { machineLine, printHeading, type TargetResult } from './support';
 
 const main = async (): Promise<void> => {
   const started = performance.now();

@@ -19,9 +19,6 @@ export interface TargetResult {
   readonly verdict: 'PASS' | 'MISS' | 'INFO';
 }
 
-/** A table cell. */
-export type Cell = string | number;
-
 const rank = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 
@@ -170,25 +167,6 @@ export const printHeading = (title: string): void => {
 /** Prints indented notes under a table. */
 export const printNotes = (...notes: readonly string[]): void => {
   for (const note of notes) process.stdout.write(`  ${note}\n`);
-};
-
-/** Prints an aligned table: the first `leftColumns` columns left-aligned, the others right-aligned. */
-export const printTable = (header: readonly string[], rows: readonly (readonly Cell[])[], leftColumns = 1): void => {
-  const cells = [header, ...rows].map((row) => row.map(String));
-  const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
-  const format = (row: readonly string[]): string =>
-    row
-      .map((cell, column) =>
-        column < leftColumns ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
-  const lines = [
-    format(cells[0] ?? []),
-    widths.map((width) => '-'.repeat(width)).join('  '),
-    ...cells.slice(1).map(format),
-  ];
-  process.stdout.write(`${lines.map((line) => `  ${line}`).join('\n')}\n`);
 };
 
 /** The machine the figures were taken on: Node version, CPUs and the 1-minute load average. */

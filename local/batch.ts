@@ -11,7 +11,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { printTable } from '../bench/support';
+import { printTable } from './print-table';
 import type { RunSummary } from '../functions/batch/model';
 import type { BatchLedger } from '../functions/batch/ports';
 import { MemoryQueue, drainQueue } from './memory-queue';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet } from 'jose';
 import { routes } from '../functions/routes';
-import { PayloadTooLargeError, RouteNotFoundError } from '../functions/shared/errors';
+import { PayloadTooLargeError, RouteNotFoundError, type FieldProblem } from '../functions/shared/errors';
 import { asGatewayClaims } from '../functions/shared/http/auth';
 import { errorResponse } from '../functions/shared/http/error-response';
 import { verifyBearerToken } from '../functions/shared/http/jwt';
@@ -13,6 +13,7 @@ import type { HttpLambdaHandler, StreamLambdaHandler } from '../functions/shared
 import { pathMatcher, type RouteDefinition } from '../functions/shared/http/route';
 import { LocalResponseStream } from '../functions/shared/http/streaming-runtime';
 import { lambdaContext } from './lambda-context';
+import { responseProblems } from './response-contract';
 
 /** How the local server verifies bearer tokens, like the API Gateway JWT authorizer: issuer, audience, JWKS. */
 export interface JwtVerification {
@@ -81,6 +82,25 @@ const readBody = async (request: IncomingMessage, limit: number): Promise<string
     chunks.push(chunk as Buffer);
   }
   return chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8');
+};
+
+/**
+ * The dev server's answer when a handler's response does not match its route's documented schema: a 500 that names
+ * every mismatch (and a line on stderr), so a test or a developer sees the drift at once.
+ */
+const contractViolation = (
+  route: RouteDefinition,
+  result: APIGatewayProxyStructuredResultV2,
+  problems: readonly FieldProblem[],
+  requestId: string,
+): APIGatewayProxyStructuredResultV2 => {
+  const message = `${route.method} ${route.path} answered ${result.statusCode ?? 200} with a body that does not match its documented schema`;
+  process.stderr.write(`dev server: ${message}: ${JSON.stringify(problems)}\n`);
+  return {
+    statusCode: 500,
+    headers: { 'content-type': 'application/json', 'x-correlation-id': requestId },
+    body: JSON.stringify({ error: { code: 'response_contract_violation', message, details: problems } }),
+  };
 };
 
 const send = (response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void => {
@@ -179,7 +199,9 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         await (handler as StreamLambdaHandler)(event, stream, context);
         return;
       }
-      send(response, await (handler as HttpLambdaHandler)(event, context));
+      const result = await (handler as HttpLambdaHandler)(event, context);
+      const problems = responseProblems(compiled.route, result);
+      send(response, problems.length === 0 ? result : contractViolation(compiled.route, result, problems, requestId));
     } catch (error) {
       send(response, errorResponse(error, requestId));
     }

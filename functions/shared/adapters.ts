@@ -13,7 +13,7 @@ import type { PromptStore } from './prompts/template';
 import type { TemplateContent } from './prompts/template-content';
 import type { TemplateLimits } from './prompts/validate';
 import { ModelGateway, type GatewaySettings, type UsageMetrics } from './usage/gateway';
-import { DynamoUsageLedger, type UsageLedger } from './usage/ledger';
+import { DynamoUsageLedger, type TenantLimits, type UsageLedger } from './usage/ledger';
 import { ModelCooldowns } from './usage/routing';
 import { ModelUnavailableError } from './errors';
 
@@ -128,6 +128,16 @@ const usageMetrics: UsageMetrics = (requestType, name, unit, value) => {
   metric.addMetric(name, unit, value);
 };
 
+/** The limits of a tenant without an override (from config). */
+export const defaultLimits = (): TenantLimits => {
+  const cfg = config();
+  return {
+    monthlyTokenBudget: cfg.USAGE_MONTHLY_TOKEN_BUDGET,
+    monthlyCostBudgetUsd: cfg.USAGE_MONTHLY_COST_BUDGET_USD,
+    userRequestsPerMinute: cfg.USAGE_USER_REQUESTS_PER_MINUTE,
+  };
+};
+
 /** The gateway's settings from config: model defaults, default limits, prices, retention, warning, caching. */
 export const gatewaySettings = (): GatewaySettings => {
   const cfg = config();
@@ -135,11 +145,7 @@ export const gatewaySettings = (): GatewaySettings => {
     defaultModelId: cfg.BEDROCK_MODEL_ID,
     defaultTemperature: cfg.DEFAULT_TEMPERATURE,
     defaultMaxTokens: cfg.DEFAULT_MAX_TOKENS,
-    defaultLimits: {
-      monthlyTokenBudget: cfg.USAGE_MONTHLY_TOKEN_BUDGET,
-      monthlyCostBudgetUsd: cfg.USAGE_MONTHLY_COST_BUDGET_USD,
-      userRequestsPerMinute: cfg.USAGE_USER_REQUESTS_PER_MINUTE,
-    },
+    defaultLimits: defaultLimits(),
     prices: cfg.MODEL_PRICES_JSON,
     retentionDays: cfg.USAGE_TTL_DAYS,
     warningThreshold: cfg.USAGE_WARNING_THRESHOLD,

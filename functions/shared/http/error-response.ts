@@ -1,10 +1,13 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod/mini';
 import { AppError, GENERIC_SERVER_MESSAGE } from '../errors';
 
 /** The JSON error body every non-2xx response carries. */
-export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
-}
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.unknown()) }),
+});
+/** The JSON error body every non-2xx response carries. */
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** The HTTP status of any thrown value: an AppError's own, anything else 500. The only place statuses are read. */
 export const statusOf = (error: unknown): number => (error instanceof AppError ? error.statusCode : 500);

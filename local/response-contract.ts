@@ -1,0 +1,34 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FieldProblem } from '../functions/shared/errors';
+import { errorBodySchema } from '../functions/shared/http/error-response';
+import type { RouteDefinition } from '../functions/shared/http/route';
+
+/** Statuses that carry no body. */
+const EMPTY_STATUSES = new Set([204, 304]);
+
+/**
+ * What is wrong with a JSON response, measured against its route's documented contract (the schema the OpenAPI
+ * document is generated from): a success must match the route's response schema, an error the one error body. The
+ * local server checks every response with this, so the documentation cannot drift from the behaviour.
+ */
+export const responseProblems = (route: RouteDefinition, result: APIGatewayProxyStructuredResultV2): FieldProblem[] => {
+  const status = result.statusCode ?? 200;
+  const text = result.body ?? '';
+  if (EMPTY_STATUSES.has(status)) {
+    return text === '' ? [] : [{ field: 'body', message: `a ${status} response must have no body` }];
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return [{ field: 'body', message: 'is not JSON' }];
+  }
+  const schema = status >= 400 ? errorBodySchema : route.response.schema;
+  const parsed = schema.safeParse(body);
+  return parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        field: ['body', ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      }));
+};
