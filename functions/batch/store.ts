@@ -2,11 +2,11 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../shared/dynamo/client';
+import { queryPage } from '../shared/dynamo/paging';
+import { writeIf } from '../shared/dynamo/writes';
 import { epochSeconds } from '../shared/dynamo/tables';
 import {
   registryEntrySchema,
@@ -24,10 +24,8 @@ const runKey = (runId: string): string => `BATCH#RUN#${runId}`;
 const SUMMARY = 'SUMMARY';
 const DAY_MS = 86_400_000;
 
-const encode = (key: Record<string, unknown> | undefined): string | undefined =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-const decode = (cursor: string | undefined): Record<string, unknown> | undefined =>
-  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined;
+/** Registry cursors carry the table key of a registry item, and nothing else. */
+const REGISTRY_CURSOR = { attributes: ['pk', 'sk'], partition: { name: 'pk', value: REGISTRY } } as const;
 
 /**
  * The tenant registry on the batch table: one item per tenant under `REGISTRY`, ordered by tenant id. Tenants the
@@ -51,27 +49,24 @@ export class DynamoTenantRegistry implements TenantRegistry {
   async touch(tenantId: string, now: Date): Promise<void> {
     const today = now.toISOString().slice(0, 10);
     if (this.seenToday.get(tenantId) === today) return;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: REGISTRY, sk: tenantSk(tenantId) },
-          UpdateExpression:
-            'SET tenantId = :tenantId, lastSeenAt = :now, #source = if_not_exists(#source, :api), expiresAt = :expiresAt',
-          // An admin-added tenant keeps no TTL: only the API's own entries expire.
-          ConditionExpression: 'attribute_not_exists(#source) OR #source = :api',
-          ExpressionAttributeNames: { '#source': 'source' },
-          ExpressionAttributeValues: {
-            ':tenantId': tenantId,
-            ':now': now.toISOString(),
-            ':api': 'api',
-            ':expiresAt': epochSeconds(now) + this.activeDays * 86_400,
-          },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    // An admin-added tenant keeps no TTL: only the API's own entries expire (the write is refused for the others).
+    await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: REGISTRY, sk: tenantSk(tenantId) },
+        UpdateExpression:
+          'SET tenantId = :tenantId, lastSeenAt = :now, #source = if_not_exists(#source, :api), expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_not_exists(#source) OR #source = :api',
+        ExpressionAttributeNames: { '#source': 'source' },
+        ExpressionAttributeValues: {
+          ':tenantId': tenantId,
+          ':now': now.toISOString(),
+          ':api': 'api',
+          ':expiresAt': epochSeconds(now) + this.activeDays * 86_400,
+        },
+      }),
+    );
     this.seenToday.set(tenantId, today);
   }
 
@@ -100,20 +95,21 @@ export class DynamoTenantRegistry implements TenantRegistry {
 
   async list(limit: number, cursor?: string): Promise<{ entries: RegistryEntry[]; cursor?: string }> {
     const now = epochSeconds(new Date());
-    const page = await this.client.send(
-      new QueryCommand({
+    const page = await queryPage(
+      this.client,
+      {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': REGISTRY },
         Limit: limit,
-        ExclusiveStartKey: decode(cursor),
-      }),
+      },
+      cursor,
+      REGISTRY_CURSOR,
     );
-    const entries = (page.Items ?? [])
+    const entries = page.items
       .filter((item) => item.expiresAt === undefined || Number(item.expiresAt) > now)
       .map((item) => registryEntrySchema.parse(item));
-    const next = encode(page.LastEvaluatedKey);
-    return { entries, ...(next ? { cursor: next } : {}) };
+    return { entries, ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 }
 
@@ -158,34 +154,31 @@ export class DynamoBatchLedger implements BatchLedger {
     now: Date,
     holdSeconds: number,
   ): Promise<'claimed' | 'done' | 'busy'> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: dayKey(day),
-            sk: tenantSk(tenantId),
-            status: 'in_progress',
-            holdUntil: now.getTime() + holdSeconds * 1000,
-            expiresAt: epochSeconds(new Date(Date.parse(`${day}T00:00:00Z`) + 8 * DAY_MS)),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND holdUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':inProgress': 'in_progress', ':now': now.getTime() },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      const { Item } = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: dayKey(day), sk: tenantSk(tenantId) },
-          ConsistentRead: true,
-        }),
-      );
-      return Item?.status === 'done' ? 'done' : 'busy';
-    }
+    const { written } = await writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: dayKey(day),
+          sk: tenantSk(tenantId),
+          status: 'in_progress',
+          holdUntil: now.getTime() + holdSeconds * 1000,
+          expiresAt: epochSeconds(new Date(Date.parse(`${day}T00:00:00Z`) + 8 * DAY_MS)),
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND holdUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':inProgress': 'in_progress', ':now': now.getTime() },
+      }),
+    );
+    if (written) return 'claimed';
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: dayKey(day), sk: tenantSk(tenantId) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.status === 'done' ? 'done' : 'busy';
   }
 
   async finishTenant(day: string, tenantId: string, outcome: TenantOutcome, now: Date): Promise<void> {
@@ -201,19 +194,17 @@ export class DynamoBatchLedger implements BatchLedger {
   }
 
   async releaseTenant(day: string, tenantId: string): Promise<void> {
-    await this.client
-      .send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk: dayKey(day), sk: tenantSk(tenantId) },
-          ConditionExpression: '#status = :inProgress',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':inProgress': 'in_progress' },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!isConditionFailed(error)) throw error;
-      });
+    // A claim that finished meanwhile stays: only an in-progress one is given back.
+    await writeIf(
+      this.client,
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: dayKey(day), sk: tenantSk(tenantId) },
+        ConditionExpression: '#status = :inProgress',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':inProgress': 'in_progress' },
+      }),
+    );
   }
 
   async count(

@@ -2,11 +2,11 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../shared/dynamo/client';
+import { queryAll } from '../shared/dynamo/paging';
+import { writeIf } from '../shared/dynamo/writes';
 import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
 import type { BusinessSnapshot } from '../shared/business-api/model';
 import { conversationSchema, messageSchema, type Conversation, type Feedback, type Message } from './model';
@@ -96,28 +96,24 @@ export class DynamoConversationStore implements ConversationStore {
   }
 
   async claimTurn(tenantId: string, id: string, expectedTurn: number, now: Date, busyUntil: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: partition(tenantId, id), sk: META },
-          UpdateExpression: 'SET #turn = :next, busyUntil = :busyUntil, updatedAt = :now',
-          ConditionExpression: '#turn = :expected AND (attribute_not_exists(busyUntil) OR busyUntil < :nowMs)',
-          ExpressionAttributeNames: { '#turn': 'turn' },
-          ExpressionAttributeValues: {
-            ':next': expectedTurn + 1,
-            ':expected': expectedTurn,
-            ':busyUntil': busyUntil,
-            ':now': now.toISOString(),
-            ':nowMs': now.getTime(),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const { written } = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: partition(tenantId, id), sk: META },
+        UpdateExpression: 'SET #turn = :next, busyUntil = :busyUntil, updatedAt = :now',
+        ConditionExpression: '#turn = :expected AND (attribute_not_exists(busyUntil) OR busyUntil < :nowMs)',
+        ExpressionAttributeNames: { '#turn': 'turn' },
+        ExpressionAttributeValues: {
+          ':next': expectedTurn + 1,
+          ':expected': expectedTurn,
+          ':busyUntil': busyUntil,
+          ':now': now.toISOString(),
+          ':nowMs': now.getTime(),
+        },
+      }),
+    );
+    return written;
   }
 
   async update(
@@ -133,72 +129,52 @@ export class DynamoConversationStore implements ConversationStore {
       ...(context ? { context } : {}),
     };
     const names = Object.keys(fields);
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: partition(tenantId, id), sk: META },
-          UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
-          ConditionExpression: '#turn = :expectedTurn',
-          ExpressionAttributeNames: {
-            ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
-            '#turn': 'turn',
-          },
-          ExpressionAttributeValues: {
-            ...Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
-            ':expectedTurn': expectedTurn,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const { written } = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: partition(tenantId, id), sk: META },
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+        ConditionExpression: '#turn = :expectedTurn',
+        ExpressionAttributeNames: { ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])), '#turn': 'turn' },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
+          ':expectedTurn': expectedTurn,
+        },
+      }),
+    );
+    return written;
   }
 
   async putMessage(tenantId: string, conversationId: string, message: Message, expiresAt: string): Promise<void> {
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: partition(tenantId, conversationId),
-            sk: messageKey(message.seq),
-            ...message,
-            expiresAt: epochSeconds(new Date(expiresAt)),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .catch((error: unknown) => {
-        if (isConditionFailed(error))
-          throw new ConflictError(`Message ${message.seq} of this conversation already exists`);
-        throw error;
-      });
+    const { written } = await writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: partition(tenantId, conversationId),
+          sk: messageKey(message.seq),
+          ...message,
+          expiresAt: epochSeconds(new Date(expiresAt)),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!written) throw new ConflictError(`Message ${message.seq} of this conversation already exists`);
   }
 
   async messages(tenantId: string, conversationId: string, afterSeq = 0): Promise<Message[]> {
-    const messages: Message[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': partition(tenantId, conversationId),
-            ':from': messageKey(afterSeq + 1),
-            ':to': 'MSG#999999',
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      messages.push(...(page.Items ?? []).map((item) => messageSchema.parse(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return messages;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': partition(tenantId, conversationId),
+        ':from': messageKey(afterSeq + 1),
+        ':to': 'MSG#999999',
+      },
+      ConsistentRead: true,
+    });
+    return items.map((item) => messageSchema.parse(item));
   }
 
   async setFeedback(
@@ -208,62 +184,39 @@ export class DynamoConversationStore implements ConversationStore {
     feedback: Feedback,
     at: Date,
   ): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: partition(tenantId, conversationId), sk: messageKey(seq) },
-          UpdateExpression: 'SET feedback = :feedback',
-          ConditionExpression: '#role = :assistant',
-          ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':feedback': { ...feedback, at: at.toISOString() }, ':assistant': 'assistant' },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const { written } = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: partition(tenantId, conversationId), sk: messageKey(seq) },
+        UpdateExpression: 'SET feedback = :feedback',
+        ConditionExpression: '#role = :assistant',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':feedback': { ...feedback, at: at.toISOString() }, ':assistant': 'assistant' },
+      }),
+    );
+    return written;
   }
 
   async list(tenantId: string, userId: string | undefined): Promise<Conversation[]> {
-    const conversations: Conversation[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: userId ? 'byOwner' : 'byTenant',
-          KeyConditionExpression: userId ? 'ownerKey = :key' : 'tenantKey = :key',
-          ExpressionAttributeValues: { ':key': userId ? ownerKey(tenantId, userId) : tenantKey(tenantId) },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (isLive(item)) conversations.push(toConversation(item));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return conversations;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: userId ? 'byOwner' : 'byTenant',
+      KeyConditionExpression: userId ? 'ownerKey = :key' : 'tenantKey = :key',
+      ExpressionAttributeValues: { ':key': userId ? ownerKey(tenantId, userId) : tenantKey(tenantId) },
+      ScanIndexForward: false,
+    });
+    return items.filter(isLive).map(toConversation);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    const keys: { pk: string; sk: string }[] = [{ pk: partition(tenantId, id), sk: META }];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
-          ExpressionAttributeValues: { ':pk': partition(tenantId, id), ':msg': 'MSG#' },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      keys.push(...((page.Items ?? []) as { pk: string; sk: string }[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const messageKeys = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+      ExpressionAttributeValues: { ':pk': partition(tenantId, id), ':msg': 'MSG#' },
+      ProjectionExpression: 'pk, sk',
+    });
+    const keys = [{ pk: partition(tenantId, id), sk: META }, ...(messageKeys as { pk: string; sk: string }[])];
     for (let i = 0; i < keys.length; i += 25) {
       let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
       while (requests.length > 0) {

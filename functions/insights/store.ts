@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
-import { isConditionFailed } from '../shared/dynamo/client';
+import { queryAll } from '../shared/dynamo/paging';
+import { writeIf } from '../shared/dynamo/writes';
 import type { Insight, InsightSet, InsightStatus } from './model';
 
 /** A dismissed insight's fingerprint and title; suppresses the same insight until `until`. */
@@ -89,24 +90,20 @@ export class DynamoInsightStore implements InsightStore {
       expiresAt: epochSeconds(new Date(set.expiresAt)),
       expiresAtIso: set.expiresAt,
     };
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ...(replacing
-            ? {
-                ConditionExpression: 'setId = :setId AND revision = :revision',
-                ExpressionAttributeValues: { ':setId': replacing.setId, ':revision': replacing.revision },
-              }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const { written } = await writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ...(replacing
+          ? {
+              ConditionExpression: 'setId = :setId AND revision = :revision',
+              ExpressionAttributeValues: { ':setId': replacing.setId, ':revision': replacing.revision },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }),
+    );
+    return written;
   }
 
   async updateStatus(
@@ -121,28 +118,25 @@ export class DynamoInsightStore implements InsightStore {
       const current = set?.insights[index];
       if (!set || !current) return undefined;
       if (current.status === status) return current;
-      try {
-        const { Attributes } = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: tenantKey(tenantId), sk: SET_KEY },
-            UpdateExpression: `SET insights[${index}].#status = :status, insights[${index}].updatedAt = :now ADD revision :one`,
-            ConditionExpression: `setId = :setId AND insights[${index}].id = :id`,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':status': status,
-              ':now': now.toISOString(),
-              ':setId': set.setId,
-              ':id': insightId,
-              ':one': 1,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return (Attributes as SetItem).insights[index];
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+      const write = await writeIf(
+        this.client,
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: tenantKey(tenantId), sk: SET_KEY },
+          UpdateExpression: `SET insights[${index}].#status = :status, insights[${index}].updatedAt = :now ADD revision :one`,
+          ConditionExpression: `setId = :setId AND insights[${index}].id = :id`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':now': now.toISOString(),
+            ':setId': set.setId,
+            ':id': insightId,
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (write.written) return (write.attributes as unknown as SetItem).insights[index];
     }
     return undefined;
   }
@@ -163,97 +157,73 @@ export class DynamoInsightStore implements InsightStore {
   }
 
   async activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]> {
-    const dismissals: Dismissal[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: {
-            ':pk': tenantKey(tenantId),
-            ':prefix': DISMISSED_PREFIX,
-            ':now': epochSeconds(now),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        dismissals.push({ fingerprint: String(item.fingerprint), title: String(item.title) });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return dismissals;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':pk': tenantKey(tenantId), ':prefix': DISMISSED_PREFIX, ':now': epochSeconds(now) },
+    });
+    return items.map((item) => ({ fingerprint: String(item.fingerprint), title: String(item.title) }));
   }
 
   async acquireLease(tenantId: string, owner: string, now: Date, seconds: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: tenantKey(tenantId),
-            sk: LEASE_KEY,
-            owner,
-            leaseUntil: now.getTime() + seconds * 1000,
-            expiresAt: epochSeconds(now) + seconds + 60,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
-          ExpressionAttributeValues: { ':now': now.getTime() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const { written } = await writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: tenantKey(tenantId),
+          sk: LEASE_KEY,
+          owner,
+          leaseUntil: now.getTime() + seconds * 1000,
+          expiresAt: epochSeconds(now) + seconds + 60,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+        ExpressionAttributeValues: { ':now': now.getTime() },
+      }),
+    );
+    return written;
   }
 
   async releaseLease(tenantId: string, owner: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk: tenantKey(tenantId), sk: LEASE_KEY },
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    // Only the owner's own lease is removed; one that expired and was taken over is left to its new owner.
+    await writeIf(
+      this.client,
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: tenantKey(tenantId), sk: LEASE_KEY },
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
   }
 
   async claimRefresh(tenantId: string, now: Date, cooldownSeconds: number): Promise<RefreshClaim> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: tenantKey(tenantId),
-            sk: REFRESH_KEY,
-            refreshedAt: now.getTime(),
-            expiresAt: epochSeconds(now) + cooldownSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR refreshedAt <= :cutoff',
-          ExpressionAttributeValues: { ':cutoff': now.getTime() - cooldownSeconds * 1000 },
-        }),
-      );
-      return { ok: true };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      const { Item } = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: tenantKey(tenantId), sk: REFRESH_KEY },
-          ConsistentRead: true,
-        }),
-      );
-      const refreshedAt = Number(Item?.refreshedAt ?? now.getTime());
-      const retryAfterSeconds = Math.max(1, Math.ceil((refreshedAt + cooldownSeconds * 1000 - now.getTime()) / 1000));
-      return { ok: false, retryAfterSeconds };
-    }
+    const { written } = await writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: tenantKey(tenantId),
+          sk: REFRESH_KEY,
+          refreshedAt: now.getTime(),
+          expiresAt: epochSeconds(now) + cooldownSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR refreshedAt <= :cutoff',
+        ExpressionAttributeValues: { ':cutoff': now.getTime() - cooldownSeconds * 1000 },
+      }),
+    );
+    if (written) return { ok: true };
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: tenantKey(tenantId), sk: REFRESH_KEY },
+        ConsistentRead: true,
+      }),
+    );
+    const refreshedAt = Number(Item?.refreshedAt ?? now.getTime());
+    const retryAfterSeconds = Math.max(1, Math.ceil((refreshedAt + cooldownSeconds * 1000 - now.getTime()) / 1000));
+    return { ok: false, retryAfterSeconds };
   }
 }

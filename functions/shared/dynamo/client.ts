@@ -14,7 +14,3 @@ export const createDocumentClient = (cfg: Pick<Config, 'AWS_REGION' | 'DYNAMODB_
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 };
-
-/** True for the error DynamoDB (and dynalite) raise when a condition expression fails. */
-export const isConditionFailed = (error: unknown): boolean =>
-  (error as { name?: string })?.name === 'ConditionalCheckFailedException';

@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isConditionFailed } from '../dynamo/client';
+import { queryAll } from '../dynamo/paging';
+import { writeIf } from '../dynamo/writes';
 
 /** The labels a topic can carry: production serves requests, staging is what a dry-run uses by default. */
 export const promptLabels = ['production', 'staging'] as const;
@@ -90,18 +91,17 @@ export class DynamoPromptIndex implements PromptIndex {
   }
 
   async claimVersion(record: PromptVersionRecord): Promise<VersionClaim> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: topicKey(record.topic), sk: versionKey(record.version), ...record },
-          ConditionExpression: 'attribute_not_exists(pk) OR #status = :invalid',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':invalid': 'invalid' },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
+    const { written } = await writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: topicKey(record.topic), sk: versionKey(record.version), ...record },
+        ConditionExpression: 'attribute_not_exists(pk) OR #status = :invalid',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':invalid': 'invalid' },
+      }),
+    );
+    if (!written) {
       const existing = await this.version(record.topic, record.version);
       return existing?.checksum === record.checksum ? 'same_content' : 'different_content';
     }
@@ -139,21 +139,17 @@ export class DynamoPromptIndex implements PromptIndex {
   }
 
   async putLabel(record: LabelRecord, expectedVersion: string | undefined): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: topicKey(record.topic), sk: labelKey(record.label), ...record },
-          ...(expectedVersion === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const { written } = await writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: topicKey(record.topic), sk: labelKey(record.label), ...record },
+        ...(expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+      }),
+    );
+    return written;
   }
 
   private async get(pk: string, sk: string): Promise<Item | undefined> {
@@ -164,21 +160,11 @@ export class DynamoPromptIndex implements PromptIndex {
   }
 
   private async query(pk: string, prefix?: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-          ExpressionAttributeValues: prefix ? { ':pk': pk, ':prefix': prefix } : { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: prefix ? { ':pk': pk, ':prefix': prefix } : { ':pk': pk },
+      ConsistentRead: true,
+    });
   }
 }

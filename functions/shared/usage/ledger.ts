@@ -1,12 +1,7 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { isConditionFailed } from '../dynamo/client';
+import { queryAll } from '../dynamo/paging';
+import { writeIf } from '../dynamo/writes';
 import { epochSeconds, tenantKey } from '../dynamo/tables';
 import type { ModelUsage } from '../llm/port';
 
@@ -270,40 +265,40 @@ export class DynamoUsageLedger implements UsageLedger {
     if (limits.monthlyTokenBudget <= 0 || costLimitMicros <= 0) {
       return { ok: false, exceeded: limits.monthlyTokenBudget <= 0 ? 'tokens' : 'cost', resetAt: monthResetAt(now) };
     }
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: tenantKey(tenantId), sk: monthKey(month) },
-          UpdateExpression:
-            'ADD committedTokens :tokens, committedCostMicros :cost ' +
-            'SET expiresAt = if_not_exists(expiresAt, :expiresAt), rankMonth = :rankMonth, tenantId = :tenantId',
-          ConditionExpression:
-            '(attribute_not_exists(committedTokens) OR committedTokens < :tokenLimit) AND ' +
-            '(attribute_not_exists(committedCostMicros) OR committedCostMicros < :costLimit)',
-          ExpressionAttributeValues: {
-            ':tokens': amount.tokens,
-            ':cost': amount.costMicros,
-            ':tokenLimit': limits.monthlyTokenBudget,
-            ':costLimit': costLimitMicros,
-            ':expiresAt': epochSeconds(monthResetAt(now)) + 400 * 86_400,
-            ':rankMonth': monthKey(month),
-            ':tenantId': tenantId,
-          },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      const utilization = Math.max(
-        limits.monthlyTokenBudget > 0 ? num(Attributes?.committedTokens) / limits.monthlyTokenBudget : 1,
-        costLimitMicros > 0 ? num(Attributes?.committedCostMicros) / costLimitMicros : 1,
-      );
-      return { ok: true, reservation: { tenantId, month, ...amount, utilization } };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
+    const reserved = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: tenantKey(tenantId), sk: monthKey(month) },
+        UpdateExpression:
+          'ADD committedTokens :tokens, committedCostMicros :cost ' +
+          'SET expiresAt = if_not_exists(expiresAt, :expiresAt), rankMonth = :rankMonth, tenantId = :tenantId',
+        ConditionExpression:
+          '(attribute_not_exists(committedTokens) OR committedTokens < :tokenLimit) AND ' +
+          '(attribute_not_exists(committedCostMicros) OR committedCostMicros < :costLimit)',
+        ExpressionAttributeValues: {
+          ':tokens': amount.tokens,
+          ':cost': amount.costMicros,
+          ':tokenLimit': limits.monthlyTokenBudget,
+          ':costLimit': costLimitMicros,
+          ':expiresAt': epochSeconds(monthResetAt(now)) + 400 * 86_400,
+          ':rankMonth': monthKey(month),
+          ':tenantId': tenantId,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    if (!reserved.written) {
       const current = await this.get(tenantKey(tenantId), monthKey(month));
       const exceeded = num(current?.committedTokens) >= limits.monthlyTokenBudget ? 'tokens' : 'cost';
       return { ok: false, exceeded, resetAt: monthResetAt(now) };
     }
+    const committed = reserved.attributes;
+    const utilization = Math.max(
+      limits.monthlyTokenBudget > 0 ? num(committed?.committedTokens) / limits.monthlyTokenBudget : 1,
+      costLimitMicros > 0 ? num(committed?.committedCostMicros) / costLimitMicros : 1,
+    );
+    return { ok: true, reservation: { tenantId, month, ...amount, utilization } };
   }
 
   async settle(reservation: Reservation, event: UsageEvent, retentionDays: number): Promise<void> {
@@ -347,22 +342,18 @@ export class DynamoUsageLedger implements UsageLedger {
   }
 
   async firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: tenantKey(tenantId), sk: monthKey(month) },
-          UpdateExpression: 'SET #flag = :true',
-          ConditionExpression: 'attribute_not_exists(#flag)',
-          ExpressionAttributeNames: { '#flag': `warned:${threshold}` },
-          ExpressionAttributeValues: { ':true': true },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const { written } = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: tenantKey(tenantId), sk: monthKey(month) },
+        UpdateExpression: 'SET #flag = :true',
+        ConditionExpression: 'attribute_not_exists(#flag)',
+        ExpressionAttributeNames: { '#flag': `warned:${threshold}` },
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
+    return written;
   }
 
   async month(tenantId: string, month: string): Promise<MonthUsage> {
@@ -376,44 +367,32 @@ export class DynamoUsageLedger implements UsageLedger {
   }
 
   async days(tenantId: string | undefined, from: string, to: string): Promise<DayUsage[]> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': tenantId === undefined ? GLOBAL_DAYS : tenantKey(tenantId),
-          ':from': dayKey(from),
-          ':to': dayKey(to),
-        },
-      }),
-    );
-    const byDay = new Map(Items.map((item) => [String(item.sk).slice(dayKey('').length), item]));
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': tenantId === undefined ? GLOBAL_DAYS : tenantKey(tenantId),
+        ':from': dayKey(from),
+        ':to': dayKey(to),
+      },
+    });
+    const byDay = new Map(items.map((item) => [String(item.sk).slice(dayKey('').length), item]));
     return daysBetween(from, to).map((day) => ({ day, ...totalsOf(byDay.get(day)) }));
   }
 
   async topTenants(month: string, limit: number): Promise<TenantMonthTotal[]> {
-    const totals: TenantMonthTotal[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byMonth',
-          KeyConditionExpression: 'rankMonth = :month',
-          ExpressionAttributeValues: { ':month': monthKey(month) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        totals.push({
-          tenantId: String(item.tenantId),
-          calls: num(item.calls),
-          totalTokens: num(item.totalTokens),
-          costMicros: num(item.costMicros),
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'byMonth',
+      KeyConditionExpression: 'rankMonth = :month',
+      ExpressionAttributeValues: { ':month': monthKey(month) },
+    });
+    const totals: TenantMonthTotal[] = items.map((item) => ({
+      tenantId: String(item.tenantId),
+      calls: num(item.calls),
+      totalTokens: num(item.totalTokens),
+      costMicros: num(item.costMicros),
+    }));
     return totals.sort((a, b) => b.costMicros - a.costMicros || b.totalTokens - a.totalTokens).slice(0, limit);
   }
 

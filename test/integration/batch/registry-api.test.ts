@@ -49,6 +49,22 @@ describe('the tenant registry of the nightly run', () => {
     );
   });
 
+  it('answers a garbage or crafted cursor with 400 on query.cursor, never a 500', async () => {
+    const crafted = Buffer.from(JSON.stringify({ pk: 'TENANT#acme-plumbing', sk: 'INSIGHTS#CURRENT' })).toString(
+      'base64url',
+    );
+
+    const results = await Promise.all(
+      ['garbage', crafted, '%7B%7D'].map((cursor) =>
+        api.call('GET', `/admin/batch/tenants?cursor=${cursor}`, { token: admin }),
+      ),
+    );
+
+    expect(results.map((result) => result.status)).toEqual([400, 400, 400]);
+    for (const result of results)
+      expect(result.json.error.details).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
+  });
+
   it('is for admins only, and rejects bad ids and an unknown run', async () => {
     const user = await api.token('acme-plumbing');
 
