@@ -2,22 +2,12 @@ import type { Action, BusinessSnapshot, DataGap, Goal, SourceName } from '../sha
 import { DATA_GAP_KEY, fingerprintOf } from './generation';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
 import type { Category, Evidence, InsightDraft, Priority, Signal, SignalKind } from './model';
-import {
-  componentFacts,
-  fact,
-  factMetrics,
-  factText,
-  factTexts,
-  goalCompletion,
-  isCompletedGoal,
-  isFinishedAction,
-  isPast,
-  oldestFirst,
-  priorityRank,
-  scoreText,
-  strongestComponent,
-  weakestComponent,
-} from './signals';
+import { isPast } from './dates';
+import { isFinishedAction, oldestFirst } from './families/actions/signals';
+import { fact, factMetrics, factText, factTexts } from './families/family';
+import { goalCompletion, isCompletedGoal } from './families/goals/signals';
+import { componentFacts, scoreText, strongestComponent, weakestComponent } from './families/performance/signals';
+import { priorityRank } from './signals';
 import { countIs, isoDay, joinList, nameList, plural, quote, truncate } from './text';
 
 /**

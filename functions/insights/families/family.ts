@@ -1,0 +1,108 @@
+import type { BusinessSnapshot } from '../../shared/business-api/model';
+import type { Evidence, Signal } from '../model';
+import { truncate } from '../text';
+
+/**
+ * What every signal family is built from. A family (goals, performance, strengths, actions, issues, foundation) is
+ * a folder with its signal computation in `signals.ts`; `computeSignals` lists the families.
+ */
+
+/** The tunable limits the signals use. */
+export interface SignalThresholds {
+  /** A goal completion rate (%) below this is low. */
+  readonly lowCompletionRate: number;
+  /** The completion rate is only judged when at least this many goals are known. */
+  readonly minGoalsForCompletionRate: number;
+  /** The score a component without a target of its own should reach. */
+  readonly componentFloor: number;
+  /** A component at least this many points below its target is high priority. */
+  readonly wideComponentGap: number;
+  /** An overall score below this is low. */
+  readonly lowOverallScore: number;
+  /** An overall score at or above this is strong. */
+  readonly strongOverallScore: number;
+  /** An open action with no update for more than this many days has stalled. */
+  readonly stalledAfterDays: number;
+  /** How many action titles an aggregate action signal names. */
+  readonly namedActions: number;
+}
+
+/** The default thresholds; `computeSignals` accepts overrides. */
+export const defaultSignalThresholds: SignalThresholds = {
+  lowCompletionRate: 30,
+  minGoalsForCompletionRate: 3,
+  componentFloor: 60,
+  wideComponentGap: 20,
+  lowOverallScore: 60,
+  strongOverallScore: 80,
+  stalledAfterDays: 14,
+  namedActions: 3,
+};
+
+/** A family's signal computation: the signals it finds in a snapshot at `now`. */
+export type FamilySignals = (snapshot: BusinessSnapshot, now: Date, thresholds: SignalThresholds) => Signal[];
+
+/** Metric names of signal facts. */
+export const factMetrics = {
+  goal: 'goal',
+  goalId: 'goal id',
+  goalStatus: 'goal status',
+  progress: 'progress (%)',
+  targetDate: 'target date',
+  daysPastTarget: 'days past target date',
+  owner: 'owner',
+  completionRate: 'goal completion rate (%)',
+  completedGoals: 'completed goals',
+  totalGoals: 'total goals',
+  lowCompletionThreshold: 'low completion threshold (%)',
+  component: 'score component',
+  componentScore: 'component score',
+  componentTarget: 'component target',
+  componentFloor: 'default component floor',
+  pointsBelowTarget: 'points below target',
+  overallScore: 'overall score',
+  lowScoreThreshold: 'low overall score threshold',
+  strongScoreThreshold: 'strong overall score threshold',
+  trend: 'score trend',
+  strongestComponent: 'strongest component',
+  strongestScore: 'strongest component score',
+  weakestComponent: 'weakest component',
+  weakestScore: 'weakest component score',
+  overdueActions: 'overdue actions',
+  oldestDueDate: 'oldest due date',
+  stalledActions: 'stalled actions',
+  stalledAfterDays: 'stalled after days',
+  oldestUpdate: 'oldest update',
+  blockedActions: 'blocked actions',
+  action: 'action',
+  issue: 'issue',
+  issuePriority: 'issue priority',
+  issueStatus: 'issue status',
+  openedOn: 'opened on',
+  daysOpen: 'days open',
+  linkedGoal: 'linked goal',
+  vision: 'vision',
+  purpose: 'purpose',
+  activeGoals: 'active goals',
+  keywords: 'keywords checked',
+  linkedActions: 'linked actions',
+} as const;
+
+const FACT_TEXT_MAX = 200;
+
+/** One fact; text is shortened to what the evidence schema allows. */
+export const fact = (source: Evidence['source'], metric: string, value: string | number): Evidence => ({
+  source,
+  metric,
+  value: typeof value === 'string' ? truncate(value, FACT_TEXT_MAX) : value,
+});
+
+/** The value of a signal's first fact with this metric, as text. */
+export const factText = (signal: Signal, metric: string): string | undefined => {
+  const value = signal.facts.find((fact) => fact.metric === metric)?.value;
+  return value === undefined ? undefined : String(value);
+};
+
+/** The values of all of a signal's facts with this metric, as text, in order. */
+export const factTexts = (signal: Signal, metric: string): string[] =>
+  signal.facts.filter((fact) => fact.metric === metric).map((fact) => String(fact.value));
