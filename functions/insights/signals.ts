@@ -1,12 +1,18 @@
 import type { BusinessSnapshot } from '../shared/business-api/model';
 import { actionSignals } from './families/actions/signals';
+import type { ActionSignal } from './families/actions/signals';
 import { defaultSignalThresholds } from './families/family';
 import type { FamilySignals, SignalThresholds } from './families/family';
 import { foundationSignals } from './families/foundation/signals';
+import type { FoundationSignal } from './families/foundation/signals';
 import { goalSignals } from './families/goals/signals';
+import type { GoalSignal } from './families/goals/signals';
 import { issueSignals } from './families/issues/signals';
+import type { IssueSignal } from './families/issues/signals';
 import { performanceSignals } from './families/performance/signals';
+import type { PerformanceSignal } from './families/performance/signals';
 import { strengthSignals } from './families/strengths/signals';
+import type { StrengthSignal } from './families/strengths/signals';
 import { priorities } from './model';
 import type { Priority, Signal } from './model';
 
@@ -24,8 +30,12 @@ export { defaultSignalThresholds, factMetrics } from './families/family';
  *   suppressing the same situation; day counts live in the summary and facts only.
  */
 
+/** A computed signal: a union discriminated on `kind`, each kind with its typed payload. */
+export type ComputedSignal =
+  GoalSignal | PerformanceSignal | StrengthSignal | ActionSignal | IssueSignal | FoundationSignal;
+
 /** The signal families, each computing its own kinds of signal. */
-const families: readonly FamilySignals[] = [
+const families: readonly FamilySignals<ComputedSignal>[] = [
   goalSignals,
   performanceSignals,
   strengthSignals,
@@ -40,7 +50,7 @@ export const priorityRank = (priority: Priority): number => priorities.length - 
 const bySeverity = (a: Signal, b: Signal): number =>
   priorityRank(a.priority) - priorityRank(b.priority) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-const uniqueByKey = (signals: readonly Signal[]): Signal[] => {
+const uniqueByKey = <S extends Signal>(signals: readonly S[]): S[] => {
   const seen = new Set<string>();
   return signals.filter((signal) => !seen.has(signal.key) && seen.add(signal.key));
 };
@@ -53,7 +63,7 @@ export const computeSignals = (
   snapshot: BusinessSnapshot,
   now: Date,
   thresholds: Partial<SignalThresholds> = {},
-): Signal[] => {
+): ComputedSignal[] => {
   const t: SignalThresholds = { ...defaultSignalThresholds, ...thresholds };
   return uniqueByKey(families.flatMap((family) => family(snapshot, now, t))).sort(bySeverity);
 };

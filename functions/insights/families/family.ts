@@ -1,5 +1,5 @@
 import type { BusinessSnapshot } from '../../shared/business-api/model';
-import type { Evidence, Signal } from '../model';
+import type { Evidence, Signal, SignalKind } from '../model';
 import { truncate } from '../text';
 
 /**
@@ -39,8 +39,24 @@ export const defaultSignalThresholds: SignalThresholds = {
   namedActions: 3,
 };
 
+/**
+ * A signal of one kind with its typed payload: the values the signal is about (numbers rounded as stated, dates
+ * as calendar days). Its summary and facts are stated from the payload, in one place per kind.
+ */
+export interface SignalWith<K extends SignalKind, P> extends Signal {
+  readonly kind: K;
+  readonly payload: P;
+}
+
+/** What a signal says: its summary and facts, stated from its payload. */
+export type Statement = Pick<Signal, 'summary' | 'facts'>;
+
 /** A family's signal computation: the signals it finds in a snapshot at `now`. */
-export type FamilySignals = (snapshot: BusinessSnapshot, now: Date, thresholds: SignalThresholds) => Signal[];
+export type FamilySignals<S extends Signal> = (
+  snapshot: BusinessSnapshot,
+  now: Date,
+  thresholds: SignalThresholds,
+) => S[];
 
 /** Metric names of signal facts. */
 export const factMetrics = {

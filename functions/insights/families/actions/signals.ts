@@ -1,9 +1,43 @@
 import type { Action } from '../../../shared/business-api/model';
 import { DAY_MS, isPast, startOf } from '../../dates';
-import type { Evidence, Signal } from '../../model';
-import { countIs, isoDay, nameList, plural, quote } from '../../text';
+import type { Evidence } from '../../model';
+import { countIs, isoDay, namesOf, plural, quote } from '../../text';
 import { fact, factMetrics } from '../family';
-import type { FamilySignals, SignalThresholds } from '../family';
+import type { FamilySignals, SignalThresholds, SignalWith, Statement } from '../family';
+
+/** Actions past their due date, oldest due first. */
+export interface OverdueActionsPayload {
+  readonly count: number;
+  /** The title of the action due longest ago. */
+  readonly oldestAction: string;
+  readonly oldestDueDate: string;
+  /** The first `namedActions` titles. */
+  readonly actionTitles: readonly string[];
+}
+
+/** Open actions with no update for longer than the stalled limit, longest untouched first. */
+export interface StalledActionsPayload {
+  readonly count: number;
+  readonly stalledAfterDays: number;
+  /** The title of the action untouched the longest. */
+  readonly oldestAction: string;
+  readonly oldestUpdate: string;
+  /** The first `namedActions` titles. */
+  readonly actionTitles: readonly string[];
+}
+
+/** Blocked actions, least recently touched first. */
+export interface BlockedActionsPayload {
+  readonly count: number;
+  /** The first `namedActions` titles. */
+  readonly actionTitles: readonly string[];
+}
+
+/** A signal of the action family. */
+export type ActionSignal =
+  | SignalWith<'overdue_actions', OverdueActionsPayload>
+  | SignalWith<'stalled_actions', StalledActionsPayload>
+  | SignalWith<'blocked_actions', BlockedActionsPayload>;
 
 /** Open or in progress (no status counts as open); blocked, done and cancelled are not. */
 const isOpenAction = (action: Action): boolean =>
@@ -21,10 +55,41 @@ export const oldestFirst = (actions: readonly Action[], dateOf: (action: Action)
     return byDate !== 0 ? byDate : a.title < b.title ? -1 : a.title > b.title ? 1 : 0;
   });
 
-const actionTitleFacts = (actions: readonly Action[], t: SignalThresholds): Evidence[] =>
-  actions.slice(0, t.namedActions).map((action) => fact('actions', factMetrics.action, action.title));
+const namedTitles = (actions: readonly Action[], t: SignalThresholds): string[] =>
+  actions.slice(0, t.namedActions).map((action) => action.title);
 
-const overdueActionSignals = (actions: readonly Action[], now: Date, t: SignalThresholds): Signal[] => {
+const titleFacts = (titles: readonly string[]): Evidence[] =>
+  titles.map((title) => fact('actions', factMetrics.action, title));
+
+const overdueStatement = (overdue: OverdueActionsPayload): Statement => ({
+  summary:
+    `${countIs(overdue.count, 'action')} past the due date; the oldest is ${quote(overdue.oldestAction)}, ` +
+    `due ${overdue.oldestDueDate}.`,
+  facts: [
+    fact('actions', factMetrics.overdueActions, overdue.count),
+    fact('actions', factMetrics.oldestDueDate, overdue.oldestDueDate),
+    ...titleFacts(overdue.actionTitles),
+  ],
+});
+
+const stalledStatement = (stalled: StalledActionsPayload): Statement => ({
+  summary:
+    `${plural(stalled.count, 'open action')} had no update for more than ${stalled.stalledAfterDays} days; ` +
+    `the longest untouched is ${quote(stalled.oldestAction)}, last updated ${stalled.oldestUpdate}.`,
+  facts: [
+    fact('actions', factMetrics.stalledActions, stalled.count),
+    fact('signals', factMetrics.stalledAfterDays, stalled.stalledAfterDays),
+    fact('actions', factMetrics.oldestUpdate, stalled.oldestUpdate),
+    ...titleFacts(stalled.actionTitles),
+  ],
+});
+
+const blockedStatement = (blocked: BlockedActionsPayload): Statement => ({
+  summary: `${countIs(blocked.count, 'action')} blocked: ${namesOf(blocked.actionTitles, blocked.count)}.`,
+  facts: [fact('actions', factMetrics.blockedActions, blocked.count), ...titleFacts(blocked.actionTitles)],
+});
+
+const overdueActionSignals = (actions: readonly Action[], now: Date, t: SignalThresholds): ActionSignal[] => {
   const overdue = oldestFirst(
     actions.filter(
       (action) => !isFinishedAction(action) && action.dueDate !== undefined && isPast(action.dueDate, now),
@@ -33,25 +98,25 @@ const overdueActionSignals = (actions: readonly Action[], now: Date, t: SignalTh
   );
   const oldest = overdue[0];
   if (oldest?.dueDate === undefined) return [];
+  const payload: OverdueActionsPayload = {
+    count: overdue.length,
+    oldestAction: oldest.title,
+    oldestDueDate: isoDay(oldest.dueDate),
+    actionTitles: namedTitles(overdue, t),
+  };
   return [
     {
       key: 'overdue_actions',
       kind: 'overdue_actions',
       category: 'operations',
       priority: 'high',
-      summary:
-        `${countIs(overdue.length, 'action')} past the due date; the oldest is ${quote(oldest.title)}, ` +
-        `due ${isoDay(oldest.dueDate)}.`,
-      facts: [
-        fact('actions', factMetrics.overdueActions, overdue.length),
-        fact('actions', factMetrics.oldestDueDate, isoDay(oldest.dueDate)),
-        ...actionTitleFacts(overdue, t),
-      ],
+      ...overdueStatement(payload),
+      payload,
     },
   ];
 };
 
-const stalledActionSignals = (actions: readonly Action[], now: Date, t: SignalThresholds): Signal[] => {
+const stalledActionSignals = (actions: readonly Action[], now: Date, t: SignalThresholds): ActionSignal[] => {
   const stalled = oldestFirst(
     actions.filter((action) => {
       const touched = lastTouched(action);
@@ -62,48 +127,46 @@ const stalledActionSignals = (actions: readonly Action[], now: Date, t: SignalTh
   );
   const oldestUpdate = stalled[0] === undefined ? undefined : lastTouched(stalled[0]);
   if (stalled[0] === undefined || oldestUpdate === undefined) return [];
+  const payload: StalledActionsPayload = {
+    count: stalled.length,
+    stalledAfterDays: t.stalledAfterDays,
+    oldestAction: stalled[0].title,
+    oldestUpdate: isoDay(oldestUpdate),
+    actionTitles: namedTitles(stalled, t),
+  };
   return [
     {
       key: 'stalled_actions',
       kind: 'stalled_actions',
       category: 'operations',
       priority: 'medium',
-      summary:
-        `${plural(stalled.length, 'open action')} had no update for more than ${t.stalledAfterDays} days; ` +
-        `the longest untouched is ${quote(stalled[0].title)}, last updated ${isoDay(oldestUpdate)}.`,
-      facts: [
-        fact('actions', factMetrics.stalledActions, stalled.length),
-        fact('signals', factMetrics.stalledAfterDays, t.stalledAfterDays),
-        fact('actions', factMetrics.oldestUpdate, isoDay(oldestUpdate)),
-        ...actionTitleFacts(stalled, t),
-      ],
+      ...stalledStatement(payload),
+      payload,
     },
   ];
 };
 
-const blockedActionSignals = (actions: readonly Action[], t: SignalThresholds): Signal[] => {
+const blockedActionSignals = (actions: readonly Action[], t: SignalThresholds): ActionSignal[] => {
   const blocked = oldestFirst(
     actions.filter((action) => action.status === 'blocked'),
     lastTouched,
   );
   if (blocked.length === 0) return [];
+  const payload: BlockedActionsPayload = { count: blocked.length, actionTitles: namedTitles(blocked, t) };
   return [
     {
       key: 'blocked_actions',
       kind: 'blocked_actions',
       category: 'operations',
       priority: 'medium',
-      summary: `${countIs(blocked.length, 'action')} blocked: ${nameList(
-        blocked.map((action) => action.title),
-        t.namedActions,
-      )}.`,
-      facts: [fact('actions', factMetrics.blockedActions, blocked.length), ...actionTitleFacts(blocked, t)],
+      ...blockedStatement(payload),
+      payload,
     },
   ];
 };
 
 /** The action family: overdue, stalled and blocked actions, one aggregate signal each. */
-export const actionSignals: FamilySignals = (snapshot, now, t) => {
+export const actionSignals: FamilySignals<ActionSignal> = (snapshot, now, t) => {
   const actions = snapshot.actions ?? [];
   return [
     ...overdueActionSignals(actions, now, t),

@@ -1,9 +1,22 @@
 import type { Goal } from '../../../shared/business-api/model';
-import type { Signal } from '../../model';
 import { plural } from '../../text';
 import { fact, factMetrics } from '../family';
-import type { FamilySignals } from '../family';
+import type { FamilySignals, SignalWith, Statement } from '../family';
 import { isCompletedGoal } from '../goals/signals';
+
+/** A vision or purpose with no active goal behind it. */
+export interface StatementWithoutGoalsPayload {
+  /** The vision or purpose as written. */
+  readonly statement: string;
+  readonly activeGoals: number;
+  /** The statement's keywords, looked for in the active goals' titles and descriptions. */
+  readonly keywords: readonly string[];
+}
+
+/** A signal of the foundation family. */
+export type FoundationSignal =
+  | SignalWith<'vision_without_goals', StatementWithoutGoalsPayload>
+  | SignalWith<'purpose_without_goals', StatementWithoutGoalsPayload>;
 
 const stopWords = new Set(
   (
@@ -22,6 +35,18 @@ const keywords = (text: string): Set<string> =>
       .map((word) => (word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word)),
   );
 
+const statementWithoutGoals = (label: 'vision' | 'purpose', found: StatementWithoutGoalsPayload): Statement => ({
+  summary:
+    found.activeGoals === 0
+      ? `The ${label} has no goal behind it: there are no active goals.`
+      : `None of the ${plural(found.activeGoals, 'active goal')} shares a keyword with the ${label}.`,
+  facts: [
+    fact('foundation', label === 'vision' ? factMetrics.vision : factMetrics.purpose, found.statement),
+    fact('goals', factMetrics.activeGoals, found.activeGoals),
+    ...(found.keywords.length === 0 ? [] : [fact('signals', factMetrics.keywords, found.keywords.join(', '))]),
+  ],
+});
+
 /**
  * The vision (or purpose) has no goal behind it when there are no active (not completed) goals, or when no active
  * goal's title or description shares a keyword with it. Keywords are words of four or more letters that are not
@@ -33,7 +58,7 @@ const statementSignals = (
   label: 'vision' | 'purpose',
   statement: string | undefined,
   goals: readonly Goal[] | undefined,
-): Signal[] => {
+): FoundationSignal[] => {
   if (statement === undefined || goals === undefined) return [];
   const active = goals.filter((goal) => !isCompletedGoal(goal));
   const wanted = keywords(statement);
@@ -41,27 +66,21 @@ const statementSignals = (
     [...keywords(`${goal.title} ${goal.description ?? ''}`)].some((word) => wanted.has(word)),
   );
   if (active.length > 0 && (shares || wanted.size === 0)) return [];
+  const payload: StatementWithoutGoalsPayload = { statement, activeGoals: active.length, keywords: [...wanted] };
   return [
     {
       key: kind,
       kind,
       category: 'strategy',
       priority: active.length === 0 ? 'high' : 'medium',
-      summary:
-        active.length === 0
-          ? `The ${label} has no goal behind it: there are no active goals.`
-          : `None of the ${plural(active.length, 'active goal')} shares a keyword with the ${label}.`,
-      facts: [
-        fact('foundation', label === 'vision' ? factMetrics.vision : factMetrics.purpose, statement),
-        fact('goals', factMetrics.activeGoals, active.length),
-        ...(wanted.size === 0 ? [] : [fact('signals', factMetrics.keywords, [...wanted].join(', '))]),
-      ],
+      ...statementWithoutGoals(label, payload),
+      payload,
     },
   ];
 };
 
 /** The foundation family: a vision or purpose with no goal behind it. */
-export const foundationSignals: FamilySignals = ({ foundation, goals }) => [
+export const foundationSignals: FamilySignals<FoundationSignal> = ({ foundation, goals }) => [
   ...statementSignals('vision_without_goals', 'vision', foundation?.vision, goals),
   ...statementSignals('purpose_without_goals', 'purpose', foundation?.purpose, goals),
 ];

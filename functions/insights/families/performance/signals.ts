@@ -1,11 +1,50 @@
 import type { Performance } from '../../../shared/business-api/model';
-import type { Category, Evidence, Signal } from '../../model';
+import type { Category, Evidence } from '../../model';
 import { plural, quote } from '../../text';
 import { fact, factMetrics } from '../family';
-import type { FamilySignals, SignalThresholds } from '../family';
+import type { FamilySignals, SignalThresholds, SignalWith, Statement } from '../family';
 
 /** One component of the performance scorecard. */
 export type Component = NonNullable<Performance['components']>[number];
+
+/** The direction of the performance trend. */
+export type Trend = NonNullable<Performance['trend']>;
+
+/** A component's name and score, rounded, as a signal states them. */
+export interface ComponentScore {
+  readonly name: string;
+  readonly score: number;
+}
+
+/** A scorecard component below its target, or below the default floor when it has no target of its own. */
+export interface ComponentBelowTargetPayload {
+  readonly component: string;
+  readonly score: number;
+  /** The component's target, or the default floor when `isDefaultFloor`. */
+  readonly target: number;
+  readonly isDefaultFloor: boolean;
+  readonly pointsBelowTarget: number;
+}
+
+/** An overall score below the low mark. */
+export interface LowOverallScorePayload {
+  readonly overallScore: number;
+  /** The low overall score threshold. */
+  readonly threshold: number;
+  readonly trend?: Trend;
+  readonly weakest?: ComponentScore;
+}
+
+/** A downward performance trend. */
+export interface TrendingDownPayload {
+  readonly overallScore?: number;
+}
+
+/** A signal of the performance family. */
+export type PerformanceSignal =
+  | SignalWith<'score_component_below_target', ComponentBelowTargetPayload>
+  | SignalWith<'low_overall_score', LowOverallScorePayload>
+  | SignalWith<'score_trending_down', TrendingDownPayload>;
 
 /** The component with the highest score (the first one on a tie). */
 export const strongestComponent = (performance: Performance | undefined): Component | undefined =>
@@ -21,12 +60,19 @@ export const weakestComponent = (performance: Performance | undefined): Componen
     undefined,
   );
 
+/** A component's name and rounded score. */
+export const componentScore = (component: Component): ComponentScore => ({
+  name: component.name,
+  score: Math.round(component.score),
+});
+
 /** "'Cash flow' at 45": a component's quoted name and rounded score. */
-export const scoreText = (component: Component): string => `${quote(component.name)} at ${Math.round(component.score)}`;
+export const scoreText = (component: Pick<Component, 'name' | 'score'>): string =>
+  `${quote(component.name)} at ${Math.round(component.score)}`;
 
 /** A component's name and rounded score as two facts, under the given metric names. */
 export const componentFacts = (
-  component: Component | undefined,
+  component: Pick<Component, 'name' | 'score'> | undefined,
   nameMetric: string,
   scoreMetric: string,
 ): Evidence[] =>
@@ -34,9 +80,9 @@ export const componentFacts = (
     ? []
     : [fact('performance', nameMetric, component.name), fact('performance', scoreMetric, Math.round(component.score))];
 
-/** The trend as a fact, when the scorecard has one. */
-export const trendFacts = (performance: Performance): Evidence[] =>
-  performance.trend === undefined ? [] : [fact('performance', factMetrics.trend, performance.trend)];
+/** The trend as a fact, when there is one. */
+export const trendFacts = (trend: Trend | undefined): Evidence[] =>
+  trend === undefined ? [] : [fact('performance', factMetrics.trend, trend)];
 
 /** A component's category from its name: money → finance, customers and sales → marketing, people → leadership. */
 const componentCategory = (name: string): Category => {
@@ -54,83 +100,105 @@ const slug = (text: string): string =>
     .replace(/^-|-$/g, '')
     .slice(0, 60) || 'component';
 
-const componentSignals = (performance: Performance, t: SignalThresholds): Signal[] =>
-  (performance.components ?? []).flatMap((component): Signal[] => {
+const componentStatement = (gap: ComponentBelowTargetPayload): Statement => ({
+  summary:
+    `Score component ${quote(gap.component)} is at ${gap.score}, ${plural(gap.pointsBelowTarget, 'point')} below ` +
+    `${gap.isDefaultFloor ? `the default floor of ${gap.target}` : `its target of ${gap.target}`}.`,
+  facts: [
+    fact('performance', factMetrics.component, gap.component),
+    fact('performance', factMetrics.componentScore, gap.score),
+    gap.isDefaultFloor
+      ? fact('signals', factMetrics.componentFloor, gap.target)
+      : fact('performance', factMetrics.componentTarget, gap.target),
+    fact('performance', factMetrics.pointsBelowTarget, gap.pointsBelowTarget),
+  ],
+});
+
+const lowOverallStatement = (low: LowOverallScorePayload): Statement => ({
+  summary:
+    `The overall score is ${low.overallScore}, below the threshold of ${low.threshold}` +
+    `${low.weakest === undefined ? '' : `; the weakest component is ${scoreText(low.weakest)}`}.`,
+  facts: [
+    fact('performance', factMetrics.overallScore, low.overallScore),
+    fact('signals', factMetrics.lowScoreThreshold, low.threshold),
+    ...trendFacts(low.trend),
+    ...componentFacts(low.weakest, factMetrics.weakestComponent, factMetrics.weakestScore),
+  ],
+});
+
+const trendingDownStatement = ({ overallScore }: TrendingDownPayload): Statement => ({
+  summary: `The performance trend is down${overallScore === undefined ? '' : `, with an overall score of ${overallScore}`}.`,
+  facts: [
+    ...trendFacts('down'),
+    ...(overallScore === undefined ? [] : [fact('performance', factMetrics.overallScore, overallScore)]),
+  ],
+});
+
+const componentSignals = (performance: Performance, t: SignalThresholds): PerformanceSignal[] =>
+  (performance.components ?? []).flatMap((component): PerformanceSignal[] => {
     const score = Math.round(component.score);
-    const target = component.target === undefined ? undefined : Math.round(component.target);
-    const bar = target ?? t.componentFloor;
-    if (score >= bar) return [];
-    const gap = bar - score;
+    const ownTarget = component.target === undefined ? undefined : Math.round(component.target);
+    const target = ownTarget ?? t.componentFloor;
+    if (score >= target) return [];
+    const payload: ComponentBelowTargetPayload = {
+      component: component.name,
+      score,
+      target,
+      isDefaultFloor: ownTarget === undefined,
+      pointsBelowTarget: target - score,
+    };
     return [
       {
         key: `score_component_below_target:${slug(component.name)}`,
         kind: 'score_component_below_target',
         category: componentCategory(component.name),
-        priority: gap >= t.wideComponentGap ? 'high' : 'medium',
-        summary:
-          `Score component ${quote(component.name)} is at ${score}, ${plural(gap, 'point')} below ` +
-          `${target === undefined ? `the default floor of ${bar}` : `its target of ${bar}`}.`,
-        facts: [
-          fact('performance', factMetrics.component, component.name),
-          fact('performance', factMetrics.componentScore, score),
-          target === undefined
-            ? fact('signals', factMetrics.componentFloor, bar)
-            : fact('performance', factMetrics.componentTarget, bar),
-          fact('performance', factMetrics.pointsBelowTarget, gap),
-        ],
+        priority: payload.pointsBelowTarget >= t.wideComponentGap ? 'high' : 'medium',
+        ...componentStatement(payload),
+        payload,
       },
     ];
   });
 
-const trendingDownSignals = (performance: Performance): Signal[] =>
-  performance.trend === 'down'
-    ? [
-        {
-          key: 'score_trending_down',
-          kind: 'score_trending_down',
-          category: 'strategy',
-          priority: 'medium',
-          summary: `The performance trend is down${
-            performance.overallScore === undefined
-              ? ''
-              : `, with an overall score of ${Math.round(performance.overallScore)}`
-          }.`,
-          facts: [
-            ...trendFacts(performance),
-            ...(performance.overallScore === undefined
-              ? []
-              : [fact('performance', factMetrics.overallScore, Math.round(performance.overallScore))]),
-          ],
-        },
-      ]
-    : [];
+const trendingDownSignals = ({ trend, overallScore }: Performance): PerformanceSignal[] => {
+  if (trend !== 'down') return [];
+  const payload: TrendingDownPayload = overallScore === undefined ? {} : { overallScore: Math.round(overallScore) };
+  return [
+    {
+      key: 'score_trending_down',
+      kind: 'score_trending_down',
+      category: 'strategy',
+      priority: 'medium',
+      ...trendingDownStatement(payload),
+      payload,
+    },
+  ];
+};
 
-const lowOverallSignals = (performance: Performance, t: SignalThresholds): Signal[] => {
+const lowOverallSignals = (performance: Performance, t: SignalThresholds): PerformanceSignal[] => {
   if (performance.overallScore === undefined) return [];
-  const score = Math.round(performance.overallScore);
-  if (score >= t.lowOverallScore) return [];
+  const overallScore = Math.round(performance.overallScore);
+  if (overallScore >= t.lowOverallScore) return [];
   const weakest = weakestComponent(performance);
+  const payload: LowOverallScorePayload = {
+    overallScore,
+    threshold: t.lowOverallScore,
+    ...(performance.trend === undefined ? {} : { trend: performance.trend }),
+    ...(weakest === undefined ? {} : { weakest: componentScore(weakest) }),
+  };
   return [
     {
       key: 'low_overall_score',
       kind: 'low_overall_score',
       category: 'strategy',
       priority: 'high',
-      summary:
-        `The overall score is ${score}, below the threshold of ${t.lowOverallScore}` +
-        `${weakest === undefined ? '' : `; the weakest component is ${scoreText(weakest)}`}.`,
-      facts: [
-        fact('performance', factMetrics.overallScore, score),
-        fact('signals', factMetrics.lowScoreThreshold, t.lowOverallScore),
-        ...trendFacts(performance),
-        ...componentFacts(weakest, factMetrics.weakestComponent, factMetrics.weakestScore),
-      ],
+      ...lowOverallStatement(payload),
+      payload,
     },
   ];
 };
 
 /** The performance family: a downward trend, a low overall score, and components below their target. */
-export const performanceSignals: FamilySignals = ({ performance }, _now, t) =>
+export const performanceSignals: FamilySignals<PerformanceSignal> = ({ performance }, _now, t) =>
   performance === undefined
     ? []
     : [...trendingDownSignals(performance), ...lowOverallSignals(performance, t), ...componentSignals(performance, t)];

@@ -1,32 +1,64 @@
 import { fact, factMetrics } from '../family';
-import type { FamilySignals } from '../family';
-import { componentFacts, scoreText, strongestComponent, trendFacts, weakestComponent } from '../performance/signals';
+import type { FamilySignals, SignalWith, Statement } from '../family';
+import type { ComponentScore, Trend } from '../performance/signals';
+import {
+  componentFacts,
+  componentScore,
+  scoreText,
+  strongestComponent,
+  trendFacts,
+  weakestComponent,
+} from '../performance/signals';
+
+/** An overall score at or above the strong mark. */
+export interface StrongPerformancePayload {
+  readonly overallScore: number;
+  /** The strong overall score threshold. */
+  readonly threshold: number;
+  readonly trend?: Trend;
+  readonly strongest?: ComponentScore;
+  /** The weakest component, when it is not also the strongest. */
+  readonly weakest?: ComponentScore;
+}
+
+/** A signal of the strengths family. */
+export type StrengthSignal = SignalWith<'strong_performance', StrongPerformancePayload>;
+
+const strongStatement = (strong: StrongPerformancePayload): Statement => ({
+  summary:
+    `The overall score is ${strong.overallScore}, at or above the strong mark of ${strong.threshold}` +
+    `${strong.strongest === undefined ? '' : `, led by ${scoreText(strong.strongest)}`}.`,
+  facts: [
+    fact('performance', factMetrics.overallScore, strong.overallScore),
+    fact('signals', factMetrics.strongScoreThreshold, strong.threshold),
+    ...trendFacts(strong.trend),
+    ...componentFacts(strong.strongest, factMetrics.strongestComponent, factMetrics.strongestScore),
+    ...componentFacts(strong.weakest, factMetrics.weakestComponent, factMetrics.weakestScore),
+  ],
+});
 
 /** The strengths family: an overall score at or above the strong mark. */
-export const strengthSignals: FamilySignals = ({ performance }, _now, t) => {
+export const strengthSignals: FamilySignals<StrengthSignal> = ({ performance }, _now, t) => {
   if (performance?.overallScore === undefined) return [];
-  const score = Math.round(performance.overallScore);
-  if (score < t.strongOverallScore) return [];
+  const overallScore = Math.round(performance.overallScore);
+  if (overallScore < t.strongOverallScore) return [];
   const strongest = strongestComponent(performance);
   const weakest = weakestComponent(performance);
+  const payload: StrongPerformancePayload = {
+    overallScore,
+    threshold: t.strongOverallScore,
+    ...(performance.trend === undefined ? {} : { trend: performance.trend }),
+    ...(strongest === undefined ? {} : { strongest: componentScore(strongest) }),
+    ...(weakest === undefined || weakest === strongest ? {} : { weakest: componentScore(weakest) }),
+  };
   return [
     {
       key: 'strong_performance',
       kind: 'strong_performance',
       category: 'leadership',
       priority: 'low',
-      summary:
-        `The overall score is ${score}, at or above the strong mark of ${t.strongOverallScore}` +
-        `${strongest === undefined ? '' : `, led by ${scoreText(strongest)}`}.`,
-      facts: [
-        fact('performance', factMetrics.overallScore, score),
-        fact('signals', factMetrics.strongScoreThreshold, t.strongOverallScore),
-        ...trendFacts(performance),
-        ...componentFacts(strongest, factMetrics.strongestComponent, factMetrics.strongestScore),
-        ...(weakest === strongest
-          ? []
-          : componentFacts(weakest, factMetrics.weakestComponent, factMetrics.weakestScore)),
-      ],
+      ...strongStatement(payload),
+      payload,
     },
   ];
 };
