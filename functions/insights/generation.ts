@@ -2,8 +2,9 @@ import type { BusinessSnapshot } from '../shared/business-api/model';
 import type { LogSink } from '../shared/observability';
 import type { PendingWrites } from '../shared/pending-writes';
 import type { RequestType } from '../shared/usage/ledger';
-import type { InsightDraft, Provenance, Signal } from './model';
+import type { InsightDraft, Provenance } from './model';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
+import type { ComputedSignal } from './signals';
 import type { Dismissal } from './store';
 
 /** Signal keys of data-gap notices start with this; the prompt asks the model to use it too. */
@@ -15,7 +16,7 @@ export interface GenerationInput {
   readonly userId: string;
   readonly correlationId: string;
   readonly snapshot: BusinessSnapshot;
-  readonly signals: readonly Signal[];
+  readonly signals: readonly ComputedSignal[];
   readonly dismissals: readonly Dismissal[];
   readonly now: Date;
   readonly log: LogSink;

@@ -1,13 +1,14 @@
 import type { Action, BusinessSnapshot, DataGap, Goal, SourceName } from '../shared/business-api/model';
 import { DATA_GAP_KEY, fingerprintOf } from './generation';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
-import type { Category, Evidence, InsightDraft, Priority, Signal, SignalKind } from './model';
+import type { Category, Evidence, InsightDraft, Priority, SignalKind } from './model';
 import { isPast } from './dates';
 import { isFinishedAction, oldestFirst } from './families/actions/signals';
-import { fact, factMetrics, factText, factTexts } from './families/family';
+import { fact, factMetrics } from './families/family';
 import { goalCompletion, isCompletedGoal } from './families/goals/signals';
 import { componentFacts, scoreText, strongestComponent, weakestComponent } from './families/performance/signals';
 import { priorityRank } from './signals';
+import type { ComputedSignal, SignalOf } from './signals';
 import { countIs, isoDay, joinList, nameList, plural, quote, truncate } from './text';
 
 /**
@@ -83,13 +84,11 @@ const joinSentences = (sentences: readonly string[], max: number): string =>
 // Lookups in the snapshot.
 
 /** A goal's open actions, soonest due first. */
-const openActionsFor = (ctx: Context, goalId: string | undefined): Action[] =>
-  goalId === undefined
-    ? []
-    : oldestFirst(
-        (ctx.snapshot.actions ?? []).filter((action) => action.goalId === goalId && !isFinishedAction(action)),
-        (action) => action.dueDate,
-      );
+const openActionsFor = (ctx: Context, goalId: string): Action[] =>
+  oldestFirst(
+    (ctx.snapshot.actions ?? []).filter((action) => action.goalId === goalId && !isFinishedAction(action)),
+    (action) => action.dueDate,
+  );
 
 /** The open goal with the highest progress. */
 const furthestAlong = (goals: readonly Goal[]): Goal | undefined =>
@@ -100,13 +99,11 @@ const furthestAlong = (goals: readonly Goal[]): Goal | undefined =>
 // ---------------------------------------------------------------------------------------------------------------
 // Suggested actions shared by several kinds.
 
-const withOwner = (signal: Signal, task: string): string => {
-  const owner = factText(signal, factMetrics.owner);
-  return owner === undefined ? `Name an owner this week to ${task}` : `Meet ${owner} this week to ${task}`;
-};
+const withOwner = (owner: string | undefined, task: string): string =>
+  owner === undefined ? `Name an owner this week to ${task}` : `Meet ${owner} this week to ${task}`;
 
-const nextActionStep = (signal: Signal, ctx: Context, goal: string): string => {
-  const next = openActionsFor(ctx, factText(signal, factMetrics.goalId))[0];
+const nextActionStep = (goalId: string, ctx: Context, goal: string): string => {
+  const next = openActionsFor(ctx, goalId)[0];
   return next === undefined
     ? `Add the next concrete action for ${quote(goal)}, with an owner and a due date`
     : `Move ${quote(next.title)} forward first; it is the next open action for ${quote(goal)}`;
@@ -119,15 +116,14 @@ const weakestStep = (weakest: string | undefined, task: (quoted: string) => stri
 // ---------------------------------------------------------------------------------------------------------------
 // One wording per signal kind.
 
-const goalRecovery = (signal: Signal, ctx: Context): Wording => {
-  const goal = factText(signal, factMetrics.goal) ?? '';
-  const targetDate = factText(signal, factMetrics.targetDate);
+const goalRecovery = ({ payload }: SignalOf<'goal_at_risk' | 'goal_behind'>, ctx: Context): Wording => {
+  const { goal, goalId, owner, targetDate } = payload;
   return {
     title: titleAround((name) => `Get ${name} back on track`, goal),
     why: 'A goal that slips now usually misses its target date unless someone changes the plan.',
     actions: [
-      withOwner(signal, `agree what it takes to get ${quote(goal)} back on track`),
-      nextActionStep(signal, ctx, goal),
+      withOwner(owner, `agree what it takes to get ${quote(goal)} back on track`),
+      nextActionStep(goalId, ctx, goal),
       targetDate === undefined
         ? `Set a target date for ${quote(goal)} so progress can be judged`
         : `Check whether ${targetDate} is still realistic for ${quote(goal)}, and cut scope if it is not`,
@@ -145,34 +141,30 @@ const statementWording = (label: 'vision' | 'purpose'): Wording => ({
   ],
 });
 
-const actionListSteps = (signal: Signal, step: (quoted: string) => string, closing: string): string[] => [
-  ...factTexts(signal, factMetrics.action)
-    .slice(0, SUGGESTIONS_MAX - 1)
-    .map((title) => step(quote(title))),
+const actionListSteps = (titles: readonly string[], step: (quoted: string) => string, closing: string): string[] => [
+  ...titles.slice(0, SUGGESTIONS_MAX - 1).map((title) => step(quote(title))),
   closing,
 ];
 
-const countOf = (signal: Signal, metric: string): number => Number(factText(signal, metric) ?? 0);
+/** How each kind of signal reads as an insight. */
+type Wordings = { readonly [K in SignalKind]: (signal: SignalOf<K>, ctx: Context) => Wording };
 
-const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = {
+const wordings: Wordings = {
   goal_at_risk: goalRecovery,
   goal_behind: goalRecovery,
-  goal_overdue: (signal, ctx) => {
-    const goal = factText(signal, factMetrics.goal) ?? '';
-    return {
-      title: titleAround((name) => `Re-plan the overdue goal ${name}`, goal),
-      why: 'An overdue goal left on the board without a new plan teaches the team that dates do not matter.',
-      actions: [
-        withOwner(signal, `decide whether to finish, re-plan or close ${quote(goal)}`),
-        `Set a new, realistic target date for ${quote(goal)}`,
-        nextActionStep(signal, ctx, goal),
-      ],
-    };
-  },
-  low_goal_completion: (signal, ctx) => {
+  goal_overdue: ({ payload: { goal, goalId, owner } }, ctx) => ({
+    title: titleAround((name) => `Re-plan the overdue goal ${name}`, goal),
+    why: 'An overdue goal left on the board without a new plan teaches the team that dates do not matter.',
+    actions: [
+      withOwner(owner, `decide whether to finish, re-plan or close ${quote(goal)}`),
+      `Set a new, realistic target date for ${quote(goal)}`,
+      nextActionStep(goalId, ctx, goal),
+    ],
+  }),
+  low_goal_completion: ({ payload }, ctx) => {
     const next = furthestAlong(ctx.snapshot.goals ?? []);
     return {
-      title: `Goal completion is low at ${factText(signal, factMetrics.completionRate) ?? ''}%`,
+      title: `Goal completion is low at ${payload.completionRate}%`,
       why: 'Few finished goals often means too many goals at once; finishing fewer beats starting more.',
       actions: [
         ...(next === undefined ? [] : [`Finish ${quote(next.title)} next; it is the furthest along`]),
@@ -181,26 +173,20 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
       ],
     };
   },
-  score_component_below_target: (signal) => {
-    const component = factText(signal, factMetrics.component) ?? '';
-    return {
-      title: titleAround((name) => `Lift the ${name} score`, component),
-      why: 'A component below its target pulls the overall score down; a focused fix here moves the whole scorecard.',
-      actions: [
-        `Find the main cause of the low ${quote(component)} score with the person who owns it`,
-        `Track a weekly measure that shows whether ${quote(component)} is improving`,
-        `Add a goal or action aimed at ${quote(component)}`,
-      ],
-    };
-  },
-  low_overall_score: (signal) => ({
-    title: `Overall score is low at ${factText(signal, factMetrics.overallScore) ?? ''}`,
+  score_component_below_target: ({ payload: { component } }) => ({
+    title: titleAround((name) => `Lift the ${name} score`, component),
+    why: 'A component below its target pulls the overall score down; a focused fix here moves the whole scorecard.',
+    actions: [
+      `Find the main cause of the low ${quote(component)} score with the person who owns it`,
+      `Track a weekly measure that shows whether ${quote(component)} is improving`,
+      `Add a goal or action aimed at ${quote(component)}`,
+    ],
+  }),
+  low_overall_score: ({ payload }) => ({
+    title: `Overall score is low at ${payload.overallScore}`,
     why: 'A low overall score usually means the team is spread too thin; focus beats doing everything at once.',
     actions: [
-      ...weakestStep(
-        factText(signal, factMetrics.weakestComponent),
-        (name) => `Start with ${name}, the weakest component`,
-      ),
+      ...weakestStep(payload.weakest?.name, (name) => `Start with ${name}, the weakest component`),
       'Review the scorecard with your leadership team every week',
       'Pause work that does not move the score',
     ],
@@ -217,41 +203,35 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
       'Ask each component owner for the cause and a fix',
     ],
   }),
-  overdue_actions: (signal) => ({
-    title: `${countIs(countOf(signal, factMetrics.overdueActions), 'action')} overdue`,
+  overdue_actions: ({ payload }) => ({
+    title: `${countIs(payload.count, 'action')} overdue`,
     why: 'Overdue actions stall the goals they serve and make every deadline easier to ignore.',
     actions: actionListSteps(
-      signal,
+      payload.actionTitles,
       (title) => `Finish or re-date ${title}`,
       'Go through every overdue action in the weekly meeting: give it a new date or close it',
     ),
   }),
-  stalled_actions: (signal) => {
-    const count = countOf(signal, factMetrics.stalledActions);
-    return {
-      title: `${plural(count, 'action')} ${count === 1 ? 'has' : 'have'} stalled`,
-      why: 'Work nobody touches for weeks is usually blocked or no longer important.',
-      actions: actionListSteps(
-        signal,
-        (title) => `Ask the owner of ${title} what is in the way`,
-        'Close the stalled actions that no longer matter',
-      ),
-    };
-  },
-  blocked_actions: (signal) => ({
-    title: `${countIs(countOf(signal, factMetrics.blockedActions), 'action')} blocked`,
+  stalled_actions: ({ payload: { count, actionTitles } }) => ({
+    title: `${plural(count, 'action')} ${count === 1 ? 'has' : 'have'} stalled`,
+    why: 'Work nobody touches for weeks is usually blocked or no longer important.',
+    actions: actionListSteps(
+      actionTitles,
+      (title) => `Ask the owner of ${title} what is in the way`,
+      'Close the stalled actions that no longer matter',
+    ),
+  }),
+  blocked_actions: ({ payload }) => ({
+    title: `${countIs(payload.count, 'action')} blocked`,
     why: 'Blocked work waits on a decision or a person; removing the blocker is often the quickest win.',
     actions: actionListSteps(
-      signal,
+      payload.actionTitles,
       (title) => `Name who can unblock ${title} and ask them today`,
       'Make blockers a standing item in the weekly meeting',
     ),
   }),
-  open_high_impact_issue: (signal) => {
-    const issue = factText(signal, factMetrics.issue) ?? '';
-    const owner = factText(signal, factMetrics.owner);
-    const goal = factText(signal, factMetrics.linkedGoal);
-    const level = factText(signal, factMetrics.issuePriority) === 'critical' ? 'critical' : 'high-priority';
+  open_high_impact_issue: ({ payload: { issue, owner, linkedGoal: goal, priority } }) => {
+    const level = priority === 'critical' ? 'critical' : 'high-priority';
     return {
       title: titleAround((name) => `Resolve the ${level} issue ${name}`, issue),
       why: 'An open high-impact issue drains attention from the goals until it is solved.',
@@ -266,38 +246,36 @@ const wordings: Record<SignalKind, (signal: Signal, ctx: Context) => Wording> = 
   },
   vision_without_goals: () => statementWording('vision'),
   purpose_without_goals: () => statementWording('purpose'),
-  goal_without_actions: (signal) => {
-    const goal = factText(signal, factMetrics.goal) ?? '';
+  goal_without_actions: ({ payload: { goal } }) => ({
+    title: titleAround((name) => `Plan the first actions for ${name}`, goal),
+    why: 'A goal without actions depends on good intentions; actions make progress visible and owned.',
+    actions: [
+      `Add the next concrete action for ${quote(goal)}, with an owner and a due date`,
+      `Link any existing actions that serve ${quote(goal)} to it`,
+    ],
+  }),
+  strong_performance: ({ payload }) => {
+    const strongest = payload.strongest?.name;
     return {
-      title: titleAround((name) => `Plan the first actions for ${name}`, goal),
-      why: 'A goal without actions depends on good intentions; actions make progress visible and owned.',
-      actions: [
-        `Add the next concrete action for ${quote(goal)}, with an owner and a due date`,
-        `Link any existing actions that serve ${quote(goal)} to it`,
-      ],
-    };
-  },
-  strong_performance: (signal) => {
-    const strongest = factText(signal, factMetrics.strongestComponent);
-    return {
-      title: `Strong performance: overall score ${factText(signal, factMetrics.overallScore) ?? ''}`,
+      title: `Strong performance: overall score ${payload.overallScore}`,
       why: 'Strong results are the moment to capture what works and raise the bar.',
       actions: [
         ...(strongest === undefined
           ? []
           : [`Write down what keeps ${quote(strongest)} strong so the team can repeat it`]),
-        ...weakestStep(
-          factText(signal, factMetrics.weakestComponent),
-          (name) => `Raise the bar on ${name}, the weakest component`,
-        ),
+        ...weakestStep(payload.weakest?.name, (name) => `Raise the bar on ${name}, the weakest component`),
         'Recognise the team for the result in your next meeting',
       ],
     };
   },
 };
 
-const signalDraft = (signal: Signal, ctx: Context): InsightDraft => {
-  const wording = wordings[signal.kind](signal, ctx);
+/** The wording of a signal of any kind. */
+const wordingOf = <K extends SignalKind>(signal: SignalOf<K>, ctx: Context): Wording =>
+  wordings[signal.kind](signal, ctx);
+
+const signalDraft = (signal: ComputedSignal, ctx: Context): InsightDraft => {
+  const wording = wordingOf(signal, ctx);
   return toDraft({
     title: wording.title,
     description: `${signal.summary} ${wording.why}`,
@@ -360,10 +338,10 @@ const families: readonly Family[] = [
   },
 ];
 
-const familySummary = (family: Family, members: readonly Signal[], ctx: Context): InsightDraft | undefined => {
+const familySummary = (family: Family, members: readonly ComputedSignal[], ctx: Context): InsightDraft | undefined => {
   const first = members[0];
   if (first === undefined) return undefined;
-  const why = wordings[first.kind](first, ctx).why;
+  const why = wordingOf(first, ctx).why;
   const evidence = members.flatMap((member) => member.facts[0] ?? []);
   return toDraft({
     title: family.title,
@@ -385,9 +363,9 @@ const familySummary = (family: Family, members: readonly Signal[], ctx: Context)
 };
 
 /** One draft per signal, with each family beyond its limit folded into a summary placed at its first member. */
-const signalDrafts = (signals: readonly Signal[], ctx: Context): InsightDraft[] => {
-  const folded = new Set<Signal>();
-  const summaries = new Map<Signal, InsightDraft>();
+const signalDrafts = (signals: readonly ComputedSignal[], ctx: Context): InsightDraft[] => {
+  const folded = new Set<ComputedSignal>();
+  const summaries = new Map<ComputedSignal, InsightDraft>();
   for (const family of families) {
     const members = signals.filter((signal) => family.kinds.includes(signal.kind));
     if (members.length <= family.individual) continue;
@@ -763,7 +741,7 @@ const byPriority = (a: InsightDraft, b: InsightDraft): number => priorityRank(a.
  */
 export const generateRuleInsights = (
   snapshot: BusinessSnapshot,
-  signals: readonly Signal[],
+  signals: readonly ComputedSignal[],
   now: Date,
   options: RuleInsightOptions = {},
 ): InsightDraft[] => {

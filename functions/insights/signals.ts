@@ -14,7 +14,7 @@ import type { PerformanceSignal } from './families/performance/signals';
 import { strengthSignals } from './families/strengths/signals';
 import type { StrengthSignal } from './families/strengths/signals';
 import { priorities } from './model';
-import type { Priority, Signal } from './model';
+import type { Priority, Signal, SignalKind } from './model';
 
 export { defaultSignalThresholds, factMetrics } from './families/family';
 
@@ -33,6 +33,9 @@ export { defaultSignalThresholds, factMetrics } from './families/family';
 /** A computed signal: a union discriminated on `kind`, each kind with its typed payload. */
 export type ComputedSignal =
   GoalSignal | PerformanceSignal | StrengthSignal | ActionSignal | IssueSignal | FoundationSignal;
+
+/** The computed signal of one kind. */
+export type SignalOf<K extends SignalKind> = Extract<ComputedSignal, { readonly kind: K }>;
 
 /** The signal families, each computing its own kinds of signal. */
 const families: readonly FamilySignals<ComputedSignal>[] = [

@@ -112,13 +112,3 @@ export const fact = (source: Evidence['source'], metric: string, value: string |
   metric,
   value: typeof value === 'string' ? truncate(value, FACT_TEXT_MAX) : value,
 });
-
-/** The value of a signal's first fact with this metric, as text. */
-export const factText = (signal: Signal, metric: string): string | undefined => {
-  const value = signal.facts.find((fact) => fact.metric === metric)?.value;
-  return value === undefined ? undefined : String(value);
-};
-
-/** The values of all of a signal's facts with this metric, as text, in order. */
-export const factTexts = (signal: Signal, metric: string): string[] =>
-  signal.facts.filter((fact) => fact.metric === metric).map((fact) => String(fact.value));
