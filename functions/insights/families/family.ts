@@ -4,7 +4,8 @@ import { truncate } from '../text';
 
 /**
  * What every signal family is built from. A family (goals, performance, strengths, actions, issues, foundation) is
- * a folder with its signal computation in `signals.ts`; `computeSignals` lists the families.
+ * a folder with its signal computation and payload types (`signals.ts`) and its rule wording (`wording.ts`);
+ * `computeSignals` (signals.ts) and the rules generator (rules/selection.ts) list the families.
  */
 
 /** The tunable limits the signals use. */
@@ -112,3 +113,36 @@ export const fact = (source: Evidence['source'], metric: string, value: string |
   metric,
   value: typeof value === 'string' ? truncate(value, FACT_TEXT_MAX) : value,
 });
+
+/** What the rule wording may read besides the signal itself. */
+export interface RuleContext {
+  readonly snapshot: BusinessSnapshot;
+  readonly now: Date;
+}
+
+/** What a kind of signal adds to its summary in a rule insight: a title, why it matters, and what to do. */
+export interface Wording {
+  readonly title: string;
+  readonly why: string;
+  readonly actions: readonly string[];
+  /** Whether the insight asks for action; true unless said otherwise. */
+  readonly actionable?: boolean;
+}
+
+/** A family's rule wording: one function per kind of signal the family computes. */
+export type FamilyWordings<S extends Signal> = {
+  readonly [K in S['kind']]: (signal: Extract<S, { readonly kind: K }>, ctx: RuleContext) => Wording;
+};
+
+/**
+ * Per-record signals of a family that share one insight when there are many: up to `individual` are written one
+ * by one, or one fewer plus a summary of the rest.
+ */
+export interface SignalGroup {
+  readonly kinds: readonly SignalKind[];
+  readonly individual: number;
+  /** The summary's title. */
+  readonly title: string;
+  /** The summary's suggested actions, given the summarised records' quoted names. */
+  readonly actions: (names: string) => readonly string[];
+}
