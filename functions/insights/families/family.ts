@@ -52,6 +52,16 @@ export interface SignalWith<K extends SignalKind, P> extends Signal {
 /** What a signal says: its summary and facts, stated from its payload. */
 export type Statement = Pick<Signal, 'summary' | 'facts'>;
 
+/** A signal's identity and weight. */
+type SignalHead<K extends SignalKind> = Pick<SignalWith<K, unknown>, 'key' | 'kind' | 'category' | 'priority'>;
+
+/** A signal whose summary and facts are stated from its payload by its kind's `state`. */
+export const buildSignal = <K extends SignalKind, P>(
+  head: SignalHead<K>,
+  payload: P,
+  state: (payload: P) => Statement,
+): SignalWith<K, P> => ({ ...head, ...state(payload), payload });
+
 /** A family's signal computation: the signals it finds in a snapshot at `now`. */
 export type FamilySignals<S extends Signal> = (
   snapshot: BusinessSnapshot,

@@ -2,42 +2,35 @@ import type { Action } from '../../../shared/business-api/model';
 import { DAY_MS, isPast, startOf } from '../../dates';
 import type { Evidence } from '../../model';
 import { countIs, isoDay, namesOf, plural, quote } from '../../text';
-import { fact, factMetrics } from '../family';
+import { buildSignal, fact, factMetrics } from '../family';
 import type { FamilySignals, SignalThresholds, SignalWith, Statement } from '../family';
 
-/** Actions past their due date, oldest due first. */
-export interface OverdueActionsPayload {
+/** Actions in one situation: how many, and the first `namedActions` titles, oldest first. */
+export interface ActionListPayload {
   readonly count: number;
-  /** The title of the action due longest ago. */
-  readonly oldestAction: string;
-  readonly oldestDueDate: string;
-  /** The first `namedActions` titles. */
   readonly actionTitles: readonly string[];
 }
 
-/** Open actions with no update for longer than the stalled limit, longest untouched first. */
-export interface StalledActionsPayload {
-  readonly count: number;
+/** Actions past their due date. */
+export interface OverdueActionsPayload extends ActionListPayload {
+  /** The title of the action due longest ago. */
+  readonly oldestAction: string;
+  readonly oldestDueDate: string;
+}
+
+/** Open actions with no update for longer than the stalled limit. */
+export interface StalledActionsPayload extends ActionListPayload {
   readonly stalledAfterDays: number;
   /** The title of the action untouched the longest. */
   readonly oldestAction: string;
   readonly oldestUpdate: string;
-  /** The first `namedActions` titles. */
-  readonly actionTitles: readonly string[];
-}
-
-/** Blocked actions, least recently touched first. */
-export interface BlockedActionsPayload {
-  readonly count: number;
-  /** The first `namedActions` titles. */
-  readonly actionTitles: readonly string[];
 }
 
 /** A signal of the action family. */
 export type ActionSignal =
   | SignalWith<'overdue_actions', OverdueActionsPayload>
   | SignalWith<'stalled_actions', StalledActionsPayload>
-  | SignalWith<'blocked_actions', BlockedActionsPayload>;
+  | SignalWith<'blocked_actions', ActionListPayload>;
 
 /** Open or in progress (no status counts as open); blocked, done and cancelled are not. */
 const isOpenAction = (action: Action): boolean =>
@@ -55,8 +48,10 @@ export const oldestFirst = (actions: readonly Action[], dateOf: (action: Action)
     return byDate !== 0 ? byDate : a.title < b.title ? -1 : a.title > b.title ? 1 : 0;
   });
 
-const namedTitles = (actions: readonly Action[], t: SignalThresholds): string[] =>
-  actions.slice(0, t.namedActions).map((action) => action.title);
+const actionList = (actions: readonly Action[], t: SignalThresholds): ActionListPayload => ({
+  count: actions.length,
+  actionTitles: actions.slice(0, t.namedActions).map((action) => action.title),
+});
 
 const titleFacts = (titles: readonly string[]): Evidence[] =>
   titles.map((title) => fact('actions', factMetrics.action, title));
@@ -84,7 +79,7 @@ const stalledStatement = (stalled: StalledActionsPayload): Statement => ({
   ],
 });
 
-const blockedStatement = (blocked: BlockedActionsPayload): Statement => ({
+const blockedStatement = (blocked: ActionListPayload): Statement => ({
   summary: `${countIs(blocked.count, 'action')} blocked: ${namesOf(blocked.actionTitles, blocked.count)}.`,
   facts: [fact('actions', factMetrics.blockedActions, blocked.count), ...titleFacts(blocked.actionTitles)],
 });
@@ -99,20 +94,16 @@ const overdueActionSignals = (actions: readonly Action[], now: Date, t: SignalTh
   const oldest = overdue[0];
   if (oldest?.dueDate === undefined) return [];
   const payload: OverdueActionsPayload = {
-    count: overdue.length,
+    ...actionList(overdue, t),
     oldestAction: oldest.title,
     oldestDueDate: isoDay(oldest.dueDate),
-    actionTitles: namedTitles(overdue, t),
   };
   return [
-    {
-      key: 'overdue_actions',
-      kind: 'overdue_actions',
-      category: 'operations',
-      priority: 'high',
-      ...overdueStatement(payload),
+    buildSignal(
+      { key: 'overdue_actions', kind: 'overdue_actions', category: 'operations', priority: 'high' },
       payload,
-    },
+      overdueStatement,
+    ),
   ];
 };
 
@@ -128,21 +119,17 @@ const stalledActionSignals = (actions: readonly Action[], now: Date, t: SignalTh
   const oldestUpdate = stalled[0] === undefined ? undefined : lastTouched(stalled[0]);
   if (stalled[0] === undefined || oldestUpdate === undefined) return [];
   const payload: StalledActionsPayload = {
-    count: stalled.length,
+    ...actionList(stalled, t),
     stalledAfterDays: t.stalledAfterDays,
     oldestAction: stalled[0].title,
     oldestUpdate: isoDay(oldestUpdate),
-    actionTitles: namedTitles(stalled, t),
   };
   return [
-    {
-      key: 'stalled_actions',
-      kind: 'stalled_actions',
-      category: 'operations',
-      priority: 'medium',
-      ...stalledStatement(payload),
+    buildSignal(
+      { key: 'stalled_actions', kind: 'stalled_actions', category: 'operations', priority: 'medium' },
       payload,
-    },
+      stalledStatement,
+    ),
   ];
 };
 
@@ -152,16 +139,12 @@ const blockedActionSignals = (actions: readonly Action[], t: SignalThresholds): 
     lastTouched,
   );
   if (blocked.length === 0) return [];
-  const payload: BlockedActionsPayload = { count: blocked.length, actionTitles: namedTitles(blocked, t) };
   return [
-    {
-      key: 'blocked_actions',
-      kind: 'blocked_actions',
-      category: 'operations',
-      priority: 'medium',
-      ...blockedStatement(payload),
-      payload,
-    },
+    buildSignal(
+      { key: 'blocked_actions', kind: 'blocked_actions', category: 'operations', priority: 'medium' },
+      actionList(blocked, t),
+      blockedStatement,
+    ),
   ];
 };
 

@@ -1,6 +1,6 @@
 import type { Goal } from '../../../shared/business-api/model';
 import { plural } from '../../text';
-import { fact, factMetrics } from '../family';
+import { buildSignal, fact, factMetrics } from '../family';
 import type { FamilySignals, SignalWith, Statement } from '../family';
 import { isCompletedGoal } from '../goals/signals';
 
@@ -68,14 +68,11 @@ const statementSignals = (
   if (active.length > 0 && (shares || wanted.size === 0)) return [];
   const payload: StatementWithoutGoalsPayload = { statement, activeGoals: active.length, keywords: [...wanted] };
   return [
-    {
-      key: kind,
-      kind,
-      category: 'strategy',
-      priority: active.length === 0 ? 'high' : 'medium',
-      ...statementWithoutGoals(label, payload),
+    buildSignal(
+      { key: kind, kind, category: 'strategy', priority: active.length === 0 ? 'high' : 'medium' },
       payload,
-    },
+      (found) => statementWithoutGoals(label, found),
+    ),
   ];
 };
 

@@ -2,7 +2,7 @@ import type { Action, BusinessSnapshot, Goal } from '../../../shared/business-ap
 import { daysSince, isPast } from '../../dates';
 import type { Evidence } from '../../model';
 import { isoDay, plural, quote } from '../../text';
-import { fact, factMetrics } from '../family';
+import { buildSignal, fact, factMetrics } from '../family';
 import type { FamilySignals, SignalThresholds, SignalWith, Statement } from '../family';
 
 type GoalStatus = NonNullable<Goal['status']>;
@@ -120,27 +120,21 @@ const lowCompletionStatement = (completion: LowCompletionPayload): Statement => 
 
 const overdueGoalSignal = (goal: Goal, targetDate: string, now: Date): GoalSignal => {
   const payload = { ...goalPayload(goal), targetDate: isoDay(targetDate), daysPastTarget: daysSince(targetDate, now) };
-  return {
-    key: `goal_overdue:${goal.id}`,
-    kind: 'goal_overdue',
-    category: 'strategy',
-    priority: 'high',
-    ...overdueStatement(payload),
+  return buildSignal(
+    { key: `goal_overdue:${goal.id}`, kind: 'goal_overdue', category: 'strategy', priority: 'high' },
     payload,
-  };
+    overdueStatement,
+  );
 };
 
 const slippingGoalSignal = (goal: Goal, status: 'at_risk' | 'behind'): GoalSignal => {
   const payload = { ...goalPayload(goal), status };
   const kind = status === 'at_risk' ? 'goal_at_risk' : 'goal_behind';
-  return {
-    key: `${kind}:${goal.id}`,
-    kind,
-    category: 'strategy',
-    priority: status === 'behind' ? 'high' : 'medium',
-    ...slippingStatement(payload),
+  return buildSignal(
+    { key: `${kind}:${goal.id}`, kind, category: 'strategy', priority: status === 'behind' ? 'high' : 'medium' },
     payload,
-  };
+    slippingStatement,
+  );
 };
 
 /** Per open goal: overdue (which takes precedence, being the later stage of the same problem), else at risk or behind. */
@@ -192,14 +186,11 @@ const lowCompletionSignals = (snapshot: BusinessSnapshot, t: SignalThresholds): 
     source,
   };
   return [
-    {
-      key: 'low_goal_completion',
-      kind: 'low_goal_completion',
-      category: 'strategy',
-      priority: 'medium',
-      ...lowCompletionStatement(payload),
+    buildSignal(
+      { key: 'low_goal_completion', kind: 'low_goal_completion', category: 'strategy', priority: 'medium' },
       payload,
-    },
+      lowCompletionStatement,
+    ),
   ];
 };
 
@@ -211,17 +202,18 @@ const goalsWithoutActionsSignals = (goals: readonly Goal[], actions: readonly Ac
   );
   return goals
     .filter((goal) => !isCompletedGoal(goal) && !linked.has(goal.id))
-    .map((goal): GoalSignal => {
-      const payload = goalPayload(goal);
-      return {
-        key: `goal_without_actions:${goal.id}`,
-        kind: 'goal_without_actions',
-        category: 'operations',
-        priority: goal.status === 'at_risk' || goal.status === 'behind' ? 'medium' : 'low',
-        ...withoutActionsStatement(payload),
-        payload,
-      };
-    });
+    .map((goal): GoalSignal =>
+      buildSignal(
+        {
+          key: `goal_without_actions:${goal.id}`,
+          kind: 'goal_without_actions',
+          category: 'operations',
+          priority: goal.status === 'at_risk' || goal.status === 'behind' ? 'medium' : 'low',
+        },
+        goalPayload(goal),
+        withoutActionsStatement,
+      ),
+    );
 };
 
 /** The goal family: goals at risk, behind or overdue, low goal completion, and goals without actions. */

@@ -1,7 +1,7 @@
 import type { Issue } from '../../../shared/business-api/model';
 import { daysSince } from '../../dates';
 import { isoDay, plural, quote } from '../../text';
-import { fact, factMetrics } from '../family';
+import { buildSignal, fact, factMetrics } from '../family';
 import type { FamilySignals, SignalWith, Statement } from '../family';
 
 /** An open issue at high or critical priority. */
@@ -62,14 +62,16 @@ export const issueSignals: FamilySignals<IssueSignal> = (snapshot, now) => {
       ...(goal === undefined ? {} : { linkedGoal: goal.title }),
     };
     return [
-      {
-        key: `open_high_impact_issue:${issue.id}`,
-        kind: 'open_high_impact_issue',
-        category: 'operations',
-        priority: issue.priority,
-        ...issueStatement(payload),
+      buildSignal(
+        {
+          key: `open_high_impact_issue:${issue.id}`,
+          kind: 'open_high_impact_issue',
+          category: 'operations',
+          priority: issue.priority,
+        },
         payload,
-      },
+        issueStatement,
+      ),
     ];
   });
 };

@@ -1,14 +1,14 @@
 import type { Performance } from '../../../shared/business-api/model';
 import type { Category, Evidence } from '../../model';
 import { plural, quote } from '../../text';
-import { fact, factMetrics } from '../family';
+import { buildSignal, fact, factMetrics } from '../family';
 import type { FamilySignals, SignalThresholds, SignalWith, Statement } from '../family';
 
 /** One component of the performance scorecard. */
-export type Component = NonNullable<Performance['components']>[number];
+type Component = NonNullable<Performance['components']>[number];
 
 /** The direction of the performance trend. */
-export type Trend = NonNullable<Performance['trend']>;
+type Trend = NonNullable<Performance['trend']>;
 
 /** A component's name and score, rounded, as a signal states them. */
 export interface ComponentScore {
@@ -26,12 +26,15 @@ export interface ComponentBelowTargetPayload {
   readonly pointsBelowTarget: number;
 }
 
-/** An overall score below the low mark. */
-export interface LowOverallScorePayload {
+/** The overall score (rounded) against one of its thresholds, and the trend. */
+export interface OverallScorePayload {
   readonly overallScore: number;
-  /** The low overall score threshold. */
   readonly threshold: number;
   readonly trend?: Trend;
+}
+
+/** An overall score below the low overall score threshold. */
+export interface LowOverallScorePayload extends OverallScorePayload {
   readonly weakest?: ComponentScore;
 }
 
@@ -79,6 +82,17 @@ export const componentFacts = (
   component === undefined
     ? []
     : [fact('performance', nameMetric, component.name), fact('performance', scoreMetric, Math.round(component.score))];
+
+/** The overall score (rounded) against a threshold, and the trend. */
+export const overallScorePayload = (
+  performance: Performance,
+  overallScore: number,
+  threshold: number,
+): OverallScorePayload => ({
+  overallScore,
+  threshold,
+  ...(performance.trend === undefined ? {} : { trend: performance.trend }),
+});
 
 /** The trend as a fact, when there is one. */
 export const trendFacts = (trend: Trend | undefined): Evidence[] =>
@@ -148,14 +162,16 @@ const componentSignals = (performance: Performance, t: SignalThresholds): Perfor
       pointsBelowTarget: target - score,
     };
     return [
-      {
-        key: `score_component_below_target:${slug(component.name)}`,
-        kind: 'score_component_below_target',
-        category: componentCategory(component.name),
-        priority: payload.pointsBelowTarget >= t.wideComponentGap ? 'high' : 'medium',
-        ...componentStatement(payload),
+      buildSignal(
+        {
+          key: `score_component_below_target:${slug(component.name)}`,
+          kind: 'score_component_below_target',
+          category: componentCategory(component.name),
+          priority: payload.pointsBelowTarget >= t.wideComponentGap ? 'high' : 'medium',
+        },
         payload,
-      },
+        componentStatement,
+      ),
     ];
   });
 
@@ -163,14 +179,11 @@ const trendingDownSignals = ({ trend, overallScore }: Performance): PerformanceS
   if (trend !== 'down') return [];
   const payload: TrendingDownPayload = overallScore === undefined ? {} : { overallScore: Math.round(overallScore) };
   return [
-    {
-      key: 'score_trending_down',
-      kind: 'score_trending_down',
-      category: 'strategy',
-      priority: 'medium',
-      ...trendingDownStatement(payload),
+    buildSignal(
+      { key: 'score_trending_down', kind: 'score_trending_down', category: 'strategy', priority: 'medium' },
       payload,
-    },
+      trendingDownStatement,
+    ),
   ];
 };
 
@@ -180,20 +193,15 @@ const lowOverallSignals = (performance: Performance, t: SignalThresholds): Perfo
   if (overallScore >= t.lowOverallScore) return [];
   const weakest = weakestComponent(performance);
   const payload: LowOverallScorePayload = {
-    overallScore,
-    threshold: t.lowOverallScore,
-    ...(performance.trend === undefined ? {} : { trend: performance.trend }),
+    ...overallScorePayload(performance, overallScore, t.lowOverallScore),
     ...(weakest === undefined ? {} : { weakest: componentScore(weakest) }),
   };
   return [
-    {
-      key: 'low_overall_score',
-      kind: 'low_overall_score',
-      category: 'strategy',
-      priority: 'high',
-      ...lowOverallStatement(payload),
+    buildSignal(
+      { key: 'low_overall_score', kind: 'low_overall_score', category: 'strategy', priority: 'high' },
       payload,
-    },
+      lowOverallStatement,
+    ),
   ];
 };
 

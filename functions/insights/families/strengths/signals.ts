@@ -1,21 +1,18 @@
-import { fact, factMetrics } from '../family';
+import { buildSignal, fact, factMetrics } from '../family';
 import type { FamilySignals, SignalWith, Statement } from '../family';
-import type { ComponentScore, Trend } from '../performance/signals';
+import type { ComponentScore, OverallScorePayload } from '../performance/signals';
 import {
   componentFacts,
   componentScore,
+  overallScorePayload,
   scoreText,
   strongestComponent,
   trendFacts,
   weakestComponent,
 } from '../performance/signals';
 
-/** An overall score at or above the strong mark. */
-export interface StrongPerformancePayload {
-  readonly overallScore: number;
-  /** The strong overall score threshold. */
-  readonly threshold: number;
-  readonly trend?: Trend;
+/** An overall score at or above the strong overall score threshold. */
+export interface StrongPerformancePayload extends OverallScorePayload {
   readonly strongest?: ComponentScore;
   /** The weakest component, when it is not also the strongest. */
   readonly weakest?: ComponentScore;
@@ -45,20 +42,15 @@ export const strengthSignals: FamilySignals<StrengthSignal> = ({ performance }, 
   const strongest = strongestComponent(performance);
   const weakest = weakestComponent(performance);
   const payload: StrongPerformancePayload = {
-    overallScore,
-    threshold: t.strongOverallScore,
-    ...(performance.trend === undefined ? {} : { trend: performance.trend }),
+    ...overallScorePayload(performance, overallScore, t.strongOverallScore),
     ...(strongest === undefined ? {} : { strongest: componentScore(strongest) }),
     ...(weakest === undefined || weakest === strongest ? {} : { weakest: componentScore(weakest) }),
   };
   return [
-    {
-      key: 'strong_performance',
-      kind: 'strong_performance',
-      category: 'leadership',
-      priority: 'low',
-      ...strongStatement(payload),
+    buildSignal(
+      { key: 'strong_performance', kind: 'strong_performance', category: 'leadership', priority: 'low' },
       payload,
-    },
+      strongStatement,
+    ),
   ];
 };
