@@ -16,6 +16,7 @@ import type { StrengthSignal } from './families/strengths/signals';
 import { priorities } from './model';
 import type { Priority, Signal, SignalKind } from './model';
 
+/** The default thresholds and the fact metric names, for callers of `computeSignals`. */
 export { defaultSignalThresholds, factMetrics } from './families/family';
 
 /**
