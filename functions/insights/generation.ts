@@ -1,8 +1,9 @@
 import type { BusinessSnapshot } from '../shared/business-api/model';
 import type { Invocation } from '../shared/invocation';
 import type { RequestType } from '../shared/usage/ledger';
-import type { InsightDraft, Provenance, Signal } from './model';
+import type { InsightDraft, Provenance } from './model';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from './model';
+import type { ComputedSignal } from './signals';
 import type { Dismissal } from './store';
 
 /** Signal keys of data-gap notices start with this; the prompt asks the model to use it too. */
@@ -13,7 +14,7 @@ export interface GenerationInput {
   /** Whose model calls these are: the caller's tenant and user are metered, warnings go to its usage sink. */
   readonly invocation: Invocation;
   readonly snapshot: BusinessSnapshot;
-  readonly signals: readonly Signal[];
+  readonly signals: readonly ComputedSignal[];
   readonly dismissals: readonly Dismissal[];
   readonly now: Date;
   /** What the model calls are metered as: `insights` for users, `batch` for the nightly run. */

@@ -1,6 +1,7 @@
 import type { Generation, GenerationInput, InsightGenerator, SourcedDraft } from './generation';
 import { finalizeDrafts } from './generation';
-import { dataGapDraft, generateRuleInsights } from './rules-generator';
+import { generateRuleInsights } from './rules-generator';
+import { dataGapDraft } from './rules/data-gap';
 
 /** Provenance of rule-made sets: no template, no model. */
 export const RULES_PROVENANCE = { promptTopic: 'rules', promptVersion: 'rules-v1', outcome: 'rules' } as const;

@@ -26,6 +26,10 @@ export const countIs = (count: number, noun: string): string => `${plural(count,
 /** The calendar day of an ISO date or date-time, as written (YYYY-MM-DD). */
 export const isoDay = (iso: string): string => iso.slice(0, 10);
 
+/** The quoted names, then "and others" when they are fewer than `total`. */
+export const namesOf = (names: readonly string[], total: number): string =>
+  total <= names.length ? joinList(names.map(quote)) : `${names.map(quote).join(', ')} and others`;
+
 /** Up to `limit` quoted names, then "and others" when some were left out. */
 export const nameList = (names: readonly string[], limit: number): string =>
-  names.length <= limit ? joinList(names.map(quote)) : `${names.slice(0, limit).map(quote).join(', ')} and others`;
+  namesOf(names.slice(0, limit), names.length);
