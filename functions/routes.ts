@@ -484,7 +484,7 @@ export const routes = {
     response: { status: 200, schema: runSummarySchema },
     permissions: { tables: { batch: 'read' } },
   }),
-} as const satisfies Record<string, RouteDefinition<z.ZodType, z.ZodType, z.ZodType>>;
+} as const satisfies Record<string, RouteDefinition<z.core.$ZodType, z.core.$ZodType, z.core.$ZodType>>;
 
 /** The route names. */
 export type RouteName = keyof typeof routes;

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 
 /** The handler of a route that moves one insight to `status` (dismiss, acknowledge). */
 export const statusChangeHandler = (
-  route: RouteDefinition<z.ZodType, typeof insightIdParamsSchema, z.ZodType>,
+  route: RouteDefinition<z.core.$ZodType, typeof insightIdParamsSchema, z.core.$ZodType>,
   status: Exclude<InsightStatus, 'active'>,
 ): HttpLambdaHandler => {
   const service = insightsService();

@@ -8,12 +8,12 @@ const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonObject => {
+const jsonSchema = (schema: z.core.$ZodType, io: 'input' | 'output'): JsonObject => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   return rest;
 };
 
-const parametersOf = (schema: z.ZodType | undefined, where: 'query' | 'path'): JsonObject[] => {
+const parametersOf = (schema: z.core.$ZodType | undefined, where: 'query' | 'path'): JsonObject[] => {
   if (!schema) return [];
   const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonObject>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({

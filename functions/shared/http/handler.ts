@@ -4,7 +4,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from '../zod';
 import { config } from '../config';
 import { logger, metrics } from '../observability';
 import { PendingWrites } from '../pending-writes';
@@ -33,7 +33,7 @@ export interface HttpResult {
 }
 
 /** The parsed request a route receives. */
-export interface RouteInput<Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType> {
+export interface RouteInput<Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType> {
   readonly query: z.output<Q>;
   readonly params: z.output<P>;
   readonly body: z.output<B>;
@@ -134,7 +134,7 @@ const withStack = (
  * and body with the row's zod schemas, runs the route and shapes the JSON response. Every failure goes through one
  * mapping.
  */
-export const httpRoute = <Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType>(
+export const httpRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<Q, P, B>,
   run: (input: RouteInput<Q, P, B>) => Promise<HttpResult>,
 ): HttpLambdaHandler =>

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod';
 import type { TableName } from '../dynamo/tables';
 import type { RouteAuth } from './auth';
 
@@ -14,9 +14,9 @@ export interface RoutePermissions {
 
 /** One row of the route table. */
 export interface RouteDefinition<
-  Q extends z.ZodType = z.ZodType,
-  P extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
+  Q extends z.core.$ZodType = z.core.$ZodType,
+  P extends z.core.$ZodType = z.core.$ZodType,
+  B extends z.core.$ZodType = z.core.$ZodType,
 > {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path syntax: `/insights/{id}/dismiss`. */
@@ -35,15 +35,15 @@ export interface RouteDefinition<
   readonly params?: P;
   readonly body?: B;
   /** The success status and its body schema (for the OpenAPI document). */
-  readonly response: { readonly status: number; readonly schema: z.ZodType };
+  readonly response: { readonly status: number; readonly schema: z.core.$ZodType };
   readonly permissions: RoutePermissions;
 }
 
 /** Declares a route, keeping the exact schema types for the handler's parsed input. */
 export const defineRoute = <
-  Q extends z.ZodType = z.ZodUndefined,
-  P extends z.ZodType = z.ZodUndefined,
-  B extends z.ZodType = z.ZodUndefined,
+  Q extends z.core.$ZodType = z.ZodMiniUndefined,
+  P extends z.core.$ZodType = z.ZodMiniUndefined,
+  B extends z.core.$ZodType = z.ZodMiniUndefined,
 >(
   route: RouteDefinition<Q, P, B>,
 ): RouteDefinition<Q, P, B> => route;

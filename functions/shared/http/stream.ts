@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { z } from 'zod';
+import type * as z from '../zod';
 import { config } from '../config';
 import { logger } from '../observability';
 import { once } from '../once';
@@ -22,7 +22,7 @@ export interface EventSink {
 }
 
 /** What a streaming route receives; `send` writes one Server-Sent Event. */
-export interface StreamInput<P extends z.ZodType, B extends z.ZodType> {
+export interface StreamInput<P extends z.core.$ZodType, B extends z.core.$ZodType> {
   readonly params: z.output<P>;
   readonly body: z.output<B>;
   readonly ctx: RequestContext;
@@ -105,8 +105,8 @@ const lambdaSink = (runtime: LambdaStreaming, stream: NodeJS.WritableStream): Ev
  * routes; a failure before the first event is an ordinary JSON error response with its status; after it, an
  * `error` event. The route's result is sent last as the `turn` event. Pending writes settle before the stream ends.
  */
-export const sseRoute = <P extends z.ZodType, B extends z.ZodType>(
-  route: RouteDefinition<z.ZodType, P, B>,
+export const sseRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType>(
+  route: RouteDefinition<z.core.$ZodType, P, B>,
   run: (input: StreamInput<P, B>) => Promise<unknown>,
 ): StreamRoute => {
   // Function URLs do not route: without the event's path parameters, they come from the raw path.
