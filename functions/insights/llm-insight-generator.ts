@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { AppError } from '../shared/http/errors';
 import { ModelUnavailableError } from '../shared/llm/port';
 import { callStructured } from '../shared/llm/structured-call';

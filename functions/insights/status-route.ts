@@ -2,7 +2,7 @@ import type { RouteDefinition } from '../shared/http/route';
 import { httpRoute, type HttpLambdaHandler } from '../shared/http/handler';
 import type { insightIdParamsSchema, InsightStatus } from './model';
 import { insightsService } from './wiring';
-import type { z } from 'zod';
+import type * as z from '../shared/zod';
 
 /** The handler of a route that moves one insight to `status` (dismiss, acknowledge). */
 export const statusChangeHandler = (
