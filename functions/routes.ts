@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './shared/zod';
 import { defineRoute, type RouteDefinition } from './shared/http/route';
 import {
   insightCategoriesSchema,

@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { routes } from '../routes';
 import type { RouteDefinition } from '../shared/http/route';
 
 type JsonObject = Record<string, unknown>;
 
 const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.unknown()) }),
 });
 
 const jsonSchema = (schema: z.core.$ZodType, io: 'input' | 'output'): JsonObject => {
