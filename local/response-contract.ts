@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FieldProblem } from '../functions/shared/errors';
 import { errorBodySchema } from '../functions/shared/http/error-response';
+import * as z from '../functions/shared/zod';
 import type { RouteDefinition } from '../functions/shared/http/route';
 
 /** Statuses that carry no body. */
@@ -24,7 +25,7 @@ export const responseProblems = (route: RouteDefinition, result: APIGatewayProxy
     return [{ field: 'body', message: 'is not JSON' }];
   }
   const schema = status >= 400 ? errorBodySchema : route.response.schema;
-  const parsed = schema.safeParse(body);
+  const parsed = z.safeParse(schema, body);
   return parsed.success
     ? []
     : parsed.error.issues.map((issue) => ({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 
 /**
  * Deliveries of a failing message before SQS moves it to the dead-letter queue: the run queue's redrive policy
@@ -8,17 +8,15 @@ import { z } from 'zod';
 export const BATCH_MAX_RECEIVE_COUNT = 3;
 
 /** One tenant's work in a nightly run: an SQS message body. */
-export const batchMessageSchema = z
-  .object({
-    runId: z.string().min(1).max(64),
-    tenantId: z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/),
-    /** The run's day (UTC): a tenant is generated at most once per day, however often its message arrives. */
-    day: z.iso.date(),
-    /** How many times this tenant was put back for later because the model was throttled. */
-    attempt: z.number().int().min(0).default(0),
-    enqueuedAt: z.iso.datetime(),
-  })
-  .strict();
+export const batchMessageSchema = z.strictObject({
+  runId: z.string().check(z.minLength(1), z.maxLength(64)),
+  tenantId: z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/)),
+  /** The run's day (UTC): a tenant is generated at most once per day, however often its message arrives. */
+  day: z.iso.date(),
+  /** How many times this tenant was put back for later because the model was throttled. */
+  attempt: z._default(z.number().check(z.int(), z.minimum(0)), 0),
+  enqueuedAt: z.iso.datetime(),
+});
 export type BatchMessage = z.infer<typeof batchMessageSchema>;
 
 /** What became of one tenant in a run. */
@@ -38,17 +36,17 @@ export const runSummarySchema = z.object({
   runId: z.string(),
   day: z.string(),
   startedAt: z.string(),
-  enqueued: z.number().int(),
-  generated: z.number().int(),
-  from_cache: z.number().int(),
-  fallback: z.number().int(),
-  skipped: z.number().int(),
-  duplicate: z.number().int(),
-  retry_later: z.number().int(),
-  failed: z.number().int(),
-  tokens: z.number().int(),
-  costMicros: z.number().int(),
-  lastFinishedAt: z.string().optional(),
+  enqueued: z.number().check(z.int()),
+  generated: z.number().check(z.int()),
+  from_cache: z.number().check(z.int()),
+  fallback: z.number().check(z.int()),
+  skipped: z.number().check(z.int()),
+  duplicate: z.number().check(z.int()),
+  retry_later: z.number().check(z.int()),
+  failed: z.number().check(z.int()),
+  tokens: z.number().check(z.int()),
+  costMicros: z.number().check(z.int()),
+  lastFinishedAt: z.optional(z.string()),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
@@ -62,13 +60,16 @@ export type RegistryEntry = z.infer<typeof registryEntrySchema>;
 
 /** Path of the registry routes. */
 export const registryParamsSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id'),
+  id: z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id')),
 });
 /** Query of `GET /admin/batch/tenants`. */
-export const registryQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(500).default(100), cursor: z.string().max(2000).optional() })
-  .strict();
+export const registryQuerySchema = z.strictObject({
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 100),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
+});
 /** Response of `GET /admin/batch/tenants`. */
-export const registryPageSchema = z.object({ entries: z.array(registryEntrySchema), cursor: z.string().optional() });
+export const registryPageSchema = z.object({ entries: z.array(registryEntrySchema), cursor: z.optional(z.string()) });
 /** Path of the run summary route. */
-export const runParamsSchema = z.object({ runId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a run id') });
+export const runParamsSchema = z.object({
+  runId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a run id')),
+});

@@ -1,18 +1,18 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import type { ServiceTokenProvider } from './ports';
 
 /** The client-credentials secret as stored in Secrets Manager. */
 export const clientCredentialsSchema = z.object({
   tokenUrl: z.url(),
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  scope: z.string().min(1).optional(),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
+  scope: z.optional(z.string().check(z.minLength(1))),
 });
 export type ClientCredentials = z.infer<typeof clientCredentialsSchema>;
 
 const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  expires_in: z.number().positive().default(3600),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z._default(z.number().check(z.positive()), 3600),
 });
 /** A token is renewed this long before it expires. */
 const RENEW_BEFORE_MS = 60_000;

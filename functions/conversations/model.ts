@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 
 /** The topics a conversation can have; each is backed by a prompt template of the same name. */
 export const conversationTopics = ['core_values', 'purpose', 'vision', 'business_coaching'] as const;
@@ -20,24 +20,31 @@ export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
 
 /** One assistant turn, as the model returns it through the forced tool. */
 export const turnOutputSchema = z.object({
-  reply: z.string().trim().min(1).max(4000),
+  reply: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
   phase: phaseSchema,
-  progress: z.number().min(0).max(1),
+  progress: z.number().check(z.minimum(0), z.maximum(1)),
   readyToComplete: z.boolean(),
-  suggestedReplies: z.array(z.string().trim().min(1).max(200)).max(3),
+  suggestedReplies: z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.maxLength(3)),
   /** The outcome as far as it is known; shaped like the topic's outcome schema, partially. */
   extracted: z.record(z.string(), z.unknown()),
   /** The classification of the user's last message (absent on the opening turn). */
-  intent: z
-    .object({
+  intent: z.optional(
+    z.object({
       type: intentSchema,
-      confidence: z.number().min(0).max(1),
-      entities: z
-        .array(z.object({ type: z.string().min(1).max(40), value: z.string().min(1).max(200) }))
-        .max(10)
-        .default([]),
-    })
-    .optional(),
+      confidence: z.number().check(z.minimum(0), z.maximum(1)),
+      entities: z._default(
+        z
+          .array(
+            z.object({
+              type: z.string().check(z.minLength(1), z.maxLength(40)),
+              value: z.string().check(z.minLength(1), z.maxLength(200)),
+            }),
+          )
+          .check(z.maxLength(10)),
+        [],
+      ),
+    }),
+  ),
 });
 export type TurnOutput = z.infer<typeof turnOutputSchema>;
 
@@ -47,53 +54,54 @@ export const outcomeSchemas = {
     values: z
       .array(
         z.object({
-          name: z.string().trim().min(2).max(60),
-          meaning: z.string().trim().min(10).max(400),
-          behavior: z.string().trim().min(10).max(400),
+          name: z.string().check(z.trim(), z.minLength(2), z.maxLength(60)),
+          meaning: z.string().check(z.trim(), z.minLength(10), z.maxLength(400)),
+          behavior: z.string().check(z.trim(), z.minLength(10), z.maxLength(400)),
         }),
       )
-      .min(3)
-      .max(7),
+      .check(z.minLength(3), z.maxLength(7)),
   }),
   purpose: z.object({
-    statement: z.string().trim().min(10).max(300),
-    whoWeServe: z.string().trim().min(3).max(300),
-    whyItMatters: z.string().trim().min(10).max(600),
+    statement: z.string().check(z.trim(), z.minLength(10), z.maxLength(300)),
+    whoWeServe: z.string().check(z.trim(), z.minLength(3), z.maxLength(300)),
+    whyItMatters: z.string().check(z.trim(), z.minLength(10), z.maxLength(600)),
   }),
   vision: z.object({
-    statement: z.string().trim().min(10).max(300),
-    horizonYears: z.number().int().min(1).max(30),
-    milestones: z.array(z.string().trim().min(3).max(200)).min(1).max(5),
+    statement: z.string().check(z.trim(), z.minLength(10), z.maxLength(300)),
+    horizonYears: z.number().check(z.int(), z.minimum(1), z.maximum(30)),
+    milestones: z
+      .array(z.string().check(z.trim(), z.minLength(3), z.maxLength(200)))
+      .check(z.minLength(1), z.maxLength(5)),
   }),
   business_coaching: z.object({
-    summary: z.string().trim().min(10).max(1200),
-    decisions: z.array(z.string().trim().min(3).max(300)).max(10),
-    nextSteps: z.array(z.string().trim().min(3).max(300)).min(1).max(7),
+    summary: z.string().check(z.trim(), z.minLength(10), z.maxLength(1200)),
+    decisions: z.array(z.string().check(z.trim(), z.minLength(3), z.maxLength(300))).check(z.maxLength(10)),
+    nextSteps: z
+      .array(z.string().check(z.trim(), z.minLength(3), z.maxLength(300)))
+      .check(z.minLength(1), z.maxLength(7)),
   }),
-} as const satisfies Record<ConversationTopic, z.ZodType>;
+} as const satisfies Record<ConversationTopic, z.ZodMiniType>;
 export type Outcome = z.infer<(typeof outcomeSchemas)[ConversationTopic]>;
 
 /** Thumbs, an optional 1-5 rating and comment on an assistant message. */
-export const feedbackSchema = z
-  .object({
-    thumbs: z.enum(['up', 'down']),
-    rating: z.number().int().min(1).max(5).optional(),
-    comment: z.string().trim().min(1).max(1000).optional(),
-  })
-  .strict();
+export const feedbackSchema = z.strictObject({
+  thumbs: z.enum(['up', 'down']),
+  rating: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(5))),
+  comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
+});
 export type Feedback = z.infer<typeof feedbackSchema>;
 
 /** One message of a conversation. */
 export const messageSchema = z.object({
   id: z.string(),
-  seq: z.number().int(),
+  seq: z.number().check(z.int()),
   role: z.enum(['user', 'assistant']),
   text: z.string(),
   createdAt: z.iso.datetime(),
-  phase: phaseSchema.optional(),
-  suggestedReplies: z.array(z.string()).optional(),
-  intent: turnOutputSchema.shape.intent.optional(),
-  feedback: feedbackSchema.extend({ at: z.iso.datetime() }).optional(),
+  phase: z.optional(phaseSchema),
+  suggestedReplies: z.optional(z.array(z.string())),
+  intent: z.optional(turnOutputSchema.shape.intent),
+  feedback: z.optional(z.extend(feedbackSchema, { at: z.iso.datetime() })),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -109,64 +117,73 @@ export const conversationSchema = z.object({
   progress: z.number(),
   readyToComplete: z.boolean(),
   /** Number of messages so far; the optimistic-concurrency counter of turns. */
-  turn: z.number().int(),
+  turn: z.number().check(z.int()),
   /** Number of user messages so far. */
-  exchanges: z.number().int(),
+  exchanges: z.number().check(z.int()),
   /** Older messages folded into prose, and the last message it covers. */
   summary: z.string(),
-  summarizedThrough: z.number().int(),
+  summarizedThrough: z.number().check(z.int()),
   extracted: z.record(z.string(), z.unknown()),
-  outcome: z.record(z.string(), z.unknown()).optional(),
-  outcomeStatus: z.enum(['proposed', 'accepted']).optional(),
-  lowConfidenceStreak: z.number().int(),
-  handoffRequestedAt: z.iso.datetime().optional(),
+  outcome: z.optional(z.record(z.string(), z.unknown())),
+  outcomeStatus: z.optional(z.enum(['proposed', 'accepted'])),
+  lowConfidenceStreak: z.number().check(z.int()),
+  handoffRequestedAt: z.optional(z.iso.datetime()),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
-const id = z.string().regex(/^[0-9a-f-]{36}$/, 'is not a conversation id');
-const pageSize = z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(100);
+const id = z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'is not a conversation id'));
+const pageSize = z.coerce.number({ error: 'must be a whole number' }).check(z.int(), z.minimum(1), z.maximum(100));
 
 /** Path of the conversation routes. */
 export const conversationParamsSchema = z.object({ id });
 /** Path of the feedback route. */
 export const messageParamsSchema = z.object({
   id,
-  messageId: z.string().regex(/^msg-\d{1,6}$/, 'is not a message id'),
+  messageId: z.string().check(z.regex(/^msg-\d{1,6}$/, 'is not a message id')),
 });
 
 /** Body of `POST /conversations`. */
-export const startBodySchema = z.object({ topic: conversationTopicSchema }).strict();
+export const startBodySchema = z.strictObject({ topic: conversationTopicSchema });
 /** Body of `POST /conversations/{id}/messages`. */
-export const replyBodySchema = z.object({ message: z.string().trim().min(1).max(4000) }).strict();
+export const replyBodySchema = z.strictObject({
+  message: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+});
 /** Body of `PUT /conversations/{id}/outcome`: accept the proposed outcome, or send an edited one. */
-export const outcomeBodySchema = z
-  .object({ outcome: z.record(z.string(), z.unknown()).optional(), accept: z.boolean().default(true) })
-  .strict();
+export const outcomeBodySchema = z.strictObject({
+  outcome: z.optional(z.record(z.string(), z.unknown())),
+  accept: z._default(z.boolean(), true),
+});
 
 /** Query of `GET /conversations`. */
-export const listConversationsQuerySchema = z
-  .object({
-    status: conversationStatusSchema.optional(),
-    topic: conversationTopicSchema.optional(),
-    page: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(10000).default(1),
-    page_size: pageSize.optional(),
-    pageSize: pageSize.optional(),
-  })
-  .strict()
-  .transform(({ page_size, pageSize: alias, ...rest }) => ({ ...rest, pageSize: page_size ?? alias ?? 20 }));
+export const listConversationsQuerySchema = z.pipe(
+  z.strictObject({
+    status: z.optional(conversationStatusSchema),
+    topic: z.optional(conversationTopicSchema),
+    page: z._default(
+      z.coerce.number({ error: 'must be a whole number' }).check(z.int(), z.minimum(1), z.maximum(10000)),
+      1,
+    ),
+    page_size: z.optional(pageSize),
+    pageSize: z.optional(pageSize),
+  }),
+  z.transform(({ page_size, pageSize: alias, ...rest }) => ({ ...rest, pageSize: page_size ?? alias ?? 20 })),
+);
 
 /** Query of `GET /conversations/{id}`: a page of its messages. */
-export const messagesPageQuerySchema = z
-  .object({
-    page: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(10000).default(1),
-    page_size: pageSize.optional(),
-    pageSize: pageSize.optional(),
-  })
-  .strict()
-  .transform(({ page, page_size, pageSize: alias }) => ({ page, pageSize: page_size ?? alias ?? 50 }));
+export const messagesPageQuerySchema = z.pipe(
+  z.strictObject({
+    page: z._default(
+      z.coerce.number({ error: 'must be a whole number' }).check(z.int(), z.minimum(1), z.maximum(10000)),
+      1,
+    ),
+    page_size: z.optional(pageSize),
+    pageSize: z.optional(pageSize),
+  }),
+  z.transform(({ page, page_size, pageSize: alias }) => ({ page, pageSize: page_size ?? alias ?? 50 })),
+);
 
 /** Response of the turn routes. */
 export const turnResponseSchema = z.object({
@@ -180,26 +197,26 @@ export const turnResponseSchema = z.object({
     extracted: z.record(z.string(), z.unknown()),
     phaseCorrected: z.boolean(),
   }),
-  handoff: z.object({ offered: z.literal(true), reason: z.enum(['escalate', 'low_confidence']) }).optional(),
+  handoff: z.optional(z.object({ offered: z.literal(true), reason: z.enum(['escalate', 'low_confidence']) })),
 });
 /** Response of `GET /conversations`. */
 export const conversationListSchema = z.object({
   items: z.array(conversationSchema),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  total: z.number().int(),
+  page: z.number().check(z.int()),
+  pageSize: z.number().check(z.int()),
+  total: z.number().check(z.int()),
 });
 /** Response of `GET /conversations/{id}`. */
 export const conversationDetailSchema = z.object({
   conversation: conversationSchema,
   messages: z.array(messageSchema),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  totalMessages: z.number().int(),
+  page: z.number().check(z.int()),
+  pageSize: z.number().check(z.int()),
+  totalMessages: z.number().check(z.int()),
 });
 /** Response of pause, complete and outcome. */
 export const conversationResponseSchema = z.object({
   conversation: conversationSchema,
-  recap: z.string().optional(),
-  outcome: z.record(z.string(), z.unknown()).optional(),
+  recap: z.optional(z.string()),
+  outcome: z.optional(z.record(z.string(), z.unknown())),
 });

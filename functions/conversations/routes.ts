@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import { conversationsTable } from './tables';
 import {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
 import type { Invocation } from '../shared/invocation';
 import { callStructured } from '../shared/llm/structured-call';
@@ -71,9 +71,9 @@ const turnTool = once(() => ({
 const summaryTool = once(() => ({
   name: 'record_summary',
   description: 'Record the updated summary.',
-  inputSchema: z.toJSONSchema(z.object({ summary: z.string().max(2000) }), { io: 'input' }),
+  inputSchema: z.toJSONSchema(z.object({ summary: z.string().check(z.maxLength(2000)) }), { io: 'input' }),
 }));
-const summarySchema = z.object({ summary: z.string().trim().min(1).max(2000) });
+const summarySchema = z.object({ summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) });
 /** Below this confidence a classification counts as unsure; two unsure messages in a row offer a human. */
 const LOW_CONFIDENCE = 0.5;
 const LOW_CONFIDENCE_STREAK = 2;
@@ -225,7 +225,7 @@ export class ConversationService {
       );
     }
     const extraction = await this.deps.prompts.active('outcome_extraction');
-    const schema: z.ZodType<Record<string, unknown>> = outcomeSchemas[conversation.topic];
+    const schema: z.ZodMiniType<Record<string, unknown>> = outcomeSchemas[conversation.topic];
     const messages = await this.deps.store.messages(invocation.caller.tenantId, id, conversation.summarizedThrough);
     const rendered = renderPrompt(extraction, {
       outcome_shape: JSON.stringify(z.toJSONSchema(schema, { io: 'input' })),

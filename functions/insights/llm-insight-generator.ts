@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { callStructured } from '../shared/llm/structured-call';
 import type { MetricsRecorder } from '../shared/observability';
 import { once } from '../shared/once';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { dataGapSchema, sourceNames } from '../shared/business-api/model';
 
 export const categories = ['strategy', 'operations', 'finance', 'marketing', 'leadership'] as const;
@@ -17,22 +17,24 @@ export type InsightStatus = z.infer<typeof statusSchema>;
 /** A data point an insight rests on: where it came from, what it measures, its value. */
 export const evidenceSchema = z.object({
   source: z.enum([...sourceNames, 'signals']),
-  metric: z.string().trim().min(1).max(120),
-  value: z.union([z.string().trim().min(1).max(200), z.number(), z.boolean()]),
+  metric: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
+  value: z.union([z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), z.number(), z.boolean()]),
 });
 export type Evidence = z.infer<typeof evidenceSchema>;
 
 /** What the model (or the rules generator) writes for one insight, before ids, status and times are added. */
 export const insightDraftSchema = z.object({
-  title: z.string().trim().min(3).max(60),
-  description: z.string().trim().min(10).max(1200),
+  title: z.string().check(z.trim(), z.minLength(3), z.maxLength(60)),
+  description: z.string().check(z.trim(), z.minLength(10), z.maxLength(1200)),
   category: categorySchema,
   priority: prioritySchema,
   actionable: z.boolean(),
-  suggestedActions: z.array(z.string().trim().min(3).max(300)).min(1).max(5),
-  evidence: z.array(evidenceSchema).min(1).max(8),
+  suggestedActions: z
+    .array(z.string().check(z.trim(), z.minLength(3), z.maxLength(300)))
+    .check(z.minLength(1), z.maxLength(5)),
+  evidence: z.array(evidenceSchema).check(z.minLength(1), z.maxLength(8)),
   /** The computed signal the insight is about, when there is one; it fingerprints dismissals. */
-  signalKey: z.string().trim().min(1).max(160).optional(),
+  signalKey: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(160))),
 });
 export type InsightDraft = z.infer<typeof insightDraftSchema>;
 
@@ -41,12 +43,12 @@ export const MAX_INSIGHTS = 10;
 
 /** The structured output the model must return (the Converse tool's input schema is derived from it). */
 export const insightsOutputSchema = z.object({
-  insights: z.array(insightDraftSchema).min(MIN_INSIGHTS).max(MAX_INSIGHTS),
+  insights: z.array(insightDraftSchema).check(z.minLength(MIN_INSIGHTS), z.maxLength(MAX_INSIGHTS)),
 });
 export type InsightsOutput = z.infer<typeof insightsOutputSchema>;
 
 /** One insight as stored and returned. */
-export const insightSchema = insightDraftSchema.extend({
+export const insightSchema = z.extend(insightDraftSchema, {
   id: z.string(),
   status: statusSchema,
   source: insightSourceSchema,
@@ -61,10 +63,10 @@ export type Insight = z.infer<typeof insightSchema>;
 export const provenanceSchema = z.object({
   promptTopic: z.string(),
   promptVersion: z.string(),
-  modelId: z.string().optional(),
+  modelId: z.optional(z.string()),
   outcome: z.enum(['ok', 'repaired', 'fallback', 'rules']),
   /** Why the rules wrote the set instead of the model (e.g. `usage_limit_exceeded`, `model_unavailable`). */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 
@@ -113,36 +115,38 @@ export interface Signal {
   readonly facts: readonly Evidence[];
 }
 
-const pageSize = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(100);
+const pageSize = z.coerce
+  .number({ error: 'must be a whole number' })
+  .check(z.int('must be a whole number'), z.minimum(1), z.maximum(100));
 
 /** Query of `GET /insights`; `pageSize` is accepted as an alias of `page_size`. */
-export const listInsightsQuerySchema = z
-  .object({
-    page: z.coerce
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(1)
-      .max(10000)
-      .default(1),
-    page_size: pageSize.optional(),
-    pageSize: pageSize.optional(),
-    category: categorySchema.optional(),
-    priority: prioritySchema.optional(),
-    status: z.union([statusSchema, z.literal('all')]).default('active'),
-  })
-  .strict()
-  .transform(({ page, page_size, pageSize: alias, category, priority, status }) => ({
+export const listInsightsQuerySchema = z.pipe(
+  z.strictObject({
+    page: z._default(
+      z.coerce
+        .number({ error: 'must be a whole number' })
+        .check(z.int('must be a whole number'), z.minimum(1), z.maximum(10000)),
+      1,
+    ),
+    page_size: z.optional(pageSize),
+    pageSize: z.optional(pageSize),
+    category: z.optional(categorySchema),
+    priority: z.optional(prioritySchema),
+    status: z._default(z.union([statusSchema, z.literal('all')]), 'active'),
+  }),
+  z.transform(({ page, page_size, pageSize: alias, category, priority, status }) => ({
     page,
     pageSize: page_size ?? alias ?? 20,
     category,
     priority,
     status,
-  }));
+  })),
+);
 export type ListInsightsQuery = z.output<typeof listInsightsQuerySchema>;
 
 /** Path of the per-insight routes. */
 export const insightIdParamsSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an insight id'),
+  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an insight id')),
 });
 
 export const dataGapResponseSchema = dataGapSchema;
@@ -150,10 +154,10 @@ export const dataGapResponseSchema = dataGapSchema;
 /** Response of `GET /insights`. */
 export const insightPageSchema = z.object({
   items: z.array(insightSchema),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  total: z.number().int(),
-  totalPages: z.number().int(),
+  page: z.number().check(z.int()),
+  pageSize: z.number().check(z.int()),
+  total: z.number().check(z.int()),
+  totalPages: z.number().check(z.int()),
   generatedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
   stale: z.boolean(),
@@ -163,10 +167,10 @@ export const insightPageSchema = z.object({
 
 /** Response of `GET /insights/summary`. */
 export const insightSummarySchema = z.object({
-  total: z.number().int(),
-  byCategory: z.record(categorySchema, z.number().int()),
-  byPriority: z.record(prioritySchema, z.number().int()),
-  byStatus: z.record(statusSchema, z.number().int()),
+  total: z.number().check(z.int()),
+  byCategory: z.record(categorySchema, z.number().check(z.int())),
+  byPriority: z.record(prioritySchema, z.number().check(z.int())),
+  byStatus: z.record(statusSchema, z.number().check(z.int())),
   generatedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
   stale: z.boolean(),

@@ -2,11 +2,11 @@ import type { RouteDefinition } from '../shared/http/route';
 import { jsonRoute, type HttpLambdaHandler } from '../shared/http/pipeline';
 import type { insightIdParamsSchema, InsightStatus } from './model';
 import { insightsService } from './wiring';
-import type { z } from 'zod';
+import type * as z from '../shared/zod';
 
 /** The handler of a route that moves one insight to `status` (dismiss, acknowledge). */
 export const statusChangeHandler = (
-  route: RouteDefinition<z.ZodType, typeof insightIdParamsSchema, z.ZodType>,
+  route: RouteDefinition<z.core.$ZodType, typeof insightIdParamsSchema, z.core.$ZodType>,
   status: Exclude<InsightStatus, 'active'>,
 ): HttpLambdaHandler => {
   const service = insightsService();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 
 /** Response of `GET /health`. */
 export const healthSchema = z.object({

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { labelRecordSchema, promptLabelSchema, promptVersionRecordSchema } from '../shared/prompts/prompt-index';
 import { promptTemplateSchema } from '../shared/prompts/template';
 
-const topic = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'is not a prompt topic');
-const version = z.string().regex(/^v\d{1,4}\.\d{1,4}$/, 'must look like v1.0');
+const topic = z.string().check(z.regex(/^[a-z][a-z0-9_]{1,63}$/, 'is not a prompt topic'));
+const version = z.string().check(z.regex(/^v\d{1,4}\.\d{1,4}$/, 'must look like v1.0'));
 
 /** Path of the topic routes. */
 export const topicParamsSchema = z.object({ topic });
@@ -15,33 +15,31 @@ export const versionParamsSchema = z.object({ topic, version: z.union([version, 
 export const labelParamsSchema = z.object({ topic, label: promptLabelSchema });
 
 /** Query of the publish route: a label to move to the new version. */
-export const publishQuerySchema = z.object({ label: promptLabelSchema.optional() }).strict();
+export const publishQuerySchema = z.strictObject({ label: z.optional(promptLabelSchema) });
 
 /** Body of the publish route: a template (checked in full by the registry's validation, 422 with every problem). */
 export const publishBodySchema = z.record(z.string(), z.unknown());
 
 /** Body of the label route. */
-export const moveLabelBodySchema = z.object({ version }).strict();
+export const moveLabelBodySchema = z.strictObject({ version });
 
 /** Body of the preview route. */
-export const previewBodySchema = z
-  .object({
-    tenantId: z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id'),
-    invoke: z.boolean().default(false),
-  })
-  .strict();
+export const previewBodySchema = z.strictObject({
+  tenantId: z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id')),
+  invoke: z._default(z.boolean(), false),
+});
 
 /** Query of the diff route. */
-export const diffQuerySchema = z.object({ from: version, to: version }).strict();
+export const diffQuerySchema = z.strictObject({ from: version, to: version });
 
 /** Response of `GET /admin/prompts`. */
 export const topicListSchema = z.object({
   topics: z.array(
     z.object({
       topic: z.string(),
-      labels: z.object({ production: z.string().optional(), staging: z.string().optional() }),
-      latestVersion: z.string().optional(),
-      versions: z.number().int(),
+      labels: z.object({ production: z.optional(z.string()), staging: z.optional(z.string()) }),
+      latestVersion: z.optional(z.string()),
+      versions: z.number().check(z.int()),
     }),
   ),
 });
@@ -55,14 +53,14 @@ export const versionListSchema = z.object({
 /** Response of `GET /admin/prompts/{topic}/versions/{version}`. */
 export const versionDetailSchema = z.object({
   record: promptVersionRecordSchema,
-  template: promptTemplateSchema.optional(),
+  template: z.optional(promptTemplateSchema),
 });
 
 /** Response of the publish route. */
 export const publishResponseSchema = z.object({
   created: z.boolean(),
   record: promptVersionRecordSchema,
-  label: labelRecordSchema.optional(),
+  label: z.optional(labelRecordSchema),
 });
 
 /** Response of the label and rollback routes. */
@@ -75,10 +73,10 @@ export const previewResponseSchema = z.object({
   tenantId: z.string(),
   rendered: z.object({ system: z.string(), user: z.string() }),
   tokenEstimate: z.object({ system: z.number(), user: z.number(), total: z.number() }),
-  dataGaps: z.array(z.object({ source: z.string(), reason: z.string(), status: z.number().optional() })),
-  output: z
-    .object({ drafts: z.array(z.record(z.string(), z.unknown())), provenance: z.record(z.string(), z.unknown()) })
-    .optional(),
+  dataGaps: z.array(z.object({ source: z.string(), reason: z.string(), status: z.optional(z.number()) })),
+  output: z.optional(
+    z.object({ drafts: z.array(z.record(z.string(), z.unknown())), provenance: z.record(z.string(), z.unknown()) }),
+  ),
 });
 
 /** Response of the diff route. */

@@ -1,20 +1,26 @@
-import { z } from 'zod';
+import * as z from './zod';
 
-const csv = z.string().transform((value) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean),
+const csv = z.pipe(
+  z.string(),
+  z.transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ),
 );
 
-const boolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+const boolean = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((value) => value === 'true'),
+);
 
 /** USD prices per 1K tokens, by model id (inference profile prefixes are ignored when looking up). */
 const modelPriceSchema = z.object({
-  inputPer1k: z.number().nonnegative(),
-  outputPer1k: z.number().nonnegative(),
-  cacheReadPer1k: z.number().nonnegative().default(0),
-  cacheWritePer1k: z.number().nonnegative().default(0),
+  inputPer1k: z.number().check(z.nonnegative()),
+  outputPer1k: z.number().check(z.nonnegative()),
+  cacheReadPer1k: z._default(z.number().check(z.nonnegative()), 0),
+  cacheWritePer1k: z._default(z.number().check(z.nonnegative()), 0),
 });
 
 const DEFAULT_MODEL_PRICES = {
@@ -34,107 +40,103 @@ const DEFAULT_MODEL_PRICES = {
 
 /** Every environment variable the functions and the local runtime read, with defaults. */
 export const configSchema = z.object({
-  POWERTOOLS_SERVICE_NAME: z.string().default('coaching-service'),
-  SERVICE_VERSION: z.string().default('0.1.0'),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'coaching-service'),
+  SERVICE_VERSION: z._default(z.string(), '0.1.0'),
   /** Unset: the SDK's own region chain (AWS_REGION, profile) decides. Lambda always sets it. */
-  AWS_REGION: z.string().min(1).optional(),
+  AWS_REGION: z.optional(z.string().check(z.minLength(1))),
 
-  INSIGHTS_TABLE: z.string().min(1).default('coaching-insights'),
-  USAGE_TABLE: z.string().min(1).default('coaching-usage'),
-  PROMPT_INDEX_TABLE: z.string().min(1).default('coaching-prompt-index'),
-  CONVERSATIONS_TABLE: z.string().min(1).default('coaching-conversations'),
-  BATCH_TABLE: z.string().min(1).default('coaching-batch'),
+  INSIGHTS_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-insights'),
+  USAGE_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-usage'),
+  PROMPT_INDEX_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-prompt-index'),
+  CONVERSATIONS_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-conversations'),
+  BATCH_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-batch'),
   /** The queue of tenant work of the nightly run (SQS URL). */
-  BATCH_QUEUE_URL: z.url().optional(),
+  BATCH_QUEUE_URL: z.optional(z.url()),
   /** Tenants the API has not seen for this many days leave the registry (TTL); admin-added ones stay. */
-  REGISTRY_ACTIVE_DAYS: z.coerce.number().int().min(1).default(30),
+  REGISTRY_ACTIVE_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 30),
   /** How often a throttled tenant is put back for later before it counts as failed. */
-  BATCH_MAX_THROTTLE_RETRIES: z.coerce.number().int().min(0).max(50).default(8),
+  BATCH_MAX_THROTTLE_RETRIES: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(50)), 8),
   /** A set generated this many hours before a run counts as fresh for it (not generated again). */
-  BATCH_FRESH_HOURS: z.coerce.number().min(0).max(24).default(6),
+  BATCH_FRESH_HOURS: z._default(z.coerce.number().check(z.minimum(0), z.maximum(24)), 6),
   /** Secrets Manager secret with { tokenUrl, clientId, clientSecret, scope? } for the .NET APIs (client credentials). */
-  BUSINESS_API_CLIENT_SECRET_ID: z.string().min(1).optional(),
+  BUSINESS_API_CLIENT_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   /** Local runs without a secret: the bearer token the batch sends to the (demo) business API. */
-  BATCH_DEV_TOKEN: z.string().min(1).default('dev-service-token'),
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  BATCH_DEV_TOKEN: z._default(z.string().check(z.minLength(1)), 'dev-service-token'),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
 
-  PROMPTS_BUCKET: z.string().min(1).optional(),
-  PROMPTS_DIR: z.string().min(1).default('prompts'),
-  S3_ENDPOINT: z.url().optional(),
-  PROMPT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-  PROMPT_MAX_BYTES: z.coerce.number().int().min(1024).max(400_000).default(100_000),
+  PROMPTS_BUCKET: z.optional(z.string().check(z.minLength(1))),
+  PROMPTS_DIR: z._default(z.string().check(z.minLength(1)), 'prompts'),
+  S3_ENDPOINT: z.optional(z.url()),
+  PROMPT_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 60),
+  PROMPT_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024), z.maximum(400_000)), 100_000),
 
-  ACCOUNT_API_URL: z.url().optional(),
-  TRACTION_API_URL: z.url().optional(),
-  BUSINESS_API_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(3000),
-  TENANT_HEADER: z.string().min(1).default('X-Tenant-Id'),
+  ACCOUNT_API_URL: z.optional(z.url()),
+  TRACTION_API_URL: z.optional(z.url()),
+  BUSINESS_API_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(50), z.maximum(30000)), 3000),
+  TENANT_HEADER: z._default(z.string().check(z.minLength(1)), 'X-Tenant-Id'),
 
-  LLM_PROVIDER: z.enum(['rules', 'bedrock']).default('rules'),
-  BEDROCK_ENDPOINT: z.url().optional(),
-  BEDROCK_MODEL_ID: z.string().min(1).default('us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
-  BEDROCK_ALLOWED_MODELS: csv.optional(),
-  BEDROCK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  LLM_PROVIDER: z._default(z.enum(['rules', 'bedrock']), 'rules'),
+  BEDROCK_ENDPOINT: z.optional(z.url()),
+  BEDROCK_MODEL_ID: z._default(z.string().check(z.minLength(1)), 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+  BEDROCK_ALLOWED_MODELS: z.optional(csv),
+  BEDROCK_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10)), 4),
   /** A fixed delay between Bedrock retries instead of exponential backoff with jitter; for local fakes only. */
-  BEDROCK_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(10000).optional(),
-  DEFAULT_TEMPERATURE: z.coerce.number().min(0).max(1).default(0.3),
-  DEFAULT_MAX_TOKENS: z.coerce.number().int().min(256).max(64000).default(4096),
-  MODEL_PRICES_JSON: z
-    .string()
-    .optional()
-    .transform((json, ctx) => {
+  BEDROCK_RETRY_DELAY_MS: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10000))),
+  DEFAULT_TEMPERATURE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.3),
+  DEFAULT_MAX_TOKENS: z._default(z.coerce.number().check(z.int(), z.minimum(256), z.maximum(64000)), 4096),
+  MODEL_PRICES_JSON: z.pipe(
+    z.optional(z.string()),
+    z.transform((json, ctx) => {
       if (!json) return DEFAULT_MODEL_PRICES;
       try {
         return z.record(z.string(), modelPriceSchema).parse(JSON.parse(json));
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON: { "<modelId>": { inputPer1k, outputPer1k } }' });
+        ctx.issues.push({
+          code: 'custom',
+          message: 'must be JSON: { "<modelId>": { inputPer1k, outputPer1k } }',
+          input: json,
+        });
         return z.NEVER;
       }
     }),
+  ),
 
-  INSIGHTS_TTL_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 30)
-    .default(24),
-  INSIGHTS_REFRESH_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(300),
-  INSIGHTS_DISMISS_SUPPRESSION_DAYS: z.coerce.number().int().min(0).default(30),
-  INSIGHTS_LEASE_SECONDS: z.coerce.number().int().min(1).max(120).default(25),
-  INSIGHTS_LEASE_POLL_MS: z.coerce.number().int().min(5).max(5000).default(150),
-  USAGE_TTL_DAYS: z.coerce.number().int().min(1).default(400),
-  CONVERSATION_IDLE_DAYS: z.coerce.number().int().min(1).default(30),
-  CONVERSATION_OUTCOME_RETENTION_DAYS: z.coerce.number().int().min(1).default(730),
+  INSIGHTS_TTL_HOURS: z._default(z.coerce.number().check(z.positive(), z.maximum(24 * 30)), 24),
+  INSIGHTS_REFRESH_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 300),
+  INSIGHTS_DISMISS_SUPPRESSION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 30),
+  INSIGHTS_LEASE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(120)), 25),
+  INSIGHTS_LEASE_POLL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(5), z.maximum(5000)), 150),
+  USAGE_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 400),
+  CONVERSATION_IDLE_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 30),
+  CONVERSATION_OUTCOME_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 730),
   /** Messages kept verbatim in the model's context; older ones are folded into the running summary. */
-  CONVERSATION_RECENT_MESSAGES: z.coerce.number().int().min(2).max(50).default(8),
+  CONVERSATION_RECENT_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2), z.maximum(50)), 8),
   /** Token budget of the verbatim history; past it, the oldest messages are folded into the summary. */
-  CONVERSATION_HISTORY_TOKEN_BUDGET: z.coerce.number().int().min(200).default(2500),
+  CONVERSATION_HISTORY_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.minimum(200)), 2500),
   /** EventBridge bus for human hand-off events; unset: hand-offs are only logged. */
-  HANDOFF_EVENT_BUS: z.string().min(1).optional(),
-  USAGE_MONTHLY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(5_000_000),
-  USAGE_MONTHLY_COST_BUDGET_USD: z.coerce.number().min(0).default(100),
-  USAGE_USER_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  HANDOFF_EVENT_BUS: z.optional(z.string().check(z.minLength(1))),
+  USAGE_MONTHLY_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 5_000_000),
+  USAGE_MONTHLY_COST_BUDGET_USD: z._default(z.coerce.number().check(z.minimum(0)), 100),
+  USAGE_USER_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 30),
   /** How long a function keeps a tenant's limits in memory; a limits change takes effect within this time. */
-  USAGE_LIMITS_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  USAGE_LIMITS_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 30),
   /** Share of a budget at which responses carry a warning header (logged once per tenant and month). */
-  USAGE_WARNING_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.8),
+  USAGE_WARNING_THRESHOLD: z._default(z.coerce.number().check(z.gt(0), z.maximum(1)), 0.8),
   /** How long a model that throttled is skipped (in-process). */
-  MODEL_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  MODEL_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 30),
 
   /** Issuer, audience and key set the streaming functions verify tokens against (API Gateway does it for the rest). */
-  JWT_ISSUER: z.string().min(1).optional(),
-  JWT_AUDIENCE: csv.optional(),
-  JWKS_URL: z.url().optional(),
-  JWT_TENANT_CLAIM: z.string().min(1).default('tenant_id'),
-  JWT_USER_CLAIM: z.string().min(1).default('sub'),
-  JWT_GROUPS_CLAIM: z.string().min(1).default('cognito:groups'),
-  JWT_ADMIN_GROUP: z.string().min(1).default('admin'),
+  JWT_ISSUER: z.optional(z.string().check(z.minLength(1))),
+  JWT_AUDIENCE: z.optional(csv),
+  JWKS_URL: z.optional(z.url()),
+  JWT_TENANT_CLAIM: z._default(z.string().check(z.minLength(1)), 'tenant_id'),
+  JWT_USER_CLAIM: z._default(z.string().check(z.minLength(1)), 'sub'),
+  JWT_GROUPS_CLAIM: z._default(z.string().check(z.minLength(1)), 'cognito:groups'),
+  JWT_ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'admin'),
 
-  MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(64 * 1024),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().default('CoachingService'),
-  LOCAL_RUNTIME: boolean.default(false),
+  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024)), 64 * 1024),
+  POWERTOOLS_METRICS_NAMESPACE: z._default(z.string(), 'CoachingService'),
+  LOCAL_RUNTIME: z._default(boolean, false),
 });
 
 /** The parsed, typed configuration. */

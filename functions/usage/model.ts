@@ -1,45 +1,43 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { requestTypes, tenantLimitsSchema } from '../shared/usage/ledger';
 
 const day = z.iso.date({ error: 'must be a date like 2026-11-21' });
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-11');
-const tenantId = z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id');
+const month = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-11'));
+const tenantId = z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id'));
 
 /** Longest range the admin usage report covers in one request. */
 export const MAX_REPORT_DAYS = 92;
 
 /** Query of `GET /admin/usage`. */
-export const usageReportQuerySchema = z
-  .object({
-    from: day.optional(),
-    to: day.optional(),
-    tenantId: tenantId.optional(),
-    groupBy: z.enum(['day', 'model', 'requestType']).default('day'),
-  })
-  .strict();
+export const usageReportQuerySchema = z.strictObject({
+  from: z.optional(day),
+  to: z.optional(day),
+  tenantId: z.optional(tenantId),
+  groupBy: z._default(z.enum(['day', 'model', 'requestType']), 'day'),
+});
 export type UsageReportQuery = z.output<typeof usageReportQuerySchema>;
 
 /** Query of `GET /admin/usage/top-tenants`. */
-export const topTenantsQuerySchema = z
-  .object({ month: month.optional(), limit: z.coerce.number().int().min(1).max(100).default(10) })
-  .strict();
+export const topTenantsQuerySchema = z.strictObject({
+  month: z.optional(month),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 10),
+});
 
 /** Path of the tenant limits routes. */
 export const tenantParamsSchema = z.object({ id: tenantId });
 
 /** Body of `PUT /admin/tenants/{id}/limits`: the limits to override (the others keep their defaults). */
-export const limitsBodySchema = tenantLimitsSchema
-  .partial()
-  .strict()
-  .refine((limits) => Object.keys(limits).length > 0, 'name at least one limit');
+export const limitsBodySchema = z
+  .partial(z.strictObject(tenantLimitsSchema.shape))
+  .check(z.refine((limits) => Object.keys(limits).length > 0, 'name at least one limit'));
 
-const amounts = { calls: z.number().int(), tokens: z.number().int(), costUsd: z.number() };
+const amounts = { calls: z.number().check(z.int()), tokens: z.number().check(z.int()), costUsd: z.number() };
 
 /** Response of `GET /usage`. */
 export const myUsageSchema = z.object({
   month,
   resetsAt: z.iso.datetime(),
-  tokens: z.object({ used: z.number().int(), limit: z.number().int(), percent: z.number() }),
+  tokens: z.object({ used: z.number().check(z.int()), limit: z.number().check(z.int()), percent: z.number() }),
   cost: z.object({ usedUsd: z.number(), limitUsd: z.number(), percent: z.number() }),
   byRequestType: z.record(z.enum(requestTypes), z.object(amounts)),
 });
@@ -48,7 +46,7 @@ export const myUsageSchema = z.object({
 export const usageReportSchema = z.object({
   from: day,
   to: day,
-  tenantId: z.string().optional(),
+  tenantId: z.optional(z.string()),
   groupBy: z.enum(['day', 'model', 'requestType']),
   rows: z.array(z.object({ key: z.string(), ...amounts })),
   totals: z.object(amounts),
@@ -64,6 +62,6 @@ export const topTenantsSchema = z.object({
 export const tenantLimitsResponseSchema = z.object({
   tenantId: z.string(),
   limits: tenantLimitsSchema,
-  override: tenantLimitsSchema.partial().nullable(),
+  override: z.nullable(z.partial(tenantLimitsSchema)),
   defaults: tenantLimitsSchema,
 });

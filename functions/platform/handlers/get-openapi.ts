@@ -1,8 +1,5 @@
-import { config } from '../../shared/config';
 import { publicRoute } from '../../shared/http/pipeline';
-import { openApiDocument } from '../openapi';
+import document from '../../../docs/openapi.json';
 
-const document = openApiDocument(config().SERVICE_VERSION);
-
-/** GET /openapi.json */
+/** GET /openapi.json: the document generated from the route table at build time (`npm run openapi`). */
 export const handler = publicRoute(async () => ({ body: document }));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 /**
  * Tolerant schemas of the .NET Account and Traction API responses. Unknown fields are ignored; enum values are
@@ -12,33 +12,39 @@ const normalizeEnum = (value: unknown): unknown =>
 /** An enum that accepts any casing/separators and yields the canonical snake_case value. */
 const looseEnum = <const T extends readonly [string, ...string[]]>(values: T) => {
   const byKey = new Map(values.map((value) => [value.replace(/_/g, ''), value]));
-  return z.preprocess((value) => byKey.get(normalizeEnum(value) as string) ?? value, z.enum(values));
+  return z.pipe(
+    z.transform((value) => byKey.get(normalizeEnum(value) as string) ?? value),
+    z.enum(values),
+  );
 };
 
-const id = z.union([z.string().min(1), z.number()]).transform(String);
-const text = z.string().trim().min(1);
-const isoDate = z.iso.datetime({ offset: true, local: true }).or(z.iso.date());
-const percent = z.number().min(0).max(100);
+const id = z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String));
+const text = z.string().check(z.trim(), z.minLength(1));
+const isoDate = z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()]);
+const percent = z.number().check(z.minimum(0), z.maximum(100));
 
 export const sourceNames = ['foundation', 'goals', 'goalStats', 'performance', 'actions', 'issues'] as const;
 /** The six business data sources the insights read. */
 export type SourceName = (typeof sourceNames)[number];
 
 export const coreValueSchema = z.union([
-  text.transform((name) => ({ name, description: undefined as string | undefined })),
-  z.object({ name: text, description: text.optional() }),
+  z.pipe(
+    text,
+    z.transform((name) => ({ name, description: undefined as string | undefined })),
+  ),
+  z.object({ name: text, description: z.optional(text) }),
 ]);
 
 export const foundationSchema = z.object({
-  businessName: text.optional(),
-  industry: text.optional(),
-  vision: text.optional(),
-  purpose: text.optional(),
-  mission: text.optional(),
-  niche: text.optional(),
-  coreValues: z.array(coreValueSchema).optional(),
-  yearFounded: z.number().int().optional(),
-  employeeCount: z.number().int().nonnegative().optional(),
+  businessName: z.optional(text),
+  industry: z.optional(text),
+  vision: z.optional(text),
+  purpose: z.optional(text),
+  mission: z.optional(text),
+  niche: z.optional(text),
+  coreValues: z.optional(z.array(coreValueSchema)),
+  yearFounded: z.optional(z.number().check(z.int())),
+  employeeCount: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 export const goalStatusSchema = looseEnum(['not_started', 'on_track', 'at_risk', 'behind', 'completed']);
@@ -46,38 +52,38 @@ export const goalStatusSchema = looseEnum(['not_started', 'on_track', 'at_risk',
 export const goalSchema = z.object({
   id,
   title: text,
-  description: text.optional(),
-  status: goalStatusSchema.optional(),
-  progress: percent.optional(),
-  targetDate: isoDate.optional(),
-  owner: text.optional(),
-  category: text.optional(),
+  description: z.optional(text),
+  status: z.optional(goalStatusSchema),
+  progress: z.optional(percent),
+  targetDate: z.optional(isoDate),
+  owner: z.optional(text),
+  category: z.optional(text),
 });
 
 export const goalStatsSchema = z.object({
-  totalGoals: z.number().int().nonnegative().optional(),
-  completed: z.number().int().nonnegative().optional(),
-  onTrack: z.number().int().nonnegative().optional(),
-  atRisk: z.number().int().nonnegative().optional(),
-  behind: z.number().int().nonnegative().optional(),
-  notStarted: z.number().int().nonnegative().optional(),
-  completionRate: percent.optional(),
-  averageProgress: percent.optional(),
+  totalGoals: z.optional(z.number().check(z.int(), z.nonnegative())),
+  completed: z.optional(z.number().check(z.int(), z.nonnegative())),
+  onTrack: z.optional(z.number().check(z.int(), z.nonnegative())),
+  atRisk: z.optional(z.number().check(z.int(), z.nonnegative())),
+  behind: z.optional(z.number().check(z.int(), z.nonnegative())),
+  notStarted: z.optional(z.number().check(z.int(), z.nonnegative())),
+  completionRate: z.optional(percent),
+  averageProgress: z.optional(percent),
 });
 
 export const scoreComponentSchema = z.object({
   name: text,
-  score: z.number().min(0).max(100),
-  target: z.number().min(0).max(100).optional(),
-  weight: z.number().min(0).max(1).optional(),
+  score: z.number().check(z.minimum(0), z.maximum(100)),
+  target: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
+  weight: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
 });
 
 export const performanceSchema = z.object({
-  overallScore: z.number().min(0).max(100).optional(),
-  components: z.array(scoreComponentSchema).optional(),
-  trend: looseEnum(['up', 'down', 'flat']).optional(),
-  periodStart: isoDate.optional(),
-  periodEnd: isoDate.optional(),
+  overallScore: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
+  components: z.optional(z.array(scoreComponentSchema)),
+  trend: z.optional(looseEnum(['up', 'down', 'flat'])),
+  periodStart: z.optional(isoDate),
+  periodEnd: z.optional(isoDate),
 });
 
 export const actionStatusSchema = looseEnum(['open', 'in_progress', 'blocked', 'done', 'cancelled']);
@@ -85,12 +91,12 @@ export const actionStatusSchema = looseEnum(['open', 'in_progress', 'blocked', '
 export const actionSchema = z.object({
   id,
   title: text,
-  status: actionStatusSchema.optional(),
-  dueDate: isoDate.optional(),
-  assignee: text.optional(),
-  goalId: id.optional(),
-  createdAt: isoDate.optional(),
-  updatedAt: isoDate.optional(),
+  status: z.optional(actionStatusSchema),
+  dueDate: z.optional(isoDate),
+  assignee: z.optional(text),
+  goalId: z.optional(id),
+  createdAt: z.optional(isoDate),
+  updatedAt: z.optional(isoDate),
 });
 
 export const prioritySchema = looseEnum(['low', 'medium', 'high', 'critical']);
@@ -98,13 +104,13 @@ export const prioritySchema = looseEnum(['low', 'medium', 'high', 'critical']);
 export const issueSchema = z.object({
   id,
   title: text,
-  description: text.optional(),
-  priority: prioritySchema.optional(),
-  status: looseEnum(['open', 'in_progress', 'resolved', 'closed']).optional(),
-  owner: text.optional(),
-  goalId: id.optional(),
-  createdAt: isoDate.optional(),
-  updatedAt: isoDate.optional(),
+  description: z.optional(text),
+  priority: z.optional(prioritySchema),
+  status: z.optional(looseEnum(['open', 'in_progress', 'resolved', 'closed'])),
+  owner: z.optional(text),
+  goalId: z.optional(id),
+  createdAt: z.optional(isoDate),
+  updatedAt: z.optional(isoDate),
 });
 
 /** The schema of each source's payload (after the optional `{ data }` envelope is removed). */
@@ -131,7 +137,7 @@ export const dataGapReasonSchema = z.enum(['timeout', 'http_error', 'network_err
 export const dataGapSchema = z.object({
   source: z.enum(sourceNames),
   reason: dataGapReasonSchema,
-  status: z.number().int().optional(),
+  status: z.optional(z.number().check(z.int())),
 });
 export type DataGap = z.infer<typeof dataGapSchema>;
 

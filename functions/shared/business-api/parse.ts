@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod';
 import { sourceSchemas, type SourceName } from './model';
 
 /** The parsed payload of each source. */
@@ -13,7 +13,7 @@ export type ParseResult<N extends SourceName> =
   | { readonly success: false; readonly error: string };
 
 /** The source schemas, typed so that indexing by a generic source name keeps the link to its value type. */
-const schemas: { readonly [N in SourceName]: z.ZodType<SourceValues[N]> } = sourceSchemas;
+const schemas: { readonly [N in SourceName]: z.ZodMiniType<SourceValues[N]> } = sourceSchemas;
 
 type Path = readonly PropertyKey[];
 type Container = Record<PropertyKey, unknown> | unknown[];

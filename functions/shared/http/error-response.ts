@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod/mini';
+import * as z from '../zod';
 import { AppError, GENERIC_SERVER_MESSAGE } from '../errors';
 
 /** The JSON error body every non-2xx response carries. */

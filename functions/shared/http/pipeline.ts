@@ -4,7 +4,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from '../zod';
 import { createRemoteJWKSet } from 'jose';
 import { config } from '../config';
 import { MalformedBodyError } from '../errors';
@@ -38,7 +38,7 @@ export interface HttpResult {
 }
 
 /** The validated request a route receives, and the invocation its use case takes. */
-export interface RouteInput<Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType> {
+export interface RouteInput<Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType> {
   readonly query: z.output<Q>;
   readonly params: z.output<P>;
   readonly body: z.output<B>;
@@ -46,7 +46,11 @@ export interface RouteInput<Q extends z.ZodType, P extends z.ZodType, B extends 
 }
 
 /** A streaming route's input: `send` writes one Server-Sent Event. */
-export interface StreamInput<P extends z.ZodType, B extends z.ZodType> extends RouteInput<z.ZodType, P, B> {
+export interface StreamInput<P extends z.core.$ZodType, B extends z.core.$ZodType> extends RouteInput<
+  z.core.$ZodType,
+  P,
+  B
+> {
   readonly send: (event: string, data: unknown) => void;
 }
 
@@ -173,7 +177,7 @@ const invocationOf = (event: Event, context: Context | undefined): InvocationSco
 };
 
 /** Validates the query, path and body with the row's schemas (path parameters from the raw path on a Function URL). */
-const inputOf = <Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType>(
+const inputOf = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<Q, P, B>,
   event: Event,
   matchPath: (path: string) => Record<string, string> | undefined,
@@ -199,7 +203,7 @@ const jsonResult = (result: HttpResult, correlationId: string, warning: string |
  * path and body with the row's zod schemas, runs the route with an Invocation and shapes the JSON response. Every
  * failure goes through one mapping.
  */
-export const jsonRoute = <Q extends z.ZodType, P extends z.ZodType, B extends z.ZodType>(
+export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<Q, P, B>,
   run: (input: RouteInput<Q, P, B>) => Promise<HttpResult>,
 ): HttpLambdaHandler => {
@@ -231,8 +235,8 @@ const sseFrame = (event: string, data: unknown): string => `event: ${event}\ndat
  * ordinary JSON error response with its status; after it, an `error` event with the same body. The route's result is
  * sent last as the `resultEvent` event, after the deferred writes have settled.
  */
-export const streamRoute = <P extends z.ZodType, B extends z.ZodType>(
-  spec: RouteDefinition<z.ZodType, P, B>,
+export const streamRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType>(
+  spec: RouteDefinition<z.core.$ZodType, P, B>,
   resultEvent: string,
   run: (input: StreamInput<P, B>) => Promise<unknown>,
 ): StreamLambdaHandler => {

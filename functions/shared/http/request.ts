@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from '../zod';
 import { config } from '../config';
 import { PayloadTooLargeError, ValidationError } from '../errors';
 
@@ -15,9 +15,13 @@ export const correlationIdOf = (event: Event): string => {
 };
 
 /** Validates one part of a request (query, path, body); every problem is named with its field. */
-export const parsePart = <S extends z.ZodType>(schema: S | undefined, value: unknown, part: string): z.output<S> => {
+export const parsePart = <S extends z.core.$ZodType>(
+  schema: S | undefined,
+  value: unknown,
+  part: string,
+): z.output<S> => {
   if (!schema) return undefined as z.output<S>;
-  const parsed = schema.safeParse(value ?? {});
+  const parsed = z.safeParse(schema, value ?? {});
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'

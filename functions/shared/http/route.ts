@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod';
 import type { TableDefinition } from '../dynamo/tables';
 import type { RouteAuth } from './auth';
 
@@ -17,9 +17,9 @@ export interface RouteGrants {
 
 /** One row of the route table. */
 export interface RouteDefinition<
-  Q extends z.ZodType = z.ZodType,
-  P extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
+  Q extends z.core.$ZodType = z.core.$ZodType,
+  P extends z.core.$ZodType = z.core.$ZodType,
+  B extends z.core.$ZodType = z.core.$ZodType,
 > {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path syntax: `/insights/{id}/dismiss`. */
@@ -29,7 +29,7 @@ export interface RouteDefinition<
   readonly auth: RouteAuth;
   /**
    * `stream`: served as Server-Sent Events from a Lambda response-streaming Function URL (the function verifies
-   * the JWT itself, with the same claims rules), not through API Gateway; the handler module exports `streamHandler`.
+   * the JWT itself, with the same claims rules), not through API Gateway; its `handler` streams (shared/http/pipeline).
    */
   readonly transport?: 'api' | 'stream';
   readonly summary: string;
@@ -38,21 +38,21 @@ export interface RouteDefinition<
   readonly params?: P;
   readonly body?: B;
   /** The success status and its body schema (for the OpenAPI document). */
-  readonly response: { readonly status: number; readonly schema: z.ZodType };
+  readonly response: { readonly status: number; readonly schema: z.core.$ZodType };
   readonly grants: RouteGrants;
 }
 
 /** Declares a route, keeping the exact schema types for the handler's parsed input. */
 export const defineRoute = <
-  Q extends z.ZodType = z.ZodUndefined,
-  P extends z.ZodType = z.ZodUndefined,
-  B extends z.ZodType = z.ZodUndefined,
+  Q extends z.core.$ZodType = z.ZodMiniUndefined,
+  P extends z.core.$ZodType = z.ZodMiniUndefined,
+  B extends z.core.$ZodType = z.ZodMiniUndefined,
 >(
   route: RouteDefinition<Q, P, B>,
 ): RouteDefinition<Q, P, B> => route;
 
 /** A capability's route rows, by route name. */
-export type RouteTable = Readonly<Record<string, RouteDefinition<z.ZodType, z.ZodType, z.ZodType>>>;
+export type RouteTable = Readonly<Record<string, RouteDefinition<z.core.$ZodType, z.core.$ZodType, z.core.$ZodType>>>;
 
 /** What a capability declares for itself: its routes and the tables it owns. */
 export interface Capability<R extends RouteTable = RouteTable> {

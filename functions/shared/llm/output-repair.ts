@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 /**
  * Turns what a model returned into a validated value: takes the forced tool's input, or digs the JSON out of the
@@ -37,7 +37,7 @@ const maxListedProblems = 20;
  * normalization); `notes` say what.
  */
 export function parseModelOutput<T>(
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
   response: ModelOutput,
   options: ParseOptions = {},
 ): ParseResult<T> {
@@ -46,7 +46,7 @@ export function parseModelOutput<T>(
   const value = options.normalize ? options.normalize(extracted.value) : extracted.value;
   const normalized = value !== extracted.value && JSON.stringify(value) !== JSON.stringify(extracted.value);
   const notes = normalized ? [...extracted.notes, 'normalized values to the schema'] : extracted.notes;
-  const result = schema.safeParse(value, { reportInput: true });
+  const result = z.safeParse(schema, value, { reportInput: true });
   if (!result.success) return { ok: false, problems: describeProblems(result.error, schema) };
   return { ok: true, value: result.data, repaired: notes.length > 0, notes };
 }
@@ -55,7 +55,7 @@ export function parseModelOutput<T>(
  * One short sentence per validation issue: the path, what is wrong, and what is allowed. Pass the schema to
  * state both length bounds ("need 5-10") rather than only the one that was broken.
  */
-export function describeProblems(error: z.ZodError, schema?: z.ZodType): string[] {
+export function describeProblems(error: z.core.$ZodError, schema?: z.core.$ZodType): string[] {
   return error.issues.map((issue) => describeIssue(issue, schema));
 }
 
@@ -73,7 +73,7 @@ export function repairInstruction(problems: readonly string[]): string {
 }
 
 /** The length bounds `schema` declares at `path` (array items or string characters), read from its JSON Schema. */
-export function lengthBounds(schema: z.ZodType, path: readonly PropertyKey[]): LengthBounds {
+export function lengthBounds(schema: z.core.$ZodType, path: readonly PropertyKey[]): LengthBounds {
   let node: SchemaNode = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
   for (const key of path) {
     if (typeof node !== 'object' || Array.isArray(node)) return {};
@@ -268,7 +268,7 @@ function excerpt(text: string): string {
   return JSON.stringify(flat.length > 80 ? `${flat.slice(0, 80)}…` : flat);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): string {
+function describeIssue(issue: z.core.$ZodIssue, schema: z.core.$ZodType | undefined): string {
   const at = formatPath(issue.path);
   switch (issue.code) {
     case 'invalid_type':
@@ -300,7 +300,7 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): 
 function describeSize(
   issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
   at: string,
-  schema: z.ZodType | undefined,
+  schema: z.core.$ZodType | undefined,
 ): string {
   const unit = issue.origin === 'string' ? 'character' : issue.origin === 'array' ? 'item' : undefined;
   if (unit === undefined) {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod';
 import type { GatewayRequest, GatewayResponse, ModelGateway } from '../usage/gateway';
 import { parseModelOutput, repairInstruction } from './output-repair';
 import type { ModelMessage, StructuredResponse } from './port';
@@ -19,7 +19,7 @@ const rawOutput = (response: StructuredResponse): string =>
 export const callStructured = async <T>(
   gateway: ModelGateway,
   request: Omit<GatewayRequest, 'judge'>,
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
   options: {
     /** Fixes near-misses before validation (e.g. enum case). */
     readonly normalize?: (value: unknown) => unknown;

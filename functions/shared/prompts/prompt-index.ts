@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../zod';
 import { queryAll } from '../dynamo/paging';
 import { writeIf } from '../dynamo/writes';
 
@@ -18,8 +18,8 @@ export const promptVersionRecordSchema = z.object({
   /** sha256 of the validated template; a changed body under the same version is refused. */
   checksum: z.string(),
   /** The S3 object version holding this content, when the bucket is versioned. */
-  objectVersion: z.string().optional(),
-  title: z.string().optional(),
+  objectVersion: z.optional(z.string()),
+  title: z.optional(z.string()),
   createdBy: z.string(),
   createdAt: z.string(),
 });
@@ -30,7 +30,7 @@ export const labelMoveSchema = z.object({ version: z.string(), movedBy: z.string
 export type LabelMove = z.infer<typeof labelMoveSchema>;
 
 /** A label's current version and the versions it pointed at before (newest last), for rollback. */
-export const labelRecordSchema = labelMoveSchema.extend({
+export const labelRecordSchema = z.extend(labelMoveSchema, {
   topic: z.string(),
   label: promptLabelSchema,
   history: z.array(labelMoveSchema),

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../zod';
 import { queryAll } from '../dynamo/paging';
 import { writeIf } from '../dynamo/writes';
 import { epochSeconds, tenantKey } from '../dynamo/tables';
@@ -11,9 +11,9 @@ export type RequestType = (typeof requestTypes)[number];
 
 /** A tenant's limits: monthly budgets (reset at the start of each UTC month) and a per-user request rate. */
 export const tenantLimitsSchema = z.object({
-  monthlyTokenBudget: z.number().int().min(0),
-  monthlyCostBudgetUsd: z.number().min(0),
-  userRequestsPerMinute: z.number().int().min(1).max(10_000),
+  monthlyTokenBudget: z.number().check(z.int(), z.minimum(0)),
+  monthlyCostBudgetUsd: z.number().check(z.minimum(0)),
+  userRequestsPerMinute: z.number().check(z.int(), z.minimum(1), z.maximum(10_000)),
 });
 export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
 
@@ -221,7 +221,7 @@ export class DynamoUsageLedger implements UsageLedger {
 
   async limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined> {
     const item = await this.get(tenantKey(tenantId), LIMITS_KEY);
-    return item ? tenantLimitsSchema.partial().parse(item.limits) : undefined;
+    return item ? z.partial(tenantLimitsSchema).parse(item.limits) : undefined;
   }
 
   async putLimits(tenantId: string, limits: TenantLimits, by: string, at: Date): Promise<void> {

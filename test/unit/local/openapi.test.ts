@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { version } from '../../../package.json';
-import { openApiDocument } from '../../../functions/platform/openapi';
+import { openApiDocument } from '../../../local/openapi';
 import { routes } from '../../../functions/routes';
 
 describe('the OpenAPI document', () => {

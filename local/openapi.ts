@@ -1,19 +1,16 @@
-import { z } from 'zod';
-import { routes } from '../routes';
-import type { RouteDefinition } from '../shared/http/route';
+import { routes } from '../functions/routes';
+import { errorBodySchema } from '../functions/shared/http/error-response';
+import type { RouteDefinition } from '../functions/shared/http/route';
+import * as z from '../functions/shared/zod';
 
 type JsonObject = Record<string, unknown>;
 
-const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonObject => {
+const jsonSchema = (schema: z.core.$ZodType, io: 'input' | 'output'): JsonObject => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   return rest;
 };
 
-const parametersOf = (schema: z.ZodType | undefined, where: 'query' | 'path'): JsonObject[] => {
+const parametersOf = (schema: z.core.$ZodType | undefined, where: 'query' | 'path'): JsonObject[] => {
   if (!schema) return [];
   const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonObject>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({
