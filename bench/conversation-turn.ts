@@ -6,13 +6,13 @@
  * is canned and answers instantly, by the tool the request forces (`record_turn`, or `record_summary` when the
  * history is folded into the running summary). The figure per turn is reply + settle minus the canned model's time.
  */
+import { conversationsConfig } from '../functions/conversations/config';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { documentClient, promptStore } from '../functions/shared/adapters';
 import type { BusinessSnapshot } from '../functions/shared/business-api/model';
-import { config } from '../functions/shared/config';
 import { tenantKey } from '../functions/shared/dynamo/tables';
 import type { LanguageModel, StructuredRequest, StructuredResponse } from '../functions/shared/llm/port';
 import { parseModelOutput } from '../functions/shared/llm/output-repair';
@@ -200,7 +200,7 @@ const stepTimes = async (
   storedMeta: Record<string, unknown>,
   summary: string,
 ): Promise<[string, number][]> => {
-  const cfg = config();
+  const cfg = conversationsConfig();
   const template = await promptStore().active(TOPIC);
   const userText = OWNER_MESSAGES[0];
   const values = () =>
@@ -256,7 +256,7 @@ export const benchConversationTurn = async (snapshotTenantId: string): Promise<T
   printHeading(
     `7. Conversation turn overhead excluding the model (${CONVERSATIONS} conversations × ${TURNS} turns = ${count(measuredTurns)} measured turns)`,
   );
-  const cfg = config();
+  const cfg = conversationsConfig();
   const client = documentClient();
   const snapshot = await fetchSnapshot(snapshotTenantId);
   const tenantId = `bench-conversations-${randomUUID().slice(0, 8)}`;

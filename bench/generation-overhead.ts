@@ -4,8 +4,8 @@
  * ledger on dynalite) runs with business data already in memory and a language model that answers a canned,
  * grounded answer instantly.
  */
+import { insightsConfig } from '../functions/insights/config';
 import type { BusinessSnapshot } from '../functions/shared/business-api/model';
-import { config } from '../functions/shared/config';
 import { documentClient, promptStore } from '../functions/shared/adapters';
 import { parseModelOutput } from '../functions/shared/llm/output-repair';
 import type { MetricsRecorder } from '../functions/shared/observability';
@@ -84,7 +84,7 @@ const stepTimes = async (
 /** Times full generations for each tenant; the target is checked against the worst tenant's p50 and p99. */
 export const benchGeneration = async (tenants: readonly string[]): Promise<TargetResult[]> => {
   printHeading(`2. Generation overhead without the model and the business API (${RUNS} runs per tenant)`);
-  const cfg = config();
+  const cfg = insightsConfig();
   const client = documentClient();
   const template = await promptStore().active(INSIGHTS_TOPIC);
   const query = listInsightsQuerySchema.parse({});

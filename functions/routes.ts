@@ -35,6 +35,9 @@ export const routes = Object.assign({}, ...capabilities.map((capability) => capa
 /** The route names. */
 export type RouteName = keyof RoutesOf<typeof capabilities>;
 
+/** The environment schemas the capabilities declare (each parsed by its own functions at cold start). */
+export const capabilityEnvironments = capabilities.flatMap((capability) => (capability.env ? [capability.env] : []));
+
 /** Tables the shared ports own (usage metering, the prompt index); every other table belongs to a capability. */
 const sharedTables = { usage: usageTable, promptIndex: promptIndexTable } as const;
 

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import type { JSONWebKeySet } from 'jose';
-import { configSchema } from '../functions/shared/config';
+import { capabilityEnvironments } from '../functions/routes';
+import { configSchema, parseEnv } from '../functions/shared/config';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys, type DevTokenClaims } from './dev-jwt';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo';
@@ -80,7 +81,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const promptBucket = given.PROMPTS_BUCKET ? undefined : await startPromptBucket(LOCAL_PROMPTS_BUCKET, uploadHandler);
 
   const env: Record<string, string> = {
-    LOCAL_RUNTIME: 'true',
     // The SDK needs a region even for loopback endpoints; a region or profile of the user's own wins.
     ...(given.AWS_REGION || given.AWS_DEFAULT_REGION || given.AWS_PROFILE ? {} : { AWS_REGION: 'us-east-1' }),
     PROMPTS_DIR: join(REPO_ROOT, 'prompts'),
@@ -92,12 +92,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     ...(Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Record<string, string>),
   };
   Object.assign(process.env, env);
-  const cfg = configSchema.parse(env);
-  await createTables(
-    cfg.DYNAMODB_ENDPOINT as string,
-    (envVar) => String((cfg as Record<string, unknown>)[envVar]),
-    cfg.AWS_REGION,
-  );
+  // Every capability's environment is checked up front, as each function checks its own at cold start.
+  const cfg = parseEnv(configSchema, env);
+  const capabilityConfigs = capabilityEnvironments.map((schema) => parseEnv(schema, env));
+  const names = Object.assign({}, cfg, ...capabilityConfigs) as Record<string, unknown>;
+  await createTables(cfg.DYNAMODB_ENDPOINT as string, (envVar) => String(names[envVar]), cfg.AWS_REGION);
 
   if (promptBucket) await seedPromptBucket(promptBucket, env.PROMPTS_DIR as string);
   if (options.endpointsFile) writeEndpoints(options.endpointsFile, env);

@@ -1,3 +1,4 @@
+import { batchEnv } from './config';
 import * as z from '../shared/zod';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import { batchTable } from './tables';
@@ -14,6 +15,7 @@ const writesRegistry = { tables: { batch: 'readWrite' } } as const;
 
 /** The batch capability's rows of the route table: the nightly run's tenant registry and run summaries. */
 export const batch = defineCapability({
+  env: batchEnv,
   tables: { batch: batchTable },
   routes: {
     listRegisteredTenants: defineRoute({

@@ -1,8 +1,8 @@
 import { insightsService } from '../insights/wiring';
-import { config } from '../shared/config';
 import { once } from '../shared/once';
 import { startInvocation } from '../shared/invocation';
 import type { TenantGenerator } from './worker';
+import { batchConfig } from './config';
 
 /** How long one tenant's generation may take: the worker function's timeout (5 minutes) less a margin. */
 const GENERATION_BUDGET_MS = 280_000;
@@ -13,7 +13,7 @@ const GENERATION_BUDGET_MS = 280_000;
  */
 export const tenantGenerator = once((): TenantGenerator => {
   const service = insightsService();
-  const freshMs = config().BATCH_FRESH_HOURS * 3_600_000;
+  const freshMs = batchConfig().BATCH_FRESH_HOURS * 3_600_000;
   return async (message, bearerToken, log) => {
     const scope = startInvocation({
       caller: { tenantId: message.tenantId, userId: 'nightly-batch', isAdmin: false, bearerToken },

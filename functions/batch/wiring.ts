@@ -6,18 +6,20 @@ import { ClientCredentialsTokenProvider, StaticTokenProvider } from './service-t
 import { BATCH_MAX_RECEIVE_COUNT } from './model';
 import { DynamoBatchLedger, DynamoTenantRegistry } from './store';
 import type { WorkerSettings } from './worker';
+import { batchConfig } from './config';
 
 /** The tenant registry on the batch table. */
 export const tenantRegistry = once(
-  (): TenantRegistry => new DynamoTenantRegistry(documentClient(), config().BATCH_TABLE, config().REGISTRY_ACTIVE_DAYS),
+  (): TenantRegistry =>
+    new DynamoTenantRegistry(documentClient(), batchConfig().BATCH_TABLE, batchConfig().REGISTRY_ACTIVE_DAYS),
 );
 
 /** Run summaries and per-day claims on the batch table. */
-export const batchLedger = once((): BatchLedger => new DynamoBatchLedger(documentClient(), config().BATCH_TABLE));
+export const batchLedger = once((): BatchLedger => new DynamoBatchLedger(documentClient(), batchConfig().BATCH_TABLE));
 
 /** The run's SQS queue (its SDK loaded on first use). */
 export const sqsQueue = once((): TaskQueue => {
-  const url = config().BATCH_QUEUE_URL;
+  const url = batchConfig().BATCH_QUEUE_URL;
   if (!url) throw new Error('BATCH_QUEUE_URL is not set');
   const load = onceAsync(async (): Promise<TaskQueue> => {
     const [{ SQSClient }, { SqsTaskQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue')]);
@@ -28,8 +30,8 @@ export const sqsQueue = once((): TaskQueue => {
 
 /** The service token: client credentials from Secrets Manager (Powertools Parameters, cached 5 min), or a dev token. */
 export const serviceTokens = once((): ServiceTokenProvider => {
-  const secretId = config().BUSINESS_API_CLIENT_SECRET_ID;
-  if (!secretId) return new StaticTokenProvider(config().BATCH_DEV_TOKEN);
+  const secretId = batchConfig().BUSINESS_API_CLIENT_SECRET_ID;
+  if (!secretId) return new StaticTokenProvider(batchConfig().BATCH_DEV_TOKEN);
   return new ClientCredentialsTokenProvider(async () => {
     const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     return getSecret(secretId, { transform: 'json', maxAge: 300 });
@@ -39,6 +41,6 @@ export const serviceTokens = once((): ServiceTokenProvider => {
 /** Worker tunables from config; `maxReceiveCount` matches the queue's redrive policy in the stack. */
 export const workerSettings = (): WorkerSettings => ({
   holdSeconds: 900,
-  maxThrottleRetries: config().BATCH_MAX_THROTTLE_RETRIES,
+  maxThrottleRetries: batchConfig().BATCH_MAX_THROTTLE_RETRIES,
   maxReceiveCount: BATCH_MAX_RECEIVE_COUNT,
 });

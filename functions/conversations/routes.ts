@@ -1,3 +1,4 @@
+import { conversationsEnv } from './config';
 import * as z from '../shared/zod';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import { conversationsTable } from './tables';
@@ -28,6 +29,7 @@ const writes = { tables: { conversations: 'readWrite' } } as const;
 
 /** The conversations capability's rows of the route table: coaching conversations. */
 export const conversations = defineCapability({
+  env: conversationsEnv,
   tables: { conversations: conversationsTable },
   routes: {
     startConversation: defineRoute({

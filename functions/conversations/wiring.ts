@@ -5,10 +5,11 @@ import { once, onceAsync } from '../shared/once';
 import { EventBridgeHandoffPublisher, LoggingHandoffPublisher, type HandoffPublisher } from './handoff';
 import { ConversationService, type ConversationSettings } from './service';
 import { DynamoConversationStore } from './store';
+import { conversationsConfig } from './config';
 
 /** Hand-offs go to the configured EventBridge bus (its SDK loaded on first use), else to the log. */
 export const handoffPublisher = once((): HandoffPublisher => {
-  const bus = config().HANDOFF_EVENT_BUS;
+  const bus = conversationsConfig().HANDOFF_EVENT_BUS;
   if (!bus) return new LoggingHandoffPublisher(logger);
   const client = onceAsync(async () => {
     const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
@@ -24,7 +25,7 @@ export const handoffPublisher = once((): HandoffPublisher => {
 
 /** Conversation settings from config; business context is refreshed when older than a day. */
 export const conversationSettings = (): ConversationSettings => {
-  const cfg = config();
+  const cfg = conversationsConfig();
   return {
     idleDays: cfg.CONVERSATION_IDLE_DAYS,
     outcomeRetentionDays: cfg.CONVERSATION_OUTCOME_RETENTION_DAYS,
@@ -38,7 +39,7 @@ export const conversationSettings = (): ConversationSettings => {
 export const conversationService = once(
   (): ConversationService =>
     new ConversationService({
-      store: new DynamoConversationStore(documentClient(), config().CONVERSATIONS_TABLE),
+      store: new DynamoConversationStore(documentClient(), conversationsConfig().CONVERSATIONS_TABLE),
       prompts: promptStore(),
       gateway: modelGateway(),
       businessData: businessData(),

@@ -149,8 +149,6 @@ export const insightIdParamsSchema = z.object({
   id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an insight id')),
 });
 
-export const dataGapResponseSchema = dataGapSchema;
-
 /** Response of `GET /insights`. */
 export const insightPageSchema = z.object({
   items: z.array(insightSchema),

@@ -1,3 +1,4 @@
+import { insightsEnv } from './config';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import { insightsTable } from './tables';
 import {
@@ -18,6 +19,7 @@ const generates = {
 
 /** The insights capability's rows of the route table: the current insight set, its summary, refresh and status changes. */
 export const insights = defineCapability({
+  env: insightsEnv,
   tables: { insights: insightsTable },
   routes: {
     listInsights: defineRoute({

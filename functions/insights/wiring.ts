@@ -8,6 +8,7 @@ import { LlmInsightGenerator } from './llm-insight-generator';
 import { RulesInsightGenerator } from './rules-insight-generator';
 import { InsightsService } from './service';
 import { DynamoInsightStore } from './store';
+import { insightsConfig } from './config';
 
 /** The model-backed insight generator on the given templates (the runtime store, or one version for a preview). */
 export const llmInsightGenerator = (prompts: PromptStore): LlmInsightGenerator => {
@@ -20,17 +21,17 @@ export const insightsService = once((): InsightsService => {
   const generator: InsightGenerator =
     cfg.LLM_PROVIDER === 'bedrock' ? llmInsightGenerator(promptStore()) : new RulesInsightGenerator();
   return new InsightsService({
-    store: new DynamoInsightStore(documentClient(), cfg.INSIGHTS_TABLE),
+    store: new DynamoInsightStore(documentClient(), insightsConfig().INSIGHTS_TABLE),
     businessData: businessData(),
     generator,
     metrics,
     clock: () => new Date(),
     settings: {
-      ttlHours: cfg.INSIGHTS_TTL_HOURS,
-      refreshCooldownSeconds: cfg.INSIGHTS_REFRESH_COOLDOWN_SECONDS,
-      dismissSuppressionDays: cfg.INSIGHTS_DISMISS_SUPPRESSION_DAYS,
-      leaseSeconds: cfg.INSIGHTS_LEASE_SECONDS,
-      leasePollMs: cfg.INSIGHTS_LEASE_POLL_MS,
+      ttlHours: insightsConfig().INSIGHTS_TTL_HOURS,
+      refreshCooldownSeconds: insightsConfig().INSIGHTS_REFRESH_COOLDOWN_SECONDS,
+      dismissSuppressionDays: insightsConfig().INSIGHTS_DISMISS_SUPPRESSION_DAYS,
+      leaseSeconds: insightsConfig().INSIGHTS_LEASE_SECONDS,
+      leasePollMs: insightsConfig().INSIGHTS_LEASE_POLL_MS,
     },
   });
 });

@@ -1,3 +1,7 @@
+import { defaultTableName, type TableDefinition } from './dynamo/tables';
+import { once } from './once';
+import { promptIndexTable } from './prompts/tables';
+import { usageTable } from './usage/tables';
 import * as z from './zod';
 
 const csv = z.pipe(
@@ -8,11 +12,6 @@ const csv = z.pipe(
       .map((item) => item.trim())
       .filter(Boolean),
   ),
-);
-
-const boolean = z.pipe(
-  z.enum(['true', 'false']),
-  z.transform((value) => value === 'true'),
 );
 
 /** USD prices per 1K tokens, by model id (inference profile prefixes are ignored when looking up). */
@@ -38,30 +37,30 @@ const DEFAULT_MODEL_PRICES = {
   },
 };
 
-/** Every environment variable the functions and the local runtime read, with defaults. */
+/**
+ * The environment entry of a table's name: the table's env var (which the stack's bind helper sets), defaulting to
+ * the local table name.
+ */
+export const tableNameEnv = <T extends TableDefinition>(
+  table: T,
+): Record<T['envVar'], z.ZodMiniDefault<z.ZodMiniString>> =>
+  ({ [table.envVar]: z._default(z.string().check(z.minLength(1)), defaultTableName(table)) }) as Record<
+    T['envVar'],
+    z.ZodMiniDefault<z.ZodMiniString>
+  >;
+
+/**
+ * The environment variables of the shared ports (HTTP pipeline, business APIs, prompts, the model gateway and usage
+ * metering) with their defaults. Each capability declares its own in its config.ts; all are parsed by `envConfig`.
+ */
 export const configSchema = z.object({
+  ...tableNameEnv(usageTable),
+  ...tableNameEnv(promptIndexTable),
   POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'coaching-service'),
   SERVICE_VERSION: z._default(z.string(), '0.1.0'),
   /** Unset: the SDK's own region chain (AWS_REGION, profile) decides. Lambda always sets it. */
   AWS_REGION: z.optional(z.string().check(z.minLength(1))),
 
-  INSIGHTS_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-insights'),
-  USAGE_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-usage'),
-  PROMPT_INDEX_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-prompt-index'),
-  CONVERSATIONS_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-conversations'),
-  BATCH_TABLE: z._default(z.string().check(z.minLength(1)), 'coaching-batch'),
-  /** The queue of tenant work of the nightly run (SQS URL). */
-  BATCH_QUEUE_URL: z.optional(z.url()),
-  /** Tenants the API has not seen for this many days leave the registry (TTL); admin-added ones stay. */
-  REGISTRY_ACTIVE_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 30),
-  /** How often a throttled tenant is put back for later before it counts as failed. */
-  BATCH_MAX_THROTTLE_RETRIES: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(50)), 8),
-  /** A set generated this many hours before a run counts as fresh for it (not generated again). */
-  BATCH_FRESH_HOURS: z._default(z.coerce.number().check(z.minimum(0), z.maximum(24)), 6),
-  /** Secrets Manager secret with { tokenUrl, clientId, clientSecret, scope? } for the .NET APIs (client credentials). */
-  BUSINESS_API_CLIENT_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
-  /** Local runs without a secret: the bearer token the batch sends to the (demo) business API. */
-  BATCH_DEV_TOKEN: z._default(z.string().check(z.minLength(1)), 'dev-service-token'),
   DYNAMODB_ENDPOINT: z.optional(z.url()),
 
   PROMPTS_BUCKET: z.optional(z.string().check(z.minLength(1))),
@@ -101,20 +100,7 @@ export const configSchema = z.object({
     }),
   ),
 
-  INSIGHTS_TTL_HOURS: z._default(z.coerce.number().check(z.positive(), z.maximum(24 * 30)), 24),
-  INSIGHTS_REFRESH_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 300),
-  INSIGHTS_DISMISS_SUPPRESSION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 30),
-  INSIGHTS_LEASE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(120)), 25),
-  INSIGHTS_LEASE_POLL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(5), z.maximum(5000)), 150),
   USAGE_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 400),
-  CONVERSATION_IDLE_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 30),
-  CONVERSATION_OUTCOME_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 730),
-  /** Messages kept verbatim in the model's context; older ones are folded into the running summary. */
-  CONVERSATION_RECENT_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2), z.maximum(50)), 8),
-  /** Token budget of the verbatim history; past it, the oldest messages are folded into the summary. */
-  CONVERSATION_HISTORY_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.minimum(200)), 2500),
-  /** EventBridge bus for human hand-off events; unset: hand-offs are only logged. */
-  HANDOFF_EVENT_BUS: z.optional(z.string().check(z.minLength(1))),
   USAGE_MONTHLY_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 5_000_000),
   USAGE_MONTHLY_COST_BUDGET_USD: z._default(z.coerce.number().check(z.minimum(0)), 100),
   USAGE_USER_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 30),
@@ -136,10 +122,9 @@ export const configSchema = z.object({
 
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024)), 64 * 1024),
   POWERTOOLS_METRICS_NAMESPACE: z._default(z.string(), 'CoachingService'),
-  LOCAL_RUNTIME: z._default(boolean, false),
 });
 
-/** The parsed, typed configuration. */
+/** The parsed, typed configuration of the shared ports. */
 export type Config = z.infer<typeof configSchema>;
 /** Model price entry (USD per 1K tokens). */
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
@@ -149,9 +134,9 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Parses an environment into a Config, failing fast with every problem named. */
-export const parseConfig = (env: NodeJS.ProcessEnv): Config => {
-  const parsed = configSchema.safeParse(env);
+/** Parses an environment with a schema, failing fast with every problem named. The one place env is read. */
+export const parseEnv = <S extends z.core.$ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> => {
+  const parsed = z.safeParse(schema, env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -159,10 +144,9 @@ export const parseConfig = (env: NodeJS.ProcessEnv): Config => {
   return parsed.data;
 };
 
-let cached: Config | undefined;
+/** A configuration parsed once per process from process.env, on first use (at cold start, by the wiring). */
+export const envConfig = <S extends z.core.$ZodType>(schema: S): (() => z.output<S>) =>
+  once(() => parseEnv(schema, process.env));
 
-/** The process-wide configuration, parsed once from process.env on first use. */
-export const config = (): Config => {
-  cached ??= parseConfig(process.env);
-  return cached;
-};
+/** The shared ports' configuration. */
+export const config = envConfig(configSchema);

@@ -21,3 +21,7 @@ export const tenantKey = (tenantId: string): string => `TENANT#${tenantId}`;
 
 /** Epoch seconds of a Date, the unit of TTL attributes. */
 export const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/** The table's name where its env var is unset (locally): `coaching-` and its id in kebab case (`coaching-prompt-index`). */
+export const defaultTableName = (table: Pick<TableDefinition, 'id'>): string =>
+  `coaching-${table.id.replace(/[A-Z]/g, (letter, offset: number) => `${offset > 0 ? '-' : ''}${letter.toLowerCase()}`)}`;

@@ -59,6 +59,8 @@ export interface Capability<R extends RouteTable = RouteTable> {
   readonly routes: R;
   /** The tables this capability owns, by key (the key grants name them by). */
   readonly tables?: Readonly<Record<string, TableDefinition>>;
+  /** The environment this capability reads (its config.ts), beyond the shared ports' (shared/config.ts). */
+  readonly env?: z.core.$ZodType;
 }
 
 /** Declares a capability, keeping its exact route names and schema types. */

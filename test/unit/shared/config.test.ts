@@ -1,0 +1,30 @@
+import { capabilityEnvironments } from '../../../functions/routes';
+import { configSchema, ConfigError, parseEnv } from '../../../functions/shared/config';
+import { insightsEnv } from '../../../functions/insights/config';
+import { defaultTableName } from '../../../functions/shared/dynamo/tables';
+
+describe('configuration from the environment', () => {
+  it('gives every shared and capability variable a default, so an empty environment parses', () => {
+    const shared = parseEnv(configSchema, {});
+    const insights = parseEnv(insightsEnv, {});
+
+    expect(shared).toMatchObject({ USAGE_TABLE: 'coaching-usage', PROMPT_INDEX_TABLE: 'coaching-prompt-index' });
+    expect(insights).toMatchObject({ INSIGHTS_TABLE: 'coaching-insights', INSIGHTS_TTL_HOURS: 24 });
+    for (const schema of capabilityEnvironments) expect(() => parseEnv(schema, {})).not.toThrow();
+  });
+
+  it('fails fast naming every bad variable with its reason', () => {
+    const parse = (): unknown =>
+      parseEnv(configSchema, { MAX_BODY_BYTES: '12', LLM_PROVIDER: 'gpt', MODEL_PRICES_JSON: '{not json' });
+
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(/MAX_BODY_BYTES: [^;]*1024/);
+    expect(parse).toThrow(/LLM_PROVIDER: [^;]*"rules"\|"bedrock"/);
+    expect(parse).toThrow(/MODEL_PRICES_JSON: must be JSON/);
+  });
+
+  it('reads a table name from its env var, defaulting to the local name of its id', () => {
+    expect(parseEnv(insightsEnv, { INSIGHTS_TABLE: 'prod-insights' }).INSIGHTS_TABLE).toBe('prod-insights');
+    expect(defaultTableName({ id: 'PromptIndex' })).toBe('coaching-prompt-index');
+  });
+});
