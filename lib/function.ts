@@ -91,13 +91,16 @@ export class CoachingFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: 'CoachingService',
         LOG_LEVEL: 'INFO',
-        // Stack traces point into the TypeScript sources through the bundled source map.
-        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
         minify: true,
+        // The map ships beside the bundle but is not loaded at start: `--enable-source-maps` parses it at every cold
+        // start (~60 ms, measured). To read a trace in the TypeScript sources, set NODE_OPTIONS=--enable-source-maps
+        // on the function while investigating (docs/runbook.md).
         sourceMap: true,
         target: 'node22',
+        // ESM builds first: packages such as @smithy/core tree-shake only there (their CommonJS builds bundle whole).
+        mainFields: ['module', 'main'],
         // The Node.js 22 Lambda runtime ships AWS SDK v3; bundling our own copy would only grow the cold start.
         externalModules: ['@aws-sdk/*'],
         ...(props.bundlePrompts ? { commandHooks: copyPromptsIntoBundle } : {}),

@@ -9,7 +9,8 @@ import { PayloadTooLargeError, RouteNotFoundError, type FieldProblem } from '../
 import { asGatewayClaims } from '../functions/shared/http/auth';
 import { errorResponse } from '../functions/shared/http/error-response';
 import { verifyBearerToken } from '../functions/shared/http/jwt';
-import type { HttpLambdaHandler, StreamLambdaHandler } from '../functions/shared/http/pipeline';
+import type { HttpLambdaHandler } from '../functions/shared/http/pipeline';
+import type { StreamLambdaHandler } from '../functions/shared/http/stream-route';
 import { pathMatcher, type RouteDefinition } from '../functions/shared/http/route';
 import { LocalResponseStream } from '../functions/shared/http/streaming-runtime';
 import { lambdaContext } from './lambda-context';

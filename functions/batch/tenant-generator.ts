@@ -11,7 +11,7 @@ const GENERATION_BUDGET_MS = 280_000;
  * The insights generation of one tenant for the run, as an invocation of the `nightly-batch` user with the service
  * token. Kept apart from the batch wiring so that routes which only read the run's state do not load insights.
  */
-export const tenantGenerator = once((): TenantGenerator => {
+export const tenantGenerator = /* @__PURE__ */ once((): TenantGenerator => {
   const service = insightsService();
   const freshMs = batchConfig().BATCH_FRESH_HOURS * 3_600_000;
   return async (message, bearerToken, log) => {

@@ -9,16 +9,18 @@ import type { WorkerSettings } from './worker';
 import { batchConfig } from './config';
 
 /** The tenant registry on the batch table. */
-export const tenantRegistry = once(
+export const tenantRegistry = /* @__PURE__ */ once(
   (): TenantRegistry =>
     new DynamoTenantRegistry(documentClient(), batchConfig().BATCH_TABLE, batchConfig().REGISTRY_ACTIVE_DAYS),
 );
 
 /** Run summaries and per-day claims on the batch table. */
-export const batchLedger = once((): BatchLedger => new DynamoBatchLedger(documentClient(), batchConfig().BATCH_TABLE));
+export const batchLedger = /* @__PURE__ */ once(
+  (): BatchLedger => new DynamoBatchLedger(documentClient(), batchConfig().BATCH_TABLE),
+);
 
 /** The run's SQS queue (its SDK loaded on first use). */
-export const sqsQueue = once((): TaskQueue => {
+export const sqsQueue = /* @__PURE__ */ once((): TaskQueue => {
   const url = batchConfig().BATCH_QUEUE_URL;
   if (!url) throw new Error('BATCH_QUEUE_URL is not set');
   const load = onceAsync(async (): Promise<TaskQueue> => {
@@ -29,7 +31,7 @@ export const sqsQueue = once((): TaskQueue => {
 });
 
 /** The service token: client credentials from Secrets Manager (Powertools Parameters, cached 5 min), or a dev token. */
-export const serviceTokens = once((): ServiceTokenProvider => {
+export const serviceTokens = /* @__PURE__ */ once((): ServiceTokenProvider => {
   const secretId = batchConfig().BUSINESS_API_CLIENT_SECRET_ID;
   if (!secretId) return new StaticTokenProvider(batchConfig().BATCH_DEV_TOKEN);
   return new ClientCredentialsTokenProvider(async () => {

@@ -63,12 +63,12 @@ export interface TurnResult {
 }
 
 /** The forced tools; their JSON Schemas are derived on first use, not at cold start. */
-const turnTool = once(() => ({
+const turnTool = /* @__PURE__ */ once(() => ({
   name: 'record_turn',
   description: 'Record your reply to the owner and where the session stands.',
   inputSchema: z.toJSONSchema(turnOutputSchema, { io: 'input' }),
 }));
-const summaryTool = once(() => ({
+const summaryTool = /* @__PURE__ */ once(() => ({
   name: 'record_summary',
   description: 'Record the updated summary.',
   inputSchema: z.toJSONSchema(z.object({ summary: z.string().check(z.maxLength(2000)) }), { io: 'input' }),

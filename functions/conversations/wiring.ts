@@ -8,7 +8,7 @@ import { DynamoConversationStore } from './store';
 import { conversationsConfig } from './config';
 
 /** Hand-offs go to the configured EventBridge bus (its SDK loaded on first use), else to the log. */
-export const handoffPublisher = once((): HandoffPublisher => {
+export const handoffPublisher = /* @__PURE__ */ once((): HandoffPublisher => {
   const bus = conversationsConfig().HANDOFF_EVENT_BUS;
   if (!bus) return new LoggingHandoffPublisher(logger);
   const client = onceAsync(async () => {
@@ -36,7 +36,7 @@ export const conversationSettings = (): ConversationSettings => {
 };
 
 /** The conversation service with its production adapters, built once per process. */
-export const conversationService = once(
+export const conversationService = /* @__PURE__ */ once(
   (): ConversationService =>
     new ConversationService({
       store: new DynamoConversationStore(documentClient(), conversationsConfig().CONVERSATIONS_TABLE),

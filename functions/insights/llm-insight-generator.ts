@@ -18,7 +18,7 @@ import { AppError, ModelUnavailableError } from '../shared/errors';
 export const INSIGHTS_TOPIC = 'insights_generation';
 
 /** The forced tool; its JSON Schema is derived once, on the first generation (not at cold start). */
-const insightsTool = once(() => ({
+const insightsTool = /* @__PURE__ */ once(() => ({
   name: 'record_insights',
   description: 'Record the 5-10 coaching insights for this company.',
   inputSchema: z.toJSONSchema(insightsOutputSchema, { io: 'input' }),

@@ -16,7 +16,7 @@ export const llmInsightGenerator = (prompts: PromptStore): LlmInsightGenerator =
 };
 
 /** The insights service with its production adapters, built once per process from config. */
-export const insightsService = once((): InsightsService => {
+export const insightsService = /* @__PURE__ */ once((): InsightsService => {
   const cfg = config();
   const generator: InsightGenerator =
     cfg.LLM_PROVIDER === 'bedrock' ? llmInsightGenerator(promptStore()) : new RulesInsightGenerator();

@@ -7,7 +7,7 @@ import { PromptPreview } from './preview';
 import { PromptRegistry } from './service';
 
 /** The prompt registry on the index table and the prompts bucket, built once per process. */
-export const promptRegistry = once(
+export const promptRegistry = /* @__PURE__ */ once(
   (): PromptRegistry =>
     new PromptRegistry({
       index: promptIndex(),
@@ -19,7 +19,7 @@ export const promptRegistry = once(
 );
 
 /** Dry-runs of template versions; invoking the model only where the Bedrock provider is configured. */
-export const promptPreview = once(
+export const promptPreview = /* @__PURE__ */ once(
   (): PromptPreview =>
     new PromptPreview({
       businessData: businessData(),

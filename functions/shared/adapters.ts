@@ -18,16 +18,16 @@ import { ModelCooldowns } from './usage/routing';
 import { ModelUnavailableError } from './errors';
 
 /** The DynamoDB document client (dynalite when DYNAMODB_ENDPOINT is set). */
-export const documentClient = once((): DynamoDBDocumentClient => createDocumentClient(config()));
+export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => createDocumentClient(config()));
 
 /** The limits every template is validated against (size, allowed models). */
-export const templateLimits = once((): TemplateLimits => {
+export const templateLimits = /* @__PURE__ */ once((): TemplateLimits => {
   const cfg = config();
   return { maxBytes: cfg.PROMPT_MAX_BYTES, allowedModels: cfg.BEDROCK_ALLOWED_MODELS };
 });
 
 /** The prompt registry's index (versions, statuses, labels). */
-export const promptIndex = once(
+export const promptIndex = /* @__PURE__ */ once(
   (): PromptIndex => new DynamoPromptIndex(documentClient(), config().PROMPT_INDEX_TABLE),
 );
 
@@ -35,7 +35,7 @@ export const promptIndex = once(
  * The prompts bucket's template bodies. The S3 SDK is loaded, and PROMPTS_BUCKET required, on first use: routes that
  * only move labels in the index (and are granted no bucket) load and run without it.
  */
-export const templateContent = once((): TemplateContent => {
+export const templateContent = /* @__PURE__ */ once((): TemplateContent => {
   const cfg = config();
   const load = onceAsync(async (): Promise<TemplateContent> => {
     const bucket = cfg.PROMPTS_BUCKET;
@@ -50,7 +50,7 @@ export const templateContent = once((): TemplateContent => {
 });
 
 /** The copy of the templates bundled with the function (the prompts/ folder). */
-export const bundledPrompts = once(
+export const bundledPrompts = /* @__PURE__ */ once(
   (): PromptStore => new FilePromptStore(config().PROMPTS_DIR, templateLimits(), logger),
 );
 
@@ -58,7 +58,7 @@ export const bundledPrompts = once(
  * The runtime prompt store: the registry (label in the index, content in the bucket, cached with
  * stale-while-revalidate, falling back to the bundled copy) when PROMPTS_BUCKET is set, else the bundled folder.
  */
-export const promptStore = once((): RegistryPromptStore | PromptStore => {
+export const promptStore = /* @__PURE__ */ once((): RegistryPromptStore | PromptStore => {
   const cfg = config();
   if (!cfg.PROMPTS_BUCKET) return bundledPrompts();
   return new RegistryPromptStore({
@@ -72,7 +72,7 @@ export const promptStore = once((): RegistryPromptStore | PromptStore => {
 });
 
 /** The .NET Account and Traction APIs. */
-export const businessData = once((): BusinessData => {
+export const businessData = /* @__PURE__ */ once((): BusinessData => {
   const cfg = config();
   return new HttpBusinessData({
     accountApiUrl: cfg.ACCOUNT_API_URL,
@@ -84,7 +84,7 @@ export const businessData = once((): BusinessData => {
 });
 
 /** The Bedrock client and adapter, loaded on the first model call (cold starts of other routes skip the SDK). */
-const bedrockLanguageModel = onceAsync(async (): Promise<LanguageModel> => {
+const bedrockLanguageModel = /* @__PURE__ */ onceAsync(async (): Promise<LanguageModel> => {
   const { BedrockLanguageModel, createBedrockClient } = await import('./llm/bedrock-language-model');
   const cfg = config();
   return new BedrockLanguageModel(
@@ -119,7 +119,9 @@ export const languageModel = (): LanguageModel =>
       };
 
 /** Usage events, rollups, reservations and limits in the usage table. */
-export const usageLedger = once((): UsageLedger => new DynamoUsageLedger(documentClient(), config().USAGE_TABLE));
+export const usageLedger = /* @__PURE__ */ once(
+  (): UsageLedger => new DynamoUsageLedger(documentClient(), config().USAGE_TABLE),
+);
 
 /** Metrics per request type: Powertools single metrics with a `requestType` dimension. */
 const usageMetrics: UsageMetrics = (requestType, name, unit, value) => {
@@ -154,7 +156,7 @@ export const gatewaySettings = (): GatewaySettings => {
 };
 
 /** The one way to call a model: limits, routing, fallback models and metering (see ModelGateway). */
-export const modelGateway = once(
+export const modelGateway = /* @__PURE__ */ once(
   (): ModelGateway =>
     new ModelGateway({
       model: languageModel(),

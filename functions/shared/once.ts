@@ -1,4 +1,7 @@
-/** Memoizes a factory so an adapter (and its SDK client) is built once per process, on first use. */
+/**
+ * Memoizes a factory so an adapter (and its SDK client) is built once per process, on first use. Module-scope calls
+ * are marked `/* @__PURE__ *\/` so the bundler drops a memoized factory no handler of the bundle uses.
+ */
 export const once = <T>(build: () => T): (() => T) => {
   let value: T | undefined;
   return () => (value ??= build());

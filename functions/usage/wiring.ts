@@ -3,6 +3,6 @@ import { once } from '../shared/once';
 import { UsageReports } from './service';
 
 /** Usage reports and limits on the usage table, built once per process. */
-export const usageReports = once(
+export const usageReports = /* @__PURE__ */ once(
   (): UsageReports => new UsageReports(usageLedger(), defaultLimits(), () => new Date()),
 );

@@ -1,5 +1,5 @@
 import { conversations } from '../routes';
-import { streamRoute } from '../../shared/http/pipeline';
+import { streamRoute } from '../../shared/http/stream-route';
 import { conversationService } from '../wiring';
 
 const service = conversationService();

@@ -1,19 +1,15 @@
-import { PassThrough } from 'node:stream';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from '../zod';
-import { createRemoteJWKSet } from 'jose';
 import { config } from '../config';
 import { MalformedBodyError } from '../errors';
 import { startInvocation, type Invocation, type InvocationScope } from '../invocation';
 import { logger, metrics } from '../observability';
-import { once } from '../once';
-import { asGatewayClaims, callerFromEvent, requireAccess, type RouteAuth } from './auth';
-import { errorBodyOf, errorResponse, statusOf } from './error-response';
-import { verifyBearerToken } from './jwt';
+import { callerFromEvent, requireAccess, type RouteAuth } from './auth';
+import { errorResponse, statusOf } from './error-response';
 import { assertBodySize, correlationIdOf, parsePart } from './request';
 import { pathMatcher, type RouteDefinition } from './route';
 import { ensureStreamingRuntime } from './streaming-runtime';
@@ -23,12 +19,6 @@ type Result = APIGatewayProxyStructuredResultV2;
 
 /** The Lambda handler every JSON route exports. */
 export type HttpLambdaHandler = (event: Event, context: Context) => Promise<Result>;
-/** The Lambda handler every streaming route exports (wrapped by the runtime's `streamifyResponse`). */
-export type StreamLambdaHandler = (
-  event: Event,
-  responseStream: NodeJS.WritableStream,
-  context: Context,
-) => Promise<void>;
 
 /** What a route returns; the body is serialized as JSON. */
 export interface HttpResult {
@@ -43,15 +33,6 @@ export interface RouteInput<Q extends z.core.$ZodType, P extends z.core.$ZodType
   readonly params: z.output<P>;
   readonly body: z.output<B>;
   readonly invocation: Invocation;
-}
-
-/** A streaming route's input: `send` writes one Server-Sent Event. */
-export interface StreamInput<P extends z.core.$ZodType, B extends z.core.$ZodType> extends RouteInput<
-  z.core.$ZodType,
-  P,
-  B
-> {
-  readonly send: (event: string, data: unknown) => void;
 }
 
 /** The time a use case leaves before the function's own limit, to answer with an error instead of being cut off. */
@@ -96,29 +77,6 @@ const publishMetrics = (): middy.MiddlewareObj<Event, Result> => {
   return { after: publish, onError: publish };
 };
 
-const jwks = once(() => createRemoteJWKSet(new URL(config().JWKS_URL as string)));
-
-/**
- * A function reached without API Gateway's authorizer (a streaming Function URL) verifies the bearer token itself
- * when JWKS_URL is configured, and puts the claims where the authorizer would. Without JWKS_URL the event's claims
- * are used (the local server, which verified already).
- */
-const verifyToken = (): middy.MiddlewareObj<Event, Result> => ({
-  before: async (request) => {
-    const cfg = config();
-    if (!cfg.JWKS_URL) return;
-    const payload = await verifyBearerToken(request.event.headers?.authorization, {
-      keys: jwks(),
-      issuer: cfg.JWT_ISSUER,
-      audience: cfg.JWT_AUDIENCE,
-    });
-    request.event.requestContext = {
-      ...request.event.requestContext,
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: asGatewayClaims(payload), scopes: [] } },
-    };
-  },
-});
-
 /** Checks the caller's claims and access before anything reads the body: a non-admin gets 403, not a 400. */
 const authorize = (auth: RouteAuth): middy.MiddlewareObj<Event, Result> => ({
   before: (request) => {
@@ -145,9 +103,15 @@ const ignoredBodyIsJson = (): middy.MiddlewareObj<Event, Result> => ({
 });
 
 /** The one middleware stack of every route, JSON or streaming: errors, logging, metrics, auth, body limits. */
-const withStack = <H extends (...args: never[]) => unknown>(
+export const withStack = <H extends (...args: never[]) => unknown>(
   core: (event: Event, context: Context) => Promise<Result>,
-  options: { readonly auth: RouteAuth; readonly parsesBody: boolean; readonly streams: boolean },
+  options: {
+    readonly auth: RouteAuth;
+    readonly parsesBody: boolean;
+    readonly streams: boolean;
+    /** Runs before the access check (the streaming routes verify the bearer token here). */
+    readonly authenticate?: middy.MiddlewareObj<Event, Result>;
+  },
 ): H => {
   if (options.streams) ensureStreamingRuntime();
   const stack = middy<Event, Result>(core, { streamifyResponse: options.streams })
@@ -155,7 +119,7 @@ const withStack = <H extends (...args: never[]) => unknown>(
     .use(injectLambdaContext(logger))
     .use(publishMetrics())
     .use(httpHeaderNormalizer());
-  if (options.streams) stack.use(verifyToken());
+  if (options.authenticate) stack.use(options.authenticate);
   stack
     .use(authorize(options.auth))
     .use(bodySizeLimit())
@@ -164,7 +128,7 @@ const withStack = <H extends (...args: never[]) => unknown>(
 };
 
 /** The invocation of an authenticated request: caller from the verified claims, deadline from Lambda's clock. */
-const invocationOf = (event: Event, context: Context | undefined): InvocationScope => {
+export const invocationOf = (event: Event, context: Context | undefined): InvocationScope => {
   const correlationId = correlationIdOf(event);
   const caller = callerFromEvent(event, config());
   const remainingMs = context?.getRemainingTimeInMillis?.() ?? DEFAULT_REMAINING_MS;
@@ -177,7 +141,7 @@ const invocationOf = (event: Event, context: Context | undefined): InvocationSco
 };
 
 /** Validates the query, path and body with the row's schemas (path parameters from the raw path on a Function URL). */
-const inputOf = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
+export const inputOf = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<Q, P, B>,
   event: Event,
   matchPath: (path: string) => Record<string, string> | undefined,
@@ -226,61 +190,3 @@ export const publicRoute = (run: () => Promise<HttpResult>): HttpLambdaHandler =
     parsesBody: false,
     streams: false,
   });
-
-const sseFrame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-
-/**
- * Wraps a streaming route: the same stack as the JSON routes (the function verifies the token itself on a Function
- * URL), answered as Server-Sent Events through middy's response streaming. A failure before the first event is an
- * ordinary JSON error response with its status; after it, an `error` event with the same body. The route's result is
- * sent last as the `resultEvent` event, after the deferred writes have settled.
- */
-export const streamRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType>(
-  spec: RouteDefinition<z.core.$ZodType, P, B>,
-  resultEvent: string,
-  run: (input: StreamInput<P, B>) => Promise<unknown>,
-): StreamLambdaHandler => {
-  const matchPath = pathMatcher(spec.path);
-  return withStack<StreamLambdaHandler>(
-    async (event, context) => {
-      const scope = invocationOf(event, context);
-      const input = inputOf(spec, event, matchPath);
-      const body = new PassThrough();
-      let started = false;
-      let markStarted: () => void = () => undefined;
-      const firstEvent = new Promise<void>((resolve) => (markStarted = resolve));
-      const send = (name: string, data: unknown): void => {
-        body.write(sseFrame(name, data));
-        if (!started) {
-          started = true;
-          markStarted();
-        }
-      };
-      const finished = run({ ...input, invocation: scope.invocation, send }).then(
-        async (result) => {
-          await scope.settle();
-          send(resultEvent, result);
-          body.end();
-        },
-        async (error: unknown) => {
-          await scope.settle();
-          if (!started) throw error;
-          if (statusOf(error) >= 500) scope.invocation.log.error('stream failed', { error: error as Error });
-          body.end(sseFrame('error', errorBodyOf(error)));
-        },
-      );
-      await Promise.race([firstEvent, finished]);
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': 'text/event-stream',
-          'cache-control': 'no-cache',
-          'x-correlation-id': scope.invocation.correlationId,
-          ...(scope.warning() ? { 'x-usage-warning': scope.warning() as string } : {}),
-        },
-        body: body as unknown as string,
-      };
-    },
-    { auth: spec.auth, parsesBody: spec.body !== undefined, streams: true },
-  );
-};

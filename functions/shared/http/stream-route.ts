@@ -1,0 +1,112 @@
+import { PassThrough } from 'node:stream';
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createRemoteJWKSet } from 'jose';
+import { config } from '../config';
+import { once } from '../once';
+import type * as z from '../zod';
+import { asGatewayClaims } from './auth';
+import { errorBodyOf, statusOf } from './error-response';
+import { verifyBearerToken } from './jwt';
+import { inputOf, invocationOf, withStack, type RouteInput } from './pipeline';
+import { pathMatcher, type RouteDefinition } from './route';
+
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** The Lambda handler every streaming route exports (wrapped by the runtime's `streamifyResponse`). */
+export type StreamLambdaHandler = (
+  event: Event,
+  responseStream: NodeJS.WritableStream,
+  context: Context,
+) => Promise<void>;
+
+/** A streaming route's input: `send` writes one Server-Sent Event. */
+export interface StreamInput<P extends z.core.$ZodType, B extends z.core.$ZodType> extends RouteInput<
+  z.core.$ZodType,
+  P,
+  B
+> {
+  readonly send: (event: string, data: unknown) => void;
+}
+
+const jwks = /* @__PURE__ */ once(() => createRemoteJWKSet(new URL(config().JWKS_URL as string)));
+
+/**
+ * A function reached without API Gateway's authorizer (a streaming Function URL) verifies the bearer token itself
+ * when JWKS_URL is configured, and puts the claims where the authorizer would. Without JWKS_URL the event's claims
+ * are used (the local server, which verified already).
+ */
+const verifyToken = (): middy.MiddlewareObj<Event, Result> => ({
+  before: async (request) => {
+    const cfg = config();
+    if (!cfg.JWKS_URL) return;
+    const payload = await verifyBearerToken(request.event.headers?.authorization, {
+      keys: jwks(),
+      issuer: cfg.JWT_ISSUER,
+      audience: cfg.JWT_AUDIENCE,
+    });
+    request.event.requestContext = {
+      ...request.event.requestContext,
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: asGatewayClaims(payload), scopes: [] } },
+    };
+  },
+});
+
+const sseFrame = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/**
+ * Wraps a streaming route: the same stack as the JSON routes (the function verifies the token itself on a Function
+ * URL), answered as Server-Sent Events through middy's response streaming. A failure before the first event is an
+ * ordinary JSON error response with its status; after it, an `error` event with the same body. The route's result is
+ * sent last as the `resultEvent` event, after the deferred writes have settled.
+ */
+export const streamRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType>(
+  spec: RouteDefinition<z.core.$ZodType, P, B>,
+  resultEvent: string,
+  run: (input: StreamInput<P, B>) => Promise<unknown>,
+): StreamLambdaHandler => {
+  const matchPath = pathMatcher(spec.path);
+  return withStack<StreamLambdaHandler>(
+    async (event, context) => {
+      const scope = invocationOf(event, context);
+      const input = inputOf(spec, event, matchPath);
+      const body = new PassThrough();
+      let started = false;
+      let markStarted: () => void = () => undefined;
+      const firstEvent = new Promise<void>((resolve) => (markStarted = resolve));
+      const send = (name: string, data: unknown): void => {
+        body.write(sseFrame(name, data));
+        if (!started) {
+          started = true;
+          markStarted();
+        }
+      };
+      const finished = run({ ...input, invocation: scope.invocation, send }).then(
+        async (result) => {
+          await scope.settle();
+          send(resultEvent, result);
+          body.end();
+        },
+        async (error: unknown) => {
+          await scope.settle();
+          if (!started) throw error;
+          if (statusOf(error) >= 500) scope.invocation.log.error('stream failed', { error: error as Error });
+          body.end(sseFrame('error', errorBodyOf(error)));
+        },
+      );
+      await Promise.race([firstEvent, finished]);
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          'x-correlation-id': scope.invocation.correlationId,
+          ...(scope.warning() ? { 'x-usage-warning': scope.warning() as string } : {}),
+        },
+        body: body as unknown as string,
+      };
+    },
+    { auth: spec.auth, parsesBody: spec.body !== undefined, streams: true, authenticate: verifyToken() },
+  );
+};
