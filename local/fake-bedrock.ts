@@ -25,9 +25,26 @@ export interface FakeUsage {
   readonly cacheWriteInputTokens?: number;
 }
 
+/**
+ * How fast the fake answers, like a real model: the time to the first output token, then output tokens per second
+ * (Claude Sonnet on Bedrock: about 0.5-1.5 s and 50-80 tokens/s). A non-streamed answer comes when the last token is
+ * written; a streamed one writes its deltas as they are "generated".
+ */
+export interface FakePace {
+  readonly firstTokenMs: number;
+  readonly tokensPerSecond: number;
+}
+
 interface Scripted {
-  /** Wait this long before answering. */
+  /** Wait this long before answering (on top of any pace). */
   readonly delayMs?: number;
+  /** This answer's speed; default the fake's own pace (`setPace`), else instant. */
+  readonly pace?: FakePace;
+  /**
+   * Never answer (a hung model): the connection stays open until the client gives up (its request timeout or abort
+   * signal) or the fake closes. A stream hangs after its first delta.
+   */
+  readonly hang?: boolean;
 }
 
 interface ScriptedAnswer extends Scripted {
@@ -59,7 +76,11 @@ export interface FakeBedrock {
   enqueue(...responses: FakeResponse[]): void;
   /** Answers calls once the queue is empty. */
   setDefault(respond: (request: FakeBedrockRequest) => FakeResponse): void;
-  /** Forgets recorded requests, the queue and the default. */
+  /** Sets the speed of every answer that names none (undefined: instant). */
+  setPace(pace: FakePace | undefined): void;
+  /** Calls that are still open (hung or being paced); the client dropped the others. */
+  openCalls(): number;
+  /** Forgets recorded requests, the queue, the default and the pace. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -187,14 +208,38 @@ const streamEvents = (answer: Composed, streamException?: string): StreamEvent[]
   return [...events.slice(0, firstDelta + 1), exception];
 };
 
-const answer = (res: ServerResponse, request: FakeBedrockRequest, response: FakeResponse): void => {
+/** Output tokens of a stream event's delta (about four characters per token), zero for other events. */
+const deltaTokens = (event: StreamEvent): number => {
+  const delta = (event.payload as { delta?: { text?: string; toolUse?: { input?: string } } }).delta;
+  const text = delta?.text ?? delta?.toolUse?.input;
+  return text === undefined ? 0 : Math.max(1, Math.ceil(text.length / 4));
+};
+
+/** Resolves when the client has hung up (its timeout or abort) or the fake closes the connection. */
+const untilClosed = (res: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    if (res.destroyed) resolve();
+    else res.once('close', () => resolve());
+  });
+
+const answer = async (
+  res: ServerResponse,
+  request: FakeBedrockRequest,
+  response: FakeResponse,
+  pace: FakePace | undefined,
+): Promise<void> => {
   if ('status' in response) {
+    if (response.hang) return untilClosed(res);
     const errorType = response.errorType ?? ERROR_TYPES[response.status] ?? 'UnknownException';
     sendJson(res, response.status, { message: response.message ?? `fake ${errorType}` }, errorType);
     return;
   }
   const composed = compose(request, response);
+  const tokenMs = pace ? 1000 / pace.tokensPerSecond : 0;
   if (!request.stream) {
+    if (response.hang) return untilClosed(res);
+    if (pace) await sleep(pace.firstTokenMs + composed.usage.outputTokens * tokenMs);
+    if (res.destroyed) return;
     const { content, ...rest } = composed;
     sendJson(res, 200, { output: { message: { role: 'assistant', content } }, ...rest });
     return;
@@ -203,7 +248,17 @@ const answer = (res: ServerResponse, request: FakeBedrockRequest, response: Fake
     'content-type': 'application/vnd.amazon.eventstream',
     'x-amzn-requestid': `fake-${Date.now()}`,
   });
-  for (const event of streamEvents(composed, response.streamException)) res.write(frame(event));
+  let firstDelta = true;
+  for (const event of streamEvents(composed, response.streamException)) {
+    const tokens = deltaTokens(event);
+    if (pace && tokens > 0) await sleep(firstDelta ? pace.firstTokenMs : tokens * tokenMs);
+    if (res.destroyed) return;
+    res.write(frame(event));
+    if (tokens > 0 && firstDelta) {
+      firstDelta = false;
+      if (response.hang) return untilClosed(res);
+    }
+  }
   res.end();
 };
 
@@ -212,6 +267,8 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
   const requests: FakeBedrockRequest[] = [];
   let queue: FakeResponse[] = [];
   let respondByDefault: (request: FakeBedrockRequest) => FakeResponse = unscripted;
+  let defaultPace: FakePace | undefined;
+  const open = new Set<ServerResponse>();
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const match = req.method === 'POST' ? CONVERSE_PATH.exec(req.url ?? '') : null;
@@ -235,8 +292,13 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
     const request: FakeBedrockRequest = { modelId: decodeURIComponent(match[1]), body, stream };
     requests.push(request);
     const response = queue.shift() ?? respondByDefault(request);
-    if (response.delayMs) await sleep(response.delayMs);
-    answer(res, request, response);
+    open.add(res);
+    try {
+      if (response.delayMs) await sleep(response.delayMs);
+      await answer(res, request, response, response.pace ?? defaultPace);
+    } finally {
+      open.delete(res);
+    }
   };
   const server = createServer((req, res) => void serve(req, res));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -251,10 +313,15 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
     setDefault: (respond) => {
       respondByDefault = respond;
     },
+    setPace: (pace) => {
+      defaultPace = pace;
+    },
+    openCalls: () => open.size,
     reset: () => {
       requests.length = 0;
       queue = [];
       respondByDefault = unscripted;
+      defaultPace = undefined;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
