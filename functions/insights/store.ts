@@ -3,7 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../shared/zod';
 import { dataGapSchema } from '../shared/business-api/model';
 import { parseItem } from '../shared/dynamo/items';
-import { inKeyOrder } from '../shared/dynamo/memory';
+import { KeyedItems } from '../shared/dynamo/memory';
 import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
 import { queryAll } from '../shared/dynamo/paging';
 import { writeIf } from '../shared/dynamo/writes';
@@ -245,7 +245,8 @@ export class DynamoInsightStore implements InsightStore {
  */
 export class InMemoryInsightStore implements InsightStore {
   private readonly sets = new Map<string, InsightSet>();
-  private readonly dismissals = new Map<string, Map<string, Dismissal & { readonly expiresAt: number }>>();
+  /** Dismissals by tenant and fingerprint, with their TTL (epoch seconds). */
+  private readonly dismissals = new KeyedItems<Dismissal & { readonly expiresAt: number }>();
   private readonly leases = new Map<string, { readonly owner: string; readonly leaseUntil: number }>();
   private readonly refreshes = new Map<string, number>();
 
@@ -274,15 +275,13 @@ export class InMemoryInsightStore implements InsightStore {
     return structuredClone(updated);
   }
 
-  async suppress(tenantId: string, dismissal: Dismissal, until: Date): Promise<void> {
-    const dismissals = this.dismissals.get(tenantId) ?? new Map<string, Dismissal & { expiresAt: number }>();
-    const { fingerprint, title } = dismissal;
-    dismissals.set(fingerprint, { fingerprint, title, expiresAt: epochSeconds(until) });
-    this.dismissals.set(tenantId, dismissals);
+  async suppress(tenantId: string, { fingerprint, title }: Dismissal, until: Date): Promise<void> {
+    this.dismissals.put(tenantId, fingerprint, { fingerprint, title, expiresAt: epochSeconds(until) });
   }
 
   async activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]> {
-    return inKeyOrder(this.dismissals.get(tenantId)?.values() ?? [], (entry) => entry.fingerprint)
+    return this.dismissals
+      .query(tenantId)
       .filter((entry) => entry.expiresAt > epochSeconds(now))
       .map(({ fingerprint, title }) => ({ fingerprint, title }));
   }
