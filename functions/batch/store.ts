@@ -222,7 +222,10 @@ export class InMemoryTenantRegistry extends TenantRegistryBase {
     const after = decodeCursor(cursor, REGISTRY_CURSOR)?.sk;
     const start = after === undefined ? 0 : firstAfter(keys, String(after));
     const pageKeys = keys.slice(start, start + limit);
-    const entries = pageKeys.flatMap((key) => liveEntry(this.items.get(key) as RegistryItem, now) ?? []);
+    const entries = pageKeys.flatMap((key) => {
+      const item = this.items.get(key);
+      return (item && liveEntry(item, now)) ?? [];
+    });
     const last = pageKeys.length === limit ? pageKeys[pageKeys.length - 1] : undefined;
     const next = last === undefined ? undefined : encodeCursor({ pk: REGISTRY, sk: last });
     return { entries, ...(next ? { cursor: next } : {}) };
