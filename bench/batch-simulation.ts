@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { enqueueRun } from '../functions/batch/enqueue';
+import { InMemoryBatchLedger, InMemoryTenantRegistry } from '../functions/batch/store';
 import type { BatchMessage } from '../functions/batch/model';
 import type { TaskQueue } from '../functions/batch/ports';
 import { StaticTokenProvider } from '../functions/batch/service-token';
@@ -18,7 +19,6 @@ import { workerSettings } from '../functions/batch/wiring';
 import { handleRecords, type TenantGenerator, type WorkerDependencies } from '../functions/batch/worker';
 import type { BatchGeneration } from '../functions/insights/service';
 import { logger } from '../functions/shared/observability';
-import { MemoryBatchLedger, MemoryTenantRegistry } from '../local/memory-batch-store';
 import { MemoryQueue, drainQueue } from '../local/memory-queue';
 import { printTable } from '../local/print-table';
 import {
@@ -192,7 +192,7 @@ interface SimulationResult {
   readonly drainedMs: number;
   readonly latenciesMs: number[];
   readonly realMs: number;
-  readonly summary: NonNullable<Awaited<ReturnType<MemoryBatchLedger['summary']>>>;
+  readonly summary: NonNullable<Awaited<ReturnType<InMemoryBatchLedger['summary']>>>;
 }
 
 /** Runs the nightly batch once in simulated time. */
@@ -201,8 +201,8 @@ const simulate = async (options: SimulationOptions): Promise<SimulationResult> =
   const random = seededRandom(options.seed);
   const clock = virtualClock(options.timeFactor);
   const settings = workerSettings();
-  const ledger = new MemoryBatchLedger();
-  const registry = new MemoryTenantRegistry(30, clock.date);
+  const ledger = new InMemoryBatchLedger();
+  const registry = new InMemoryTenantRegistry(30, clock.date);
   const queue = new MemoryQueue({
     visibilityTimeoutSeconds: settings.holdSeconds,
     maxReceiveCount: settings.maxReceiveCount,

@@ -1,9 +1,13 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from '../shared/zod';
+import { dataGapSchema } from '../shared/business-api/model';
+import { parseItem } from '../shared/dynamo/items';
+import { KeyedItems } from '../shared/dynamo/memory';
 import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
 import { queryAll } from '../shared/dynamo/paging';
 import { writeIf } from '../shared/dynamo/writes';
-import type { Insight, InsightSet, InsightStatus } from './model';
+import { insightSchema, provenanceSchema, type Insight, type InsightSet, type InsightStatus } from './model';
 
 /** A dismissed insight's fingerprint and title; suppresses the same insight until `until`. */
 export interface Dismissal {
@@ -46,22 +50,29 @@ const DISMISSED_PREFIX = 'INSIGHTS#DISMISSED#';
 /** Status updates retry when a regeneration replaced the set between the read and the conditional write. */
 const STATUS_UPDATE_ATTEMPTS = 3;
 
-interface SetItem extends Omit<InsightSet, 'expiresAt'> {
-  readonly pk: string;
-  readonly sk: string;
-  readonly expiresAt: number;
-  readonly expiresAtIso: string;
-}
+/** The stored set item: the set, with its expiry both as the TTL (epoch seconds) and as the ISO time it was given. */
+const setItemSchema = z.object({
+  tenantId: z.string(),
+  setId: z.string(),
+  generatedAt: z.iso.datetime(),
+  expiresAtIso: z.iso.datetime(),
+  insights: z.array(insightSchema),
+  dataGaps: z.array(dataGapSchema),
+  provenance: provenanceSchema,
+  revision: z.number().check(z.int(), z.minimum(0)),
+});
+const dismissalItemSchema = z.object({ fingerprint: z.string(), title: z.string() });
+const refreshItemSchema = z.object({ refreshedAt: z.number() });
 
-const toSet = (item: SetItem): InsightSet => ({
-  tenantId: item.tenantId,
-  setId: item.setId,
-  generatedAt: item.generatedAt,
-  expiresAt: item.expiresAtIso,
-  insights: item.insights,
-  dataGaps: item.dataGaps,
-  provenance: item.provenance,
-  revision: item.revision,
+const toSet = (item: Record<string, unknown>): InsightSet => {
+  const { expiresAtIso, ...set } = parseItem(setItemSchema, item);
+  return { ...set, expiresAt: expiresAtIso };
+};
+
+/** A refused refresh claim: how long until the one taken at `refreshedAt` (epoch ms) has cooled down. */
+const refused = (refreshedAt: number, now: Date, cooldownSeconds: number): RefreshClaim => ({
+  ok: false,
+  retryAfterSeconds: Math.max(1, Math.ceil((refreshedAt + cooldownSeconds * 1000 - now.getTime()) / 1000)),
 });
 
 /** InsightStore on one DynamoDB table; every key starts with the tenant; TTL attribute `expiresAt`. */
@@ -79,11 +90,11 @@ export class DynamoInsightStore implements InsightStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? toSet(Item as SetItem) : undefined;
+    return Item ? toSet(Item) : undefined;
   }
 
   async saveSet(set: InsightSet, replacing: InsightSet | undefined): Promise<boolean> {
-    const item: SetItem = {
+    const item = {
       ...set,
       pk: tenantKey(set.tenantId),
       sk: SET_KEY,
@@ -136,7 +147,7 @@ export class DynamoInsightStore implements InsightStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      if (write.written) return (write.attributes as unknown as SetItem).insights[index];
+      if (write.written) return write.attributes && toSet(write.attributes).insights[index];
     }
     return undefined;
   }
@@ -163,7 +174,7 @@ export class DynamoInsightStore implements InsightStore {
       FilterExpression: 'expiresAt > :now',
       ExpressionAttributeValues: { ':pk': tenantKey(tenantId), ':prefix': DISMISSED_PREFIX, ':now': epochSeconds(now) },
     });
-    return items.map((item) => ({ fingerprint: String(item.fingerprint), title: String(item.title) }));
+    return items.map((item) => parseItem(dismissalItemSchema, item));
   }
 
   async acquireLease(tenantId: string, owner: string, now: Date, seconds: number): Promise<boolean> {
@@ -222,8 +233,75 @@ export class DynamoInsightStore implements InsightStore {
         ConsistentRead: true,
       }),
     );
-    const refreshedAt = Number(Item?.refreshedAt ?? now.getTime());
-    const retryAfterSeconds = Math.max(1, Math.ceil((refreshedAt + cooldownSeconds * 1000 - now.getTime()) / 1000));
-    return { ok: false, retryAfterSeconds };
+    return refused(Item ? parseItem(refreshItemSchema, Item).refreshedAt : now.getTime(), now, cooldownSeconds);
+  }
+}
+
+/**
+ * InsightStore in memory with DynamoInsightStore's semantics (the contract suite runs the same cases on both), for
+ * unit tests: a set is replaced only if unchanged since it was read, a status change bumps the revision once,
+ * dismissals are one per fingerprint in fingerprint order and filtered on their expiry (epoch seconds) at read time,
+ * the lease is free once its time has passed, the refresh slot once per cooldown. Reads return copies.
+ */
+export class InMemoryInsightStore implements InsightStore {
+  private readonly sets = new Map<string, InsightSet>();
+  /** Dismissals by tenant and fingerprint, with their TTL (epoch seconds). */
+  private readonly dismissals = new KeyedItems<Dismissal & { readonly expiresAt: number }>();
+  private readonly leases = new Map<string, { readonly owner: string; readonly leaseUntil: number }>();
+  private readonly refreshes = new Map<string, number>();
+
+  async currentSet(tenantId: string): Promise<InsightSet | undefined> {
+    const set = this.sets.get(tenantId);
+    return set && structuredClone(set);
+  }
+
+  async saveSet(set: InsightSet, replacing: InsightSet | undefined): Promise<boolean> {
+    const current = this.sets.get(set.tenantId);
+    const unchanged = replacing
+      ? current?.setId === replacing.setId && current.revision === replacing.revision
+      : current === undefined;
+    if (unchanged) this.sets.set(set.tenantId, structuredClone(set));
+    return unchanged;
+  }
+
+  async updateStatus(tenantId: string, id: string, status: InsightStatus, now: Date): Promise<Insight | undefined> {
+    const set = this.sets.get(tenantId);
+    const current = set?.insights.find((insight) => insight.id === id);
+    if (!set || !current) return undefined;
+    if (current.status === status) return structuredClone(current);
+    const updated = { ...current, status, updatedAt: now.toISOString() };
+    const insights = set.insights.map((insight) => (insight.id === id ? updated : insight));
+    this.sets.set(tenantId, { ...set, insights, revision: set.revision + 1 });
+    return structuredClone(updated);
+  }
+
+  async suppress(tenantId: string, { fingerprint, title }: Dismissal, until: Date): Promise<void> {
+    this.dismissals.put(tenantId, fingerprint, { fingerprint, title, expiresAt: epochSeconds(until) });
+  }
+
+  async activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]> {
+    return this.dismissals
+      .query(tenantId)
+      .filter((entry) => entry.expiresAt > epochSeconds(now))
+      .map(({ fingerprint, title }) => ({ fingerprint, title }));
+  }
+
+  async acquireLease(tenantId: string, owner: string, now: Date, seconds: number): Promise<boolean> {
+    const lease = this.leases.get(tenantId);
+    if (lease && !(lease.leaseUntil < now.getTime())) return false;
+    this.leases.set(tenantId, { owner, leaseUntil: now.getTime() + seconds * 1000 });
+    return true;
+  }
+
+  async releaseLease(tenantId: string, owner: string): Promise<void> {
+    if (this.leases.get(tenantId)?.owner === owner) this.leases.delete(tenantId);
+  }
+
+  async claimRefresh(tenantId: string, now: Date, cooldownSeconds: number): Promise<RefreshClaim> {
+    const refreshedAt = this.refreshes.get(tenantId);
+    if (refreshedAt !== undefined && refreshedAt > now.getTime() - cooldownSeconds * 1000)
+      return refused(refreshedAt, now, cooldownSeconds);
+    this.refreshes.set(tenantId, now.getTime());
+    return { ok: true };
   }
 }

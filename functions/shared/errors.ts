@@ -125,6 +125,20 @@ export class RouteNotFoundError extends AppError {
   readonly code = 'route_not_found';
 }
 
+/**
+ * A stored item does not match the schema its store reads it with (a hand edit, or a bug that wrote it): the read
+ * fails loudly instead of passing a wrong shape on. A 500 like any unexpected error; the message, which names the
+ * item and every problem, goes to the logs only.
+ */
+export class CorruptItemError extends AppError {
+  override readonly name = 'CorruptItemError';
+  readonly statusCode = 500;
+  readonly code = 'internal_error';
+  override get expose(): boolean {
+    return false;
+  }
+}
+
 /** A conditional write lost a race, or the resource exists with different content. */
 export class ConflictError extends AppError {
   override readonly name = 'ConflictError';

@@ -9,6 +9,13 @@ const isConditionFailed = (error: unknown): boolean =>
   (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 
 /**
+ * The error DynamoDB raises when a condition fails on a write that does not go through writeIf (the caller lets it
+ * propagate); the in-memory twins raise this one in the same places, so callers see the same failure from both.
+ */
+export const conditionalCheckFailed = (): Error =>
+  Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+
+/**
  * Sends a Put, Update or Delete that carries a ConditionExpression. A failed condition is a result (`written: false`)
  * the caller decides on; every other error is thrown. The one place the service tells the two apart.
  */

@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
+import { parseItem } from '../dynamo/items';
+import { KeyedItems } from '../dynamo/memory';
 import { queryAll } from '../dynamo/paging';
-import { writeIf } from '../dynamo/writes';
+import { conditionalCheckFailed, writeIf } from '../dynamo/writes';
 
 /** The labels a topic can carry: production serves requests, staging is what a dry-run uses by default. */
 export const promptLabels = ['production', 'staging'] as const;
@@ -65,10 +67,17 @@ const TOPICS_KEY = 'TOPICS';
 
 type Item = Record<string, unknown>;
 
+/** A stored version: completeVersion writes `objectVersion` as null when the bucket is not versioned. */
+const versionItemSchema = z.extend(promptVersionRecordSchema, { objectVersion: z.optional(z.nullable(z.string())) });
+/** An entry of the topic list. */
+const topicItemSchema = z.object({ topic: z.string() });
+
 /** Items are parsed on the way out, so a hand-edited item cannot reach the registry in a wrong shape. */
-const toVersion = (item: Item): PromptVersionRecord =>
-  promptVersionRecordSchema.parse({ ...item, objectVersion: item.objectVersion ?? undefined });
-const toLabel = (item: Item): LabelRecord => labelRecordSchema.parse(item);
+const toVersion = (item: Item): PromptVersionRecord => {
+  const { objectVersion, ...record } = parseItem(versionItemSchema, item);
+  return objectVersion === null || objectVersion === undefined ? record : { ...record, objectVersion };
+};
+const toLabel = (item: Item): LabelRecord => parseItem(labelRecordSchema, item);
 
 /** PromptIndex on one DynamoDB table: `TOPIC#<topic>` partitions with VERSION# and LABEL# items, plus a topic list. */
 export class DynamoPromptIndex implements PromptIndex {
@@ -78,7 +87,7 @@ export class DynamoPromptIndex implements PromptIndex {
   ) {}
 
   async topics(): Promise<string[]> {
-    return (await this.query(TOPICS_KEY)).map((item) => String(item.topic)).sort();
+    return (await this.query(TOPICS_KEY)).map((item) => parseItem(topicItemSchema, item).topic).sort();
   }
 
   async versions(topic: string): Promise<PromptVersionRecord[]> {
@@ -166,5 +175,82 @@ export class DynamoPromptIndex implements PromptIndex {
       ExpressionAttributeValues: prefix ? { ':pk': pk, ':prefix': prefix } : { ':pk': pk },
       ConsistentRead: true,
     });
+  }
+}
+
+/**
+ * PromptIndex in memory with DynamoPromptIndex's semantics (the contract suite runs the same cases on both), for unit
+ * tests: a claim creates a version unless a valid or pending one exists, completing a version that is not there with
+ * that checksum fails as the conditional update does and changes only status, problems and object version, a label is
+ * written only if it still points where the caller expects; versions and labels come in key order. Reads return
+ * copies. Test hook: while `failing` is set, every call fails as an unreachable table would.
+ */
+export class InMemoryPromptIndex implements PromptIndex {
+  private readonly topicNames = new Set<string>();
+  /** Versions and labels by topic and sort key, as the table keeps them. */
+  private readonly versionRecords = new KeyedItems<PromptVersionRecord>();
+  private readonly labelRecords = new KeyedItems<LabelRecord>();
+  /** Test hook: every call fails while set. */
+  failing = false;
+
+  async topics(): Promise<string[]> {
+    this.check();
+    return [...this.topicNames].sort();
+  }
+
+  async versions(topic: string): Promise<PromptVersionRecord[]> {
+    this.check();
+    return this.versionRecords.query(topic);
+  }
+
+  async version(topic: string, version: string): Promise<PromptVersionRecord | undefined> {
+    this.check();
+    return this.versionRecords.get(topic, versionKey(version));
+  }
+
+  async claimVersion(record: PromptVersionRecord): Promise<VersionClaim> {
+    this.check();
+    const existing = this.versionRecords.get(record.topic, versionKey(record.version));
+    if (existing && existing.status !== 'invalid') {
+      return existing.checksum === record.checksum ? 'same_content' : 'different_content';
+    }
+    this.versionRecords.put(record.topic, versionKey(record.version), record);
+    this.topicNames.add(record.topic);
+    return 'created';
+  }
+
+  async completeVersion(record: PromptVersionRecord): Promise<void> {
+    this.check();
+    const existing = this.versionRecords.get(record.topic, versionKey(record.version));
+    if (existing?.checksum !== record.checksum) throw conditionalCheckFailed();
+    const { objectVersion: _previous, ...kept } = existing;
+    const { status, problems, objectVersion } = record;
+    this.versionRecords.put(record.topic, versionKey(record.version), {
+      ...kept,
+      status,
+      problems,
+      ...(objectVersion === undefined ? {} : { objectVersion }),
+    });
+  }
+
+  async labels(topic: string): Promise<LabelRecord[]> {
+    this.check();
+    return this.labelRecords.query(topic);
+  }
+
+  async label(topic: string, label: PromptLabel): Promise<LabelRecord | undefined> {
+    this.check();
+    return this.labelRecords.get(topic, labelKey(label));
+  }
+
+  async putLabel(record: LabelRecord, expectedVersion: string | undefined): Promise<boolean> {
+    this.check();
+    if (this.labelRecords.get(record.topic, labelKey(record.label))?.version !== expectedVersion) return false;
+    this.labelRecords.put(record.topic, labelKey(record.label), record);
+    return true;
+  }
+
+  private check(): void {
+    if (this.failing) throw new Error('index unreachable');
   }
 }

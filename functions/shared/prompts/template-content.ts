@@ -45,6 +45,38 @@ export class S3TemplateContent implements TemplateContent {
   }
 }
 
+/**
+ * TemplateContent in memory, as an unversioned bucket (the contract suite runs the same cases on it and on S3): a
+ * write replaces the body and names no object version, a read of a missing key fails as S3's NoSuchKey does. Test
+ * hooks: while `failing` is set, every call fails as an unreachable bucket would; `reads` counts reads.
+ */
+export class InMemoryTemplateContent implements TemplateContent {
+  private readonly bodies = new Map<string, string>();
+  /** Test hook: every call fails while set. */
+  failing = false;
+  /** Test hook: how many reads were attempted. */
+  reads = 0;
+
+  async read(topic: string, version: string): Promise<string> {
+    this.reads += 1;
+    this.check();
+    const body = this.bodies.get(templateKey(topic, version));
+    if (body === undefined)
+      throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+    return body;
+  }
+
+  async write(topic: string, version: string, body: string): Promise<{ readonly objectVersion?: string }> {
+    this.check();
+    this.bodies.set(templateKey(topic, version), body);
+    return {};
+  }
+
+  private check(): void {
+    if (this.failing) throw new Error('bucket unreachable');
+  }
+}
+
 /** An S3 client for the prompts bucket; S3_ENDPOINT points it at a local S3 (s3rver). */
 export const createS3Client = (cfg: Pick<Config, 'AWS_REGION' | 'S3_ENDPOINT'>): S3Client =>
   new S3Client({

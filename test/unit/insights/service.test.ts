@@ -3,13 +3,8 @@ import { sourceNames } from '../../../functions/shared/business-api/model';
 import type { Generation, SourcedDraft } from '../../../functions/insights/generation';
 import { InsightsService, type InsightsSettings } from '../../../functions/insights/service';
 import { listInsightsQuerySchema } from '../../../functions/insights/model';
-import {
-  invocationFor,
-  FixedBusinessData,
-  InMemoryInsightStore,
-  RecordingGenerator,
-  RecordingMetrics,
-} from '../../support/fakes';
+import { InMemoryInsightStore } from '../../../functions/insights/store';
+import { invocationFor, FixedBusinessData, RecordingGenerator, RecordingMetrics } from '../../support/fakes';
 import { NotFoundError, RateLimitedError, UpstreamUnavailableError } from '../../../functions/shared/errors';
 
 const NOW = new Date('2026-11-21T08:00:00.000Z');
@@ -105,7 +100,7 @@ describe('InsightsService', () => {
     await service.list(invocationFor('t1'), firstPage);
     const older = await store.currentSet('t1');
     const failing = setup({ gaps: allGaps });
-    failing.store.sets.set('t1', older!);
+    await failing.store.saveSet(older!, undefined);
     failing.advance(25 * 3_600_000);
 
     const page = await failing.service.list(invocationFor('t1'), firstPage);
@@ -130,7 +125,9 @@ describe('InsightsService', () => {
     await service.list(invocationFor('t1'), firstPage);
 
     expect(dismissed.status).toBe('dismissed');
-    expect(store.dismissals.get('t1')?.[0]?.until.toISOString()).toBe('2026-12-21T08:00:00.000Z');
+    const suppressedUntil = new Date('2026-12-21T08:00:00.000Z');
+    expect(await store.activeDismissals('t1', new Date(suppressedUntil.getTime() - 1))).toHaveLength(1);
+    expect(await store.activeDismissals('t1', suppressedUntil)).toEqual([]);
     expect(generator.inputs[1]?.dismissals).toEqual([{ fingerprint: target.fingerprint, title: target.title }]);
   });
 
@@ -151,12 +148,12 @@ describe('InsightsService', () => {
     const page = await service.list(invocationFor('t1'), firstPage);
     const target = page.items[2]!;
     advance(25 * 3_600_000);
-    let raced = false;
-    store.beforeSave = async () => {
-      if (raced) return;
-      raced = true;
+    const save = store.saveSet.bind(store);
+    // A status change lands between the generation's read of the set and its conditional save.
+    jest.spyOn(store, 'saveSet').mockImplementationOnce(async (set, replacing) => {
       await service.setStatus(invocationFor('t1'), target.id, 'dismissed');
-    };
+      return save(set, replacing);
+    });
 
     const next = await service.list(invocationFor('t1'), { ...firstPage, status: 'dismissed' });
 

@@ -1,5 +1,7 @@
 import { PromptRegistry } from '../../../functions/prompt-admin/service';
-import { InMemoryPromptIndex, InMemoryTemplateContent, seedTemplate, seedVersion } from '../../support/prompt-fakes';
+import { InMemoryPromptIndex } from '../../../functions/shared/prompts/prompt-index';
+import { InMemoryTemplateContent } from '../../../functions/shared/prompts/template-content';
+import { seedTemplate, seedVersion } from '../../support/prompt-fakes';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../../functions/shared/errors';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -27,7 +29,7 @@ describe('PromptRegistry.publish', () => {
     expect(result.created).toBe(true);
     expect(result.record).toMatchObject({ status: 'valid', createdBy: 'ana', version: 'v1.0' });
     expect(result.label).toMatchObject({ label: 'production', version: 'v1.0', history: [] });
-    expect(content.bodies.has(`${TOPIC}/v1.0.json`)).toBe(true);
+    await expect(content.read(TOPIC, 'v1.0')).resolves.toEqual(expect.any(String));
   });
 
   it('treats the same content again as a no-op and a changed body as a conflict', async () => {
@@ -88,7 +90,7 @@ describe('PromptRegistry labels and rollback', () => {
   it('keeps a label move idempotent and refuses unknown or invalid versions', async () => {
     const { registry, index } = setup();
     await registry.publish(TOPIC, seedTemplate(), 'ana');
-    index.records.set(`${TOPIC}@v9.9`, {
+    await index.claimVersion({
       ...(await index.version(TOPIC, 'v1.0'))!,
       version: 'v9.9',
       status: 'invalid',
@@ -105,10 +107,7 @@ describe('PromptRegistry labels and rollback', () => {
 describe('PromptRegistry.indexUpload', () => {
   it('indexes a dropped file as invalid with its problems, and never labels it', async () => {
     const { registry, content, index } = setup();
-    content.bodies.set(
-      `${TOPIC}/v2.0.json`,
-      JSON.stringify({ ...seedVersion('v2.0'), is_active: true, variables: [] }),
-    );
+    await content.write(TOPIC, 'v2.0', JSON.stringify({ ...seedVersion('v2.0'), is_active: true, variables: [] }));
 
     const outcome = await registry.indexUpload(TOPIC, 'v2.0', undefined, 's3-upload');
 
@@ -119,8 +118,8 @@ describe('PromptRegistry.indexUpload', () => {
 
   it('labels a valid dropped file production only when it says is_active', async () => {
     const { registry, content, index } = setup();
-    content.bodies.set(`${TOPIC}/v2.1.json`, JSON.stringify(seedVersion('v2.1')));
-    content.bodies.set(`${TOPIC}/v2.2.json`, JSON.stringify(seedVersion('v2.2', { is_active: true })));
+    await content.write(TOPIC, 'v2.1', JSON.stringify(seedVersion('v2.1')));
+    await content.write(TOPIC, 'v2.2', JSON.stringify(seedVersion('v2.2', { is_active: true })));
 
     await registry.indexUpload(TOPIC, 'v2.1', undefined, 's3-upload');
     const afterPassive = await index.label(TOPIC, 'production');
@@ -134,8 +133,9 @@ describe('PromptRegistry.indexUpload', () => {
     const { registry, content, index } = setup();
     await registry.publish(TOPIC, seedVersion('v3.0'), 'ana');
     const original = await index.version(TOPIC, 'v3.0');
-    content.bodies.set(
-      `${TOPIC}/v3.0.json`,
+    await content.write(
+      TOPIC,
+      'v3.0',
       JSON.stringify(seedVersion('v3.0', { system_prompt: 'Overwritten in the bucket.' })),
     );
 
@@ -147,7 +147,7 @@ describe('PromptRegistry.indexUpload', () => {
 
   it('flags a file whose body names another version than its key', async () => {
     const { registry, content } = setup();
-    content.bodies.set(`${TOPIC}/v4.0.json`, JSON.stringify(seedVersion('v4.1')));
+    await content.write(TOPIC, 'v4.0', JSON.stringify(seedVersion('v4.1')));
 
     expect(await registry.indexUpload(TOPIC, 'v4.0', undefined, 's3-upload')).toBe('indexed_invalid');
   });

@@ -1,7 +1,9 @@
 import { PromptRegistry } from '../../../../functions/prompt-admin/service';
 import { RegistryPromptStore } from '../../../../functions/shared/prompts/registry-prompt-store';
 import type { PromptStore } from '../../../../functions/shared/prompts/template';
-import { InMemoryPromptIndex, InMemoryTemplateContent, seedTemplate, seedVersion } from '../../../support/prompt-fakes';
+import { InMemoryPromptIndex } from '../../../../functions/shared/prompts/prompt-index';
+import { InMemoryTemplateContent } from '../../../../functions/shared/prompts/template-content';
+import { seedTemplate, seedVersion } from '../../../support/prompt-fakes';
 import { PromptUnavailableError } from '../../../../functions/shared/errors';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -96,7 +98,7 @@ describe('RegistryPromptStore', () => {
 
   it('never serves a version that fails validation or differs from what was published', async () => {
     const { store, content } = await setup();
-    content.bodies.set(`${TOPIC}/v1.0.json`, JSON.stringify({ ...seedTemplate(), system_prompt: 'Changed behind our back.' }));
+    await content.write(TOPIC, 'v1.0', JSON.stringify({ ...seedTemplate(), system_prompt: 'Changed behind our back.' }));
 
     const served = await store.active(TOPIC);
     const direct = store.version(TOPIC, 'v1.0');
