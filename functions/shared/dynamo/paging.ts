@@ -2,7 +2,7 @@ import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } fro
 import { ValidationError } from '../errors';
 
 type Item = Record<string, unknown>;
-type Key = Record<string, string | number>;
+type Key = Record<string, string>;
 
 /** Every page of a query, in order, following LastEvaluatedKey until DynamoDB has no more. */
 export async function* queryPages(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Item[]> {
@@ -22,8 +22,9 @@ export const queryAll = async (client: DynamoDBDocumentClient, input: QueryComma
 };
 
 /**
- * What a cursor may carry: exactly these key attributes, string or number, with the partition attribute equal to
- * the query's own partition (so a crafted cursor can neither cross tenants nor reach another index).
+ * What a cursor may carry: exactly these key attributes, strings (every key of the service's tables is), with the
+ * partition attribute equal to the query's own partition (so a crafted cursor can neither cross tenants nor reach
+ * another index).
  */
 export interface CursorShape {
   readonly attributes: readonly string[];
@@ -55,9 +56,7 @@ export const decodeCursor = (cursor: string | undefined, shape: CursorShape): Ke
   const wellFormed =
     entries.length === shape.attributes.length &&
     entries.every(
-      ([name, value]) =>
-        shape.attributes.includes(name) &&
-        ((typeof value === 'string' && value.length <= 1024) || (typeof value === 'number' && Number.isFinite(value))),
+      ([name, value]) => shape.attributes.includes(name) && typeof value === 'string' && value.length <= 1024,
     ) &&
     (key as Record<string, unknown>)[shape.partition.name] === shape.partition.value;
   if (!wellFormed) throw invalid();

@@ -19,7 +19,8 @@ describe('cursors', () => {
     [encoded(null), 'null'],
     [encoded({ pk: 'REGISTRY' }), 'a missing key attribute'],
     [encoded({ pk: 'REGISTRY', sk: 'x', extra: 1 }), 'an extra attribute'],
-    [encoded({ pk: 'REGISTRY', sk: { S: 'x' } }), 'a value that is not a string or number'],
+    [encoded({ pk: 'REGISTRY', sk: { S: 'x' } }), 'a value that is not a string'],
+    [encoded({ pk: 'REGISTRY', sk: 7 }), 'a number (every key of the tables is a string)'],
     [encoded({ pk: 'TENANT#other', sk: 'x' }), 'another partition'],
   ])('rejects %p (%s) with a 400 on query.cursor', (cursor) => {
     const decode = (): unknown => decodeCursor(cursor, shape);
