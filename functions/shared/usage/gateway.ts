@@ -77,6 +77,12 @@ const MIN_CACHEABLE_TOKENS = 1024;
 const isThrottling = (error: ModelUnavailableError): boolean =>
   (error.cause as { name?: string } | undefined)?.name === 'ThrottlingException';
 
+/** The value of a settled promise, or its rejection thrown. */
+const fulfilled = <T>(result: PromiseSettledResult<T>): T => {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+};
+
 /** The text of the last user message, which complexity routing scores by default. */
 const lastUserText = (messages: readonly ModelMessage[]): string =>
   [...messages].reverse().find((message) => message.role === 'user')?.text ?? '';
@@ -163,20 +169,19 @@ export class ModelGateway {
 
   /**
    * Admits the call within the tenant's limits: the user's rate and the worst-case reservation (in one round trip),
-   * then the near-budget warning. Returns the reservation it holds; a rejection gives it back.
+   * then the near-budget warning. Returns the reservation it holds; every rejection or failure gives it back.
    */
   private async admit(request: GatewayRequest, plan: CallPlan, now: Date): Promise<Reservation> {
     const { ledger } = this.deps;
     const { tenantId, userId } = request.invocation.caller;
     const limits = await this.limitsFor(tenantId);
-    const [rate, reserved] = await Promise.all([
+    const [rate, reserved] = await Promise.allSettled([
       ledger.countUserRequest(tenantId, userId, now),
       ledger.reserve(tenantId, now, plan.worstCase, limits),
     ]);
-    await this.whileHolding(reserved.ok ? reserved.reservation : undefined, () =>
-      this.checkRate(request, rate, limits),
-    );
-    const reservation = this.checkBudget(request, reserved, now);
+    const held = reserved.status === 'fulfilled' && reserved.value.ok ? reserved.value.reservation : undefined;
+    await this.whileHolding(held, () => this.checkRate(request, fulfilled(rate), limits));
+    const reservation = this.checkBudget(request, fulfilled(reserved), now);
     await this.whileHolding(reservation, () => this.warnNearBudget(request, reservation, now));
     return reservation;
   }
@@ -278,13 +283,17 @@ export class ModelGateway {
 
   /**
    * Meters the answered call with the caller's verdict: settles its reservation with the usage event (deferred to the
-   * invocation's usage sink), logs it and emits its metrics.
+   * invocation's usage sink), logs it and emits its metrics. A judge that throws leaves the call metered as failed.
    */
   private meter(request: GatewayRequest, reservation: Reservation, answer: Answer, now: Date): GatewayResponse {
     const { response, routing, fallbackFrom } = answer;
     const costMicros = estimateCostMicros(response.modelId, response.usage, this.deps.settings.prices);
-    const verdict = request.judge(response);
-    this.record(request, reservation, this.usageEvent(request, answer, verdict, costMicros, now));
+    let verdict: Verdict = 'failed';
+    try {
+      verdict = request.judge(response);
+    } finally {
+      this.record(request, reservation, this.usageEvent(request, answer, verdict, costMicros, now));
+    }
     return { response, verdict, routing, costMicros, ...(fallbackFrom ? { fallbackFrom } : {}) };
   }
 

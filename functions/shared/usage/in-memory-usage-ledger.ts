@@ -50,7 +50,8 @@ export class InMemoryUsageLedger implements UsageLedger {
     return limits ? { ...limits } : undefined;
   }
 
-  async putLimits(tenantId: string, limits: TenantLimits): Promise<void> {
+  /** Who changed the limits, and when, is not kept: nothing reads it back through the port. */
+  async putLimits(tenantId: string, limits: TenantLimits, _by: string, _at: Date): Promise<void> {
     this.overrides.set(tenantId, { ...limits });
   }
 
@@ -84,7 +85,7 @@ export class InMemoryUsageLedger implements UsageLedger {
     return { ok: true, reservation: { tenantId, month, ...amount, utilization: utilizationOf(after, limits) } };
   }
 
-  async settle(reservation: Reservation, event: UsageEvent): Promise<void> {
+  async settle(reservation: Reservation, event: UsageEvent, _retentionDays: number): Promise<void> {
     this.recorded.push(event);
     this.add(reservation.tenantId, reservation.month, settleCounters(reservation, event));
     this.add(reservation.tenantId, dayOf(event.at), eventCounters(event, true));
