@@ -1,11 +1,5 @@
-import type { ModelUsage } from '../../../functions/shared/llm/port';
-import type {
-  Reservation,
-  ReservationResult,
-  TenantLimits,
-  UsageEvent,
-  UsageLedger,
-} from '../../../functions/shared/usage/ledger';
+import type { Reservation, ReservationResult, TenantLimits, UsageLedger } from '../../../functions/shared/usage/ledger';
+import { HAIKU, meterCall, SONNET, usageEvent } from '../usage-events';
 
 /** A ledger to run the contract on, and how to shut down what it runs on. */
 export interface LedgerUnderTest {
@@ -14,33 +8,6 @@ export interface LedgerUnderTest {
 }
 
 const LIMITS: TenantLimits = { monthlyTokenBudget: 10_000, monthlyCostBudgetUsd: 1, userRequestsPerMinute: 60 };
-const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
-
-/** A metered call of `tenantId` at `at`. */
-const usageEvent = (
-  tenantId: string,
-  at: Date,
-  overrides: Partial<Omit<UsageEvent, 'usage'>> & { usage?: Partial<ModelUsage> } = {},
-): UsageEvent => {
-  const { usage, ...fields } = overrides;
-  return {
-    tenantId,
-    userId: 'user-1',
-    requestType: 'insights',
-    promptTopic: 'insights_generation',
-    promptVersion: '1.0',
-    modelId: SONNET,
-    latencyMs: 900,
-    costMicros: 6_000,
-    outcome: 'ok',
-    routing: { reason: 'primary', complexity: 'moderate' },
-    correlationId: 'corr-contract',
-    at,
-    ...fields,
-    usage: { inputTokens: 1_000, outputTokens: 200, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, ...usage },
-  };
-};
 
 /** The reservation of an accepted result; fails the test on a refusal. */
 const accepted = (result: ReservationResult): Reservation => {
@@ -333,8 +300,7 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
 
     describe('days', () => {
       it('lists every day of the range in order, with zeros where nothing was used, across a month end', async () => {
-        const held = accepted(await ledger.reserve(tenant('a'), at(16), { tokens: 1, costMicros: 1 }, LIMITS));
-        await ledger.settle(held, usageEvent(tenant('a'), at(16)), 400);
+        await meterCall(ledger, tenant('a'), at(16));
 
         const days = await ledger.days(tenant('a'), `${month}-30`, `${nextMonth}-02`);
 
@@ -350,13 +316,9 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
 
     describe('ranking', () => {
       it("ranks the month's tenants by cost, then by tokens, and returns at most `limit`", async () => {
-        const spend = async (label: string, costMicros: number, outputTokens: number): Promise<void> => {
-          const held = accepted(await ledger.reserve(tenant(label), at(), { tokens: 1, costMicros: 1 }, LIMITS));
-          await ledger.settle(held, usageEvent(tenant(label), at(), { costMicros, usage: { outputTokens } }), 400);
-        };
-        await spend('cheap', 1_000, 100);
-        await spend('dear', 9_000, 100);
-        await spend('wordy', 1_000, 5_000);
+        await meterCall(ledger, tenant('cheap'), at(), { costMicros: 1_000, usage: { outputTokens: 100 } });
+        await meterCall(ledger, tenant('dear'), at(), { costMicros: 9_000, usage: { outputTokens: 100 } });
+        await meterCall(ledger, tenant('wordy'), at(), { costMicros: 1_000, usage: { outputTokens: 5_000 } });
 
         const top = await ledger.topTenants(month, 2);
         const all = await ledger.topTenants(month, 10);
