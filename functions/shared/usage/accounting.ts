@@ -2,8 +2,16 @@
  * The arithmetic both usage ledgers share, so the in-memory twin counts exactly as the DynamoDB adapter does: the
  * named counters a call adds to a rollup, how counters read back as totals, and the budget checks.
  */
-import type { Reservation, TenantLimits, TenantMonthTotal, UsageEvent, UsageTotals } from './ledger';
-import { dayOf } from './ledger';
+import type {
+  MonthUsage,
+  Reservation,
+  ReservationResult,
+  TenantLimits,
+  TenantMonthTotal,
+  UsageEvent,
+  UsageTotals,
+} from './ledger';
+import { dayOf, monthResetAt } from './ledger';
 
 /**
  * Named counters of a rollup (a month or a day), as stored: the totals, the committed amounts (month only), and the
@@ -107,6 +115,20 @@ export const rankTenants = (
     .sort((a, b) => b.costMicros - a.costMicros || b.totalTokens - a.totalTokens)
     .slice(0, limit);
 
+/** A tenant's month from its rollup (zeros where it has none). */
+export const monthUsage = (month: string, counters: Counters | undefined): MonthUsage => ({
+  month,
+  ...totalsOf(counters),
+  committedTokens: counter(counters, 'committedTokens'),
+  committedCostMicros: counter(counters, 'committedCostMicros'),
+});
+
+/** The minute (since the epoch) a user's request is counted in, and the seconds left in it (one at least). */
+export const rateWindow = (now: Date): { minute: number; retryAfterSeconds: number } => {
+  const minute = Math.floor(now.getTime() / 60_000);
+  return { minute, retryAfterSeconds: Math.max(1, (minute + 1) * 60 - Math.floor(now.getTime() / 1000)) };
+};
+
 /** Every day from `from` to `to` (inclusive, `2026-11-21` form), in order. */
 export const daysBetween = (from: string, to: string): string[] => {
   const days: string[] = [];
@@ -119,10 +141,17 @@ export const daysBetween = (from: string, to: string): string[] => {
 /** The monthly cost budget in micro-dollars, the unit costs are counted in. */
 export const costBudgetMicros = (limits: TenantLimits): number => Math.round(limits.monthlyCostBudgetUsd * 1_000_000);
 
-/** The budget that is zero, if one is: such a tenant may not reserve anything. */
-export const zeroBudget = (limits: TenantLimits): 'tokens' | 'cost' | undefined => {
-  if (limits.monthlyTokenBudget <= 0) return 'tokens';
-  return costBudgetMicros(limits) <= 0 ? 'cost' : undefined;
+/** A refused reservation: the budget it ran into, and when the month resets. */
+const refusal = (exceeded: 'tokens' | 'cost', now: Date): ReservationResult => ({
+  ok: false,
+  exceeded,
+  resetAt: monthResetAt(now),
+});
+
+/** Under a zero budget every reservation is refused, at once: that refusal, if a budget is zero. */
+export const zeroBudgetRefusal = (limits: TenantLimits, now: Date): ReservationResult | undefined => {
+  if (limits.monthlyTokenBudget <= 0) return refusal('tokens', now);
+  return costBudgetMicros(limits) <= 0 ? refusal('cost', now) : undefined;
 };
 
 /** Whether a reservation may be added to the month: both committed amounts are still below their budgets. */
@@ -130,9 +159,13 @@ export const belowBudgets = (committed: Counters | undefined, limits: TenantLimi
   counter(committed, 'committedTokens') < limits.monthlyTokenBudget &&
   counter(committed, 'committedCostMicros') < costBudgetMicros(limits);
 
-/** Which budget a refused reservation ran into. */
-export const exceededBudget = (committed: Counters | undefined, limits: TenantLimits): 'tokens' | 'cost' =>
-  counter(committed, 'committedTokens') >= limits.monthlyTokenBudget ? 'tokens' : 'cost';
+/** The refusal of a reservation the month's committed amounts left no room for, naming the budget it ran into. */
+export const overBudgetRefusal = (
+  committed: Counters | undefined,
+  limits: TenantLimits,
+  now: Date,
+): ReservationResult =>
+  refusal(counter(committed, 'committedTokens') >= limits.monthlyTokenBudget ? 'tokens' : 'cost', now);
 
 /** The larger of the committed shares of the token and cost budgets (both non-zero). */
 export const utilizationOf = (committed: Counters | undefined, limits: TenantLimits): number =>

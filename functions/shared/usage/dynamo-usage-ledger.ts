@@ -5,17 +5,18 @@ import { writeIf } from '../dynamo/writes';
 import { epochSeconds, tenantKey } from '../dynamo/tables';
 import {
   costBudgetMicros,
-  counter,
   daysBetween,
   eventCounters,
-  exceededBudget,
   isCounterName,
+  monthUsage,
+  overBudgetRefusal,
   rankTenants,
+  rateWindow,
   releaseCounters,
   settleCounters,
   totalsOf,
   utilizationOf,
-  zeroBudget,
+  zeroBudgetRefusal,
   type Counters,
 } from './accounting';
 import {
@@ -111,7 +112,7 @@ export class DynamoUsageLedger implements UsageLedger {
     userId: string,
     now: Date,
   ): Promise<{ requests: number; retryAfterSeconds: number }> {
-    const minute = Math.floor(now.getTime() / 60_000);
+    const { minute, retryAfterSeconds } = rateWindow(now);
     const key = { pk: tenantKey(tenantId), sk: `USAGE#RATE#${userId}#${minute}` };
     const { Attributes } = await this.client.send(
       new UpdateCommand({
@@ -122,10 +123,7 @@ export class DynamoUsageLedger implements UsageLedger {
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return {
-      requests: parseItem(rateWindowSchema, Attributes, `${key.pk}/${key.sk}`).requests,
-      retryAfterSeconds: Math.max(1, (minute + 1) * 60 - Math.floor(now.getTime() / 1000)),
-    };
+    return { requests: parseItem(rateWindowSchema, Attributes, `${key.pk}/${key.sk}`).requests, retryAfterSeconds };
   }
 
   async reserve(
@@ -134,9 +132,9 @@ export class DynamoUsageLedger implements UsageLedger {
     amount: { tokens: number; costMicros: number },
     limits: TenantLimits,
   ): Promise<ReservationResult> {
+    const zero = zeroBudgetRefusal(limits, now);
+    if (zero) return zero;
     const month = monthOf(now);
-    const zero = zeroBudget(limits);
-    if (zero) return { ok: false, exceeded: zero, resetAt: monthResetAt(now) };
     const reserved = await writeIf(
       this.client,
       new UpdateCommand({
@@ -161,8 +159,7 @@ export class DynamoUsageLedger implements UsageLedger {
       }),
     );
     if (!reserved.written) {
-      const refused = await this.monthCounters(tenantId, month);
-      return { ok: false, exceeded: exceededBudget(refused, limits), resetAt: monthResetAt(now) };
+      return overBudgetRefusal(await this.monthCounters(tenantId, month), limits, now);
     }
     const committed = parseItem(committedSchema, reserved.attributes, `${tenantKey(tenantId)}/${monthKey(month)}`);
     return { ok: true, reservation: { tenantId, month, ...amount, utilization: utilizationOf(committed, limits) } };
@@ -215,13 +212,7 @@ export class DynamoUsageLedger implements UsageLedger {
   }
 
   async month(tenantId: string, month: string): Promise<MonthUsage> {
-    const counters = await this.monthCounters(tenantId, month);
-    return {
-      month,
-      ...totalsOf(counters),
-      committedTokens: counter(counters, 'committedTokens'),
-      committedCostMicros: counter(counters, 'committedCostMicros'),
-    };
+    return monthUsage(month, await this.monthCounters(tenantId, month));
   }
 
   async days(tenantId: string | undefined, from: string, to: string): Promise<DayUsage[]> {

@@ -1,22 +1,22 @@
 import {
   belowBudgets,
-  counter,
   daysBetween,
   eventCounters,
-  exceededBudget,
+  monthUsage,
+  overBudgetRefusal,
   rankTenants,
+  rateWindow,
   releaseCounters,
   reserveCounters,
   settleCounters,
   totalsOf,
   utilizationOf,
-  zeroBudget,
+  zeroBudgetRefusal,
   type Counters,
 } from './accounting';
 import {
   dayOf,
   monthOf,
-  monthResetAt,
   type DayUsage,
   type MonthUsage,
   type Reservation,
@@ -60,11 +60,11 @@ export class InMemoryUsageLedger implements UsageLedger {
     userId: string,
     now: Date,
   ): Promise<{ requests: number; retryAfterSeconds: number }> {
-    const minute = Math.floor(now.getTime() / 60_000);
+    const { minute, retryAfterSeconds } = rateWindow(now);
     const key = JSON.stringify([tenantId, userId, minute]);
     const requests = (this.rateWindows.get(key) ?? 0) + 1;
     this.rateWindows.set(key, requests);
-    return { requests, retryAfterSeconds: Math.max(1, (minute + 1) * 60 - Math.floor(now.getTime() / 1000)) };
+    return { requests, retryAfterSeconds };
   }
 
   async reserve(
@@ -73,13 +73,11 @@ export class InMemoryUsageLedger implements UsageLedger {
     amount: { tokens: number; costMicros: number },
     limits: TenantLimits,
   ): Promise<ReservationResult> {
+    const zero = zeroBudgetRefusal(limits, now);
+    if (zero) return zero;
     const month = monthOf(now);
-    const zero = zeroBudget(limits);
-    if (zero) return { ok: false, exceeded: zero, resetAt: monthResetAt(now) };
     const committed = this.rollups.get(rollupKey(tenantId, month));
-    if (!belowBudgets(committed, limits)) {
-      return { ok: false, exceeded: exceededBudget(committed, limits), resetAt: monthResetAt(now) };
-    }
+    if (!belowBudgets(committed, limits)) return overBudgetRefusal(committed, limits, now);
     const after = this.add(tenantId, month, reserveCounters(amount));
     this.ranked.set(month, (this.ranked.get(month) ?? new Set()).add(tenantId));
     return { ok: true, reservation: { tenantId, month, ...amount, utilization: utilizationOf(after, limits) } };
@@ -104,13 +102,7 @@ export class InMemoryUsageLedger implements UsageLedger {
   }
 
   async month(tenantId: string, month: string): Promise<MonthUsage> {
-    const counters = this.rollups.get(rollupKey(tenantId, month));
-    return {
-      month,
-      ...totalsOf(counters),
-      committedTokens: counter(counters, 'committedTokens'),
-      committedCostMicros: counter(counters, 'committedCostMicros'),
-    };
+    return monthUsage(month, this.rollups.get(rollupKey(tenantId, month)));
   }
 
   async days(tenantId: string | undefined, from: string, to: string): Promise<DayUsage[]> {

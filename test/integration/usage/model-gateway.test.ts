@@ -11,23 +11,8 @@ import { createTables, startDynalite, type LocalDynamo } from '../../../local/dy
 import { settleInvocation, testInvocation } from '../../support/invocation';
 import { seedTemplate } from '../../support/prompt-fakes';
 import { RateLimitedError, UsageLimitExceededError } from '../../../functions/shared/errors';
+import { HAIKU, PRICES, SONNET } from '../../support/usage-fakes';
 
-const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
-const PRICES = {
-  'anthropic.claude-sonnet-4-5-20250929-v1:0': {
-    inputPer1k: 0.003,
-    outputPer1k: 0.015,
-    cacheReadPer1k: 0.0003,
-    cacheWritePer1k: 0.00375,
-  },
-  'anthropic.claude-haiku-4-5-20251001-v1:0': {
-    inputPer1k: 0.001,
-    outputPer1k: 0.005,
-    cacheReadPer1k: 0.0001,
-    cacheWritePer1k: 0.00125,
-  },
-};
 const GENEROUS: TenantLimits = {
   monthlyTokenBudget: 10_000_000,
   monthlyCostBudgetUsd: 10_000,

@@ -1,5 +1,5 @@
 import type { Reservation, ReservationResult, TenantLimits, UsageLedger } from '../../../functions/shared/usage/ledger';
-import { HAIKU, meterCall, SONNET, usageEvent } from '../usage-events';
+import { HAIKU, meterCall, SONNET, usageEvent } from '../usage-fakes';
 
 /** A ledger to run the contract on, and how to shut down what it runs on. */
 export interface LedgerUnderTest {

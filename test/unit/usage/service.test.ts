@@ -3,7 +3,7 @@ import { InMemoryUsageLedger } from '../../../functions/shared/usage/in-memory-u
 import type { TenantLimits } from '../../../functions/shared/usage/ledger';
 import { usageReportQuerySchema } from '../../../functions/usage/model';
 import { UsageReports } from '../../../functions/usage/service';
-import { HAIKU, meterCall, SONNET } from '../../support/usage-events';
+import { HAIKU, meterCall, SONNET } from '../../support/usage-fakes';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
 const DEFAULTS: TenantLimits = { monthlyTokenBudget: 100_000, monthlyCostBudgetUsd: 10, userRequestsPerMinute: 30 };

@@ -21,26 +21,11 @@ import { ModelCooldowns } from '../../../../functions/shared/usage/routing';
 import { bedrockError, FakeLanguageModel, type ModelScript } from '../../../support/fake-language-model';
 import { testInvocation } from '../../../support/invocation';
 import { seedTemplate } from '../../../support/prompt-fakes';
+import { HAIKU, PRICES, SONNET } from '../../../support/usage-fakes';
 
-const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const CLAUDE_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
 const TENANT = 'tenant-a';
 const MONTH = '2026-11';
-const PRICES = {
-  'anthropic.claude-sonnet-4-5-20250929-v1:0': {
-    inputPer1k: 0.003,
-    outputPer1k: 0.015,
-    cacheReadPer1k: 0.0003,
-    cacheWritePer1k: 0.00375,
-  },
-  'anthropic.claude-haiku-4-5-20251001-v1:0': {
-    inputPer1k: 0.001,
-    outputPer1k: 0.005,
-    cacheReadPer1k: 0.0001,
-    cacheWritePer1k: 0.00125,
-  },
-};
 const GENEROUS: TenantLimits = {
   monthlyTokenBudget: 10_000_000,
   monthlyCostBudgetUsd: 10_000,
@@ -128,19 +113,21 @@ const harness = (
   /** A new invocation of the tenant's user, logging into `logs`. */
   const invocation = (userId = 'user-1'): InvocationScope =>
     testInvocation({ tenantId: TENANT, userId, log, correlationId: 'corr-gateway' });
+  /** A moderate insights request on Sonnet (500 max tokens), judged ok. */
+  const request = (overrides: Partial<GatewayRequest> = {}, scope = invocation()): GatewayRequest => ({
+    invocation: scope.invocation,
+    requestType: 'insights',
+    template: template({ id: SONNET, max_tokens: 500 }),
+    system: 'You are a coach.',
+    messages: [{ role: 'user', text: MODERATE_ASK }],
+    tool: TOOL,
+    judge: () => 'ok',
+    ...overrides,
+  });
   /** Calls the gateway as a transport does: the invocation's deferred metering is settled before this resolves. */
   const call = async (overrides: Partial<GatewayRequest> = {}, scope = invocation()): Promise<GatewayResponse> => {
     try {
-      return await gateway.call({
-        invocation: scope.invocation,
-        requestType: 'insights',
-        template: template({ id: SONNET, max_tokens: 500 }),
-        system: 'You are a coach.',
-        messages: [{ role: 'user', text: MODERATE_ASK }],
-        tool: TOOL,
-        judge: () => 'ok',
-        ...overrides,
-      });
+      return await gateway.call(request(overrides, scope));
     } finally {
       await scope.settle();
     }
@@ -153,7 +140,7 @@ const harness = (
     const { committedTokens, committedCostMicros } = await ledger.month(TENANT, MONTH);
     return { committedTokens, committedCostMicros };
   };
-  return { gateway, ledger, model, metrics, logs, invocation, call, commit, committed };
+  return { gateway, ledger, model, metrics, logs, invocation, request, call, commit, committed };
 };
 
 const template = (model: PromptTemplate['model']): PromptTemplate => ({ ...seedTemplate(), model });
@@ -485,15 +472,7 @@ describe('meter', () => {
     h.ledger.settleGate = new Promise((resolve) => (open = resolve));
     const scope = h.invocation();
 
-    const answer = await h.gateway.call({
-      invocation: scope.invocation,
-      requestType: 'insights',
-      template: template({ id: SONNET, max_tokens: 500 }),
-      system: 'You are a coach.',
-      messages: [{ role: 'user', text: MODERATE_ASK }],
-      tool: TOOL,
-      judge: () => 'ok',
-    });
+    const answer = await h.gateway.call(h.request({}, scope));
     const before = h.ledger.events().length;
     open();
     await scope.settle();

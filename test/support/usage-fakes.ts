@@ -4,6 +4,25 @@ import type { UsageEvent, UsageLedger } from '../../functions/shared/usage/ledge
 export const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 
+/**
+ * Prices per 1K tokens of Sonnet 4.5 and Haiku 4.5 (by base model id), fixed here so the tests' costs do not move
+ * with the configured defaults. In micro-dollars per token: Sonnet 3 in, 15 out; Haiku 1 in, 5 out.
+ */
+export const PRICES = {
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': {
+    inputPer1k: 0.003,
+    outputPer1k: 0.015,
+    cacheReadPer1k: 0.0003,
+    cacheWritePer1k: 0.00375,
+  },
+  'anthropic.claude-haiku-4-5-20251001-v1:0': {
+    inputPer1k: 0.001,
+    outputPer1k: 0.005,
+    cacheReadPer1k: 0.0001,
+    cacheWritePer1k: 0.00125,
+  },
+};
+
 /** What a test says about a metered call: any event field, and any part of its usage. */
 export type UsageEventOverrides = Partial<Omit<UsageEvent, 'usage'>> & { usage?: Partial<ModelUsage> };
 
