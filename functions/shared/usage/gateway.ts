@@ -131,6 +131,7 @@ export class ModelGateway {
     return limits;
   }
 
+  /** One model call: admitted within the limits, invoked on the routed models, metered as it was answered. */
   async call(request: GatewayRequest): Promise<GatewayResponse> {
     const now = this.deps.clock();
     const plan = this.plan(request);
@@ -175,6 +176,7 @@ export class ModelGateway {
     const { ledger } = this.deps;
     const { tenantId, userId } = request.invocation.caller;
     const limits = await this.limitsFor(tenantId);
+    // One round trip for both; settled apart, so a reservation made beside a failed rate count is given back too.
     const [rate, reserved] = await Promise.allSettled([
       ledger.countUserRequest(tenantId, userId, now),
       ledger.reserve(tenantId, now, plan.worstCase, limits),
