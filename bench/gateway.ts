@@ -8,7 +8,8 @@ import { gatewaySettings } from '../functions/shared/adapters';
 import { config } from '../functions/shared/config';
 import type { LanguageModel, StructuredResponse } from '../functions/shared/llm/port';
 import { ModelGateway, type GatewaySettings, type UsageMetrics } from '../functions/shared/usage/gateway';
-import { DynamoUsageLedger, type TenantLimits, type UsageLedger } from '../functions/shared/usage/ledger';
+import { DynamoUsageLedger } from '../functions/shared/usage/dynamo-usage-ledger';
+import type { TenantLimits, UsageLedger } from '../functions/shared/usage/ledger';
 import { ModelCooldowns } from '../functions/shared/usage/routing';
 
 /** The model the canned responses name (priced in the default price table). */

@@ -13,7 +13,8 @@ import type { PromptStore } from './prompts/template';
 import type { TemplateContent } from './prompts/template-content';
 import type { TemplateLimits } from './prompts/validate';
 import { ModelGateway, type GatewaySettings, type UsageMetrics } from './usage/gateway';
-import { DynamoUsageLedger, type TenantLimits, type UsageLedger } from './usage/ledger';
+import { DynamoUsageLedger } from './usage/dynamo-usage-ledger';
+import type { TenantLimits, UsageLedger } from './usage/ledger';
 import { ModelCooldowns } from './usage/routing';
 import { ModelUnavailableError } from './errors';
 

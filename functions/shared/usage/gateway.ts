@@ -1,15 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ModelPrice } from '../config';
-import type { LanguageModel, ModelMessage, ModelTool, StructuredResponse } from '../llm/port';
+import type { LanguageModel, ModelMessage, ModelTool, StructuredRequest, StructuredResponse } from '../llm/port';
 import { estimateTokens } from '../llm/tokens';
 import type { MetricUnitValue } from '../observability';
 import type { Invocation } from '../invocation';
 import type { PromptTemplate } from '../prompts/template';
-import type { RequestType, TenantLimits, UsageEvent, UsageLedger } from './ledger';
+import type { RequestType, Reservation, ReservationResult, TenantLimits, UsageEvent, UsageLedger } from './ledger';
 import { monthResetAt } from './ledger';
 import { estimateCostMicros } from './pricing';
 import { routeModels, scoreComplexity, type ModelCooldowns, type RoutingDecision } from './routing';
-import { AppError, ModelUnavailableError, RateLimitedError, UsageLimitExceededError } from '../errors';
+import { ModelUnavailableError, RateLimitedError, UsageLimitExceededError } from '../errors';
 
 /** Records a metric with the request type as its dimension (Powertools single metric in production). */
 export type UsageMetrics = (requestType: RequestType, name: string, unit: MetricUnitValue, value: number) => void;
@@ -77,12 +77,43 @@ const MIN_CACHEABLE_TOKENS = 1024;
 const isThrottling = (error: ModelUnavailableError): boolean =>
   (error.cause as { name?: string } | undefined)?.name === 'ThrottlingException';
 
+/** The value of a settled promise, or its rejection thrown. */
+const fulfilled = <T>(result: PromiseSettledResult<T>): T => {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+};
+
+/** The text of the last user message, which complexity routing scores by default. */
+const lastUserText = (messages: readonly ModelMessage[]): string =>
+  [...messages].reverse().find((message) => message.role === 'user')?.text ?? '';
+
+/** What the template and the settings make of a call before it runs: its models, settings and worst case. */
+interface CallPlan {
+  readonly primary: string;
+  readonly fallbacks: readonly string[];
+  readonly fast?: string;
+  readonly temperature: number;
+  readonly maxTokens: number;
+  readonly systemTokens: number;
+  /** The most the call can take from the budgets: input estimate + max tokens, priced at the dearest candidate. */
+  readonly worstCase: { readonly tokens: number; readonly costMicros: number };
+}
+
+/** A model's answer, and how the call got to that model. */
+interface Answer {
+  readonly response: StructuredResponse;
+  readonly routing: RoutingDecision;
+  /** The model that was tried first, when another one answered. */
+  readonly fallbackFrom?: string;
+}
+
 /**
- * The one way the service calls a model. Per call it: counts the user's request (per-minute limit), reserves the
- * call's worst case (input estimate + max tokens) against the tenant's monthly token and cost budgets (429
- * `usage_limit_exceeded` once spent; concurrent calls overshoot by one call at most), warns past the threshold,
- * routes (complexity, near-budget, cooldowns), falls back along the template's models on throttling, timeouts
- * and 5xx, and meters exactly what was used (event + atomic rollups), replacing the reservation.
+ * The one way the service calls a model, in three steps. Admit: count the user's request (per-minute limit), reserve
+ * the call's worst case (input estimate + max tokens) against the tenant's monthly token and cost budgets (429
+ * `usage_limit_exceeded` once spent; concurrent calls overshoot by one call at most), warn past the threshold.
+ * Invoke: route (complexity, near-budget, cooldowns) and fall back along the template's models on throttling,
+ * timeouts and 5xx. Meter: record exactly what was used (event + atomic rollups), replacing the reservation. A call
+ * that fails after its reservation gives the reservation back.
  */
 export class ModelGateway {
   private readonly limitsCache = new Map<string, { limits: TenantLimits; loadedAt: number }>();
@@ -100,111 +131,186 @@ export class ModelGateway {
     return limits;
   }
 
+  /** One model call: admitted within the limits, invoked on the routed models, metered as it was answered. */
   async call(request: GatewayRequest): Promise<GatewayResponse> {
-    const { ledger, settings, metrics, clock } = this.deps;
-    const now = clock();
-    const { tenantId } = request.invocation.caller;
-    const limits = await this.limitsFor(tenantId);
+    const now = this.deps.clock();
+    const plan = this.plan(request);
+    const reservation = await this.admit(request, plan, now);
+    const answer = await this.whileHolding(reservation, () => this.invoke(request, plan, reservation.utilization));
+    return this.meter(request, reservation, answer, now);
+  }
 
+  /** The call's models, settings and worst case, from its template and the gateway's defaults. */
+  private plan(request: GatewayRequest): CallPlan {
+    const { settings } = this.deps;
     const model = request.template.model;
-    const maxTokens = model?.max_tokens ?? settings.defaultMaxTokens;
     const primary = model?.id ?? settings.defaultModelId;
-    const candidates = [primary, ...(model?.fallbacks ?? []), ...(model?.fast ? [model.fast] : [])];
+    const fallbacks = model?.fallbacks ?? [];
+    const maxTokens = model?.max_tokens ?? settings.defaultMaxTokens;
     const systemTokens = estimateTokens(request.system);
-    const inputEstimate =
+    const inputTokens =
       systemTokens +
       estimateTokens(request.messages.map((message) => message.text).join('\n')) +
       this.tokensOf(request.tool);
-    const worstCase = {
-      inputTokens: inputEstimate,
-      outputTokens: maxTokens,
-      cacheReadInputTokens: 0,
-      cacheWriteInputTokens: 0,
-    };
-    // The user's rate and the budget are checked in one round trip; a rate rejection gives the reservation back.
-    const [rate, reserved] = await Promise.all([
-      ledger.countUserRequest(tenantId, request.invocation.caller.userId, now),
-      ledger.reserve(
-        tenantId,
-        now,
-        {
-          tokens: inputEstimate + maxTokens,
-          costMicros: Math.max(...candidates.map((id) => estimateCostMicros(id, worstCase, settings.prices))),
-        },
-        limits,
-      ),
-    ]);
-    if (rate.requests > limits.userRequestsPerMinute) {
-      if (reserved.ok) await ledger.release(reserved.reservation);
-      metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
-      throw new RateLimitedError(`At most ${limits.userRequestsPerMinute} requests per minute`, rate.retryAfterSeconds);
-    }
-    if (!reserved.ok) {
-      metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
-      request.invocation.log.warn('monthly budget exhausted', {
-        exceeded: reserved.exceeded,
-        resetAt: reserved.resetAt.toISOString(),
-      });
-      throw new UsageLimitExceededError(reserved.exceeded, reserved.resetAt, now);
-    }
-    const { reservation } = reserved;
-    await this.warnNearBudget(request, reservation.utilization, reservation.month, now);
-
-    const lastUser = [...request.messages].reverse().find((message) => message.role === 'user')?.text ?? '';
-    const routing = routeModels({
+    const worstUsage = { inputTokens, outputTokens: maxTokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+    const candidates = [primary, ...fallbacks, ...(model?.fast ? [model.fast] : [])];
+    return {
       primary,
-      fallbacks: model?.fallbacks ?? [],
+      fallbacks,
       ...(model?.fast ? { fast: model.fast } : {}),
-      complexity: scoreComplexity(request.complexityText ?? lastUser).complexity,
-      budgetUtilization: reservation.utilization,
-      prices: settings.prices,
-      isCoolingDown: (id) => this.deps.cooldowns.isCoolingDown(id),
-    });
+      temperature: model?.temperature ?? settings.defaultTemperature,
+      maxTokens,
+      systemTokens,
+      worstCase: {
+        tokens: inputTokens + maxTokens,
+        costMicros: Math.max(...candidates.map((id) => estimateCostMicros(id, worstUsage, settings.prices))),
+      },
+    };
+  }
 
-    let answered: { response: StructuredResponse; modelId: string } | undefined;
-    let lastError: unknown;
+  /**
+   * Admits the call within the tenant's limits: the user's rate and the worst-case reservation (in one round trip),
+   * then the near-budget warning. Returns the reservation it holds; every rejection or failure gives it back.
+   */
+  private async admit(request: GatewayRequest, plan: CallPlan, now: Date): Promise<Reservation> {
+    const { ledger } = this.deps;
+    const { tenantId, userId } = request.invocation.caller;
+    const limits = await this.limitsFor(tenantId);
+    // One round trip for both; settled apart, so a reservation made beside a failed rate count is given back too.
+    const [rate, reserved] = await Promise.allSettled([
+      ledger.countUserRequest(tenantId, userId, now),
+      ledger.reserve(tenantId, now, plan.worstCase, limits),
+    ]);
+    const held = reserved.status === 'fulfilled' && reserved.value.ok ? reserved.value.reservation : undefined;
+    await this.whileHolding(held, () => this.checkRate(request, fulfilled(rate), limits));
+    const reservation = this.checkBudget(request, fulfilled(reserved), now);
+    await this.whileHolding(reservation, () => this.warnNearBudget(request, reservation, now));
+    return reservation;
+  }
+
+  /** Rejects a user past their requests per minute (429 with Retry-After). */
+  private checkRate(
+    request: GatewayRequest,
+    rate: { requests: number; retryAfterSeconds: number },
+    limits: TenantLimits,
+  ): void {
+    if (rate.requests <= limits.userRequestsPerMinute) return;
+    this.deps.metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
+    throw new RateLimitedError(`At most ${limits.userRequestsPerMinute} requests per minute`, rate.retryAfterSeconds);
+  }
+
+  /** The reservation, or a 429 `usage_limit_exceeded` naming the spent budget and when it resets. */
+  private checkBudget(request: GatewayRequest, reserved: ReservationResult, now: Date): Reservation {
+    if (reserved.ok) return reserved.reservation;
+    this.deps.metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
+    request.invocation.log.warn('monthly budget exhausted', {
+      exceeded: reserved.exceeded,
+      resetAt: reserved.resetAt.toISOString(),
+    });
+    throw new UsageLimitExceededError(reserved.exceeded, reserved.resetAt, now);
+  }
+
+  /** Past the threshold: a warning for the caller, and one log line per tenant and month. */
+  private async warnNearBudget(request: GatewayRequest, reservation: Reservation, now: Date): Promise<void> {
+    const threshold = this.deps.settings.warningThreshold;
+    const { utilization, month } = reservation;
+    if (utilization < threshold) return;
+    request.invocation.usage.warn(
+      `${Math.min(100, Math.round(utilization * 100))}% of the monthly budget is used; it resets at ${monthResetAt(now).toISOString()}`,
+    );
+    if (await this.deps.ledger.firstWarning(request.invocation.caller.tenantId, month, threshold)) {
+      request.invocation.log.warn('usage warning threshold reached', { month, utilization, threshold });
+    }
+  }
+
+  /** Runs `work` while `reservation` is held, and gives the reservation back if `work` fails. */
+  private async whileHolding<T>(reservation: Reservation | undefined, work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (reservation) await this.deps.ledger.release(reservation);
+      throw error;
+    }
+  }
+
+  /**
+   * Routes the call and tries its candidate models in order: an unavailable model (throttling, timeout, 5xx) hands
+   * over to the next one, and a throttled one cools down; any other error ends the call.
+   */
+  private async invoke(request: GatewayRequest, plan: CallPlan, budgetUtilization: number): Promise<Answer> {
+    const routing = this.route(request, plan, budgetUtilization);
+    const first = routing.candidates[0];
+    let lastError: unknown = new ModelUnavailableError('No model answered');
     for (const modelId of routing.candidates) {
       try {
-        const structured = {
-          system: request.system,
-          messages: request.messages,
-          tool: request.tool,
-          settings: { modelId, temperature: model?.temperature ?? settings.defaultTemperature, maxTokens },
-          cacheSystemPrompt: CACHEABLE_MODEL.test(modelId) && systemTokens >= MIN_CACHEABLE_TOKENS,
-        };
-        const { onDelta } = request;
-        const streams = onDelta !== undefined && this.deps.model.streamStructured !== undefined;
-        const response = streams
-          ? await (this.deps.model.streamStructured as NonNullable<LanguageModel['streamStructured']>)(
-              structured,
-              onDelta,
-            )
-          : await this.deps.model.generateStructured(structured);
-        answered = { response, modelId };
-        break;
+        const response = await this.ask(request, plan, modelId);
+        return { response, routing, ...(modelId === first ? {} : { fallbackFrom: first }) };
       } catch (error) {
-        if (!(error instanceof ModelUnavailableError)) {
-          await ledger.release(reservation);
-          throw error;
-        }
+        if (!(error instanceof ModelUnavailableError)) throw error;
         if (isThrottling(error)) this.deps.cooldowns.markThrottled(modelId);
         request.invocation.log.warn('model unavailable; trying the next one', { modelId, error: error.message });
         lastError = error;
       }
     }
-    if (!answered) {
-      await ledger.release(reservation);
-      throw lastError instanceof AppError ? lastError : new ModelUnavailableError('No model answered');
-    }
+    throw lastError;
+  }
 
-    const { response, modelId } = answered;
-    const first = routing.candidates[0] as string;
-    const fallbackFrom = modelId === first ? undefined : first;
-    const verdict = request.judge(response);
-    const costMicros = estimateCostMicros(response.modelId, response.usage, settings.prices);
-    const event: UsageEvent = {
-      tenantId,
-      userId: request.invocation.caller.userId,
+  /** The order to try the models in, for this request's complexity, the budget used and the cooldowns. */
+  private route(request: GatewayRequest, plan: CallPlan, budgetUtilization: number): RoutingDecision {
+    return routeModels({
+      primary: plan.primary,
+      fallbacks: plan.fallbacks,
+      ...(plan.fast ? { fast: plan.fast } : {}),
+      complexity: scoreComplexity(request.complexityText ?? lastUserText(request.messages)).complexity,
+      budgetUtilization,
+      prices: this.deps.settings.prices,
+      isCoolingDown: (id) => this.deps.cooldowns.isCoolingDown(id),
+    });
+  }
+
+  /** One model's answer, streamed when the caller streams and the model can; long system prompts get a cache point. */
+  private ask(request: GatewayRequest, plan: CallPlan, modelId: string): Promise<StructuredResponse> {
+    const { model } = this.deps;
+    const structured: StructuredRequest = {
+      system: request.system,
+      messages: request.messages,
+      tool: request.tool,
+      settings: { modelId, temperature: plan.temperature, maxTokens: plan.maxTokens },
+      cacheSystemPrompt: CACHEABLE_MODEL.test(modelId) && plan.systemTokens >= MIN_CACHEABLE_TOKENS,
+    };
+    return request.onDelta && model.streamStructured
+      ? model.streamStructured(structured, request.onDelta)
+      : model.generateStructured(structured);
+  }
+
+  /**
+   * Meters the answered call with the caller's verdict: settles its reservation with the usage event (deferred to the
+   * invocation's usage sink), logs it and emits its metrics. A judge that throws leaves the call metered as failed.
+   */
+  private meter(request: GatewayRequest, reservation: Reservation, answer: Answer, now: Date): GatewayResponse {
+    const { response, routing, fallbackFrom } = answer;
+    const costMicros = estimateCostMicros(response.modelId, response.usage, this.deps.settings.prices);
+    let verdict: Verdict = 'failed';
+    try {
+      verdict = request.judge(response);
+    } finally {
+      this.record(request, reservation, this.usageEvent(request, answer, verdict, costMicros, now));
+    }
+    return { response, verdict, routing, costMicros, ...(fallbackFrom ? { fallbackFrom } : {}) };
+  }
+
+  /** The usage event of an answered call. */
+  private usageEvent(
+    request: GatewayRequest,
+    { response, routing, fallbackFrom }: Answer,
+    verdict: Verdict,
+    costMicros: number,
+    now: Date,
+  ): UsageEvent {
+    const { caller, correlationId } = request.invocation;
+    return {
+      tenantId: caller.tenantId,
+      userId: caller.userId,
       requestType: request.requestType,
       promptTopic: request.template.topic,
       promptVersion: request.template.version,
@@ -214,29 +320,32 @@ export class ModelGateway {
       costMicros,
       outcome: verdict === 'ok' && fallbackFrom ? 'fallback' : verdict,
       routing: { reason: routing.reason, complexity: routing.complexity, ...(fallbackFrom ? { fallbackFrom } : {}) },
-      correlationId: request.invocation.correlationId,
+      correlationId,
       at: now,
     };
-    // Metering leaves the model call's path: the transport settles it before the invocation ends.
+  }
+
+  /** Settles the reservation with the event off the call's path (the transport settles it), then logs and counts. */
+  private record(request: GatewayRequest, reservation: Reservation, event: UsageEvent): void {
+    const { ledger, settings, metrics } = this.deps;
     request.invocation.usage.defer(ledger.settle(reservation, event, settings.retentionDays), { usageEvent: event });
     request.invocation.log.info('model call', {
       promptTopic: event.promptTopic,
       promptVersion: event.promptVersion,
       modelId: event.modelId,
       routing: event.routing,
-      inputTokens: response.usage.inputTokens,
-      outputTokens: response.usage.outputTokens,
-      cacheReadInputTokens: response.usage.cacheReadInputTokens,
-      costUsd: costMicros / 1_000_000,
-      latencyMs: response.latencyMs,
+      inputTokens: event.usage.inputTokens,
+      outputTokens: event.usage.outputTokens,
+      cacheReadInputTokens: event.usage.cacheReadInputTokens,
+      costUsd: event.costMicros / 1_000_000,
+      latencyMs: event.latencyMs,
       outcome: event.outcome,
     });
-    metrics(request.requestType, 'InputTokens', MetricUnit.Count, response.usage.inputTokens);
-    metrics(request.requestType, 'OutputTokens', MetricUnit.Count, response.usage.outputTokens);
-    metrics(request.requestType, 'CostMicroUsd', MetricUnit.Count, costMicros);
-    metrics(request.requestType, 'ModelLatency', MetricUnit.Milliseconds, response.latencyMs);
-    if (fallbackFrom) metrics(request.requestType, 'ModelFallbacks', MetricUnit.Count, 1);
-    return { response, verdict, routing, costMicros, ...(fallbackFrom ? { fallbackFrom } : {}) };
+    metrics(event.requestType, 'InputTokens', MetricUnit.Count, event.usage.inputTokens);
+    metrics(event.requestType, 'OutputTokens', MetricUnit.Count, event.usage.outputTokens);
+    metrics(event.requestType, 'CostMicroUsd', MetricUnit.Count, event.costMicros);
+    metrics(event.requestType, 'ModelLatency', MetricUnit.Milliseconds, event.latencyMs);
+    if (event.routing.fallbackFrom) metrics(event.requestType, 'ModelFallbacks', MetricUnit.Count, 1);
   }
 
   /** Token estimate of a tool's input schema, once per tool. */
@@ -247,17 +356,5 @@ export class ModelGateway {
       this.toolTokens.set(tool, tokens);
     }
     return tokens;
-  }
-
-  /** Past the threshold: a warning header on the response, and one log line per tenant and month. */
-  private async warnNearBudget(request: GatewayRequest, utilization: number, month: string, now: Date): Promise<void> {
-    const threshold = this.deps.settings.warningThreshold;
-    if (utilization < threshold) return;
-    request.invocation.usage.warn(
-      `${Math.min(100, Math.round(utilization * 100))}% of the monthly budget is used; it resets at ${monthResetAt(now).toISOString()}`,
-    );
-    if (await this.deps.ledger.firstWarning(request.invocation.caller.tenantId, month, threshold)) {
-      request.invocation.log.warn('usage warning threshold reached', { month, utilization, threshold });
-    }
   }
 }

@@ -3,30 +3,16 @@ import { createDocumentClient } from '../../../functions/shared/dynamo/client';
 import { BedrockLanguageModel, createBedrockClient } from '../../../functions/shared/llm/bedrock-language-model';
 import type { PromptTemplate } from '../../../functions/shared/prompts/template';
 import { ModelGateway, type GatewayRequest } from '../../../functions/shared/usage/gateway';
-import { DynamoUsageLedger, type TenantLimits } from '../../../functions/shared/usage/ledger';
+import { DynamoUsageLedger } from '../../../functions/shared/usage/dynamo-usage-ledger';
+import type { TenantLimits } from '../../../functions/shared/usage/ledger';
 import { ModelCooldowns } from '../../../functions/shared/usage/routing';
 import { startFakeBedrock, type FakeBedrock } from '../../../local/fake-bedrock';
 import { createTables, startDynalite, type LocalDynamo } from '../../../local/dynamo';
 import { settleInvocation, testInvocation } from '../../support/invocation';
 import { seedTemplate } from '../../support/prompt-fakes';
 import { RateLimitedError, UsageLimitExceededError } from '../../../functions/shared/errors';
+import { HAIKU, PRICES, SONNET } from '../../support/usage-fakes';
 
-const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
-const PRICES = {
-  'anthropic.claude-sonnet-4-5-20250929-v1:0': {
-    inputPer1k: 0.003,
-    outputPer1k: 0.015,
-    cacheReadPer1k: 0.0003,
-    cacheWritePer1k: 0.00375,
-  },
-  'anthropic.claude-haiku-4-5-20251001-v1:0': {
-    inputPer1k: 0.001,
-    outputPer1k: 0.005,
-    cacheReadPer1k: 0.0001,
-    cacheWritePer1k: 0.00125,
-  },
-};
 const GENEROUS: TenantLimits = {
   monthlyTokenBudget: 10_000_000,
   monthlyCostBudgetUsd: 10_000,

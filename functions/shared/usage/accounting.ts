@@ -1,0 +1,175 @@
+/**
+ * The arithmetic both usage ledgers share, so the in-memory twin counts exactly as the DynamoDB adapter does: the
+ * named counters a call adds to a rollup, how counters read back as totals, and the budget checks.
+ */
+import type {
+  MonthUsage,
+  Reservation,
+  ReservationResult,
+  TenantLimits,
+  TenantMonthTotal,
+  UsageEvent,
+  UsageTotals,
+} from './ledger';
+import { dayOf, monthResetAt } from './ledger';
+
+/**
+ * Named counters of a rollup (a month or a day), as stored: the totals, the committed amounts (month only), and the
+ * breakdowns `type:<requestType>:<counter>` and `model:<modelId>:<counter>` (counter: calls, tokens or costMicros).
+ */
+export type Counters = Readonly<Record<string, number>>;
+
+type Breakdown = UsageTotals['byRequestType'];
+type BreakdownEntry = { calls: number; tokens: number; costMicros: number };
+
+const TOTALS = ['calls', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'totalTokens'];
+const COUNTER_NAME = new RegExp(
+  `^(${[...TOTALS, 'costMicros', 'committedTokens', 'committedCostMicros'].join('|')}|(type|model):.+:(calls|tokens|costMicros))$`,
+);
+const BREAKDOWN_NAME = /^(type|model):(.+):(calls|tokens|costMicros)$/;
+
+/** True for the name of a counter (every other attribute of a rollup item is a key, an expiry or a flag). */
+export const isCounterName = (name: string): boolean => COUNTER_NAME.test(name);
+
+/** A counter's value; a counter never added to is 0. */
+export const counter = (counters: Counters | undefined, name: string): number => counters?.[name] ?? 0;
+
+const breakdownCounters = (prefix: 'type' | 'model', key: string, tokens: number, costMicros: number): Counters => ({
+  [`${prefix}:${key}:calls`]: 1,
+  [`${prefix}:${key}:tokens`]: tokens,
+  [`${prefix}:${key}:costMicros`]: costMicros,
+});
+
+/** What one metered call adds to a rollup: the totals and the request type's share; by model in day rollups. */
+export const eventCounters = (event: UsageEvent, byModel: boolean): Counters => {
+  const tokens = event.usage.inputTokens + event.usage.outputTokens;
+  return {
+    calls: 1,
+    inputTokens: event.usage.inputTokens,
+    outputTokens: event.usage.outputTokens,
+    cacheReadTokens: event.usage.cacheReadInputTokens,
+    cacheWriteTokens: event.usage.cacheWriteInputTokens,
+    totalTokens: tokens,
+    costMicros: event.costMicros,
+    ...breakdownCounters('type', event.requestType, tokens, event.costMicros),
+    ...(byModel ? breakdownCounters('model', event.modelId, tokens, event.costMicros) : {}),
+  };
+};
+
+/** What reserving adds to the month's committed amounts. */
+export const reserveCounters = (amount: { tokens: number; costMicros: number }): Counters => ({
+  committedTokens: amount.tokens,
+  committedCostMicros: amount.costMicros,
+});
+
+/** What releasing adds to the month: the reservation, given back. */
+export const releaseCounters = (reservation: Reservation): Counters => ({
+  committedTokens: -reservation.tokens,
+  committedCostMicros: -reservation.costMicros,
+});
+
+/** What settling adds to the month: the call's counters, and its actual use in place of its reservation. */
+export const settleCounters = (reservation: Reservation, event: UsageEvent): Counters => ({
+  ...eventCounters(event, false),
+  committedTokens: event.usage.inputTokens + event.usage.outputTokens - reservation.tokens,
+  committedCostMicros: event.costMicros - reservation.costMicros,
+});
+
+/** Folds the `type:` or `model:` counters back into a map. */
+const breakdown = (counters: Counters, prefix: 'type' | 'model'): Breakdown => {
+  const result: Record<string, BreakdownEntry> = {};
+  for (const [name, value] of Object.entries(counters)) {
+    const match = BREAKDOWN_NAME.exec(name);
+    if (match?.[1] !== prefix) continue;
+    const entry = (result[match[2] as string] ??= { calls: 0, tokens: 0, costMicros: 0 });
+    entry[match[3] as keyof BreakdownEntry] = value;
+  }
+  return result;
+};
+
+/** A rollup's counters as totals (zeros for a period with no use). */
+export const totalsOf = (counters: Counters = {}): UsageTotals => ({
+  calls: counter(counters, 'calls'),
+  inputTokens: counter(counters, 'inputTokens'),
+  outputTokens: counter(counters, 'outputTokens'),
+  cacheReadTokens: counter(counters, 'cacheReadTokens'),
+  cacheWriteTokens: counter(counters, 'cacheWriteTokens'),
+  totalTokens: counter(counters, 'totalTokens'),
+  costMicros: counter(counters, 'costMicros'),
+  byRequestType: breakdown(counters, 'type'),
+  byModel: breakdown(counters, 'model'),
+});
+
+/** The tenants' month totals by cost, then tokens, highest first; at most `limit`. */
+export const rankTenants = (
+  months: ReadonlyArray<{ readonly tenantId: string; readonly counters: Counters }>,
+  limit: number,
+): TenantMonthTotal[] =>
+  months
+    .map(({ tenantId, counters }) => ({
+      tenantId,
+      calls: counter(counters, 'calls'),
+      totalTokens: counter(counters, 'totalTokens'),
+      costMicros: counter(counters, 'costMicros'),
+    }))
+    .sort((a, b) => b.costMicros - a.costMicros || b.totalTokens - a.totalTokens)
+    .slice(0, limit);
+
+/** A tenant's month from its rollup (zeros where it has none). */
+export const monthUsage = (month: string, counters: Counters | undefined): MonthUsage => ({
+  month,
+  ...totalsOf(counters),
+  committedTokens: counter(counters, 'committedTokens'),
+  committedCostMicros: counter(counters, 'committedCostMicros'),
+});
+
+/** The minute (since the epoch) a user's request is counted in, and the seconds left in it (one at least). */
+export const rateWindow = (now: Date): { minute: number; retryAfterSeconds: number } => {
+  const minute = Math.floor(now.getTime() / 60_000);
+  return { minute, retryAfterSeconds: Math.max(1, (minute + 1) * 60 - Math.floor(now.getTime() / 1000)) };
+};
+
+/** Every day from `from` to `to` (inclusive, `2026-11-21` form), in order. */
+export const daysBetween = (from: string, to: string): string[] => {
+  const days: string[] = [];
+  for (let day = new Date(`${from}T00:00:00Z`); dayOf(day) <= to; day = new Date(day.getTime() + 86_400_000)) {
+    days.push(dayOf(day));
+  }
+  return days;
+};
+
+/** The monthly cost budget in micro-dollars, the unit costs are counted in. */
+export const costBudgetMicros = (limits: TenantLimits): number => Math.round(limits.monthlyCostBudgetUsd * 1_000_000);
+
+/** A refused reservation: the budget it ran into, and when the month resets. */
+const refusal = (exceeded: 'tokens' | 'cost', now: Date): ReservationResult => ({
+  ok: false,
+  exceeded,
+  resetAt: monthResetAt(now),
+});
+
+/** Under a zero budget every reservation is refused, at once: that refusal, if a budget is zero. */
+export const zeroBudgetRefusal = (limits: TenantLimits, now: Date): ReservationResult | undefined => {
+  if (limits.monthlyTokenBudget <= 0) return refusal('tokens', now);
+  return costBudgetMicros(limits) <= 0 ? refusal('cost', now) : undefined;
+};
+
+/** Whether a reservation may be added to the month: both committed amounts are still below their budgets. */
+export const belowBudgets = (committed: Counters | undefined, limits: TenantLimits): boolean =>
+  counter(committed, 'committedTokens') < limits.monthlyTokenBudget &&
+  counter(committed, 'committedCostMicros') < costBudgetMicros(limits);
+
+/** The refusal of a reservation the month's committed amounts left no room for, naming the budget it ran into. */
+export const overBudgetRefusal = (
+  committed: Counters | undefined,
+  limits: TenantLimits,
+  now: Date,
+): ReservationResult =>
+  refusal(counter(committed, 'committedTokens') >= limits.monthlyTokenBudget ? 'tokens' : 'cost', now);
+
+/** The larger of the committed shares of the token and cost budgets (both non-zero). */
+export const utilizationOf = (committed: Counters | undefined, limits: TenantLimits): number =>
+  Math.max(
+    counter(committed, 'committedTokens') / limits.monthlyTokenBudget,
+    counter(committed, 'committedCostMicros') / costBudgetMicros(limits),
+  );

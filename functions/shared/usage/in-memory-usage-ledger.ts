@@ -1,0 +1,133 @@
+import {
+  belowBudgets,
+  daysBetween,
+  eventCounters,
+  monthUsage,
+  overBudgetRefusal,
+  rankTenants,
+  rateWindow,
+  releaseCounters,
+  reserveCounters,
+  settleCounters,
+  totalsOf,
+  utilizationOf,
+  zeroBudgetRefusal,
+  type Counters,
+} from './accounting';
+import {
+  dayOf,
+  monthOf,
+  type DayUsage,
+  type MonthUsage,
+  type Reservation,
+  type ReservationResult,
+  type TenantLimits,
+  type TenantMonthTotal,
+  type UsageEvent,
+  type UsageLedger,
+} from './ledger';
+
+/** Where a rollup belongs: a tenant's month or day, or a day of all tenants (`tenantId` undefined). */
+const rollupKey = (tenantId: string | undefined, period: string): string => JSON.stringify([tenantId ?? null, period]);
+
+/**
+ * The in-memory twin of DynamoUsageLedger, for unit tests: the same counters (accounting.ts), the
+ * same budget checks and the same isolation. Each method changes its state in one synchronous step, so concurrent
+ * calls are as atomic as DynamoDB's single-item updates: reservations race exactly as conditional ADDs do. Nothing
+ * expires (TTL is a storage concern). The events it recorded can be read back with `events()`.
+ */
+export class InMemoryUsageLedger implements UsageLedger {
+  private readonly rollups = new Map<string, Record<string, number>>();
+  /** Per month, the tenants that reserved in it (the DynamoDB ranking index holds exactly those). */
+  private readonly ranked = new Map<string, Set<string>>();
+  private readonly overrides = new Map<string, TenantLimits>();
+  private readonly rateWindows = new Map<string, number>();
+  private readonly warnings = new Set<string>();
+  private readonly recorded: UsageEvent[] = [];
+
+  async limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined> {
+    const limits = this.overrides.get(tenantId);
+    return limits ? { ...limits } : undefined;
+  }
+
+  /** Who changed the limits, and when, is not kept: nothing reads it back through the port. */
+  async putLimits(tenantId: string, limits: TenantLimits, _by: string, _at: Date): Promise<void> {
+    this.overrides.set(tenantId, { ...limits });
+  }
+
+  async countUserRequest(
+    tenantId: string,
+    userId: string,
+    now: Date,
+  ): Promise<{ requests: number; retryAfterSeconds: number }> {
+    const { minute, retryAfterSeconds } = rateWindow(now);
+    const key = JSON.stringify([tenantId, userId, minute]);
+    const requests = (this.rateWindows.get(key) ?? 0) + 1;
+    this.rateWindows.set(key, requests);
+    return { requests, retryAfterSeconds };
+  }
+
+  async reserve(
+    tenantId: string,
+    now: Date,
+    amount: { tokens: number; costMicros: number },
+    limits: TenantLimits,
+  ): Promise<ReservationResult> {
+    const zero = zeroBudgetRefusal(limits, now);
+    if (zero) return zero;
+    const month = monthOf(now);
+    const committed = this.rollups.get(rollupKey(tenantId, month));
+    if (!belowBudgets(committed, limits)) return overBudgetRefusal(committed, limits, now);
+    const after = this.add(tenantId, month, reserveCounters(amount));
+    this.ranked.set(month, (this.ranked.get(month) ?? new Set()).add(tenantId));
+    return { ok: true, reservation: { tenantId, month, ...amount, utilization: utilizationOf(after, limits) } };
+  }
+
+  async settle(reservation: Reservation, event: UsageEvent, _retentionDays: number): Promise<void> {
+    this.recorded.push(event);
+    this.add(reservation.tenantId, reservation.month, settleCounters(reservation, event));
+    this.add(reservation.tenantId, dayOf(event.at), eventCounters(event, true));
+    this.add(undefined, dayOf(event.at), eventCounters(event, true));
+  }
+
+  async release(reservation: Reservation): Promise<void> {
+    this.add(reservation.tenantId, reservation.month, releaseCounters(reservation));
+  }
+
+  async firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean> {
+    const key = JSON.stringify([tenantId, month, threshold]);
+    if (this.warnings.has(key)) return false;
+    this.warnings.add(key);
+    return true;
+  }
+
+  async month(tenantId: string, month: string): Promise<MonthUsage> {
+    return monthUsage(month, this.rollups.get(rollupKey(tenantId, month)));
+  }
+
+  async days(tenantId: string | undefined, from: string, to: string): Promise<DayUsage[]> {
+    return daysBetween(from, to).map((day) => ({ day, ...totalsOf(this.rollups.get(rollupKey(tenantId, day))) }));
+  }
+
+  async topTenants(month: string, limit: number): Promise<TenantMonthTotal[]> {
+    const tenants = [...(this.ranked.get(month) ?? [])];
+    return rankTenants(
+      tenants.map((tenantId) => ({ tenantId, counters: this.rollups.get(rollupKey(tenantId, month)) ?? {} })),
+      limit,
+    );
+  }
+
+  /** The events settled so far, oldest first. */
+  events(): readonly UsageEvent[] {
+    return [...this.recorded];
+  }
+
+  /** Adds counters to a rollup (creating it) and returns the rollup as it is now. */
+  private add(tenantId: string | undefined, period: string, counters: Counters): Counters {
+    const key = rollupKey(tenantId, period);
+    const rollup = this.rollups.get(key) ?? {};
+    for (const [name, value] of Object.entries(counters)) rollup[name] = (rollup[name] ?? 0) + value;
+    this.rollups.set(key, rollup);
+    return { ...rollup };
+  }
+}

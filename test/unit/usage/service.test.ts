@@ -1,0 +1,194 @@
+import { ValidationError } from '../../../functions/shared/errors';
+import { InMemoryUsageLedger } from '../../../functions/shared/usage/in-memory-usage-ledger';
+import type { TenantLimits } from '../../../functions/shared/usage/ledger';
+import { usageReportQuerySchema } from '../../../functions/usage/model';
+import { UsageReports } from '../../../functions/usage/service';
+import { HAIKU, meterCall, SONNET } from '../../support/usage-fakes';
+
+const NOW = new Date('2026-11-21T10:00:00.000Z');
+const DEFAULTS: TenantLimits = { monthlyTokenBudget: 100_000, monthlyCostBudgetUsd: 10, userRequestsPerMinute: 30 };
+
+let ledger: InMemoryUsageLedger;
+let reports: UsageReports;
+
+/** The report query as the route parses it (groupBy defaults to day). */
+const query = (input: Record<string, string> = {}) => usageReportQuerySchema.parse(input);
+
+beforeEach(() => {
+  ledger = new InMemoryUsageLedger();
+  reports = new UsageReports(ledger, DEFAULTS, () => NOW);
+});
+
+describe('month', () => {
+  it("reports this month's tokens and cost against the tenant's limits, for every request type", async () => {
+    await meterCall(ledger, 'tenant-a', NOW);
+    await meterCall(ledger, 'tenant-a', new Date('2026-11-02T08:00:00Z'), { requestType: 'conversation' });
+    await meterCall(ledger, 'tenant-a', new Date('2026-10-31T23:00:00Z'));
+    await meterCall(ledger, 'tenant-b', NOW);
+
+    const month = await reports.month('tenant-a');
+
+    expect(month).toEqual({
+      month: '2026-11',
+      resetsAt: '2026-12-01T00:00:00.000Z',
+      tokens: { used: 2_400, limit: 100_000, percent: 2.4 },
+      cost: { usedUsd: 0.012, limitUsd: 10, percent: 0.1 },
+      byRequestType: {
+        insights: { calls: 1, tokens: 1_200, costUsd: 0.006 },
+        conversation: { calls: 1, tokens: 1_200, costUsd: 0.006 },
+        analysis: { calls: 0, tokens: 0, costUsd: 0 },
+        nudge: { calls: 0, tokens: 0, costUsd: 0 },
+        batch: { calls: 0, tokens: 0, costUsd: 0 },
+      },
+    });
+  });
+
+  it("measures against the tenant's override, and counts a zero budget as fully used", async () => {
+    await ledger.putLimits('tenant-a', { ...DEFAULTS, monthlyTokenBudget: 0, monthlyCostBudgetUsd: 1 }, 'admin', NOW);
+
+    const month = await reports.month('tenant-a');
+
+    expect(month.tokens).toEqual({ used: 0, limit: 0, percent: 100 });
+    expect(month.cost).toEqual({ usedUsd: 0, limitUsd: 1, percent: 0 });
+  });
+});
+
+describe('report', () => {
+  beforeEach(async () => {
+    // The cheaper model and request type come first in time, so the rows are sorted, not in the order seen.
+    await meterCall(ledger, 'tenant-a', new Date('2026-11-19T09:00:00Z'), { modelId: HAIKU, costMicros: 2_000 });
+    await meterCall(ledger, 'tenant-a', new Date('2026-11-21T09:00:00Z'));
+    await meterCall(ledger, 'tenant-a', new Date('2026-11-21T09:30:00Z'), {
+      modelId: HAIKU,
+      requestType: 'nudge',
+      costMicros: 9_000,
+    });
+    await meterCall(ledger, 'tenant-b', new Date('2026-11-20T09:00:00Z'), { costMicros: 30_000 });
+  });
+
+  it("groups a tenant's days, one row per day of the range", async () => {
+    const report = await reports.report(query({ tenantId: 'tenant-a', from: '2026-11-19', to: '2026-11-21' }));
+
+    expect(report).toEqual({
+      from: '2026-11-19',
+      to: '2026-11-21',
+      tenantId: 'tenant-a',
+      groupBy: 'day',
+      rows: [
+        { key: '2026-11-19', calls: 1, tokens: 1_200, costUsd: 0.002 },
+        { key: '2026-11-20', calls: 0, tokens: 0, costUsd: 0 },
+        { key: '2026-11-21', calls: 2, tokens: 2_400, costUsd: 0.015 },
+      ],
+      totals: { calls: 3, tokens: 3_600, costUsd: 0.017 },
+    });
+  });
+
+  it('groups all tenants by model, dearest first', async () => {
+    const report = await reports.report(query({ groupBy: 'model', from: '2026-11-19', to: '2026-11-21' }));
+
+    expect(report.tenantId).toBeUndefined();
+    expect(report.rows).toEqual([
+      { key: SONNET, calls: 2, tokens: 2_400, costUsd: 0.036 },
+      { key: HAIKU, calls: 2, tokens: 2_400, costUsd: 0.011 },
+    ]);
+    expect(report.totals).toEqual({ calls: 4, tokens: 4_800, costUsd: 0.047 });
+  });
+
+  it('groups by request type', async () => {
+    const report = await reports.report(
+      query({ tenantId: 'tenant-a', groupBy: 'requestType', from: '2026-11-19', to: '2026-11-21' }),
+    );
+
+    expect(report.rows).toEqual([
+      { key: 'nudge', calls: 1, tokens: 1_200, costUsd: 0.009 },
+      { key: 'insights', calls: 2, tokens: 2_400, costUsd: 0.008 },
+    ]);
+  });
+
+  it('covers the 30 days up to today by default, and the 30 days up to `to` when only that is given', async () => {
+    const recent = await reports.report(query());
+    const earlier = await reports.report(query({ to: '2026-11-19' }));
+
+    expect(recent).toMatchObject({ from: '2026-10-23', to: '2026-11-21' });
+    expect(recent.rows).toHaveLength(30);
+    expect(recent.totals.calls).toBe(4);
+    expect(earlier).toMatchObject({ from: '2026-10-21', to: '2026-11-19' });
+    expect(earlier.totals.calls).toBe(1);
+  });
+
+  it('covers one day when `from` is `to`, and at most 92 days', async () => {
+    const oneDay = await reports.report(query({ from: '2026-11-21', to: '2026-11-21' }));
+    const longest = await reports.report(query({ from: '2026-08-22', to: '2026-11-21' }));
+
+    expect(oneDay.rows).toHaveLength(1);
+    expect(longest.rows).toHaveLength(92);
+  });
+
+  it.each([
+    ['`from` after `to`', { from: '2026-11-22', to: '2026-11-21' }, 'is after to'],
+    ['more than 92 days', { from: '2026-08-21', to: '2026-11-21' }, 'covers 93 days'],
+  ])('rejects %s as a validation error on query.from', async (_, range, message) => {
+    const report = reports.report(query(range));
+
+    await expect(report).rejects.toBeInstanceOf(ValidationError);
+    await expect(report).rejects.toMatchObject({ statusCode: 400, problems: [{ field: 'query.from', message }] });
+  });
+});
+
+describe('topTenants', () => {
+  it('ranks the tenants of this month by cost, at most `limit`', async () => {
+    await meterCall(ledger, 'tenant-a', NOW);
+    await meterCall(ledger, 'tenant-b', NOW, { costMicros: 50_000 });
+    await meterCall(ledger, 'tenant-c', NOW, { costMicros: 1_000 });
+    await meterCall(ledger, 'tenant-d', new Date('2026-10-10T00:00:00Z'), { costMicros: 90_000 });
+
+    const top = await reports.topTenants(undefined, 2);
+
+    expect(top).toEqual({
+      month: '2026-11',
+      tenants: [
+        { tenantId: 'tenant-b', calls: 1, tokens: 1_200, costUsd: 0.05 },
+        { tenantId: 'tenant-a', calls: 1, tokens: 1_200, costUsd: 0.006 },
+      ],
+    });
+  });
+
+  it('ranks the given month', async () => {
+    await meterCall(ledger, 'tenant-d', new Date('2026-10-10T00:00:00Z'), { costMicros: 90_000 });
+
+    const top = await reports.topTenants('2026-10', 10);
+
+    expect(top).toEqual({
+      month: '2026-10',
+      tenants: [{ tenantId: 'tenant-d', calls: 1, tokens: 1_200, costUsd: 0.09 }],
+    });
+  });
+});
+
+describe('limits', () => {
+  it('are the defaults for a tenant with no override', async () => {
+    expect(await reports.limits('tenant-a')).toEqual({
+      tenantId: 'tenant-a',
+      limits: DEFAULTS,
+      override: null,
+      defaults: DEFAULTS,
+    });
+  });
+
+  it('merge a change over the defaults and earlier changes, and read back the same', async () => {
+    const first = await reports.setLimits('tenant-a', { userRequestsPerMinute: 5 }, 'admin-1');
+    const second = await reports.setLimits('tenant-a', { monthlyTokenBudget: 1_000 }, 'admin-2');
+    const readBack = await reports.limits('tenant-a');
+
+    expect(first).toEqual({
+      tenantId: 'tenant-a',
+      limits: { ...DEFAULTS, userRequestsPerMinute: 5 },
+      override: { userRequestsPerMinute: 5 },
+      defaults: DEFAULTS,
+    });
+    expect(second.limits).toEqual({ ...DEFAULTS, userRequestsPerMinute: 5, monthlyTokenBudget: 1_000 });
+    expect(readBack.limits).toEqual(second.limits);
+    expect(await ledger.limitsOverride('tenant-a')).toEqual(second.limits);
+    expect((await reports.limits('tenant-b')).override).toBeNull();
+  });
+});
