@@ -1,3 +1,4 @@
+import { parseItem } from '../dynamo/items';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
 import { queryAll } from '../dynamo/paging';
@@ -54,15 +55,6 @@ const countersSchema = z.pipe(
   ),
   z.record(z.string(), z.number()),
 );
-
-/** An item read from the table, parsed: a corrupt one fails loudly, naming its key, rather than reading as zeros. */
-const parseItem = <T>(schema: z.core.$ZodType<T>, item: unknown, key: string): T => {
-  const parsed = z.safeParse(schema, item);
-  if (!parsed.success) {
-    throw new Error(`Corrupt usage item ${key}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
-  }
-  return parsed.data;
-};
 
 /** Builds one `ADD` expression for counters whose names may hold any character. */
 const addExpression = (

@@ -50,7 +50,7 @@ describe('DynamoUsageLedger reading corrupt items', () => {
     await put({ sk: 'USAGE#MONTH#2026-11', calls: 'many', 'warned:0.8': true });
 
     await expect(ledger.month('corrupt', '2026-11')).rejects.toThrow(
-      /Corrupt usage item TENANT#corrupt\/USAGE#MONTH#2026-11: .*calls/s,
+      /Stored item TENANT#corrupt\/USAGE#MONTH#2026-11 does not match its schema.*calls/s,
     );
   });
 
@@ -63,7 +63,9 @@ describe('DynamoUsageLedger reading corrupt items', () => {
   it('fails on limits out of their range', async () => {
     await put({ sk: 'USAGE#LIMITS', limits: { monthlyTokenBudget: -5 } });
 
-    await expect(ledger.limitsOverride('corrupt')).rejects.toThrow(/Corrupt usage item TENANT#corrupt\/USAGE#LIMITS/);
+    await expect(ledger.limitsOverride('corrupt')).rejects.toThrow(
+      /Stored item TENANT#corrupt\/USAGE#LIMITS does not match its schema/,
+    );
   });
 
   it('fails on a ranked month without its tenant', async () => {
