@@ -1,5 +1,5 @@
 import * as z from '../shared/zod';
-import { requestTypes, tenantLimitsSchema } from '../shared/usage/ledger';
+import { tenantLimitsSchema } from '../shared/usage/ledger';
 
 const day = z.iso.date({ error: 'must be a date like 2026-11-21' });
 const month = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-11'));
@@ -39,7 +39,8 @@ export const myUsageSchema = z.object({
   resetsAt: z.iso.datetime(),
   tokens: z.object({ used: z.number().check(z.int()), limit: z.number().check(z.int()), percent: z.number() }),
   cost: z.object({ usedUsd: z.number(), limitUsd: z.number(), percent: z.number() }),
-  byRequestType: z.record(z.enum(requestTypes), z.object(amounts)),
+  /** The request types with usage this month (each capability names its own). */
+  byRequestType: z.record(z.string(), z.object(amounts)),
 });
 
 /** Response of `GET /admin/usage`. */

@@ -1,5 +1,5 @@
-import type { RequestType, TenantLimits, UsageLedger, UsageTotals } from '../shared/usage/ledger';
-import { dayOf, monthOf, monthResetAt, requestTypes } from '../shared/usage/ledger';
+import type { TenantLimits, UsageLedger, UsageTotals } from '../shared/usage/ledger';
+import { dayOf, monthOf, monthResetAt } from '../shared/usage/ledger';
 import { microsToUsd } from '../shared/usage/pricing';
 import type { UsageReportQuery } from './model';
 import { MAX_REPORT_DAYS } from './model';
@@ -82,7 +82,7 @@ export class UsageReports {
     resetsAt: string;
     tokens: { used: number; limit: number; percent: number };
     cost: { usedUsd: number; limitUsd: number; percent: number };
-    byRequestType: Record<RequestType, Amounts>;
+    byRequestType: Record<string, Amounts>;
   }> {
     const now = this.clock();
     const [usage, { limits }] = await Promise.all([this.ledger.month(tenantId, monthOf(now)), this.limits(tenantId)]);
@@ -101,11 +101,8 @@ export class UsageReports {
         percent: percentOf(usedUsd, limits.monthlyCostBudgetUsd),
       },
       byRequestType: Object.fromEntries(
-        requestTypes.map((type) => [
-          type,
-          amountsOf(usage.byRequestType[type] ?? { calls: 0, tokens: 0, costMicros: 0 }),
-        ]),
-      ) as Record<RequestType, Amounts>,
+        Object.entries(usage.byRequestType).map(([type, amounts]) => [type, amountsOf(amounts)]),
+      ),
     };
   }
 

@@ -6,9 +6,11 @@
 import * as z from '../zod';
 import type { ModelUsage } from '../llm/port';
 
-/** What kind of work a model call served. */
-export const requestTypes = ['insights', 'conversation', 'analysis', 'nudge', 'batch'] as const;
-export type RequestType = (typeof requestTypes)[number];
+/**
+ * What kind of work a model call served. Each capability names its own (insights: `insights`, the nightly run:
+ * `batch`, conversations: `conversation`); reports list the types that were used, so no list here grows with them.
+ */
+export type RequestType = string;
 
 /** A tenant's limits: monthly budgets (reset at the start of each UTC month) and a per-user request rate. */
 export const tenantLimitsSchema = z.object({

@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 
 describe('month', () => {
-  it("reports this month's tokens and cost against the tenant's limits, for every request type", async () => {
+  it("reports this month's tokens and cost against the tenant's limits, for each request type that was used", async () => {
     await meterCall(ledger, 'tenant-a', NOW);
     await meterCall(ledger, 'tenant-a', new Date('2026-11-02T08:00:00Z'), { requestType: 'conversation' });
     await meterCall(ledger, 'tenant-a', new Date('2026-10-31T23:00:00Z'));
@@ -36,9 +36,6 @@ describe('month', () => {
       byRequestType: {
         insights: { calls: 1, tokens: 1_200, costUsd: 0.006 },
         conversation: { calls: 1, tokens: 1_200, costUsd: 0.006 },
-        analysis: { calls: 0, tokens: 0, costUsd: 0 },
-        nudge: { calls: 0, tokens: 0, costUsd: 0 },
-        batch: { calls: 0, tokens: 0, costUsd: 0 },
       },
     });
   });
