@@ -4,12 +4,13 @@
  * through HTTP and the JWT-verifying local server.
  */
 import type { LocalStack } from '../local/stack';
+import type { Floor } from './floors';
 import { routes } from '../functions/routes';
 import { lambdaContext } from '../local/lambda-context';
 import { gatewayClaims, gatewayEvent } from './local';
 import { printTable } from '../local/print-table';
 import {
-  atMost,
+  atMostRatio,
   distribution,
   ms,
   printHeading,
@@ -23,7 +24,8 @@ import {
 
 const RUNS = 1000;
 const WARMUP = 200;
-const TARGET_P99_MS = 50;
+/** The cached list may cost at most this many GetItem p99s (one GetItem, the middy stack, paging, JSON). */
+const MAX_RATIO = 2.5;
 
 const row = (label: string, d: Distribution): string[] => [
   label,
@@ -35,7 +37,7 @@ const row = (label: string, d: Distribution): string[] => [
 ];
 
 /** Measures the cached list for one tenant; its set is generated (rules provider) by the first, unmeasured call. */
-export const benchCachedList = async (stack: LocalStack, tenantId: string): Promise<TargetResult[]> => {
+export const benchCachedList = async (stack: LocalStack, tenantId: string, floor: Floor): Promise<TargetResult[]> => {
   printHeading(`1. Cached GET /insights (tenant ${tenantId}, ${RUNS} sequential calls each)`);
   const token = await stack.mintToken({ tenantId, userId: 'bench-user' });
   const claims = gatewayClaims(token);
@@ -65,7 +67,7 @@ export const benchCachedList = async (stack: LocalStack, tenantId: string): Prom
     ['path', 'runs', 'p50', 'p95', 'p99', 'max'],
     [row('handler in-process', inProcess), row('HTTP via local server (reference)', overHttp)],
   );
-  const result = atMost('Cached GET /insights handler p99', inProcess.p99, TARGET_P99_MS, ms);
+  const result = atMostRatio('Cached GET /insights handler p99', inProcess.p99, floor, MAX_RATIO);
   printNotes(
     `First call (cache miss: rules generation via the demo business API, first DynamoDB connection): ${ms(firstCall)}, not counted.`,
     `${WARMUP} unmeasured warm-up calls per path; every measured call served the same cached set.`,

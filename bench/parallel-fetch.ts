@@ -8,11 +8,12 @@ import { sourceNames } from '../functions/shared/business-api/model';
 import { businessData } from '../functions/shared/adapters';
 import { businessRequest } from './local';
 import { printTable } from '../local/print-table';
-import { atMost, median, ms, printHeading, printNotes, sample, verdictLine, type TargetResult } from './support';
+import { atMostRatio, median, ms, printHeading, printNotes, sample, verdictLine, type TargetResult } from './support';
 
 const DELAY_MS = 300;
 const RUNS = 10;
-const TARGET_MS = 450;
+/** In parallel, the six slow sources take about one delay (plus the undelayed fetch), never the serial sum. */
+const MAX_RATIO = 1.5;
 
 /** Median wall time of fetching one tenant's six sources, without and with the delay fault. */
 export const benchParallelFetch = async (stack: LocalStack, tenantId: string): Promise<TargetResult[]> => {
@@ -48,11 +49,11 @@ export const benchParallelFetch = async (stack: LocalStack, tenantId: string): P
       ],
     ],
   );
-  const result = atMost(
+  const result = atMostRatio(
     `Fetch wall time, ${sourceNames.length} sources × ${DELAY_MS} ms delay (median)`,
     median(delayed),
-    TARGET_MS,
-    ms,
+    { name: `one source's ${DELAY_MS} ms delay`, value: DELAY_MS },
+    MAX_RATIO,
   );
   printNotes(
     `Serial sum: ${sourceNames.length} × ${DELAY_MS} ms = ${ms(serialSum)}; measured median is ${((median(delayed) / serialSum) * 100).toFixed(0)}% of it.`,

@@ -11,6 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { documentClient } from '../functions/shared/adapters';
 import { startLocalStack } from '../local/stack';
 import { benchBundles } from './bundles';
+import { measureRequestFloor } from './floors';
+import { insightsConfig } from '../functions/insights/config';
 import { benchCachedList } from './cached-list';
 import { benchConversationTurn } from './conversation-turn';
 import { benchGeneration } from './generation-overhead';
@@ -32,11 +34,12 @@ const main = async (): Promise<void> => {
       const [firstTenant] = tenants;
       if (firstTenant === undefined) throw new Error('no demo tenants in local/fixtures/business');
       process.stdout.write(`${machineLine()}; demo tenants: ${tenants.join(', ')}\n`);
-      results.push(...(await benchCachedList(stack, firstTenant)));
-      results.push(...(await benchGeneration(tenants)));
+      const floor = await measureRequestFloor(documentClient(), insightsConfig().INSIGHTS_TABLE);
+      results.push(...(await benchCachedList(stack, firstTenant, floor)));
+      results.push(...(await benchGeneration(tenants, floor)));
       results.push(...(await benchParallelFetch(stack, firstTenant)));
       results.push(...(await benchPromptTokens(tenants)));
-      results.push(...(await benchMetering(firstTenant)));
+      results.push(...(await benchMetering(firstTenant, floor)));
       results.push(...(await benchConversationTurn(firstTenant)));
     } finally {
       documentClient().destroy();

@@ -176,3 +176,62 @@ export const machineLine = (): string =>
 /** A section's verdict line for one target. */
 export const verdictLine = (result: TargetResult): string =>
   `${result.verdict}  ${result.figure}: ${result.measured} (target ${result.target})`;
+
+/** `2.14x` */
+export const ratio = (value: number): string => `${value.toFixed(2)}x`;
+
+/**
+ * Checks `value <= maxRatio × floor`, for a figure whose floor was measured in the same run (these machines are shared
+ * and noisy; a ratio to a floor measured alongside is stable where milliseconds are not).
+ */
+export const atMostRatio = (
+  figure: string,
+  value: number,
+  floor: { readonly name: string; readonly value: number },
+  maxRatio: number,
+  format: (value: number) => string = ms,
+): TargetResult => ({
+  figure,
+  measured: `${format(value)} = ${ratio(value / floor.value)} ${floor.name}`,
+  target: `≤ ${ratio(maxRatio)} (${format(maxRatio * floor.value)})`,
+  verdict: value <= maxRatio * floor.value ? 'PASS' : 'MISS',
+});
+
+/**
+ * Counts the sequential round trips of what runs while it is tracking: requests that overlap in time (sent in
+ * parallel) are one round trip; a request sent after all earlier ones finished starts the next. `counting(client)`
+ * counts every request a client sends.
+ */
+export class RoundTrips {
+  /** Round trips since the last reset. */
+  count = 0;
+  private inFlight = 0;
+
+  /** Zeroes the count. */
+  reset(): void {
+    this.count = 0;
+  }
+
+  /** Runs a request, counting a new round trip when nothing else is in flight. */
+  async track<T>(task: () => Promise<T>): Promise<T> {
+    if (this.inFlight === 0) this.count += 1;
+    this.inFlight += 1;
+    try {
+      return await task();
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  /** `client` with every method's calls counted (e.g. a DynamoDB document client's `send`). */
+  counting<T extends object>(client: T): T {
+    return new Proxy(client, {
+      get: (object, key) => {
+        const value: unknown = Reflect.get(object, key, object);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]): Promise<unknown> =>
+          this.track(async () => (value as (...a: unknown[]) => Promise<unknown>).apply(object, args));
+      },
+    });
+  }
+}
