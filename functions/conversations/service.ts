@@ -19,7 +19,7 @@ import {
   type TurnOutput,
 } from './model';
 import { conversationPromptValues, OPENING_MESSAGE } from './prompt-context';
-import type { ConversationStore, StoredConversation } from './store';
+import type { ConversationListQuery, ConversationStore, StoredConversation } from './store';
 import {
   asksToRevisit,
   completionGaps,
@@ -137,26 +137,14 @@ export class ConversationService {
   /** A page of the caller's conversations (a tenant admin sees the whole tenant's), newest first. */
   async list(
     invocation: Invocation,
-    query: { status?: ConversationStatus; topic?: ConversationTopic; page: number; pageSize: number },
-  ): Promise<{ items: Conversation[]; page: number; pageSize: number; total: number }> {
-    const all = await this.deps.store.list(
-      invocation.caller.tenantId,
-      invocation.caller.isAdmin ? undefined : invocation.caller.userId,
-    );
-    const matching = all.filter(
-      (conversation) =>
-        (!query.status || conversation.status === query.status) && (!query.topic || conversation.topic === query.topic),
-    );
-    const start = (query.page - 1) * query.pageSize;
-    return {
-      items: matching.slice(start, start + query.pageSize),
-      page: query.page,
-      pageSize: query.pageSize,
-      total: matching.length,
-    };
+    query: ConversationListQuery,
+  ): Promise<{ items: Conversation[]; pageSize: number; cursor?: string }> {
+    const { caller } = invocation;
+    const page = await this.deps.store.list(caller.tenantId, caller.isAdmin ? undefined : caller.userId, query);
+    return { items: page.items, pageSize: query.pageSize, ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
-  /** One conversation with a page of its messages (oldest first). */
+  /** One conversation with a page of its messages (oldest first; page n holds messages (n-1)*size+1 to n*size). */
   async get(
     invocation: Invocation,
     id: string,
@@ -168,16 +156,14 @@ export class ConversationService {
     pageSize: number;
     totalMessages: number;
   }> {
-    const stored = await this.visible(invocation, id);
-    const messages = await this.deps.store.messages(invocation.caller.tenantId, id);
-    const start = (page.page - 1) * page.pageSize;
-    return {
-      conversation: stored.conversation,
-      messages: messages.slice(start, start + page.pageSize),
-      page: page.page,
-      pageSize: page.pageSize,
-      totalMessages: messages.length,
-    };
+    const { conversation } = await this.visible(invocation, id);
+    const messages = await this.deps.store.messages(
+      invocation.caller.tenantId,
+      id,
+      (page.page - 1) * page.pageSize,
+      page.pageSize,
+    );
+    return { conversation, messages, page: page.page, pageSize: page.pageSize, totalMessages: conversation.turn };
   }
 
   /** Pauses an active conversation; its state is kept as it is. */
