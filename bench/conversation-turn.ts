@@ -119,8 +119,7 @@ class CannedConversationModel implements LanguageModel {
 
 /** Where DynamoDB time goes in a turn, in call order (the ledger's settle runs alongside the last store writes). */
 const stages = [
-  'store: get (META + context)',
-  'store: claim (conditional update)',
+  'store: claim (conditional update returning META + context)',
   'store: put user message',
   'store: unsummarized messages (query)',
   'ledger: rate count + reserve',
@@ -140,24 +139,20 @@ class TurnTimers {
   readonly model = new BusyTime();
   readonly dynamo = new BusyTime();
   readonly stages = byStage(() => new BusyTime());
-  private updates = 0;
   private puts = 0;
 
   reset(): void {
     for (const timer of [this.model, this.dynamo, ...Object.values(this.stages)]) timer.reset();
-    this.updates = 0;
     this.puts = 0;
   }
 
-  /** The stage of a store method: the first update of a turn claims it, the second writes its result. */
+  /** The stage of a store method: the first message put of a turn is the owner's, the second the coach's. */
   storeStage(method: string): BusyTime {
     const stage: Stage =
-      method === 'get'
-        ? 'store: get (META + context)'
+      method === 'claimTurn'
+        ? 'store: claim (conditional update returning META + context)'
         : method === 'update'
-          ? (this.updates += 1) === 1
-            ? 'store: claim (conditional update)'
-            : 'store: final update (conditional)'
+          ? 'store: final update (conditional)'
           : method === 'putMessage'
             ? (this.puts += 1) === 1
               ? 'store: put user message'
@@ -410,13 +405,14 @@ export const benchConversationTurn = async (snapshotTenantId: string): Promise<T
     .join(', ');
   printNotes(
     `DynamoDB requests per turn: ${countRange(turns.map((turn) => turn.requests))} (p50 ${count(distribution(turns.map((turn) => turn.requests)).p50)}):`,
-    '  store: get, claim, put user message, query unsummarized messages (+1 page per 1 MB), put assistant message,',
-    '  final update; ledger per model call: rate count + reservation (parallel), settle: 1 event put + 3 rollup',
-    '  updates (parallel, pending; settled at the end); + the limits read when the 30 s cache lapses; a fold adds a',
-    '  second model call (its own rate count, reservation and settle).',
-    'Round trips on the path, one after another: get, claim, put user message, query, rate count + reservation,',
-    '  put assistant message (settle runs beside it), final update: 7 (8 with a fold). dynalite runs in this',
-    "  process, so DynamoDB time includes dynalite's own CPU besides the SDK's (marshalling, SigV4, HTTP).",
+    '  store: claim (returns the conversation), put user message, query unsummarized messages (+1 page per 1 MB),',
+    '  put assistant message, final update; ledger per model call: rate count + reservation (parallel), settle: 1',
+    '  event put + 3 rollup updates (parallel, pending; settled at the end); + the limits read when the 30 s cache',
+    '  lapses; a fold adds a second model call (its own rate count, reservation and settle).',
+    'Round trips on the path, one after another: claim (returns the conversation), put user message + query',
+    '  (parallel), rate count + reservation, put assistant message + final update (parallel; settle runs beside',
+    "  them): 4 (5 with a fold). dynalite runs in this process, so DynamoDB time includes dynalite's own CPU",
+    "  besides the SDK's (marshalling, SigV4, HTTP).",
     `Summary folds (history over ${count(cfg.CONVERSATION_HISTORY_TOKEN_BUDGET)} estimated tokens, keeping ${cfg.CONVERSATION_RECENT_MESSAGES} recent messages): ` +
       (summaryCalls > 0 ? `${count(summaryCalls)} record_summary calls, at ${foldAt};` : 'none happened;'),
     `  ${count(folding.length)} of ${count(turns.length)} measured turns folded; p99 is the ${count(Math.ceil(turns.length * 0.01))}th-slowest turn.`,

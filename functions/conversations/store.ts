@@ -47,6 +47,13 @@ export interface ConversationPage {
   readonly cursor?: string;
 }
 
+/** Who claims a turn, when, and until when the turn holds the conversation (epoch ms). */
+export interface TurnClaim {
+  readonly userId: string;
+  readonly now: Date;
+  readonly busyUntil: number;
+}
+
 /** Changes to a conversation; `busyUntil: 0` ends a turn's hold. */
 export type ConversationChanges = Partial<Conversation> & { readonly busyUntil?: number };
 
@@ -57,10 +64,12 @@ export interface ConversationStore {
   /** The conversation, unless it does not exist or has expired (TTL deletes late). */
   get(tenantId: string, id: string): Promise<StoredConversation | undefined>;
   /**
-   * Starts a turn: moves the counter from `expectedTurn` to the next and holds the conversation busy until
-   * `busyUntil` (epoch ms). False when another turn started first or is still running.
+   * Starts a turn of a user's active conversation in one conditional write: moves the turn counter to the next turn
+   * and holds the conversation busy until `claim.busyUntil` (epoch ms). Returns the conversation as claimed (its
+   * `turn` is the new turn's); undefined when it does not exist, has expired, is not the user's or not active, or
+   * another turn holds it (of racing claims, one wins).
    */
-  claimTurn(tenantId: string, id: string, expectedTurn: number, now: Date, busyUntil: number): Promise<boolean>;
+  claimTurn(tenantId: string, id: string, claim: TurnClaim): Promise<StoredConversation | undefined>;
   /** Writes the changes if the conversation is still at `expectedTurn`; false when another turn got there first. */
   update(
     tenantId: string,
@@ -297,25 +306,30 @@ export class DynamoConversationStore implements ConversationStore {
     return attributes.expiresAt > epochSeconds(this.clock()) ? stored : undefined;
   }
 
-  async claimTurn(tenantId: string, id: string, expectedTurn: number, now: Date, busyUntil: number): Promise<boolean> {
-    const { written } = await writeIf(
+  async claimTurn(tenantId: string, id: string, claim: TurnClaim): Promise<StoredConversation | undefined> {
+    const write = await writeIf(
       this.client,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: partition(tenantId, id), sk: META },
-        UpdateExpression: 'SET #turn = :next, busyUntil = :busyUntil, updatedAt = :now',
-        ConditionExpression: '#turn = :expected AND (attribute_not_exists(busyUntil) OR busyUntil < :nowMs)',
-        ExpressionAttributeNames: { '#turn': 'turn' },
+        UpdateExpression: 'SET #turn = #turn + :one, busyUntil = :busyUntil, updatedAt = :now',
+        ConditionExpression:
+          'userId = :userId AND #status = :active AND expiresAt > :nowSeconds AND ' +
+          '(attribute_not_exists(busyUntil) OR busyUntil < :nowMs)',
+        ExpressionAttributeNames: { '#turn': 'turn', '#status': 'status' },
         ExpressionAttributeValues: {
-          ':next': expectedTurn + 1,
-          ':expected': expectedTurn,
-          ':busyUntil': busyUntil,
-          ':now': now.toISOString(),
-          ':nowMs': now.getTime(),
+          ':one': 1,
+          ':busyUntil': claim.busyUntil,
+          ':now': claim.now.toISOString(),
+          ':userId': claim.userId,
+          ':active': 'active',
+          ':nowSeconds': epochSeconds(this.clock()),
+          ':nowMs': claim.now.getTime(),
         },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return written;
+    return write.written && write.attributes ? parseMeta(write.attributes).stored : undefined;
   }
 
   async update(
@@ -376,18 +390,12 @@ export class DynamoConversationStore implements ConversationStore {
     return items.slice(0, limit).map(parseMessage);
   }
 
-  async setFeedback(
-    tenantId: string,
-    conversationId: string,
-    seq: number,
-    feedback: Feedback,
-    at: Date,
-  ): Promise<boolean> {
+  async setFeedback(tenantId: string, id: string, seq: number, feedback: Feedback, at: Date): Promise<boolean> {
     const { written } = await writeIf(
       this.client,
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: partition(tenantId, conversationId), sk: messageKey(seq) },
+        Key: { pk: partition(tenantId, id), sk: messageKey(seq) },
         UpdateExpression: 'SET feedback = :feedback',
         ConditionExpression: '#role = :assistant',
         ExpressionAttributeNames: { '#role': 'role' },
@@ -454,8 +462,8 @@ const indexPosition = (item: Item): string =>
 
 /**
  * ConversationStore in memory, with the DynamoDB adapter's semantics: the same items (TTL in epoch seconds, the
- * index keys), the same conditions (turn claim with its hold, updates on the turn counter, message slots, feedback on
- * assistant messages only), the expiry filter on reads, index pages with Limit applied before the filters and
+ * index keys), the same conditions (turn claim of the owner's active conversation with its hold, updates on the turn
+ * counter, message slots, feedback on assistant messages only), the expiry filter on reads, index pages with Limit applied before the filters and
  * validated cursors. `items` holds the raw items by `pk` and `sk`, as the table would; tests may edit them.
  */
 export class InMemoryConversationStore implements ConversationStore {
@@ -476,12 +484,20 @@ export class InMemoryConversationStore implements ConversationStore {
     return attributes.expiresAt > epochSeconds(this.clock()) ? stored : undefined;
   }
 
-  async claimTurn(tenantId: string, id: string, expectedTurn: number, now: Date, busyUntil: number): Promise<boolean> {
+  async claimTurn(tenantId: string, id: string, claim: TurnClaim): Promise<StoredConversation | undefined> {
     const item = this.item(partition(tenantId, id), META);
-    const free = item?.busyUntil === undefined || Number(item.busyUntil) < now.getTime();
-    if (!item || item.turn !== expectedTurn || !free) return false;
-    Object.assign(item, { turn: expectedTurn + 1, busyUntil, updatedAt: now.toISOString() });
-    return true;
+    const claimable =
+      item?.userId === claim.userId &&
+      item.status === 'active' &&
+      Number(item.expiresAt) > epochSeconds(this.clock()) &&
+      (item.busyUntil === undefined || Number(item.busyUntil) < claim.now.getTime());
+    if (!item || !claimable) return undefined;
+    Object.assign(item, {
+      turn: Number(item.turn) + 1,
+      busyUntil: claim.busyUntil,
+      updatedAt: claim.now.toISOString(),
+    });
+    return parseMeta(copy(item)).stored;
   }
 
   async update(
@@ -515,14 +531,8 @@ export class InMemoryConversationStore implements ConversationStore {
     return items.slice(0, limit).map(parseMessage);
   }
 
-  async setFeedback(
-    tenantId: string,
-    conversationId: string,
-    seq: number,
-    feedback: Feedback,
-    at: Date,
-  ): Promise<boolean> {
-    const item = this.item(partition(tenantId, conversationId), messageKey(seq));
+  async setFeedback(tenantId: string, id: string, seq: number, feedback: Feedback, at: Date): Promise<boolean> {
+    const item = this.item(partition(tenantId, id), messageKey(seq));
     if (item?.role !== 'assistant') return false;
     item.feedback = copy({ ...feedback, at: at.toISOString() });
     return true;

@@ -1,29 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Conversation, Message } from '../../functions/conversations/model';
 import type { ConversationContext } from '../../functions/conversations/store';
-
-const DAY_MS = 86_400_000;
+import { newConversation } from '../../functions/conversations/turns';
 
 /** A valid new conversation of `core_values` opened at `at` (expiring 30 days later), with overridable fields. */
 export const aConversation = (at: Date, overrides: Partial<Conversation> = {}): Conversation => ({
-  id: randomUUID(),
-  tenantId: 'tenant-a',
-  userId: 'user-1',
-  topic: 'core_values',
-  promptVersion: 'v1.0',
-  status: 'active',
-  phase: 'introduction',
-  progress: 0,
-  readyToComplete: false,
-  turn: 0,
-  exchanges: 0,
-  summary: '',
-  summarizedThrough: 0,
-  extracted: {},
-  lowConfidenceStreak: 0,
-  createdAt: at.toISOString(),
-  updatedAt: at.toISOString(),
-  expiresAt: new Date(at.getTime() + 30 * DAY_MS).toISOString(),
+  ...newConversation({
+    id: randomUUID(),
+    tenantId: 'tenant-a',
+    userId: 'user-1',
+    topic: 'core_values',
+    promptVersion: 'v1.0',
+    now: at,
+    idleDays: 30,
+  }),
   ...overrides,
 });
 

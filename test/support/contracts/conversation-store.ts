@@ -145,27 +145,41 @@ export const describeConversationStoreContract = (name: string, harness: Convers
     });
 
     describe('turn claims', () => {
-      it('claims the turn at the expected counter and holds the conversation busy meanwhile', async () => {
-        const conversation = await created();
-        now = at(5 * SECOND);
-
-        const claimed = await store.claimTurn(tenantId, conversation.id, 0, now, now.getTime() + HOLD);
-        const whileHeld = await store.claimTurn(tenantId, conversation.id, 1, now, now.getTime() + HOLD);
-        const stale = await store.claimTurn(tenantId, conversation.id, 0, now, now.getTime() + HOLD);
-
-        expect([claimed, whileHeld, stale]).toEqual([true, false, false]);
-        expect((await store.get(tenantId, conversation.id))?.conversation).toMatchObject({
-          turn: 1,
-          updatedAt: now.toISOString(),
+      /** A claim by `userId` at `when`, holding for HOLD. */
+      const claimAt = (conversation: Conversation, when: Date, userId = conversation.userId) =>
+        store.claimTurn(conversation.tenantId, conversation.id, {
+          userId,
+          now: when,
+          busyUntil: when.getTime() + HOLD,
         });
+
+      it('claims the next turn in one write, returns the conversation as claimed, and holds it busy meanwhile', async () => {
+        const conversation = await created({ turn: 4 });
+        const claimedAt = at(5 * SECOND);
+
+        const claimed = await claimAt(conversation, claimedAt);
+        const whileHeld = await claimAt(conversation, at(6 * SECOND));
+
+        const expected = { ...conversation, turn: 5, updatedAt: claimedAt.toISOString() };
+        expect(claimed).toEqual({ conversation: expected });
+        expect(whileHeld).toBeUndefined();
+        expect(await store.get(tenantId, conversation.id)).toEqual({ conversation: expected });
       });
 
-      it('lets exactly one of several racing claims of the same turn win', async () => {
+      it('returns the business context with the claimed conversation', async () => {
+        const conversation = aConversation(START, { tenantId });
+        const context = aContext(tenantId, START);
+        await store.create(conversation, context);
+
+        const claimed = await claimAt(conversation, now);
+
+        expect(claimed?.context).toEqual(context);
+      });
+
+      it('lets exactly one of several racing claims win', async () => {
         const conversation = await created();
 
-        const claims = await Promise.all(
-          Array.from({ length: 5 }, () => store.claimTurn(tenantId, conversation.id, 0, now, now.getTime() + HOLD)),
-        );
+        const claims = await Promise.all(Array.from({ length: 5 }, () => claimAt(conversation, now)));
 
         expect(claims.filter(Boolean)).toHaveLength(1);
         expect((await store.get(tenantId, conversation.id))?.conversation.turn).toBe(1);
@@ -173,26 +187,41 @@ export const describeConversationStoreContract = (name: string, harness: Convers
 
       it('frees the conversation once the hold lapses, or at once when an update sets busyUntil 0', async () => {
         const conversation = await created();
-        await store.claimTurn(tenantId, conversation.id, 0, now, now.getTime() + HOLD);
+        await claimAt(conversation, now);
 
-        const beforeLapse = await store.claimTurn(
-          tenantId,
-          conversation.id,
-          1,
-          at(HOLD - SECOND),
-          at(2 * HOLD).getTime(),
-        );
-        const afterLapse = await store.claimTurn(tenantId, conversation.id, 1, at(HOLD + 1), at(2 * HOLD).getTime());
+        const beforeLapse = await claimAt(conversation, at(HOLD - SECOND));
+        const atLapse = await claimAt(conversation, at(HOLD));
+        const afterLapse = await claimAt(conversation, at(HOLD + 1));
         const released = await store.update(tenantId, conversation.id, 2, { busyUntil: 0 });
-        const afterRelease = await store.claimTurn(tenantId, conversation.id, 2, at(HOLD + 2), at(2 * HOLD).getTime());
+        const afterRelease = await claimAt(conversation, at(HOLD + 2));
 
-        expect([beforeLapse, afterLapse, released, afterRelease]).toEqual([false, true, true, true]);
+        expect([beforeLapse, atLapse, afterLapse, released, afterRelease].map(Boolean)).toEqual([
+          false,
+          false,
+          true,
+          true,
+          true,
+        ]);
+        expect((await store.get(tenantId, conversation.id))?.conversation.turn).toBe(3);
       });
 
-      it('claims nothing of a conversation that does not exist', async () => {
-        const claimed = await store.claimTurn(tenantId, randomUUID(), 0, now, now.getTime() + HOLD);
+      it("refuses a claim of a conversation that is another user's, not active, expired or not there", async () => {
+        const conversation = await created({ expiresAt: at(DAY).toISOString() });
+        const paused = await created({ status: 'paused' });
+        const completed = await created({ status: 'completed' });
 
-        expect(claimed).toBe(false);
+        const claims = [
+          await claimAt(conversation, now, 'user-2'),
+          await claimAt(paused, now),
+          await claimAt(completed, now),
+          await claimAt({ ...conversation, id: randomUUID() }, now),
+        ];
+        now = at(DAY);
+        claims.push(await claimAt(conversation, now));
+
+        expect(claims).toEqual([undefined, undefined, undefined, undefined, undefined]);
+        now = START;
+        expect((await store.get(tenantId, conversation.id))?.conversation.turn).toBe(0);
       });
     });
 
@@ -415,7 +444,11 @@ export const describeConversationStoreContract = (name: string, harness: Convers
 
         const reads = await Promise.all([
           store.get(other, conversation.id),
-          store.claimTurn(other, conversation.id, 0, now, now.getTime() + HOLD),
+          store.claimTurn(other, conversation.id, {
+            userId: conversation.userId,
+            now,
+            busyUntil: now.getTime() + HOLD,
+          }),
           store.update(other, conversation.id, 0, { status: 'paused' }),
           store.messages(other, conversation.id),
           store.setFeedback(other, conversation.id, 1, { thumbs: 'down' }, now),
@@ -425,7 +458,7 @@ export const describeConversationStoreContract = (name: string, harness: Convers
         await store.delete(other, conversation.id);
         await store.create({ ...conversation, tenantId: other, summary: 'B' }, undefined);
 
-        expect(reads).toEqual([undefined, false, false, [], false, { items: [] }, { items: [] }]);
+        expect(reads).toEqual([undefined, undefined, false, [], false, { items: [] }, { items: [] }]);
         expect(await store.get(tenantId, conversation.id)).toEqual({ conversation });
         expect(await store.messages(tenantId, conversation.id)).toEqual([aMessage(1, START)]);
         expect((await store.get(other, conversation.id))?.conversation.summary).toBe('B');
