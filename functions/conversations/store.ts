@@ -166,7 +166,7 @@ type Item = Record<string, unknown>;
 const parseItem = <T>(schema: z.ZodMiniType<T>, item: Item): T => {
   const parsed = z.safeParse(schema, item);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`);
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`Corrupt conversations item ${String(item.pk)} / ${String(item.sk)}: ${problems.join('; ')}`, {
     cause: parsed.error,
   });
@@ -469,7 +469,7 @@ const indexPosition = (item: Item): string =>
 export class InMemoryConversationStore implements ConversationStore {
   readonly items = new Map<string, Map<string, Item>>();
 
-  constructor(private readonly clock: () => Date = () => new Date()) {}
+  constructor(private readonly clock: () => Date) {}
 
   async create(conversation: Conversation, context: ConversationContext | undefined): Promise<void> {
     const item = metaItem(conversation, context);

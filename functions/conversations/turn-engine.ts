@@ -198,14 +198,15 @@ export class TurnEngine {
 
     const context = await this.freshContext(invocation, stored, now);
     const plan = planFold(turn.history, settings.recentMessages, settings.historyTokenBudget);
-    const memory = plan.fold.length > 0 ? await this.fold(invocation, conversation, plan.fold) : undefined;
+    const lastFolded = plan.fold.at(-1);
+    const memory = lastFolded ? await this.fold(invocation, conversation, plan.fold, lastFolded.seq) : undefined;
     const summary = memory?.summary ?? conversation.summary;
     const exchanges = conversation.exchanges + (replying ? 1 : 0);
 
     const rendered = renderPrompt(
       template,
       conversationPromptValues({
-        ...(context?.snapshot ? { snapshot: context.snapshot } : {}),
+        snapshot: context.snapshot,
         phase: conversation.phase,
         summary,
         extracted: conversation.extracted,
@@ -268,7 +269,7 @@ export class TurnEngine {
     };
     // The answer takes the next slot while the conversation moves on to it, conditional on the claimed turn (which
     // also ends the hold): one round trip for both.
-    const [, written] = await Promise.all([
+    const [answerWrite, turnWrite] = await Promise.allSettled([
       store.putMessage(invocation.caller.tenantId, conversation.id, assistant, conversation.expiresAt),
       store.update(
         invocation.caller.tenantId,
@@ -278,9 +279,14 @@ export class TurnEngine {
         context === stored.context ? undefined : context,
       ),
     ]);
-    if (!written) throw new ConflictError('The conversation changed while the coach was answering; reload it');
+    // Losing the turn says more than the taken message slot that comes with it.
+    if (turnWrite.status === 'fulfilled' && !turnWrite.value) {
+      throw new ConflictError('The conversation changed while the coach was answering; reload it');
+    }
+    for (const write of [answerWrite, turnWrite]) if (write.status === 'rejected') throw write.reason;
     const after = { ...conversation, ...changes };
-    if (handoff.reason) await this.requestHandoff(invocation, after, handoff.reason, userText ?? '');
+    if (handoff.reason && userText !== undefined)
+      await this.requestHandoff(invocation, after, handoff.reason, userText);
     return {
       conversation: after,
       message: assistant,
@@ -296,13 +302,16 @@ export class TurnEngine {
     };
   }
 
-  /** Folds older messages into the running summary (a small model call; a plain transcript cut if that fails). */
+  /**
+   * Folds older messages, up to `through`, into the running summary (a small model call; a plain transcript cut if
+   * that fails).
+   */
   private async fold(
     invocation: Invocation,
     conversation: Conversation,
     messages: Message[],
+    through: number,
   ): Promise<{ summary: string; through: number }> {
-    const through = messages.at(-1)?.seq ?? conversation.summarizedThrough;
     try {
       const template = await this.deps.prompts.active('conversation_summary');
       const rendered = renderPrompt(template, {
@@ -359,9 +368,9 @@ export class TurnEngine {
     invocation: Invocation,
     stored: StoredConversation,
     now: Date,
-  ): Promise<ConversationContext | undefined> {
-    const age = stored.context ? now.getTime() - Date.parse(stored.context.fetchedAt) : Number.POSITIVE_INFINITY;
-    if (age <= this.deps.settings.contextMaxAgeMs) return stored.context;
+  ): Promise<ConversationContext> {
+    const { context } = stored;
+    if (context && now.getTime() - Date.parse(context.fetchedAt) <= this.deps.settings.contextMaxAgeMs) return context;
     const snapshot = await this.deps.businessData.snapshot(onBehalfOf(invocation), [
       'foundation',
       'goals',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Conversation, Message } from '../../functions/conversations/model';
+import type { Conversation, Message, TurnOutput } from '../../functions/conversations/model';
 import type { ConversationContext } from '../../functions/conversations/store';
 import { newConversation } from '../../functions/conversations/turns';
 
@@ -42,4 +42,16 @@ export const aContext = (tenantId: string, at: Date): ConversationContext => ({
     gaps: [{ source: 'performance', reason: 'timeout' }],
     dropped: { goals: 1 },
   },
+});
+
+/** A valid `record_turn` answer of the exploration phase with a confident classification, with overridable fields. */
+export const aTurn = (overrides: Partial<TurnOutput> = {}): TurnOutput => ({
+  reply: 'Tell me about a day when the team was at its best.',
+  phase: 'exploration',
+  progress: 0.2,
+  readyToComplete: false,
+  suggestedReplies: ['Last winter during the freeze'],
+  extracted: {},
+  intent: { type: 'share', confidence: 0.9, entities: [] },
+  ...overrides,
 });

@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TurnOutput } from '../../../functions/conversations/model';
 import type { FakeBedrock, FakeBedrockRequest, FakeResponse } from '../../../local/fake-bedrock';
+import { aTurn } from '../../support/conversation-factory';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
 
 const TENANT = 'acme-plumbing';
@@ -22,18 +23,7 @@ afterAll(async () => {
   await api.close();
 });
 
-const turn = (overrides: Partial<TurnOutput> = {}): FakeResponse => ({
-  toolInput: {
-    reply: 'Tell me about a day when the team was at its best.',
-    phase: 'exploration',
-    progress: 0.2,
-    readyToComplete: false,
-    suggestedReplies: ['Last winter during the freeze'],
-    extracted: {},
-    intent: { type: 'share', confidence: 0.9, entities: [] },
-    ...overrides,
-  },
-});
+const turn = (overrides: Partial<TurnOutput> = {}): FakeResponse => ({ toolInput: aTurn(overrides) });
 
 const VALUES = {
   values: [
