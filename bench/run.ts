@@ -40,7 +40,7 @@ const main = async (): Promise<void> => {
       results.push(...(await benchParallelFetch(stack, firstTenant)));
       results.push(...(await benchPromptTokens(tenants)));
       results.push(...(await benchMetering(firstTenant, floor)));
-      results.push(...(await benchConversationTurn(firstTenant)));
+      results.push(...(await benchConversationTurn(firstTenant, floor)));
     } finally {
       documentClient().destroy();
       await stack.close();

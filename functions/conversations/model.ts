@@ -157,15 +157,12 @@ export const outcomeBodySchema = z.strictObject({
   accept: z._default(z.boolean(), true),
 });
 
-/** Query of `GET /conversations`. */
+/** Query of `GET /conversations`: filters, the page size, and the cursor of the previous page. */
 export const listConversationsQuerySchema = z.pipe(
   z.strictObject({
     status: z.optional(conversationStatusSchema),
     topic: z.optional(conversationTopicSchema),
-    page: z._default(
-      z.coerce.number({ error: 'must be a whole number' }).check(z.int(), z.minimum(1), z.maximum(10000)),
-      1,
-    ),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
     page_size: z.optional(pageSize),
     pageSize: z.optional(pageSize),
   }),
@@ -199,12 +196,11 @@ export const turnResponseSchema = z.object({
   }),
   handoff: z.optional(z.object({ offered: z.literal(true), reason: z.enum(['escalate', 'low_confidence']) })),
 });
-/** Response of `GET /conversations`. */
+/** Response of `GET /conversations`: a page, newest first; `cursor` (absent on the last page) fetches the next. */
 export const conversationListSchema = z.object({
   items: z.array(conversationSchema),
-  page: z.number().check(z.int()),
   pageSize: z.number().check(z.int()),
-  total: z.number().check(z.int()),
+  cursor: z.optional(z.string()),
 });
 /** Response of `GET /conversations/{id}`. */
 export const conversationDetailSchema = z.object({
@@ -212,6 +208,7 @@ export const conversationDetailSchema = z.object({
   messages: z.array(messageSchema),
   page: z.number().check(z.int()),
   pageSize: z.number().check(z.int()),
+  /** The conversation's message counter: messages are numbered 1 to totalMessages, a page is a range of them. */
   totalMessages: z.number().check(z.int()),
 });
 /** Response of pause, complete and outcome. */

@@ -73,7 +73,10 @@ export const conversations = defineCapability({
       path: '/conversations',
       handler: 'functions/conversations/handlers/list-conversations.ts',
       auth: 'user',
-      summary: "The caller's conversations (a tenant admin's: the whole tenant's), newest first",
+      summary:
+        "A page of the caller's conversations (a tenant admin's: the whole tenant's), newest first; pass the " +
+        "answer's `cursor` for the next page (absent on the last). Replaces the `page` parameter and the `page`/" +
+        '`total` fields of earlier versions: pages are read from the index, not counted',
       tag: 'conversations',
       query: listConversationsQuerySchema,
       response: { status: 200, schema: conversationListSchema },

@@ -1,7 +1,72 @@
 import type { ModelMessage } from '../shared/llm/port';
 import { estimateTokens } from '../shared/llm/tokens';
 import type { PromptTemplate } from '../shared/prompts/template';
-import { phases, type Message, type Phase } from './model';
+import {
+  phases,
+  type Conversation,
+  type ConversationStatus,
+  type ConversationTopic,
+  type Message,
+  type Phase,
+  type TurnOutput,
+} from './model';
+import { ConflictError } from '../shared/errors';
+
+const DAY_MS = 86_400_000;
+
+/** `count` days after `from`, as the ISO time an expiry is stored as. */
+export const daysAfter = (from: Date, count: number): string => new Date(from.getTime() + count * DAY_MS).toISOString();
+
+/** A conversation as it is opened: active, in the introduction, nothing said yet; idle for `idleDays` it expires. */
+export const newConversation = (opening: {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly topic: ConversationTopic;
+  readonly promptVersion: string;
+  readonly now: Date;
+  readonly idleDays: number;
+}): Conversation => ({
+  id: opening.id,
+  tenantId: opening.tenantId,
+  userId: opening.userId,
+  topic: opening.topic,
+  promptVersion: opening.promptVersion,
+  status: 'active',
+  phase: 'introduction',
+  progress: 0,
+  readyToComplete: false,
+  turn: 0,
+  exchanges: 0,
+  summary: '',
+  summarizedThrough: 0,
+  extracted: {},
+  lowConfidenceStreak: 0,
+  createdAt: opening.now.toISOString(),
+  updatedAt: opening.now.toISOString(),
+  expiresAt: daysAfter(opening.now, opening.idleDays),
+});
+
+/** A message in slot `seq` (its id is `msg-<seq>`). */
+export const newMessage = (seq: number, role: Message['role'], text: string, at: Date): Message => ({
+  id: `msg-${seq}`,
+  seq,
+  role,
+  text,
+  createdAt: at.toISOString(),
+});
+
+/** The 409 of a use case that needs the conversation in another status; undefined when it is in `status`. */
+export const statusConflict = (conversation: Conversation, status: ConversationStatus): ConflictError | undefined =>
+  conversation.status === status
+    ? undefined
+    : new ConflictError(`The conversation is ${conversation.status}; this needs it ${status}`);
+
+/** Refuses a use case that needs the conversation in another status (409). */
+export const requireStatus = (conversation: Conversation, status: ConversationStatus): void => {
+  const conflict = statusConflict(conversation, status);
+  if (conflict) throw conflict;
+};
 
 const REVISIT =
   /\b(go(ing)? back|revisit|return to|back to (the )?(start|beginning|introduction|exploration|synthesis|validation))\b/i;
@@ -126,4 +191,38 @@ export const replyTextStream = (onText: (text: string) => void): ((fragment: str
     }
     if (text) onText(text);
   };
+};
+
+/** Below this confidence a classification counts as unsure; two unsure messages in a row offer a human. */
+export const LOW_CONFIDENCE = 0.5;
+const LOW_CONFIDENCE_STREAK = 2;
+
+/**
+ * Whether a turn offers a human, and the run of unsure classifications after it: only an answer to the owner's
+ * message offers one, when they escalated or the coach was unsure of them LOW_CONFIDENCE_STREAK times in a row; an
+ * offer starts the run again.
+ */
+export const handoffAfter = (
+  lowConfidenceStreak: number,
+  intent: TurnOutput['intent'],
+  replying: boolean,
+): { reason?: 'escalate' | 'low_confidence'; lowConfidenceStreak: number } => {
+  const unsure = intent !== undefined && intent.confidence < LOW_CONFIDENCE;
+  const streak = unsure ? lowConfidenceStreak + 1 : 0;
+  const reason =
+    intent?.type === 'escalate' ? 'escalate' : unsure && streak >= LOW_CONFIDENCE_STREAK ? 'low_confidence' : undefined;
+  return replying && reason ? { reason, lowConfidenceStreak: 0 } : { lowConfidenceStreak: streak };
+};
+
+/** What a resumed conversation opens with: the phase and progress, the summary, the draft, the last question. */
+export const recap = (conversation: Conversation, lastQuestion: string | undefined): string => {
+  const extracted = Object.keys(conversation.extracted).length > 0 ? JSON.stringify(conversation.extracted) : undefined;
+  return [
+    `Welcome back. We were in the ${conversation.phase} phase, about ${Math.round(conversation.progress * 100)}% of the way.`,
+    conversation.summary && `So far: ${conversation.summary}`,
+    extracted && `What we have drafted: ${extracted}`,
+    lastQuestion && `Where we left off: ${lastQuestion}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
 };

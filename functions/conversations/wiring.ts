@@ -3,7 +3,8 @@ import { config } from '../shared/config';
 import { logger } from '../shared/observability';
 import { once, onceAsync } from '../shared/once';
 import { EventBridgeHandoffPublisher, LoggingHandoffPublisher, type HandoffPublisher } from './handoff';
-import { ConversationService, type ConversationSettings } from './service';
+import { ConversationService } from './service';
+import type { ConversationSettings } from './turn-engine';
 import { DynamoConversationStore } from './store';
 import { conversationsConfig } from './config';
 

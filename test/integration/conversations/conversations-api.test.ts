@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TurnOutput } from '../../../functions/conversations/model';
 import type { FakeBedrock, FakeBedrockRequest, FakeResponse } from '../../../local/fake-bedrock';
+import { aTurn } from '../../support/conversation-factory';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
 
 const TENANT = 'acme-plumbing';
@@ -22,18 +23,7 @@ afterAll(async () => {
   await api.close();
 });
 
-const turn = (overrides: Partial<TurnOutput> = {}): FakeResponse => ({
-  toolInput: {
-    reply: 'Tell me about a day when the team was at its best.',
-    phase: 'exploration',
-    progress: 0.2,
-    readyToComplete: false,
-    suggestedReplies: ['Last winter during the freeze'],
-    extracted: {},
-    intent: { type: 'share', confidence: 0.9, entities: [] },
-    ...overrides,
-  },
-});
+const turn = (overrides: Partial<TurnOutput> = {}): FakeResponse => ({ toolInput: aTurn(overrides) });
 
 const VALUES = {
   values: [
@@ -176,6 +166,11 @@ describe('memory, pause and resume', () => {
     expect(detail.json.conversation.summary).toContain('winter freeze');
     expect(Math.max(...turnSizes.slice(-4))).toBeLessThan(turnSizes[4]! * 1.5);
     expect(detail.json.totalMessages).toBe(21);
+    const page = await api.call('GET', `/conversations/${id}?page=3&page_size=4`, { token: owner });
+    const beyond = await api.call('GET', `/conversations/${id}?page=7&page_size=4`, { token: owner });
+    expect(page.json.messages.map((message: { seq: number }) => message.seq)).toEqual([9, 10, 11, 12]);
+    expect(page.json).toMatchObject({ page: 3, pageSize: 4, totalMessages: 21 });
+    expect(beyond.json.messages).toEqual([]);
   });
 
   it('keeps state while paused, refuses replies, and resumes with a recap', async () => {
@@ -348,6 +343,28 @@ describe('feedback, listing, isolation, deletion', () => {
     expect(results.map((result) => result.status)).toEqual([404, 404, 404, 404, 200]);
     expect(colleagueList.json.items.map((item: { id: string }) => item.id)).not.toContain(id);
     expect(adminList.json.items.map((item: { id: string }) => item.id)).toContain(id);
+  });
+
+  it('pages the list with a cursor that only its own list accepts', async () => {
+    const pager = await api.token(TENANT, 'pager');
+    const started = [await start(pager), await start(pager), await start(pager)];
+    const colleague = await api.token(TENANT, 'colleague');
+
+    const first = await api.call('GET', '/conversations?page_size=2', { token: pager });
+    const second = await api.call('GET', `/conversations?page_size=2&cursor=${first.json.cursor}`, { token: pager });
+    const borrowed = await api.call('GET', `/conversations?page_size=2&cursor=${first.json.cursor}`, {
+      token: colleague,
+    });
+    const numbered = await api.call('GET', '/conversations?page=2', { token: pager });
+
+    expect(first.json).toMatchObject({ pageSize: 2, cursor: expect.any(String) });
+    expect(second.json.cursor).toBeUndefined();
+    expect([...first.json.items, ...second.json.items].map((item: { id: string }) => item.id)).toEqual(
+      [...started].reverse(),
+    );
+    expect(borrowed.status).toBe(400);
+    expect(borrowed.json.error.details).toEqual([{ field: 'query.cursor', message: expect.any(String) }]);
+    expect(numbered.status).toBe(400);
   });
 
   it('lists by status and deletes a conversation with its messages', async () => {

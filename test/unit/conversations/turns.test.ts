@@ -5,6 +5,7 @@ import {
   planFold,
   replyTextStream,
   toModelMessages,
+  transcript,
 } from '../../../functions/conversations/turns';
 import type { Message } from '../../../functions/conversations/model';
 import { seedTemplate } from '../../support/prompt-fakes';
@@ -44,6 +45,10 @@ describe('completionGaps', () => {
     expect(completionGaps(template, 1, {})).toEqual(['at least 3 exchanges (so far 1)', "the outcome's values"]);
     expect(completionGaps(template, 3, { values: [] })).toEqual(["the outcome's values"]);
     expect(completionGaps(template, 3, { values: [{ name: 'x' }] })).toEqual([]);
+  });
+
+  it('sets no criteria for a template without completion rules', () => {
+    expect(completionGaps({ ...seedTemplate(), completion: undefined }, 0, {})).toEqual([]);
   });
 });
 
@@ -85,6 +90,13 @@ describe('planFold', () => {
   });
 });
 
+describe('transcript', () => {
+  it('writes one line per message, or none', () => {
+    expect(transcript([message(1, 'assistant', 'Hi'), message(2, 'user', 'Hello')])).toBe('Coach: Hi\nOwner: Hello');
+    expect(transcript([])).toBe('none');
+  });
+});
+
 describe('replyTextStream', () => {
   it('emits the reply text as JSON fragments arrive, decoding escapes split across fragments', () => {
     const pieces: string[] = [];
@@ -95,6 +107,24 @@ describe('replyTextStream', () => {
 
     expect(pieces.join('')).toBe('Hi "Dana",\nlet’s start \u00e9');
     expect(pieces.length).toBeGreaterThan(3);
+  });
+
+  it('decodes \\u escapes, also when a fragment ends inside one', () => {
+    const pieces: string[] = [];
+    const sink = replyTextStream((text) => pieces.push(text));
+    const json = '{"reply":"caf\\u00e9 \\u2014 ok\\\\done","phase":"introduction"}';
+
+    for (let i = 0; i < json.length; i += 2) sink(json.slice(i, i + 2));
+
+    expect(pieces.join('')).toBe('caf\u00e9 \u2014 ok\\done');
+  });
+
+  it('keeps the character of an escape JSON does not know', () => {
+    const pieces: string[] = [];
+
+    replyTextStream((text) => pieces.push(text))('{"reply":"a\\qb"}');
+
+    expect(pieces).toEqual(['aqb']);
   });
 
   it('emits nothing when there is no reply field', () => {

@@ -1,0 +1,381 @@
+import * as z from '../shared/zod';
+import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
+import type { Invocation } from '../shared/invocation';
+import { callStructured } from '../shared/llm/structured-call';
+import type { ModelMessage, ModelTool } from '../shared/llm/port';
+import { once } from '../shared/once';
+import { renderPrompt } from '../shared/prompts/render';
+import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
+import type { GatewayRequest, ModelGateway } from '../shared/usage/gateway';
+import type { HandoffPublisher } from './handoff';
+import { turnOutputSchema, type Conversation, type Message, type TurnOutput } from './model';
+import { conversationPromptValues, OPENING_MESSAGE } from './prompt-context';
+import type { ConversationContext, ConversationStore, StoredConversation } from './store';
+import {
+  asksToRevisit,
+  completionGaps,
+  daysAfter,
+  handoffAfter,
+  legalPhase,
+  newMessage,
+  planFold,
+  replyTextStream,
+  statusConflict,
+  toModelMessages,
+  transcript,
+} from './turns';
+import { type AppError, ConflictError, NotFoundError, UpstreamUnavailableError } from '../shared/errors';
+
+/** Tunables of conversations (from config). */
+export interface ConversationSettings {
+  readonly idleDays: number;
+  readonly outcomeRetentionDays: number;
+  readonly recentMessages: number;
+  readonly historyTokenBudget: number;
+  /** Business context older than this is fetched again at the next turn. */
+  readonly contextMaxAgeMs: number;
+}
+
+/** The ports conversations run on. */
+export interface ConversationDependencies {
+  readonly store: ConversationStore;
+  readonly prompts: PromptStore;
+  readonly gateway: ModelGateway;
+  readonly businessData: BusinessData;
+  readonly handoff: HandoffPublisher;
+  readonly clock: () => Date;
+  readonly settings: ConversationSettings;
+}
+
+/** An assistant turn and where the conversation stands after it. */
+export interface TurnResult {
+  readonly conversation: Conversation;
+  readonly message: Message;
+  readonly turn: Pick<TurnOutput, 'phase' | 'progress' | 'readyToComplete' | 'suggestedReplies' | 'extracted'> & {
+    readonly phaseCorrected: boolean;
+  };
+  readonly handoff?: { readonly offered: true; readonly reason: 'escalate' | 'low_confidence' };
+}
+
+/** The coach's opening turn of a conversation just created. */
+export interface OpeningTurn {
+  readonly invocation: Invocation;
+  readonly stored: StoredConversation;
+  readonly template: PromptTemplate;
+}
+
+/** The owner's message to one of their conversations, and where to stream the reply's text (optional). */
+export interface ReplyTurn {
+  readonly invocation: Invocation;
+  readonly conversationId: string;
+  readonly text: string;
+  readonly onText?: (text: string) => void;
+}
+
+/** One turn as the model takes it: the conversation as claimed, its unsummarized history and the owner's message. */
+interface Turn {
+  readonly invocation: Invocation;
+  readonly stored: StoredConversation;
+  readonly template: PromptTemplate;
+  /** Messages not yet folded into the summary, before this turn's. */
+  readonly history: readonly Message[];
+  /** The owner's message; absent on the opening turn. */
+  readonly userText?: string;
+  readonly onText?: (text: string) => void;
+  readonly now: Date;
+}
+
+/** The forced tools; their JSON Schemas are derived on first use, not at cold start. */
+const turnTool = /* @__PURE__ */ once(() => ({
+  name: 'record_turn',
+  description: 'Record your reply to the owner and where the session stands.',
+  inputSchema: z.toJSONSchema(turnOutputSchema, { io: 'input' }),
+}));
+const summaryTool = /* @__PURE__ */ once(() => ({
+  name: 'record_summary',
+  description: 'Record the updated summary.',
+  inputSchema: z.toJSONSchema(z.object({ summary: z.string().check(z.maxLength(2000)) }), { io: 'input' }),
+}));
+const summarySchema = z.object({ summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) });
+/** How long a turn holds its conversation; a turn that dies without giving it back blocks no longer than this. */
+export const TURN_HOLD_MS = 90_000;
+
+/** A gateway request of conversations (metered as `conversation`). */
+export const conversationRequest = (
+  invocation: Invocation,
+  template: PromptTemplate,
+  system: string,
+  messages: readonly ModelMessage[],
+  tool: ModelTool,
+): Omit<GatewayRequest, 'judge'> => ({ invocation, requestType: 'conversation', template, system, messages, tool });
+
+/**
+ * The turn engine: the coach's turn of a conversation. A reply first claims the turn (one conditional write that also
+ * reads the conversation), so a racing reply loses before it costs a model call or writes a message; then the
+ * owner's message is stored while the history is read, older messages are folded into the running summary past the
+ * token budget, the prompt is rendered with the (refreshed when old) business context, the model answers through
+ * the gateway, the phase rules and completion criteria are applied, and the answer is stored with the conversation's
+ * new state, which also ends the hold. A turn that fails gives the hold back. Escalations and repeated
+ * misreadings offer a human.
+ */
+export class TurnEngine {
+  constructor(private readonly deps: ConversationDependencies) {}
+
+  /** The coach's opening turn of a conversation just created (nobody else knows it yet: no claim). */
+  async open(opening: OpeningTurn): Promise<TurnResult> {
+    return this.answer({ ...opening, history: [], now: this.deps.clock() });
+  }
+
+  /** The coach's answer to the owner's message: 404 when it is not theirs, 409 when not active or busy. */
+  async reply({ invocation, conversationId, text, onText }: ReplyTurn): Promise<TurnResult> {
+    const { store, prompts, clock } = this.deps;
+    const { tenantId, userId } = invocation.caller;
+    const now = clock();
+    const stored = await store.claimTurn(tenantId, conversationId, {
+      userId,
+      now,
+      busyUntil: now.getTime() + TURN_HOLD_MS,
+    });
+    if (!stored) throw await this.refusal(invocation, conversationId);
+    const { conversation } = stored;
+    try {
+      // The owner's message takes the claimed turn's slot while the template and the history before it are read.
+      const [template, , history] = await Promise.all([
+        prompts.active(conversation.topic),
+        store.putMessage(
+          tenantId,
+          conversation.id,
+          newMessage(conversation.turn, 'user', text, now),
+          conversation.expiresAt,
+        ),
+        store.messages(tenantId, conversation.id, conversation.summarizedThrough),
+      ]);
+      return await this.answer({
+        invocation,
+        stored,
+        template,
+        history: history.filter((message) => message.seq < conversation.turn),
+        userText: text,
+        ...(onText ? { onText } : {}),
+        now,
+      });
+    } catch (error) {
+      await this.release(invocation, conversation);
+      throw error;
+    }
+  }
+
+  /** Why a claim was refused: the conversation is not the caller's (404), not active (409), or busy (409). */
+  private async refusal(invocation: Invocation, id: string): Promise<AppError> {
+    const stored = await this.deps.store.get(invocation.caller.tenantId, id);
+    if (!stored || stored.conversation.userId !== invocation.caller.userId) {
+      return new NotFoundError(`No conversation "${id}"`);
+    }
+    return (
+      statusConflict(stored.conversation, 'active') ??
+      new ConflictError('Another reply to this conversation is in progress; try again')
+    );
+  }
+
+  /** Gives a failed turn's hold back (if the turn is still the claimed one); the turn's own error is what counts. */
+  private async release(invocation: Invocation, conversation: Conversation): Promise<void> {
+    try {
+      await this.deps.store.update(invocation.caller.tenantId, conversation.id, conversation.turn, { busyUntil: 0 });
+    } catch (error) {
+      invocation.log.error('turn hold not released; it lapses by itself', {
+        error: error as Error,
+        conversationId: conversation.id,
+      });
+    }
+  }
+
+  /** The model's turn on the conversation as claimed: memory, prompt, call, phase rules, and the stored answer. */
+  private async answer(turn: Turn): Promise<TurnResult> {
+    const { invocation, stored, template, userText, now } = turn;
+    const { store, settings } = this.deps;
+    const { conversation } = stored;
+    const replying = userText !== undefined;
+
+    const context = await this.freshContext(invocation, stored, now);
+    const plan = planFold(turn.history, settings.recentMessages, settings.historyTokenBudget);
+    const lastFolded = plan.fold.at(-1);
+    const memory = lastFolded ? await this.fold(invocation, conversation, plan.fold, lastFolded.seq) : undefined;
+    const summary = memory?.summary ?? conversation.summary;
+    const exchanges = conversation.exchanges + (replying ? 1 : 0);
+
+    const rendered = renderPrompt(
+      template,
+      conversationPromptValues({
+        snapshot: context.snapshot,
+        phase: conversation.phase,
+        summary,
+        extracted: conversation.extracted,
+        exchanges,
+        userMessage: userText ?? OPENING_MESSAGE(conversation.topic),
+      }),
+    );
+    const messages = toModelMessages(
+      [...plan.recent, { id: 'pending', seq: 0, role: 'user', text: rendered.user, createdAt: now.toISOString() }],
+      OPENING_MESSAGE(conversation.topic),
+    );
+    const result = await callStructured(
+      this.deps.gateway,
+      {
+        ...conversationRequest(invocation, template, rendered.system, messages, turnTool()),
+        ...(userText ? { complexityText: userText } : {}),
+        ...(turn.onText ? { onDelta: replyTextStream(turn.onText) } : {}),
+      },
+      turnOutputSchema,
+    );
+    if (!result.ok) throw new UpstreamUnavailableError('The coach could not answer just now; send your message again');
+    const output = result.value;
+    if (replying && output.intent) {
+      invocation.log.info('user message classified', {
+        intent: output.intent.type,
+        confidence: output.intent.confidence,
+      });
+    }
+
+    const { phase, corrected } = legalPhase(conversation.phase, output.phase, replying && asksToRevisit(userText));
+    if (corrected) {
+      invocation.log.warn('illegal phase move corrected', {
+        from: conversation.phase,
+        proposed: output.phase,
+        to: phase,
+      });
+    }
+    const extracted = { ...conversation.extracted, ...output.extracted };
+    const readyToComplete = output.readyToComplete && completionGaps(template, exchanges, extracted).length === 0;
+    const handoff = handoffAfter(conversation.lowConfidenceStreak, output.intent, replying);
+
+    const assistant: Message = {
+      ...newMessage(conversation.turn + 1, 'assistant', output.reply, now),
+      phase,
+      suggestedReplies: output.suggestedReplies,
+    };
+    const changes: Partial<Conversation> = {
+      turn: conversation.turn + 1,
+      phase,
+      progress: output.progress,
+      readyToComplete,
+      extracted,
+      exchanges,
+      summary,
+      summarizedThrough: memory?.through ?? conversation.summarizedThrough,
+      lowConfidenceStreak: handoff.lowConfidenceStreak,
+      ...(handoff.reason ? { handoffRequestedAt: now.toISOString() } : {}),
+      updatedAt: now.toISOString(),
+      expiresAt: daysAfter(now, settings.idleDays),
+    };
+    // The answer takes the next slot while the conversation moves on to it, conditional on the claimed turn (which
+    // also ends the hold): one round trip for both.
+    const [answerWrite, turnWrite] = await Promise.allSettled([
+      store.putMessage(invocation.caller.tenantId, conversation.id, assistant, conversation.expiresAt),
+      store.update(
+        invocation.caller.tenantId,
+        conversation.id,
+        conversation.turn,
+        { ...changes, busyUntil: 0 },
+        context === stored.context ? undefined : context,
+      ),
+    ]);
+    // Losing the turn says more than the taken message slot that comes with it.
+    if (turnWrite.status === 'fulfilled' && !turnWrite.value) {
+      throw new ConflictError('The conversation changed while the coach was answering; reload it');
+    }
+    for (const write of [answerWrite, turnWrite]) if (write.status === 'rejected') throw write.reason;
+    const after = { ...conversation, ...changes };
+    if (handoff.reason && userText !== undefined)
+      await this.requestHandoff(invocation, after, handoff.reason, userText);
+    return {
+      conversation: after,
+      message: assistant,
+      turn: {
+        phase,
+        progress: output.progress,
+        readyToComplete,
+        suggestedReplies: output.suggestedReplies,
+        extracted,
+        phaseCorrected: corrected,
+      },
+      ...(handoff.reason ? { handoff: { offered: true as const, reason: handoff.reason } } : {}),
+    };
+  }
+
+  /**
+   * Folds older messages, up to `through`, into the running summary (a small model call; a plain transcript cut if
+   * that fails).
+   */
+  private async fold(
+    invocation: Invocation,
+    conversation: Conversation,
+    messages: Message[],
+    through: number,
+  ): Promise<{ summary: string; through: number }> {
+    try {
+      const template = await this.deps.prompts.active('conversation_summary');
+      const rendered = renderPrompt(template, {
+        previous_summary: conversation.summary || 'none yet',
+        messages: transcript(messages),
+      });
+      const result = await callStructured(
+        this.deps.gateway,
+        conversationRequest(
+          invocation,
+          template,
+          rendered.system,
+          [{ role: 'user', text: rendered.user }],
+          summaryTool(),
+        ),
+        summarySchema,
+      );
+      if (result.ok) return { summary: result.value.summary, through };
+    } catch (error) {
+      invocation.log.warn('summary call failed; folding the transcript', { error: String(error) });
+    }
+    return { summary: `${conversation.summary} ${transcript(messages)}`.trim().slice(-2000), through };
+  }
+
+  private async requestHandoff(
+    invocation: Invocation,
+    conversation: Conversation,
+    reason: 'escalate' | 'low_confidence',
+    lastUserMessage: string,
+  ): Promise<void> {
+    try {
+      await this.deps.handoff.publish({
+        tenantId: conversation.tenantId,
+        userId: conversation.userId,
+        conversationId: conversation.id,
+        topic: conversation.topic,
+        phase: conversation.phase,
+        reason,
+        lastUserMessage,
+        summary: conversation.summary,
+        at: this.deps.clock().toISOString(),
+      });
+    } catch (error) {
+      invocation.log.error('hand-off event not published', {
+        error: error as Error,
+        conversationId: conversation.id,
+        reason,
+      });
+    }
+  }
+
+  /** The stored business context, fetched again when it is older than `contextMaxAgeMs` (or was never read). */
+  private async freshContext(
+    invocation: Invocation,
+    stored: StoredConversation,
+    now: Date,
+  ): Promise<ConversationContext> {
+    const { context } = stored;
+    if (context && now.getTime() - Date.parse(context.fetchedAt) <= this.deps.settings.contextMaxAgeMs) return context;
+    const snapshot = await this.deps.businessData.snapshot(onBehalfOf(invocation), [
+      'foundation',
+      'goals',
+      'performance',
+    ]);
+    return { snapshot, fetchedAt: now.toISOString() };
+  }
+}
