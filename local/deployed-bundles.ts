@@ -155,21 +155,30 @@ const LOAD_PROBE = `
 const { performance } = require('node:perf_hooks');
 const [exportName, ...modules] = process.argv.slice(1);
 const started = performance.now();
+const cpu = process.cpuUsage();
+const times = () => {
+  const used = process.cpuUsage(cpu);
+  return { initMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+};
 try {
   const loaded = modules.map((name) => require(name)).at(-1);
-  const initMs = performance.now() - started;
+  const measured = times();
   const ok = !exportName || typeof loaded[exportName] === 'function';
-  process.stdout.write(JSON.stringify({ ok, initMs, ...(ok ? {} : { error: exportName + ' is not a function' }) }));
+  process.stdout.write(JSON.stringify({ ok, ...measured, ...(ok ? {} : { error: exportName + ' is not a function' }) }));
 } catch (error) {
-  const initMs = performance.now() - started;
-  process.stdout.write(JSON.stringify({ ok: false, initMs, error: String((error && error.stack) || error) }));
+  process.stdout.write(JSON.stringify({ ok: false, ...times(), error: String((error && error.stack) || error) }));
 }`;
 
 /** How loading a bundle went. */
 export interface LoadResult {
   readonly ok: boolean;
-  /** Milliseconds of the `require()`: module-scope config, clients, middleware, schemas. */
+  /** Wall milliseconds of the `require()`: module-scope config, clients, middleware, schemas. */
   readonly initMs: number;
+  /**
+   * CPU milliseconds the process spent in that `require()`: what the init costs, without the time other processes
+   * on a shared machine took from it (the steadier figure to compare).
+   */
+  readonly cpuMs: number;
   readonly error?: string;
 }
 
@@ -197,10 +206,8 @@ export const loadDeployedFunction = (fn: DeployedFunction): Promise<LoadResult> 
  * The floor every DynamoDB-reading function pays anyway: `require()` of the DynamoDB client and document client the
  * runtime ships, in a fresh process. Cold-start figures are ratios to this, measured in the same run.
  */
-export const loadSdkFloor = async (): Promise<number> =>
-  (
-    await probe('', ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'], REPO_ROOT, {
-      PATH: process.env.PATH,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    })
-  ).initMs;
+export const loadSdkFloor = (): Promise<LoadResult> =>
+  probe('', ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'], REPO_ROOT, {
+    PATH: process.env.PATH,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });

@@ -5,7 +5,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 import { once } from '../functions/shared/once';
-import { createS3Client } from '../functions/shared/prompts/template-content';
+import { createS3Client } from '../functions/shared/prompts/s3-template-content';
 
 /** A local S3 (s3rver) holding the prompts bucket, wired to the bucket's upload handler like the S3 event is. */
 export interface LocalPromptBucket {

@@ -1,4 +1,5 @@
 import type { BusinessSnapshot } from '../shared/business-api/model';
+import { once } from '../shared/once';
 import { lengthBounds } from '../shared/llm/output-repair';
 import type { Category, InsightDraft, Priority, Signal } from './model';
 import { insightDraftSchema } from './model';
@@ -25,9 +26,12 @@ export interface GroundingResult {
   readonly details: GroundingDetail[];
 }
 
-const titleMax = lengthBounds(insightDraftSchema, ['title']).max ?? Infinity;
-const descriptionBounds = lengthBounds(insightDraftSchema, ['description']);
-const actionBounds = lengthBounds(insightDraftSchema, ['suggestedActions']);
+/** The schema's length bounds the repairs use, read from its JSON Schema on first use (not at cold start). */
+const draftBounds = /* @__PURE__ */ once(() => ({
+  titleMax: lengthBounds(insightDraftSchema, ['title']).max ?? Infinity,
+  description: lengthBounds(insightDraftSchema, ['description']),
+  actions: lengthBounds(insightDraftSchema, ['suggestedActions']),
+}));
 
 const categorySynonyms: ReadonlyMap<string, Category> = new Map([
   ['strategic', 'strategy'],
@@ -92,7 +96,7 @@ export function checkGrounding(
       .filter((checked) => checked.numbers.length === 0)
       .map((checked) => checked.sentence)
       .join(' ');
-    const repairable = fatal.length === 0 && description.length >= (descriptionBounds.min ?? 1);
+    const repairable = fatal.length === 0 && description.length >= (draftBounds().description.min ?? 1);
     if (repairable) grounded.push({ ...draft, description });
     details.push({ title: draft.title, numbers, outcome: repairable ? 'repaired' : 'dropped' });
   }
@@ -105,11 +109,16 @@ function normalizeDraft(draft: unknown): unknown {
   const { title, category, priority, actionable, suggestedActions } = draft;
   return {
     ...draft,
-    title: typeof title === 'string' && title.trim().length > titleMax ? truncate(title.trim(), titleMax) : title,
+    title:
+      typeof title === 'string' && title.trim().length > draftBounds().titleMax
+        ? truncate(title.trim(), draftBounds().titleMax)
+        : title,
     category: canonical(category, categorySynonyms),
     priority: canonical(priority, prioritySynonyms),
     actionable: typeof actionable === 'string' ? parseBoolean(actionable) : actionable,
-    suggestedActions: Array.isArray(suggestedActions) ? suggestedActions.slice(0, actionBounds.max) : suggestedActions,
+    suggestedActions: Array.isArray(suggestedActions)
+      ? suggestedActions.slice(0, draftBounds().actions.max)
+      : suggestedActions,
   };
 }
 

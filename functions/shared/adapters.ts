@@ -1,19 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { HttpBusinessData } from './business-api/http-business-data';
 import type { BusinessData } from './business-api/port';
 import { config, ConfigError } from './config';
 import { createDocumentClient } from './dynamo/client';
 import { type LanguageModel } from './llm/port';
 import { logger, metrics } from './observability';
-import { once, onceAsync } from './once';
-import { FilePromptStore } from './prompts/file-prompt-store';
-import { DynamoPromptIndex, type PromptIndex } from './prompts/prompt-index';
-import { RegistryPromptStore } from './prompts/registry-prompt-store';
+import { lazyPort, once, onceAsync } from './once';
+import type { PromptIndex } from './prompts/prompt-index';
 import type { PromptStore } from './prompts/template';
 import type { TemplateContent } from './prompts/template-content';
 import type { TemplateLimits } from './prompts/validate';
 import { ModelGateway, type GatewaySettings, type UsageMetrics } from './usage/gateway';
-import { DynamoUsageLedger } from './usage/dynamo-usage-ledger';
 import type { TenantLimits, UsageLedger } from './usage/ledger';
 import { ModelCooldowns } from './usage/routing';
 import { ModelUnavailableError } from './errors';
@@ -27,9 +23,12 @@ export const templateLimits = /* @__PURE__ */ once((): TemplateLimits => {
   return { maxBytes: cfg.PROMPT_MAX_BYTES, allowedModels: cfg.BEDROCK_ALLOWED_MODELS };
 });
 
-/** The prompt registry's index (versions, statuses, labels). */
-export const promptIndex = /* @__PURE__ */ once(
-  (): PromptIndex => new DynamoPromptIndex(documentClient(), config().PROMPT_INDEX_TABLE),
+/** The prompt registry's index (versions, statuses, labels); its item schemas load with its first read. */
+export const promptIndex = /* @__PURE__ */ once((): PromptIndex =>
+  lazyPort<PromptIndex>(async () => {
+    const { DynamoPromptIndex } = await import('./prompts/prompt-index');
+    return new DynamoPromptIndex(documentClient(), config().PROMPT_INDEX_TABLE);
+  }),
 );
 
 /**
@@ -41,7 +40,7 @@ export const templateContent = /* @__PURE__ */ once((): TemplateContent => {
   const load = onceAsync(async (): Promise<TemplateContent> => {
     const bucket = cfg.PROMPTS_BUCKET;
     if (!bucket) throw new ConfigError('PROMPTS_BUCKET is not set');
-    const { S3TemplateContent, createS3Client } = await import('./prompts/template-content');
+    const { S3TemplateContent, createS3Client } = await import('./prompts/s3-template-content');
     return new S3TemplateContent(createS3Client(cfg), bucket);
   });
   return {
@@ -50,39 +49,46 @@ export const templateContent = /* @__PURE__ */ once((): TemplateContent => {
   };
 });
 
-/** The copy of the templates bundled with the function (the prompts/ folder). */
-export const bundledPrompts = /* @__PURE__ */ once(
-  (): PromptStore => new FilePromptStore(config().PROMPTS_DIR, templateLimits(), logger),
-);
-
 /**
  * The runtime prompt store: the registry (label in the index, content in the bucket, cached with
- * stale-while-revalidate, falling back to the bundled copy) when PROMPTS_BUCKET is set, else the bundled folder.
+ * stale-while-revalidate, falling back to the copy of prompts/ bundled with the function) when PROMPTS_BUCKET is set,
+ * else the bundled folder. The stores and the template schemas and validation load with the first template a request
+ * needs, not at cold start.
  */
-export const promptStore = /* @__PURE__ */ once((): RegistryPromptStore | PromptStore => {
-  const cfg = config();
-  if (!cfg.PROMPTS_BUCKET) return bundledPrompts();
-  return new RegistryPromptStore({
-    index: promptIndex(),
-    content: templateContent(),
-    limits: templateLimits(),
-    bundled: bundledPrompts(),
-    ttlMs: cfg.PROMPT_CACHE_TTL_SECONDS * 1000,
-    log: logger,
-  });
-});
+export const promptStore = /* @__PURE__ */ once((): PromptStore =>
+  lazyPort<PromptStore>(async () => {
+    const cfg = config();
+    const [{ FilePromptStore }, { RegistryPromptStore }] = await Promise.all([
+      import('./prompts/file-prompt-store'),
+      import('./prompts/registry-prompt-store'),
+    ]);
+    const bundled = new FilePromptStore(cfg.PROMPTS_DIR, templateLimits(), logger);
+    if (!cfg.PROMPTS_BUCKET) return bundled;
+    return new RegistryPromptStore({
+      index: promptIndex(),
+      content: templateContent(),
+      limits: templateLimits(),
+      bundled,
+      ttlMs: cfg.PROMPT_CACHE_TTL_SECONDS * 1000,
+      log: logger,
+    });
+  }),
+);
 
-/** The .NET Account and Traction APIs. */
-export const businessData = /* @__PURE__ */ once((): BusinessData => {
-  const cfg = config();
-  return new HttpBusinessData({
-    accountApiUrl: cfg.ACCOUNT_API_URL,
-    tractionApiUrl: cfg.TRACTION_API_URL,
-    timeoutMs: cfg.BUSINESS_API_TIMEOUT_MS,
-    tenantHeader: cfg.TENANT_HEADER,
-    metrics,
-  });
-});
+/** The .NET Account and Traction APIs; the client and its tolerant schemas load on the first read (not on a cache hit). */
+export const businessData = /* @__PURE__ */ once((): BusinessData =>
+  lazyPort(async () => {
+    const cfg = config();
+    const { HttpBusinessData } = await import('./business-api/http-business-data');
+    return new HttpBusinessData({
+      accountApiUrl: cfg.ACCOUNT_API_URL,
+      tractionApiUrl: cfg.TRACTION_API_URL,
+      timeoutMs: cfg.BUSINESS_API_TIMEOUT_MS,
+      tenantHeader: cfg.TENANT_HEADER,
+      metrics,
+    });
+  }),
+);
 
 /** The Bedrock client and adapter, loaded on the first model call (cold starts of other routes skip the SDK). */
 const bedrockLanguageModel = /* @__PURE__ */ onceAsync(async (): Promise<LanguageModel> => {
@@ -120,8 +126,11 @@ export const languageModel = (): LanguageModel =>
       };
 
 /** Usage events, rollups, reservations and limits in the usage table. */
-export const usageLedger = /* @__PURE__ */ once(
-  (): UsageLedger => new DynamoUsageLedger(documentClient(), config().USAGE_TABLE),
+export const usageLedger = /* @__PURE__ */ once((): UsageLedger =>
+  lazyPort<UsageLedger>(async () => {
+    const { DynamoUsageLedger } = await import('./usage/dynamo-usage-ledger');
+    return new DynamoUsageLedger(documentClient(), config().USAGE_TABLE);
+  }),
 );
 
 /** Metrics per request type: Powertools single metrics with a `requestType` dimension. */

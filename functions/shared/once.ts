@@ -19,3 +19,20 @@ export const onceAsync = <T>(build: () => Promise<T>): (() => Promise<T>) => {
       throw error;
     }));
 };
+
+/**
+ * A stand-in for a port whose adapter (and the schemas and SDKs it brings) is loaded on the first call of any of its
+ * methods, by `load` (a dynamic import, which the bundler keeps out of the cold start). Every method of the port must
+ * be async. Used for adapters most invocations of a function never touch (the business APIs on a cache hit).
+ */
+export const lazyPort = <T extends object>(load: () => Promise<T>): T => {
+  const loaded = onceAsync(load);
+  return new Proxy({} as T, {
+    get:
+      (_target, method) =>
+      async (...args: unknown[]): Promise<unknown> => {
+        const port = await loaded();
+        return (Reflect.get(port, method) as (...a: unknown[]) => Promise<unknown>).apply(port, args);
+      },
+  });
+};

@@ -1,13 +1,11 @@
 import { PassThrough } from 'node:stream';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createRemoteJWKSet } from 'jose';
 import { config } from '../config';
-import { once } from '../once';
+import { onceAsync } from '../once';
 import type * as z from '../zod';
 import { asGatewayClaims } from './auth';
 import { errorBodyOf, statusOf } from './error-response';
-import { verifyBearerToken } from './jwt';
 import { inputOf, invocationOf, withStack, type RouteInput } from './pipeline';
 import { pathMatcher, type RouteDefinition } from './route';
 
@@ -30,7 +28,12 @@ export interface StreamInput<P extends z.core.$ZodType, B extends z.core.$ZodTyp
   readonly send: (event: string, data: unknown) => void;
 }
 
-const jwks = /* @__PURE__ */ once(() => createRemoteJWKSet(new URL(config().JWKS_URL as string)));
+/** The issuer's key set and the verifier (jose), loaded with the first request that carries a token to verify. */
+const verifier = /* @__PURE__ */ onceAsync(async () => {
+  const [{ createRemoteJWKSet }, { verifyBearerToken }] = await Promise.all([import('jose'), import('./jwt')]);
+  const keys = createRemoteJWKSet(new URL(config().JWKS_URL as string));
+  return { keys, verifyBearerToken };
+});
 
 /**
  * A function reached without API Gateway's authorizer (a streaming Function URL) verifies the bearer token itself
@@ -41,8 +44,9 @@ const verifyToken = (): middy.MiddlewareObj<Event, Result> => ({
   before: async (request) => {
     const cfg = config();
     if (!cfg.JWKS_URL) return;
+    const { keys, verifyBearerToken } = await verifier();
     const payload = await verifyBearerToken(request.event.headers?.authorization, {
-      keys: jwks(),
+      keys,
       issuer: cfg.JWT_ISSUER,
       audience: cfg.JWT_AUDIENCE,
     });

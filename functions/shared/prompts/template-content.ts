@@ -1,7 +1,7 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Config } from '../config';
-
-/** Where template bodies live: `<topic>/<version>.json`. */
+/**
+ * Where template bodies live: `<topic>/<version>.json`. The S3 adapter is in s3-template-content.ts, loaded on first
+ * use, so that a function which never reads a body does not load the S3 SDK.
+ */
 export interface TemplateContent {
   /** The JSON text of a version; `objectVersion` pins the exact object when the bucket is versioned. */
   read(topic: string, version: string, objectVersion?: string): Promise<string>;
@@ -17,33 +17,6 @@ export const parseTemplateKey = (key: string): { topic: string; version: string 
   const match = /^([a-z][a-z0-9_]{1,63})\/(v\d{1,4}\.\d{1,4})\.json$/.exec(key);
   return match ? { topic: match[1] as string, version: match[2] as string } : undefined;
 };
-
-/** Template bodies in the prompts bucket. */
-export class S3TemplateContent implements TemplateContent {
-  constructor(
-    private readonly client: S3Client,
-    private readonly bucket: string,
-  ) {}
-
-  async read(topic: string, version: string, objectVersion?: string): Promise<string> {
-    const object = await this.client.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: templateKey(topic, version), VersionId: objectVersion }),
-    );
-    return (await object.Body?.transformToString('utf8')) ?? '';
-  }
-
-  async write(topic: string, version: string, body: string): Promise<{ readonly objectVersion?: string }> {
-    const { VersionId } = await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: templateKey(topic, version),
-        Body: body,
-        ContentType: 'application/json',
-      }),
-    );
-    return VersionId ? { objectVersion: VersionId } : {};
-  }
-}
 
 /**
  * TemplateContent in memory, as an unversioned bucket (the contract suite runs the same cases on it and on S3): a
@@ -76,19 +49,3 @@ export class InMemoryTemplateContent implements TemplateContent {
     if (this.failing) throw new Error('bucket unreachable');
   }
 }
-
-/** An S3 client for the prompts bucket; S3_ENDPOINT points it at a local S3 (s3rver). */
-export const createS3Client = (cfg: Pick<Config, 'AWS_REGION' | 'S3_ENDPOINT'>): S3Client =>
-  new S3Client({
-    region: cfg.AWS_REGION,
-    ...(cfg.S3_ENDPOINT
-      ? {
-          endpoint: cfg.S3_ENDPOINT,
-          forcePathStyle: true,
-          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-          // s3rver stores aws-chunked bodies verbatim; checksums only where S3 requires them.
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        }
-      : {}),
-  });

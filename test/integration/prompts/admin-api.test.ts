@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { routes } from '../../../functions/routes';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
-import { createS3Client } from '../../../functions/shared/prompts/template-content';
+import { createS3Client } from '../../../functions/shared/prompts/s3-template-content';
 import type { FakeBedrock } from '../../../local/fake-bedrock';
 import { seedTemplate, seedVersion } from '../../support/prompt-fakes';
 import { startTestApiWithModel, type ApiResponse, type ModelTestApi } from '../../support/local-api';

@@ -1,9 +1,6 @@
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import {
-  createS3Client,
-  InMemoryTemplateContent,
-  S3TemplateContent,
-} from '../../../../functions/shared/prompts/template-content';
+import { createS3Client, S3TemplateContent } from '../../../../functions/shared/prompts/s3-template-content';
+import { InMemoryTemplateContent } from '../../../../functions/shared/prompts/template-content';
 import { startPromptBucket, type LocalPromptBucket } from '../../../../local/prompt-bucket';
 import { templateContentContract } from '../../../support/contracts/template-content';
 
