@@ -19,7 +19,8 @@ import { workerSettings } from '../functions/batch/wiring';
 import { handleRecords, type TenantGenerator, type WorkerDependencies } from '../functions/batch/worker';
 import type { BatchGeneration } from '../functions/insights/service';
 import { logger } from '../functions/shared/observability';
-import { MemoryQueue, drainQueue } from '../local/memory-queue';
+import { MemoryQueue } from '../functions/shared/jobs/memory-queue';
+import { drainQueue } from '../local/queue-workers';
 import { printTable } from '../local/print-table';
 import {
   atMost,

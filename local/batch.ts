@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { printTable } from './print-table';
 import type { RunSummary } from '../functions/batch/model';
 import type { BatchLedger } from '../functions/batch/ports';
-import { MemoryQueue, drainQueue } from './memory-queue';
+import { MemoryQueue } from '../functions/shared/jobs/memory-queue';
+import { drainQueue } from './queue-workers';
 import { startLocalStack } from './stack';
 
 const USAGE = 'usage: npm run batch -- [--tenants a,b] [--concurrency N]   |   npm run batch -- redrive';

@@ -1,10 +1,8 @@
+import type { Queue } from '../shared/jobs/queue';
 import type { BatchMessage, RegistryEntry, RunSummary, TenantOutcome } from './model';
 
-/** Where tenant work is queued (SQS in AWS; an in-memory queue locally and in the simulation). */
-export interface TaskQueue {
-  /** Sends messages (batched by the adapter); `delaySeconds` holds them back (throttling: retry later). */
-  send(messages: readonly BatchMessage[], delaySeconds?: number): Promise<void>;
-}
+/** Where the run's tenant work is queued (SQS in AWS; an in-memory queue locally and in the simulation). */
+export type TaskQueue = Queue<BatchMessage>;
 
 /** The tenants the nightly run covers. */
 export interface TenantRegistry {

@@ -1,6 +1,7 @@
 import { documentClient } from '../shared/adapters';
 import { config } from '../shared/config';
 import { once, onceAsync } from '../shared/once';
+import type { BatchMessage } from './model';
 import type { BatchLedger, ServiceTokenProvider, TaskQueue, TenantRegistry } from './ports';
 import { ClientCredentialsTokenProvider, StaticTokenProvider } from './service-token';
 import { BATCH_MAX_RECEIVE_COUNT } from './model';
@@ -24,8 +25,11 @@ export const sqsQueue = /* @__PURE__ */ once((): TaskQueue => {
   const url = batchConfig().BATCH_QUEUE_URL;
   if (!url) throw new Error('BATCH_QUEUE_URL is not set');
   const load = onceAsync(async (): Promise<TaskQueue> => {
-    const [{ SQSClient }, { SqsTaskQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./sqs-queue')]);
-    return new SqsTaskQueue(new SQSClient({ region: config().AWS_REGION }), url);
+    const [{ SQSClient }, { SqsQueue }] = await Promise.all([
+      import('@aws-sdk/client-sqs'),
+      import('../shared/jobs/sqs-queue'),
+    ]);
+    return new SqsQueue<BatchMessage>(new SQSClient({ region: config().AWS_REGION }), url);
   });
   return { send: async (messages, delaySeconds) => (await load()).send(messages, delaySeconds) };
 });

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BatchGeneration } from '../insights/service';
 import { batchMessageSchema, type BatchMessage, type TenantOutcome } from './model';
 import type { BatchLedger, ServiceTokenProvider, TaskQueue } from './ports';
+import type { ReceivedRecord } from '../shared/jobs/queue';
 import { AppError, ModelUnavailableError, ServiceBusyError, UpstreamUnavailableError } from '../shared/errors';
 
 /** Generates one tenant's insights for the run, with the service token. */
@@ -28,12 +29,6 @@ export interface WorkerDependencies {
 }
 
 /** One received message. */
-export interface ReceivedRecord {
-  readonly messageId: string;
-  readonly body: string;
-  /** How many times the queue has delivered it, this time included. */
-  readonly receiveCount: number;
-}
 
 /**
  * Delay before a throttled tenant is tried again: about 1, 2, 4 … minutes (at most SQS's 15), with jitter over the

@@ -1,8 +1,10 @@
 import { enqueueRun, type EnqueueResult } from '../../../functions/batch/enqueue';
 import type { RunSummary } from '../../../functions/batch/model';
-import { handleRecords, type ReceivedRecord, type WorkerDependencies } from '../../../functions/batch/worker';
+import { handleRecords, type WorkerDependencies } from '../../../functions/batch/worker';
+import type { ReceivedRecord } from '../../../functions/shared/jobs/queue';
 import { dayOf, type DayUsage, type TenantLimits } from '../../../functions/shared/usage/ledger';
-import { MemoryQueue, deliverOnce, drainQueue } from '../../../local/memory-queue';
+import { MemoryQueue } from '../../../functions/shared/jobs/memory-queue';
+import { deliverOnce, drainQueue } from '../../../local/queue-workers';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,4 @@
-import type { BatchMessage } from '../functions/batch/model';
-import type { TaskQueue } from '../functions/batch/ports';
-import type { ReceivedRecord } from '../functions/batch/worker';
+import type { Queue, ReceivedRecord } from './queue';
 
 /** Options of the in-memory queue. */
 export interface MemoryQueueOptions {
@@ -29,15 +27,15 @@ interface Entry {
 }
 
 /**
- * An in-memory stand-in for an SQS standard queue with a dead-letter queue, for the local batch runner, the tests and
- * the simulation. Deterministic: message ids are sequential and receivable messages come out in the order they
+ * An in-memory stand-in for an SQS standard queue with a dead-letter queue (the twin of SqsQueue), for the local
+ * runtime, the tests and the simulation. Deterministic: message ids are sequential and receivable messages come out in the order they
  * became visible (then the order they were sent). Semantics kept from SQS:
  * - `send` with a delay holds messages back until the clock reaches it;
  * - `receive` counts a delivery and hides the message for the visibility timeout;
  * - `delete` removes a received message; one that is not deleted reappears after the timeout, and once it has been
  *   delivered `maxReceiveCount` times it moves to the dead-letter list instead.
  */
-export class MemoryQueue implements TaskQueue {
+export class MemoryQueue<M = unknown> implements Queue<M> {
   /** Not in flight, in order of `visibleAt`: receivable now or later (delayed, or back after a visibility timeout). */
   private readonly waiting: Entry[] = [];
   private readonly flying = new Map<string, Entry>();
@@ -49,8 +47,8 @@ export class MemoryQueue implements TaskQueue {
     this.now = options.now ?? Date.now;
   }
 
-  /** Queues batch messages (the worker's re-enqueue of a throttled tenant passes a delay). */
-  async send(messages: readonly BatchMessage[], delaySeconds = 0): Promise<void> {
+  /** Queues messages as JSON (a worker's re-enqueue of throttled work passes a delay). */
+  async send(messages: readonly M[], delaySeconds = 0): Promise<void> {
     for (const message of messages) this.sendBody(JSON.stringify(message), delaySeconds);
   }
 
@@ -133,61 +131,3 @@ export class MemoryQueue implements TaskQueue {
     }
   }
 }
-
-/** Handles received records the way the Lambda worker does, answering the ids of the ones that failed. */
-export type RecordHandler = (
-  records: readonly ReceivedRecord[],
-) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
-
-/** How `drainQueue` polls. */
-export interface WorkerPoolOptions {
-  /** Workers polling at once (the Lambda's maximum concurrency). */
-  readonly concurrency: number;
-  /** Records per receive (the event source's batch size). */
-  readonly batchSize: number;
-  /**
-   * Waits while nothing is receivable; `nextChangeAt` is when the queue next changes on its own clock (a delay or a
-   * visibility timeout ending). The local runner sleeps a little, a test moves its clock to it, the simulation
-   * sleeps in scaled time; other workers may send meanwhile, so a wait should stay short on a real clock. A clock
-   * moved by hand belongs with one worker: jumping it while another worker is busy would time its message out.
-   */
-  readonly idle: (nextChangeAt: number) => Promise<void>;
-}
-
-/**
- * One poll as the SQS event source makes it: receives up to `max` records, hands them to `handle` and deletes those
- * it did not report failed (those reappear after the visibility timeout). Returns the records received.
- */
-export const deliverOnce = async (
-  queue: MemoryQueue,
-  handle: RecordHandler,
-  max: number,
-): Promise<ReceivedRecord[]> => {
-  const records = queue.receive(max);
-  if (records.length === 0) return records;
-  const { batchItemFailures } = await handle(records);
-  const failed = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
-  for (const record of records) if (!failed.has(record.messageId)) queue.delete(record.messageId);
-  return records;
-};
-
-/**
- * Runs `concurrency` workers against the queue as the SQS event source runs the Lambda: receive, hand the records
- * to `handle`, delete those that did not fail (failures reappear after the visibility timeout, and end in the
- * dead-letter list after their last delivery). Returns once nothing is waiting and nothing is in flight.
- */
-export const drainQueue = async (
-  queue: MemoryQueue,
-  handle: RecordHandler,
-  options: WorkerPoolOptions,
-): Promise<void> => {
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      if ((await deliverOnce(queue, handle, options.batchSize)).length > 0) continue;
-      const next = queue.nextChangeAt();
-      if (next === undefined) return;
-      await options.idle(next);
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-};

@@ -1,19 +1,18 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { BatchMessage } from './model';
-import type { TaskQueue } from './ports';
+import type { Queue } from './queue';
 
 /** SendMessageBatch takes at most 10 entries. */
 const SQS_BATCH = 10;
 const SEND_ATTEMPTS = 3;
 
-/** The run's SQS queue: batched sends, entries SQS refused are sent again (the SDK retries whole-request errors). */
-export class SqsTaskQueue implements TaskQueue {
+/** An SQS queue of JSON messages: batched sends; entries SQS refused are sent again (the SDK retries whole-request errors). */
+export class SqsQueue<M> implements Queue<M> {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
   ) {}
 
-  async send(messages: readonly BatchMessage[], delaySeconds?: number): Promise<void> {
+  async send(messages: readonly M[], delaySeconds?: number): Promise<void> {
     for (let start = 0; start < messages.length; start += SQS_BATCH) {
       let entries = messages.slice(start, start + SQS_BATCH).map((message, i) => ({
         Id: String(i),

@@ -1,5 +1,6 @@
-import type { BatchMessage } from '../../../functions/batch/model';
-import { MemoryQueue, drainQueue } from '../../../local/memory-queue';
+import type { BatchMessage } from '../../../../functions/batch/model';
+import { MemoryQueue } from '../../../../functions/shared/jobs/memory-queue';
+import { drainQueue } from '../../../../local/queue-workers';
 
 const message = (tenantId: string): BatchMessage => ({
   runId: 'run-1',
