@@ -14,7 +14,7 @@ import { enqueueRun } from '../functions/batch/enqueue';
 import { InMemoryBatchLedger, InMemoryTenantRegistry } from '../functions/batch/store';
 import type { BatchMessage } from '../functions/batch/model';
 import type { TaskQueue } from '../functions/batch/ports';
-import { StaticTokenProvider } from '../functions/batch/service-token';
+import { StaticTokenProvider } from '../functions/shared/business-api/service-token';
 import { workerSettings } from '../functions/batch/wiring';
 import { handleRecords, type TenantGenerator, type WorkerDependencies } from '../functions/batch/worker';
 import type { BatchGeneration } from '../functions/insights/service';

@@ -127,13 +127,15 @@ const runLocally = async (command: BatchCommand): Promise<number> => {
   try {
     // Loaded once the stack has set the environment, as Lambda loads the handler after its env is in place.
     const [
-      { batchLedger, serviceTokens, tenantRegistry, workerSettings },
+      { batchLedger, tenantRegistry, workerSettings },
+      { serviceTokens },
       { tenantGenerator },
       { enqueueRun },
       { handleRecords },
       { logger },
     ] = await Promise.all([
       import('../functions/batch/wiring'),
+      import('../functions/shared/adapters'),
       import('../functions/batch/tenant-generator'),
       import('../functions/batch/enqueue'),
       import('../functions/batch/worker'),

@@ -13,10 +13,6 @@ export const batchEnv = z.object({
   BATCH_MAX_THROTTLE_RETRIES: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(50)), 8),
   /** A set generated this many hours before a run counts as fresh for it (not generated again). */
   BATCH_FRESH_HOURS: z._default(z.coerce.number().check(z.minimum(0), z.maximum(24)), 6),
-  /** Secrets Manager secret with { tokenUrl, clientId, clientSecret, scope? } for the .NET APIs (client credentials). */
-  BUSINESS_API_CLIENT_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
-  /** Local runs without a secret: the bearer token the batch sends to the (demo) business API. */
-  BATCH_DEV_TOKEN: z._default(z.string().check(z.minLength(1)), 'dev-service-token'),
 });
 
 /** The nightly batch's configuration. */

@@ -32,8 +32,3 @@ export interface BatchLedger {
   count(runId: string, outcome: TenantOutcome, tokens: number, costMicros: number, now: Date): Promise<RunSummary>;
   summary(runId: string): Promise<RunSummary | undefined>;
 }
-
-/** The service-to-service bearer token for the .NET APIs (client credentials), cached until near its expiry. */
-export interface ServiceTokenProvider {
-  token(): Promise<string>;
-}

@@ -2,8 +2,7 @@ import { documentClient } from '../shared/adapters';
 import { config } from '../shared/config';
 import { once, onceAsync } from '../shared/once';
 import type { BatchMessage } from './model';
-import type { BatchLedger, ServiceTokenProvider, TaskQueue, TenantRegistry } from './ports';
-import { ClientCredentialsTokenProvider, StaticTokenProvider } from './service-token';
+import type { BatchLedger, TaskQueue, TenantRegistry } from './ports';
 import { BATCH_MAX_RECEIVE_COUNT } from './model';
 import { DynamoBatchLedger, DynamoTenantRegistry } from './store';
 import type { WorkerSettings } from './worker';
@@ -32,16 +31,6 @@ export const sqsQueue = /* @__PURE__ */ once((): TaskQueue => {
     return new SqsQueue<BatchMessage>(new SQSClient({ region: config().AWS_REGION }), url);
   });
   return { send: async (messages, delaySeconds) => (await load()).send(messages, delaySeconds) };
-});
-
-/** The service token: client credentials from Secrets Manager (Powertools Parameters, cached 5 min), or a dev token. */
-export const serviceTokens = /* @__PURE__ */ once((): ServiceTokenProvider => {
-  const secretId = batchConfig().BUSINESS_API_CLIENT_SECRET_ID;
-  if (!secretId) return new StaticTokenProvider(batchConfig().BATCH_DEV_TOKEN);
-  return new ClientCredentialsTokenProvider(async () => {
-    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-    return getSecret(secretId, { transform: 'json', maxAge: 300 });
-  });
 });
 
 /** Worker tunables from config; `maxReceiveCount` matches the queue's redrive policy in the stack. */

@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BatchGeneration } from '../insights/service';
 import { batchMessageSchema, type BatchMessage, type TenantOutcome } from './model';
-import type { BatchLedger, ServiceTokenProvider, TaskQueue } from './ports';
+import type { ServiceTokenProvider } from '../shared/business-api/port';
+import type { BatchLedger, TaskQueue } from './ports';
 import type { ReceivedRecord } from '../shared/jobs/queue';
 import { AppError, ModelUnavailableError, ServiceBusyError, UpstreamUnavailableError } from '../shared/errors';
 

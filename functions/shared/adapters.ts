@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BusinessData } from './business-api/port';
+import type { BusinessData, ServiceTokenProvider } from './business-api/port';
+import { ClientCredentialsTokenProvider, StaticTokenProvider } from './business-api/service-token';
 import { config, ConfigError } from './config';
 import { createDocumentClient } from './dynamo/client';
 import { type LanguageModel } from './llm/port';
@@ -177,3 +178,18 @@ export const modelGateway = /* @__PURE__ */ once(
       settings: gatewaySettings(),
     }),
 );
+
+/**
+ * The service's own bearer token for the .NET APIs, for work no user's token can be kept for (queued jobs, the nightly
+ * run, a platform admin's preview): client credentials from Secrets Manager (Powertools Parameters, cached 5 min, the
+ * token until shortly before it expires), or a fixed dev token locally.
+ */
+export const serviceTokens = /* @__PURE__ */ once((): ServiceTokenProvider => {
+  const cfg = config();
+  const secretId = cfg.BUSINESS_API_CLIENT_SECRET_ID;
+  if (!secretId) return new StaticTokenProvider(cfg.BUSINESS_API_DEV_TOKEN);
+  return new ClientCredentialsTokenProvider(async () => {
+    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+    return getSecret(secretId, { transform: 'json', maxAge: 300 });
+  });
+});

@@ -73,6 +73,10 @@ export const configSchema = z.object({
   TRACTION_API_URL: z.optional(z.url()),
   BUSINESS_API_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(50), z.maximum(30000)), 3000),
   TENANT_HEADER: z._default(z.string().check(z.minLength(1)), 'X-Tenant-Id'),
+  /** Secrets Manager secret with { tokenUrl, clientId, clientSecret, scope? } for the .NET APIs (client credentials). */
+  BUSINESS_API_CLIENT_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
+  /** Without a secret (locally): the bearer token jobs send to the (demo) business API on the service's behalf. */
+  BUSINESS_API_DEV_TOKEN: z._default(z.string().check(z.minLength(1)), 'dev-service-token'),
 
   LLM_PROVIDER: z._default(z.enum(['rules', 'bedrock']), 'rules'),
   BEDROCK_ENDPOINT: z.optional(z.url()),

@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability';
 import { tenantGenerator } from '../tenant-generator';
-import { batchLedger, serviceTokens, sqsQueue, workerSettings } from '../wiring';
+import { serviceTokens } from '../../shared/adapters';
+import { batchLedger, sqsQueue, workerSettings } from '../wiring';
 import { handleRecords, type WorkerDependencies } from '../worker';
 
 const deps: WorkerDependencies = {

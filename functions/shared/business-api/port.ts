@@ -24,3 +24,8 @@ export const onBehalfOf = (invocation: Invocation, tenantId = invocation.caller.
   correlationId: invocation.correlationId,
   log: invocation.log,
 });
+
+/** The service-to-service bearer token for the .NET APIs (client credentials), cached until near its expiry. */
+export interface ServiceTokenProvider {
+  token(): Promise<string>;
+}

@@ -1,5 +1,5 @@
-import * as z from '../shared/zod';
-import type { ServiceTokenProvider } from './ports';
+import * as z from '../zod';
+import type { ServiceTokenProvider } from './port';
 
 /** The client-credentials secret as stored in Secrets Manager. */
 export const clientCredentialsSchema = z.object({

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClientCredentialsTokenProvider } from '../../../functions/batch/service-token';
+import { ClientCredentialsTokenProvider } from '../../../functions/shared/business-api/service-token';
 
 let server: Server;
 let url: string;
