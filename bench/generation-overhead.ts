@@ -1,8 +1,8 @@
 /**
- * Section 2: what a generation costs besides the model and the business API. The production refresh path
- * (`InsightsService.refresh` with `LlmInsightGenerator` through a real `ModelGateway`, the DynamoDB store and usage
- * ledger on dynalite) runs with business data already in memory and a language model that answers a canned,
- * grounded answer instantly.
+ * Section 2: what a generation costs besides the model and the business API. The production refresh path (the API's
+ * `InsightsService.refresh` queues a job, the worker's `runJob` runs it with `LlmInsightGenerator` through a real
+ * `ModelGateway`; the DynamoDB insight, job and usage stores on dynalite) runs with business data already in memory
+ * and a language model that answers a canned, grounded answer instantly.
  */
 import type { Floor } from './floors';
 import { insightsConfig } from '../functions/insights/config';
@@ -14,12 +14,17 @@ import { renderPrompt } from '../functions/shared/prompts/render';
 import type { PromptTemplate } from '../functions/shared/prompts/template';
 import { checkGrounding, normalizeInsightsOutput } from '../functions/insights/grounding';
 import { INSIGHTS_TOPIC, LlmInsightGenerator } from '../functions/insights/llm-insight-generator';
-import { insightsOutputSchema, listInsightsQuerySchema, MAX_INSIGHTS, MIN_INSIGHTS } from '../functions/insights/model';
+import { insightsOutputSchema, MAX_INSIGHTS, MIN_INSIGHTS } from '../functions/insights/model';
 import { insightPromptValues } from '../functions/insights/prompt-context';
 import { generateRuleInsights } from '../functions/insights/rules-generator';
 import { InsightsService } from '../functions/insights/service';
 import { computeSignals } from '../functions/insights/signals';
 import { DynamoInsightStore } from '../functions/insights/store';
+import { RulesInsightGenerator } from '../functions/insights/rules-insight-generator';
+import { jobMessageSchema } from '../functions/shared/jobs/model';
+import { MemoryQueue } from '../functions/shared/jobs/memory-queue';
+import { DynamoJobStore } from '../functions/shared/jobs/store';
+import { config } from '../functions/shared/config';
 import { benchGateway, benchLedger, CannedLanguageModel, cannedResponse } from './gateway';
 import { fetchSnapshot, InMemoryBusinessData, benchInvocation } from './local';
 import { printTable } from '../local/print-table';
@@ -88,7 +93,6 @@ export const benchGeneration = async (tenants: readonly string[], floor: Floor):
   const cfg = insightsConfig();
   const client = documentClient();
   const template = await promptStore().active(INSIGHTS_TOPIC);
-  const query = listInsightsQuerySchema.parse({});
   const totals: string[][] = [];
   const steps: string[][] = [];
   let worstP99 = 0;
@@ -102,19 +106,23 @@ export const benchGeneration = async (tenants: readonly string[], floor: Floor):
     const trips = new RoundTrips();
     const timedClient = trips.counting(timedMethods(client, dynamo));
     const gateway = benchGateway(new CannedLanguageModel(answerJson), benchLedger(timedClient));
-    const generator = new LlmInsightGenerator(promptStore(), gateway, metrics);
+    const queue = new MemoryQueue({ visibilityTimeoutSeconds: 300, maxReceiveCount: 3 });
     const service = new InsightsService({
       store: new DynamoInsightStore(timedClient, cfg.INSIGHTS_TABLE),
+      jobs: new DynamoJobStore(timedClient, config().JOBS_TABLE),
+      queue,
       businessData: new InMemoryBusinessData(snapshot),
-      generator,
+      rules: new RulesInsightGenerator(),
+      model: new LlmInsightGenerator(promptStore(), gateway, metrics),
       metrics,
       clock: () => new Date(),
       settings: {
         ttlHours: 24,
         refreshCooldownSeconds: 0,
         dismissSuppressionDays: 30,
-        leaseSeconds: 25,
-        leasePollMs: 150,
+        jobHoldSeconds: 900,
+        retryFailedAfterSeconds: 300,
+        jobMaxAttempts: 3,
       },
     });
     const scope = benchInvocation(tenantId, 'bench-user');
@@ -128,7 +136,12 @@ export const benchGeneration = async (tenants: readonly string[], floor: Floor):
         async () => {
           dynamo.reset();
           trips.reset();
-          await service.refresh(scope.invocation, query);
+          await service.refresh(scope.invocation);
+          const [record] = queue.receive(1);
+          if (!record) throw new Error(`${tenantId}: the refresh queued no job`);
+          const outcome = await service.runJob(scope.invocation, jobMessageSchema.parse(JSON.parse(record.body)));
+          if (outcome !== 'done') throw new Error(`${tenantId}: the job ended ${outcome}`);
+          queue.delete(record.messageId);
           await scope.settle();
           dynamoPerRun.push(dynamo.ms);
           requestsPerRun.push(dynamo.calls);
@@ -188,10 +201,11 @@ export const benchGeneration = async (tenants: readonly string[], floor: Floor):
     ),
   ];
   printNotes(
-    'Included: refresh slot claim (conditional put), current set read, lease (conditional put), dismissals query,',
+    'Included: refresh cooldown claim (conditional put), job start (conditional slot put + job put), job queued (in',
+    '  memory), job claim (job and slot reads, conditional put, slot update), current set read, dismissals query,',
     '  signals, prompt template (cached store), prompt values + render, the canned tool answer decoded from JSON,',
     '  output extraction/normalization/zod validation (the repair check), grounding check, rule drafts (top-up),',
-    '  finalize, set write (put), lease release (conditional delete); the model gateway: limits read + user rate count',
+    '  finalize, set write (put), job finish (read, conditional put, slot update); the model gateway: limits read + user rate count',
     '  (in parallel), budget reservation (conditional ADD), routing, settle: 1 event put + 4 rollup updates (in',
     '  parallel). Round trips: requests in flight together count once (counted per run, the most taken as the target).',
     'Excluded: the business API (prefetched), model latency, the handler and response, log output (SILENT), EMF.',

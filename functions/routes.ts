@@ -5,6 +5,8 @@ import { platform } from './platform/routes';
 import { promptAdmin } from './prompt-admin/routes';
 import type { TableDefinition } from './shared/dynamo/tables';
 import type { Capability, RouteTable } from './shared/http/route';
+import type { WorkerDefinition } from './shared/jobs/worker-definition';
+import { jobsTable } from './shared/jobs/tables';
 import { promptIndexTable } from './shared/prompts/tables';
 import { usageTable } from './shared/usage/tables';
 import { usage } from './usage/routes';
@@ -38,8 +40,14 @@ export type RouteName = keyof RoutesOf<typeof capabilities>;
 /** The environment schemas the capabilities declare (each parsed by its own functions at cold start). */
 export const capabilityEnvironments = capabilities.flatMap((capability) => (capability.env ? [capability.env] : []));
 
+/** Every queue worker the capabilities declare, by the key senders' grants name it by. */
+export const workers: Readonly<Record<string, WorkerDefinition>> = Object.assign(
+  {},
+  ...capabilities.map((capability) => capability.workers ?? {}),
+) as Record<string, WorkerDefinition>;
+
 /** Tables the shared ports own (usage metering, the prompt index); every other table belongs to a capability. */
-const sharedTables = { usage: usageTable, promptIndex: promptIndexTable } as const;
+const sharedTables = { usage: usageTable, promptIndex: promptIndexTable, jobs: jobsTable } as const;
 
 /** Every table of the service, by the key route grants name it by. */
 export const tables: Readonly<Record<string, TableDefinition>> = Object.assign(

@@ -1,4 +1,5 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { BusinessApiUrls } from './function';
 import { Api } from './constructs/api';
@@ -6,6 +7,7 @@ import { Batch, type BatchSettings } from './constructs/batch';
 import { Data } from './constructs/data';
 import { Events } from './constructs/events';
 import { Prompts } from './constructs/prompts';
+import { Workers } from './constructs/workers';
 
 /** The deployment settings of one coaching stack (validated from CDK context in bin/app.ts). */
 export interface CoachingStackProps extends StackProps {
@@ -25,6 +27,7 @@ export class CoachingStack extends Stack {
   readonly data: Data;
   readonly prompts: Prompts;
   readonly events: Events;
+  readonly workers: Workers;
   readonly api: Api;
   readonly batch: Batch;
 
@@ -33,9 +36,21 @@ export class CoachingStack extends Stack {
     this.data = new Data(this, 'Data');
     this.prompts = new Prompts(this, 'Prompts', { data: this.data, bedrockModelIds: props.bedrockModelIds });
     this.events = new Events(this, 'Events');
+    const { businessApiSecretName } = props.batch;
+    const businessApiSecret =
+      businessApiSecretName === undefined
+        ? undefined
+        : Secret.fromSecretNameV2(this, 'BusinessApiClientSecret', businessApiSecretName);
+    this.workers = new Workers(this, 'Workers', {
+      data: this.data,
+      businessApis: props.businessApis,
+      bedrockModelIds: props.bedrockModelIds,
+      ...(businessApiSecret ? { businessApiSecret } : {}),
+    });
     this.api = new Api(this, 'Api', {
       data: this.data,
       events: this.events,
+      workers: this.workers,
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       businessApis: props.businessApis,
@@ -47,6 +62,7 @@ export class CoachingStack extends Stack {
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
       settings: props.batch,
+      ...(businessApiSecret ? { businessApiSecret } : {}),
     });
   }
 }

@@ -233,12 +233,12 @@ export class CoachingFunction extends NodejsFunction {
   }
 
   /**
-   * Grants sqs:SendMessage (with GetQueueUrl, GetQueueAttributes) on exactly the nightly run's queue and passes its
-   * URL in BATCH_QUEUE_URL (the enqueue function sends tonight's tenants; the worker puts throttled ones back).
+   * Grants sqs:SendMessage (with GetQueueUrl, GetQueueAttributes) on exactly one queue and passes its URL in `envVar`
+   * (e.g. BATCH_QUEUE_URL: the enqueue function sends tonight's tenants; a worker puts throttled jobs back).
    */
-  bindBatchQueue(queue: IQueue): void {
+  bindQueue(queue: IQueue, envVar: string): void {
     queue.grantSendMessages(this);
-    this.addEnvironment('BATCH_QUEUE_URL', queue.queueUrl);
+    this.addEnvironment(envVar, queue.queueUrl);
   }
 
   /**

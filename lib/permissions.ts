@@ -1,5 +1,7 @@
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { version } from '../package.json';
+import { workers } from '../functions/routes';
 import type { RouteGrants } from '../functions/shared/http/route';
 import type { Data } from './constructs/data';
 import type { BusinessApiUrls, CoachingFunction } from './function';
@@ -15,6 +17,8 @@ export interface PermissionTargets {
   readonly bedrockModelIds: readonly string[];
   /** The hand-off bus; required only by permission sets with `handoffEvents`. */
   readonly handoffBus?: IEventBus;
+  /** The workers' queues by worker key; required only by permission sets with `queues`. */
+  readonly workerQueues?: Readonly<Record<string, IQueue>>;
 }
 
 /** Whether a function with these grants reads prompts, and so must bundle the prompts/ fallback copy. */
@@ -33,6 +37,12 @@ export const grantAll = (fn: CoachingFunction, grants: RouteGrants, targets: Per
   }
   if (grants.bedrock) fn.allowBedrock(targets.bedrockModelIds);
   if (grants.businessApi) fn.bindBusinessApis(targets.businessApis);
+  for (const key of grants.queues ?? []) {
+    const queue = targets.workerQueues?.[key];
+    const worker = workers[key];
+    if (!queue || !worker) throw new Error(`${fn.node.path} sends to the "${key}" worker's queue, which is not there`);
+    fn.bindQueue(queue, worker.queueEnvVar);
+  }
   if (grants.handoffEvents) {
     if (!targets.handoffBus) throw new Error(`${fn.node.path} publishes hand-off events but no bus was given`);
     fn.bindHandoffBus(targets.handoffBus);

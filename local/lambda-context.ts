@@ -4,9 +4,16 @@ import type { Context } from 'aws-lambda';
 /** How long API Gateway waits for an integration: what a local invocation has, like a Lambda behind it. */
 const API_TIMEOUT_MS = 29_000;
 
-/** A Lambda context for a function named after its route, as the Lambda runtime passes it (locally and in benches). */
-export const lambdaContext = (functionName: string, requestId: string = randomUUID()): Context => {
-  const deadline = Date.now() + API_TIMEOUT_MS;
+/**
+ * A Lambda context for a function named after its route, as the Lambda runtime passes it (locally and in benches);
+ * `budgetMs` is its remaining time at the start (a queue worker's timeout, say).
+ */
+export const lambdaContext = (
+  functionName: string,
+  requestId: string = randomUUID(),
+  budgetMs: number = API_TIMEOUT_MS,
+): Context => {
+  const deadline = Date.now() + budgetMs;
   return {
     functionName,
     functionVersion: '$LATEST',

@@ -33,8 +33,41 @@ const errorResponses = (route: RouteDefinition): Record<string, JsonObject> => {
     ...(route.params ? { '404': error('Not found for this tenant') } : {}),
     '429': error('Rate limited; see Retry-After'),
     '502': error('Upstream data unavailable'),
+    '503': error('Busy, or the model is unavailable for now; see Retry-After'),
+    ...(route.grants.bedrock ? { '504': error("The model did not answer within the request's time budget") } : {}),
   };
 };
+
+const header = (description: string): JsonObject => ({ description, schema: { type: 'string' } });
+
+/** A GET answers with an ETag, and `304` without a body when If-None-Match names it (cheap polling). */
+const conditionalGet = {
+  parameter: {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: 'The ETag of an earlier answer: 304 without a body while it is unchanged',
+    schema: { type: 'string' },
+  },
+  notModified: {
+    description: 'Not modified: the answer is the one the ETag names',
+    headers: { ETag: header("The unchanged answer's entity tag") },
+  },
+} as const;
+
+/** What the service's jobs are, for the document's description. */
+const DESCRIPTION = [
+  'Coaching insights, conversations, usage and prompt administration for the business owners of a tenant (the',
+  'tenant is the one named in the verified JWT).',
+  '',
+  'Long model work runs as a job, never in the request. `GET /insights` without a fresh set answers at once with the',
+  'older set (`stale: true`) or a set the rules write in the request (`source: "rules"`), and starts a job; its',
+  'state is in `generation` and at `GET /insights/jobs/{jobId}`: `pending` (queued) → `running` (a worker has it) →',
+  "`done` (the model's set replaced the one served; dismissals and acknowledgements made meanwhile are kept) or",
+  '`failed` (with a `reason` such as `model_timeout`; the set served stays). A throttled job goes back to `pending`',
+  'with its reason and is delivered again later. One job per tenant is active at a time; `POST /insights/refresh`',
+  'answers 202 with the job (the active one, if any). Poll with `If-None-Match`: 304 while nothing changed.',
+].join('\n');
 
 /** The OpenAPI 3.1 document of the API, generated from the route table and its zod schemas. */
 export const openApiDocument = (version: string): JsonObject => {
@@ -46,7 +79,11 @@ export const openApiDocument = (version: string): JsonObject => {
       summary: route.summary,
       tags: [route.tag],
       ...(route.auth === 'none' ? { security: [] } : {}),
-      parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
+      parameters: [
+        ...parametersOf(route.params, 'path'),
+        ...parametersOf(route.query, 'query'),
+        ...(route.method === 'GET' ? [conditionalGet.parameter] : []),
+      ],
       ...(route.body
         ? {
             requestBody: {
@@ -57,16 +94,19 @@ export const openApiDocument = (version: string): JsonObject => {
         : {}),
       responses: {
         [String(route.response.status)]: {
-          description: 'Success',
+          description: route.response.status === 202 ? 'Accepted: the job, to poll at its Location' : 'Success',
+          ...(route.method === 'GET' ? { headers: { ETag: header('Entity tag of this answer') } } : {}),
+          ...(route.response.status === 202 ? { headers: { Location: header('Where to poll the job') } } : {}),
           content: { 'application/json': { schema: jsonSchema(route.response.schema, 'output') } },
         },
+        ...(route.method === 'GET' ? { '304': conditionalGet.notModified } : {}),
         ...errorResponses(route),
       },
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Coaching service API', version },
+    info: { title: 'Coaching service API', version, description: DESCRIPTION },
     security: [{ bearerAuth: [] }],
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -2,12 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import type { JSONWebKeySet } from 'jose';
-import { capabilityEnvironments } from '../functions/routes';
+import { capabilityEnvironments, workers } from '../functions/routes';
+import { inProcessQueue } from '../functions/shared/jobs/in-process';
 import { configSchema, parseEnv } from '../functions/shared/config';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys, type DevTokenClaims } from './dev-jwt';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo';
 import { seedPromptBucket, startPromptBucket, type LocalPromptBucket } from './prompt-bucket';
+import { serveQueue, type QueueServer, type SqsHandler } from './queue-workers';
 import { startLocalServer, type LocalServer } from './server';
 
 /** Options of the local runtime. */
@@ -35,6 +37,8 @@ export interface LocalStack {
   readonly dynamoEndpoint: string;
   readonly dynamoEmbedded: boolean;
   mintToken(claims: DevTokenClaims): Promise<string>;
+  /** Resolves once the queue workers have nothing to do (no job receivable or being worked; delayed ones may wait). */
+  workersIdle(): Promise<void>;
   /** The dev identity provider's public keys (also served at /.well-known/jwks.json). */
   readonly jwks: JSONWebKeySet;
   close(): Promise<void>;
@@ -102,6 +106,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   if (options.endpointsFile) writeEndpoints(options.endpointsFile, env);
 
   const keys: DevKeys = await loadDevKeys(options.keyFile);
+  // Each declared queue worker serves its in-process queue, as its SQS event source does in AWS (env is in place).
+  const queueServers: QueueServer[] = await Promise.all(
+    Object.values(workers).map(async (worker) => {
+      const { handler } = (await import(join(REPO_ROOT, worker.handler))) as { handler: SqsHandler };
+      return serveQueue(inProcessQueue(worker.id), handler, {
+        name: worker.id,
+        concurrency: Math.min(worker.maxConcurrency, 4),
+        budgetMs: worker.timeoutSeconds * 1000,
+      });
+    }),
+  );
   const server: LocalServer = await startLocalServer({
     port: options.port ?? 0,
     jwt: { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwks: { keys: [keys.publicJwk] } },
@@ -116,8 +131,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     jwks: { keys: [keys.publicJwk] },
     mintToken: (claims) =>
       mintDevToken(keys, { tenantClaim: cfg.JWT_TENANT_CLAIM, groupsClaim: cfg.JWT_GROUPS_CLAIM, ...claims }),
+    workersIdle: async () => {
+      await Promise.all(queueServers.map((queueServer) => queueServer.idle()));
+    },
     close: async () => {
       await server.close();
+      await Promise.all(queueServers.map((queueServer) => queueServer.stop()));
       await demoApi?.close();
       await promptBucket?.close();
       await dynamo?.close();

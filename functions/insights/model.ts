@@ -1,5 +1,6 @@
 import * as z from '../shared/zod';
 import { dataGapSchema, sourceNames } from '../shared/business-api/model';
+import { generationSchema } from '../shared/jobs/model';
 
 export const categories = ['strategy', 'operations', 'finance', 'marketing', 'leadership'] as const;
 export const priorities = ['low', 'medium', 'high', 'critical'] as const;
@@ -159,6 +160,10 @@ export const insightPageSchema = z.object({
   generatedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
   stale: z.boolean(),
+  /** Who wrote the set: the model, or the deterministic rules (at once on a miss, or when the model could not). */
+  source: z.enum(['llm', 'rules']),
+  /** The latest generation job: pending or running while a newer set is being made. */
+  generation: z.optional(generationSchema),
   dataGaps: z.array(dataGapSchema),
   provenance: provenanceSchema,
 });
@@ -172,6 +177,8 @@ export const insightSummarySchema = z.object({
   generatedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
   stale: z.boolean(),
+  source: z.enum(['llm', 'rules']),
+  generation: z.optional(generationSchema),
 });
 
 const labelled = z.object({ id: z.string(), label: z.string(), description: z.string() });

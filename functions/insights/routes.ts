@@ -1,6 +1,8 @@
 import { insightsEnv } from './config';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import { insightsTable } from './tables';
+import { insightJobsWorker } from './workers';
+import { jobParamsSchema, jobResponseSchema } from '../shared/jobs/model';
 import {
   insightCategoriesSchema,
   insightIdParamsSchema,
@@ -10,28 +12,34 @@ import {
   listInsightsQuerySchema,
 } from './model';
 
-const generates = {
-  tables: { insights: 'readWrite', usage: 'readWrite', promptIndex: 'read' },
-  promptsBucket: 'read',
-  bedrock: true,
+/**
+ * What a read that may miss touches: the sets and the jobs, the business APIs (the rules write a set at once) and the
+ * generation queue. The model is the worker's (workers.ts), never a request's.
+ */
+const serves = {
+  tables: { insights: 'readWrite', jobs: 'readWrite' },
   businessApi: true,
+  queues: ['insightJobs'],
 } as const;
 
 /** The insights capability's rows of the route table: the current insight set, its summary, refresh and status changes. */
 export const insights = defineCapability({
   env: insightsEnv,
   tables: { insights: insightsTable },
+  workers: { insightJobs: insightJobsWorker },
   routes: {
     listInsights: defineRoute({
       method: 'GET',
       path: '/insights',
       handler: 'functions/insights/handlers/list-insights.ts',
       auth: 'user',
-      summary: "The tenant's current insights, generated on a cache miss; filterable and paginated",
+      summary:
+        "The tenant's current insights, filterable and paginated; never waits for the model: on a miss the older set " +
+        "(stale) or a set the rules write at once, while a job writes the model's set (`generation`). ETag / If-None-Match",
       tag: 'insights',
       query: listInsightsQuerySchema,
       response: { status: 200, schema: insightPageSchema },
-      grants: { ...generates, tables: { ...generates.tables, batch: 'readWrite' } },
+      grants: { ...serves, tables: { ...serves.tables, batch: 'readWrite' } },
     }),
     insightSummary: defineRoute({
       method: 'GET',
@@ -41,7 +49,7 @@ export const insights = defineCapability({
       summary: 'Counts of the current insights by category, priority and status',
       tag: 'insights',
       response: { status: 200, schema: insightSummarySchema },
-      grants: generates,
+      grants: serves,
     }),
     insightCategories: defineRoute({
       method: 'GET',
@@ -58,10 +66,23 @@ export const insights = defineCapability({
       path: '/insights/refresh',
       handler: 'functions/insights/handlers/refresh-insights.ts',
       auth: 'user',
-      summary: 'Regenerate the insights now, ignoring the cache (once per tenant per cooldown)',
+      summary:
+        'Start a new generation now, ignoring the cache (once per tenant per cooldown): 202 with the job (the one ' +
+        'already running, if any); poll GET /insights/jobs/{jobId} or GET /insights',
       tag: 'insights',
-      response: { status: 200, schema: insightPageSchema },
-      grants: generates,
+      response: { status: 202, schema: jobResponseSchema },
+      grants: serves,
+    }),
+    getInsightJob: defineRoute({
+      method: 'GET',
+      path: '/insights/jobs/{jobId}',
+      handler: 'functions/insights/handlers/get-insight-job.ts',
+      auth: 'user',
+      summary: "One of the tenant's generation jobs: pending, running, done or failed (with its reason)",
+      tag: 'insights',
+      params: jobParamsSchema,
+      response: { status: 200, schema: jobResponseSchema },
+      grants: { tables: { jobs: 'read' } },
     }),
     dismissInsight: defineRoute({
       method: 'POST',

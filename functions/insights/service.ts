@@ -3,57 +3,66 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
 import { sourceNames, type BusinessSnapshot } from '../shared/business-api/model';
-import type { Invocation } from '../shared/invocation';
-import type { MetricsRecorder } from '../shared/observability';
-import { fingerprintOf, type Generation, type InsightGenerator } from './generation';
-import type { Insight, InsightSet, InsightStatus, ListInsightsQuery } from './model';
-import { countInsights, selectPage, type InsightPage } from './query';
-import { computeSignals } from './signals';
-import type { InsightStore } from './store';
 import {
+  AppError,
   ConflictError,
+  GenerationFailedError,
+  ModelUnavailableError,
   NotFoundError,
   RateLimitedError,
   ServiceBusyError,
   UpstreamUnavailableError,
 } from '../shared/errors';
+import type { Invocation } from '../shared/invocation';
+import { generationOf, isActive, jobView, type Generation, type Job, type JobMessage } from '../shared/jobs/model';
+import type { Queue } from '../shared/jobs/queue';
+import type { JobStore } from '../shared/jobs/store';
+import type { MetricsRecorder } from '../shared/observability';
+import { fingerprintOf, type Generation as DraftGeneration, type InsightGenerator } from './generation';
+import type { Insight, InsightSet, InsightStatus, ListInsightsQuery } from './model';
+import { countInsights, selectPage, type InsightPage } from './query';
+import { computeSignals } from './signals';
+import type { InsightStore } from './store';
+
+/** The job kind of an insight generation; at most one is active per tenant. */
+export const INSIGHTS_JOB_KIND = 'insights';
 
 /** Tunables of the insights use cases (from config). */
 export interface InsightsSettings {
   readonly ttlHours: number;
   readonly refreshCooldownSeconds: number;
   readonly dismissSuppressionDays: number;
-  readonly leaseSeconds: number;
-  readonly leasePollMs: number;
+  /** How long a started job holds the tenant's slot before another may start (its queue wait and its run). */
+  readonly jobHoldSeconds: number;
+  /** After a failed job, the next read starts another only once this long has passed. */
+  readonly retryFailedAfterSeconds: number;
+  /** Deliveries of a job whose model keeps throttling before it counts as failed. */
+  readonly jobMaxAttempts: number;
 }
 
 /** The ports and settings the insights service runs on. */
 export interface InsightsDependencies {
   readonly store: InsightStore;
+  readonly jobs: JobStore;
+  /** Where generation jobs go (the on-demand queue, apart from the nightly run's). */
+  readonly queue: Queue<JobMessage>;
   readonly businessData: BusinessData;
-  readonly generator: InsightGenerator;
+  /** The deterministic writer: a miss is answered with its set at once; the only writer under the rules provider. */
+  readonly rules: InsightGenerator;
+  /** The model-backed writer the jobs run; absent under the rules provider (then a miss is answered by the rules). */
+  readonly model?: InsightGenerator;
   readonly metrics: MetricsRecorder;
   readonly settings: InsightsSettings;
   readonly clock: () => Date;
 }
 
-/** A set as served: `stale` when it is past its expiry and could not be regenerated. */
-export interface ServedSet {
+/** A set as served, with the job behind it. */
+interface ServedSet {
   readonly set: InsightSet;
+  /** Past its expiry: the newer set is still being made (or could not be). */
   readonly stale: boolean;
-  /** Tokens and cost of the generation, when this request made one. */
-  readonly usage?: Generation['usage'];
+  readonly job?: Job;
 }
-
-/** How a generation runs: for a user (stale sets served, rules on model failure) or for the nightly run. */
-interface GenerationMode {
-  readonly requestType: 'insights' | 'batch';
-  /** Nightly run: no stale set, no generation without data, and an unavailable model is an error to retry. */
-  readonly batch: boolean;
-}
-
-const USER_MODE: GenerationMode = { requestType: 'insights', batch: false };
-const BATCH_MODE: GenerationMode = { requestType: 'batch', batch: true };
 
 /** What the nightly run did for one tenant. */
 export interface BatchGeneration {
@@ -62,6 +71,26 @@ export interface BatchGeneration {
   readonly costMicros: number;
 }
 
+/** What a worker did with one job message. */
+export type JobOutcome = 'done' | 'failed' | 'retry_later' | 'skipped';
+
+/** Where a set's insights come from: the model, or the deterministic rules. */
+export type SetSource = 'llm' | 'rules';
+
+/** Response body of the list route. */
+export type InsightPageResponse = InsightPage &
+  Pick<InsightSet, 'generatedAt' | 'expiresAt' | 'dataGaps' | 'provenance'> & {
+    readonly stale: boolean;
+    readonly source: SetSource;
+    readonly generation?: Generation;
+  };
+
+const isFresh = (set: InsightSet, now: Date): boolean => new Date(set.expiresAt).getTime() > now.getTime();
+
+/** The rules wrote a set when no model was used, or when the model could not be (a fallback). */
+const sourceOf = (set: InsightSet): SetSource =>
+  set.provenance.outcome === 'ok' || set.provenance.outcome === 'repaired' ? 'llm' : 'rules';
+
 const hasAnyData = (snapshot: BusinessSnapshot): boolean =>
   snapshot.foundation !== undefined ||
   (snapshot.goals?.length ?? 0) > 0 ||
@@ -69,16 +98,15 @@ const hasAnyData = (snapshot: BusinessSnapshot): boolean =>
   (snapshot.actions?.length ?? 0) > 0 ||
   (snapshot.issues?.length ?? 0) > 0;
 
-/** Response body of the list and refresh routes. */
-export type InsightPageResponse = InsightPage &
-  Pick<InsightSet, 'generatedAt' | 'expiresAt' | 'dataGaps' | 'provenance'> & { readonly stale: boolean };
-
-const isFresh = (set: InsightSet, now: Date): boolean => new Date(set.expiresAt).getTime() > now.getTime();
-
 const newInsightId = (): string => randomBytes(9).toString('base64url');
 
+/** How long, and how often, a request waits for the set another request is writing (rules provider). */
+const AWAIT_SET_MS = 3_000;
+const AWAIT_POLL_MS = 50;
 /** How often a new set is merged and re-saved when status changes keep racing it. */
 const SAVE_ATTEMPTS = 3;
+/** How long a job put back for a throttled model waits before its next delivery, by attempt. */
+const retryDelaySeconds = (attempts: number): number => Math.min(300, 30 * 2 ** (attempts - 1));
 
 /** The set with the dismissed and acknowledged statuses of `previous` carried over to the same fingerprints. */
 const withStatusesOf = (set: InsightSet, previous: InsightSet | undefined): InsightSet => {
@@ -96,11 +124,29 @@ const withStatusesOf = (set: InsightSet, previous: InsightSet | undefined): Insi
   };
 };
 
-/** The insights use cases: read (generating on a miss), summarize, refresh, dismiss and acknowledge. */
+/** How a generation writes: which writer, what it is metered as, and whether a model failure is thrown. */
+interface GenerationMode {
+  readonly generator: InsightGenerator;
+  readonly requestType: 'insights' | 'batch';
+  /** A model failure (not a spent budget) fails the generation instead of falling back to the rules. */
+  readonly strict: boolean;
+  /**
+   * The rules' stand-in for a tenant with no set while the model's is made: stored only where there is still no set;
+   * when another request (or the job) stored one first, that one is the answer.
+   */
+  readonly standIn?: boolean;
+}
+
+/**
+ * The insights use cases. A read never waits for a model: it serves the tenant's fresh set; on a miss, the older set
+ * (stale) or a set the rules write at once, while the model's set is made by a job on the on-demand queue (one job
+ * per tenant at a time). A job replaces the set when it finishes, keeping the dismissals and acknowledgements made
+ * meanwhile. Under the rules provider there is no model: the rules' set is the answer, made in the request.
+ */
 export class InsightsService {
   constructor(private readonly deps: InsightsDependencies) {}
 
-  /** A page of the tenant's current insights; generates a new set when there is no fresh one. */
+  /** A page of the tenant's current insights, with the job behind them. */
   async list(invocation: Invocation, query: ListInsightsQuery): Promise<InsightPageResponse> {
     return this.pageOf(await this.current(invocation), query);
   }
@@ -111,47 +157,119 @@ export class InsightsService {
       generatedAt: string;
       expiresAt: string;
       stale: boolean;
+      source: SetSource;
+      generation?: Generation;
     }
   > {
-    const { set, stale } = await this.current(invocation);
-    return { ...countInsights(set.insights), generatedAt: set.generatedAt, expiresAt: set.expiresAt, stale };
+    const { set, stale, job } = await this.current(invocation);
+    return {
+      ...countInsights(set.insights),
+      generatedAt: set.generatedAt,
+      expiresAt: set.expiresAt,
+      stale,
+      source: sourceOf(set),
+      ...(job ? { generation: generationOf(job) } : {}),
+    };
   }
 
-  /** Regenerates now, ignoring the cache; at most once per tenant per cooldown (429 with Retry-After). */
-  async refresh(invocation: Invocation, query: ListInsightsQuery): Promise<InsightPageResponse> {
+  /**
+   * Starts a new generation now, ignoring the cache; at most once per tenant per cooldown (429 with Retry-After).
+   * Answers with the job (the one already running, if there is one). Under the rules provider it runs at once.
+   */
+  async refresh(invocation: Invocation): Promise<ReturnType<typeof jobView>> {
     const { store, settings, clock } = this.deps;
-    const [claim, existing] = await Promise.all([
-      store.claimRefresh(invocation.caller.tenantId, clock(), settings.refreshCooldownSeconds),
-      store.currentSet(invocation.caller.tenantId),
-    ]);
+    const claim = await store.claimRefresh(invocation.caller.tenantId, clock(), settings.refreshCooldownSeconds);
     if (!claim.ok) {
       throw new RateLimitedError(
         `Insights can be refreshed once every ${Math.round(settings.refreshCooldownSeconds / 60)} minutes`,
         claim.retryAfterSeconds,
       );
     }
-    return this.pageOf(await this.generateOnce(invocation, existing), query);
+    if (!this.deps.model) {
+      const { job } = await this.generateNow(invocation, await store.currentSet(invocation.caller.tenantId), 'refresh');
+      return jobView(job);
+    }
+    return jobView(await this.startJob(invocation, 'refresh'));
+  }
+
+  /** One of the tenant's generation jobs (another tenant's id is not found). */
+  async job(invocation: Invocation, jobId: string): Promise<ReturnType<typeof jobView>> {
+    const job = await this.deps.jobs.get(invocation.caller.tenantId, jobId);
+    if (!job || job.kind !== INSIGHTS_JOB_KIND) throw new NotFoundError(`No insights job "${jobId}"`);
+    return jobView(job);
   }
 
   /**
-   * The nightly run's generation for one tenant (a service token in `invocation`): keeps a set made since `freshSince`,
-   * else generates with the model (rules when the tenant's budget is spent). A tenant without data, or whose sources
-   * all fail, is an UpstreamUnavailableError (skipped); an unavailable model is a ModelUnavailableError (retried).
+   * Works one job off the queue (the worker's invocation carries the service token and the worker's deadline): takes
+   * the job (a redelivery of a finished or taken job is skipped), has the model write the set and stores it. A model
+   * that keeps throttling puts the job back with a growing delay; any other model failure fails the job with its
+   * reason and leaves the set that is there (the rules' one) in place.
+   */
+  async runJob(invocation: Invocation, message: JobMessage): Promise<JobOutcome> {
+    const { jobs, queue, settings, clock } = this.deps;
+    const tenantId = invocation.caller.tenantId;
+    const job = await jobs.claim(tenantId, message.jobId, clock(), invocation.deadline.at + 60_000);
+    if (!job) {
+      invocation.log.info('insights job not taken: finished, or running under another worker', message);
+      return 'skipped';
+    }
+    try {
+      await this.generateWithModel(invocation, 'insights');
+      await jobs.finish(tenantId, job.jobId, 'done', clock());
+      return 'done';
+    } catch (error) {
+      if (error instanceof ModelUnavailableError && job.attempts < settings.jobMaxAttempts) {
+        await jobs.putBack(tenantId, job.jobId, error.code, clock().getTime() + settings.jobHoldSeconds * 1000);
+        await queue.send([message], retryDelaySeconds(job.attempts));
+        invocation.log.warn('model unavailable; insights job put back', { jobId: job.jobId, attempts: job.attempts });
+        return 'retry_later';
+      }
+      const reason = error instanceof AppError ? error.code : 'internal_error';
+      await jobs.finish(tenantId, job.jobId, 'failed', clock(), reason);
+      invocation.log[error instanceof AppError ? 'warn' : 'error']('insights job failed', {
+        jobId: job.jobId,
+        reason,
+        error: error as Error,
+      });
+      return 'failed';
+    }
+  }
+
+  /**
+   * The nightly run's generation for one tenant (a service token in the invocation): keeps a set made since
+   * `freshSince`, else generates with the model as a job of its own (so it never overlaps a user's job; a spent budget
+   * writes the rules' set). A tenant without data, or whose sources all fail, is an UpstreamUnavailableError (skipped);
+   * an unavailable model is a ModelUnavailableError (retried); a user's job in progress is a ServiceBusyError.
    */
   async generateForBatch(invocation: Invocation, freshSince: Date): Promise<BatchGeneration> {
-    const existing = await this.deps.store.currentSet(invocation.caller.tenantId);
-    if (existing && isFresh(existing, this.deps.clock()) && Date.parse(existing.generatedAt) >= freshSince.getTime()) {
+    const { store, jobs, settings, clock } = this.deps;
+    const tenantId = invocation.caller.tenantId;
+    const existing = await store.currentSet(tenantId);
+    const now = clock();
+    if (existing && isFresh(existing, now) && Date.parse(existing.generatedAt) >= freshSince.getTime()) {
       return { outcome: 'from_cache', tokens: 0, costMicros: 0 };
     }
-    const served = await this.generateOnce(invocation, existing, BATCH_MODE);
-    if (served.stale) throw new ServiceBusyError('Another generation for this tenant is still running', 30);
-    const { outcome } = served.set.provenance;
-    return {
-      // `rules` is the configured generator (no model here); `fallback` means the model could not be used.
-      outcome: outcome === 'fallback' ? 'fallback' : 'generated',
-      tokens: served.usage?.tokens ?? 0,
-      costMicros: served.usage?.costMicros ?? 0,
-    };
+    const start = await jobs.start(
+      this.newJob(invocation, 'nightly'),
+      now,
+      now.getTime() + settings.jobHoldSeconds * 1000,
+    );
+    if (!start.started) throw new ServiceBusyError('Another generation for this tenant is in progress', 30);
+    const { jobId } = start.job;
+    await jobs.claim(tenantId, jobId, clock(), invocation.deadline.at + 60_000);
+    try {
+      const { set, usage } = await this.generateWithModel(invocation, 'batch');
+      await jobs.finish(tenantId, jobId, 'done', clock());
+      return {
+        // `rules` is the configured writer (no model here); `fallback` means the model could not be used.
+        outcome: set.provenance.outcome === 'fallback' ? 'fallback' : 'generated',
+        tokens: usage?.tokens ?? 0,
+        costMicros: usage?.costMicros ?? 0,
+      };
+    } catch (error) {
+      await jobs.finish(tenantId, jobId, 'failed', clock(), error instanceof AppError ? error.code : 'internal_error');
+      throw error;
+    }
   }
 
   /** Sets an insight's status; dismissing also suppresses the same insight in later sets. Idempotent. */
@@ -176,51 +294,165 @@ export class InsightsService {
     return insight;
   }
 
-  private pageOf({ set, stale }: ServedSet, query: ListInsightsQuery): InsightPageResponse {
+  private pageOf({ set, stale, job }: ServedSet, query: ListInsightsQuery): InsightPageResponse {
     return {
       ...selectPage(set.insights, query),
       generatedAt: set.generatedAt,
       expiresAt: set.expiresAt,
       stale,
+      source: sourceOf(set),
+      ...(job ? { generation: generationOf(job) } : {}),
       dataGaps: set.dataGaps,
       provenance: set.provenance,
     };
   }
 
+  /**
+   * The set to serve now, and the job behind it. A fresh set is served as it is; a fresh set the rules wrote while a
+   * model is configured also starts a job when none is active (after a failure, once the retry time has passed). On
+   * a miss a job is started, and the older set (stale) or a set the rules write now is served meanwhile.
+   */
   private async current(invocation: Invocation): Promise<ServedSet> {
-    const existing = await this.deps.store.currentSet(invocation.caller.tenantId);
-    const hit = existing !== undefined && isFresh(existing, this.deps.clock());
-    this.deps.metrics.addMetric(hit ? 'CacheHit' : 'CacheMiss', MetricUnit.Count, 1);
-    return hit ? { set: existing, stale: false } : this.generateOnce(invocation, existing);
+    const { store, jobs, model, metrics, clock } = this.deps;
+    const tenantId = invocation.caller.tenantId;
+    const [existing, latest] = await Promise.all([
+      store.currentSet(tenantId),
+      jobs.latest(tenantId, INSIGHTS_JOB_KIND),
+    ]);
+    const now = clock();
+    const fresh = existing !== undefined && isFresh(existing, now);
+    metrics.addMetric(fresh ? 'CacheHit' : 'CacheMiss', MetricUnit.Count, 1);
+    if (!model) {
+      if (fresh) return { set: existing, stale: false, ...(latest ? { job: latest } : {}) };
+      return this.generateNow(invocation, existing, 'miss');
+    }
+    const wanted = !fresh || sourceOf(existing) === 'rules';
+    const starting = wanted && this.mayStart(latest, now) ? this.startJob(invocation, 'miss') : Promise.resolve(latest);
+    if (existing) {
+      const job = await starting;
+      return { set: existing, stale: !fresh, ...(job ? { job } : {}) };
+    }
+    // No set at all: the rules write one now (while the job is started), served while the job makes the model's.
+    const [job, { set }] = await Promise.all([
+      starting,
+      this.generate(invocation, undefined, {
+        generator: this.deps.rules,
+        requestType: 'insights',
+        strict: false,
+        standIn: true,
+      }),
+    ]);
+    return { set, stale: false, ...(job ? { job } : {}) };
+  }
+
+  /** Whether a read may start a job: none is active, and a failed one is old enough to try again. */
+  private mayStart(latest: Job | undefined, now: Date): boolean {
+    if (!latest) return true;
+    if (isActive(latest)) return false;
+    if (latest.status !== 'failed') return true;
+    const failedAt = Date.parse(latest.finishedAt ?? latest.createdAt);
+    return now.getTime() - failedAt >= this.deps.settings.retryFailedAfterSeconds * 1000;
+  }
+
+  /** A new pending job of this caller. */
+  private newJob(invocation: Invocation, trigger: Job['trigger']): Job {
+    return {
+      jobId: randomUUID(),
+      tenantId: invocation.caller.tenantId,
+      kind: INSIGHTS_JOB_KIND,
+      status: 'pending',
+      trigger,
+      requestedBy: invocation.caller.userId,
+      createdAt: this.deps.clock().toISOString(),
+      attempts: 0,
+    };
   }
 
   /**
-   * Generates under the tenant's lease so concurrent misses make one model call: the caller that takes the lease
-   * generates; the others poll for the new set until the lease would have expired.
+   * Starts a generation job and queues it, unless one is active (then that one is the answer). A job that could not
+   * be queued is failed at once, so it does not hold the tenant's slot.
    */
-  private async generateOnce(
+  private async startJob(invocation: Invocation, trigger: Job['trigger']): Promise<Job> {
+    const { jobs, queue, settings, clock } = this.deps;
+    const now = clock();
+    const start = await jobs.start(
+      this.newJob(invocation, trigger),
+      now,
+      now.getTime() + settings.jobHoldSeconds * 1000,
+    );
+    if (!start.started) return start.active;
+    const { job } = start;
+    try {
+      await queue.send([{ jobId: job.jobId, tenantId: job.tenantId, kind: job.kind }]);
+    } catch (error) {
+      invocation.log.error('insights job not queued', { jobId: job.jobId, error: error as Error });
+      return (await jobs.finish(job.tenantId, job.jobId, 'failed', clock(), 'not_queued')) ?? job;
+    }
+    invocation.log.info('insights job queued', { jobId: job.jobId, trigger });
+    return job;
+  }
+
+  /**
+   * Under the rules provider: the rules write the set in the request, recorded as a job that is done at once. A
+   * request that finds another one writing waits briefly for its set; when every source fails, an older set is
+   * served as stale.
+   */
+  private async generateNow(
     invocation: Invocation,
     existing: InsightSet | undefined,
-    mode: GenerationMode = USER_MODE,
-  ): Promise<ServedSet> {
-    const { store, settings, clock } = this.deps;
+    trigger: Job['trigger'],
+  ): Promise<ServedSet & { job: Job }> {
+    const { jobs, settings, clock } = this.deps;
     const tenantId = invocation.caller.tenantId;
-    const owner = randomUUID();
-    const deadline = clock().getTime() + settings.leaseSeconds * 1000;
-    while (clock().getTime() <= deadline) {
-      if (await store.acquireLease(tenantId, owner, clock(), settings.leaseSeconds)) {
-        try {
-          return await this.generate(invocation, existing, mode);
-        } finally {
-          await store.releaseLease(tenantId, owner);
-        }
-      }
-      await sleep(settings.leasePollMs);
-      const latest = await store.currentSet(tenantId);
-      if (latest && latest.setId !== existing?.setId && isFresh(latest, clock())) return { set: latest, stale: false };
+    const now = clock();
+    const start = await jobs.start(
+      this.newJob(invocation, trigger),
+      now,
+      now.getTime() + settings.jobHoldSeconds * 1000,
+    );
+    if (!start.started) {
+      const written = existing ?? (await this.awaitSet(tenantId));
+      return { set: written, stale: !isFresh(written, clock()), job: start.active };
     }
-    if (existing) return { set: existing, stale: true };
-    throw new ServiceBusyError('Insights are still being generated; try again in a few seconds', 5);
+    const { jobId } = start.job;
+    await jobs.claim(tenantId, jobId, now, invocation.deadline.at + 60_000);
+    try {
+      const { set } = await this.generate(invocation, existing, {
+        generator: this.deps.rules,
+        requestType: 'insights',
+        strict: false,
+      });
+      const job = await jobs.finish(tenantId, jobId, 'done', clock());
+      return { set, stale: false, job: job ?? start.job };
+    } catch (error) {
+      const reason = error instanceof AppError ? error.code : 'internal_error';
+      const job = (await jobs.finish(tenantId, jobId, 'failed', clock(), reason)) ?? start.job;
+      if (existing && error instanceof UpstreamUnavailableError) return { set: existing, stale: true, job };
+      throw error;
+    }
+  }
+
+  /** The set another request is writing right now, waited for a few seconds at most (then 503 with Retry-After). */
+  private async awaitSet(tenantId: string): Promise<InsightSet> {
+    for (let waited = 0; waited < AWAIT_SET_MS; waited += AWAIT_POLL_MS) {
+      await sleep(AWAIT_POLL_MS);
+      const set = await this.deps.store.currentSet(tenantId);
+      if (set) return set;
+    }
+    throw new ServiceBusyError('Insights are being generated; try again in a few seconds', 2);
+  }
+
+  /** The model writes the set (strictly: a failure other than a spent budget is thrown, not replaced by the rules). */
+  private async generateWithModel(
+    invocation: Invocation,
+    requestType: 'insights' | 'batch',
+  ): Promise<{ set: InsightSet; usage?: DraftGeneration['usage'] }> {
+    const existing = await this.deps.store.currentSet(invocation.caller.tenantId);
+    return this.generate(invocation, existing, {
+      generator: this.deps.model ?? this.deps.rules,
+      requestType,
+      strict: true,
+    });
   }
 
   /**
@@ -231,7 +463,13 @@ export class InsightsService {
     invocation: Invocation,
     generated: InsightSet,
     replacing: InsightSet | undefined,
+    standIn: boolean,
   ): Promise<InsightSet> {
+    if (standIn) {
+      if (await this.deps.store.saveSet(generated, undefined)) return generated;
+      const stored = await this.deps.store.currentSet(invocation.caller.tenantId);
+      if (stored) return stored;
+    }
     let base = replacing;
     for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
       const candidate = withStatusesOf(generated, base);
@@ -242,12 +480,13 @@ export class InsightsService {
     throw new ConflictError('The insights changed while they were being regenerated; try again');
   }
 
+  /** Reads the business data, computes the signals, has the writer write the drafts, and stores the set. */
   private async generate(
     invocation: Invocation,
     existing: InsightSet | undefined,
     mode: GenerationMode,
-  ): Promise<ServedSet> {
-    const { store, businessData, generator, metrics, settings, clock } = this.deps;
+  ): Promise<{ set: InsightSet; usage?: DraftGeneration['usage'] }> {
+    const { store, businessData, metrics, settings, clock } = this.deps;
     const startedAt = Date.now();
     const tenantId = invocation.caller.tenantId;
     const [snapshot, dismissals] = await Promise.all([
@@ -259,28 +498,31 @@ export class InsightsService {
         gaps: snapshot.gaps,
         hasOlderSet: existing !== undefined,
       });
-      if (existing && !mode.batch) return { set: existing, stale: true };
       throw new UpstreamUnavailableError(
         `None of the business data sources (${sourceNames.join(', ')}) could be read, and there are no earlier ` +
           'insights to show. Try again in a few minutes.',
       );
     }
-    if (mode.batch && !hasAnyData(snapshot)) {
+    if (mode.requestType === 'batch' && !hasAnyData(snapshot)) {
       throw new UpstreamUnavailableError(
         'The tenant has no business data yet (no foundation, goals, score, actions or issues)',
       );
     }
     const now = clock();
-    const signals = computeSignals(snapshot, now);
-    const generation = await generator.generate({
+    const generation = await mode.generator.generate({
       invocation,
       snapshot,
-      signals,
+      signals: computeSignals(snapshot, now),
       dismissals,
       now,
       requestType: mode.requestType,
-      strictModel: mode.batch,
+      strictModel: mode.strict,
     });
+    const { provenance } = generation;
+    if (mode.strict && provenance.outcome === 'fallback' && provenance.reason !== 'usage_limit_exceeded') {
+      // A job keeps the set that is there rather than store another written by the rules.
+      throw new GenerationFailedError(provenance.reason ?? 'model_failed');
+    }
     const createdAt = now.toISOString();
     const expiresAt = new Date(now.getTime() + settings.ttlHours * 3_600_000).toISOString();
     const generated: InsightSet = {
@@ -289,7 +531,7 @@ export class InsightsService {
       generatedAt: createdAt,
       expiresAt,
       dataGaps: snapshot.gaps,
-      provenance: generation.provenance,
+      provenance,
       revision: 0,
       insights: generation.drafts.map((draft) => ({
         ...draft,
@@ -301,14 +543,14 @@ export class InsightsService {
         expiresAt,
       })),
     };
-    const set = await this.save(invocation, generated, existing);
+    const set = await this.save(invocation, generated, existing, mode.standIn === true);
     metrics.addMetric('GenerationTime', MetricUnit.Milliseconds, Date.now() - startedAt);
     invocation.log.info('insight set generated', {
       setId: set.setId,
       count: set.insights.length,
       gaps: snapshot.gaps.map((gap) => gap.source),
-      ...generation.provenance,
+      ...provenance,
     });
-    return { set, stale: false, usage: generation.usage };
+    return { set, ...(generation.usage ? { usage: generation.usage } : {}) };
   }
 }

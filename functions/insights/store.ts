@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../shared/zod';
 import { dataGapSchema } from '../shared/business-api/model';
@@ -18,7 +18,7 @@ export interface Dismissal {
 /** Outcome of claiming the manual-refresh slot. */
 export type RefreshClaim = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };
 
-/** Persistence of insight sets, dismissals, the generation lease and the refresh cooldown. */
+/** Persistence of insight sets, dismissals and the refresh cooldown (generation jobs are in the jobs store). */
 export interface InsightStore {
   /** The tenant's latest set, fresh or not (the caller decides); undefined when there is none. */
   currentSet(tenantId: string): Promise<InsightSet | undefined>;
@@ -36,15 +36,11 @@ export interface InsightStore {
   suppress(tenantId: string, dismissal: Dismissal, until: Date): Promise<void>;
   /** Dismissals still in force at `now`. */
   activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]>;
-  /** Takes the tenant's generation lease if it is free or expired; false when another caller holds it. */
-  acquireLease(tenantId: string, owner: string, now: Date, seconds: number): Promise<boolean>;
-  releaseLease(tenantId: string, owner: string): Promise<void>;
   /** Claims the manual refresh slot, at most once per `cooldownSeconds`. */
   claimRefresh(tenantId: string, now: Date, cooldownSeconds: number): Promise<RefreshClaim>;
 }
 
 const SET_KEY = 'INSIGHTS#CURRENT';
-const LEASE_KEY = 'INSIGHTS#LEASE';
 const REFRESH_KEY = 'INSIGHTS#REFRESH';
 const DISMISSED_PREFIX = 'INSIGHTS#DISMISSED#';
 /** Status updates retry when a regeneration replaced the set between the read and the conditional write. */
@@ -177,39 +173,6 @@ export class DynamoInsightStore implements InsightStore {
     return items.map((item) => parseItem(dismissalItemSchema, item));
   }
 
-  async acquireLease(tenantId: string, owner: string, now: Date, seconds: number): Promise<boolean> {
-    const { written } = await writeIf(
-      this.client,
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: tenantKey(tenantId),
-          sk: LEASE_KEY,
-          owner,
-          leaseUntil: now.getTime() + seconds * 1000,
-          expiresAt: epochSeconds(now) + seconds + 60,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
-        ExpressionAttributeValues: { ':now': now.getTime() },
-      }),
-    );
-    return written;
-  }
-
-  async releaseLease(tenantId: string, owner: string): Promise<void> {
-    // Only the owner's own lease is removed; one that expired and was taken over is left to its new owner.
-    await writeIf(
-      this.client,
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { pk: tenantKey(tenantId), sk: LEASE_KEY },
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': owner },
-      }),
-    );
-  }
-
   async claimRefresh(tenantId: string, now: Date, cooldownSeconds: number): Promise<RefreshClaim> {
     const { written } = await writeIf(
       this.client,
@@ -241,13 +204,12 @@ export class DynamoInsightStore implements InsightStore {
  * InsightStore in memory with DynamoInsightStore's semantics (the contract suite runs the same cases on both), for
  * unit tests: a set is replaced only if unchanged since it was read, a status change bumps the revision once,
  * dismissals are one per fingerprint in fingerprint order and filtered on their expiry (epoch seconds) at read time,
- * the lease is free once its time has passed, the refresh slot once per cooldown. Reads return copies.
+ * the refresh slot once per cooldown. Reads return copies.
  */
 export class InMemoryInsightStore implements InsightStore {
   private readonly sets = new Map<string, InsightSet>();
   /** Dismissals by tenant and fingerprint, with their TTL (epoch seconds). */
   private readonly dismissals = new KeyedItems<Dismissal & { readonly expiresAt: number }>();
-  private readonly leases = new Map<string, { readonly owner: string; readonly leaseUntil: number }>();
   private readonly refreshes = new Map<string, number>();
 
   async currentSet(tenantId: string): Promise<InsightSet | undefined> {
@@ -284,17 +246,6 @@ export class InMemoryInsightStore implements InsightStore {
       .query(tenantId)
       .filter((entry) => entry.expiresAt > epochSeconds(now))
       .map(({ fingerprint, title }) => ({ fingerprint, title }));
-  }
-
-  async acquireLease(tenantId: string, owner: string, now: Date, seconds: number): Promise<boolean> {
-    const lease = this.leases.get(tenantId);
-    if (lease && !(lease.leaseUntil < now.getTime())) return false;
-    this.leases.set(tenantId, { owner, leaseUntil: now.getTime() + seconds * 1000 });
-    return true;
-  }
-
-  async releaseLease(tenantId: string, owner: string): Promise<void> {
-    if (this.leases.get(tenantId)?.owner === owner) this.leases.delete(tenantId);
   }
 
   async claimRefresh(tenantId: string, now: Date, cooldownSeconds: number): Promise<RefreshClaim> {

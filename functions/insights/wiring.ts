@@ -1,37 +1,44 @@
-import { businessData, documentClient, modelGateway, promptStore } from '../shared/adapters';
+import { businessData, documentClient, jobStore, modelGateway, promptStore, workerQueue } from '../shared/adapters';
 import { config } from '../shared/config';
 import { metrics } from '../shared/observability';
-import { once } from '../shared/once';
+import { lazyPort, once } from '../shared/once';
 import type { PromptStore } from '../shared/prompts/template';
+import { insightsConfig } from './config';
 import type { InsightGenerator } from './generation';
-import { LlmInsightGenerator } from './llm-insight-generator';
 import { RulesInsightGenerator } from './rules-insight-generator';
 import { InsightsService } from './service';
 import { DynamoInsightStore } from './store';
-import { insightsConfig } from './config';
+import { insightJobsWorker } from './workers';
 
-/** The model-backed insight generator on the given templates (the runtime store, or one version for a preview). */
-export const llmInsightGenerator = (prompts: PromptStore): LlmInsightGenerator => {
-  return new LlmInsightGenerator(prompts, modelGateway(), metrics);
-};
+/**
+ * The model-backed insight generator on the given templates (the runtime store, or one version for a preview). It
+ * loads with its first generation: the API's functions only need to know that there is one (their misses queue jobs).
+ */
+export const llmInsightGenerator = (prompts: PromptStore): InsightGenerator =>
+  lazyPort<InsightGenerator>(async () => {
+    const { LlmInsightGenerator } = await import('./llm-insight-generator');
+    return new LlmInsightGenerator(prompts, modelGateway(), metrics);
+  });
 
 /** The insights service with its production adapters, built once per process from config. */
 export const insightsService = /* @__PURE__ */ once((): InsightsService => {
-  const cfg = config();
-  const generator: InsightGenerator =
-    cfg.LLM_PROVIDER === 'bedrock' ? llmInsightGenerator(promptStore()) : new RulesInsightGenerator();
+  const cfg = insightsConfig();
   return new InsightsService({
-    store: new DynamoInsightStore(documentClient(), insightsConfig().INSIGHTS_TABLE),
+    store: new DynamoInsightStore(documentClient(), cfg.INSIGHTS_TABLE),
+    jobs: jobStore(),
+    queue: workerQueue(insightJobsWorker, cfg.INSIGHTS_JOB_QUEUE_URL),
     businessData: businessData(),
-    generator,
+    rules: new RulesInsightGenerator(),
+    ...(config().LLM_PROVIDER === 'bedrock' ? { model: llmInsightGenerator(promptStore()) } : {}),
     metrics,
     clock: () => new Date(),
     settings: {
-      ttlHours: insightsConfig().INSIGHTS_TTL_HOURS,
-      refreshCooldownSeconds: insightsConfig().INSIGHTS_REFRESH_COOLDOWN_SECONDS,
-      dismissSuppressionDays: insightsConfig().INSIGHTS_DISMISS_SUPPRESSION_DAYS,
-      leaseSeconds: insightsConfig().INSIGHTS_LEASE_SECONDS,
-      leasePollMs: insightsConfig().INSIGHTS_LEASE_POLL_MS,
+      ttlHours: cfg.INSIGHTS_TTL_HOURS,
+      refreshCooldownSeconds: cfg.INSIGHTS_REFRESH_COOLDOWN_SECONDS,
+      dismissSuppressionDays: cfg.INSIGHTS_DISMISS_SUPPRESSION_DAYS,
+      jobHoldSeconds: insightJobsWorker.timeoutSeconds * 3,
+      retryFailedAfterSeconds: cfg.INSIGHTS_RETRY_FAILED_AFTER_SECONDS,
+      jobMaxAttempts: cfg.INSIGHTS_JOB_MAX_ATTEMPTS,
     },
   });
 });

@@ -14,6 +14,10 @@ import { ModelGateway, type GatewaySettings, type UsageMetrics } from './usage/g
 import type { TenantLimits, UsageLedger } from './usage/ledger';
 import { ModelCooldowns } from './usage/routing';
 import { ModelUnavailableError } from './errors';
+import { inProcessQueue } from './jobs/in-process';
+import type { Queue } from './jobs/queue';
+import { DynamoJobStore, type JobStore } from './jobs/store';
+import type { WorkerDefinition } from './jobs/worker-definition';
 
 /** The DynamoDB document client (dynalite when DYNAMODB_ENDPOINT is set). */
 export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => createDocumentClient(config()));
@@ -193,3 +197,29 @@ export const serviceTokens = /* @__PURE__ */ once((): ServiceTokenProvider => {
     return getSecret(secretId, { transform: 'json', maxAge: 300 });
   });
 });
+
+/** An SQS queue of JSON messages; the SQS SDK is loaded with the first send. */
+export const sqsQueue = <M>(url: string): Queue<M> =>
+  lazyPort<Queue<M>>(async () => {
+    const [{ SQSClient }, { SqsQueue }] = await Promise.all([
+      import('@aws-sdk/client-sqs'),
+      import('./jobs/sqs-queue'),
+    ]);
+    return new SqsQueue<M>(new SQSClient({ region: config().AWS_REGION }), url);
+  });
+
+/**
+ * A worker's queue: SQS at `url` (the stack passes it in the worker's env var to the functions granted to send),
+ * else, outside Lambda, the in-process queue the local runtime serves to the same worker. In Lambda a function that
+ * was not granted the queue fails its sends with a configuration error (and may run everything else).
+ */
+export const workerQueue = <M>(worker: WorkerDefinition, url: string | undefined): Queue<M> => {
+  if (url) return sqsQueue<M>(url);
+  if (!config().AWS_LAMBDA_FUNCTION_NAME) return inProcessQueue<M>(worker.id);
+  return {
+    send: () => Promise.reject(new ConfigError(`${worker.queueEnvVar} is not set: this function may not queue jobs`)),
+  };
+};
+
+/** Generation jobs and their per-tenant slots in the jobs table. */
+export const jobStore = /* @__PURE__ */ once((): JobStore => new DynamoJobStore(documentClient(), config().JOBS_TABLE));

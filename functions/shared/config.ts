@@ -1,6 +1,7 @@
 import { defaultTableName, type TableDefinition } from './dynamo/tables';
 import { once } from './once';
 import { promptIndexTable } from './prompts/tables';
+import { jobsTable } from './jobs/tables';
 import { usageTable } from './usage/tables';
 import * as z from './zod';
 
@@ -56,6 +57,9 @@ export const tableNameEnv = <T extends TableDefinition>(
 export const configSchema = z.object({
   ...tableNameEnv(usageTable),
   ...tableNameEnv(promptIndexTable),
+  ...tableNameEnv(jobsTable),
+  /** Set by Lambda: where it is set, a missing queue URL is a configuration error, not a reason for an in-process queue. */
+  AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1))),
   POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'coaching-service'),
   SERVICE_VERSION: z._default(z.string(), '0.1.0'),
   /** Unset: the SDK's own region chain (AWS_REGION, profile) decides. Lambda always sets it. */

@@ -266,3 +266,17 @@ export class PromptRenderError extends AppError {
     return 'The coaching prompt could not be prepared; the team has been alerted.';
   }
 }
+
+/**
+ * A generation job could not use the model's answer (invalid after the repair round, timed out, rejected): `code`
+ * says why, and becomes the job's reason; the set that is there stays in place.
+ */
+export class GenerationFailedError extends AppError {
+  override readonly name = 'GenerationFailedError';
+  readonly statusCode = 502;
+  readonly code: string;
+  constructor(reason: string) {
+    super(`The model's answer could not be used (${reason})`);
+    this.code = reason;
+  }
+}

@@ -27,13 +27,14 @@ import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls } from
 import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
 import type { Data } from './data';
 import type { Events } from './events';
+import type { Workers } from './workers';
 
 /** Stage-wide throttling (requests per second, and the burst bucket); per-tenant limits live in the service. */
 const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /** Headers a browser may send to the API and to the streaming URLs, and the ones it may read back. */
-const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'x-correlation-id'];
-const CORS_EXPOSE_HEADERS = ['retry-after', 'x-correlation-id', 'x-usage-warning'];
+const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-none-match', 'x-correlation-id'];
+const CORS_EXPOSE_HEADERS = ['etag', 'location', 'retry-after', 'x-correlation-id', 'x-usage-warning'];
 
 /** One JSON line per request in the access log. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -58,6 +59,8 @@ export interface ApiProps {
   readonly data: Data;
   /** The hand-off bus, for rows with `grants.handoffEvents`. */
   readonly events: Events;
+  /** The workers' queues, for rows with `grants.queues`. */
+  readonly workers: Workers;
   /**
    * The JWT issuer URL (`iss`); API Gateway fetches its keys from `<issuer>/.well-known/openid-configuration`, the
    * streaming functions from `<issuer>/.well-known/jwks.json`.
@@ -154,6 +157,7 @@ export class Api extends Construct {
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
       handoffBus: props.events.handoffBus,
+      workerQueues: props.workers.queues,
     });
     if (isStream) fn.verifyJwt(props.jwtIssuer, props.jwtAudience);
     return fn;

@@ -1,18 +1,18 @@
 import * as path from 'node:path';
 import { Aws, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
 import type { RouteGrants } from '../../functions/shared/http/route';
-import { routes } from '../../functions/routes';
+import { generates } from '../../functions/insights/workers';
 import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
 import { addServiceEnvironment, grantAll, readsPrompts, SERVICE_VERSION } from '../permissions';
+import { alarmOnMessages, encryptedQueue } from '../queues';
 import type { Data } from './data';
 
 /** The account's Bedrock token quota and what one tenant's generation takes of it. */
@@ -90,12 +90,12 @@ export const maxConcurrencyFor = ({
 };
 
 /**
- * The worker does the work of the refreshInsights route (insights + usage read-write, prompt index read, prompts
- * bucket read, Bedrock, business APIs) for one tenant, plus the run's state in the batch table.
+ * The worker does what the on-demand generation worker does (insights, jobs and usage read-write, prompt index read,
+ * prompts bucket read, Bedrock, business APIs) for one tenant, plus the run's state in the batch table.
  */
 const WORKER_GRANTS: RouteGrants = {
-  ...routes.refreshInsights.grants,
-  tables: { ...routes.refreshInsights.grants.tables, batch: 'readWrite' },
+  ...generates,
+  tables: { ...generates.tables, batch: 'readWrite' },
 };
 
 /** What the nightly run needs from the rest of the stack and from the deployment config. */
@@ -105,6 +105,8 @@ export interface BatchProps {
   /** Bedrock model or inference profile ids the worker may invoke; the first is the default. */
   readonly bedrockModelIds: readonly string[];
   readonly settings: BatchSettings;
+  /** The business APIs' client credentials (settings.businessApiSecretName); absent: the dev token is sent. */
+  readonly businessApiSecret?: ISecret;
 }
 
 /**
@@ -135,21 +137,13 @@ export class Batch extends Construct {
     super(scope, id);
     const { settings } = props;
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'RunQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    this.deadLetterQueue = encryptedQueue(this, 'DeadLetterQueue', { retentionPeriod: Duration.days(14) });
+    this.queue = encryptedQueue(this, 'RunQueue', {
       visibilityTimeout: VISIBILITY_TIMEOUT,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: BATCH_MAX_RECEIVE_COUNT },
     });
-    this.scheduleDeadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    this.scheduleDeadLetterQueue = encryptedQueue(this, 'ScheduleDeadLetterQueue', {
       retentionPeriod: Duration.days(14),
     });
     Validations.of(this.scheduleDeadLetterQueue).acknowledge({
@@ -170,7 +164,7 @@ export class Batch extends Construct {
     });
     this.enqueue.addEnvironment('SERVICE_VERSION', SERVICE_VERSION);
     props.data.grantTable(this.enqueue, 'batch', 'readWrite');
-    this.enqueue.bindBatchQueue(this.queue);
+    this.enqueue.bindQueue(this.queue, 'BATCH_QUEUE_URL');
     // Scheduler invokes asynchronously: it sees only whether Lambda accepted the event. A run that then fails
     // (after Lambda's retries) would otherwise vanish; its event and error land in the schedule's DLQ instead.
     this.enqueue.configureAsyncInvoke({
@@ -217,13 +211,15 @@ export class Batch extends Construct {
     // The role's policy must exist before Scheduler first assumes it.
     this.schedule.node.addDependency(this.schedulerRole);
 
-    this.alarmOnMessages(
+    alarmOnMessages(
+      this,
       'DeadLetterAlarm',
       this.deadLetterQueue,
       `Nightly batch: tenant messages failed ${BATCH_MAX_RECEIVE_COUNT} deliveries and are in the dead-letter queue. ` +
         "Read the worker's logs, fix the cause, then redrive them (see the DeadLetterQueueArn output).",
     );
-    this.alarmOnMessages(
+    alarmOnMessages(
+      this,
       'ScheduleDeadLetterAlarm',
       this.scheduleDeadLetterQueue,
       'Nightly batch: a run did not start (Scheduler could not invoke the enqueue function, or the enqueue run ' +
@@ -251,11 +247,8 @@ export class Batch extends Construct {
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
     });
-    worker.bindBatchQueue(this.queue);
-    const { businessApiSecretName } = props.settings;
-    if (businessApiSecretName !== undefined) {
-      worker.bindBusinessApiSecret(Secret.fromSecretNameV2(this, 'BusinessApiClientSecret', businessApiSecretName));
-    }
+    worker.bindQueue(this.queue, 'BATCH_QUEUE_URL');
+    if (props.businessApiSecret) worker.bindBusinessApiSecret(props.businessApiSecret);
     // Concurrency is capped on the event source, not with reserved concurrency: Lambda then simply polls less,
     // instead of throttling invocations and returning messages to the queue (which would count as receives).
     worker.addEventSource(
@@ -266,17 +259,5 @@ export class Batch extends Construct {
       }),
     );
     return worker;
-  }
-
-  /** Alarms when the queue holds any message (checked every 5 minutes). */
-  private alarmOnMessages(id: string, queue: Queue, description: string): Alarm {
-    return new Alarm(this, id, {
-      alarmDescription: description,
-      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   }
 }

@@ -8,11 +8,12 @@ import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
 import { routes, type RouteName } from '../../functions/routes';
-import { tables } from '../../functions/routes';
+import { tables, workers } from '../../functions/routes';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { CoachingStack } from '../../lib/coaching-stack';
 import { Batch, BATCH_DEFAULTS, maxConcurrencyFor } from '../../lib/constructs/batch';
 import { Data } from '../../lib/constructs/data';
+import { WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/workers';
 import { CoachingFunction } from '../../lib/function';
 import { context as featureFlags } from '../../cdk.json';
 
@@ -21,6 +22,7 @@ const JWT_ISSUER = 'https://issuer.test.example.com/';
 const JWT_AUDIENCE = ['coaching-test'];
 const ROUTE_ROWS = Object.values(routes);
 const ROUTE_ENTRIES = Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][];
+const WORKER_ENTRIES = Object.entries(workers);
 /** Rows served through API Gateway; the 'stream' rows are served from Function URLs instead. */
 const API_ROWS = ROUTE_ROWS.filter((row) => row.transport !== 'stream');
 const STREAM_ENTRIES = ROUTE_ENTRIES.filter(([, row]) => row.transport === 'stream');
@@ -140,16 +142,19 @@ const environmentOf = (construct: CoachingFunction): Record<string, unknown> => 
 const environmentOfRoute = (name: RouteName): Record<string, unknown> => environmentOf(stack.api.functions[name]);
 
 describe('functions', () => {
-  it('creates one Node.js 22 arm64 function per route, the prompt validator and the batch pair, with the defaults', () => {
+  it('creates one Node.js 22 arm64 function per route and per worker, the prompt validator and the batch pair', () => {
     const nodeFunctions = resources('AWS::Lambda::Function').filter(([, fn]) =>
       String(fn.Properties.Runtime).startsWith('nodejs'),
     );
     const batchTimeouts = new Map([
       [logicalId(stack.batch.worker), 300],
       [logicalId(stack.batch.enqueue), 900],
+      ...WORKER_ENTRIES.map(
+        ([key, worker]) => [logicalId(stack.workers.byKey[key]!.fn), worker.timeoutSeconds] as const,
+      ),
     ]);
 
-    expect(nodeFunctions).toHaveLength(ROUTE_ROWS.length + 3);
+    expect(nodeFunctions).toHaveLength(ROUTE_ROWS.length + 3 + WORKER_ENTRIES.length);
     expect(nodeFunctions.map(([id]) => id)).toEqual(
       expect.arrayContaining([logicalId(stack.prompts.validator), ...batchTimeouts.keys()]),
     );
@@ -180,7 +185,7 @@ describe('functions', () => {
     const readers = ROUTE_ENTRIES.filter(([, row]) => readsPrompts(row)).map(([name]) => name);
     const others = ROUTE_ENTRIES.filter(([, row]) => !readsPrompts(row)).map(([name]) => name);
 
-    expect(readers).toContain('listInsights');
+    expect(readers).toContain('startConversation');
     expect(others).toContain('health');
     for (const name of readers) {
       expect({ name, bundles: stack.api.functions[name].bundlesPrompts }).toEqual({ name, bundles: true });
@@ -190,7 +195,7 @@ describe('functions', () => {
       expect({ name, bundles: stack.api.functions[name].bundlesPrompts }).toEqual({ name, bundles: false });
       expect(environmentOfRoute(name)).not.toHaveProperty('PROMPTS_DIR');
     }
-    for (const fn of [stack.prompts.validator, stack.batch.worker]) {
+    for (const fn of [stack.prompts.validator, stack.batch.worker, stack.workers.byKey.insightJobs!.fn]) {
       expect(fn.bundlesPrompts).toBe(true);
       expect(environmentOf(fn)).toHaveProperty('PROMPTS_DIR', 'prompts');
     }
@@ -610,8 +615,8 @@ describe('permissions', () => {
     expect(putStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten)).toEqual([`${bucketArn}/*`]);
   });
 
-  it('gives listInsights prompt reads with object versions, no bucket writes and only reads on the index', () => {
-    const statements = statementsOfRoute('listInsights');
+  it('gives a prompt reader (startConversation) reads with object versions, no bucket writes, index reads only', () => {
+    const statements = statementsOfRoute('startConversation');
     const indexActions = actionsOn(statements, logicalId(stack.data.table('promptIndex')));
 
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['s3:GetObject', 's3:GetObjectVersion']));
@@ -623,7 +628,7 @@ describe('permissions', () => {
   it('lets no function of the service delete objects', () => {
     const functions = coachingFunctions();
 
-    expect(functions).toHaveLength(ROUTE_ROWS.length + 3);
+    expect(functions).toHaveLength(ROUTE_ROWS.length + 3 + WORKER_ENTRIES.length);
     for (const fn of functions) {
       const deletes = actionsOf(statementsOf(fn)).filter((action) => /^s3:(\*|Delete)/.test(action));
       expect({ fn: fn.node.path, deletes }).toEqual({ fn: fn.node.path, deletes: [] });
@@ -726,7 +731,12 @@ describe('batch', () => {
     const queues = resources('AWS::SQS::Queue');
     const policies = resources('AWS::SQS::QueuePolicy');
 
-    expect(queues.map(([id]) => id).sort()).toEqual(Object.values(queueIds()).sort());
+    const workerQueueIds = Object.values(stack.workers.byKey).flatMap((worker) => [
+      logicalId(worker.queue),
+      logicalId(worker.deadLetterQueue),
+    ]);
+
+    expect(queues.map(([id]) => id).sort()).toEqual([...Object.values(queueIds()), ...workerQueueIds].sort());
     for (const [queueId, { Properties: properties }] of queues) {
       expect({ queueId, sse: properties.SqsManagedSseEnabled }).toEqual({ queueId, sse: true });
       const [, policy] = policies.find(([, candidate]) => refersTo(candidate.Properties.Queues, queueId)) ?? [];
@@ -774,7 +784,11 @@ describe('batch', () => {
     const [, worker] = resources('AWS::Lambda::Function').find(([id]) => id === logicalId(stack.batch.worker)) ?? [];
 
     expect(stack.batch.maxConcurrency).toBe(11);
-    expect(mappings.map(([, mapping]) => mapping.Properties)).toEqual([
+    const batchMappings = mappings.filter(([, mapping]) =>
+      refersTo(mapping.Properties.FunctionName, logicalId(stack.batch.worker)),
+    );
+
+    expect(batchMappings.map(([, mapping]) => mapping.Properties)).toEqual([
       {
         FunctionName: { Ref: logicalId(stack.batch.worker) },
         EventSourceArn: { 'Fn::GetAtt': [queueIds().run, 'Arn'] },
@@ -799,6 +813,7 @@ describe('batch', () => {
     expect(access).toEqual({
       insights: 'readWrite',
       usage: 'readWrite',
+      jobs: 'readWrite',
       batch: 'readWrite',
       promptIndex: 'read',
       conversations: 'none',
@@ -902,6 +917,136 @@ describe('batch', () => {
 
     expect(worker?.Properties.Environment.Variables).not.toHaveProperty('BUSINESS_API_CLIENT_SECRET_ID');
     expect(JSON.stringify(bareTemplate)).not.toContain('secretsmanager:');
+  });
+});
+
+describe('workers', () => {
+  const deployed = () => Object.entries(stack.workers.byKey);
+  const queueResource = (id: string): CfnResource | undefined =>
+    resources('AWS::SQS::Queue').find(([queueId]) => queueId === id)?.[1];
+  const sqsStatements = (statements: Statement[]): Statement[] =>
+    statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('sqs:')));
+
+  it('deploys every declared worker', () => {
+    expect(deployed().map(([key]) => key)).toEqual(WORKER_ENTRIES.map(([key]) => key));
+    expect(WORKER_ENTRIES.map(([key]) => key)).toContain('insightJobs');
+  });
+
+  it('gives each worker a queue hiding messages for six times its timeout, redriving to a DLQ after 3 deliveries', () => {
+    for (const [, worker] of deployed()) {
+      const queue = queueResource(logicalId(worker.queue));
+      const dead = queueResource(logicalId(worker.deadLetterQueue));
+
+      expect(queue?.Properties).toMatchObject({
+        VisibilityTimeout: 6 * worker.definition.timeoutSeconds,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(worker.deadLetterQueue), 'Arn'] },
+          maxReceiveCount: WORKER_MAX_RECEIVE_COUNT,
+        },
+      });
+      expect(dead?.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    }
+  });
+
+  it('feeds each worker one job at a time, with partial batch failures and its maximum concurrency', () => {
+    for (const [, worker] of deployed()) {
+      const mappings = resources('AWS::Lambda::EventSourceMapping').filter(([, mapping]) =>
+        refersTo(mapping.Properties.FunctionName, logicalId(worker.fn)),
+      );
+
+      expect(mappings.map(([, mapping]) => mapping.Properties)).toEqual([
+        {
+          FunctionName: { Ref: logicalId(worker.fn) },
+          EventSourceArn: { 'Fn::GetAtt': [logicalId(worker.queue), 'Arn'] },
+          BatchSize: 1,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: worker.definition.maxConcurrency },
+        },
+      ]);
+    }
+  });
+
+  it("grants each worker exactly its tables, SQS on its own queue only, and the business APIs' secret", () => {
+    for (const [, worker] of deployed()) {
+      const statements = statementsOf(worker.fn);
+      const access = Object.fromEntries(
+        TABLE_NAMES.map((name) => {
+          const actions = actionsOn(statements, logicalId(stack.data.table(name)));
+          const writes = actions.some((action) => DYNAMODB_WRITES.includes(action));
+          return [name, actions.length === 0 ? undefined : writes ? 'readWrite' : 'read'];
+        }).filter(([, granted]) => granted !== undefined),
+      );
+      const sqsResources = sqsStatements(statements).flatMap((statement) => asArray(statement.Resource));
+
+      expect(access).toEqual(worker.definition.grants.tables);
+      expect(new Set(sqsResources.map(flatten))).toEqual(new Set([`<${logicalId(worker.queue)}.Arn>`]));
+      expect(actionsOf(sqsStatements(statements))).toEqual(
+        expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+      );
+      expect(environmentOf(worker.fn)).toMatchObject({
+        [worker.definition.queueEnvVar]: { Ref: logicalId(worker.queue) },
+        BUSINESS_API_CLIENT_SECRET_ID: BATCH_SECRET_NAME,
+        LLM_PROVIDER: 'bedrock',
+      });
+    }
+  });
+
+  it('lets exactly the routes that queue jobs send to that queue, and passes them its URL', () => {
+    for (const [name, row] of ROUTE_ENTRIES) {
+      const sends = row.grants.queues ?? [];
+      const statements = sqsStatements(statementsOfRoute(name));
+      const expected = sends.map((key) => `<${logicalId(stack.workers.byKey[key]!.queue)}.Arn>`);
+
+      expect({ name, queues: [...new Set(statements.flatMap((st) => asArray(st.Resource)).map(flatten))] }).toEqual({
+        name,
+        queues: expected,
+      });
+      expect({
+        name,
+        receives: actionsOf(statements).filter((action) => action !== 'sqs:SendMessage' && !/Get/.test(action)),
+      }).toEqual({ name, receives: [] });
+      for (const key of sends) {
+        const worker = stack.workers.byKey[key]!;
+        expect(environmentOfRoute(name)).toHaveProperty(worker.definition.queueEnvVar, {
+          Ref: logicalId(worker.queue),
+        });
+      }
+    }
+    expect(routes.listInsights.grants.queues).toEqual(['insightJobs']);
+  });
+
+  it('gives no route Bedrock access: the model runs in the workers', () => {
+    for (const name of ['listInsights', 'insightSummary', 'refreshInsights', 'getInsightJob'] as const) {
+      expect({ name, bedrock: actionsOf(statementsOfRoute(name)).filter((a) => a.startsWith('bedrock:')) }).toEqual({
+        name,
+        bedrock: [],
+      });
+    }
+  });
+
+  it('alarms on any message in a worker DLQ and on jobs waiting over a minute, and outputs the DLQ ARN', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    const outputs = Object.values(template.findOutputs('*') as Record<string, { Value: unknown }>);
+
+    for (const [, worker] of deployed()) {
+      const onQueue = (id: string) =>
+        alarms.filter(([, alarm]) => refersTo(alarm.Properties.Dimensions, id)).map(([, alarm]) => alarm.Properties);
+
+      expect(onQueue(logicalId(worker.deadLetterQueue))).toEqual([
+        expect.objectContaining({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 }),
+      ]);
+      expect(onQueue(logicalId(worker.queue))).toEqual([
+        expect.objectContaining({
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Threshold: 60,
+          EvaluationPeriods: 2,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      ]);
+      expect(outputs.map((output) => output.Value)).toContainEqual({
+        'Fn::GetAtt': [logicalId(worker.deadLetterQueue), 'Arn'],
+      });
+    }
   });
 });
 

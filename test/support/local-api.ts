@@ -1,11 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startFakeBedrock, type FakeBedrock } from '../../local/fake-bedrock';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { goodAnswer } from './model-answers';
+
+/** How often, and how many times at most, a test polls a job. */
+const JOB_POLL_MS = 25;
+const JOB_POLLS = 1_600;
 
 /** A parsed HTTP response. */
 export interface ApiResponse {
@@ -29,8 +34,17 @@ export interface TestApi {
   token(tenantId: string, userId?: string): Promise<string>;
   /** A token of the admin group. */
   adminToken(tenantId?: string): Promise<string>;
-  /** Deletes every insights-table item of a tenant, so tests start clean. */
+  /** Waits for the queue workers to finish, then deletes the tenant's insights and jobs, so tests start clean. */
   clearTenant(tenantId: string): Promise<void>;
+  /** Polls a job until it has finished (done or failed) or was put back to wait for its next delivery. */
+  awaitJob(token: string, jobId: string): Promise<ApiResponse>;
+  /**
+   * Reads `/insights` (a miss starts a job), waits for the job behind the answer, and reads again: `first` is what a
+   * user saw at once, `settled` what they see once the job is over.
+   */
+  settledInsights(token: string, query?: string): Promise<{ first: ApiResponse; settled: ApiResponse }>;
+  /** Starts a refresh, waits for its job, and reads `/insights` (the refresh's answer must be 202). */
+  refreshedInsights(token: string): Promise<ApiResponse>;
   /** Moves the tenant's current set's expiry into the past, as if 24 h had gone by. */
   expireCurrentSet(tenantId: string): Promise<void>;
   readonly db: DynamoDBDocumentClient;
@@ -41,7 +55,7 @@ export interface TestApi {
 export const startTestApi = async (env: Record<string, string> = {}): Promise<TestApi> => {
   const keyFile = join(mkdtempSync(join(tmpdir(), 'coaching-test-')), 'key.json');
   const stack = await startLocalStack({
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', INSIGHTS_LEASE_POLL_MS: '20', ...env },
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
     keyFile,
   });
   const db = DynamoDBDocumentClient.from(
@@ -51,42 +65,71 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   );
-  const table = stack.env.INSIGHTS_TABLE ?? 'coaching-insights';
+  const tenantTables = [stack.env.INSIGHTS_TABLE ?? 'coaching-insights', stack.env.JOBS_TABLE ?? 'coaching-jobs'];
+  const table = tenantTables[0];
+
+  const call: TestApi['call'] = async (method, path, options = {}) => {
+    const response = await fetch(`${stack.url}${path}`, {
+      method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      body: options.body,
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+  const awaitJob: TestApi['awaitJob'] = async (token, jobId) => {
+    for (let polls = 0; ; polls += 1) {
+      const job = await call('GET', `/insights/jobs/${jobId}`, { token });
+      const { status, reason } = (job.json ?? {}) as { status?: string; reason?: string };
+      const over = status === 'done' || status === 'failed' || (status === 'pending' && reason !== undefined);
+      if (job.status !== 200 || over) return job;
+      if (polls > JOB_POLLS) throw new Error(`job ${jobId} still ${status} after ${JOB_POLLS * JOB_POLL_MS} ms`);
+      await sleep(JOB_POLL_MS);
+    }
+  };
 
   return {
     stack,
     db,
-    call: async (method, path, options = {}) => {
-      const response = await fetch(`${stack.url}${path}`, {
-        method,
-        headers: {
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...options.headers,
-        },
-        body: options.body,
-      });
-      const text = await response.text();
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: response.status, headers: response.headers, text, json };
+    call,
+    awaitJob,
+    settledInsights: async (token, query = '') => {
+      const first = await call('GET', `/insights${query}`, { token });
+      const jobId = (first.json as { generation?: { jobId: string } } | undefined)?.generation?.jobId;
+      if (jobId) await awaitJob(token, jobId);
+      return { first, settled: await call('GET', `/insights${query}`, { token }) };
+    },
+    refreshedInsights: async (token) => {
+      const refresh = await call('POST', '/insights/refresh', { token });
+      if (refresh.status !== 202) throw new Error(`refresh answered ${refresh.status}: ${refresh.text}`);
+      await awaitJob(token, (refresh.json as { jobId: string }).jobId);
+      return call('GET', '/insights', { token });
     },
     token: (tenantId, userId = 'user-1') => stack.mintToken({ tenantId, userId }),
     adminToken: (tenantId = 'platform') => stack.mintToken({ tenantId, userId: 'admin-1', admin: true }),
     clearTenant: async (tenantId) => {
-      const { Items = [] } = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}` },
-        }),
-      );
-      for (const item of Items) {
-        await db.send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
+      await stack.workersIdle();
+      for (const TableName of tenantTables) {
+        const { Items = [] } = await db.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}` },
+          }),
+        );
+        for (const item of Items) {
+          await db.send(new DeleteCommand({ TableName, Key: { pk: item.pk, sk: item.sk } }));
+        }
       }
     },
     expireCurrentSet: async (tenantId) => {

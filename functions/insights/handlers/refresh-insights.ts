@@ -1,11 +1,11 @@
 import { insights } from '../routes';
 import { jsonRoute } from '../../shared/http/pipeline';
-import { listInsightsQuerySchema } from '../model';
 import { insightsService } from '../wiring';
 
 const service = insightsService();
 
-/** POST /insights/refresh — answers with the first page of the new set. */
-export const handler = jsonRoute(insights.routes.refreshInsights, async ({ invocation }) => ({
-  body: await service.refresh(invocation, listInsightsQuerySchema.parse({})),
-}));
+/** POST /insights/refresh: 202 with the generation job, and where to poll it. */
+export const handler = jsonRoute(insights.routes.refreshInsights, async ({ invocation }) => {
+  const job = await service.refresh(invocation);
+  return { statusCode: 202, headers: { location: `/insights/jobs/${job.jobId}` }, body: job };
+});

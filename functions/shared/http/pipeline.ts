@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -162,6 +163,23 @@ const jsonResult = (result: HttpResult, correlationId: string, warning: string |
   body: result.body === undefined ? '' : JSON.stringify(result.body),
 });
 
+/** A strong validator of a response body: a digest of the JSON a client would receive. */
+const etagOf = (body: string): string => `"${createHash('sha1').update(body).digest('base64url')}"`;
+
+/**
+ * A GET answer with its ETag; `304 Not Modified` (no body) when the client's If-None-Match already names it, so a
+ * frontend can poll cheaply (the digest changes with the data, the job's state and the page asked for).
+ */
+const conditional = (response: Result, ifNoneMatch: string | undefined): Result => {
+  if (response.statusCode !== 200 || typeof response.body !== 'string') return response;
+  const etag = etagOf(response.body);
+  const headers = { ...response.headers, etag };
+  const known = ifNoneMatch?.split(',').map((tag) => tag.trim().replace(/^W\//, '')) ?? [];
+  return known.includes(etag) || known.includes('*')
+    ? { statusCode: 304, headers, body: '' }
+    : { ...response, headers };
+};
+
 /**
  * Wraps an authenticated JSON route of the route table: verifies the caller's claims and access, validates query,
  * path and body with the row's zod schemas, runs the route with an Invocation and shapes the JSON response. Every
@@ -177,7 +195,8 @@ export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, 
       const scope = invocationOf(event, context);
       const input = inputOf(spec, event, matchPath);
       const result = await run({ ...input, invocation: scope.invocation }).finally(() => scope.settle());
-      return jsonResult(result, scope.invocation.correlationId, scope.warning());
+      const response = jsonResult(result, scope.invocation.correlationId, scope.warning());
+      return spec.method === 'GET' ? conditional(response, event.headers?.['if-none-match']) : response;
     },
     { auth: spec.auth, parsesBody: spec.body !== undefined, streams: false },
   );

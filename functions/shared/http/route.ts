@@ -1,5 +1,6 @@
 import type * as z from '../zod';
 import type { TableDefinition } from '../dynamo/tables';
+import type { WorkerDefinition } from '../jobs/worker-definition';
 import type { RouteAuth } from './auth';
 
 /**
@@ -13,6 +14,8 @@ export interface RouteGrants {
   readonly businessApi?: boolean;
   /** Publishes human hand-off events to the EventBridge bus. */
   readonly handoffEvents?: boolean;
+  /** Sends to these workers' queues, by the worker's key in the composed worker list (functions/routes.ts). */
+  readonly queues?: readonly string[];
 }
 
 /** One row of the route table. */
@@ -61,6 +64,8 @@ export interface Capability<R extends RouteTable = RouteTable> {
   readonly tables?: Readonly<Record<string, TableDefinition>>;
   /** The environment this capability reads (its config.ts), beyond the shared ports' (shared/config.ts). */
   readonly env?: z.core.$ZodType;
+  /** Its queue workers (long model work as jobs), by key (the key senders' grants name them by). */
+  readonly workers?: Readonly<Record<string, WorkerDefinition>>;
 }
 
 /** Declares a capability, keeping its exact route names and schema types. */

@@ -62,11 +62,8 @@ export class MemoryQueue<M = unknown> implements Queue<M> {
 
   /** Up to `max` receivable messages; each is counted as delivered and hidden for the visibility timeout. */
   receive(max: number): ReceivedRecord[] {
-    this.settleTimeouts();
     const now = this.now();
-    let due = 0;
-    while (due < max && due < this.waiting.length && (this.waiting[due] as Entry).visibleAt <= now) due += 1;
-    return this.waiting.splice(0, due).map((entry) => {
+    return this.waiting.splice(0, Math.min(max, this.receivable())).map((entry) => {
       entry.receiveCount += 1;
       entry.visibleAt = now + this.options.visibilityTimeoutSeconds * 1000;
       this.flying.set(entry.messageId, entry);
@@ -83,6 +80,15 @@ export class MemoryQueue<M = unknown> implements Queue<M> {
   depth(): number {
     this.settleTimeouts();
     return this.waiting.length;
+  }
+
+  /** Messages receivable now (neither delayed nor in flight). */
+  receivable(): number {
+    this.settleTimeouts();
+    const now = this.now();
+    let due = 0;
+    while (due < this.waiting.length && (this.waiting[due] as Entry).visibleAt <= now) due += 1;
+    return due;
   }
 
   /** Messages received and neither deleted nor timed out yet. */

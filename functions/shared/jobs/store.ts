@@ -27,7 +27,10 @@ export interface JobStore {
    * running under another worker's hold).
    */
   claim(tenantId: string, jobId: string, now: Date, holdUntil: number): Promise<Job | undefined>;
-  /** running -> done or failed (with a reason); frees the slot. Undefined when the job was not running. */
+  /**
+   * running -> done or failed (with a reason), or pending -> failed (it never reached a worker); frees the slot.
+   * Undefined when the job was in neither state.
+   */
   finish(
     tenantId: string,
     jobId: string,
@@ -69,7 +72,8 @@ const claimTransition = (now: Date, holdUntil: number, heldUntil: (job: Job) => 
 });
 
 const finishTransition = (status: 'done' | 'failed', now: Date, reason?: string): Transition => ({
-  allowed: (job) => job.status === 'running',
+  // A pending job may be failed before any worker took it (it could not be queued).
+  allowed: (job) => job.status === 'running' || (job.status === 'pending' && status === 'failed'),
   apply: (job) => ({ ...job, status, finishedAt: now.toISOString(), ...(reason === undefined ? {} : { reason }) }),
   activeUntil: 0,
 });
@@ -89,6 +93,8 @@ export class DynamoJobStore implements JobStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** What decides whether a job is past its retention (TTL deletes late, so reads filter). */
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async start(job: Job, now: Date, holdUntil: number): Promise<JobStart> {
@@ -119,7 +125,7 @@ export class DynamoJobStore implements JobStore {
 
   async get(tenantId: string, jobId: string): Promise<Job | undefined> {
     const item = await this.read(tenantId, jobKey(jobId));
-    if (!item || Number(item.expiresAt) <= epochSeconds(new Date())) return undefined;
+    if (!item || Number(item.expiresAt) <= epochSeconds(this.clock())) return undefined;
     const { expiresAt: _expiresAt, ...job } = parseItem(jobItemSchema, item);
     return job;
   }
@@ -153,7 +159,7 @@ export class DynamoJobStore implements JobStore {
 
   async putBack(tenantId: string, jobId: string, reason: string, holdUntil: number): Promise<Job | undefined> {
     const current = await this.get(tenantId, jobId);
-    return current && this.transition(current, putBackTransition(reason, holdUntil), new Date());
+    return current && this.transition(current, putBackTransition(reason, holdUntil), this.clock());
   }
 
   /**
@@ -220,8 +226,7 @@ export class InMemoryJobStore implements JobStore {
   }
 
   async get(tenantId: string, jobId: string): Promise<Job | undefined> {
-    const job = this.jobs.get(tenantId, jobId);
-    return job && expiryOf(job) > epochSeconds(this.clock()) ? job : undefined;
+    return this.readJob(tenantId, jobId);
   }
 
   async latest(tenantId: string, kind: string): Promise<Job | undefined> {
@@ -247,13 +252,19 @@ export class InMemoryJobStore implements JobStore {
     return this.transition(tenantId, jobId, putBackTransition(reason, holdUntil), this.clock());
   }
 
+  private readJob(tenantId: string, jobId: string): Job | undefined {
+    const job = this.jobs.get(tenantId, jobId);
+    return job && expiryOf(job) > epochSeconds(this.clock()) ? job : undefined;
+  }
+
   private async transition(
     tenantId: string,
     jobId: string,
     transition: Transition,
     now: Date,
   ): Promise<Job | undefined> {
-    const current = await this.get(tenantId, jobId);
+    // Read and write with no await between them, so a transition is as atomic as the adapter's conditional write.
+    const current = this.readJob(tenantId, jobId);
     if (!current || !transition.allowed(current, now.getTime())) return undefined;
     const next = transition.apply(current);
     this.jobs.put(tenantId, jobId, next);

@@ -44,17 +44,23 @@ let runs = 0;
  * The production wiring, loaded once the test stack has set the environment: Powertools reads it when the logger and
  * metrics are constructed (metrics off, logs silent), as Lambda loads a handler after its env is in place.
  */
-const production = async (): Promise<
-  typeof import('../../../functions/batch/wiring') &
-    typeof import('../../../functions/batch/tenant-generator') &
-    typeof import('../../../functions/shared/adapters') &
-    typeof import('../../../functions/shared/observability')
-> => ({
-  ...(await import('../../../functions/batch/wiring')),
-  ...(await import('../../../functions/batch/tenant-generator')),
-  ...(await import('../../../functions/shared/adapters')),
-  ...(await import('../../../functions/shared/observability')),
-});
+const production = async () => {
+  const [wiring, generator, adapters, observability] = await Promise.all([
+    import('../../../functions/batch/wiring'),
+    import('../../../functions/batch/tenant-generator'),
+    import('../../../functions/shared/adapters'),
+    import('../../../functions/shared/observability'),
+  ]);
+  return {
+    batchLedger: wiring.batchLedger,
+    tenantRegistry: wiring.tenantRegistry,
+    workerSettings: wiring.workerSettings,
+    tenantGenerator: generator.tenantGenerator,
+    serviceTokens: adapters.serviceTokens,
+    usageLedger: adapters.usageLedger,
+    logger: observability.logger,
+  };
+};
 
 /**
  * A run `daysAhead` days from today. Each test takes its own day, so the per-day claims of other tests do not make

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FakeBedrock } from '../../../local/fake-bedrock';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
@@ -38,28 +39,56 @@ beforeEach(async () => {
 });
 
 const getInsights = (token: string, query = '') => api.call('GET', `/insights${query}`, { token });
+/** The insights once the job a read started is over (what the user sees after waiting). */
+const settledInsights = async (token: string, query = '') => (await api.settledInsights(token, query)).settled;
 
 describe('GET /insights', () => {
-  it('generates on a miss with the model and serves the cache on the next call', async () => {
-    const first = await getInsights(tokenA);
-    const second = await getInsights(tokenA);
+  it("answers a miss with the rules' set and a pending job, then serves the model's set from the cache", async () => {
+    const { first, settled } = await api.settledInsights(tokenA);
+    const again = await getInsights(tokenA);
 
     expect(first.status).toBe(200);
-    expect(first.json.items).toHaveLength(6);
-    expect(first.json.items.every((item: { source: string }) => item.source === 'llm')).toBe(true);
-    expect(first.json.provenance).toMatchObject({
-      promptTopic: 'insights_generation',
-      promptVersion: 'v1.0',
-      outcome: 'ok',
+    expect(first.json).toMatchObject({ source: 'rules', stale: false, generation: { status: 'pending' } });
+    expect(first.json.items.every((item: { source: string }) => item.source === 'rules')).toBe(true);
+    expect(settled.json.items).toHaveLength(6);
+    expect(settled.json.items.every((item: { source: string }) => item.source === 'llm')).toBe(true);
+    expect(settled.json).toMatchObject({
+      source: 'llm',
+      generation: { status: 'done', jobId: first.json.generation.jobId },
+      provenance: { promptTopic: 'insights_generation', promptVersion: 'v1.0', outcome: 'ok' },
     });
-    expect(second.json.generatedAt).toBe(first.json.generatedAt);
+    expect(again.json.generatedAt).toBe(settled.json.generatedAt);
     expect(bedrock.callCount()).toBe(1);
   });
+
+  it('answers a miss within a second while the model takes 20 s, and the job replaces the set when it is done', async () => {
+    // Like Claude on Bedrock: 0.8 s to the first token, then 1,920 output tokens at 100 tokens/s.
+    bedrock.setPace({ firstTokenMs: 800, tokensPerSecond: 100 });
+    bedrock.setDefault(() => ({ toolInput: goodAnswer(), usage: { inputTokens: 3_000, outputTokens: 1_920 } }));
+
+    const startedAt = Date.now();
+    const miss = await getInsights(tokenA);
+    const missMs = Date.now() - startedAt;
+    const summary = await api.call('GET', '/insights/summary', { token: tokenA });
+    const summaryMs = Date.now() - startedAt - missMs;
+    const done = await api.awaitJob(tokenA, miss.json.generation.jobId);
+    const settled = await getInsights(tokenA);
+
+    expect(missMs).toBeLessThan(1_000);
+    expect(summaryMs).toBeLessThan(1_000);
+    expect(miss.json).toMatchObject({ source: 'rules', stale: false });
+    expect(miss.json.items.length).toBeGreaterThanOrEqual(5);
+    expect(summary.json.generation).toMatchObject({ jobId: miss.json.generation.jobId });
+    expect(['pending', 'running']).toContain(summary.json.generation.status);
+    expect(done.json).toMatchObject({ status: 'done', kind: 'insights', trigger: 'miss' });
+    expect(Date.parse(done.json.finishedAt) - Date.parse(done.json.createdAt)).toBeGreaterThanOrEqual(20_000);
+    expect(settled.json).toMatchObject({ source: 'llm', generation: { status: 'done' } });
+  }, 45_000);
 
   it('records the tokens, model, prompt version, latency and cost of the call in the usage table', async () => {
     bedrock.setDefault(() => ({ toolInput: goodAnswer(), usage: { inputTokens: 2000, outputTokens: 1000 } }));
 
-    await getInsights(tokenA);
+    await settledInsights(tokenA);
 
     const { Items = [] } = await api.db.send(
       new QueryCommand({
@@ -84,7 +113,7 @@ describe('GET /insights', () => {
   });
 
   it('sends the rendered template with the tenant data and the insights tool', async () => {
-    await getInsights(tokenA);
+    await settledInsights(tokenA);
 
     const request = bedrock.requests[0]!;
     const prompt = JSON.stringify(request.body.messages);
@@ -95,17 +124,21 @@ describe('GET /insights', () => {
     expect(request.body.inferenceConfig).toEqual({ temperature: 0.3, maxTokens: 4096 });
   });
 
-  it('regenerates after the 24 h expiry', async () => {
-    const first = await getInsights(tokenA);
+  it('serves the expired set as stale after 24 h while a job regenerates it', async () => {
+    const first = await settledInsights(tokenA);
     await api.expireCurrentSet(TENANT_A);
 
-    const second = await getInsights(tokenA);
+    const { first: expired, settled } = await api.settledInsights(tokenA);
 
-    expect(second.json.generatedAt).not.toBe(first.json.generatedAt);
+    expect(expired.json).toMatchObject({ stale: true, source: 'llm', generatedAt: first.json.generatedAt });
+    expect(expired.json.generation.status).toBe('pending');
+    expect(settled.json.stale).toBe(false);
+    expect(settled.json.generatedAt).not.toBe(first.json.generatedAt);
     expect(bedrock.callCount()).toBe(2);
   });
 
   it('filters by category and priority and pages through the rest', async () => {
+    await settledInsights(tokenA);
     const strategy = await getInsights(tokenA, '?category=strategy');
     const high = await getInsights(tokenA, '?priority=high');
     const page2 = await getInsights(tokenA, '?page=2&pageSize=4');
@@ -119,14 +152,32 @@ describe('GET /insights', () => {
     expect(beyond.json.items).toEqual([]);
   });
 
-  it('makes exactly one model call for 20 concurrent misses', async () => {
+  it('starts one job and makes exactly one model call for 20 concurrent misses', async () => {
     bedrock.setDefault(() => ({ toolInput: goodAnswer(), delayMs: 200 }));
 
     const responses = await Promise.all(Array.from({ length: 20 }, () => getInsights(tokenA)));
+    await api.awaitJob(tokenA, responses[0]!.json.generation.jobId);
 
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
     expect(new Set(responses.map((response) => response.json.generatedAt)).size).toBe(1);
+    expect(new Set(responses.map((response) => response.json.generation.jobId)).size).toBe(1);
     expect(bedrock.callCount()).toBe(1);
+  });
+
+  it('answers 304 to a read that names the ETag of an unchanged answer, and 200 once the job changed it', async () => {
+    const { settled } = await api.settledInsights(tokenA);
+    const etag = settled.headers.get('etag');
+
+    const unchanged = await api.call('GET', '/insights', { token: tokenA, headers: { 'if-none-match': etag! } });
+    await api.call('POST', '/insights/refresh', { token: tokenA });
+    await api.stack.workersIdle();
+    const changed = await api.call('GET', '/insights', { token: tokenA, headers: { 'if-none-match': etag! } });
+
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe('');
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
   });
 });
 
@@ -134,7 +185,7 @@ describe('business data failures', () => {
   it('generates from the remaining sources and names the one that failed', async () => {
     api.stack.demoApi?.setFault('/goals/stats', { status: 500 });
 
-    const response = await getInsights(tokenA);
+    const response = await settledInsights(tokenA);
 
     expect(response.status).toBe(200);
     expect(response.json.dataGaps).toEqual([{ source: 'goalStats', reason: 'http_error', status: 500 }]);
@@ -160,6 +211,7 @@ describe('business data failures', () => {
     }
 
     const response = await getInsights(tokenA);
+    await api.stack.workersIdle();
 
     expect(response.status).toBe(502);
     expect(response.json.error.code).toBe('upstream_unavailable');
@@ -168,7 +220,7 @@ describe('business data failures', () => {
   });
 
   it('serves the older set marked stale when every source fails', async () => {
-    const older = await getInsights(tokenA);
+    const older = await settledInsights(tokenA);
     await api.expireCurrentSet(TENANT_A);
     for (const path of [
       '/business/foundation',
@@ -181,31 +233,37 @@ describe('business data failures', () => {
       api.stack.demoApi?.setFault(path, { body: '<html>maintenance</html>' });
     }
 
-    const response = await getInsights(tokenA);
+    const { first: response, settled } = await api.settledInsights(tokenA);
+    const job = await api.call('GET', `/insights/jobs/${response.json.generation.jobId}`, { token: tokenA });
 
     expect(response.status).toBe(200);
     expect(response.json.stale).toBe(true);
     expect(response.json.generatedAt).toBe(older.json.generatedAt);
+    expect(job.json).toMatchObject({ status: 'failed', reason: 'upstream_unavailable' });
+    expect(settled.json).toMatchObject({ stale: true, generatedAt: older.json.generatedAt });
   });
 });
 
 describe('model failures', () => {
-  it('falls back to the rules generator when Bedrock keeps throttling', async () => {
+  it("keeps the rules' set and puts the job back for a later delivery while Bedrock keeps throttling", async () => {
     bedrock.setDefault(() => ({ status: 429 }));
 
-    const response = await getInsights(tokenA);
+    const { first, settled } = await api.settledInsights(tokenA);
+    const job = await api.call('GET', `/insights/jobs/${first.json.generation.jobId}`, { token: tokenA });
 
-    expect(response.status).toBe(200);
-    expect(response.json.provenance.outcome).toBe('fallback');
-    expect(response.json.items.length).toBeGreaterThanOrEqual(5);
-    expect(response.json.items.every((item: { source: string }) => item.source === 'rules')).toBe(true);
+    expect(settled.status).toBe(200);
+    expect(settled.json.generatedAt).toBe(first.json.generatedAt);
+    expect(settled.json.provenance.outcome).toBe('rules');
+    expect(settled.json.items.length).toBeGreaterThanOrEqual(5);
+    expect(settled.json.items.every((item: { source: string }) => item.source === 'rules')).toBe(true);
+    expect(job.json).toMatchObject({ status: 'pending', reason: 'model_unavailable' });
     expect(bedrock.callCount()).toBe(2);
   });
 
   it('repairs prose and code fences around the JSON without another call', async () => {
     bedrock.enqueue({ text: proseWrappedAnswer() });
 
-    const response = await getInsights(tokenA);
+    const response = await settledInsights(tokenA);
 
     expect(response.json.provenance.outcome).toBe('repaired');
     expect(response.json.items).toHaveLength(6);
@@ -216,7 +274,7 @@ describe('model failures', () => {
     const truncated = JSON.stringify(goodAnswer()).slice(0, 300);
     bedrock.enqueue({ text: truncated, stopReason: 'max_tokens' }, { toolInput: goodAnswer() });
 
-    const response = await getInsights(tokenA);
+    const response = await settledInsights(tokenA);
 
     expect(bedrock.callCount()).toBe(2);
     expect(JSON.stringify(bedrock.requests[1]?.body.messages)).toContain('Call the tool again');
@@ -224,16 +282,20 @@ describe('model failures', () => {
     expect(response.json.items.every((item: { source: string }) => item.source === 'llm')).toBe(true);
   });
 
-  it('falls back to rules when the repaired output is still invalid', async () => {
+  it("fails the job and keeps the rules' set when the repaired output is still invalid", async () => {
     bedrock.enqueue(
       { toolInput: { insights: goodAnswer().insights.slice(0, 2) } },
       { text: 'I cannot help with that.' },
     );
 
-    const response = await getInsights(tokenA);
+    const { first, settled } = await api.settledInsights(tokenA);
+    const job = await api.call('GET', `/insights/jobs/${first.json.generation.jobId}`, { token: tokenA });
 
-    expect(response.status).toBe(200);
-    expect(response.json.provenance.outcome).toBe('fallback');
+    expect(settled.status).toBe(200);
+    expect(settled.json).toMatchObject({ source: 'rules', generatedAt: first.json.generatedAt });
+    expect(settled.json.generation.status).toBe('failed');
+    expect(job.json.status).toBe('failed');
+    expect(job.json.reason).toEqual(expect.any(String));
     expect(bedrock.callCount()).toBe(2);
   });
 
@@ -243,7 +305,7 @@ describe('model failures', () => {
     answer.insights[0] = { ...answer.insights[0]!, title: 'Revenue grew 937% last quarter' };
     bedrock.enqueue({ toolInput: answer });
 
-    const response = await getInsights(tokenA, '?status=all');
+    const response = await settledInsights(tokenA, '?status=all');
 
     const titles = response.json.items.map((item: { title: string }) => item.title);
     expect(titles).not.toContain('Revenue grew 937% last quarter');
@@ -254,26 +316,51 @@ describe('model failures', () => {
 
 describe('dismiss and acknowledge', () => {
   it('dismisses idempotently, hides the insight by default and suppresses it after a refresh', async () => {
-    const page = await getInsights(tokenA);
+    const page = await settledInsights(tokenA);
     const target = page.json.items[0];
 
     const first = await api.call('POST', `/insights/${target.id}/dismiss`, { token: tokenA });
     const again = await api.call('POST', `/insights/${target.id}/dismiss`, { token: tokenA });
     const active = await getInsights(tokenA);
     const dismissed = await getInsights(tokenA, '?status=dismissed');
-    const refreshed = await api.call('POST', '/insights/refresh', { token: tokenA });
+    const refresh = await api.call('POST', '/insights/refresh', { token: tokenA });
+    await api.awaitJob(tokenA, refresh.json.jobId);
+    const refreshed = await getInsights(tokenA);
 
     expect(first.status).toBe(200);
     expect(first.json.insight.status).toBe('dismissed');
     expect(again.status).toBe(200);
     expect(active.json.items.map((item: { id: string }) => item.id)).not.toContain(target.id);
     expect(dismissed.json.items.map((item: { id: string }) => item.id)).toEqual([target.id]);
-    expect(refreshed.status).toBe(200);
+    expect(refresh.status).toBe(202);
+    expect(refreshed.json.generatedAt).not.toBe(page.json.generatedAt);
     expect(refreshed.json.items.map((item: { title: string }) => item.title)).not.toContain(target.title);
+    expect(bedrock.callCount()).toBe(2);
+  });
+
+  it('keeps a dismissal and an acknowledgement made while a job regenerates the set', async () => {
+    const before = await settledInsights(tokenA);
+    const [dismissed, acknowledged] = before.json.items as { id: string; title: string }[];
+    bedrock.setDefault(() => ({ toolInput: goodAnswer(), delayMs: 1_500 }));
+
+    const refresh = await api.call('POST', '/insights/refresh', { token: tokenA });
+    // The job has read the set and the dismissals and waits for the model: what the user does now races its save.
+    while (bedrock.openCalls() === 0) await sleep(10);
+    const dismiss = await api.call('POST', `/insights/${dismissed!.id}/dismiss`, { token: tokenA });
+    const acknowledge = await api.call('POST', `/insights/${acknowledged!.id}/acknowledge`, { token: tokenA });
+    const job = await api.awaitJob(tokenA, refresh.json.jobId);
+    const after = await getInsights(tokenA, '?status=all');
+    const statusOf = (title: string) =>
+      after.json.items.find((item: { title: string }) => item.title === title)?.status as string;
+
+    expect([dismiss.status, acknowledge.status, job.json.status]).toEqual([200, 200, 'done']);
+    expect(after.json.generatedAt).not.toBe(before.json.generatedAt);
+    expect(statusOf(dismissed!.title)).toBe('dismissed');
+    expect(statusOf(acknowledged!.title)).toBe('acknowledged');
   });
 
   it('acknowledges and counts it in the summary', async () => {
-    const page = await getInsights(tokenA);
+    const page = await settledInsights(tokenA);
 
     const acknowledged = await api.call('POST', `/insights/${page.json.items[1].id}/acknowledge`, { token: tokenA });
     const summary = await api.call('GET', '/insights/summary', { token: tokenA });
@@ -297,15 +384,17 @@ describe('dismiss and acknowledge', () => {
 
 describe('tenant isolation', () => {
   it("keeps tenant B from reading or changing tenant A's insights", async () => {
-    const pageA = await getInsights(tokenA);
-    const pageB = await getInsights(tokenB);
+    const pageA = await settledInsights(tokenA);
+    const pageB = await settledInsights(tokenB);
     const idA = pageA.json.items[0].id;
 
+    const jobByB = await api.call('GET', `/insights/jobs/${pageA.json.generation.jobId}`, { token: tokenB });
     const dismissByB = await api.call('POST', `/insights/${idA}/dismiss`, { token: tokenB });
     const ackByB = await api.call('POST', `/insights/${idA}/acknowledge`, { token: tokenB });
     const afterA = await getInsights(tokenA);
 
     expect(pageB.json.items.map((item: { id: string }) => item.id)).not.toContain(idA);
+    expect(jobByB.status).toBe(404);
     expect(dismissByB.status).toBe(404);
     expect(ackByB.status).toBe(404);
     expect(afterA.json.items.find((item: { id: string }) => item.id === idA).status).toBe('active');
@@ -319,13 +408,18 @@ describe('tenant isolation', () => {
 });
 
 describe('POST /insights/refresh', () => {
-  it('regenerates ignoring the cache, then answers 429 with Retry-After within the cooldown', async () => {
-    const cached = await getInsights(tokenA);
+  it('answers 202 with a job that regenerates ignoring the cache, then 429 with Retry-After within the cooldown', async () => {
+    const cached = await settledInsights(tokenA);
 
-    const refreshed = await api.call('POST', '/insights/refresh', { token: tokenA });
+    const refresh = await api.call('POST', '/insights/refresh', { token: tokenA });
     const tooSoon = await api.call('POST', '/insights/refresh', { token: tokenA });
+    const job = await api.awaitJob(tokenA, refresh.json.jobId);
+    const refreshed = await getInsights(tokenA);
 
-    expect(refreshed.status).toBe(200);
+    expect(refresh.status).toBe(202);
+    expect(refresh.headers.get('location')).toBe(`/insights/jobs/${refresh.json.jobId}`);
+    expect(refresh.json).toMatchObject({ kind: 'insights', status: 'pending', trigger: 'refresh' });
+    expect(job.json.status).toBe('done');
     expect(refreshed.json.generatedAt).not.toBe(cached.json.generatedAt);
     expect(tooSoon.status).toBe(429);
     expect(Number(tooSoon.headers.get('retry-after'))).toBeGreaterThan(200);

@@ -32,7 +32,7 @@ const moveLabel = (label: string, version: string): Promise<ApiResponse> =>
 
 /** The prompt version the next regenerated insight set is made with. */
 const versionServed = async (): Promise<string> => {
-  const response = await api.call('POST', '/insights/refresh', { token: user });
+  const response = await api.refreshedInsights(user);
   return response.json.provenance.promptVersion;
 };
 
@@ -127,7 +127,7 @@ describe('files dropped straight into the bucket', () => {
 
 describe('preview (dry-run)', () => {
   it("renders a version with a tenant's data and estimates tokens, without storing insights", async () => {
-    const before = await api.call('GET', '/insights', { token: user });
+    const { settled: before } = await api.settledInsights(user);
 
     const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.2/preview`, {
       token: admin,

@@ -20,7 +20,7 @@ export const startWithNewerProduction = async (): Promise<OutageSetup> => {
   return {
     api,
     versionServedTo: async (tenantId) => {
-      const response = await api.call('POST', '/insights/refresh', { token: await api.token(tenantId) });
+      const response = await api.refreshedInsights(await api.token(tenantId));
       return response.json.provenance.promptVersion;
     },
     close: () => api.close(),

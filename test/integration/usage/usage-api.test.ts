@@ -14,8 +14,8 @@ beforeAll(async () => {
   api.bedrock.setDefault(() => ({ toolInput: goodAnswer(), usage: { inputTokens: 3000, outputTokens: 1000 } }));
   admin = await api.adminToken();
   user = await api.token(TENANT);
-  await api.call('POST', '/insights/refresh', { token: user });
-  await api.call('POST', '/insights/refresh', { token: await api.token(OTHER) });
+  await api.refreshedInsights(user);
+  await api.refreshedInsights(await api.token(OTHER));
 });
 
 afterAll(async () => {
@@ -69,7 +69,7 @@ describe('tenant limits', () => {
       token: admin,
       body: JSON.stringify({ monthlyTokenBudget: 4000 }),
     });
-    const refreshed = await api.call('POST', '/insights/refresh', { token: user });
+    const refreshed = await api.refreshedInsights(user);
     const usage = await api.call('GET', '/usage', { token: user });
 
     expect(before.json).toMatchObject({ override: null, limits: { monthlyTokenBudget: 5_000_000 } });

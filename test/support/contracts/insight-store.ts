@@ -175,46 +175,6 @@ export const insightStoreContract = (name: string, subject: InsightStoreSubject)
       });
     });
 
-    describe('the generation lease', () => {
-      it('is held by one caller until it is released or expires', async () => {
-        const first = await store.acquireLease('t1', 'one', NOW, 10);
-        const second = await store.acquireLease('t1', 'two', NOW, 10);
-        const afterExpiry = await store.acquireLease('t1', 'two', at(11_000), 10);
-        await store.releaseLease('t1', 'one');
-        const stillHeld = await store.acquireLease('t1', 'three', at(12_000), 10);
-        await store.releaseLease('t1', 'two');
-        const released = await store.acquireLease('t1', 'three', at(12_000), 10);
-
-        expect([first, second, afterExpiry, stillHeld, released]).toEqual([true, false, true, false, true]);
-      });
-
-      it('holds through its last millisecond', async () => {
-        await store.acquireLease('t1', 'one', NOW, 10);
-
-        expect(await store.acquireLease('t1', 'two', at(10_000), 10)).toBe(false);
-        expect(await store.acquireLease('t1', 'two', at(10_001), 10)).toBe(true);
-      });
-
-      it('goes to exactly one of two concurrent callers', async () => {
-        const results = await Promise.all([
-          store.acquireLease('t1', 'one', NOW, 10),
-          store.acquireLease('t1', 'two', NOW, 10),
-        ]);
-
-        expect(results.filter(Boolean)).toHaveLength(1);
-      });
-
-      it("is per tenant: one tenant's lease neither blocks nor frees another's", async () => {
-        await store.acquireLease('tenant-a', 'one', NOW, 10);
-
-        const ofB = await store.acquireLease('tenant-b', 'two', NOW, 10);
-        await store.releaseLease('tenant-b', 'one');
-        const ofAAgain = await store.acquireLease('tenant-a', 'three', NOW, 10);
-
-        expect([ofB, ofAAgain]).toEqual([true, false]);
-      });
-    });
-
     describe('the refresh slot', () => {
       it('is claimed once per cooldown, saying how long to wait', async () => {
         const first = await store.claimRefresh('t1', NOW, 300);

@@ -18,6 +18,25 @@ describe('the OpenAPI document', () => {
     expect(document.paths['/insights']?.get?.security).toBeUndefined();
   });
 
+  it('documents the job flow: 202 with a Location, 304 with If-None-Match on reads, 504 where a model answers', () => {
+    const operation = (path: string, method: string) =>
+      (document.paths[path]?.[method] ?? {}) as {
+        parameters?: { name: string; in: string }[];
+        responses?: Record<string, { headers?: Record<string, unknown> }>;
+      };
+
+    const refresh = operation('/insights/refresh', 'post');
+    const list = operation('/insights', 'get');
+    const job = operation('/insights/jobs/{jobId}', 'get');
+
+    expect(Object.keys(refresh.responses?.['202']?.headers ?? {})).toEqual(['Location']);
+    expect(list.parameters).toContainEqual(expect.objectContaining({ name: 'If-None-Match', in: 'header' }));
+    expect(list.responses?.['304']?.headers).toHaveProperty('ETag');
+    expect(list.responses).not.toHaveProperty('504');
+    expect(job.responses).toHaveProperty('404');
+    expect(operation('/conversations/{id}/messages', 'post').responses).toHaveProperty('504');
+  });
+
   it('is committed up to date in docs/openapi.json (run `npm run openapi` after changing a schema)', () => {
     const committed = JSON.parse(readFileSync(join(__dirname, '../../../docs/openapi.json'), 'utf8'));
 
