@@ -222,6 +222,22 @@ export class ModelUnavailableError extends AppError {
   }
 }
 
+/**
+ * A model call did not finish in time: its deadline (the caller's remaining time) or Bedrock's request timeout cut
+ * it. Distinct from ModelUnavailableError (the model refused or failed): the call may have been working when cut.
+ */
+export class ModelTimeoutError extends AppError {
+  override readonly name = 'ModelTimeoutError';
+  readonly statusCode = 504;
+  readonly code = 'model_timeout';
+  override get expose(): boolean {
+    return false;
+  }
+  override get publicMessage(): string {
+    return 'The coaching model did not answer in time; try again.';
+  }
+}
+
 /** The model rejected the request (validation, access denied, unknown model); retrying will not help. */
 export class ModelRequestError extends AppError {
   override readonly name = 'ModelRequestError';
