@@ -121,8 +121,8 @@ class CannedConversationModel implements LanguageModel {
 /** Where DynamoDB time goes in a turn, in call order (the ledger's settle runs alongside the last store writes). */
 const stages = [
   'store: claim (conditional update returning META + context)',
-  'store: put user message',
   'store: unsummarized messages (query)',
+  'store: put user message',
   'ledger: rate count + reserve',
   'ledger: settle (pending writes)',
   'store: put assistant message',
@@ -152,7 +152,7 @@ class TurnTimers {
     const stage: Stage =
       method === 'claimTurn'
         ? 'store: claim (conditional update returning META + context)'
-        : method === 'update'
+        : method === 'finishTurn'
           ? 'store: final update (conditional)'
           : method === 'putMessage'
             ? (this.puts += 1) === 1
@@ -417,13 +417,14 @@ export const benchConversationTurn = async (snapshotTenantId: string, floor: Flo
     .join(', ');
   printNotes(
     `DynamoDB requests per turn: ${countRange(turns.map((turn) => turn.requests))} (p50 ${count(distribution(turns.map((turn) => turn.requests)).p50)}):`,
-    '  store: claim (returns the conversation), put user message, query unsummarized messages (+1 page per 1 MB),',
+    '  store: claim (returns the conversation), query unsummarized messages (+1 page per 1 MB), put user message,',
     '  put assistant message, final update; ledger per model call: rate count + reservation (parallel), settle: 1',
     '  event put + 3 rollup updates (parallel, pending; settled at the end); + the limits read when the 30 s cache',
-    '  lapses; a fold adds a second model call (its own rate count, reservation and settle).',
-    'Round trips on the path, one after another: claim (returns the conversation), put user message + query',
-    '  (parallel), rate count + reservation, put assistant message + final update (parallel; settle runs beside',
-    "  them): 4 (5 with a fold). dynalite runs in this process, so DynamoDB time includes dynalite's own CPU",
+    '  lapses, and a sweep of expired reservations (a read, pending) once a minute per tenant; a fold adds a second',
+    '  model call (its own rate count, reservation and settle).',
+    'Round trips on the path, one after another: claim (returns the conversation), template + query (parallel),',
+    '  rate count + reservation, put user message + put assistant message + final update (parallel; settle runs',
+    "  beside them): 4 (5 with a fold). dynalite runs in this process, so DynamoDB time includes dynalite's own CPU",
     "  besides the SDK's (marshalling, SigV4, HTTP).",
     `Summary folds (history over ${count(cfg.CONVERSATION_HISTORY_TOKEN_BUDGET)} estimated tokens, keeping ${cfg.CONVERSATION_RECENT_MESSAGES} recent messages): ` +
       (summaryCalls > 0 ? `${count(summaryCalls)} record_summary calls, at ${foldAt};` : 'none happened;'),

@@ -5,13 +5,28 @@ import type { Context } from 'aws-lambda';
 const API_TIMEOUT_MS = 29_000;
 
 /**
- * A Lambda context for a function named after its route, as the Lambda runtime passes it (locally and in benches);
- * `budgetMs` is its remaining time at the start (a queue worker's timeout, say).
+ * The time a local invocation has: LOCAL_INVOCATION_BUDGET_MS when set (tests shorten it to watch the functions'
+ * deadlines at work), else API Gateway's 29 s. Read per invocation, so the environment a test starts the local stack
+ * with applies.
+ */
+export const localInvocationBudgetMs = (env: NodeJS.ProcessEnv = process.env): number => {
+  const raw = env.LOCAL_INVOCATION_BUDGET_MS;
+  if (raw === undefined || raw === '') return API_TIMEOUT_MS;
+  const budget = Number(raw);
+  if (!Number.isInteger(budget) || budget <= 0) {
+    throw new Error(`LOCAL_INVOCATION_BUDGET_MS must be a whole number of milliseconds above 0, not "${raw}"`);
+  }
+  return budget;
+};
+
+/**
+ * A Lambda context for a function named after its route, as the Lambda runtime passes it (locally and in benches):
+ * its remaining time counts down from `budgetMs` (a queue worker passes its timeout).
  */
 export const lambdaContext = (
   functionName: string,
   requestId: string = randomUUID(),
-  budgetMs: number = API_TIMEOUT_MS,
+  budgetMs: number = localInvocationBudgetMs(),
 ): Context => {
   const deadline = Date.now() + budgetMs;
   return {

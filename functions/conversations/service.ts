@@ -5,7 +5,7 @@ import type { Invocation } from '../shared/invocation';
 import { callStructured } from '../shared/llm/structured-call';
 import { renderPrompt } from '../shared/prompts/render';
 import { outcomeSchemas, type Conversation, type ConversationTopic, type Feedback, type Message } from './model';
-import type { ConversationListQuery, StoredConversation } from './store';
+import { upToTurn, type ConversationListQuery, type StoredConversation } from './store';
 import { conversationRequest, TurnEngine, type ConversationDependencies, type TurnResult } from './turn-engine';
 import { completionGaps, daysAfter, newConversation, recap, requireStatus, transcript } from './turns';
 import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../shared/errors';
@@ -81,7 +81,13 @@ export class ConversationService {
       (page.page - 1) * page.pageSize,
       page.pageSize,
     );
-    return { conversation, messages, page: page.page, pageSize: page.pageSize, totalMessages: conversation.turn };
+    return {
+      conversation,
+      messages: upToTurn(messages, conversation),
+      page: page.page,
+      pageSize: page.pageSize,
+      totalMessages: conversation.turn,
+    };
   }
 
   /** Pauses an active conversation; its state is kept as it is. */
@@ -96,7 +102,7 @@ export class ConversationService {
     const stored = await this.owned(invocation, id);
     requireStatus(stored.conversation, 'paused');
     const conversation = await this.change(invocation, stored.conversation, { status: 'active' });
-    const messages = await this.deps.store.messages(invocation.caller.tenantId, id);
+    const messages = upToTurn(await this.deps.store.messages(invocation.caller.tenantId, id), conversation);
     const lastQuestion = messages.findLast((message) => message.role === 'assistant')?.text;
     return { conversation, recap: recap(conversation, lastQuestion) };
   }
@@ -120,7 +126,10 @@ export class ConversationService {
     }
     const extraction = await this.deps.prompts.active('outcome_extraction');
     const schema: z.ZodMiniType<Record<string, unknown>> = outcomeSchemas[conversation.topic];
-    const messages = await this.deps.store.messages(invocation.caller.tenantId, id, conversation.summarizedThrough);
+    const messages = upToTurn(
+      await this.deps.store.messages(invocation.caller.tenantId, id, conversation.summarizedThrough),
+      conversation,
+    );
     const rendered = renderPrompt(extraction, {
       outcome_shape: JSON.stringify(z.toJSONSchema(schema, { io: 'input' })),
       topic: conversation.topic,

@@ -54,6 +54,15 @@ export interface TurnClaim {
   readonly busyUntil: number;
 }
 
+/**
+ * A turn's hold on its conversation: the turn counter it was taken at, and when it ends (epoch ms), which also tells
+ * it from every other hold of the conversation (a later hold always ends later).
+ */
+export interface TurnHold {
+  readonly turn: number;
+  readonly busyUntil: number;
+}
+
 /** Changes to a conversation; `busyUntil: 0` ends a turn's hold. */
 export type ConversationChanges = Partial<Conversation> & { readonly busyUntil?: number };
 
@@ -64,12 +73,25 @@ export interface ConversationStore {
   /** The conversation, unless it does not exist or has expired (TTL deletes late). */
   get(tenantId: string, id: string): Promise<StoredConversation | undefined>;
   /**
-   * Starts a turn of a user's active conversation in one conditional write: moves the turn counter to the next turn
-   * and holds the conversation busy until `claim.busyUntil` (epoch ms). Returns the conversation as claimed (its
-   * `turn` is the new turn's); undefined when it does not exist, has expired, is not the user's or not active, or
-   * another turn holds it (of racing claims, one wins).
+   * Starts a turn of a user's active conversation in one conditional write: holds the conversation busy until
+   * `claim.busyUntil` (epoch ms); nothing else changes until the turn finishes. Returns the conversation as it is
+   * (its hold is `{ turn, busyUntil }`); undefined when it does not exist, has expired, is not the user's or not
+   * active, or another turn holds it (of racing claims, one wins).
    */
   claimTurn(tenantId: string, id: string, claim: TurnClaim): Promise<StoredConversation | undefined>;
+  /**
+   * Finishes a held turn: writes the changes and ends the hold, if the conversation is still at `hold.turn` and held
+   * by this hold; false when it is not (the hold lapsed and another turn took it, or the conversation is gone).
+   */
+  finishTurn(
+    tenantId: string,
+    id: string,
+    hold: TurnHold,
+    changes: Partial<Conversation>,
+    context?: ConversationContext,
+  ): Promise<boolean>;
+  /** Ends a hold at once, if the conversation is still held by it; false when it is not. */
+  releaseTurn(tenantId: string, id: string, hold: TurnHold): Promise<boolean>;
   /** Writes the changes if the conversation is still at `expectedTurn`; false when another turn got there first. */
   update(
     tenantId: string,
@@ -78,9 +100,22 @@ export interface ConversationStore {
     changes: ConversationChanges,
     context?: ConversationContext,
   ): Promise<boolean>;
-  /** Stores a message in its slot (its seq); ConflictError when the slot is taken. */
-  putMessage(tenantId: string, conversationId: string, message: Message, expiresAt: string): Promise<void>;
-  /** Messages with seq > `afterSeq`, in order; at most `limit` of them when given. */
+  /**
+   * Stores a message in its slot (its seq), written under the hold that ends at `heldBy` (0: no hold);
+   * ConflictError when the slot is taken, unless by a message of an earlier hold (a turn that failed after it wrote,
+   * whose slot the turn counter never reached) or of this hold (a write tried again).
+   */
+  putMessage(
+    tenantId: string,
+    conversationId: string,
+    message: Message,
+    expiresAt: string,
+    heldBy?: number,
+  ): Promise<void>;
+  /**
+   * Messages with seq > `afterSeq`, in order; at most `limit` of them when given. Slots past the conversation's turn
+   * counter may hold what a failed turn left: callers read up to the counter (`upToTurn`).
+   */
   messages(tenantId: string, conversationId: string, afterSeq?: number, limit?: number): Promise<Message[]>;
   /** Stores feedback on an assistant message; false when there is no such assistant message. */
   setFeedback(tenantId: string, conversationId: string, seq: number, feedback: Feedback, at: Date): Promise<boolean>;
@@ -157,6 +192,7 @@ const messageItemSchema = z.extend(messageSchema, {
   pk: z.string(),
   sk: z.string().check(z.startsWith(MESSAGE_PREFIX)),
   expiresAt: z.number(),
+  heldBy: z.optional(z.number()),
 });
 const keyItemSchema = z.object({ pk: z.string(), sk: z.string() });
 
@@ -182,7 +218,7 @@ const parseMeta = (item: Item): { stored: StoredConversation; attributes: z.infe
   };
 };
 const parseMessage = (item: Item): Message => {
-  const { pk: _pk, sk: _sk, expiresAt: _expiresAt, ...message } = parseItem(messageItemSchema, item);
+  const { pk: _pk, sk: _sk, expiresAt: _expiresAt, heldBy: _heldBy, ...message } = parseItem(messageItemSchema, item);
   return message;
 };
 
@@ -202,12 +238,23 @@ const metaItem = (conversation: Conversation, context: ConversationContext | und
   tenantKey: tenantKey(conversation.tenantId),
 });
 
-const messageItem = (tenantId: string, conversationId: string, message: Message, expiresAt: string): Item => ({
+const messageItem = (
+  tenantId: string,
+  conversationId: string,
+  message: Message,
+  expiresAt: string,
+  heldBy: number,
+): Item => ({
   pk: partition(tenantId, conversationId),
   sk: messageKey(message.seq),
   ...message,
   expiresAt: epochSeconds(new Date(expiresAt)),
+  ...(heldBy > 0 ? { heldBy } : {}),
 });
+
+/** The messages of a conversation up to its turn counter: what a failed turn left past it is not the conversation's. */
+export const upToTurn = (messages: readonly Message[], conversation: Pick<Conversation, 'turn'>): Message[] =>
+  messages.filter((message) => message.seq <= conversation.turn);
 
 /** The attributes an update sets: the changes (TTL attributes kept in step), and the context when given. */
 const updatedFields = (changes: ConversationChanges, context: ConversationContext | undefined): Item => {
@@ -270,16 +317,60 @@ const fillPage = async (read: IndexRead, index: ListIndex, query: ConversationLi
   return { items, ...(cursor ? { cursor } : {}) };
 };
 
+/** What a conditional update of a conversation expects: its turn counter, and the hold on it when given. */
+interface Expected {
+  readonly turn: number;
+  readonly busyUntil?: number;
+}
+
+/** The conditional updates both stores offer, over the one conditional update each implements (`updateIf`). */
+abstract class ConditionalUpdates {
+  /** Writes the changes if the conversation is at `expected.turn` (and held by `expected.busyUntil`, when given). */
+  protected abstract updateIf(
+    tenantId: string,
+    id: string,
+    expected: Expected,
+    changes: ConversationChanges,
+    context?: ConversationContext,
+  ): Promise<boolean>;
+
+  async update(
+    tenantId: string,
+    id: string,
+    expectedTurn: number,
+    changes: ConversationChanges,
+    context?: ConversationContext,
+  ): Promise<boolean> {
+    return this.updateIf(tenantId, id, { turn: expectedTurn }, changes, context);
+  }
+
+  async finishTurn(
+    tenantId: string,
+    id: string,
+    hold: TurnHold,
+    changes: Partial<Conversation>,
+    context?: ConversationContext,
+  ): Promise<boolean> {
+    return this.updateIf(tenantId, id, hold, { ...changes, busyUntil: 0 }, context);
+  }
+
+  async releaseTurn(tenantId: string, id: string, hold: TurnHold): Promise<boolean> {
+    return this.updateIf(tenantId, id, hold, { busyUntil: 0 });
+  }
+}
+
 /**
  * ConversationStore on the conversations table (TTL on `expiresAt`; listing through the owner and tenant indexes).
  * `clock` decides what has expired.
  */
-export class DynamoConversationStore implements ConversationStore {
+export class DynamoConversationStore extends ConditionalUpdates implements ConversationStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    super();
+  }
 
   async create(conversation: Conversation, context: ConversationContext | undefined): Promise<void> {
     const { written } = await writeIf(
@@ -312,15 +403,13 @@ export class DynamoConversationStore implements ConversationStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: partition(tenantId, id), sk: META },
-        UpdateExpression: 'SET #turn = #turn + :one, busyUntil = :busyUntil, updatedAt = :now',
+        UpdateExpression: 'SET busyUntil = :busyUntil',
         ConditionExpression:
           'userId = :userId AND #status = :active AND expiresAt > :nowSeconds AND ' +
           '(attribute_not_exists(busyUntil) OR busyUntil < :nowMs)',
-        ExpressionAttributeNames: { '#turn': 'turn', '#status': 'status' },
+        ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
-          ':one': 1,
           ':busyUntil': claim.busyUntil,
-          ':now': claim.now.toISOString(),
           ':userId': claim.userId,
           ':active': 'active',
           ':nowSeconds': epochSeconds(this.clock()),
@@ -332,39 +421,52 @@ export class DynamoConversationStore implements ConversationStore {
     return write.written && write.attributes ? parseMeta(write.attributes).stored : undefined;
   }
 
-  async update(
+  protected async updateIf(
     tenantId: string,
     id: string,
-    expectedTurn: number,
+    expected: Expected,
     changes: ConversationChanges,
     context?: ConversationContext,
   ): Promise<boolean> {
     const fields = updatedFields(changes, context);
     const names = Object.keys(fields);
+    const held = expected.busyUntil !== undefined;
     const { written } = await writeIf(
       this.client,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: partition(tenantId, id), sk: META },
         UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
-        ConditionExpression: '#turn = :expectedTurn',
+        ConditionExpression: `#turn = :expectedTurn${held ? ' AND busyUntil = :heldBy' : ''}`,
         ExpressionAttributeNames: { ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])), '#turn': 'turn' },
         ExpressionAttributeValues: {
           ...Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
-          ':expectedTurn': expectedTurn,
+          ':expectedTurn': expected.turn,
+          ...(held ? { ':heldBy': expected.busyUntil } : {}),
         },
       }),
     );
     return written;
   }
 
-  async putMessage(tenantId: string, conversationId: string, message: Message, expiresAt: string): Promise<void> {
+  async putMessage(
+    tenantId: string,
+    conversationId: string,
+    message: Message,
+    expiresAt: string,
+    heldBy = 0,
+  ): Promise<void> {
     const { written } = await writeIf(
       this.client,
       new PutCommand({
         TableName: this.tableName,
-        Item: messageItem(tenantId, conversationId, message, expiresAt),
-        ConditionExpression: 'attribute_not_exists(pk)',
+        Item: messageItem(tenantId, conversationId, message, expiresAt, heldBy),
+        ...(heldBy > 0
+          ? {
+              ConditionExpression: 'attribute_not_exists(pk) OR heldBy <= :heldBy',
+              ExpressionAttributeValues: { ':heldBy': heldBy },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
       }),
     );
     if (!written) throw new ConflictError(`Message ${message.seq} of this conversation already exists`);
@@ -463,13 +565,15 @@ const indexPosition = (item: Item): string =>
 /**
  * ConversationStore in memory, with the DynamoDB adapter's semantics: the same items (TTL in epoch seconds, the
  * index keys), the same conditions (turn claim of the owner's active conversation with its hold, updates on the turn
- * counter, message slots, feedback on assistant messages only), the expiry filter on reads, index pages with Limit applied before the filters and
+ * counter and the hold, message slots and the holds that wrote them, feedback on assistant messages only), the expiry filter on reads, index pages with Limit applied before the filters and
  * validated cursors. `items` holds the raw items by `pk` and `sk`, as the table would; tests may edit them.
  */
-export class InMemoryConversationStore implements ConversationStore {
+export class InMemoryConversationStore extends ConditionalUpdates implements ConversationStore {
   readonly items = new Map<string, Map<string, Item>>();
 
-  constructor(private readonly clock: () => Date) {}
+  constructor(private readonly clock: () => Date) {
+    super();
+  }
 
   async create(conversation: Conversation, context: ConversationContext | undefined): Promise<void> {
     const item = metaItem(conversation, context);
@@ -492,34 +596,38 @@ export class InMemoryConversationStore implements ConversationStore {
       Number(item.expiresAt) > epochSeconds(this.clock()) &&
       (item.busyUntil === undefined || Number(item.busyUntil) < claim.now.getTime());
     if (!item || !claimable) return undefined;
-    Object.assign(item, {
-      turn: Number(item.turn) + 1,
-      busyUntil: claim.busyUntil,
-      updatedAt: claim.now.toISOString(),
-    });
+    item.busyUntil = claim.busyUntil;
     return parseMeta(copy(item)).stored;
   }
 
-  async update(
+  async putMessage(
+    tenantId: string,
+    conversationId: string,
+    message: Message,
+    expiresAt: string,
+    heldBy = 0,
+  ): Promise<void> {
+    const item = messageItem(tenantId, conversationId, message, expiresAt, heldBy);
+    const taken = this.item(String(item.pk), String(item.sk));
+    if (taken && !(heldBy > 0 && Number(taken.heldBy) <= heldBy)) {
+      throw new ConflictError(`Message ${message.seq} of this conversation already exists`);
+    }
+    this.put(item);
+  }
+
+  protected async updateIf(
     tenantId: string,
     id: string,
-    expectedTurn: number,
+    expected: Expected,
     changes: ConversationChanges,
     context?: ConversationContext,
   ): Promise<boolean> {
     const fields = updatedFields(changes, context);
     const item = this.item(partition(tenantId, id), META);
-    if (!item || item.turn !== expectedTurn) return false;
+    if (!item || item.turn !== expected.turn) return false;
+    if (expected.busyUntil !== undefined && item.busyUntil !== expected.busyUntil) return false;
     Object.assign(item, copy(fields));
     return true;
-  }
-
-  async putMessage(tenantId: string, conversationId: string, message: Message, expiresAt: string): Promise<void> {
-    const item = messageItem(tenantId, conversationId, message, expiresAt);
-    if (this.item(String(item.pk), String(item.sk))) {
-      throw new ConflictError(`Message ${message.seq} of this conversation already exists`);
-    }
-    this.put(item);
   }
 
   async messages(tenantId: string, conversationId: string, afterSeq = 0, limit?: number): Promise<Message[]> {

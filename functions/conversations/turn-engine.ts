@@ -10,7 +10,13 @@ import type { GatewayRequest, ModelGateway } from '../shared/usage/gateway';
 import type { HandoffPublisher } from './handoff';
 import { turnOutputSchema, type Conversation, type Message, type TurnOutput } from './model';
 import { conversationPromptValues, OPENING_MESSAGE } from './prompt-context';
-import type { ConversationContext, ConversationStore, StoredConversation } from './store';
+import {
+  upToTurn,
+  type ConversationContext,
+  type ConversationStore,
+  type StoredConversation,
+  type TurnHold,
+} from './store';
 import {
   asksToRevisit,
   completionGaps,
@@ -24,7 +30,13 @@ import {
   toModelMessages,
   transcript,
 } from './turns';
-import { type AppError, ConflictError, NotFoundError, UpstreamUnavailableError } from '../shared/errors';
+import {
+  type AppError,
+  ConflictError,
+  ModelTimeoutError,
+  NotFoundError,
+  UpstreamUnavailableError,
+} from '../shared/errors';
 
 /** Tunables of conversations (from config). */
 export interface ConversationSettings {
@@ -83,6 +95,8 @@ interface Turn {
   readonly userText?: string;
   readonly onText?: (text: string) => void;
   readonly now: Date;
+  /** The reply's hold on the conversation; absent on the opening turn (nobody else knows the conversation yet). */
+  readonly hold?: TurnHold;
 }
 
 /** The forced tools; their JSON Schemas are derived on first use, not at cold start. */
@@ -97,8 +111,11 @@ const summaryTool = /* @__PURE__ */ once(() => ({
   inputSchema: z.toJSONSchema(z.object({ summary: z.string().check(z.maxLength(2000)) }), { io: 'input' }),
 }));
 const summarySchema = z.object({ summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) });
-/** How long a turn holds its conversation; a turn that dies without giving it back blocks no longer than this. */
-export const TURN_HOLD_MS = 90_000;
+/**
+ * How long a turn's hold outlasts its invocation's deadline: the transport's margin to answer after it, and clock
+ * skew. So a hold never outlives the function that took it, even when Lambda kills it without a release.
+ */
+export const TURN_HOLD_GRACE_MS = 5_000;
 
 /** A gateway request of conversations (metered as `conversation`). */
 export const conversationRequest = (
@@ -110,13 +127,16 @@ export const conversationRequest = (
 ): Omit<GatewayRequest, 'judge'> => ({ invocation, requestType: 'conversation', template, system, messages, tool });
 
 /**
- * The turn engine: the coach's turn of a conversation. A reply first claims the turn (one conditional write that also
- * reads the conversation), so a racing reply loses before it costs a model call or writes a message; then the
- * owner's message is stored while the history is read, older messages are folded into the running summary past the
- * token budget, the prompt is rendered with the (refreshed when old) business context, the model answers through
- * the gateway, the phase rules and completion criteria are applied, and the answer is stored with the conversation's
- * new state, which also ends the hold. A turn that fails gives the hold back. Escalations and repeated
- * misreadings offer a human.
+ * The turn engine: the coach's turn of a conversation, within the invocation's deadline. A reply first claims the
+ * turn (one conditional write that also reads the conversation), holding it until shortly after the deadline, so a
+ * racing reply loses before it costs a model call, and a hold outlives no function; then the template and the
+ * history are read, older messages are folded into the running summary past the token budget, the prompt is rendered
+ * with the (refreshed when old) business context, the model answers through the gateway (cut at the deadline), the
+ * phase rules and completion criteria are applied, and the owner's message and the answer are stored together with
+ * the conversation's new state, which also ends the hold (one round trip): a turn that fails stores nothing of
+ * itself, and gives the hold back at once. Sequential round trips of a reply: the claim; template and history; the
+ * gateway's rate count and reservation; the messages and the new state. Escalations and repeated misreadings offer a
+ * human.
  */
 export class TurnEngine {
   constructor(private readonly deps: ConversationDependencies) {}
@@ -131,36 +151,29 @@ export class TurnEngine {
     const { store, prompts, clock } = this.deps;
     const { tenantId, userId } = invocation.caller;
     const now = clock();
-    const stored = await store.claimTurn(tenantId, conversationId, {
-      userId,
-      now,
-      busyUntil: now.getTime() + TURN_HOLD_MS,
-    });
+    // On this clock, the hold ends shortly after the deadline: by then the function that took it has answered or died.
+    const busyUntil = now.getTime() + invocation.deadline.remainingMs() + TURN_HOLD_GRACE_MS;
+    const stored = await store.claimTurn(tenantId, conversationId, { userId, now, busyUntil });
     if (!stored) throw await this.refusal(invocation, conversationId);
     const { conversation } = stored;
+    const hold: TurnHold = { turn: conversation.turn, busyUntil };
     try {
-      // The owner's message takes the claimed turn's slot while the template and the history before it are read.
-      const [template, , history] = await Promise.all([
+      const [template, history] = await Promise.all([
         prompts.active(conversation.topic),
-        store.putMessage(
-          tenantId,
-          conversation.id,
-          newMessage(conversation.turn, 'user', text, now),
-          conversation.expiresAt,
-        ),
         store.messages(tenantId, conversation.id, conversation.summarizedThrough),
       ]);
       return await this.answer({
         invocation,
         stored,
         template,
-        history: history.filter((message) => message.seq < conversation.turn),
+        history: upToTurn(history, conversation),
         userText: text,
         ...(onText ? { onText } : {}),
         now,
+        hold,
       });
     } catch (error) {
-      await this.release(invocation, conversation);
+      await this.release(invocation, conversation, hold);
       throw error;
     }
   }
@@ -177,10 +190,10 @@ export class TurnEngine {
     );
   }
 
-  /** Gives a failed turn's hold back (if the turn is still the claimed one); the turn's own error is what counts. */
-  private async release(invocation: Invocation, conversation: Conversation): Promise<void> {
+  /** Gives a failed turn's hold back (if it still holds the conversation); the turn's own error is what counts. */
+  private async release(invocation: Invocation, conversation: Conversation, hold: TurnHold): Promise<void> {
     try {
-      await this.deps.store.update(invocation.caller.tenantId, conversation.id, conversation.turn, { busyUntil: 0 });
+      await this.deps.store.releaseTurn(invocation.caller.tenantId, conversation.id, hold);
     } catch (error) {
       invocation.log.error('turn hold not released; it lapses by itself', {
         error: error as Error,
@@ -192,7 +205,7 @@ export class TurnEngine {
   /** The model's turn on the conversation as claimed: memory, prompt, call, phase rules, and the stored answer. */
   private async answer(turn: Turn): Promise<TurnResult> {
     const { invocation, stored, template, userText, now } = turn;
-    const { store, settings } = this.deps;
+    const { settings } = this.deps;
     const { conversation } = stored;
     const replying = userText !== undefined;
 
@@ -248,13 +261,15 @@ export class TurnEngine {
     const readyToComplete = output.readyToComplete && completionGaps(template, exchanges, extracted).length === 0;
     const handoff = handoffAfter(conversation.lowConfidenceStreak, output.intent, replying);
 
+    // The owner's message and the answer take the next slots, stored only with the turn that answers them.
+    const owner = userText === undefined ? undefined : newMessage(conversation.turn + 1, 'user', userText, now);
     const assistant: Message = {
-      ...newMessage(conversation.turn + 1, 'assistant', output.reply, now),
+      ...newMessage(conversation.turn + (owner ? 2 : 1), 'assistant', output.reply, now),
       phase,
       suggestedReplies: output.suggestedReplies,
     };
     const changes: Partial<Conversation> = {
-      turn: conversation.turn + 1,
+      turn: assistant.seq,
       phase,
       progress: output.progress,
       readyToComplete,
@@ -267,23 +282,7 @@ export class TurnEngine {
       updatedAt: now.toISOString(),
       expiresAt: daysAfter(now, settings.idleDays),
     };
-    // The answer takes the next slot while the conversation moves on to it, conditional on the claimed turn (which
-    // also ends the hold): one round trip for both.
-    const [answerWrite, turnWrite] = await Promise.allSettled([
-      store.putMessage(invocation.caller.tenantId, conversation.id, assistant, conversation.expiresAt),
-      store.update(
-        invocation.caller.tenantId,
-        conversation.id,
-        conversation.turn,
-        { ...changes, busyUntil: 0 },
-        context === stored.context ? undefined : context,
-      ),
-    ]);
-    // Losing the turn says more than the taken message slot that comes with it.
-    if (turnWrite.status === 'fulfilled' && !turnWrite.value) {
-      throw new ConflictError('The conversation changed while the coach was answering; reload it');
-    }
-    for (const write of [answerWrite, turnWrite]) if (write.status === 'rejected') throw write.reason;
+    await this.storeTurn(turn, owner ? [owner, assistant] : [assistant], changes, context);
     const after = { ...conversation, ...changes };
     if (handoff.reason && userText !== undefined)
       await this.requestHandoff(invocation, after, handoff.reason, userText);
@@ -300,6 +299,40 @@ export class TurnEngine {
       },
       ...(handoff.reason ? { handoff: { offered: true as const, reason: handoff.reason } } : {}),
     };
+  }
+
+  /**
+   * Stores a turn in one round trip: its messages in their slots while the conversation moves on to them (which
+   * ends the hold), conditional on the turn as claimed. Past the deadline nothing is stored: the transport answers
+   * with the error instead, in its margin. A message whose write failed while the turn moved on is written again
+   * (its slot is the hold's).
+   */
+  private async storeTurn(
+    turn: Turn,
+    messages: readonly Message[],
+    changes: Partial<Conversation>,
+    context: ConversationContext,
+  ): Promise<void> {
+    const { invocation, stored, hold } = turn;
+    const { store } = this.deps;
+    const { tenantId } = invocation.caller;
+    const { conversation } = stored;
+    if (invocation.deadline.remainingMs() <= 0) {
+      throw new ModelTimeoutError('The turn ran past its deadline before its answer could be stored');
+    }
+    const newContext = context === stored.context ? undefined : context;
+    const put = (message: Message) =>
+      store.putMessage(tenantId, conversation.id, message, conversation.expiresAt, hold?.busyUntil ?? 0);
+    const [moved, ...puts] = await Promise.allSettled([
+      hold
+        ? store.finishTurn(tenantId, conversation.id, hold, changes, newContext)
+        : store.update(tenantId, conversation.id, conversation.turn, changes, newContext),
+      ...messages.map(put),
+    ]);
+    if (moved.status === 'rejected') throw moved.reason;
+    // Losing the turn says more than a taken message slot that comes with it.
+    if (!moved.value) throw new ConflictError('The conversation changed while the coach was answering; reload it');
+    await Promise.all(messages.filter((_, i) => puts[i]?.status === 'rejected').map(put));
   }
 
   /**

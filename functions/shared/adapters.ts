@@ -105,6 +105,7 @@ const bedrockLanguageModel = /* @__PURE__ */ onceAsync(async (): Promise<Languag
       endpoint: cfg.BEDROCK_ENDPOINT,
       maxAttempts: cfg.BEDROCK_MAX_ATTEMPTS,
       retryDelayMs: cfg.BEDROCK_RETRY_DELAY_MS,
+      requestTimeoutMs: cfg.BEDROCK_REQUEST_TIMEOUT_MS,
     }),
   );
 });

@@ -89,6 +89,11 @@ export const configSchema = z.object({
   BEDROCK_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10)), 4),
   /** A fixed delay between Bedrock retries instead of exponential backoff with jitter; for local fakes only. */
   BEDROCK_RETRY_DELAY_MS: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10000))),
+  /**
+   * The longest a Bedrock request may wait for its answer, and a stream may stay silent, before it fails as a timeout
+   * (each SDK attempt; the caller's deadline ends a call sooner). Connections time out after 3 s at most.
+   */
+  BEDROCK_REQUEST_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(900_000)), 120_000),
   DEFAULT_TEMPERATURE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.3),
   DEFAULT_MAX_TOKENS: z._default(z.coerce.number().check(z.int(), z.minimum(256), z.maximum(64000)), 4096),
   MODEL_PRICES_JSON: z.pipe(

@@ -209,11 +209,8 @@ export class ServiceBusyError extends AppError {
 /** What a caller is told when a model fails: the model's own message can name accounts, roles or models. */
 const MODEL_FAILURE_MESSAGE = 'The coaching model could not answer right now; try again shortly.';
 
-/** The model could not be reached or kept throttling after retries; callers fall back. */
-export class ModelUnavailableError extends AppError {
-  override readonly name = 'ModelUnavailableError';
-  readonly statusCode = 503;
-  readonly code = 'model_unavailable';
+/** A model call failed: its own message goes to the logs only; the caller sees a generic one. */
+abstract class ModelCallError extends AppError {
   override get expose(): boolean {
     return false;
   }
@@ -222,17 +219,31 @@ export class ModelUnavailableError extends AppError {
   }
 }
 
+/** The model could not be reached or kept throttling after retries; callers fall back. */
+export class ModelUnavailableError extends ModelCallError {
+  override readonly name = 'ModelUnavailableError';
+  readonly statusCode = 503;
+  readonly code = 'model_unavailable';
+}
+
+/**
+ * A model call did not finish in time: its deadline (the caller's remaining time) or Bedrock's request timeout cut
+ * it. Distinct from ModelUnavailableError (the model refused or failed): the call may have been working when cut.
+ */
+export class ModelTimeoutError extends ModelCallError {
+  override readonly name = 'ModelTimeoutError';
+  readonly statusCode = 504;
+  readonly code = 'model_timeout';
+  override get publicMessage(): string {
+    return 'The coaching model did not answer in time; try again.';
+  }
+}
+
 /** The model rejected the request (validation, access denied, unknown model); retrying will not help. */
-export class ModelRequestError extends AppError {
+export class ModelRequestError extends ModelCallError {
   override readonly name = 'ModelRequestError';
   readonly statusCode = 502;
   readonly code = 'model_request_rejected';
-  override get expose(): boolean {
-    return false;
-  }
-  override get publicMessage(): string {
-    return MODEL_FAILURE_MESSAGE;
-  }
 }
 
 /** No valid template could be loaded for a topic (index, bucket and bundled copy all failed). */

@@ -21,6 +21,26 @@ export interface Deadline {
   remainingMs(): number;
 }
 
+/** An abort signal that fires at a deadline, and how to stop its timer once the work is done. */
+export interface DeadlineSignal {
+  readonly signal: AbortSignal;
+  dispose(): void;
+}
+
+/** A signal that aborts when `deadline` passes (at once if it has); dispose it when the work ends sooner. */
+export const abortAtDeadline = (deadline: Deadline): DeadlineSignal => {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort(new Error(`The deadline (${new Date(deadline.at).toISOString()}) passed`));
+  const remaining = deadline.remainingMs();
+  if (remaining <= 0) {
+    abort();
+    return { signal: controller.signal, dispose: () => undefined };
+  }
+  const timer = setTimeout(abort, remaining);
+  timer.unref();
+  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+};
+
 /**
  * The transport-free context every use case takes: who is calling, the correlation id, a logger bound to both, where
  * usage goes, and the deadline. The HTTP pipeline, the streaming function and the queue workers each build one.

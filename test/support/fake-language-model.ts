@@ -1,8 +1,19 @@
-import { ModelRequestError, ModelUnavailableError } from '../../functions/shared/errors';
+import { ModelRequestError, ModelTimeoutError, ModelUnavailableError } from '../../functions/shared/errors';
 import type { LanguageModel, ModelUsage, StructuredRequest, StructuredResponse } from '../../functions/shared/llm/port';
 
-/** What the fake answers a request with: (part of) a response, or an error to throw. */
-export type ModelScript = (request: StructuredRequest) => Partial<StructuredResponse> | Error;
+/** Scripted as the answer: the fake hangs until the request's signal aborts, then fails as the Bedrock adapter does. */
+export const HANG = Symbol('hang');
+
+/** What the fake answers a request with: (part of) a response, an error to throw, or HANG. */
+export type ModelScript = (request: StructuredRequest) => Partial<StructuredResponse> | Error | typeof HANG;
+
+/** Never settles, unless the request's signal aborts: then it fails with ModelTimeoutError. */
+export const untilAborted = (request: StructuredRequest): Promise<never> =>
+  new Promise((_, reject) => {
+    const cut = (): void => reject(new ModelTimeoutError(`cut at the deadline (${request.settings.modelId})`));
+    if (request.signal?.aborted) cut();
+    else request.signal?.addEventListener('abort', cut, { once: true });
+  });
 
 /** One request the fake received, and whether it came through `streamStructured`. */
 export interface FakeModelCall {
@@ -29,7 +40,7 @@ export const bedrockError = (name: string): ModelUnavailableError | ModelRequest
 /**
  * A LanguageModel that answers from a script: by default a tool call `{ ok: true }` from the requested model with
  * 1,000 input and 200 output tokens. It records every request; with `streams` it also streams (one delta, the
- * tool input JSON).
+ * tool input JSON). A HANG script hangs until the request's signal aborts.
  */
 export class FakeLanguageModel implements LanguageModel {
   readonly calls: FakeModelCall[] = [];
@@ -41,7 +52,7 @@ export class FakeLanguageModel implements LanguageModel {
   ) {
     if (options.streams) {
       this.streamStructured = async (request, onDelta) => {
-        const response = this.answer(request, true);
+        const response = await this.answer(request, true);
         onDelta(JSON.stringify(response.toolInput));
         return response;
       };
@@ -57,9 +68,10 @@ export class FakeLanguageModel implements LanguageModel {
     return this.calls.map((call) => call.request.settings.modelId);
   }
 
-  private answer(request: StructuredRequest, streamed: boolean): StructuredResponse {
+  private async answer(request: StructuredRequest, streamed: boolean): Promise<StructuredResponse> {
     this.calls.push({ request, streamed });
     const scripted = this.script(request);
+    if (scripted === HANG) return untilAborted(request);
     if (scripted instanceof Error) throw scripted;
     return {
       toolInput: { ok: true },

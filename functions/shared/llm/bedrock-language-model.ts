@@ -13,7 +13,7 @@ import type {
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { LanguageModel, StructuredRequest, StructuredResponse } from './port';
-import { ModelRequestError, ModelUnavailableError } from '../errors';
+import { ModelRequestError, ModelTimeoutError, ModelUnavailableError } from '../errors';
 
 /** How to build the Bedrock runtime client; `endpoint` points it at the local fake Bedrock. */
 export interface BedrockClientOptions {
@@ -23,12 +23,21 @@ export interface BedrockClientOptions {
   readonly maxAttempts: number;
   /** A fixed delay between attempts instead of the SDK's exponential backoff; for tests and local runs. */
   readonly retryDelayMs?: number;
+  /**
+   * The longest an attempt may wait for Bedrock's answer, and a stream may stay silent (BEDROCK_REQUEST_TIMEOUT_MS);
+   * past it the attempt fails as a timeout (which the SDK retries, within the caller's deadline).
+   */
+  readonly requestTimeoutMs: number;
 }
 
+/** The longest a connection to Bedrock may take to open. */
+const CONNECTION_TIMEOUT_MS = 3_000;
+
 /**
- * Builds the Bedrock runtime client; call it once per process, at module scope. Retries are the SDK's
- * standard strategy. With an endpoint override it speaks plain HTTP/1.1 (the SDK defaults to HTTP/2)
- * and signs with dummy credentials.
+ * Builds the Bedrock runtime client; call it once per process, at module scope. Retries are the SDK's standard
+ * strategy. It always speaks HTTP/1.1 through a handler with connection and request timeouts (the SDK's default
+ * HTTP/2 handler has neither, so a hung model would hold a call until the function dies); the request timeout also
+ * bounds the silence within a stream. With an endpoint override it signs with dummy credentials.
  */
 export const createBedrockClient = (options: BedrockClientOptions): BedrockRuntimeClient =>
   new BedrockRuntimeClient({
@@ -37,12 +46,15 @@ export const createBedrockClient = (options: BedrockClientOptions): BedrockRunti
     ...(options.retryDelayMs === undefined
       ? {}
       : { retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, options.retryDelayMs) }),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, options.requestTimeoutMs),
+      requestTimeout: options.requestTimeoutMs,
+      // Without this the handler only logs a warning when the request timeout passes.
+      throwOnRequestTimeout: true,
+      socketTimeout: options.requestTimeoutMs,
+    }),
     ...(options.endpoint
-      ? {
-          endpoint: options.endpoint,
-          requestHandler: new NodeHttpHandler(),
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
+      ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
 
@@ -150,7 +162,24 @@ const collectStream = async (
   return { ...(toolBlock === undefined ? {} : { toolInput: parseToolInput(toolJson) }), text, stopReason, usage };
 };
 
-const toModelError = (error: unknown, modelId: string): ModelUnavailableError | ModelRequestError => {
+/** True for the SDK's errors of a request timeout (the handler's, or a socket's). */
+const isRequestTimeout = (error: unknown): boolean =>
+  (error as { name?: string } | undefined)?.name === 'TimeoutError' ||
+  (error as { code?: string } | undefined)?.code === 'ETIMEDOUT';
+
+/**
+ * The port's error for what a Bedrock call threw. Cut by the caller's signal (however the SDK reports that: an
+ * AbortError before the answer, a reset stream after it) or by the request timeout, it is a ModelTimeoutError.
+ */
+const toModelError = (
+  error: unknown,
+  modelId: string,
+  signal: AbortSignal | undefined,
+): ModelTimeoutError | ModelUnavailableError | ModelRequestError => {
+  if (signal?.aborted) return new ModelTimeoutError(`Bedrock call to ${modelId} cut at its deadline`, { cause: error });
+  if (isRequestTimeout(error)) {
+    return new ModelTimeoutError(`Bedrock did not answer ${modelId} within the request timeout`, { cause: error });
+  }
   if (!(error instanceof BedrockRuntimeServiceException)) {
     return new ModelUnavailableError(`Bedrock could not be reached for ${modelId}`, { cause: error });
   }
@@ -163,27 +192,30 @@ const toModelError = (error: unknown, modelId: string): ModelUnavailableError | 
 };
 
 /** Runs a Bedrock call, throwing the port's errors instead of the SDK's. */
-const callBedrock = async <T>(modelId: string, call: () => Promise<T>): Promise<T> => {
+const callBedrock = async <T>(request: StructuredRequest, call: () => Promise<T>): Promise<T> => {
   try {
     return await call();
   } catch (error) {
-    throw toModelError(error, modelId);
+    throw toModelError(error, request.settings.modelId, request.signal);
   }
 };
 
 /**
  * The events of a stream, throwing the port's errors for what iterating it throws (exception events, a dropped
- * connection). What the consumer's loop throws (`onDelta`) passes through unchanged.
+ * connection, the caller's signal). What the consumer's loop throws (`onDelta`) passes through unchanged.
  */
-async function* bedrockEvents<T>(modelId: string, events: AsyncIterable<T> | undefined): AsyncGenerator<T> {
+async function* bedrockEvents<T>(request: StructuredRequest, events: AsyncIterable<T> | undefined): AsyncGenerator<T> {
   try {
     if (events) yield* events;
   } catch (error) {
-    throw toModelError(error, modelId);
+    throw toModelError(error, request.settings.modelId, request.signal);
   }
 }
 
-/** The LanguageModel on Amazon Bedrock's Converse API: one call, a forced tool, the SDK's retries. */
+/**
+ * The LanguageModel on Amazon Bedrock's Converse API: one call, a forced tool, the SDK's retries, all ended by the
+ * request's signal.
+ */
 export class BedrockLanguageModel implements LanguageModel {
   constructor(private readonly client: BedrockRuntimeClient) {}
 
@@ -191,7 +223,7 @@ export class BedrockLanguageModel implements LanguageModel {
     const { modelId } = request.settings;
     const startedAt = performance.now();
     const command = new ConverseCommand(toConverseInput(request));
-    const output = await callBedrock(modelId, () => this.client.send(command));
+    const output = await callBedrock(request, () => this.client.send(command, { abortSignal: request.signal }));
     const content = output.output?.message?.content ?? [];
     const toolUse = content.find((block) => block.toolUse !== undefined)?.toolUse;
     return toStructuredResponse(
@@ -211,8 +243,8 @@ export class BedrockLanguageModel implements LanguageModel {
     const { modelId } = request.settings;
     const startedAt = performance.now();
     const command = new ConverseStreamCommand(toConverseInput(request));
-    const output = await callBedrock(modelId, () => this.client.send(command));
-    const answer = await collectStream(bedrockEvents(modelId, output.stream), onDelta);
+    const output = await callBedrock(request, () => this.client.send(command, { abortSignal: request.signal }));
+    const answer = await collectStream(bedrockEvents(request, output.stream), onDelta);
     return toStructuredResponse(answer, modelId, startedAt);
   }
 }

@@ -26,6 +26,11 @@ export interface StructuredRequest {
   readonly settings: ModelSettings;
   /** Mark the system prompt as a cache prefix (Bedrock prompt caching); for long static prompts only. */
   readonly cacheSystemPrompt?: boolean;
+  /**
+   * Ends the call, its retries and its stream when it aborts (the caller's deadline): the call then fails with
+   * ModelTimeoutError, as it does when the model's own request timeout passes.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Token counts as Bedrock reports them. */

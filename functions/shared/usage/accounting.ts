@@ -11,7 +11,7 @@ import type {
   UsageEvent,
   UsageTotals,
 } from './ledger';
-import { dayOf, monthResetAt } from './ledger';
+import { dayOf, DEFAULT_RESERVATION_MS, monthResetAt, SWEPT_MEMORY_MS } from './ledger';
 
 /**
  * Named counters of a rollup (a month or a day), as stored: the totals, the committed amounts (month only), and the
@@ -62,18 +62,43 @@ export const reserveCounters = (amount: { tokens: number; costMicros: number }):
   committedCostMicros: amount.costMicros,
 });
 
-/** What releasing adds to the month: the reservation, given back. */
-export const releaseCounters = (reservation: Reservation): Counters => ({
+/** What releasing (or sweeping) adds to the month: the reservation, given back. */
+export const releaseCounters = (reservation: Pick<Reservation, 'tokens' | 'costMicros'>): Counters => ({
   committedTokens: -reservation.tokens,
   committedCostMicros: -reservation.costMicros,
 });
 
-/** What settling adds to the month: the call's counters, and its actual use in place of its reservation. */
-export const settleCounters = (reservation: Reservation, event: UsageEvent): Counters => ({
+/**
+ * What settling adds to the month: the call's counters, and its actual use in place of its reservation (or, when
+ * the reservation was swept and no longer counts, in place of nothing).
+ */
+export const settleCounters = (reservation: Reservation, event: UsageEvent, swept = false): Counters => ({
   ...eventCounters(event, false),
-  committedTokens: event.usage.inputTokens + event.usage.outputTokens - reservation.tokens,
-  committedCostMicros: event.costMicros - reservation.costMicros,
+  committedTokens: event.usage.inputTokens + event.usage.outputTokens - (swept ? 0 : reservation.tokens),
+  committedCostMicros: event.costMicros - (swept ? 0 : reservation.costMicros),
 });
+
+/** The counters that undo `counters`. */
+export const negated = (counters: Counters): Counters =>
+  Object.fromEntries(Object.entries(counters).map(([name, value]) => [name, -value]));
+
+/** A reservation as a ledger holds it until it is settled or released: its amounts, expiry (epoch ms), sweep flag. */
+export interface HeldReservation {
+  readonly tokens: number;
+  readonly costMicros: number;
+  readonly expiresAt: number;
+  /** Set by the sweep that stopped counting it; a settle after it counts the call's use in place of nothing. */
+  readonly swept?: boolean;
+}
+
+/** The expiry of a reservation taken without one. */
+export const defaultReservationExpiry = (now: Date): Date => new Date(now.getTime() + DEFAULT_RESERVATION_MS);
+
+/** What a sweep at `now` does with a held reservation: stop counting it (expired), forget it (swept long ago), or nothing. */
+export const sweepAction = (held: HeldReservation, now: Date): 'sweep' | 'forget' | undefined => {
+  if (!held.swept) return held.expiresAt <= now.getTime() ? 'sweep' : undefined;
+  return held.expiresAt + SWEPT_MEMORY_MS <= now.getTime() ? 'forget' : undefined;
+};
 
 /** Folds the `type:` or `model:` counters back into a map. */
 const breakdown = (counters: Counters, prefix: 'type' | 'model'): Breakdown => {

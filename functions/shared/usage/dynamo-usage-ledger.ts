@@ -1,5 +1,12 @@
 import { parseItem } from '../dynamo/items';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
 import { queryAll } from '../dynamo/paging';
 import { writeIf } from '../dynamo/writes';
@@ -7,18 +14,22 @@ import { epochSeconds, tenantKey } from '../dynamo/tables';
 import {
   costBudgetMicros,
   daysBetween,
+  defaultReservationExpiry,
   eventCounters,
   isCounterName,
   monthUsage,
+  negated,
   overBudgetRefusal,
   rankTenants,
   rateWindow,
   releaseCounters,
   settleCounters,
+  sweepAction,
   totalsOf,
   utilizationOf,
   zeroBudgetRefusal,
   type Counters,
+  type HeldReservation,
 } from './accounting';
 import {
   dayOf,
@@ -40,6 +51,13 @@ const DAY_PREFIX = 'USAGE#DAY#';
 const dayKey = (day: string): string => `${DAY_PREFIX}${day}`;
 const GLOBAL_DAYS = 'GLOBAL#USAGE';
 const LIMITS_KEY = 'USAGE#LIMITS';
+/** The month rollup's attribute that holds a reservation until it is settled or released. */
+const HELD_PREFIX = 'held:';
+const heldName = (id: string): string => `${HELD_PREFIX}${id}`;
+/** Names the reservation's attribute `#held` in an expression. */
+const heldNames = (id: string): Record<string, string> => ({ '#held': heldName(id) });
+/** The condition of a reservation still held and counting (not settled, released or swept). */
+const COUNTING = 'attribute_exists(#held) AND attribute_not_exists(#held.swept)';
 
 /** The stored items, as read back: the attributes each read needs (the others are dropped). */
 const limitsItemSchema = z.object({ limits: z.partial(tenantLimitsSchema) });
@@ -47,6 +65,12 @@ const rateWindowSchema = z.object({ requests: z.number().check(z.int(), z.positi
 const committedSchema = z.object({ committedTokens: z.number(), committedCostMicros: z.number() });
 const dayItemSchema = z.object({ sk: z.string().check(z.startsWith(DAY_PREFIX)) });
 const rankedMonthSchema = z.object({ tenantId: z.string().check(z.minLength(1)) });
+const heldSchema = z.object({
+  tokens: z.number(),
+  costMicros: z.number(),
+  expiresAt: z.number(),
+  swept: z.optional(z.boolean()),
+});
 /** A rollup item's counters (keys, expiry and warning flags left out): every one must be a number. */
 const countersSchema = z.pipe(
   z.pipe(
@@ -72,10 +96,35 @@ const addExpression = (
   };
 };
 
+/** What a counter update does besides adding: its expiry, other clauses, its condition and their names and values. */
+interface CounterUpdate {
+  readonly expiresAt?: number;
+  /** A clause after the ADD and SET clauses, e.g. `REMOVE #held`. */
+  readonly clause?: string;
+  readonly condition?: string;
+  readonly names?: Record<string, string>;
+  readonly values?: Record<string, unknown>;
+}
+
+/** The held reservations of a month rollup item, by id. */
+const heldReservations = (item: Record<string, unknown> | undefined, key: string): Map<string, HeldReservation> =>
+  new Map(
+    Object.entries(item ?? {})
+      .filter(([name]) => name.startsWith(HELD_PREFIX))
+      .map(([name, value]) => [
+        name.slice(HELD_PREFIX.length),
+        parseItem(heldSchema, value as Record<string, unknown>, `${key} ${name}`),
+      ]),
+  );
+
 /**
  * UsageLedger on the usage table. Tenant data sits under `TENANT#<id>`: events, the month rollup (which also holds
- * the committed counters the budget check is a condition on, and `rankMonth` for the `byMonth` index the ranking
- * queries), day rollups, limits and rate windows. One cross-tenant aggregate serves the all-tenant reports:
+ * the committed counters the budget check is a condition on, `rankMonth` for the `byMonth` index the ranking
+ * queries, and one `held:<id>` attribute per reservation in flight), day rollups, limits and rate windows. A
+ * reservation lives in the same item as the counters it holds, so reserving, settling, releasing and sweeping it are
+ * each one conditional single-item write on both (no transactions): settling or releasing twice fails the condition
+ * and changes nothing, and a sweep marks an expired reservation `swept` as it gives its amount back, so a settle after
+ * it counts the call's use once. (The item grows by ~100 bytes per call in flight.) One cross-tenant aggregate serves the all-tenant reports:
  * `GLOBAL#USAGE` (one item per day). Every counter is an atomic ADD, so no read ever scans events; every item read
  * back is parsed.
  */
@@ -123,51 +172,45 @@ export class DynamoUsageLedger implements UsageLedger {
     now: Date,
     amount: { tokens: number; costMicros: number },
     limits: TenantLimits,
+    expiresAt: Date = defaultReservationExpiry(now),
   ): Promise<ReservationResult> {
     const zero = zeroBudgetRefusal(limits, now);
     if (zero) return zero;
     const month = monthOf(now);
-    const reserved = await writeIf(
-      this.client,
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: tenantKey(tenantId), sk: monthKey(month) },
-        UpdateExpression:
-          'ADD committedTokens :tokens, committedCostMicros :cost ' +
-          'SET expiresAt = if_not_exists(expiresAt, :expiresAt), rankMonth = :rankMonth, tenantId = :tenantId',
-        ConditionExpression:
-          '(attribute_not_exists(committedTokens) OR committedTokens < :tokenLimit) AND ' +
-          '(attribute_not_exists(committedCostMicros) OR committedCostMicros < :costLimit)',
-        ExpressionAttributeValues: {
-          ':tokens': amount.tokens,
-          ':cost': amount.costMicros,
-          ':tokenLimit': limits.monthlyTokenBudget,
-          ':costLimit': costBudgetMicros(limits),
-          ':expiresAt': epochSeconds(monthResetAt(now)) + 400 * 86_400,
-          ':rankMonth': monthKey(month),
-          ':tenantId': tenantId,
-        },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    if (!reserved.written) {
-      return overBudgetRefusal(await this.monthCounters(tenantId, month), limits, now);
+    const reservation = { id: randomUUID(), tenantId, month, ...amount, expiresAt };
+    const held = await this.hold(reservation, limits, now);
+    if (held) return { ok: true, reservation: { ...reservation, utilization: utilizationOf(held, limits) } };
+    // Refused: what still counts may include reservations whose calls died. Sweep them, then try once more.
+    const item = await this.monthItem(tenantId, month);
+    if ((await this.sweepItem(tenantId, month, item, now)) === 0) {
+      return overBudgetRefusal(this.countersOf(tenantId, month, item), limits, now);
     }
-    const committed = parseItem(committedSchema, reserved.attributes, `${tenantKey(tenantId)}/${monthKey(month)}`);
-    return { ok: true, reservation: { tenantId, month, ...amount, utilization: utilizationOf(committed, limits) } };
+    const retried = await this.hold(reservation, limits, now);
+    if (retried) return { ok: true, reservation: { ...reservation, utilization: utilizationOf(retried, limits) } };
+    return overBudgetRefusal(await this.monthCounters(tenantId, month), limits, now);
   }
 
   async settle(reservation: Reservation, event: UsageEvent, retentionDays: number): Promise<void> {
-    const { tenantId } = reservation;
+    const { tenantId, month, id } = reservation;
+    const pk = tenantKey(tenantId);
     const expiresAt = epochSeconds(event.at) + retentionDays * 86_400;
     const { at, usage, routing, ...fields } = event;
-    await Promise.all([
-      this.client.send(
+    const eventKey = { pk, sk: `USAGE#EVENT#${at.toISOString()}#${id}` };
+    const days = eventCounters(event, true);
+    // The month write is conditional on the reservation still counting; the others go alongside it (one round trip).
+    const [counted, logged, ...rollups] = await Promise.allSettled([
+      this.addIf(pk, monthKey(month), settleCounters(reservation, event), {
+        expiresAt,
+        clause: 'REMOVE #held',
+        condition: COUNTING,
+        names: heldNames(id),
+      }),
+      writeIf(
+        this.client,
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: tenantKey(tenantId),
-            sk: `USAGE#EVENT#${at.toISOString()}#${crypto.randomUUID()}`,
+            ...eventKey,
             ...fields,
             ...usage,
             routingReason: routing.reason,
@@ -176,16 +219,46 @@ export class DynamoUsageLedger implements UsageLedger {
             at: at.toISOString(),
             expiresAt,
           },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
-      this.add(tenantKey(tenantId), monthKey(reservation.month), settleCounters(reservation, event), expiresAt),
-      this.add(tenantKey(tenantId), dayKey(dayOf(at)), eventCounters(event, true), expiresAt),
-      this.add(GLOBAL_DAYS, dayKey(dayOf(at)), eventCounters(event, true), expiresAt),
+      this.add(pk, dayKey(dayOf(at)), days, expiresAt),
+      this.add(GLOBAL_DAYS, dayKey(dayOf(at)), days, expiresAt),
+    ]);
+    if (counted.status === 'rejected') throw counted.reason;
+    const failed = [logged, ...rollups].find((write) => write.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (counted.value) return;
+    // Swept before this settle: the call's use counts once, in place of nothing.
+    const late = await this.addIf(pk, monthKey(month), settleCounters(reservation, event, true), {
+      expiresAt,
+      clause: 'REMOVE #held',
+      condition: '#held.swept = :true',
+      names: heldNames(id),
+      values: { ':true': true },
+    });
+    if (late) return;
+    // Settled or released before: this settle changes nothing, so what went alongside is undone.
+    await Promise.all([
+      this.add(pk, dayKey(dayOf(at)), negated(days)),
+      this.add(GLOBAL_DAYS, dayKey(dayOf(at)), negated(days)),
+      logged.status === 'fulfilled' && logged.value.written
+        ? this.client.send(new DeleteCommand({ TableName: this.tableName, Key: eventKey }))
+        : undefined,
     ]);
   }
 
   async release(reservation: Reservation): Promise<void> {
-    await this.add(tenantKey(reservation.tenantId), monthKey(reservation.month), releaseCounters(reservation));
+    await this.addIf(tenantKey(reservation.tenantId), monthKey(reservation.month), releaseCounters(reservation), {
+      clause: 'REMOVE #held',
+      condition: COUNTING,
+      names: heldNames(reservation.id),
+    });
+  }
+
+  async sweep(tenantId: string, now: Date): Promise<number> {
+    const month = monthOf(now);
+    return this.sweepItem(tenantId, month, await this.monthItem(tenantId, month), now);
   }
 
   async firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean> {
@@ -237,10 +310,99 @@ export class DynamoUsageLedger implements UsageLedger {
     return rankTenants(months, limit);
   }
 
+  /**
+   * Adds the counters to the month's committed amounts while holding the reservation (one conditional write, with
+   * the budget check as its condition): the committed counters after it, or undefined when the budgets had no room.
+   */
+  private async hold(
+    reservation: Omit<Reservation, 'utilization'>,
+    limits: TenantLimits,
+    now: Date,
+  ): Promise<Counters | undefined> {
+    const { tenantId, month, tokens, costMicros, expiresAt } = reservation;
+    const key = { pk: tenantKey(tenantId), sk: monthKey(month) };
+    const reserved = await writeIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression:
+          'ADD committedTokens :tokens, committedCostMicros :cost ' +
+          'SET expiresAt = if_not_exists(expiresAt, :expiresAt), rankMonth = :rankMonth, tenantId = :tenantId, ' +
+          '#held = :held',
+        ConditionExpression:
+          '(attribute_not_exists(committedTokens) OR committedTokens < :tokenLimit) AND ' +
+          '(attribute_not_exists(committedCostMicros) OR committedCostMicros < :costLimit)',
+        ExpressionAttributeNames: heldNames(reservation.id),
+        ExpressionAttributeValues: {
+          ':tokens': tokens,
+          ':cost': costMicros,
+          ':tokenLimit': limits.monthlyTokenBudget,
+          ':costLimit': costBudgetMicros(limits),
+          ':expiresAt': epochSeconds(monthResetAt(now)) + 400 * 86_400,
+          ':rankMonth': monthKey(month),
+          ':tenantId': tenantId,
+          ':held': { tokens, costMicros, expiresAt: expiresAt.getTime() } satisfies HeldReservation,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return reserved.written ? parseItem(committedSchema, reserved.attributes, `${key.pk}/${key.sk}`) : undefined;
+  }
+
+  /**
+   * Sweeps a month rollup as read: each reservation that expired uncounted-for stops counting (marked `swept`, its
+   * amount given back, in one conditional write, so racing sweeps, settles and releases count it once), and swept
+   * ones past SWEPT_MEMORY_MS are forgotten. How many it stopped counting.
+   */
+  private async sweepItem(
+    tenantId: string,
+    month: string,
+    item: Record<string, unknown> | undefined,
+    now: Date,
+  ): Promise<number> {
+    const pk = tenantKey(tenantId);
+    const sweeps = [...heldReservations(item, `${pk}/${monthKey(month)}`)].map(async ([id, held]) => {
+      const action = sweepAction(held, now);
+      if (action === 'sweep') {
+        return this.addIf(pk, monthKey(month), releaseCounters(held), {
+          clause: 'SET #held.swept = :true',
+          condition: COUNTING,
+          names: heldNames(id),
+          values: { ':true': true },
+        });
+      }
+      if (action === 'forget') {
+        await writeIf(
+          this.client,
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: monthKey(month) },
+            UpdateExpression: 'REMOVE #held',
+            ConditionExpression: '#held.swept = :true',
+            ExpressionAttributeNames: heldNames(id),
+            ExpressionAttributeValues: { ':true': true },
+          }),
+        );
+      }
+      return false;
+    });
+    return (await Promise.all(sweeps)).filter(Boolean).length;
+  }
+
+  /** The month rollup item of a tenant, if it has one. */
+  private async monthItem(tenantId: string, month: string): Promise<Record<string, unknown> | undefined> {
+    return this.get(tenantKey(tenantId), monthKey(month));
+  }
+
+  /** The counters of a month rollup item as read. */
+  private countersOf(tenantId: string, month: string, item: Record<string, unknown> | undefined): Counters | undefined {
+    return item ? parseItem(countersSchema, item, `${tenantKey(tenantId)}/${monthKey(month)}`) : undefined;
+  }
+
   /** The counters of a tenant's month rollup, if it has one. */
   private async monthCounters(tenantId: string, month: string): Promise<Counters | undefined> {
-    const item = await this.get(tenantKey(tenantId), monthKey(month));
-    return item ? parseItem(countersSchema, item, `${tenantKey(tenantId)}/${monthKey(month)}`) : undefined;
+    return this.countersOf(tenantId, month, await this.monthItem(tenantId, month));
   }
 
   private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
@@ -251,15 +413,34 @@ export class DynamoUsageLedger implements UsageLedger {
   }
 
   private async add(pk: string, sk: string, counters: Counters, expiresAt?: number): Promise<void> {
+    await this.client.send(new UpdateCommand(this.counterUpdate(pk, sk, counters, { expiresAt })));
+  }
+
+  /** Adds the counters if the update's condition holds; false when it does not. */
+  private async addIf(pk: string, sk: string, counters: Counters, update: CounterUpdate): Promise<boolean> {
+    return (await writeIf(this.client, new UpdateCommand(this.counterUpdate(pk, sk, counters, update)))).written;
+  }
+
+  /** The UpdateItem input that adds the counters (and sets the expiry when there is none yet) with `update`'s rest. */
+  private counterUpdate(
+    pk: string,
+    sk: string,
+    counters: Counters,
+    { expiresAt, clause, condition, names, values }: CounterUpdate,
+  ): ConstructorParameters<typeof UpdateCommand>[0] {
     const add = addExpression(counters);
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk, sk },
-        UpdateExpression: `${add.expression}${expiresAt === undefined ? '' : ' SET expiresAt = if_not_exists(expiresAt, :expiresAt)'}`,
-        ExpressionAttributeNames: add.names,
-        ExpressionAttributeValues: { ...add.values, ...(expiresAt === undefined ? {} : { ':expiresAt': expiresAt }) },
-      }),
-    );
+    const setExpiry = expiresAt === undefined ? '' : ' SET expiresAt = if_not_exists(expiresAt, :expiresAt)';
+    return {
+      TableName: this.tableName,
+      Key: { pk, sk },
+      UpdateExpression: `${add.expression}${setExpiry}${clause ? ` ${clause}` : ''}`,
+      ...(condition ? { ConditionExpression: condition } : {}),
+      ExpressionAttributeNames: { ...add.names, ...names },
+      ExpressionAttributeValues: {
+        ...add.values,
+        ...(expiresAt === undefined ? {} : { ':expiresAt': expiresAt }),
+        ...values,
+      },
+    };
   }
 }

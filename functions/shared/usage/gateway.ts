@@ -1,15 +1,22 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ModelPrice } from '../config';
-import type { LanguageModel, ModelMessage, ModelTool, StructuredRequest, StructuredResponse } from '../llm/port';
+import type {
+  LanguageModel,
+  ModelMessage,
+  ModelTool,
+  ModelUsage,
+  StructuredRequest,
+  StructuredResponse,
+} from '../llm/port';
 import { estimateTokens } from '../llm/tokens';
 import type { MetricUnitValue } from '../observability';
-import type { Invocation } from '../invocation';
+import { abortAtDeadline, type Deadline, type Invocation } from '../invocation';
 import type { PromptTemplate } from '../prompts/template';
 import type { RequestType, Reservation, ReservationResult, TenantLimits, UsageEvent, UsageLedger } from './ledger';
 import { monthResetAt } from './ledger';
 import { estimateCostMicros } from './pricing';
 import { routeModels, scoreComplexity, type ModelCooldowns, type RoutingDecision } from './routing';
-import { ModelUnavailableError, RateLimitedError, UsageLimitExceededError } from '../errors';
+import { ModelTimeoutError, ModelUnavailableError, RateLimitedError, UsageLimitExceededError } from '../errors';
 
 /** Records a metric with the request type as its dimension (Powertools single metric in production). */
 export type UsageMetrics = (requestType: RequestType, name: string, unit: MetricUnitValue, value: number) => void;
@@ -26,7 +33,16 @@ export interface GatewaySettings {
   readonly warningThreshold: number;
   /** How long a tenant's limits are kept in memory; a limits change is seen within this time. */
   readonly limitsCacheMs: number;
+  /** The least time left before the deadline that a model call is started with (default MIN_CALL_MS). */
+  readonly minCallMs?: number;
 }
+
+/** The least time worth starting a model call (or a fallback) with; with less left it fails at once. */
+export const MIN_CALL_MS = 1_000;
+/** How long past its call's deadline a reservation keeps counting if nobody settles it (its function died). */
+export const RESERVATION_MARGIN_MS = 30_000;
+/** How often one process sweeps a tenant's expired reservations, off the calls' path. */
+export const SWEEP_INTERVAL_MS = 60_000;
 
 /** The ports the gateway runs on. */
 export interface GatewayDependencies {
@@ -99,25 +115,45 @@ interface CallPlan {
   readonly worstCase: { readonly tokens: number; readonly costMicros: number };
 }
 
-/** A model's answer, and how the call got to that model. */
-interface Answer {
-  readonly response: StructuredResponse;
+/** What the meter records of a model call: the model that answered (or was cut off), its use, latency and route. */
+interface MeteredCall {
+  readonly modelId: string;
+  readonly usage: ModelUsage;
+  readonly latencyMs: number;
   readonly routing: RoutingDecision;
   /** The model that was tried first, when another one answered. */
   readonly fallbackFrom?: string;
 }
 
+/** A model's answer, and how the call got to that model. */
+interface Answer extends MeteredCall {
+  readonly response: StructuredResponse;
+}
+
+/** A call cut off in flight by its deadline or the request timeout; what it used is unknown (metered as none). */
+interface Cut extends MeteredCall {
+  readonly error: ModelTimeoutError;
+}
+
+const NO_USAGE: ModelUsage = { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+
 /**
- * The one way the service calls a model, in three steps. Admit: count the user's request (per-minute limit), reserve
- * the call's worst case (input estimate + max tokens) against the tenant's monthly token and cost budgets (429
- * `usage_limit_exceeded` once spent; concurrent calls overshoot by one call at most), warn past the threshold.
- * Invoke: route (complexity, near-budget, cooldowns) and fall back along the template's models on throttling,
- * timeouts and 5xx. Meter: record exactly what was used (event + atomic rollups), replacing the reservation. A call
- * that fails after its reservation gives the reservation back.
+ * The one way the service calls a model, in three steps, within the invocation's deadline. Admit: count the user's
+ * request (per-minute limit), reserve the call's worst case (input estimate + max tokens) against the tenant's
+ * monthly token and cost budgets (429 `usage_limit_exceeded` once spent; concurrent calls overshoot by one call at
+ * most), warn past the threshold; the reservation expires shortly after the deadline, and the tenant's expired ones
+ * are swept off the call's path. Invoke: route (complexity, near-budget, cooldowns) and fall back along the
+ * template's models on throttling, timeouts and 5xx, every attempt under one abort signal that fires at the deadline;
+ * no model (not even a fallback) is started with less than `minCallMs` left. Meter: record exactly what was used
+ * (event + atomic rollups), replacing the reservation; a call cut by its deadline or the request timeout is metered
+ * as failed and ends with ModelTimeoutError (504). A call that fails otherwise after its reservation gives the
+ * reservation back.
  */
 export class ModelGateway {
   private readonly limitsCache = new Map<string, { limits: TenantLimits; loadedAt: number }>();
   private readonly toolTokens = new WeakMap<ModelTool, number>();
+  /** When this process last swept each tenant's expired reservations (gateway clock, epoch ms). */
+  private readonly sweptAt = new Map<string, number>();
 
   constructor(private readonly deps: GatewayDependencies) {}
 
@@ -131,13 +167,51 @@ export class ModelGateway {
     return limits;
   }
 
-  /** One model call: admitted within the limits, invoked on the routed models, metered as it was answered. */
+  /**
+   * One model call: admitted within the limits, invoked on the routed models before the deadline, metered as it was
+   * answered (or cut off).
+   */
   async call(request: GatewayRequest): Promise<GatewayResponse> {
+    this.requireTime(request);
     const now = this.deps.clock();
     const plan = this.plan(request);
     const reservation = await this.admit(request, plan, now);
-    const answer = await this.whileHolding(reservation, () => this.invoke(request, plan, reservation.utilization));
-    return this.meter(request, reservation, answer, now);
+    this.sweepLater(request.invocation, now);
+    const outcome = await this.whileHolding(reservation, () => this.invoke(request, plan, reservation.utilization));
+    if ('error' in outcome) {
+      this.deps.metrics(request.requestType, 'ModelTimeouts', MetricUnit.Count, 1);
+      this.record(request, reservation, this.usageEvent(request, outcome, 'failed', 0, now));
+      throw outcome.error;
+    }
+    return this.meter(request, reservation, outcome, now);
+  }
+
+  /** Whether a model call is still worth starting: at least `minCallMs` before the deadline. */
+  private hasTime(deadline: Deadline): boolean {
+    return deadline.remainingMs() >= (this.deps.settings.minCallMs ?? MIN_CALL_MS);
+  }
+
+  /** Fails a call that cannot start with a useful amount of time left, before it counts or reserves anything. */
+  private requireTime(request: GatewayRequest): void {
+    const { deadline } = request.invocation;
+    if (this.hasTime(deadline)) return;
+    this.deps.metrics(request.requestType, 'ModelTimeouts', MetricUnit.Count, 1);
+    throw new ModelTimeoutError(`Only ${deadline.remainingMs()} ms left before the deadline: no model call started`);
+  }
+
+  /**
+   * Sweeps the tenant's expired reservations (their calls' functions died) alongside the call, through the usage
+   * sink: at most once a minute per tenant in this process. (A reservation refused for the budget sweeps at once.)
+   */
+  private sweepLater(invocation: Invocation, now: Date): void {
+    const { tenantId } = invocation.caller;
+    const last = this.sweptAt.get(tenantId);
+    if (last !== undefined && now.getTime() - last < SWEEP_INTERVAL_MS) return;
+    this.sweptAt.set(tenantId, now.getTime());
+    invocation.usage.defer(
+      this.deps.ledger.sweep(tenantId, now).then(() => undefined),
+      { sweep: 'expired reservations', tenantId },
+    );
   }
 
   /** The call's models, settings and worst case, from its template and the gateway's defaults. */
@@ -179,13 +253,18 @@ export class ModelGateway {
     // One round trip for both; settled apart, so a reservation made beside a failed rate count is given back too.
     const [rate, reserved] = await Promise.allSettled([
       ledger.countUserRequest(tenantId, userId, now),
-      ledger.reserve(tenantId, now, plan.worstCase, limits),
+      ledger.reserve(tenantId, now, plan.worstCase, limits, this.reservationExpiry(request.invocation, now)),
     ]);
     const held = reserved.status === 'fulfilled' && reserved.value.ok ? reserved.value.reservation : undefined;
     await this.whileHolding(held, () => this.checkRate(request, fulfilled(rate), limits));
     const reservation = this.checkBudget(request, fulfilled(reserved), now);
     await this.whileHolding(reservation, () => this.warnNearBudget(request, reservation, now));
     return reservation;
+  }
+
+  /** When the call's reservation stops counting if nobody settles it: the deadline, plus a margin (gateway clock). */
+  private reservationExpiry(invocation: Invocation, now: Date): Date {
+    return new Date(now.getTime() + invocation.deadline.remainingMs() + RESERVATION_MARGIN_MS);
   }
 
   /** Rejects a user past their requests per minute (429 with Retry-After). */
@@ -234,25 +313,48 @@ export class ModelGateway {
   }
 
   /**
-   * Routes the call and tries its candidate models in order: an unavailable model (throttling, timeout, 5xx) hands
-   * over to the next one, and a throttled one cools down; any other error ends the call.
+   * Routes the call and tries its candidate models in order, under one signal that aborts at the deadline: an
+   * unavailable model (throttling, 5xx) or one past the request timeout hands over to the next one, and a throttled
+   * one cools down; any other error ends the call. Past the deadline, or with less than `minCallMs` left, no other
+   * model is tried: the call ends cut off (when the model in flight was) or with the last model's error.
    */
-  private async invoke(request: GatewayRequest, plan: CallPlan, budgetUtilization: number): Promise<Answer> {
+  private async invoke(request: GatewayRequest, plan: CallPlan, budgetUtilization: number): Promise<Answer | Cut> {
     const routing = this.route(request, plan, budgetUtilization);
     const first = routing.candidates[0];
-    let lastError: unknown = new ModelUnavailableError('No model answered');
-    for (const modelId of routing.candidates) {
-      try {
-        const response = await this.ask(request, plan, modelId);
-        return { response, routing, ...(modelId === first ? {} : { fallbackFrom: first }) };
-      } catch (error) {
-        if (!(error instanceof ModelUnavailableError)) throw error;
-        if (isThrottling(error)) this.deps.cooldowns.markThrottled(modelId);
-        request.invocation.log.warn('model unavailable; trying the next one', { modelId, error: error.message });
-        lastError = error;
+    const { deadline, log } = request.invocation;
+    const abort = abortAtDeadline(deadline);
+    let ended: ModelUnavailableError | Cut | undefined;
+    try {
+      for (const modelId of routing.candidates) {
+        if (!this.hasTime(deadline)) break;
+        const via = modelId === first ? {} : { fallbackFrom: first as string };
+        const startedAt = performance.now();
+        try {
+          const response = await this.ask(request, plan, modelId, abort.signal);
+          const { usage, latencyMs } = response;
+          return { response, modelId: response.modelId, usage, latencyMs, routing, ...via };
+        } catch (error) {
+          if (error instanceof ModelTimeoutError) {
+            const latencyMs = Math.round(performance.now() - startedAt);
+            ended = { error, modelId, usage: NO_USAGE, latencyMs, routing, ...via };
+            log.warn('model call timed out', { modelId, latencyMs, remainingMs: deadline.remainingMs() });
+            if (abort.signal.aborted) break;
+            continue;
+          }
+          if (!(error instanceof ModelUnavailableError)) throw error;
+          if (isThrottling(error)) this.deps.cooldowns.markThrottled(modelId);
+          log.warn('model unavailable; trying the next one', { modelId, error: error.message });
+          ended = error;
+        }
       }
+    } finally {
+      abort.dispose();
     }
-    throw lastError;
+    if (ended === undefined) {
+      throw new ModelTimeoutError(`Only ${deadline.remainingMs()} ms left before the deadline: no model call started`);
+    }
+    if (ended instanceof ModelUnavailableError) throw ended;
+    return ended;
   }
 
   /** The order to try the models in, for this request's complexity, the budget used and the cooldowns. */
@@ -269,7 +371,12 @@ export class ModelGateway {
   }
 
   /** One model's answer, streamed when the caller streams and the model can; long system prompts get a cache point. */
-  private ask(request: GatewayRequest, plan: CallPlan, modelId: string): Promise<StructuredResponse> {
+  private ask(
+    request: GatewayRequest,
+    plan: CallPlan,
+    modelId: string,
+    signal: AbortSignal,
+  ): Promise<StructuredResponse> {
     const { model } = this.deps;
     const structured: StructuredRequest = {
       system: request.system,
@@ -277,6 +384,7 @@ export class ModelGateway {
       tool: request.tool,
       settings: { modelId, temperature: plan.temperature, maxTokens: plan.maxTokens },
       cacheSystemPrompt: CACHEABLE_MODEL.test(modelId) && plan.systemTokens >= MIN_CACHEABLE_TOKENS,
+      signal,
     };
     return request.onDelta && model.streamStructured
       ? model.streamStructured(structured, request.onDelta)
@@ -299,10 +407,10 @@ export class ModelGateway {
     return { response, verdict, routing, costMicros, ...(fallbackFrom ? { fallbackFrom } : {}) };
   }
 
-  /** The usage event of an answered call. */
+  /** The usage event of a call that was answered or cut off. */
   private usageEvent(
     request: GatewayRequest,
-    { response, routing, fallbackFrom }: Answer,
+    { modelId, usage, latencyMs, routing, fallbackFrom }: MeteredCall,
     verdict: Verdict,
     costMicros: number,
     now: Date,
@@ -314,9 +422,9 @@ export class ModelGateway {
       requestType: request.requestType,
       promptTopic: request.template.topic,
       promptVersion: request.template.version,
-      modelId: response.modelId,
-      usage: response.usage,
-      latencyMs: response.latencyMs,
+      modelId,
+      usage,
+      latencyMs,
       costMicros,
       outcome: verdict === 'ok' && fallbackFrom ? 'fallback' : verdict,
       routing: { reason: routing.reason, complexity: routing.complexity, ...(fallbackFrom ? { fallbackFrom } : {}) },

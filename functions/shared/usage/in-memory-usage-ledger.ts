@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
   belowBudgets,
   daysBetween,
+  defaultReservationExpiry,
   eventCounters,
   monthUsage,
   overBudgetRefusal,
@@ -9,10 +11,12 @@ import {
   releaseCounters,
   reserveCounters,
   settleCounters,
+  sweepAction,
   totalsOf,
   utilizationOf,
   zeroBudgetRefusal,
   type Counters,
+  type HeldReservation,
 } from './accounting';
 import {
   dayOf,
@@ -33,8 +37,9 @@ const rollupKey = (tenantId: string | undefined, period: string): string => JSON
 /**
  * The in-memory twin of DynamoUsageLedger, for unit tests: the same counters (accounting.ts), the
  * same budget checks and the same isolation. Each method changes its state in one synchronous step, so concurrent
- * calls are as atomic as DynamoDB's single-item updates: reservations race exactly as conditional ADDs do. Nothing
- * expires (TTL is a storage concern). The events it recorded can be read back with `events()`.
+ * calls are as atomic as DynamoDB's single-item updates: reservations race exactly as conditional ADDs do. Held
+ * reservations expire and are swept as in DynamoDB; nothing else expires (TTL is a storage concern). The events it
+ * recorded can be read back with `events()`.
  */
 export class InMemoryUsageLedger implements UsageLedger {
   private readonly rollups = new Map<string, Record<string, number>>();
@@ -44,6 +49,8 @@ export class InMemoryUsageLedger implements UsageLedger {
   private readonly rateWindows = new Map<string, number>();
   private readonly warnings = new Set<string>();
   private readonly recorded: UsageEvent[] = [];
+  /** Per tenant month (its rollup key), the reservations held in it by id. */
+  private readonly held = new Map<string, Map<string, HeldReservation>>();
 
   async limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined> {
     const limits = this.overrides.get(tenantId);
@@ -72,26 +79,43 @@ export class InMemoryUsageLedger implements UsageLedger {
     now: Date,
     amount: { tokens: number; costMicros: number },
     limits: TenantLimits,
+    expiresAt: Date = defaultReservationExpiry(now),
   ): Promise<ReservationResult> {
     const zero = zeroBudgetRefusal(limits, now);
     if (zero) return zero;
     const month = monthOf(now);
+    if (!belowBudgets(this.rollups.get(rollupKey(tenantId, month)), limits)) this.sweepMonth(tenantId, month, now);
     const committed = this.rollups.get(rollupKey(tenantId, month));
     if (!belowBudgets(committed, limits)) return overBudgetRefusal(committed, limits, now);
+    const id = randomUUID();
+    this.heldIn(tenantId, month).set(id, { ...amount, expiresAt: expiresAt.getTime() });
     const after = this.add(tenantId, month, reserveCounters(amount));
     this.ranked.set(month, (this.ranked.get(month) ?? new Set()).add(tenantId));
-    return { ok: true, reservation: { tenantId, month, ...amount, utilization: utilizationOf(after, limits) } };
+    const reservation = { id, tenantId, month, ...amount, utilization: utilizationOf(after, limits), expiresAt };
+    return { ok: true, reservation };
   }
 
   async settle(reservation: Reservation, event: UsageEvent, _retentionDays: number): Promise<void> {
+    const held = this.heldIn(reservation.tenantId, reservation.month);
+    const entry = held.get(reservation.id);
+    if (!entry) return;
+    held.delete(reservation.id);
     this.recorded.push(event);
-    this.add(reservation.tenantId, reservation.month, settleCounters(reservation, event));
+    this.add(reservation.tenantId, reservation.month, settleCounters(reservation, event, entry.swept));
     this.add(reservation.tenantId, dayOf(event.at), eventCounters(event, true));
     this.add(undefined, dayOf(event.at), eventCounters(event, true));
   }
 
   async release(reservation: Reservation): Promise<void> {
-    this.add(reservation.tenantId, reservation.month, releaseCounters(reservation));
+    const held = this.heldIn(reservation.tenantId, reservation.month);
+    const entry = held.get(reservation.id);
+    if (!entry || entry.swept) return;
+    held.delete(reservation.id);
+    this.add(reservation.tenantId, reservation.month, releaseCounters(entry));
+  }
+
+  async sweep(tenantId: string, now: Date): Promise<number> {
+    return this.sweepMonth(tenantId, monthOf(now), now);
   }
 
   async firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean> {
@@ -120,6 +144,28 @@ export class InMemoryUsageLedger implements UsageLedger {
   /** The events settled so far, oldest first. */
   events(): readonly UsageEvent[] {
     return [...this.recorded];
+  }
+
+  /** Stops counting the month's expired reservations and forgets long-swept ones; how many it stopped counting. */
+  private sweepMonth(tenantId: string, month: string, now: Date): number {
+    const held = this.heldIn(tenantId, month);
+    let swept = 0;
+    for (const [id, entry] of held) {
+      const action = sweepAction(entry, now);
+      if (action === 'forget') held.delete(id);
+      if (action !== 'sweep') continue;
+      held.set(id, { ...entry, swept: true });
+      this.add(tenantId, month, releaseCounters(entry));
+      swept += 1;
+    }
+    return swept;
+  }
+
+  private heldIn(tenantId: string, month: string): Map<string, HeldReservation> {
+    const key = rollupKey(tenantId, month);
+    let held = this.held.get(key);
+    if (!held) this.held.set(key, (held = new Map<string, HeldReservation>()));
+    return held;
   }
 
   /** Adds counters to a rollup (creating it) and returns the rollup as it is now. */

@@ -46,15 +46,30 @@ export interface UsageEvent {
   readonly at: Date;
 }
 
-/** Budget held for a call in flight: counted against the month until it is settled or released. */
+/**
+ * Budget held for a call in flight: counted against the month until it is settled or released, or until it expires
+ * (its call's function died before either).
+ */
 export interface Reservation {
+  /** Identifies the reservation: settling or releasing it a second time changes nothing. */
+  readonly id: string;
   readonly tenantId: string;
   readonly month: string;
   readonly tokens: number;
   readonly costMicros: number;
   /** The larger of token and cost use (committed, this reservation included) over the budget. */
   readonly utilization: number;
+  /** From when a sweep stops counting it, if it was neither settled nor released. */
+  readonly expiresAt: Date;
 }
+
+/** How long a reservation taken without an expiry counts at most: the longest a Lambda function runs, and a margin. */
+export const DEFAULT_RESERVATION_MS = 16 * 60_000;
+/**
+ * How long a swept reservation is remembered after its expiry, so that a settle arriving after the sweep still counts
+ * the call (once); a settle later than that (no invocation lives so long) is dropped.
+ */
+export const SWEPT_MEMORY_MS = 60 * 60_000;
 
 /** Outcome of asking for a reservation. */
 export type ReservationResult =
@@ -95,8 +110,8 @@ export interface TenantMonthTotal {
 }
 
 /**
- * Metering and limits storage: events, atomic rollups, reservations, per-tenant limits, per-user rate windows. Every
- * counter is updated atomically, so concurrent calls add up exactly; tenants never see each other's data (the
+ * Metering and limits storage: events, atomic rollups, expiring reservations, per-tenant limits, per-user rate
+ * windows. Every counter is updated atomically, so concurrent calls add up exactly; tenants never see each other's data (the
  * all-tenant days and the ranking are the documented cross-tenant reads).
  */
 export interface UsageLedger {
@@ -112,22 +127,32 @@ export interface UsageLedger {
   ): Promise<{ requests: number; retryAfterSeconds: number }>;
   /**
    * Adds `amount` to the month's committed tokens and cost if both are still below their budgets, so concurrent
-   * calls overshoot a budget by one call at most; a zero budget refuses at once. Refused: which budget, and when the
-   * month resets.
+   * calls overshoot a budget by one call at most; a zero budget refuses at once. The reservation counts until it is
+   * settled or released, or until `expiresAt` (default: DEFAULT_RESERVATION_MS from now) has passed and a sweep
+   * finds it. Before refusing, the month's expired reservations are swept, so a leaked one never causes a refusal.
+   * Refused: which budget, and when the month resets.
    */
   reserve(
     tenantId: string,
     now: Date,
     amount: { tokens: number; costMicros: number },
     limits: TenantLimits,
+    expiresAt?: Date,
   ): Promise<ReservationResult>;
   /**
    * Records the call: its event, the month rollup (by request type), the tenant's and the all-tenant day rollups (by
-   * request type and model), and the reservation replaced by what was actually used.
+   * request type and model), and the reservation replaced by what was actually used. Once per reservation: a second
+   * settle (or a settle after a release) changes nothing; a settle after the reservation was swept counts the call's
+   * use once, in place of nothing.
    */
   settle(reservation: Reservation, event: UsageEvent, retentionDays: number): Promise<void>;
-  /** Gives back a reservation whose call never happened. */
+  /** Gives back a reservation whose call never happened; after a settle, a release or a sweep it changes nothing. */
   release(reservation: Reservation): Promise<void>;
+  /**
+   * Stops counting the tenant's reservations of `now`'s month that expired by `now` without being settled or
+   * released (their calls' functions died), and forgets swept ones past SWEPT_MEMORY_MS. How many it stopped counting.
+   */
+  sweep(tenantId: string, now: Date): Promise<number>;
   /** True the first time it is called for this tenant, month and threshold (a once-per-month warning). */
   firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean>;
   /** The tenant's month: what was used, and what is committed (used + reserved); zeros for a month with no use. */

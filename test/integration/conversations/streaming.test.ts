@@ -6,6 +6,7 @@ import { LocalResponseStream } from '../../../functions/shared/http/streaming-ru
 import { lambdaContext } from '../../../local/lambda-context';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../../local/dev-jwt';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
+import { parseEvents } from '../../support/sse';
 
 const TENANT = 'brightside-dental';
 let api: ModelTestApi;
@@ -55,19 +56,6 @@ const startConversation = async (): Promise<string> => {
   });
   return response.json.conversation.id;
 };
-
-/** Server-Sent Events in order: name and parsed data. */
-const parseEvents = (text: string): { event: string; data: any }[] =>
-  text
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => {
-      const lines = block.split('\n');
-      return {
-        event: (lines.find((line) => line.startsWith('event: ')) ?? '').slice(7),
-        data: JSON.parse((lines.find((line) => line.startsWith('data: ')) ?? 'data: null').slice(6)),
-      };
-    });
 
 describe('streaming a turn as Server-Sent Events', () => {
   it('sends the reply as delta events in order, then one turn event with the whole structured turn', async () => {

@@ -2,7 +2,7 @@ import { BedrockLanguageModel, createBedrockClient } from '../../../functions/sh
 import type { StructuredRequest } from '../../../functions/shared/llm/port';
 import { startFakeBedrock } from '../../../local/fake-bedrock';
 import type { FakeBedrock } from '../../../local/fake-bedrock';
-import { ModelRequestError, ModelUnavailableError } from '../../../functions/shared/errors';
+import { ModelRequestError, ModelTimeoutError, ModelUnavailableError } from '../../../functions/shared/errors';
 
 const MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const MAX_ATTEMPTS = 3;
@@ -38,7 +38,13 @@ let model: BedrockLanguageModel;
 beforeAll(async () => {
   fake = await startFakeBedrock();
   model = new BedrockLanguageModel(
-    createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: MAX_ATTEMPTS, retryDelayMs: 5 }),
+    createBedrockClient({
+      region: 'us-east-1',
+      endpoint: fake.endpoint,
+      maxAttempts: MAX_ATTEMPTS,
+      retryDelayMs: 5,
+      requestTimeoutMs: 120_000,
+    }),
   );
 });
 
@@ -358,12 +364,109 @@ describe('BedrockLanguageModel streaming from the fake Bedrock', () => {
   });
 });
 
+describe('BedrockLanguageModel with a deadline (the signal) and a request timeout', () => {
+  const turn = { reply: 'Start with your three largest customers.', phase: 'explore' };
+  /** A model whose client gives each attempt `requestTimeoutMs`, with `maxAttempts` and 100 ms between them. */
+  const modelWith = (requestTimeoutMs: number, maxAttempts = 1) =>
+    new BedrockLanguageModel(
+      createBedrockClient({
+        region: 'us-east-1',
+        endpoint: fake.endpoint,
+        maxAttempts,
+        retryDelayMs: 100,
+        requestTimeoutMs,
+      }),
+    );
+  /** Waits until the fake has seen the client hang up (or a second has passed). */
+  const hungUp = async (): Promise<number> => {
+    for (let i = 0; i < 100 && fake.openCalls() > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    return fake.openCalls();
+  };
+
+  it('cuts a hung call when its signal aborts, with ModelTimeoutError, and hangs up', async () => {
+    fake.enqueue({ toolInput: { headline: 'never' }, hang: true });
+    const started = Date.now();
+
+    const error = await expectRejection(model.generateStructured({ ...request, signal: AbortSignal.timeout(200) }));
+
+    expect(error).toBeInstanceOf(ModelTimeoutError);
+    expect(error).toMatchObject({ statusCode: 504, code: 'model_timeout' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await hungUp()).toBe(0);
+  });
+
+  it('cuts a stream that hangs after its first delta when its signal aborts', async () => {
+    fake.enqueue({ toolInput: turn, hang: true });
+    const deltas: string[] = [];
+
+    const error = await expectRejection(
+      model.streamStructured({ ...request, signal: AbortSignal.timeout(300) }, (text) => deltas.push(text)),
+    );
+
+    expect(error).toBeInstanceOf(ModelTimeoutError);
+    expect(deltas).toHaveLength(1);
+    expect(await hungUp()).toBe(0);
+  });
+
+  it('fails with ModelTimeoutError when the answer would come after the request timeout', async () => {
+    fake.enqueue({ toolInput: { headline: 'too late' }, delayMs: 1_500 });
+    const started = Date.now();
+
+    const error = await expectRejection(modelWith(300).generateStructured(request));
+
+    expect(error).toBeInstanceOf(ModelTimeoutError);
+    expect((error as ModelTimeoutError).cause).toMatchObject({ name: 'TimeoutError' });
+    expect(Date.now() - started).toBeLessThan(1_400);
+  });
+
+  it('fails with ModelTimeoutError when a stream stays silent past the request timeout', async () => {
+    fake.enqueue({ toolInput: turn, hang: true });
+
+    const error = await expectRejection(modelWith(300).streamStructured(request, () => undefined));
+
+    expect(error).toBeInstanceOf(ModelTimeoutError);
+    expect(await hungUp()).toBe(0);
+  });
+
+  it('lets the SDK retry an attempt past the request timeout, within its attempts', async () => {
+    fake.enqueue({ toolInput: { headline: 'late' }, hang: true }, { toolInput: { headline: 'second try' } });
+
+    const response = await modelWith(300, 2).generateStructured(request);
+
+    expect(response.toolInput).toEqual({ headline: 'second try' });
+    expect(fake.callCount()).toBe(2);
+  });
+
+  it("stops the SDK's retries of a throttled call at the signal: no attempt starts after it", async () => {
+    fake.setDefault(() => ({ status: 429 }));
+    const started = Date.now();
+
+    const error = await expectRejection(
+      modelWith(120_000, 10).generateStructured({ ...request, signal: AbortSignal.timeout(250) }),
+    );
+    const attempts = fake.callCount();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    expect(error).toBeInstanceOf(ModelTimeoutError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(4);
+    expect(fake.callCount()).toBe(attempts);
+  });
+});
+
 describe('BedrockLanguageModel without a reachable Bedrock', () => {
   it('throws ModelUnavailableError when the connection is refused', async () => {
     const fake = await startFakeBedrock();
     await fake.close();
     const model = new BedrockLanguageModel(
-      createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: 2, retryDelayMs: 5 }),
+      createBedrockClient({
+        region: 'us-east-1',
+        endpoint: fake.endpoint,
+        maxAttempts: 2,
+        retryDelayMs: 5,
+        requestTimeoutMs: 120_000,
+      }),
     );
 
     const error = await expectRejection(model.generateStructured(request));

@@ -10,7 +10,8 @@ const converse = {
 };
 
 let fake: FakeBedrock;
-const client = () => createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: 1 });
+const client = () =>
+  createBedrockClient({ region: 'us-east-1', endpoint: fake.endpoint, maxAttempts: 1, requestTimeoutMs: 120_000 });
 
 beforeAll(async () => {
   fake = await startFakeBedrock();

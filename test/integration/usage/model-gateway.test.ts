@@ -10,7 +10,13 @@ import { startFakeBedrock, type FakeBedrock } from '../../../local/fake-bedrock'
 import { createTables, startDynalite, type LocalDynamo } from '../../../local/dynamo';
 import { settleInvocation, testInvocation } from '../../support/invocation';
 import { seedTemplate } from '../../support/prompt-fakes';
-import { RateLimitedError, UsageLimitExceededError } from '../../../functions/shared/errors';
+import {
+  ModelTimeoutError,
+  ModelUnavailableError,
+  RateLimitedError,
+  UsageLimitExceededError,
+} from '../../../functions/shared/errors';
+import { RESERVATION_MARGIN_MS } from '../../../functions/shared/usage/gateway';
 import { HAIKU, PRICES, SONNET } from '../../support/usage-fakes';
 
 const GENEROUS: TenantLimits = {
@@ -36,10 +42,17 @@ const gatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCoold
   };
 };
 
-const rawGatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCooldowns(60_000)) =>
+const rawGatewayWith = (
+  limits: TenantLimits = GENEROUS,
+  cooldowns = new ModelCooldowns(60_000),
+  client: { endpoint: string; maxAttempts: number; retryDelayMs?: number } = {
+    endpoint: bedrock.endpoint,
+    maxAttempts: 1,
+  },
+) =>
   new ModelGateway({
     model: new BedrockLanguageModel(
-      createBedrockClient({ region: 'us-east-1', endpoint: bedrock.endpoint, maxAttempts: 1 }),
+      createBedrockClient({ region: 'us-east-1', retryDelayMs: 100, requestTimeoutMs: 120_000, ...client }),
     ),
     ledger,
     cooldowns,
@@ -58,9 +71,15 @@ const rawGatewayWith = (limits: TenantLimits = GENEROUS, cooldowns = new ModelCo
   });
 
 let tenantCounter = 0;
-type RequestOverrides = Partial<GatewayRequest> & { userId?: string; log?: typeof silent };
-const request = ({ userId = 'user-1', log = silent, ...overrides }: RequestOverrides = {}): GatewayRequest => ({
-  invocation: testInvocation({ tenantId: `tenant-${tenantCounter}`, userId, log }).invocation,
+type RequestOverrides = Partial<GatewayRequest> & { userId?: string; log?: typeof silent; budgetMs?: number };
+const request = ({
+  userId = 'user-1',
+  log = silent,
+  budgetMs,
+  ...overrides
+}: RequestOverrides = {}): GatewayRequest => ({
+  invocation: testInvocation({ tenantId: `tenant-${tenantCounter}`, userId, log, ...(budgetMs ? { budgetMs } : {}) })
+    .invocation,
   requestType: 'insights',
   template: template({ id: SONNET, max_tokens: 500 }),
   system: 'You are a coach.',
@@ -285,5 +304,77 @@ describe('routing and fallback', () => {
 
     expect(served[0]).toBe(SONNET);
     expect(served.at(-1)).toBe(HAIKU);
+  });
+});
+
+describe('deadlines', () => {
+  it('cuts a hung model at the deadline with ModelTimeoutError, metering the call as failed with nothing held', async () => {
+    bedrock.setDefault(() => ({ toolInput: { ok: true }, hang: true }));
+    const started = Date.now();
+
+    const failure = gatewayWith().call(request({ budgetMs: 1_500 }));
+
+    await expect(failure).rejects.toBeInstanceOf(ModelTimeoutError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(await ledger.month(`tenant-${tenantCounter}`, '2026-11')).toMatchObject({
+      calls: 1,
+      totalTokens: 0,
+      committedTokens: 0,
+      committedCostMicros: 0,
+    });
+  });
+
+  it('stops the SDK retrying a throttling model at the deadline, and tries no fallback after it', async () => {
+    bedrock.setDefault(() => ({ status: 429 }));
+    // Ten attempts 400 ms apart would take 3.6 s; the deadline comes after 1.5 s.
+    const gateway = rawGatewayWith(GENEROUS, new ModelCooldowns(60_000), {
+      endpoint: bedrock.endpoint,
+      maxAttempts: 10,
+      retryDelayMs: 400,
+    });
+    const call = request({ budgetMs: 1_500, template: template({ id: SONNET, fallbacks: [HAIKU] }) });
+    const started = Date.now();
+
+    const failure = gateway.call(call).finally(() => settleInvocation(call.invocation));
+
+    await expect(failure).rejects.toBeInstanceOf(ModelTimeoutError);
+    const elapsed = Date.now() - started;
+    const attempts = bedrock.callCount();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(elapsed).toBeLessThan(3_000);
+    expect(attempts).toBeGreaterThan(1);
+    expect(attempts).toBeLessThan(10);
+    expect(bedrock.callCount()).toBe(attempts);
+    expect(new Set(bedrock.requests.map((call) => call.modelId))).toEqual(new Set([SONNET]));
+  });
+});
+
+describe('a call killed mid-flight', () => {
+  it('stops counting its reservation once it expires, so the budget it held is not lost', async () => {
+    const hung = await startFakeBedrock();
+    hung.setDefault(() => ({ toolInput: { ok: true }, hang: true }));
+    // Room for one call in flight: the hung call's reservation (its input estimate + 500 max tokens) fills it.
+    const limits = { ...GENEROUS, monthlyTokenBudget: 1_500 };
+    const killed = rawGatewayWith(limits, new ModelCooldowns(60_000), { endpoint: hung.endpoint, maxAttempts: 1 });
+    const gateway = gatewayWith(limits);
+    const tenantId = `tenant-${tenantCounter}`;
+    // The function is killed with its call in flight: its invocation is never settled and nobody releases anything.
+    const inFlight = killed.call(request({ budgetMs: 60_000 })).catch((error: unknown) => error);
+    while (hung.openCalls() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const whileHeld = await ledger.month(tenantId, '2026-11');
+    const refused = await gateway.call(request()).catch((error: unknown) => error);
+
+    now = new Date(now.getTime() + 60_000 + RESERVATION_MARGIN_MS);
+    const answered = await gateway.call(request());
+    const afterExpiry = await ledger.month(tenantId, '2026-11');
+    await hung.close();
+    const ended = await inFlight;
+
+    expect(whileHeld.committedTokens).toBeGreaterThanOrEqual(limits.monthlyTokenBudget);
+    expect(refused).toBeInstanceOf(UsageLimitExceededError);
+    expect(answered.verdict).toBe('ok');
+    expect(afterExpiry).toMatchObject({ calls: 1, totalTokens: 1_200, committedTokens: 1_200 });
+    expect(ended).toBeInstanceOf(ModelUnavailableError);
+    expect((await ledger.month(tenantId, '2026-11')).committedTokens).toBe(1_200);
   });
 });

@@ -22,6 +22,12 @@ const metaKey = (conversation: Conversation) => ({
   sk: 'META',
 });
 const ids = (page: ConversationPage): string[] => page.items.map((item) => item.id);
+/** What `promise` rejects with (undefined when it resolves). */
+const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 /**
  * The ConversationStore contract: the DynamoDB adapter and its in-memory twin must pass the same cases (conditions
@@ -153,17 +159,15 @@ export const describeConversationStoreContract = (name: string, harness: Convers
           busyUntil: when.getTime() + HOLD,
         });
 
-      it('claims the next turn in one write, returns the conversation as claimed, and holds it busy meanwhile', async () => {
+      it('holds the conversation for a turn in one write, changing nothing else, and returns it as it is', async () => {
         const conversation = await created({ turn: 4 });
-        const claimedAt = at(5 * SECOND);
 
-        const claimed = await claimAt(conversation, claimedAt);
+        const claimed = await claimAt(conversation, at(5 * SECOND));
         const whileHeld = await claimAt(conversation, at(6 * SECOND));
 
-        const expected = { ...conversation, turn: 5, updatedAt: claimedAt.toISOString() };
-        expect(claimed).toEqual({ conversation: expected });
+        expect(claimed).toEqual({ conversation });
         expect(whileHeld).toBeUndefined();
-        expect(await store.get(tenantId, conversation.id)).toEqual({ conversation: expected });
+        expect(await store.get(tenantId, conversation.id)).toEqual({ conversation });
       });
 
       it('returns the business context with the claimed conversation', async () => {
@@ -182,17 +186,19 @@ export const describeConversationStoreContract = (name: string, harness: Convers
         const claims = await Promise.all(Array.from({ length: 5 }, () => claimAt(conversation, now)));
 
         expect(claims.filter(Boolean)).toHaveLength(1);
-        expect((await store.get(tenantId, conversation.id))?.conversation.turn).toBe(1);
       });
 
-      it('frees the conversation once the hold lapses, or at once when an update sets busyUntil 0', async () => {
+      it('frees the conversation once the hold lapses, or at once when the hold is released', async () => {
         const conversation = await created();
         await claimAt(conversation, now);
 
         const beforeLapse = await claimAt(conversation, at(HOLD - SECOND));
         const atLapse = await claimAt(conversation, at(HOLD));
         const afterLapse = await claimAt(conversation, at(HOLD + 1));
-        const released = await store.update(tenantId, conversation.id, 2, { busyUntil: 0 });
+        const released = await store.releaseTurn(tenantId, conversation.id, {
+          turn: 0,
+          busyUntil: at(HOLD + 1 + HOLD).getTime(),
+        });
         const afterRelease = await claimAt(conversation, at(HOLD + 2));
 
         expect([beforeLapse, atLapse, afterLapse, released, afterRelease].map(Boolean)).toEqual([
@@ -202,7 +208,35 @@ export const describeConversationStoreContract = (name: string, harness: Convers
           true,
           true,
         ]);
-        expect((await store.get(tenantId, conversation.id))?.conversation.turn).toBe(3);
+        expect((await store.get(tenantId, conversation.id))?.conversation.turn).toBe(0);
+      });
+
+      it('finishes a turn only under its own hold: the changes are written and the hold ends', async () => {
+        const conversation = await created({ turn: 2 });
+        await claimAt(conversation, now);
+        const hold = { turn: 2, busyUntil: now.getTime() + HOLD };
+
+        const otherHold = await store.finishTurn(tenantId, conversation.id, { ...hold, busyUntil: 1 }, { turn: 4 });
+        const otherTurn = await store.finishTurn(tenantId, conversation.id, { ...hold, turn: 3 }, { turn: 4 });
+        const finished = await store.finishTurn(tenantId, conversation.id, hold, { turn: 4, summary: 'So far' });
+        const twice = await store.finishTurn(tenantId, conversation.id, hold, { turn: 6 });
+        const next = await claimAt(conversation, at(SECOND));
+
+        expect([otherHold, otherTurn, finished, twice]).toEqual([false, false, true, false]);
+        expect(next?.conversation).toEqual({ ...conversation, turn: 4, summary: 'So far' });
+      });
+
+      it('releases only its own hold: a lapsed hold taken over by another turn stays taken', async () => {
+        const conversation = await created();
+        await claimAt(conversation, now);
+        const lapsed = { turn: 0, busyUntil: now.getTime() + HOLD };
+        await claimAt(conversation, at(HOLD + 1));
+
+        const released = await store.releaseTurn(tenantId, conversation.id, lapsed);
+        const whileTakenOver = await claimAt(conversation, at(HOLD + 2));
+
+        expect(released).toBe(false);
+        expect(whileTakenOver).toBeUndefined();
       });
 
       it("refuses a claim of a conversation that is another user's, not active, expired or not there", async () => {
@@ -283,6 +317,27 @@ export const describeConversationStoreContract = (name: string, harness: Convers
     });
 
     describe('messages', () => {
+      it('lets a later hold (or the same one, again) take a slot an earlier hold left, but never an older hold or no hold', async () => {
+        const conversation = await created();
+        const failedTurn = { ...aMessage(1, START), text: 'left by a turn that failed' };
+        const retried = { ...aMessage(1, START), text: 'the retry' };
+        await store.putMessage(tenantId, conversation.id, failedTurn, conversation.expiresAt, 1_000);
+
+        await store.putMessage(tenantId, conversation.id, failedTurn, conversation.expiresAt, 2_000);
+        await store.putMessage(tenantId, conversation.id, retried, conversation.expiresAt, 2_000);
+        const older = await rejection(
+          store.putMessage(tenantId, conversation.id, failedTurn, conversation.expiresAt, 1_500),
+        );
+        const unheld = await rejection(store.putMessage(tenantId, conversation.id, failedTurn, conversation.expiresAt));
+        await store.putMessage(tenantId, conversation.id, aMessage(2, START), conversation.expiresAt);
+        const overUnheld = await rejection(
+          store.putMessage(tenantId, conversation.id, aMessage(2, START), conversation.expiresAt, 3_000),
+        );
+
+        expect([older, unheld, overUnheld].map((error) => error instanceof ConflictError)).toEqual([true, true, true]);
+        expect(await store.messages(tenantId, conversation.id)).toEqual([retried, aMessage(2, START)]);
+      });
+
       it('keeps messages in order of their slots; reads after a seq and up to a limit', async () => {
         const conversation = await created();
         for (const seq of [3, 1, 2, 4]) {

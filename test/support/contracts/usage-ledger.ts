@@ -1,4 +1,11 @@
-import type { Reservation, ReservationResult, TenantLimits, UsageLedger } from '../../../functions/shared/usage/ledger';
+import {
+  DEFAULT_RESERVATION_MS,
+  SWEPT_MEMORY_MS,
+  type Reservation,
+  type ReservationResult,
+  type TenantLimits,
+  type UsageLedger,
+} from '../../../functions/shared/usage/ledger';
 import { HAIKU, meterCall, SONNET, usageEvent } from '../usage-fakes';
 
 /** A ledger to run the contract on, and how to shut down what it runs on. */
@@ -17,8 +24,8 @@ const accepted = (result: ReservationResult): Reservation => {
 
 /**
  * The behaviour every UsageLedger has, as the DynamoDB adapter defines it: limits, rate windows, conditional
- * reservations (concurrent ones overshoot by one call at most), settle and release, once-per-month warnings, month and
- * day rollups, all-tenant days, the ranking, and tenant isolation. The tests share one ledger and keep apart by tenant
+ * reservations (concurrent ones overshoot by one call at most) that expire and are swept, idempotent settle and
+ * release, once-per-month warnings, month and day rollups, all-tenant days, the ranking, and tenant isolation. The tests share one ledger and keep apart by tenant
  * and by year (each test has its own), so cross-tenant reads see only their own test's tenants.
  */
 export const describeUsageLedgerContract = (name: string, open: () => Promise<LedgerUnderTest>): void => {
@@ -115,7 +122,16 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
         const first = accepted(await ledger.reserve(tenant('a'), at(), amount, LIMITS));
         const second = accepted(await ledger.reserve(tenant('a'), at(), amount, LIMITS));
 
-        expect(first).toEqual({ tenantId: tenant('a'), month, tokens: 2_000, costMicros: 100_000, utilization: 0.2 });
+        expect(first).toEqual({
+          id: expect.any(String),
+          tenantId: tenant('a'),
+          month,
+          tokens: 2_000,
+          costMicros: 100_000,
+          utilization: 0.2,
+          expiresAt: new Date(at().getTime() + DEFAULT_RESERVATION_MS),
+        });
+        expect(second.id).not.toBe(first.id);
         expect(second.utilization).toBeCloseTo(0.4);
         expect(await ledger.month(tenant('a'), month)).toMatchObject({
           committedTokens: 4_000,
@@ -188,6 +204,119 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
         const nextMonthsFirst = await ledger.reserve(tenant('a'), at(31), { tokens: 10, costMicros: 1 }, LIMITS);
 
         expect(nextMonthsFirst).toMatchObject({ ok: true, reservation: { month: nextMonth } });
+      });
+    });
+
+    describe('reservations that expire', () => {
+      /** `seconds` after `at()`. */
+      const later = (seconds: number): Date => at(0, seconds);
+      const amount = { tokens: 6_000, costMicros: 100 };
+
+      it('keeps counting an unsettled reservation until its expiry', async () => {
+        await ledger.reserve(tenant('a'), at(), { tokens: 10_000, costMicros: 1 }, LIMITS, later(60));
+
+        const beforeExpiry = await ledger.reserve(tenant('a'), later(59), amount, LIMITS);
+        const swept = await ledger.sweep(tenant('a'), later(59));
+
+        expect(beforeExpiry).toMatchObject({ ok: false, exceeded: 'tokens' });
+        expect(swept).toBe(0);
+        expect((await ledger.month(tenant('a'), month)).committedTokens).toBe(10_000);
+      });
+
+      it('stops counting a reservation nobody settled once it expired: the next one is granted, and committed is what was used', async () => {
+        await meterCall(ledger, tenant('a'), at());
+        await ledger.reserve(tenant('a'), at(), { tokens: 9_000, costMicros: 1 }, LIMITS, later(60));
+
+        const next = await ledger.reserve(tenant('a'), later(61), amount, LIMITS, later(120));
+
+        expect(next).toMatchObject({ ok: true, reservation: { tokens: 6_000 } });
+        expect(await ledger.month(tenant('a'), month)).toMatchObject({
+          calls: 1,
+          totalTokens: 1_200,
+          committedTokens: 1_200 + 6_000,
+          committedCostMicros: 6_000 + 100,
+        });
+      });
+
+      it('sweeps only the expired ones, once, and says how many', async () => {
+        await ledger.reserve(tenant('a'), at(), { tokens: 100, costMicros: 1 }, LIMITS, later(10));
+        await ledger.reserve(tenant('a'), at(), { tokens: 200, costMicros: 2 }, LIMITS, later(20));
+        await ledger.reserve(tenant('a'), at(), { tokens: 400, costMicros: 4 }, LIMITS, later(60));
+
+        const first = await ledger.sweep(tenant('a'), later(30));
+        const again = await ledger.sweep(tenant('a'), later(30));
+
+        expect([first, again]).toEqual([2, 0]);
+        expect(await ledger.month(tenant('a'), month)).toMatchObject({ committedTokens: 400, committedCostMicros: 4 });
+      });
+
+      it('sweeps one tenant without touching another', async () => {
+        await ledger.reserve(tenant('a'), at(), { tokens: 100, costMicros: 1 }, LIMITS, later(10));
+        await ledger.reserve(tenant('b'), at(), { tokens: 100, costMicros: 1 }, LIMITS, later(10));
+
+        await ledger.sweep(tenant('a'), later(30));
+
+        expect((await ledger.month(tenant('a'), month)).committedTokens).toBe(0);
+        expect((await ledger.month(tenant('b'), month)).committedTokens).toBe(100);
+      });
+
+      it('counts a settle that comes after its reservation was swept once, with the actual use', async () => {
+        const held = accepted(
+          await ledger.reserve(tenant('a'), at(), { tokens: 1_800, costMicros: 9_000 }, LIMITS, later(60)),
+        );
+        await ledger.sweep(tenant('a'), later(61));
+
+        await ledger.settle(held, usageEvent(tenant('a'), at()), 400);
+        await ledger.settle(held, usageEvent(tenant('a'), at()), 400);
+        await ledger.sweep(tenant('a'), later(120));
+
+        const [tenantDay] = await ledger.days(tenant('a'), day, day);
+        expect(await ledger.month(tenant('a'), month)).toMatchObject({
+          calls: 1,
+          totalTokens: 1_200,
+          committedTokens: 1_200,
+          committedCostMicros: 6_000,
+        });
+        expect(tenantDay).toMatchObject({ calls: 1, totalTokens: 1_200 });
+      });
+
+      it('gives nothing back twice: a release after the sweep changes nothing', async () => {
+        await ledger.reserve(tenant('a'), at(), { tokens: 300, costMicros: 3 }, LIMITS);
+        const held = accepted(
+          await ledger.reserve(tenant('a'), at(), { tokens: 1_000, costMicros: 10 }, LIMITS, later(60)),
+        );
+        await ledger.sweep(tenant('a'), later(61));
+
+        await ledger.release(held);
+
+        expect(await ledger.month(tenant('a'), month)).toMatchObject({ committedTokens: 300, committedCostMicros: 3 });
+      });
+
+      it('forgets a swept reservation after a while: a settle that late counts nothing', async () => {
+        const held = accepted(
+          await ledger.reserve(tenant('a'), at(), { tokens: 1_000, costMicros: 10 }, LIMITS, later(60)),
+        );
+        await ledger.sweep(tenant('a'), later(61));
+        await ledger.sweep(tenant('a'), new Date(later(60).getTime() + SWEPT_MEMORY_MS));
+
+        await ledger.settle(held, usageEvent(tenant('a'), at()), 400);
+
+        expect(await ledger.month(tenant('a'), month)).toMatchObject({ calls: 0, committedTokens: 0 });
+      });
+
+      it('sweeps a leaked reservation once when 30 concurrent reservations are refused for it, overshooting by one call at most', async () => {
+        await ledger.reserve(tenant('a'), at(), { tokens: 10_000, costMicros: 1 }, LIMITS, later(60));
+        const each = { tokens: 1_500, costMicros: 10 };
+
+        const results = await Promise.all(
+          Array.from({ length: 30 }, () => ledger.reserve(tenant('a'), later(61), each, LIMITS, later(120))),
+        );
+
+        const granted = results.filter((result) => result.ok).length;
+        const { committedTokens } = await ledger.month(tenant('a'), month);
+        expect(granted).toBeGreaterThan(0);
+        expect(committedTokens).toBe(granted * each.tokens);
+        expect(committedTokens - LIMITS.monthlyTokenBudget).toBeLessThan(each.tokens);
       });
     });
 
@@ -264,6 +393,49 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
           committedTokens: 24_000,
           committedCostMicros: 120_000,
         });
+      });
+    });
+
+    describe('settling and releasing twice', () => {
+      it('changes nothing on a second settle of the same reservation', async () => {
+        const held = accepted(await ledger.reserve(tenant('a'), at(), { tokens: 1_800, costMicros: 9_000 }, LIMITS));
+        await ledger.settle(held, usageEvent(tenant('a'), at()), 400);
+        const monthOnce = await ledger.month(tenant('a'), month);
+        const daysOnce = [await ledger.days(tenant('a'), day, day), await ledger.days(undefined, day, day)];
+
+        await ledger.settle(held, usageEvent(tenant('a'), at()), 400);
+
+        expect(await ledger.month(tenant('a'), month)).toEqual(monthOnce);
+        expect([await ledger.days(tenant('a'), day, day), await ledger.days(undefined, day, day)]).toEqual(daysOnce);
+        expect(monthOnce).toMatchObject({ calls: 1, committedTokens: 1_200 });
+      });
+
+      it('changes nothing on a second release, or a release after the settle', async () => {
+        await ledger.reserve(tenant('a'), at(), { tokens: 3_000, costMicros: 30 }, LIMITS);
+        const released = accepted(await ledger.reserve(tenant('a'), at(), { tokens: 2_000, costMicros: 20 }, LIMITS));
+        const settled = accepted(await ledger.reserve(tenant('a'), at(), { tokens: 1_800, costMicros: 9_000 }, LIMITS));
+        await ledger.release(released);
+        await ledger.settle(settled, usageEvent(tenant('a'), at()), 400);
+
+        await ledger.release(released);
+        await ledger.release(settled);
+
+        expect(await ledger.month(tenant('a'), month)).toMatchObject({
+          calls: 1,
+          committedTokens: 3_000 + 1_200,
+          committedCostMicros: 30 + 6_000,
+        });
+      });
+
+      it('changes nothing when a released reservation is settled', async () => {
+        const held = accepted(await ledger.reserve(tenant('a'), at(), { tokens: 1_800, costMicros: 9_000 }, LIMITS));
+        await ledger.release(held);
+
+        await ledger.settle(held, usageEvent(tenant('a'), at()), 400);
+
+        const [tenantDay] = await ledger.days(tenant('a'), day, day);
+        expect(await ledger.month(tenant('a'), month)).toMatchObject({ calls: 0, committedTokens: 0 });
+        expect(tenantDay?.calls).toBe(0);
       });
     });
 

@@ -3,7 +3,7 @@ import { LoggingHandoffPublisher } from '../../../functions/conversations/handof
 import { OPENING_MESSAGE } from '../../../functions/conversations/prompt-context';
 import { ConversationService } from '../../../functions/conversations/service';
 import { InMemoryConversationStore } from '../../../functions/conversations/store';
-import { TURN_HOLD_MS, type ConversationSettings } from '../../../functions/conversations/turn-engine';
+import { TURN_HOLD_GRACE_MS, type ConversationSettings } from '../../../functions/conversations/turn-engine';
 import type { BusinessSnapshot } from '../../../functions/shared/business-api/model';
 import type { Invocation } from '../../../functions/shared/invocation';
 import type { LogSink } from '../../../functions/shared/observability';
@@ -13,6 +13,7 @@ import { ModelGateway } from '../../../functions/shared/usage/gateway';
 import { ModelCooldowns } from '../../../functions/shared/usage/routing';
 import {
   ConflictError,
+  ModelTimeoutError,
   ModelUnavailableError,
   NotFoundError,
   PromptUnavailableError,
@@ -23,6 +24,7 @@ import {
 import { aConversation, aTurn } from '../../support/conversation-factory';
 import { FixedBusinessData } from '../../support/fakes';
 import { settleInvocation, silentLog, testInvocation } from '../../support/invocation';
+import { untilAborted } from '../../support/fake-language-model';
 import { ScriptedModel } from '../../support/model-fakes';
 import { InMemoryUsageLedger } from '../../../functions/shared/usage/in-memory-usage-ledger';
 
@@ -120,8 +122,10 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
     clock,
     settings: { ...SETTINGS, ...settings },
   });
-  const as = (userId = 'owner-1', options: { tenantId?: string; isAdmin?: boolean } = {}): Invocation =>
-    testInvocation({ tenantId: TENANT, userId, log, ...options }).invocation;
+  const as = (
+    userId = 'owner-1',
+    options: { tenantId?: string; isAdmin?: boolean; budgetMs?: number } = {},
+  ): Invocation => testInvocation({ tenantId: TENANT, userId, log, ...options }).invocation;
   /** Opens a conversation of `invocation`'s caller with the scripted opening; its id. */
   const open = async (invocation = as()): Promise<string> => {
     model.enqueue('record_turn', opening);
@@ -141,6 +145,12 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
   };
 };
+
+/** The texts of a conversation's stored messages, in order. */
+const texts = async (store: InMemoryConversationStore, id: string): Promise<string[]> =>
+  (await store.messages(TENANT, id)).map((message) => message.text);
+/** The texts of a conversation after its opening and one answered reply with `text`. */
+const answered = (text: string): string[] => [opening.reply, text, turn().reply];
 
 /** A promise and the function that resolves it. */
 const deferred = () => {
@@ -341,10 +351,9 @@ describe('ConversationService.reply', () => {
     const retried = await service.reply(as(), id, 'Trying again');
 
     expect(failed).toBeInstanceOf(ModelUnavailableError);
-    expect(retried.conversation.turn).toBe(4);
+    expect(retried.conversation.turn).toBe(3);
     expect((await store.messages(TENANT, id)).map((message) => `${message.role}:${message.text}`)).toEqual([
       `assistant:${opening.reply}`,
-      'user:This one fails',
       'user:Trying again',
       `assistant:${turn().reply}`,
     ]);
@@ -359,42 +368,59 @@ describe('ConversationService.reply', () => {
     const retried = await service.reply(as(), id, 'Hello again');
 
     expect(failed).toBeInstanceOf(UpstreamUnavailableError);
-    expect(retried.message.seq).toBe(4);
+    expect(retried.message.seq).toBe(3);
   });
 
-  it("gives the hold back when storing the owner's message fails", async () => {
+  it("writes the owner's message again when its write failed while the turn moved on", async () => {
     const { service, store, open, as } = setup();
     const id = await open();
     jest.spyOn(store, 'putMessage').mockRejectedValueOnce(new Error('DynamoDB unreachable'));
 
-    const failed = await service.reply(as(), id, 'Lost').catch((error: unknown) => error);
-    const retried = await service.reply(as(), id, 'Kept');
+    const result = await service.reply(as(), id, 'Kept');
 
-    expect(failed).toEqual(new Error('DynamoDB unreachable'));
-    expect(retried.conversation.turn).toBe(4);
+    expect(result.conversation.turn).toBe(3);
+    expect(await texts(store, id)).toEqual(answered('Kept'));
   });
 
-  it('fails the turn when storing the answer fails, and lets the owner send again', async () => {
+  it('fails the turn when the answer cannot be stored even the second time, and lets the owner send again', async () => {
     const { service, store, open, as } = setup();
     const id = await open();
     const putMessage = store.putMessage.bind(store);
     jest
       .spyOn(store, 'putMessage')
       .mockImplementationOnce(putMessage)
-      .mockRejectedValueOnce(new Error('DynamoDB unreachable'));
+      .mockRejectedValueOnce(new Error('DynamoDB unreachable'))
+      .mockRejectedValueOnce(new Error('DynamoDB still unreachable'));
 
     const failed = await service.reply(as(), id, 'Answer lost').catch((error: unknown) => error);
     const retried = await service.reply(as(), id, 'Again');
 
-    expect(failed).toEqual(new Error('DynamoDB unreachable'));
+    expect(failed).toEqual(new Error('DynamoDB still unreachable'));
     expect(retried.message.seq).toBe(5);
+  });
+
+  it('stores nothing of a turn whose state could not be written, and frees its hold', async () => {
+    const { service, store, open, as } = setup();
+    const id = await open();
+    jest.spyOn(store, 'finishTurn').mockRejectedValueOnce(new Error('DynamoDB unreachable'));
+
+    const failed = await service.reply(as(), id, 'Not stored').catch((error: unknown) => error);
+    const conversation = (await store.get(TENANT, id))?.conversation;
+    const visible = await service.get(as(), id, { page: 1, pageSize: 10 });
+    const retried = await service.reply(as(), id, 'Stored');
+
+    expect(failed).toEqual(new Error('DynamoDB unreachable'));
+    expect(conversation?.turn).toBe(1);
+    expect(visible.messages.map((message) => message.text)).toEqual([opening.reply]);
+    expect(await texts(store, id)).toEqual(answered('Stored'));
+    expect(retried.conversation.turn).toBe(3);
   });
 
   it('logs a hold that cannot be given back, and fails with the error of the turn', async () => {
     const { service, store, open, as, model, lines } = setup();
     const id = await open();
     model.defaults.set('record_turn', new ModelUnavailableError('down'));
-    jest.spyOn(store, 'update').mockRejectedValueOnce(new Error('DynamoDB unreachable'));
+    jest.spyOn(store, 'releaseTurn').mockRejectedValueOnce(new Error('DynamoDB unreachable'));
 
     const failed = await service.reply(as(), id, 'Hello').catch((error: unknown) => error);
 
@@ -407,7 +433,7 @@ describe('ConversationService.reply', () => {
     const id = await open();
     model.beforeAnswer = async () => {
       model.beforeAnswer = async () => undefined;
-      advance(TURN_HOLD_MS + 1);
+      advance(29_000 + TURN_HOLD_GRACE_MS + 1);
       await service.reply(as(), id, 'Sent again after the hold lapsed');
     };
 
@@ -415,7 +441,87 @@ describe('ConversationService.reply', () => {
 
     expect(slow).toBeInstanceOf(ConflictError);
     expect((slow as ConflictError).message).toMatch(/changed while the coach was answering/);
-    expect((await store.get(TENANT, id))?.conversation.turn).toBe(4);
+    expect((await store.get(TENANT, id))?.conversation.turn).toBe(3);
+    expect(await texts(store, id)).toEqual(answered('Sent again after the hold lapsed'));
+  });
+
+  it('holds the conversation until shortly after the invocation’s deadline, and no longer', async () => {
+    const { service, store, open, as, model } = setup();
+    const id = await open();
+    let heldUntil: unknown;
+    model.beforeAnswer = async () => {
+      heldUntil = store.items.get(`TENANT#${TENANT}#CONV#${id}`)?.get('META')?.busyUntil;
+    };
+
+    await service.reply(as('owner-1', { budgetMs: 10_000 }), id, 'Hello');
+
+    expect(heldUntil).toBeGreaterThan(START.getTime() + 10_000 + TURN_HOLD_GRACE_MS - 1_000);
+    expect(heldUntil).toBeLessThanOrEqual(START.getTime() + 10_000 + TURN_HOLD_GRACE_MS);
+    expect(store.items.get(`TENANT#${TENANT}#CONV#${id}`)?.get('META')?.busyUntil).toBe(0);
+  });
+
+  it('answers a hung model with ModelTimeoutError at the deadline, frees the hold at once and stores nothing', async () => {
+    const { service, store, open, as, model } = setup();
+    const id = await open();
+    model.beforeAnswer = async (request) => {
+      model.beforeAnswer = async () => undefined;
+      await untilAborted(request);
+    };
+    const invocation = as('owner-1', { budgetMs: 1_500 });
+
+    const failed = await service.reply(invocation, id, 'Lost in the hang').catch((error: unknown) => error);
+    const pastDeadline = Date.now() - invocation.deadline.at;
+    const retried = await service.reply(as(), id, 'Sent again');
+
+    expect(failed).toBeInstanceOf(ModelTimeoutError);
+    // Within the margin the transports keep after the deadline (1 s before the function's own limit).
+    expect(pastDeadline).toBeLessThan(1_000);
+    expect(retried.conversation.turn).toBe(3);
+    expect(await texts(store, id)).toEqual(answered('Sent again'));
+  });
+
+  it('stores nothing when the turn runs past its deadline before its answer is stored', async () => {
+    const { service, store, open, as, model } = setup();
+    const id = await open();
+    const invocation = as();
+    const left = { ms: 10_000 };
+    const steered = { ...invocation, deadline: { at: invocation.deadline.at, remainingMs: () => left.ms } };
+    model.beforeAnswer = async () => {
+      model.beforeAnswer = async () => undefined;
+      left.ms = 0;
+    };
+
+    const failed = await service.reply(steered, id, 'Too late').catch((error: unknown) => error);
+    const retried = await service.reply(as(), id, 'In time');
+
+    expect(failed).toBeInstanceOf(ModelTimeoutError);
+    expect(await texts(store, id)).toEqual(answered('In time'));
+    expect(retried.conversation.turn).toBe(3);
+  });
+
+  it('blocks replies to a turn killed without releasing its hold only until shortly after its deadline', async () => {
+    const { service, store, open, as, model, advance } = setup();
+    const id = await open();
+    const inModel = deferred();
+    model.beforeAnswer = async () => {
+      model.beforeAnswer = async () => undefined;
+      inModel.resolve();
+      // The function is killed here: the call never returns, nothing is released.
+      await new Promise(() => undefined);
+    };
+    void service.reply(as('owner-1', { budgetMs: 10_000 }), id, 'Killed mid-turn');
+    await inModel.promise;
+
+    const whileHeld = await service.reply(as(), id, 'Too soon').catch((error: unknown) => error);
+    advance(10_000 + TURN_HOLD_GRACE_MS - 1_000);
+    const justBefore = await service.reply(as(), id, 'Still too soon').catch((error: unknown) => error);
+    advance(1_001);
+    const after = await service.reply(as(), id, 'After the hold');
+
+    expect(whileHeld).toBeInstanceOf(ConflictError);
+    expect(justBefore).toBeInstanceOf(ConflictError);
+    expect(after.conversation.turn).toBe(3);
+    expect(await texts(store, id)).toEqual(answered('After the hold'));
   });
 
   it.each([

@@ -23,6 +23,12 @@ describe('configuration from the environment', () => {
     expect(parse).toThrow(/MODEL_PRICES_JSON: must be JSON/);
   });
 
+  it('gives the Bedrock client a 120 s request timeout by default, and refuses one below 100 ms', () => {
+    expect(parseEnv(configSchema, {}).BEDROCK_REQUEST_TIMEOUT_MS).toBe(120_000);
+    expect(parseEnv(configSchema, { BEDROCK_REQUEST_TIMEOUT_MS: '2500' }).BEDROCK_REQUEST_TIMEOUT_MS).toBe(2_500);
+    expect(() => parseEnv(configSchema, { BEDROCK_REQUEST_TIMEOUT_MS: '50' })).toThrow(/BEDROCK_REQUEST_TIMEOUT_MS/);
+  });
+
   it('reads a table name from its env var, defaulting to the local name of its id', () => {
     expect(parseEnv(insightsEnv, { INSIGHTS_TABLE: 'prod-insights' }).INSIGHTS_TABLE).toBe('prod-insights');
     expect(defaultTableName({ id: 'PromptIndex' })).toBe('coaching-prompt-index');

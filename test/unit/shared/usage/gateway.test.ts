@@ -1,24 +1,28 @@
 import {
   ModelRequestError,
+  ModelTimeoutError,
   ModelUnavailableError,
   RateLimitedError,
   UsageLimitExceededError,
 } from '../../../../functions/shared/errors';
-import type { InvocationScope } from '../../../../functions/shared/invocation';
+import type { Deadline, InvocationScope } from '../../../../functions/shared/invocation';
 import type { ModelTool } from '../../../../functions/shared/llm/port';
 import { estimateTokens } from '../../../../functions/shared/llm/tokens';
 import type { LogSink } from '../../../../functions/shared/observability';
 import type { PromptTemplate } from '../../../../functions/shared/prompts/template';
 import {
+  MIN_CALL_MS,
   ModelGateway,
+  RESERVATION_MARGIN_MS,
+  SWEEP_INTERVAL_MS,
   type GatewayRequest,
   type GatewayResponse,
   type GatewaySettings,
 } from '../../../../functions/shared/usage/gateway';
 import { InMemoryUsageLedger } from '../../../../functions/shared/usage/in-memory-usage-ledger';
-import type { TenantLimits } from '../../../../functions/shared/usage/ledger';
+import type { Reservation, TenantLimits } from '../../../../functions/shared/usage/ledger';
 import { ModelCooldowns } from '../../../../functions/shared/usage/routing';
-import { bedrockError, FakeLanguageModel, type ModelScript } from '../../../support/fake-language-model';
+import { bedrockError, FakeLanguageModel, HANG, type ModelScript } from '../../../support/fake-language-model';
 import { testInvocation } from '../../../support/invocation';
 import { seedTemplate } from '../../../support/prompt-fakes';
 import { HAIKU, PRICES, SONNET } from '../../../support/usage-fakes';
@@ -51,6 +55,10 @@ const MODERATE_ASK = 'Please compare these two plans and explain why one of them
 class ObservedLedger extends InMemoryUsageLedger {
   readonly failing = new Set<'countUserRequest' | 'firstWarning'>();
   readonly granted: Array<{ tokens: number; costMicros: number }> = [];
+  /** Every reservation granted, as the gateway got it. */
+  readonly reservations: Reservation[] = [];
+  /** The tenants swept, in order. */
+  readonly swept: string[] = [];
   /** While set, settling waits for it (metering still in flight). */
   settleGate: Promise<void> | undefined;
 
@@ -67,7 +75,13 @@ class ObservedLedger extends InMemoryUsageLedger {
   override async reserve(...args: Parameters<InMemoryUsageLedger['reserve']>) {
     const result = await super.reserve(...args);
     if (result.ok) this.granted.push({ tokens: result.reservation.tokens, costMicros: result.reservation.costMicros });
+    if (result.ok) this.reservations.push(result.reservation);
     return result;
+  }
+
+  override async sweep(...args: Parameters<InMemoryUsageLedger['sweep']>) {
+    this.swept.push(args[0]);
+    return super.sweep(...args);
   }
 
   override async settle(...args: Parameters<InMemoryUsageLedger['settle']>) {
@@ -90,6 +104,7 @@ const harness = (
     limits?: TenantLimits;
     script?: ModelScript;
     streams?: boolean;
+    settings?: Partial<GatewaySettings>;
   } = {},
 ) => {
   const ledger = new ObservedLedger();
@@ -107,12 +122,12 @@ const harness = (
     ledger,
     cooldowns: new ModelCooldowns(60_000, () => now.getTime()),
     metrics: (requestType, name, unit, value) => metrics.push([requestType, name, unit, value]),
-    settings: { ...SETTINGS, defaultLimits: options.limits ?? GENEROUS },
+    settings: { ...SETTINGS, defaultLimits: options.limits ?? GENEROUS, ...options.settings },
     clock: () => now,
   });
-  /** A new invocation of the tenant's user, logging into `logs`. */
-  const invocation = (userId = 'user-1'): InvocationScope =>
-    testInvocation({ tenantId: TENANT, userId, log, correlationId: 'corr-gateway' });
+  /** A new invocation of the tenant's user, logging into `logs`, with `budgetMs` (29 s by default) to run. */
+  const invocation = (userId = 'user-1', budgetMs?: number): InvocationScope =>
+    testInvocation({ tenantId: TENANT, userId, log, correlationId: 'corr-gateway', ...(budgetMs ? { budgetMs } : {}) });
   /** A moderate insights request on Sonnet (500 max tokens), judged ok. */
   const request = (overrides: Partial<GatewayRequest> = {}, scope = invocation()): GatewayRequest => ({
     invocation: scope.invocation,
@@ -630,5 +645,181 @@ describe('the reservation on failure paths', () => {
 
     expect(await h.committed()).toEqual(before);
     expect(h.ledger.events()).toEqual([]);
+  });
+});
+
+describe('the deadline', () => {
+  /** An invocation whose remaining time the test sets (`left.ms`), whatever the wall clock says. */
+  const steered = (h: ReturnType<typeof harness>, ms: number) => {
+    const scope = h.invocation();
+    const left = { ms };
+    const deadline: Deadline = { at: Date.now() + ms, remainingMs: () => left.ms };
+    return { scope, left, invocation: { ...scope.invocation, deadline } };
+  };
+  const withFallback = template({ id: SONNET, fallbacks: [HAIKU], max_tokens: 500 });
+
+  it('fails a call that cannot start with the least useful time left at once, counting and reserving nothing', async () => {
+    const h = harness();
+    const { scope, invocation } = steered(h, MIN_CALL_MS - 1);
+
+    const failure = h.call({ invocation }, scope);
+
+    await expect(failure).rejects.toBeInstanceOf(ModelTimeoutError);
+    await expect(failure).rejects.toMatchObject({ statusCode: 504, code: 'model_timeout' });
+    expect(h.model.calls).toEqual([]);
+    expect(h.ledger.granted).toEqual([]);
+    expect((await h.ledger.countUserRequest(TENANT, 'user-1', now)).requests).toBe(1);
+    expect(h.metrics).toContainEqual(['insights', 'ModelTimeouts', 'Count', 1]);
+  });
+
+  it('cuts a hung model at the deadline with ModelTimeoutError, through the signal it passes', async () => {
+    const h = harness({ script: () => HANG, settings: { minCallMs: 50 } });
+    const scope = h.invocation('user-1', 300);
+    const started = Date.now();
+
+    const failure = h.call({}, scope);
+
+    await expect(failure).rejects.toBeInstanceOf(ModelTimeoutError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(h.model.calls[0]?.request.signal?.aborted).toBe(true);
+  });
+
+  it('meters a call cut at its deadline as failed, its reservation replaced by no use', async () => {
+    const h = harness({ script: () => HANG, settings: { minCallMs: 50 } });
+
+    await expect(h.call({}, h.invocation('user-1', 200))).rejects.toBeInstanceOf(ModelTimeoutError);
+
+    expect(h.ledger.events()).toEqual([
+      expect.objectContaining({
+        modelId: SONNET,
+        outcome: 'failed',
+        costMicros: 0,
+        usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+      }),
+    ]);
+    expect(await h.committed()).toEqual({ committedTokens: 0, committedCostMicros: 0 });
+    expect(h.metrics).toContainEqual(['insights', 'ModelTimeouts', 'Count', 1]);
+  });
+
+  it('tries no fallback model once the deadline has cut the first', async () => {
+    const h = harness({
+      script: (request) => (request.settings.modelId === SONNET ? HANG : {}),
+      settings: { minCallMs: 50 },
+    });
+
+    await expect(h.call({ template: withFallback }, h.invocation('user-1', 200))).rejects.toBeInstanceOf(
+      ModelTimeoutError,
+    );
+
+    expect(h.model.modelIds).toEqual([SONNET]);
+  });
+
+  it('starts no fallback with less than the least useful time left, and gives the reservation back', async () => {
+    const time = { left: { ms: 0 } };
+    const h = harness({
+      script: (request) => {
+        // The first model used up nearly all the time there was before it failed.
+        time.left.ms = MIN_CALL_MS - 1;
+        return request.settings.modelId === SONNET ? bedrockError('ThrottlingException') : {};
+      },
+    });
+    const { scope, left, invocation } = steered(h, 10_000);
+    time.left = left;
+
+    await expect(h.call({ template: withFallback, invocation }, scope)).rejects.toBeInstanceOf(ModelUnavailableError);
+
+    expect(h.model.modelIds).toEqual([SONNET]);
+    expect(await h.committed()).toEqual({ committedTokens: 0, committedCostMicros: 0 });
+    expect(h.ledger.events()).toEqual([]);
+  });
+
+  it('falls back when a model times out (its request timeout) while time is left, metering the answer once', async () => {
+    const h = harness({
+      script: (request) => (request.settings.modelId === SONNET ? new ModelTimeoutError('request timeout') : {}),
+    });
+
+    const answer = await h.call({ template: withFallback });
+
+    expect(answer).toMatchObject({ fallbackFrom: SONNET, response: { modelId: HAIKU } });
+    expect(h.ledger.events().map((event) => [event.modelId, event.outcome])).toEqual([[HAIKU, 'fallback']]);
+    expect(warnings(h.logs, 'model call timed out')[0]?.fields).toMatchObject({ modelId: SONNET });
+  });
+
+  it('meters a request timeout of the last model as failed and ends the call with it', async () => {
+    const h = harness({ script: () => new ModelTimeoutError('request timeout') });
+
+    await expect(h.call()).rejects.toBeInstanceOf(ModelTimeoutError);
+
+    expect(h.ledger.events().map((event) => [event.modelId, event.outcome])).toEqual([[SONNET, 'failed']]);
+    expect(await h.committed()).toEqual({ committedTokens: 0, committedCostMicros: 0 });
+  });
+
+  it('gives the reservation an expiry of the deadline plus a margin, on the gateway clock', async () => {
+    const h = harness();
+    const { scope, invocation } = steered(h, 20_000);
+
+    await h.call({ invocation }, scope);
+
+    expect(h.ledger.reservations.map((reservation) => reservation.expiresAt)).toEqual([
+      new Date(now.getTime() + 20_000 + RESERVATION_MARGIN_MS),
+    ]);
+  });
+});
+
+describe('reservations that leak', () => {
+  const LEAK = { tokens: 9_000, costMicros: 0 };
+
+  it('sweeps the tenant’s expired reservations alongside a call, at most once a minute per tenant', async () => {
+    const h = harness();
+    const leak = async () => void (await h.ledger.reserve(TENANT, now, LEAK, GENEROUS, new Date(now.getTime() - 1)));
+    await leak();
+
+    await h.call();
+    await leak();
+    now = new Date(now.getTime() + SWEEP_INTERVAL_MS - 1);
+    await h.call();
+    const leftBetweenSweeps = (await h.committed()).committedTokens;
+    now = new Date(now.getTime() + 1);
+    await h.call();
+
+    expect(h.ledger.swept).toEqual([TENANT, TENANT]);
+    expect(leftBetweenSweeps).toBe(3 * 1_200 - 1_200 + LEAK.tokens);
+    expect((await h.committed()).committedTokens).toBe(3 * 1_200);
+  });
+
+  it('never lets a leaked reservation refuse a call: the refusal sweeps first', async () => {
+    const h = harness({ limits: { ...GENEROUS, monthlyTokenBudget: 10_000 } });
+    await h.ledger.reserve(TENANT, now, { tokens: 10_000, costMicros: 0 }, GENEROUS, new Date(now.getTime() + 1_000));
+    const beforeExpiry = h.call();
+    await expect(beforeExpiry).rejects.toBeInstanceOf(UsageLimitExceededError);
+    now = new Date(now.getTime() + 1_000);
+
+    const answer = await h.call();
+
+    expect(answer.verdict).toBe('ok');
+    expect(h.model.calls).toHaveLength(1);
+    expect((await h.committed()).committedTokens).toBe(1_200);
+  });
+
+  it('stops counting a hung call whose invocation was abandoned (never settled) once its reservation expires', async () => {
+    const h = harness({
+      // The hung call's reservation (its input estimate plus 500 max tokens) fills the budget.
+      limits: { ...GENEROUS, monthlyTokenBudget: 500 },
+      script: (request) => (request.messages[0]?.text === 'hang' ? HANG : {}),
+    });
+    const abandoned = h.invocation('user-1', 60_000);
+    void h.gateway.call(h.request({ messages: [{ role: 'user', text: 'hang' }] }, abandoned)).catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    const whileHung = await h.committed();
+    const refused = h.call();
+    await expect(refused).rejects.toBeInstanceOf(UsageLimitExceededError);
+
+    now = new Date(now.getTime() + 60_000 + RESERVATION_MARGIN_MS + 1);
+    const answer = await h.call();
+
+    expect(whileHung.committedTokens).toBeGreaterThanOrEqual(500);
+    expect(answer.verdict).toBe('ok');
+    expect(await h.committed()).toEqual({ committedTokens: 1_200, committedCostMicros: 6_000 });
   });
 });
