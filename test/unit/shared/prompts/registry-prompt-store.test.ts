@@ -139,7 +139,7 @@ describe('RegistryPromptStore', () => {
       limits: { maxBytes: 100_000 },
       bundled,
       ttlMs: TTL,
-      log: { ...silent, warn: (message: string, details: unknown) => void warnings.push({ message, details }) },
+      log: { ...silent, warn: (message: unknown, ...details: unknown[]) => void warnings.push({ message, details: details[0] }) },
     });
 
     const served = await store.labelled(TOPIC, 'staging');
