@@ -115,7 +115,9 @@ describe('RegistryPromptStore', () => {
     const unpublished = store.version(TOPIC, 'v9.9');
     const invalid = store.version(TOPIC, 'v2.0');
 
-    await expect(unpublished).rejects.toThrow(new PromptUnavailableError(`${TOPIC} v9.9 is not a valid published version`));
+    await expect(unpublished).rejects.toThrow(
+      new PromptUnavailableError(`${TOPIC} v9.9 is not a valid published version`),
+    );
     await expect(invalid).rejects.toThrow(new PromptUnavailableError(`${TOPIC} v2.0 is not a valid published version`));
   });
 
@@ -139,7 +141,10 @@ describe('RegistryPromptStore', () => {
       limits: { maxBytes: 100_000 },
       bundled,
       ttlMs: TTL,
-      log: { ...silent, warn: (message: unknown, ...details: unknown[]) => void warnings.push({ message, details: details[0] }) },
+      log: {
+        ...silent,
+        warn: (message: unknown, ...details: unknown[]) => void warnings.push({ message, details: details[0] }),
+      },
     });
 
     const served = await store.labelled(TOPIC, 'staging');
@@ -148,7 +153,11 @@ describe('RegistryPromptStore', () => {
     expect(warnings).toEqual([
       {
         message: 'prompt registry unavailable; serving the bundled copy',
-        details: expect.objectContaining({ topic: TOPIC, label: 'staging', error: expect.stringContaining('has no staging label') }),
+        details: expect.objectContaining({
+          topic: TOPIC,
+          label: 'staging',
+          error: expect.stringContaining('has no staging label'),
+        }),
       },
     ]);
   });
