@@ -13,6 +13,11 @@ beforeAll(async () => {
     request.on('end', () => {
       requests.push({ authorization: request.headers.authorization, body });
       response.setHeader('content-type', 'application/json');
+      if (request.url === '/oauth/denied') {
+        response.statusCode = 401;
+        response.end(JSON.stringify({ error: 'invalid_client' }));
+        return;
+      }
       response.end(JSON.stringify({ access_token: `token-${requests.length}`, expires_in: 600, token_type: 'Bearer' }));
     });
   });
@@ -57,5 +62,36 @@ describe('ClientCredentialsTokenProvider', () => {
     const provider = new ClientCredentialsTokenProvider(async () => ({ tokenUrl: url }));
 
     await expect(provider.token()).rejects.toThrow();
+  });
+
+  it('asks for no scope when the secret names none', async () => {
+    const provider = new ClientCredentialsTokenProvider(async () => ({
+      tokenUrl: url,
+      clientId: 'coaching',
+      clientSecret: 's3cret',
+    }));
+    const before = requests.length;
+
+    await provider.token();
+
+    expect(new URLSearchParams(requests[before]?.body)).toEqual(
+      new URLSearchParams({ grant_type: 'client_credentials' }),
+    );
+  });
+
+  it('fails with the status the token endpoint refused with, and asks again on the next call', async () => {
+    const provider = new ClientCredentialsTokenProvider(async () => ({
+      tokenUrl: url.replace(/token$/, 'denied'),
+      clientId: 'coaching',
+      clientSecret: 'wrong',
+    }));
+    const before = requests.length;
+
+    const first = provider.token();
+    await expect(first).rejects.toThrow('The token endpoint answered 401');
+    const second = provider.token();
+    await expect(second).rejects.toThrow('The token endpoint answered 401');
+
+    expect(requests.length - before).toBe(2);
   });
 });

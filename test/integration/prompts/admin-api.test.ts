@@ -123,6 +123,21 @@ describe('files dropped straight into the bucket', () => {
     expect(labelMove.status).toBe(422);
     expect(await versionServed()).not.toBe('v5.0');
   });
+  it('ignores files that are not template versions, such as notes and backups', async () => {
+    const before = await api.call('GET', `/admin/prompts/${TOPIC}/versions`, { token: admin });
+    const client = createS3Client({ S3_ENDPOINT: api.stack.env.S3_ENDPOINT, AWS_REGION: 'us-east-1' });
+    for (const Key of [`${TOPIC}/release notes.md`, `${TOPIC}/v5.1.json.bak`, 'v5.2.json']) {
+      await client.send(
+        new PutObjectCommand({ Bucket: api.stack.env.PROMPTS_BUCKET, Key, Body: JSON.stringify(seedVersion('v5.1')) }),
+      );
+    }
+    client.destroy();
+    await api.stack.promptBucket?.settled();
+
+    const after = await api.call('GET', `/admin/prompts/${TOPIC}/versions`, { token: admin });
+
+    expect(after.json.versions).toEqual(before.json.versions);
+  });
 });
 
 describe('preview (dry-run)', () => {
@@ -155,6 +170,18 @@ describe('preview (dry-run)', () => {
     expect(JSON.stringify(bedrock.requests.at(-1)?.body.system)).toContain('(v1.2)');
     expect(response.json.output.provenance).toMatchObject({ promptVersion: 'v1.2', outcome: 'ok' });
     expect(response.json.output.drafts.length).toBeGreaterThanOrEqual(5);
+  });
+  it('refuses to preview a version that is not valid, with its problems', async () => {
+    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v5.0/preview`, {
+      token: admin,
+      body: JSON.stringify({ tenantId: TENANT }),
+    });
+
+    expect(response.status).toBe(422);
+    expect(response.json.error.details).toContainEqual({
+      field: 'variables',
+      message: '{{undeclared}} is used but not declared',
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { PromptRegistry } from '../../../functions/prompt-admin/service';
-import { InMemoryPromptIndex } from '../../../functions/shared/prompts/prompt-index';
+import { InMemoryPromptIndex, type LabelRecord } from '../../../functions/shared/prompts/prompt-index';
 import { InMemoryTemplateContent } from '../../../functions/shared/prompts/template-content';
 import { seedTemplate, seedVersion } from '../../support/prompt-fakes';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../../functions/shared/errors';
@@ -7,9 +7,40 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../../../funct
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const TOPIC = 'insights_generation';
 
-const setup = () => {
-  const index = new InMemoryPromptIndex();
-  const content = new InMemoryTemplateContent();
+/** The index twin, with a hook that lets another admin move a label between our read and our write. */
+class RacingPromptIndex extends InMemoryPromptIndex {
+  /** Runs once, just before the next label write. */
+  beforeNextPut: (() => Promise<unknown>) | undefined;
+
+  override async putLabel(record: LabelRecord, expectedVersion: string | undefined): Promise<boolean> {
+    const race = this.beforeNextPut;
+    this.beforeNextPut = undefined;
+    await race?.();
+    return super.putLabel(record, expectedVersion);
+  }
+}
+
+/** The content twin as a versioned bucket: every write gets a new object version, and reads are recorded. */
+class VersionedTemplateContent extends InMemoryTemplateContent {
+  readonly readsOf: { version: string; objectVersion?: string }[] = [];
+  private writes = 0;
+
+  override async read(topic: string, version: string, objectVersion?: string): Promise<string> {
+    this.readsOf.push({ version, ...(objectVersion === undefined ? {} : { objectVersion }) });
+    return super.read(topic, version);
+  }
+
+  override async write(topic: string, version: string, body: string): Promise<{ readonly objectVersion?: string }> {
+    await super.write(topic, version, body);
+    this.writes += 1;
+    return { objectVersion: `object-${this.writes}` };
+  }
+}
+
+const setup = <C extends InMemoryTemplateContent = InMemoryTemplateContent>(
+  content: C = new InMemoryTemplateContent() as C,
+) => {
+  const index = new RacingPromptIndex();
   const registry = new PromptRegistry({
     index,
     content,
@@ -164,5 +195,167 @@ describe('PromptRegistry.diff', () => {
     expect(diff.changedFields).toEqual(expect.arrayContaining(['version', 'system_prompt', 'model', 'is_active']));
     expect(diff.unified).toContain('-  "version": "v1.0"');
     expect(diff.unified).toContain('+  "version": "v1.1"');
+  });
+});
+
+describe('PromptRegistry.resolve', () => {
+  it('passes a version through and turns a label into the version it points at', async () => {
+    const { registry } = setup();
+    await registry.publish(TOPIC, seedTemplate(), 'ana');
+
+    const resolved = [await registry.resolve(TOPIC, 'v7.3'), await registry.resolve(TOPIC, 'production')];
+
+    expect(resolved).toEqual(['v7.3', 'v1.0']);
+  });
+
+  it('answers 404 for a label that points nowhere yet', async () => {
+    const { registry } = setup();
+    await registry.publish(TOPIC, seedTemplate(), 'ana');
+
+    await expect(registry.resolve(TOPIC, 'staging')).rejects.toThrow(
+      new NotFoundError(`${TOPIC} has no staging label`),
+    );
+  });
+});
+
+describe('PromptRegistry.version', () => {
+  it('shows an invalid version with its problems and no template', async () => {
+    const { registry, content } = setup();
+    await content.write(TOPIC, 'v2.0', JSON.stringify({ ...seedVersion('v2.0'), variables: [] }));
+    await registry.indexUpload(TOPIC, 'v2.0', undefined, 's3-upload');
+
+    const shown = await registry.version(TOPIC, 'v2.0');
+
+    expect(shown.template).toBeUndefined();
+    expect(shown.record.status).toBe('invalid');
+    expect(shown.record.problems.length).toBeGreaterThan(0);
+  });
+
+  it('shows no template for a valid version whose body in the bucket no longer validates', async () => {
+    const { registry, content } = setup();
+    await registry.publish(TOPIC, seedVersion('v1.1'), 'ana');
+    await content.write(TOPIC, 'v1.1', '{"topic": "insights_generation"');
+
+    const shown = await registry.version(TOPIC, 'v1.1');
+
+    expect(shown).toEqual({ record: expect.objectContaining({ version: 'v1.1', status: 'valid' }) });
+  });
+});
+
+describe('PromptRegistry on a versioned bucket', () => {
+  it('records the object version a publish wrote and reads exactly that object back', async () => {
+    const content = new VersionedTemplateContent();
+    const { registry, index } = setup(content);
+
+    await registry.publish(TOPIC, seedVersion('v1.1'), 'ana');
+    const shown = await registry.version(TOPIC, 'v1.1');
+
+    expect((await index.version(TOPIC, 'v1.1'))?.objectVersion).toBe('object-1');
+    expect(shown.template?.version).toBe('v1.1');
+    expect(content.readsOf).toEqual([{ version: 'v1.1', objectVersion: 'object-1' }]);
+  });
+
+  it('records the object version named by the bucket event of a dropped file', async () => {
+    const { registry, content, index } = setup();
+    await content.write(TOPIC, 'v2.1', JSON.stringify(seedVersion('v2.1')));
+
+    await registry.indexUpload(TOPIC, 'v2.1', 'object-7', 's3-upload');
+
+    expect(await index.version(TOPIC, 'v2.1')).toMatchObject({ status: 'valid', objectVersion: 'object-7' });
+  });
+});
+
+describe('PromptRegistry when two admins race', () => {
+  it('refuses a label move when another admin moved the label first, keeping their move', async () => {
+    const { registry, index } = setup();
+    await registry.publish(TOPIC, seedTemplate(), 'ana');
+    await registry.publish(TOPIC, seedVersion('v1.1'), 'ana');
+    await registry.publish(TOPIC, seedVersion('v1.2'), 'ana');
+    index.beforeNextPut = () => registry.moveLabel(TOPIC, 'production', 'v1.2', 'ben');
+
+    const ours = registry.moveLabel(TOPIC, 'production', 'v1.1', 'cy');
+
+    await expect(ours).rejects.toBeInstanceOf(ConflictError);
+    expect(await index.label(TOPIC, 'production')).toMatchObject({ version: 'v1.2', movedBy: 'ben' });
+  });
+
+  it('refuses a rollback when production moved meanwhile, keeping that move', async () => {
+    const { registry, index } = setup();
+    await registry.publish(TOPIC, seedTemplate(), 'ana');
+    await registry.publish(TOPIC, seedVersion('v1.1'), 'ana');
+    await registry.publish(TOPIC, seedVersion('v1.2'), 'ana');
+    await registry.moveLabel(TOPIC, 'production', 'v1.1', 'ana');
+    index.beforeNextPut = () => registry.moveLabel(TOPIC, 'production', 'v1.2', 'ben');
+
+    const rollback = registry.rollback(TOPIC, 'cy');
+
+    await expect(rollback).rejects.toBeInstanceOf(ConflictError);
+    expect((await index.label(TOPIC, 'production'))?.version).toBe('v1.2');
+  });
+});
+
+describe('PromptRegistry.indexUpload after an interrupted publish', () => {
+  it('completes a version left pending when its content was written but the index update failed', async () => {
+    const { registry, index } = setup();
+    jest.spyOn(index, 'completeVersion').mockRejectedValueOnce(new Error('index unreachable'));
+    await expect(registry.publish(TOPIC, seedVersion('v1.4'), 'ana')).rejects.toThrow('index unreachable');
+    const pending = await index.version(TOPIC, 'v1.4');
+
+    const outcome = await registry.indexUpload(TOPIC, 'v1.4', undefined, 's3-upload');
+
+    expect(pending?.status).toBe('pending');
+    expect(outcome).toBe('already_indexed');
+    expect(await index.version(TOPIC, 'v1.4')).toMatchObject({ status: 'valid', createdBy: 'ana' });
+  });
+});
+
+describe('PromptRegistry.diff of versions that are not valid', () => {
+  it.each([
+    ['from', 'v2.0', 'v1.0', [{ field: 'from', message: 'v2.0 is invalid' }]],
+    ['to', 'v1.0', 'v2.0', [{ field: 'to', message: 'v2.0 is invalid' }]],
+    [
+      'both',
+      'v2.0',
+      'v2.0',
+      [
+        { field: 'from', message: 'v2.0 is invalid' },
+        { field: 'to', message: 'v2.0 is invalid' },
+      ],
+    ],
+  ])('refuses to compare and names the invalid side (%s)', async (_side, from, to, problems) => {
+    const { registry, content } = setup();
+    await registry.publish(TOPIC, seedTemplate(), 'ana');
+    await content.write(TOPIC, 'v2.0', JSON.stringify({ ...seedVersion('v2.0'), variables: [] }));
+    await registry.indexUpload(TOPIC, 'v2.0', undefined, 's3-upload');
+
+    const diff = registry.diff(TOPIC, from, to);
+
+    await expect(diff).rejects.toBeInstanceOf(UnprocessableError);
+    await expect(diff).rejects.toMatchObject({ problems });
+  });
+});
+
+describe('PromptRegistry.topics and versions', () => {
+  it('lists each topic with its labels, its count and its newest version by number (v1.10 after v1.9)', async () => {
+    const { registry } = setup();
+    await registry.publish(TOPIC, seedTemplate(), 'ana');
+    await registry.publish(TOPIC, seedVersion('v1.9'), 'ana');
+    await registry.publish(TOPIC, seedVersion('v1.10'), 'ana', 'staging');
+
+    const topics = await registry.topics();
+
+    expect(topics).toEqual([
+      { topic: TOPIC, labels: { production: 'v1.0', staging: 'v1.10' }, latestVersion: 'v1.10', versions: 3 },
+    ]);
+  });
+
+  it("lists a topic's versions newest first and answers 404 for a topic with none", async () => {
+    const { registry } = setup();
+    for (const version of ['v1.9', 'v2.0', 'v1.10']) await registry.publish(TOPIC, seedVersion(version), 'ana');
+
+    const listed = await registry.versions(TOPIC);
+
+    expect(listed.versions.map((record) => record.version)).toEqual(['v2.0', 'v1.10', 'v1.9']);
+    await expect(registry.versions('no_such_topic')).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { callerFromEvent, requireAccess } from '../../../../functions/shared/http/auth';
+import { asGatewayClaims, callerFromEvent, requireAccess } from '../../../../functions/shared/http/auth';
 import { ForbiddenError, UnauthorizedError } from '../../../../functions/shared/errors';
 
 const claimsConfig = {
@@ -55,6 +55,45 @@ describe('callerFromEvent', () => {
     [{ tenant_id: 5, sub: 'u' }],
   ])('rejects unusable claims %j', (claims) => {
     expect(() => callerFromEvent(eventWith(claims), claimsConfig)).toThrow(UnauthorizedError);
+  });
+});
+
+describe('callerFromEvent without the usual parts', () => {
+  it('answers 401 for an event that reached the function without an authorizer', () => {
+    const event = { headers: {}, requestContext: {} } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+    expect(() => callerFromEvent(event, claimsConfig)).toThrow(
+      new UnauthorizedError('The token has no usable "tenant_id" claim'),
+    );
+  });
+
+  it('reads a caller without headers with an empty bearer token', () => {
+    const event = {
+      requestContext: { authorizer: { jwt: { claims: { tenant_id: 't-1', sub: 'u-1' }, scopes: [] } } },
+    } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+    expect(callerFromEvent(event, claimsConfig).bearerToken).toBe('');
+  });
+});
+
+describe('asGatewayClaims', () => {
+  it('passes claims as API Gateway does: arrays as "[a b]", objects as JSON, the rest as they are', () => {
+    const payload = { sub: 'u-1', 'cognito:groups': ['users', 'admin'], address: { city: 'Tacoma' }, exp: 1700000000 };
+
+    const claims = asGatewayClaims(payload);
+
+    expect(claims).toEqual({
+      sub: 'u-1',
+      'cognito:groups': '[users admin]',
+      address: '{"city":"Tacoma"}',
+      exp: 1700000000,
+    });
+  });
+
+  it('keeps the admin group recognisable once flattened', () => {
+    const claims = asGatewayClaims({ tenant_id: 't', sub: 'u', 'cognito:groups': ['admin'] });
+
+    expect(callerFromEvent(eventWith(claims), claimsConfig).isAdmin).toBe(true);
   });
 });
 

@@ -240,6 +240,30 @@ describe('parseModelOutput with any schema', () => {
     expect(result.ok && result.value).toEqual({ items: [{ name: 'a', score: 2 }] });
   });
 
+  it('skips a longer span of braces in prose that is not JSON', () => {
+    const text =
+      'Scores: {"items": [{"name": "a", "score": 2}]} {note: the names above are as written in the request, unchanged}';
+
+    const result = parseModelOutput(schema, { text });
+
+    expect(result.ok && result.value).toEqual({ items: [{ name: 'a', score: 2 }] });
+  });
+
+  it('reports mismatched brackets as malformed JSON with the text around the fault', () => {
+    const result = parseModelOutput(schema, { text: '{"items": [{"name": "a", "score": 2}}' });
+
+    expect(result).toEqual({ ok: false, problems: ['response: the JSON is malformed near `e": "a", "score": 2}}`'] });
+  });
+
+  it('reports JSON that is still malformed once its trailing commas are dropped', () => {
+    const result = parseModelOutput(schema, { text: '{"items": [{"name": "a" "score": 2},]}' });
+
+    expect(result).toEqual({
+      ok: false,
+      problems: ['response: the JSON is malformed near `ems": [{"name": "a" "score": 2}]}`'],
+    });
+  });
+
   it('leaves a bare array for validation to report when there is no normalize hook', () => {
     const result = parseModelOutput(schema, { text: '[{"name": "a", "score": 2}]' });
 
@@ -259,6 +283,19 @@ describe('parseModelOutput with any schema', () => {
         'items[1].score: expected number, got "high"',
       ],
     });
+  });
+  it('says null rather than missing when the model wrote null', () => {
+    const result = parseModelOutput(schema, { toolInput: { items: [{ name: null, score: 1 }] }, text: '' });
+
+    expect(result).toEqual({ ok: false, problems: ['items[0].name: expected string, got null'] });
+  });
+
+  it("passes on the validator's message for issues it has no sentence of its own for", () => {
+    const strict = z.strictObject({ name: z.string() });
+
+    const result = parseModelOutput(strict, { toolInput: { name: 'a', extra: 1 }, text: '' });
+
+    expect(result).toEqual({ ok: false, problems: ['top level: Unrecognized key: "extra"'] });
   });
 });
 
@@ -300,6 +337,55 @@ describe('describeProblems', () => {
 
     expect(problems).toEqual(['score: got 120, need at most 100', 'weight: got 0, need more than 0']);
   });
+  it('shortens a long value it quotes back', () => {
+    const schema = z.object({ category: z.enum(['finance', 'marketing']) });
+    const error = schema.safeParse(
+      { category: 'Finance, because the revenue goal is most at risk this quarter' },
+      { reportInput: true },
+    ).error;
+
+    const problems = error ? describeProblems(error, schema) : [];
+
+    expect(problems).toEqual([
+      'category: "Finance, because the revenue goal is mos…" is not one of finance, marketing',
+    ]);
+  });
+
+  it("falls back to the validator's message for a union whose options fail below the top", () => {
+    const schema = z.object({ value: z.union([z.string(), z.object({ amount: z.number() })]) });
+    const error = schema.safeParse({ value: { amount: 'five' } }, { reportInput: true }).error;
+
+    const problems = error ? describeProblems(error, schema) : [];
+
+    expect(problems).toEqual(['value: Invalid input']);
+  });
+
+  it('states inclusive minimums and exclusive maximums', () => {
+    const schema = z.object({ score: z.number().min(1), weight: z.number().lt(10) });
+    const error = schema.safeParse({ score: 0, weight: 10 }, { reportInput: true }).error;
+
+    const problems = error ? describeProblems(error, schema) : [];
+
+    expect(problems).toEqual(['score: got 0, need at least 1', 'weight: got 10, need less than 10']);
+  });
+
+  it('states only the broken maximum without the schema', () => {
+    const schema = z.object({ tags: z.array(z.string()).min(2).max(4) });
+    const error = schema.safeParse({ tags: ['a', 'b', 'c', 'd', 'e'] }, { reportInput: true }).error;
+
+    const problems = error ? describeProblems(error) : [];
+
+    expect(problems).toEqual(['tags: 5 items, need at most 4']);
+  });
+
+  it('states the bounds without a count when the error does not carry the input', () => {
+    const schema = z.object({ tags: z.array(z.string()).min(2).max(4) });
+    const error = schema.safeParse({ tags: ['a'] }).error;
+
+    const problems = error ? describeProblems(error, schema) : [];
+
+    expect(problems).toEqual(['tags: need 2-4']);
+  });
 });
 
 describe('lengthBounds', () => {
@@ -316,6 +402,11 @@ describe('lengthBounds', () => {
 
   it('returns no bounds for a path the schema does not have', () => {
     const bounds = lengthBounds(insightsOutputSchema, ['insights', 0, 'unknown']);
+
+    expect(bounds).toEqual({});
+  });
+  it('returns no bounds for a path that runs on past a leaf of the schema', () => {
+    const bounds = lengthBounds(insightsOutputSchema, ['insights', 0, 'title', 'length', 'digits']);
 
     expect(bounds).toEqual({});
   });

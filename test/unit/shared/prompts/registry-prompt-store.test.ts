@@ -107,6 +107,61 @@ describe('RegistryPromptStore', () => {
     await expect(direct).rejects.toBeInstanceOf(PromptUnavailableError);
   });
 
+  it('refuses a version that was never published, or was indexed invalid', async () => {
+    const { store, content, registry } = await setup();
+    await content.write(TOPIC, 'v2.0', JSON.stringify({ ...seedVersion('v2.0'), variables: [] }));
+    await registry.indexUpload(TOPIC, 'v2.0', undefined, 's3-upload');
+
+    const unpublished = store.version(TOPIC, 'v9.9');
+    const invalid = store.version(TOPIC, 'v2.0');
+
+    await expect(unpublished).rejects.toThrow(
+      new PromptUnavailableError(`${TOPIC} v9.9 is not a valid published version`),
+    );
+    await expect(invalid).rejects.toThrow(new PromptUnavailableError(`${TOPIC} v2.0 is not a valid published version`));
+  });
+
+  it('refuses a published version whose body in the bucket no longer validates, naming the first problem', async () => {
+    const { store, content } = await setup();
+    await content.write(TOPIC, 'v1.1', '[]');
+
+    const served = store.version(TOPIC, 'v1.1');
+
+    await expect(served).rejects.toThrow(
+      new PromptUnavailableError(`${TOPIC} v1.1 fails validation: must be a JSON object`),
+    );
+  });
+
+  it('serves the bundled copy, with a warning, for a label that points nowhere', async () => {
+    const warnings: unknown[] = [];
+    const { index, content } = await setup();
+    const store = new RegistryPromptStore({
+      index,
+      content,
+      limits: { maxBytes: 100_000 },
+      bundled,
+      ttlMs: TTL,
+      log: {
+        ...silent,
+        warn: (message: unknown, ...details: unknown[]) => void warnings.push({ message, details: details[0] }),
+      },
+    });
+
+    const served = await store.labelled(TOPIC, 'staging');
+
+    expect(served.version).toBe('v0.9');
+    expect(warnings).toEqual([
+      {
+        message: 'prompt registry unavailable; serving the bundled copy',
+        details: expect.objectContaining({
+          topic: TOPIC,
+          label: 'staging',
+          error: expect.stringContaining('has no staging label'),
+        }),
+      },
+    ]);
+  });
+
   it('serves another label on request', async () => {
     const { store, registry } = await setup();
     await registry.moveLabel(TOPIC, 'staging', 'v1.1', 'ben');

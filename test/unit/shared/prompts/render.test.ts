@@ -60,6 +60,17 @@ describe('renderPrompt', () => {
 
     expect(error.problems).toContain('system_prompt: unbalanced or malformed {{ }} placeholder');
   });
+
+  it('rejects a malformed placeholder in the user prompt, never sending it half-rendered', () => {
+    const error = renderError(() =>
+      renderPrompt(template({ user_prompt_template: 'Goals:\n{{ goals }}\nNotes: {{notes}' }), {
+        company: 'A',
+        goals: 'g',
+      }),
+    );
+
+    expect(error.problems).toEqual(['user_prompt_template: unbalanced or malformed {{ }} placeholder']);
+  });
 });
 
 describe('the seed insights_generation template', () => {

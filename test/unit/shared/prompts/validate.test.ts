@@ -71,6 +71,26 @@ describe('validateTemplate', () => {
     expect(validateTemplate(withFallback, { maxBytes: 100_000 }).ok).toBe(true);
   });
 
+  it('reports prompts that are not text and variables that are not a list without failing on them', () => {
+    const broken = { ...seed, system_prompt: 42, user_prompt_template: ['{{goals}}'], variables: 'goals' };
+
+    const fields = problemsOf(broken).map((problem) => problem.field);
+
+    expect(fields).toEqual(expect.arrayContaining(['system_prompt', 'user_prompt_template', 'variables']));
+  });
+
+  it('reports a malformed placeholder in the system prompt', () => {
+    const broken = { ...seed, system_prompt: `${seed.system_prompt} {{ business_name }` };
+
+    const problems = problemsOf(broken);
+
+    expect(problems).toEqual([{ field: 'system_prompt', message: 'unbalanced or malformed {{ }} placeholder' }]);
+  });
+
+  it('rejects a missing template as not an object', () => {
+    expect(problemsOf(undefined)).toEqual([{ field: '(template)', message: 'must be a JSON object' }]);
+  });
+
   it('rejects names that are unsafe as S3 keys', () => {
     expect(problemsOf({ ...seed, topic: '../etc' }).map((problem) => problem.field)).toContain('topic');
     expect(problemsOf({ ...seed, version: 'v1.0/../x' }).map((problem) => problem.field)).toContain('version');

@@ -1,0 +1,92 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import * as z from '../../../../functions/shared/zod';
+import { jsonRoute } from '../../../../functions/shared/http/pipeline';
+import { defineRoute } from '../../../../functions/shared/http/route';
+import type { Invocation } from '../../../../functions/shared/invocation';
+
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+const route = (body?: z.ZodMiniType) =>
+  defineRoute({
+    method: 'POST',
+    path: '/things/{id}',
+    handler: 'test/unit/shared/http/pipeline.test.ts',
+    auth: 'user',
+    summary: 'A route for the pipeline tests',
+    tag: 'test',
+    params: z.object({ id: z.string() }),
+    ...(body ? { body } : {}),
+    response: { status: 200, schema: z.object({}) },
+    grants: {},
+  });
+
+const event = (overrides: Partial<Event> = {}): Event =>
+  ({
+    version: '2.0',
+    routeKey: 'POST /things/{id}',
+    rawPath: '/things/t-1',
+    headers: { authorization: 'Bearer abc.def.ghi', 'content-type': 'application/json' },
+    pathParameters: { id: 't-1' },
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: 'req-1',
+      authorizer: { jwt: { claims: { tenant_id: 'tenant-1', sub: 'user-1' }, scopes: [] } },
+    },
+    ...overrides,
+  }) as unknown as Event;
+
+const context = { functionName: 'pipeline-test', awsRequestId: 'req-1' } as unknown as Context;
+
+describe('jsonRoute', () => {
+  it('answers a body sent as another media type with 400, saying the body must be JSON', async () => {
+    const handler = jsonRoute(route(z.object({ name: z.string() })), async () => ({ body: {} }));
+
+    const response = await handler(
+      event({ headers: { authorization: 'Bearer x', 'content-type': 'text/plain' }, body: '{"name": "a"}' }),
+      context,
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: { code: 'malformed_body', message: 'The body must be JSON (content-type: application/json)' },
+    });
+  });
+
+  it('reads a base64-encoded body that API Gateway passed on, even on a route that ignores the body', async () => {
+    const handler = jsonRoute(route(), async () => ({ body: { ok: true } }));
+    const encoded = (text: string) => Buffer.from(text).toString('base64');
+
+    const json = await handler(event({ body: encoded('{"note": "ignored"}'), isBase64Encoded: true }), context);
+    const notJson = await handler(event({ body: encoded('note=ignored'), isBase64Encoded: true }), context);
+
+    expect(json.statusCode).toBe(200);
+    expect(notJson.statusCode).toBe(400);
+    expect(JSON.parse(notJson.body ?? '').error.code).toBe('malformed_body');
+  });
+
+  it('gives the use case the API Gateway budget, less the margin, when there is no Lambda clock', async () => {
+    let remainingMs = 0;
+    const handler = jsonRoute(route(), async ({ invocation }) => {
+      remainingMs = invocation.deadline.remainingMs();
+      return { body: {} };
+    });
+
+    await handler(event(), context);
+
+    expect(remainingMs).toBeGreaterThan(27_000);
+    expect(remainingMs).toBeLessThanOrEqual(28_000);
+  });
+
+  it("puts the use case's usage warning in the x-usage-warning header", async () => {
+    const warnAndAnswer = async ({ invocation }: { invocation: Invocation }) => {
+      invocation.usage.warn('80% of the monthly token budget is used');
+      return { body: {} };
+    };
+    const handler = jsonRoute(route(), warnAndAnswer);
+
+    const response = await handler(event(), context);
+
+    expect(response.headers?.['x-usage-warning']).toBe('80% of the monthly token budget is used');
+    expect(response.headers?.['x-correlation-id']).toBe('req-1');
+  });
+});
