@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { enqueueRun } from '../functions/batch/enqueue';
 import { InMemoryBatchLedger, InMemoryTenantRegistry } from '../functions/batch/store';
-import type { BatchMessage } from '../functions/batch/model';
+import { BATCH_WORKER_TIMEOUT_SECONDS, type BatchMessage } from '../functions/batch/model';
 import type { TaskQueue } from '../functions/batch/ports';
 import { StaticTokenProvider } from '../functions/shared/business-api/service-token';
 import { workerSettings } from '../functions/batch/wiring';
@@ -230,11 +230,15 @@ const simulate = async (options: SimulationOptions): Promise<SimulationResult> =
     log: logger,
     settings,
   };
-  await drainQueue(queue, (records) => handleRecords(deps, records), {
-    concurrency: options.concurrency,
-    batchSize: options.batchSize,
-    idle: (next) => clock.sleep(Math.min(IDLE_POLL_MS, next - clock.now())),
-  });
+  await drainQueue(
+    queue,
+    (records) => handleRecords(deps, records, clock.now() + BATCH_WORKER_TIMEOUT_SECONDS * 1000),
+    {
+      concurrency: options.concurrency,
+      batchSize: options.batchSize,
+      idle: (next) => clock.sleep(Math.min(IDLE_POLL_MS, next - clock.now())),
+    },
+  );
   const drainedMs = clock.elapsed();
 
   const summary = await ledger.summary(runId);

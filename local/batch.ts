@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { printTable } from './print-table';
-import type { RunSummary } from '../functions/batch/model';
+import { BATCH_WORKER_TIMEOUT_SECONDS, type RunSummary } from '../functions/batch/model';
 import type { BatchLedger } from '../functions/batch/ports';
 import { MemoryQueue } from '../functions/shared/jobs/memory-queue';
 import { drainQueue } from './queue-workers';
@@ -158,11 +158,15 @@ const runLocally = async (command: BatchCommand): Promise<number> => {
     );
     const deps = { ledger, queue, tokens: serviceTokens(), generate: tenantGenerator(), clock, log: logger, settings };
     const progress = showProgress(ledger, runId);
-    await drainQueue(queue, (records) => handleRecords(deps, records), {
-      concurrency: command.concurrency,
-      batchSize: 1,
-      idle: (next) => sleep(Math.min(POLL_MS, Math.max(1, next - Date.now()))),
-    });
+    await drainQueue(
+      queue,
+      (records) => handleRecords(deps, records, Date.now() + BATCH_WORKER_TIMEOUT_SECONDS * 1000),
+      {
+        concurrency: command.concurrency,
+        batchSize: 1,
+        idle: (next) => sleep(Math.min(POLL_MS, Math.max(1, next - Date.now()))),
+      },
+    );
     await progress.stop();
 
     const summary = await ledger.summary(runId);

@@ -7,6 +7,9 @@ import * as z from '../shared/zod';
  */
 export const BATCH_MAX_RECEIVE_COUNT = 3;
 
+/** The worker's timeout: one tenant per message (batch size 1), model calls included. Read by the stack and locally. */
+export const BATCH_WORKER_TIMEOUT_SECONDS = 300;
+
 /** One tenant's work in a nightly run: an SQS message body. */
 export const batchMessageSchema = z.strictObject({
   runId: z.string().check(z.minLength(1), z.maxLength(64)),

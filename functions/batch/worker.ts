@@ -6,8 +6,13 @@ import type { BatchLedger, TaskQueue } from './ports';
 import type { ReceivedRecord } from '../shared/jobs/queue';
 import { AppError, ModelUnavailableError, ServiceBusyError, UpstreamUnavailableError } from '../shared/errors';
 
-/** Generates one tenant's insights for the run, with the service token. */
-export type TenantGenerator = (message: BatchMessage, bearerToken: string, log: Logger) => Promise<BatchGeneration>;
+/** Generates one tenant's insights for the run, with the service token, finishing by `deadlineAt` (epoch ms). */
+export type TenantGenerator = (
+  message: BatchMessage,
+  bearerToken: string,
+  log: Logger,
+  deadlineAt: number,
+) => Promise<BatchGeneration>;
 
 /** Tunables of the worker (from config). */
 export interface WorkerSettings {
@@ -29,8 +34,6 @@ export interface WorkerDependencies {
   readonly settings: WorkerSettings;
 }
 
-/** One received message. */
-
 /**
  * Delay before a throttled tenant is tried again: about 1, 2, 4 … minutes (at most SQS's 15), with jitter over the
  * upper half, so tenants throttled together do not all come back together.
@@ -42,14 +45,17 @@ export const retryDelaySeconds = (attempt: number, random: () => number = Math.r
 
 /**
  * Processes one tenant exactly once per day, however often its message is delivered: the day's claim makes a
- * redelivery a `duplicate` (no second generation, no second bill). A throttled model puts the tenant back on the
- * queue with a growing delay (`retry_later`, not the dead-letter queue); anything else unexpected fails the message
- * so the queue retries it, and after `maxReceiveCount` tries it goes to the dead-letter queue.
+ * redelivery a `duplicate` (no second generation, no second bill). A throttled model, or a user's own job writing the
+ * tenant's set right now, puts the tenant back on the queue with a growing delay (`retry_later`, not the dead-letter
+ * queue; after the user's job the set is fresh and the retry keeps it); anything else unexpected (a model that timed
+ * out, say) fails the message so the queue retries it, and after `maxReceiveCount` tries it goes to the dead-letter
+ * queue. The generation finishes by `deadlineAt` (the worker's remaining time).
  */
 export const processTenant = async (
   deps: WorkerDependencies,
   message: BatchMessage,
   receiveCount: number,
+  deadlineAt: number,
 ): Promise<TenantOutcome> => {
   const { ledger, clock, settings } = deps;
   const log = deps.log.createChild({ persistentKeys: { tenantId: message.tenantId, runId: message.runId } });
@@ -74,7 +80,7 @@ export const processTenant = async (
   };
 
   try {
-    const result = await deps.generate(message, await deps.tokens.token(), log);
+    const result = await deps.generate(message, await deps.tokens.token(), log, deadlineAt);
     log.info('tenant processed', { outcome: result.outcome, tokens: result.tokens });
     return await finish(result.outcome, result.tokens, result.costMicros);
   } catch (error) {
@@ -83,14 +89,19 @@ export const processTenant = async (
       return finish('skipped');
     }
     await ledger.releaseTenant(message.day, message.tenantId);
-    if (error instanceof ModelUnavailableError && message.attempt < settings.maxThrottleRetries) {
+    const comesBack = error instanceof ModelUnavailableError || error instanceof ServiceBusyError;
+    if (comesBack && message.attempt < settings.maxThrottleRetries) {
       const delay = retryDelaySeconds(message.attempt);
       await deps.queue.send([{ ...message, attempt: message.attempt + 1 }], delay);
       await ledger.count(message.runId, 'retry_later', 0, 0, clock());
-      log.warn('model unavailable; tenant put back for later', { attempt: message.attempt + 1, delaySeconds: delay });
+      log.warn('tenant put back for later', {
+        reason: (error as AppError).code,
+        attempt: message.attempt + 1,
+        delaySeconds: delay,
+      });
       return 'retry_later';
     }
-    if (receiveCount >= settings.maxReceiveCount || error instanceof ModelUnavailableError) {
+    if (receiveCount >= settings.maxReceiveCount || comesBack) {
       await ledger.count(message.runId, 'failed', 0, 0, clock());
       log.error('tenant failed for this run', { error: error as Error, receiveCount, attempt: message.attempt });
     }
@@ -101,11 +112,12 @@ export const processTenant = async (
 /**
  * Handles a batch of queue messages and reports each failure by id (partial batch failure), so one bad tenant does
  * not make the queue redeliver the others. A body that is not a batch message is poison: it fails every time and
- * ends in the dead-letter queue.
+ * ends in the dead-letter queue. `deadlineAt` is when the invocation ends (epoch ms).
  */
 export const handleRecords = async (
   deps: WorkerDependencies,
   records: readonly ReceivedRecord[],
+  deadlineAt: number,
 ): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => {
   const failures: { itemIdentifier: string }[] = [];
   for (const record of records) {
@@ -122,7 +134,7 @@ export const handleRecords = async (
       continue;
     }
     try {
-      await processTenant(deps, message, record.receiveCount);
+      await processTenant(deps, message, record.receiveCount, deadlineAt);
     } catch (error) {
       const level = error instanceof AppError ? 'warn' : 'error';
       deps.log[level]('tenant not processed; the queue will retry it', {

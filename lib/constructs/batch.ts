@@ -7,7 +7,7 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
+import { BATCH_MAX_RECEIVE_COUNT, BATCH_WORKER_TIMEOUT_SECONDS } from '../../functions/batch/model';
 import type { RouteGrants } from '../../functions/shared/http/route';
 import { generates } from '../../functions/insights/workers';
 import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
@@ -50,7 +50,7 @@ export const BATCH_DEFAULTS = {
 const SQS_EVENT_SOURCE_CONCURRENCY = { min: 2, max: 1000 } as const;
 
 /** How long the worker may take for one tenant (one message: batch size 1). */
-const WORKER_TIMEOUT = Duration.minutes(5);
+const WORKER_TIMEOUT = Duration.seconds(BATCH_WORKER_TIMEOUT_SECONDS);
 /** AWS recommends a visibility timeout of at least six times the function timeout for SQS event sources. */
 const VISIBILITY_TIMEOUT = Duration.seconds(6 * WORKER_TIMEOUT.toSeconds());
 /** The enqueue function pages the whole tenant registry into the queue; Lambda's maximum. */

@@ -1,4 +1,4 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability';
 import { tenantGenerator } from '../tenant-generator';
 import { serviceTokens } from '../../shared/adapters';
@@ -16,7 +16,7 @@ const deps: WorkerDependencies = {
 };
 
 /** SQS worker of the nightly run: one tenant per message, failures reported per message (partial batch failure). */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> =>
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   handleRecords(
     deps,
     event.Records.map((record) => ({
@@ -24,4 +24,5 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> =>
       body: record.body,
       receiveCount: Number(record.attributes.ApproximateReceiveCount ?? 1),
     })),
+    Date.now() + context.getRemainingTimeInMillis(),
   );

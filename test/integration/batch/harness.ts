@@ -1,5 +1,5 @@
 import { enqueueRun, type EnqueueResult } from '../../../functions/batch/enqueue';
-import type { RunSummary } from '../../../functions/batch/model';
+import { BATCH_WORKER_TIMEOUT_SECONDS, type RunSummary } from '../../../functions/batch/model';
 import { handleRecords, type WorkerDependencies } from '../../../functions/batch/worker';
 import type { ReceivedRecord } from '../../../functions/shared/jobs/queue';
 import { dayOf, type DayUsage, type TenantLimits } from '../../../functions/shared/usage/ledger';
@@ -86,7 +86,8 @@ export const nightlyRun = async (daysAhead: number): Promise<NightlyRun> => {
     log: logger,
     settings,
   };
-  const handle = (records: readonly ReceivedRecord[]): ReturnType<typeof handleRecords> => handleRecords(deps, records);
+  const handle = (records: readonly ReceivedRecord[]): ReturnType<typeof handleRecords> =>
+    handleRecords(deps, records, Date.now() + BATCH_WORKER_TIMEOUT_SECONDS * 1000);
   return {
     runId,
     queue,

@@ -1,4 +1,4 @@
-import { BATCH_MAX_RECEIVE_COUNT } from '../../../functions/batch/model';
+import { BATCH_MAX_RECEIVE_COUNT, BATCH_WORKER_TIMEOUT_SECONDS } from '../../../functions/batch/model';
 import { handleRecords, retryDelaySeconds } from '../../../functions/batch/worker';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
 import { batchUsageToday, nightlyRun, setTenantLimits } from './harness';
@@ -6,6 +6,8 @@ import { batchUsageToday, nightlyRun, setTenantLimits } from './harness';
 const ACME = 'acme-plumbing';
 const BRIGHTSIDE = 'brightside-dental';
 const NORTHWIND = 'northwind-saas';
+/** The end of a worker invocation: its full timeout ahead. */
+const DEADLINE = Date.now() + BATCH_WORKER_TIMEOUT_SECONDS * 1000;
 let api: ModelTestApi;
 
 beforeAll(async () => {
@@ -29,8 +31,8 @@ describe('the nightly worker', () => {
     const callsBefore = api.bedrock.callCount();
     const usageBefore = await batchUsageToday(ACME);
 
-    const first = await handleRecords(run.deps, records);
-    const redelivered = await handleRecords(run.deps, records);
+    const first = await handleRecords(run.deps, records, DEADLINE);
+    const redelivered = await handleRecords(run.deps, records, DEADLINE);
     const summary = await run.summary();
     const usageAfter = await batchUsageToday(ACME);
 
@@ -47,7 +49,7 @@ describe('the nightly worker', () => {
     const poisonId = run.queue.sendBody('{"tenantId": 42}');
     const records = run.queue.receive(3);
 
-    const result = await handleRecords(run.deps, records);
+    const result = await handleRecords(run.deps, records, DEADLINE);
     const summary = await run.summary();
 
     expect(records).toHaveLength(3);

@@ -1,16 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { BatchGeneration } from '../../../functions/insights/service';
 import type { BatchMessage } from '../../../functions/batch/model';
-import { StaticTokenProvider } from '../../../functions/batch/service-token';
+import { StaticTokenProvider } from '../../../functions/shared/business-api/service-token';
 import { InMemoryBatchLedger } from '../../../functions/batch/store';
-import { handleRecords, type ReceivedRecord, type WorkerDependencies } from '../../../functions/batch/worker';
-import { ModelUnavailableError } from '../../../functions/shared/errors';
-import { MemoryQueue } from '../../../local/memory-queue';
+import { handleRecords, type WorkerDependencies } from '../../../functions/batch/worker';
+import type { ReceivedRecord } from '../../../functions/shared/jobs/queue';
+import { ModelUnavailableError, ServiceBusyError } from '../../../functions/shared/errors';
+import { MemoryQueue } from '../../../functions/shared/jobs/memory-queue';
 
 const NOW = new Date('2026-11-21T02:00:00.000Z');
 const DAY = '2026-11-21';
 const RUN = 'run-1';
 const TENANT = 'acme-plumbing';
+/** The invocation's end: a worker's full timeout ahead. */
+const DEADLINE = NOW.getTime() + 300_000;
 const SETTINGS = { holdSeconds: 900, maxThrottleRetries: 2, maxReceiveCount: 3 };
 
 const message = (attempt = 0): BatchMessage => ({
@@ -37,11 +40,13 @@ const setup = async (generate: () => Promise<BatchGeneration>) => {
   const warn = jest.spyOn(log, 'warn');
   const error = jest.spyOn(log, 'error');
   const calls: string[] = [];
+  const deadlines: number[] = [];
   const deps: WorkerDependencies = {
     ledger,
     queue,
     tokens: new StaticTokenProvider('service-token'),
-    generate: async (_message, bearerToken) => {
+    generate: async (_message, bearerToken, _log, deadlineAt) => {
+      deadlines.push(deadlineAt);
       calls.push(bearerToken);
       return generate();
     },
@@ -49,7 +54,7 @@ const setup = async (generate: () => Promise<BatchGeneration>) => {
     log,
     settings: SETTINGS,
   };
-  return { deps, ledger, queue, calls, warn, error };
+  return { deps, ledger, queue, calls, deadlines, warn, error };
 };
 
 describe('handleRecords', () => {
@@ -61,7 +66,7 @@ describe('handleRecords', () => {
     }));
     await ledger.claimTenant(DAY, TENANT, NOW, SETTINGS.holdSeconds);
 
-    const result = await handleRecords(deps, [record(message())]);
+    const result = await handleRecords(deps, [record(message())], DEADLINE);
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
     expect(calls).toEqual([]);
@@ -78,7 +83,7 @@ describe('handleRecords', () => {
       throw new ModelUnavailableError('Bedrock ThrottlingException');
     });
 
-    await handleRecords(deps, [record(message(SETTINGS.maxThrottleRetries), SETTINGS.maxReceiveCount)]);
+    await handleRecords(deps, [record(message(SETTINGS.maxThrottleRetries), SETTINGS.maxReceiveCount)], DEADLINE);
 
     expect(calls).toEqual(['service-token']);
     expect(queue.depth()).toBe(0);
@@ -90,9 +95,9 @@ describe('handleRecords', () => {
       throw new TypeError('cannot read properties of undefined');
     });
 
-    const early = await handleRecords(deps, [record(message(), 1)]);
+    const early = await handleRecords(deps, [record(message(), 1)], DEADLINE);
     const afterEarly = await ledger.summary(RUN);
-    const last = await handleRecords(deps, [record(message(), SETTINGS.maxReceiveCount)]);
+    const last = await handleRecords(deps, [record(message(), SETTINGS.maxReceiveCount)], DEADLINE);
 
     expect([early.batchItemFailures, last.batchItemFailures]).toEqual([
       [{ itemIdentifier: 'msg-1' }],
@@ -104,5 +109,21 @@ describe('handleRecords', () => {
       'tenant not processed; the queue will retry it',
       expect.objectContaining({ tenantId: TENANT, error: 'TypeError: cannot read properties of undefined' }),
     );
+  });
+
+  it("puts a tenant back for later while a user's own job is writing its set, without counting it failed", async () => {
+    const { deps, ledger, queue, deadlines } = await setup(async () => {
+      throw new ServiceBusyError('Another generation for this tenant is in progress', 30);
+    });
+
+    const result = await handleRecords(deps, [record(message())], DEADLINE);
+    const [putBack] = queue.receive(1);
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(deadlines).toEqual([DEADLINE]);
+    expect(await ledger.summary(RUN)).toMatchObject({ retry_later: 1, failed: 0 });
+    expect(putBack).toBeUndefined();
+    expect(queue.nextChangeAt()).toBeGreaterThan(NOW.getTime());
+    expect(await ledger.claimTenant(DAY, TENANT, NOW, SETTINGS.holdSeconds)).toBe('claimed');
   });
 });
