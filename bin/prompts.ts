@@ -7,6 +7,8 @@
  * chain; otherwise the embedded stores of a running `npm start`, whose environment the dev server writes to
  * `.local/dev-endpoints.json` (`--endpoints <file>` reads another file). `validate` needs no stores.
  */
+import '../local/cli-env';
+import { DEV_ENDPOINTS_FILE } from '../local/dev-endpoints';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +27,6 @@ import { AppError, type FieldProblem, UnprocessableError } from '../functions/sh
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const DEFAULT_ENDPOINTS_FILE = join(__dirname, '..', '.local', 'dev-endpoints.json');
 const NO_STORES =
   'No prompt stores configured: start the dev server with npm start, or set PROMPTS_BUCKET and PROMPT_INDEX_TABLE';
 
@@ -302,7 +303,7 @@ const run = async (argv: readonly string[], env: Env): Promise<number> => {
     }
     const by = values.as ?? env.USER ?? 'cli';
     const registry = (): Promise<PromptRegistry> =>
-      loadRegistry(storeEnv(env, values.endpoints ?? DEFAULT_ENDPOINTS_FILE));
+      loadRegistry(storeEnv(env, values.endpoints ?? DEV_ENDPOINTS_FILE));
     switch (command) {
       case 'push': {
         const [file] = required(args, ['path']);

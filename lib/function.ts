@@ -4,7 +4,7 @@ import type { CfnTable, ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -94,6 +94,8 @@ export class CoachingFunction extends NodejsFunction {
       },
       bundling: {
         minify: true,
+        // esbuild reports only errors: its per-bundle size table would print ~200 lines on every synth.
+        logLevel: LogLevel.ERROR,
         // The map ships beside the bundle but is not loaded at start: `--enable-source-maps` parses it at every cold
         // start (~60 ms, measured). To read a trace in the TypeScript sources, set NODE_OPTIONS=--enable-source-maps
         // on the function while investigating (docs/runbook.md).

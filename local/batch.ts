@@ -1,12 +1,15 @@
 /**
- * `npm run batch -- [--tenants a,b] [--concurrency N]`: tonight's run, locally. Starts the local stack (dynalite, the
- * embedded prompts bucket, the demo business API; the LLM provider as in env, rules by default), registers the demo
+ * `npm run batch -- [--tenants a,b] [--concurrency N]`: tonight's run, locally. With a dev server running (`npm
+ * start`), it writes to that server's stores, so the run (`GET /admin/batch/runs/{runId}`) and the insights show
+ * there; otherwise it starts a private local stack (dynalite, the embedded prompts bucket, the demo business API; the
+ * LLM provider as in env, rules by default). It registers the demo
  * tenants (or takes `--tenants`), enqueues the run into an in-memory queue and drains it with N workers that run the
  * Lambda worker's own code, then prints the run's summary. Exits 1 when a tenant failed or a message was dead-lettered.
  *
  * `npm run batch -- redrive`: against AWS, moves the batch dead-letter queue's messages back to the batch queue
  * (BATCH_DLQ_ARN, optionally BATCH_QUEUE_ARN) and prints the move task's handle.
  */
+import './cli-env';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,9 +19,11 @@ import { BATCH_WORKER_TIMEOUT_SECONDS, type RunSummary } from '../functions/batc
 import type { BatchLedger } from '../functions/batch/ports';
 import { MemoryQueue } from '../functions/shared/jobs/memory-queue';
 import { drainQueue } from './queue-workers';
+import { DEV_ENDPOINTS_FILE, DEV_SERVER_URL_KEY, runningDevServer } from './dev-endpoints';
 import { startLocalStack } from './stack';
 
-const USAGE = 'usage: npm run batch -- [--tenants a,b] [--concurrency N]   |   npm run batch -- redrive';
+const USAGE =
+  'usage: npm run batch -- [--tenants a,b] [--concurrency N] [--endpoints <file>]   |   npm run batch -- redrive';
 
 /** Longer than a local generation with a real model, so a slow tenant is not delivered twice while it runs. */
 const LOCAL_VISIBILITY_SECONDS = 120;
@@ -31,13 +36,19 @@ interface BatchCommand {
   readonly redrive: boolean;
   readonly tenants?: readonly string[];
   readonly concurrency: number;
+  /** The dev server's endpoints file (default: .local/dev-endpoints.json, written by npm start). */
+  readonly endpointsFile: string;
 }
 
 /** Parses the arguments; throws with the usage line on anything it does not know. */
 const parseBatchArgs = (argv: readonly string[]): BatchCommand => {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { tenants: { type: 'string' }, concurrency: { type: 'string', default: '4' } },
+    options: {
+      tenants: { type: 'string' },
+      concurrency: { type: 'string', default: '4' },
+      endpoints: { type: 'string', default: DEV_ENDPOINTS_FILE },
+    },
     allowPositionals: true,
   });
   const concurrency = Number(values.concurrency);
@@ -49,7 +60,12 @@ const parseBatchArgs = (argv: readonly string[]): BatchCommand => {
     ?.split(',')
     .map((tenant) => tenant.trim())
     .filter((tenant) => tenant.length > 0);
-  return { redrive: positionals.includes('redrive'), concurrency, ...(tenants ? { tenants } : {}) };
+  return {
+    redrive: positionals.includes('redrive'),
+    concurrency,
+    endpointsFile: values.endpoints,
+    ...(tenants ? { tenants } : {}),
+  };
 };
 
 /** The demo business API's tenants: one per fixture. */
@@ -118,12 +134,28 @@ const printSummary = (summary: RunSummary, deadLetters: number, wallSeconds: num
   printTable(['figure', 'value'], rows);
 };
 
-/** Runs tonight's batch against the local stack; resolves to the exit code. */
+/**
+ * The stores the run writes to: a running dev server's (`npm start`), so its run and insights show there, else a
+ * private local stack of its own (closed after the run).
+ */
+const localStores = async (
+  endpointsFile: string,
+): Promise<{ readonly description: string; close(): Promise<void> }> => {
+  const quiet: Record<string, string> = process.env.POWERTOOLS_LOG_LEVEL ? {} : { POWERTOOLS_LOG_LEVEL: 'ERROR' };
+  const devServer = await runningDevServer(endpointsFile);
+  if (devServer) {
+    Object.assign(process.env, { ...devServer, ...quiet });
+    return { description: `the dev server's stores (${devServer[DEV_SERVER_URL_KEY]})`, close: async () => {} };
+  }
+  const stack = await startLocalStack({ env: quiet });
+  return { description: 'a private local stack (no dev server running)', close: () => stack.close() };
+};
+
+/** Runs tonight's batch against local stores; resolves to the exit code. */
 const runLocally = async (command: BatchCommand): Promise<number> => {
   const started = Date.now();
-  const stack = await startLocalStack({
-    env: process.env.POWERTOOLS_LOG_LEVEL ? {} : { POWERTOOLS_LOG_LEVEL: 'ERROR' },
-  });
+  const stores = await localStores(command.endpointsFile);
+  process.stderr.write(`Running against ${stores.description}\n`);
   try {
     // Loaded once the stack has set the environment, as Lambda loads the handler after its env is in place.
     const [
@@ -177,7 +209,7 @@ const runLocally = async (command: BatchCommand): Promise<number> => {
   } finally {
     const { documentClient } = await import('../functions/shared/adapters');
     documentClient().destroy();
-    await stack.close();
+    await stores.close();
   }
 };
 

@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import type { JSONWebKeySet } from 'jose';
 import { capabilityEnvironments, workers } from '../functions/routes';
@@ -7,6 +6,7 @@ import { inProcessQueue } from '../functions/shared/jobs/in-process';
 import { configSchema, parseEnv } from '../functions/shared/config';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys, type DevTokenClaims } from './dev-jwt';
+import { removeDevEndpoints, writeDevEndpoints } from './dev-endpoints';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo';
 import { seedPromptBucket, startPromptBucket, type LocalPromptBucket } from './prompt-bucket';
 import { serveQueue, type QueueServer, type SqsHandler } from './queue-workers';
@@ -20,7 +20,10 @@ export interface LocalStackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Where the dev key pair is kept (tests use a temporary file). */
   readonly keyFile?: string;
-  /** Where to write the embedded stores' endpoints, for the prompts CLI (npm start writes .local/). */
+  /**
+   * Where to record the server's URL and stores while it runs, for the prompts CLI and `npm run batch` (npm start
+   * writes .local/dev-endpoints.json; removed on close).
+   */
   readonly endpointsFile?: string;
 }
 
@@ -57,14 +60,6 @@ export const CLI_ENDPOINT_VARIABLES = [
   'BEDROCK_ALLOWED_MODELS',
   'PROMPT_MAX_BYTES',
 ] as const;
-
-const writeEndpoints = (file: string, env: Readonly<Record<string, string>>): void => {
-  const endpoints = Object.fromEntries(
-    CLI_ENDPOINT_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
-  );
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
-};
 
 /**
  * Starts the API on embedded defaults: dynalite for DynamoDB, a local prompts bucket (s3rver) seeded from the
@@ -103,7 +98,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   await createTables(cfg.DYNAMODB_ENDPOINT as string, (envVar) => String(names[envVar]), cfg.AWS_REGION);
 
   if (promptBucket) await seedPromptBucket(promptBucket, env.PROMPTS_DIR as string);
-  if (options.endpointsFile) writeEndpoints(options.endpointsFile, env);
 
   const keys: DevKeys = await loadDevKeys(options.keyFile);
   // Each declared queue worker serves its in-process queue, as its SQS event source does in AWS (env is in place).
@@ -121,6 +115,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     port: options.port ?? 0,
     jwt: { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwks: { keys: [keys.publicJwk] } },
   });
+  const { endpointsFile } = options;
+  if (endpointsFile) writeDevEndpoints(endpointsFile, server.url, env);
   return {
     url: server.url,
     env,
@@ -135,6 +131,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       await Promise.all(queueServers.map((queueServer) => queueServer.idle()));
     },
     close: async () => {
+      if (endpointsFile) removeDevEndpoints(endpointsFile, server.url);
       await server.close();
       await Promise.all(queueServers.map((queueServer) => queueServer.stop()));
       await demoApi?.close();

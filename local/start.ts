@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import './cli-env';
+import { DEV_ENDPOINTS_FILE } from './dev-endpoints';
 import { startLocalStack } from './stack';
 
 const DEMO_TENANTS = ['acme-plumbing', 'brightside-dental', 'northwind-saas'];
@@ -6,7 +7,7 @@ const DEMO_TENANTS = ['acme-plumbing', 'brightside-dental', 'northwind-saas'];
 /** `npm start`: the API on http://localhost:3000 with embedded defaults, a dev token and example requests. */
 const main = async (): Promise<void> => {
   const port = Number(process.env.PORT ?? 3000);
-  const stack = await startLocalStack({ port, endpointsFile: join(__dirname, '..', '.local', 'dev-endpoints.json') });
+  const stack = await startLocalStack({ port, endpointsFile: DEV_ENDPOINTS_FILE });
   const base = stack.url.replace('127.0.0.1', 'localhost');
   const token = await stack.mintToken({ tenantId: DEMO_TENANTS[0] as string, userId: 'dev-user' });
   console.log(`

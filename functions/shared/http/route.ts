@@ -63,7 +63,7 @@ export interface Capability<R extends RouteTable = RouteTable> {
   /** The tables this capability owns, by key (the key grants name them by). */
   readonly tables?: Readonly<Record<string, TableDefinition>>;
   /** The environment this capability reads (its config.ts), beyond the shared ports' (shared/config.ts). */
-  readonly env?: z.core.$ZodType;
+  readonly env?: z.ZodMiniObject;
   /** Its queue workers (long model work as jobs), by key (the key senders' grants name them by). */
   readonly workers?: Readonly<Record<string, WorkerDefinition>>;
 }
