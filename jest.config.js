@@ -26,5 +26,9 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   setupFiles: ['<rootDir>/test/support/jest-env.ts'],
+  // `npm test` runs with --coverage: the service code must stay covered (a targeted run skips the check).
+  collectCoverageFrom: ['<rootDir>/functions/**/*.ts'],
+  coverageReporters: ['text-summary'],
+  coverageThreshold: { global: { lines: 95, branches: 90 } },
   testTimeout: 30000,
 };
