@@ -11,7 +11,8 @@ import { routes, type RouteName } from '../../functions/routes';
 import { tables, workers } from '../../functions/routes';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { CoachingStack } from '../../lib/coaching-stack';
-import { Batch, BATCH_DEFAULTS, maxConcurrencyFor } from '../../lib/constructs/batch';
+import { maxConcurrencyFor } from '../../lib/batch-concurrency';
+import { Batch, BATCH_DEFAULTS } from '../../lib/constructs/batch';
 import { Data } from '../../lib/constructs/data';
 import { WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/workers';
 import { CoachingFunction } from '../../lib/function';
@@ -656,25 +657,6 @@ describe('batch', () => {
     resources('AWS::SQS::Queue').find(([queueId]) => queueId === id)?.[1];
   const roleId = (role: { node: { defaultChild?: unknown } }): string =>
     stack.getLogicalId(role.node.defaultChild as CfnRole);
-
-  describe('maxConcurrencyFor', () => {
-    it('uses 80% of the token quota, one generation per worker at a time', () => {
-      // 0.8 × 400,000 / (9,000 × 60 / 20 = 27,000 per worker per minute) = 11.85
-      expect(maxConcurrencyFor(QUOTA)).toBe(11);
-      expect(maxConcurrencyFor({ ...QUOTA, tokensPerMinute: 2_000_000 })).toBe(59);
-      expect(maxConcurrencyFor({ ...QUOTA, headroom: 1 })).toBe(14);
-    });
-
-    it('clamps to the 2..1000 range of an SQS event source', () => {
-      expect(maxConcurrencyFor({ ...QUOTA, tokensPerMinute: 10_000 })).toBe(2);
-      expect(maxConcurrencyFor({ ...QUOTA, tokensPerMinute: 1_000_000_000 })).toBe(1000);
-    });
-
-    it('rejects a quota it cannot compute with', () => {
-      expect(() => maxConcurrencyFor({ ...QUOTA, secondsPerGeneration: 0 })).toThrow(/secondsPerGeneration/);
-      expect(() => maxConcurrencyFor({ ...QUOTA, headroom: 1.5 })).toThrow(/headroom/);
-    });
-  });
 
   it('starts the run on the configured cron and time zone, through a role that may only invoke the enqueue function', () => {
     const schedules = resources('AWS::Scheduler::Schedule');
