@@ -10,11 +10,11 @@ import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
 import { routes, type RouteName } from '../../functions/routes';
 import { tables, workers } from '../../functions/routes';
 import type { RouteDefinition } from '../../functions/shared/http/route';
+import { WORKER_MAX_RECEIVE_COUNT } from '../../functions/shared/jobs/worker-definition';
 import { CoachingStack } from '../../lib/coaching-stack';
 import { maxConcurrencyFor } from '../../lib/batch-concurrency';
 import { Batch, BATCH_DEFAULTS } from '../../lib/constructs/batch';
 import { Data } from '../../lib/constructs/data';
-import { WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/workers';
 import { CoachingFunction } from '../../lib/function';
 import { context as featureFlags } from '../../cdk.json';
 
