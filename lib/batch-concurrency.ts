@@ -13,7 +13,11 @@ export interface BedrockQuota {
   readonly secondsPerGeneration: number;
 }
 
-/** Share of the token quota the nightly run plans to use by default; the rest is left for users' own jobs. */
+/**
+ * Share of the token quota the nightly run plans to use unless CDK context `batchHeadroom` says otherwise; the rest is
+ * left for users' own jobs. At the default quota that is ~11 generations a minute (README, Nightly batch: why a larger
+ * share only pays at a quota sized for the run).
+ */
 export const DEFAULT_BATCH_HEADROOM = 0.8;
 
 /** The bounds of an SQS event source's maximum concurrency. */

@@ -23,6 +23,8 @@ export interface BatchSettings {
   /** IANA time zone the cron expression is read in. */
   readonly timeZone: string;
   readonly bedrockQuota: BedrockQuota;
+  /** Share of the quota the run plans to use (maxConcurrencyFor); absent: DEFAULT_BATCH_HEADROOM. */
+  readonly headroom?: number;
   /**
    * Secrets Manager secret name of the business APIs' client credentials (`{ tokenUrl, clientId, clientSecret,
    * scope? }`). Absent: the worker gets no secret and no Secrets Manager access (it then sends the dev token).
@@ -111,7 +113,7 @@ export class Batch extends Construct {
         'recognise as a DLQ use). It is alarmed; nothing consumes it, so it needs no DLQ of its own.',
     });
 
-    this.maxConcurrency = maxConcurrencyFor(settings.bedrockQuota);
+    this.maxConcurrency = maxConcurrencyFor({ ...settings.bedrockQuota, headroom: settings.headroom });
     this.worker = this.addWorker(props);
 
     this.enqueue = new CoachingFunction(this, 'Enqueue', {

@@ -883,6 +883,20 @@ describe('batch', () => {
     });
   });
 
+  it('sizes the worker with the headroom the settings give', () => {
+    const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
+    const other = new Stack(app, 'BatchWithHeadroom');
+    const batch = new Batch(other, 'Batch', {
+      data: new Data(other, 'Data'),
+      businessApis: BUSINESS_APIS,
+      bedrockModelIds: MODEL_IDS,
+      settings: { ...BATCH_DEFAULTS, headroom: 0.97 },
+    });
+
+    // 0.97 × 400,000 / 27,000 = 14.37, where the default headroom (0.8) gives 11.
+    expect(batch.maxConcurrency).toBe(14);
+  });
+
   it('gives the worker no secret and no Secrets Manager access when no secret is configured', () => {
     // A small stack of its own (data and batch only): the shared template configures a secret.
     const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
