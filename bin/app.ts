@@ -2,6 +2,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
 import { CoachingStack } from '../lib/coaching-stack';
+import { DEFAULT_BATCH_HEADROOM } from '../lib/batch-concurrency';
 import { BATCH_DEFAULTS } from '../lib/constructs/batch';
 
 /** A list from cdk.json (a JSON array) or from `-c key=a,b` on the command line (a comma-separated string). */
@@ -56,6 +57,8 @@ const contextSchema = z.object({
   tokensPerGeneration: positiveInt.default(BATCH_DEFAULTS.bedrockQuota.tokensPerGeneration),
   /** Seconds one tenant's insights generation takes. */
   secondsPerGeneration: positiveInt.default(BATCH_DEFAULTS.bedrockQuota.secondsPerGeneration),
+  /** Share of the token quota the nightly run plans to use; the rest is left for users' own jobs (README). */
+  batchHeadroom: z.coerce.number().gt(0).lte(1).default(DEFAULT_BATCH_HEADROOM),
   /** Secrets Manager secret name of the business APIs' client credentials; none: the worker gets no secret. */
   businessApiSecretName: z
     .string()
@@ -89,6 +92,7 @@ const stack = new CoachingStack(app, `Coaching-${config.stage}`, {
       tokensPerGeneration: config.tokensPerGeneration,
       secondsPerGeneration: config.secondsPerGeneration,
     },
+    headroom: config.batchHeadroom,
     businessApiSecretName: config.businessApiSecretName,
   },
 });

@@ -6,7 +6,7 @@ import type { PromptStore } from '../shared/prompts/template';
 import { insightsConfig } from './config';
 import type { InsightGenerator } from './generation';
 import { RulesInsightGenerator } from './rules-insight-generator';
-import { InsightsService } from './service';
+import { InsightsService, type InsightsSettings } from './service';
 import { DynamoInsightStore } from './store';
 import { insightJobsWorker } from './workers';
 
@@ -20,6 +20,19 @@ export const llmInsightGenerator = (prompts: PromptStore): InsightGenerator =>
     return new LlmInsightGenerator(prompts, modelGateway(), metrics);
   });
 
+/** The insights use cases' tunables from config (the batch simulation runs the service with them too). */
+export const insightsSettings = (): InsightsSettings => {
+  const cfg = insightsConfig();
+  return {
+    ttlHours: cfg.INSIGHTS_TTL_HOURS,
+    refreshCooldownSeconds: cfg.INSIGHTS_REFRESH_COOLDOWN_SECONDS,
+    dismissSuppressionDays: cfg.INSIGHTS_DISMISS_SUPPRESSION_DAYS,
+    jobHoldSeconds: insightJobsWorker.timeoutSeconds * 3,
+    retryFailedAfterSeconds: cfg.INSIGHTS_RETRY_FAILED_AFTER_SECONDS,
+    jobMaxAttempts: cfg.INSIGHTS_JOB_MAX_ATTEMPTS,
+  };
+};
+
 /** The insights service with its production adapters, built once per process from config. */
 export const insightsService = /* @__PURE__ */ once((): InsightsService => {
   const cfg = insightsConfig();
@@ -32,13 +45,6 @@ export const insightsService = /* @__PURE__ */ once((): InsightsService => {
     ...(config().LLM_PROVIDER === 'bedrock' ? { model: llmInsightGenerator(promptStore()) } : {}),
     metrics,
     clock: () => new Date(),
-    settings: {
-      ttlHours: cfg.INSIGHTS_TTL_HOURS,
-      refreshCooldownSeconds: cfg.INSIGHTS_REFRESH_COOLDOWN_SECONDS,
-      dismissSuppressionDays: cfg.INSIGHTS_DISMISS_SUPPRESSION_DAYS,
-      jobHoldSeconds: insightJobsWorker.timeoutSeconds * 3,
-      retryFailedAfterSeconds: cfg.INSIGHTS_RETRY_FAILED_AFTER_SECONDS,
-      jobMaxAttempts: cfg.INSIGHTS_JOB_MAX_ATTEMPTS,
-    },
+    settings: insightsSettings(),
   });
 });

@@ -12,18 +12,9 @@ import type { RouteGrants } from '../../functions/shared/http/route';
 import { generates } from '../../functions/insights/workers';
 import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
 import { addServiceEnvironment, grantAll, readsPrompts, SERVICE_VERSION } from '../permissions';
+import { maxConcurrencyFor, type BedrockQuota } from '../batch-concurrency';
 import { alarmOnMessages, encryptedQueue } from '../queues';
 import type { Data } from './data';
-
-/** The account's Bedrock token quota and what one tenant's generation takes of it. */
-export interface BedrockQuota {
-  /** Tokens per minute the account may use on the model (the Bedrock service quota; input + maxTokens count). */
-  readonly tokensPerMinute: number;
-  /** Tokens one tenant's insights generation takes, input and output (maxTokens reserved) together. */
-  readonly tokensPerGeneration: number;
-  /** Wall-clock seconds one generation takes. */
-  readonly secondsPerGeneration: number;
-}
 
 /** The nightly run's deployment settings (CDK context, validated in bin/app.ts). */
 export interface BatchSettings {
@@ -32,6 +23,8 @@ export interface BatchSettings {
   /** IANA time zone the cron expression is read in. */
   readonly timeZone: string;
   readonly bedrockQuota: BedrockQuota;
+  /** Share of the quota the run plans to use (maxConcurrencyFor); absent: DEFAULT_BATCH_HEADROOM. */
+  readonly headroom?: number;
   /**
    * Secrets Manager secret name of the business APIs' client credentials (`{ tokenUrl, clientId, clientSecret,
    * scope? }`). Absent: the worker gets no secret and no Secrets Manager access (it then sends the dev token).
@@ -46,9 +39,6 @@ export const BATCH_DEFAULTS = {
   bedrockQuota: { tokensPerMinute: 400_000, tokensPerGeneration: 9_000, secondsPerGeneration: 20 },
 } as const satisfies BatchSettings;
 
-/** The bounds of an SQS event source's maximum concurrency. */
-const SQS_EVENT_SOURCE_CONCURRENCY = { min: 2, max: 1000 } as const;
-
 /** How long the worker may take for one tenant (one message: batch size 1). */
 const WORKER_TIMEOUT = Duration.seconds(BATCH_WORKER_TIMEOUT_SECONDS);
 /** AWS recommends a visibility timeout of at least six times the function timeout for SQS event sources. */
@@ -57,37 +47,6 @@ const VISIBILITY_TIMEOUT = Duration.seconds(6 * WORKER_TIMEOUT.toSeconds());
 const ENQUEUE_TIMEOUT = Duration.minutes(15);
 /** Scheduler attempts again this often when it cannot invoke the enqueue function (throttled, unavailable). */
 const SCHEDULE_RETRY_ATTEMPTS = 2;
-
-/**
- * How many workers may run at once so the nightly run stays inside the account's Bedrock token quota.
- *
- * Each worker handles one message (one tenant) at a time and runs one generation at a time, so a busy worker uses
- * `tokensPerGeneration` every `secondsPerGeneration`: `tokensPerGeneration × 60 / secondsPerGeneration` tokens per
- * minute. The quota allows `tokensPerMinute`, of which we plan to use `headroom` (default 0.8; the rest is left for
- * the API's interactive traffic and for generations that run long), so:
- *
- *   maxConcurrency = floor(headroom × tokensPerMinute / (tokensPerGeneration × 60 / secondsPerGeneration))
- *
- * clamped to [2, 1000], the range an SQS event source's maximum concurrency accepts. At the lower clamp the run
- * may briefly exceed the quota; the worker then puts throttled tenants back on the queue with a delay.
- * Defaults (400,000 tokens/min, 9,000 tokens, 20 s): 0.8 × 400,000 / 27,000 = 11.85, so 11 workers.
- */
-export const maxConcurrencyFor = ({
-  tokensPerMinute,
-  tokensPerGeneration,
-  secondsPerGeneration,
-  headroom = 0.8,
-}: BedrockQuota & { readonly headroom?: number }): number => {
-  for (const [name, value] of Object.entries({ tokensPerMinute, tokensPerGeneration, secondsPerGeneration })) {
-    if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`maxConcurrencyFor: ${name} must be positive, got ${value}`);
-  }
-  if (!(headroom > 0 && headroom <= 1))
-    throw new Error(`maxConcurrencyFor: headroom must be in (0, 1], got ${headroom}`);
-  const tokensPerMinutePerWorker = (tokensPerGeneration * 60) / secondsPerGeneration;
-  const workers = Math.floor((headroom * tokensPerMinute) / tokensPerMinutePerWorker);
-  return Math.min(SQS_EVENT_SOURCE_CONCURRENCY.max, Math.max(SQS_EVENT_SOURCE_CONCURRENCY.min, workers));
-};
 
 /**
  * The worker does what the on-demand generation worker does (insights, jobs and usage read-write, prompt index read,
@@ -154,7 +113,7 @@ export class Batch extends Construct {
         'recognise as a DLQ use). It is alarmed; nothing consumes it, so it needs no DLQ of its own.',
     });
 
-    this.maxConcurrency = maxConcurrencyFor(settings.bedrockQuota);
+    this.maxConcurrency = maxConcurrencyFor({ ...settings.bedrockQuota, headroom: settings.headroom });
     this.worker = this.addWorker(props);
 
     this.enqueue = new CoachingFunction(this, 'Enqueue', {

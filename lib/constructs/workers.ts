@@ -6,14 +6,12 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { workers } from '../../functions/routes';
-import type { WorkerDefinition } from '../../functions/shared/jobs/worker-definition';
+import { WORKER_MAX_RECEIVE_COUNT, type WorkerDefinition } from '../../functions/shared/jobs/worker-definition';
 import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
 import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
 import { alarmOnBacklog, alarmOnMessages, encryptedQueue } from '../queues';
 import type { Data } from './data';
 
-/** Deliveries of a job message whose outcome could not be recorded before it moves to the dead-letter queue. */
-export const WORKER_MAX_RECEIVE_COUNT = 3;
 /** A user's job should start within a minute; a queue older than this for two minutes alarms. */
 const BACKLOG_MAX_AGE = Duration.minutes(1);
 

@@ -10,10 +10,11 @@ import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
 import { routes, type RouteName } from '../../functions/routes';
 import { tables, workers } from '../../functions/routes';
 import type { RouteDefinition } from '../../functions/shared/http/route';
+import { WORKER_MAX_RECEIVE_COUNT } from '../../functions/shared/jobs/worker-definition';
 import { CoachingStack } from '../../lib/coaching-stack';
-import { Batch, BATCH_DEFAULTS, maxConcurrencyFor } from '../../lib/constructs/batch';
+import { maxConcurrencyFor } from '../../lib/batch-concurrency';
+import { Batch, BATCH_DEFAULTS } from '../../lib/constructs/batch';
 import { Data } from '../../lib/constructs/data';
-import { WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/workers';
 import { CoachingFunction } from '../../lib/function';
 import { context as featureFlags } from '../../cdk.json';
 
@@ -657,25 +658,6 @@ describe('batch', () => {
   const roleId = (role: { node: { defaultChild?: unknown } }): string =>
     stack.getLogicalId(role.node.defaultChild as CfnRole);
 
-  describe('maxConcurrencyFor', () => {
-    it('uses 80% of the token quota, one generation per worker at a time', () => {
-      // 0.8 × 400,000 / (9,000 × 60 / 20 = 27,000 per worker per minute) = 11.85
-      expect(maxConcurrencyFor(QUOTA)).toBe(11);
-      expect(maxConcurrencyFor({ ...QUOTA, tokensPerMinute: 2_000_000 })).toBe(59);
-      expect(maxConcurrencyFor({ ...QUOTA, headroom: 1 })).toBe(14);
-    });
-
-    it('clamps to the 2..1000 range of an SQS event source', () => {
-      expect(maxConcurrencyFor({ ...QUOTA, tokensPerMinute: 10_000 })).toBe(2);
-      expect(maxConcurrencyFor({ ...QUOTA, tokensPerMinute: 1_000_000_000 })).toBe(1000);
-    });
-
-    it('rejects a quota it cannot compute with', () => {
-      expect(() => maxConcurrencyFor({ ...QUOTA, secondsPerGeneration: 0 })).toThrow(/secondsPerGeneration/);
-      expect(() => maxConcurrencyFor({ ...QUOTA, headroom: 1.5 })).toThrow(/headroom/);
-    });
-  });
-
   it('starts the run on the configured cron and time zone, through a role that may only invoke the enqueue function', () => {
     const schedules = resources('AWS::Scheduler::Schedule');
     const schedulerRoleId = roleId(stack.batch.schedulerRole);
@@ -899,6 +881,20 @@ describe('batch', () => {
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueIds().schedule, 'Arn'] } } },
     });
+  });
+
+  it('sizes the worker with the headroom the settings give', () => {
+    const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
+    const other = new Stack(app, 'BatchWithHeadroom');
+    const batch = new Batch(other, 'Batch', {
+      data: new Data(other, 'Data'),
+      businessApis: BUSINESS_APIS,
+      bedrockModelIds: MODEL_IDS,
+      settings: { ...BATCH_DEFAULTS, headroom: 0.97 },
+    });
+
+    // 0.97 × 400,000 / 27,000 = 14.37, where the default headroom (0.8) gives 11.
+    expect(batch.maxConcurrency).toBe(14);
   });
 
   it('gives the worker no secret and no Secrets Manager access when no secret is configured', () => {

@@ -1,6 +1,12 @@
 import type { RouteGrants } from '../http/route';
 
 /**
+ * Deliveries of a job message whose outcome could not be recorded before it moves to the dead-letter queue: every
+ * worker queue's redrive policy (lib/constructs/workers.ts) and the batch simulation's on-demand queue read it.
+ */
+export const WORKER_MAX_RECEIVE_COUNT = 3;
+
+/**
  * A queue of job messages and the function that works it off, as a capability declares it (next to its routes): the
  * stack creates the queue (with its dead-letter queue and alarms) and the worker (an SQS event source with partial
  * batch failures); the local runtime serves the same handler from an in-process queue of the same name.

@@ -81,6 +81,25 @@ describe('MemoryQueue', () => {
 
     expect(order).toEqual(['a', 'b', 'late', 'c']);
   });
+
+  it('keeps that order past many receives from the front of a long queue, dropping what was received', async () => {
+    const { queue, clock } = queueOnClock();
+    const tenants = Array.from({ length: 1500 }, (_, i) => `t${i}`);
+    await queue.send(tenants.map(message));
+    const received: string[] = [];
+
+    for (let i = 0; i < 1000; i += 1) {
+      received.push(...queue.receive(1).map((record) => JSON.parse(record.body).tenantId));
+    }
+    await queue.send([message('back-later')], 10);
+    const depthBefore = queue.depth();
+    clock.now = 10_000;
+    received.push(...queue.receive(1000).map((record) => JSON.parse(record.body).tenantId));
+
+    expect(depthBefore).toBe(501);
+    expect(received).toEqual([...tenants, 'back-later']);
+    expect([queue.depth(), queue.inFlight(), queue.receivable()]).toEqual([0, 1501, 0]);
+  });
 });
 
 describe('drainQueue', () => {
