@@ -26,9 +26,18 @@ export const topTenantsQuerySchema = z.strictObject({
 /** Path of the tenant limits routes. */
 export const tenantParamsSchema = z.object({ id: tenantId });
 
-/** Body of `PUT /admin/tenants/{id}/limits`: the limits to override (the others keep their defaults). */
+const { monthlyTokenBudget, monthlyCostBudgetUsd, userRequestsPerMinute } = tenantLimitsSchema.shape;
+
+/**
+ * Body of `PUT /admin/tenants/{id}/limits`: the limits to override, each within its bounds; `null` clears one (back
+ * to its default). The limits it does not name stay as they are.
+ */
 export const limitsBodySchema = z
-  .partial(z.strictObject(tenantLimitsSchema.shape))
+  .strictObject({
+    monthlyTokenBudget: z.optional(z.nullable(monthlyTokenBudget)),
+    monthlyCostBudgetUsd: z.optional(z.nullable(monthlyCostBudgetUsd)),
+    userRequestsPerMinute: z.optional(z.nullable(userRequestsPerMinute)),
+  })
   .check(z.refine((limits) => Object.keys(limits).length > 0, 'name at least one limit'));
 
 const amounts = { calls: z.number().check(z.int()), tokens: z.number().check(z.int()), costUsd: z.number() };

@@ -1,3 +1,4 @@
+import * as z from '../shared/zod';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import {
   limitsBodySchema,
@@ -61,11 +62,24 @@ export const usage = defineCapability({
       path: '/admin/tenants/{id}/limits',
       handler: 'functions/usage/handlers/put-tenant-limits.ts',
       auth: 'admin',
-      summary: "Override some of a tenant's limits (monthly token and cost budgets, requests per user per minute)",
+      summary:
+        "Override some of a tenant's limits (monthly token and cost budgets, requests per user per minute), each on " +
+        'its own; `null` clears one, the limits not named stay as they are',
       tag: 'usage',
       params: tenantParamsSchema,
       body: limitsBodySchema,
       response: { status: 200, schema: tenantLimitsResponseSchema },
+      grants: { tables: { usage: 'readWrite' } },
+    }),
+    deleteTenantLimits: defineRoute({
+      method: 'DELETE',
+      path: '/admin/tenants/{id}/limits',
+      handler: 'functions/usage/handlers/delete-tenant-limits.ts',
+      auth: 'admin',
+      summary: "Remove a tenant's whole override: its limits are the defaults again",
+      tag: 'usage',
+      params: tenantParamsSchema,
+      response: { status: 204, schema: z.undefined() },
       grants: { tables: { usage: 'readWrite' } },
     }),
   },

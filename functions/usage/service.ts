@@ -1,4 +1,4 @@
-import type { TenantLimits, UsageLedger, UsageTotals } from '../shared/usage/ledger';
+import type { LimitsChange, TenantLimits, UsageLedger, UsageTotals } from '../shared/usage/ledger';
 import { dayOf, monthOf, monthResetAt } from '../shared/usage/ledger';
 import { microsToUsd } from '../shared/usage/pricing';
 import type { UsageReportQuery } from './model';
@@ -10,6 +10,14 @@ export interface Amounts {
   readonly calls: number;
   readonly tokens: number;
   readonly costUsd: number;
+}
+
+/** A tenant's limits: the effective ones, its override (null without one) and the defaults. */
+export interface LimitsView {
+  readonly tenantId: string;
+  readonly limits: TenantLimits;
+  readonly override: Partial<TenantLimits> | null;
+  readonly defaults: TenantLimits;
 }
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -58,22 +66,21 @@ export class UsageReports {
   ) {}
 
   /** A tenant's limits: the override merged over the defaults. */
-  async limits(tenantId: string): Promise<{
-    tenantId: string;
-    limits: TenantLimits;
-    override: Partial<TenantLimits> | null;
-    defaults: TenantLimits;
-  }> {
-    const override = (await this.ledger.limitsOverride(tenantId)) ?? null;
-    return { tenantId, limits: { ...this.defaults, ...override }, override, defaults: this.defaults };
+  async limits(tenantId: string): Promise<LimitsView> {
+    return this.limitsView(tenantId, await this.ledger.limitsOverride(tenantId));
   }
 
-  /** Overrides some of a tenant's limits; the rest keep their defaults (or earlier overrides). */
-  async setLimits(tenantId: string, changes: Partial<TenantLimits>, by: string): ReturnType<UsageReports['limits']> {
-    const current = await this.limits(tenantId);
-    const override = { ...current.override, ...changes };
-    await this.ledger.putLimits(tenantId, { ...this.defaults, ...override }, by, this.clock());
-    return { ...current, limits: { ...this.defaults, ...override }, override };
+  /**
+   * Sets the limits the change names (a `null` clears one: back to its default), each on its own, so concurrent
+   * changes of other limits are kept; the others stay as they are.
+   */
+  async setLimits(tenantId: string, change: LimitsChange, by: string): Promise<LimitsView> {
+    return this.limitsView(tenantId, await this.ledger.updateLimits(tenantId, change, by, this.clock()));
+  }
+
+  /** Removes a tenant's whole override: its defaults apply again. */
+  async clearLimits(tenantId: string): Promise<void> {
+    await this.ledger.clearLimits(tenantId);
   }
 
   /** This month's tokens and cost of a tenant against its limits, by request type. */
@@ -158,5 +165,9 @@ export class UsageReports {
         ...amountsOf({ calls: entry.calls, tokens: entry.totalTokens, costMicros: entry.costMicros }),
       })),
     };
+  }
+
+  private limitsView(tenantId: string, override: Partial<TenantLimits> | undefined): LimitsView {
+    return { tenantId, limits: { ...this.defaults, ...override }, override: override ?? null, defaults: this.defaults };
   }
 }

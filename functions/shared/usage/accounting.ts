@@ -3,6 +3,7 @@
  * named counters a call adds to a rollup, how counters read back as totals, and the budget checks.
  */
 import type {
+  LimitsChange,
   MonthUsage,
   Reservation,
   ReservationResult,
@@ -161,6 +162,19 @@ export const daysBetween = (from: string, to: string): string[] => {
     days.push(dayOf(day));
   }
   return days;
+};
+
+/** A limits change as what it sets and what it clears (the fields it does not name are in neither). */
+export const splitChange = (
+  change: LimitsChange,
+): { set: Partial<TenantLimits>; cleared: Array<keyof TenantLimits> } => {
+  const set: Partial<TenantLimits> = {};
+  const cleared: Array<keyof TenantLimits> = [];
+  for (const [name, value] of Object.entries(change) as Array<[keyof TenantLimits, number | null | undefined]>) {
+    if (value === null) cleared.push(name);
+    else if (value !== undefined) set[name] = value;
+  }
+  return { set, cleared };
 };
 
 /** The monthly cost budget in micro-dollars, the unit costs are counted in. */

@@ -11,6 +11,7 @@ import * as z from '../zod';
 import { queryAll } from '../dynamo/paging';
 import { writeIf } from '../dynamo/writes';
 import { epochSeconds, tenantKey } from '../dynamo/tables';
+import { ConflictError } from '../errors';
 import {
   costBudgetMicros,
   daysBetween,
@@ -24,6 +25,7 @@ import {
   rateWindow,
   releaseCounters,
   settleCounters,
+  splitChange,
   sweepAction,
   totalsOf,
   utilizationOf,
@@ -37,6 +39,7 @@ import {
   monthResetAt,
   tenantLimitsSchema,
   type DayUsage,
+  type LimitsChange,
   type MonthUsage,
   type Reservation,
   type ReservationResult,
@@ -135,16 +138,66 @@ export class DynamoUsageLedger implements UsageLedger {
   ) {}
 
   async limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined> {
-    const item = await this.get(tenantKey(tenantId), LIMITS_KEY);
-    return item ? parseItem(limitsItemSchema, item, `${tenantKey(tenantId)}/${LIMITS_KEY}`).limits : undefined;
+    return this.overrideOf(tenantId, await this.get(tenantKey(tenantId), LIMITS_KEY));
   }
 
-  async putLimits(tenantId: string, limits: TenantLimits, by: string, at: Date): Promise<void> {
-    await this.client.send(
+  /**
+   * The override lives in the `limits` map of the tenant's limits item. While it exists, each field the change names
+   * is set (`SET limits.#f`) or removed (`REMOVE limits.#f`) on its own in one conditional update, so concurrent changes
+   * of other fields are kept; the first change creates it with a conditional put, and a change that lost that race to
+   * another one updates the map the other created.
+   */
+  async updateLimits(
+    tenantId: string,
+    change: LimitsChange,
+    by: string,
+    at: Date,
+  ): Promise<Partial<TenantLimits> | undefined> {
+    const { set, cleared } = splitChange(change);
+    const key = { pk: tenantKey(tenantId), sk: LIMITS_KEY };
+    const stamp = { updatedBy: by, updatedAt: at.toISOString() };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':by': stamp.updatedBy, ':at': stamp.updatedAt };
+    const sets = ['updatedBy = :by', 'updatedAt = :at'];
+    const removes: string[] = [];
+    Object.entries(set).forEach(([name, value], i) => {
+      names[`#s${i}`] = name;
+      values[`:s${i}`] = value;
+      sets.push(`limits.#s${i} = :s${i}`);
+    });
+    cleared.forEach((name, i) => {
+      names[`#r${i}`] = name;
+      removes.push(`limits.#r${i}`);
+    });
+    const update = (): UpdateCommand =>
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(limits)',
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      });
+    const create = (): PutCommand =>
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: tenantKey(tenantId), sk: LIMITS_KEY, limits, updatedBy: by, updatedAt: at.toISOString() },
-      }),
+        Item: { ...key, limits: set, ...stamp },
+        ConditionExpression: 'attribute_not_exists(limits)',
+      });
+    // Each round either changes the override or finds it created (or removed) by a concurrent request meanwhile.
+    for (let round = 0; round < 3; round += 1) {
+      const updated = await writeIf(this.client, update());
+      if (updated.written) return this.overrideOf(tenantId, updated.attributes);
+      if (Object.keys(set).length === 0) return undefined;
+      if ((await writeIf(this.client, create())).written) return { ...set };
+    }
+    throw new ConflictError("The tenant's limits kept changing under this change; try again");
+  }
+
+  async clearLimits(tenantId: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: tenantKey(tenantId), sk: LIMITS_KEY } }),
     );
   }
 
@@ -308,6 +361,13 @@ export class DynamoUsageLedger implements UsageLedger {
       return { ...parseItem(rankedMonthSchema, item, key), counters: parseItem(countersSchema, item, key) };
     });
     return rankTenants(months, limit);
+  }
+
+  /** The override in a limits item as read, if it has any field left. */
+  private overrideOf(tenantId: string, item: Record<string, unknown> | undefined): Partial<TenantLimits> | undefined {
+    if (!item) return undefined;
+    const { limits } = parseItem(limitsItemSchema, item, `${tenantKey(tenantId)}/${LIMITS_KEY}`);
+    return Object.keys(limits).length > 0 ? limits : undefined;
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   releaseCounters,
   reserveCounters,
   settleCounters,
+  splitChange,
   sweepAction,
   totalsOf,
   utilizationOf,
@@ -22,6 +23,7 @@ import {
   dayOf,
   monthOf,
   type DayUsage,
+  type LimitsChange,
   type MonthUsage,
   type Reservation,
   type ReservationResult,
@@ -45,7 +47,7 @@ export class InMemoryUsageLedger implements UsageLedger {
   private readonly rollups = new Map<string, Record<string, number>>();
   /** Per month, the tenants that reserved in it (the DynamoDB ranking index holds exactly those). */
   private readonly ranked = new Map<string, Set<string>>();
-  private readonly overrides = new Map<string, TenantLimits>();
+  private readonly overrides = new Map<string, Partial<TenantLimits>>();
   private readonly rateWindows = new Map<string, number>();
   private readonly warnings = new Set<string>();
   private readonly recorded: UsageEvent[] = [];
@@ -54,12 +56,25 @@ export class InMemoryUsageLedger implements UsageLedger {
 
   async limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined> {
     const limits = this.overrides.get(tenantId);
-    return limits ? { ...limits } : undefined;
+    return limits && Object.keys(limits).length > 0 ? { ...limits } : undefined;
   }
 
   /** Who changed the limits, and when, is not kept: nothing reads it back through the port. */
-  async putLimits(tenantId: string, limits: TenantLimits, _by: string, _at: Date): Promise<void> {
-    this.overrides.set(tenantId, { ...limits });
+  async updateLimits(
+    tenantId: string,
+    change: LimitsChange,
+    _by: string,
+    _at: Date,
+  ): Promise<Partial<TenantLimits> | undefined> {
+    const { set, cleared } = splitChange(change);
+    const limits = { ...this.overrides.get(tenantId), ...set };
+    for (const name of cleared) delete limits[name];
+    this.overrides.set(tenantId, limits);
+    return this.limitsOverride(tenantId);
+  }
+
+  async clearLimits(tenantId: string): Promise<void> {
+    this.overrides.delete(tenantId);
   }
 
   async countUserRequest(

@@ -12,13 +12,41 @@ import type { ModelUsage } from '../llm/port';
  */
 export type RequestType = string;
 
-/** A tenant's limits: monthly budgets (reset at the start of each UTC month) and a per-user request rate. */
+/** The largest monthly token budget a tenant can have (a trillion tokens). */
+export const MAX_MONTHLY_TOKEN_BUDGET = 1_000_000_000_000;
+/** The largest monthly cost budget a tenant can have, in US dollars. */
+export const MAX_MONTHLY_COST_BUDGET_USD = 1_000_000;
+/** The most requests per minute a tenant's user can be allowed. */
+export const MAX_USER_REQUESTS_PER_MINUTE = 10_000;
+
+/** A whole number from `min` to `max`, with messages that say so. */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .number({ error: 'must be a number' })
+    .check(
+      z.int({ error: 'must be a whole number' }),
+      z.minimum(min, { error: `must be at least ${min.toLocaleString('en-US')}` }),
+      z.maximum(max, { error: `must be at most ${max.toLocaleString('en-US')}` }),
+    );
+
+/**
+ * A tenant's limits: monthly budgets (reset at the start of each UTC month) and a per-user request rate, each bounded
+ * (a budget beyond these is no budget, and the SDK refuses to write a number past Number.MAX_SAFE_INTEGER).
+ */
 export const tenantLimitsSchema = z.object({
-  monthlyTokenBudget: z.number().check(z.int(), z.minimum(0)),
-  monthlyCostBudgetUsd: z.number().check(z.minimum(0)),
-  userRequestsPerMinute: z.number().check(z.int(), z.minimum(1), z.maximum(10_000)),
+  monthlyTokenBudget: wholeNumber(0, MAX_MONTHLY_TOKEN_BUDGET),
+  monthlyCostBudgetUsd: z.number({ error: 'must be a number' }).check(
+    z.minimum(0, { error: 'must be at least 0' }),
+    z.maximum(MAX_MONTHLY_COST_BUDGET_USD, {
+      error: `must be at most ${MAX_MONTHLY_COST_BUDGET_USD.toLocaleString('en-US')}`,
+    }),
+  ),
+  userRequestsPerMinute: wholeNumber(1, MAX_USER_REQUESTS_PER_MINUTE),
 });
 export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
+
+/** A change to a tenant's override: a value sets that limit, `null` clears it (the default applies), absent keeps it. */
+export type LimitsChange = { readonly [K in keyof TenantLimits]?: TenantLimits[K] | null };
 
 /** How a model was chosen for a call. */
 export interface RoutingRecord {
@@ -115,10 +143,20 @@ export interface TenantMonthTotal {
  * all-tenant days and the ranking are the documented cross-tenant reads).
  */
 export interface UsageLedger {
-  /** The tenant's override of the default limits, if any. */
+  /** The tenant's override of the default limits, if any, read consistently (budget decisions are made on it). */
   limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined>;
-  /** Replaces the tenant's override. */
-  putLimits(tenantId: string, limits: TenantLimits, by: string, at: Date): Promise<void>;
+  /**
+   * Sets the limits the change names and clears those it sets to null, each field on its own (concurrent changes of
+   * different fields all land; the fields it does not name stay as they are). The override after it, if any is left.
+   */
+  updateLimits(
+    tenantId: string,
+    change: LimitsChange,
+    by: string,
+    at: Date,
+  ): Promise<Partial<TenantLimits> | undefined>;
+  /** Removes the tenant's whole override: the defaults apply again. */
+  clearLimits(tenantId: string): Promise<void>;
   /** Counts a request in the user's current minute; returns the count so far and the seconds left in the minute. */
   countUserRequest(
     tenantId: string,

@@ -66,7 +66,6 @@ const rawGatewayWith = (
       prices: PRICES,
       retentionDays: 400,
       warningThreshold: 0.8,
-      limitsCacheMs: 30_000,
     },
   });
 
@@ -240,6 +239,27 @@ describe('budgets', () => {
     expect(early[0]).toBeUndefined();
     expect(late.at(-1)).toMatch(/^\d+% of the monthly budget is used; it resets at 2026-12-01T00:00:00.000Z$/);
     expect(warnings.filter((message) => message === 'usage warning threshold reached')).toHaveLength(1);
+  });
+
+  it('refuses the very next call of every function once an admin lowers the budget, and admits it once raised', async () => {
+    // Two gateways stand for two Lambda instances: each has read the tenant's limits before the change.
+    const tenantId = `tenant-${tenantCounter}`;
+    const instances = [gatewayWith(), gatewayWith()];
+    for (const instance of instances) await instance.call(request());
+    const { committedTokens } = await ledger.month(tenantId, '2026-11');
+
+    await ledger.updateLimits(tenantId, { monthlyTokenBudget: committedTokens }, 'admin', now);
+    const refused = await Promise.allSettled(instances.map((instance) => instance.call(request())));
+    const heldAfter = (await ledger.month(tenantId, '2026-11')).committedTokens;
+    await ledger.updateLimits(tenantId, { monthlyTokenBudget: null }, 'admin', now);
+    const admitted = await Promise.all(instances.map((instance) => instance.call(request())));
+
+    expect(refused.map((result) => result.status === 'rejected' && result.reason)).toEqual([
+      expect.objectContaining({ code: 'usage_limit_exceeded', exceeded: 'tokens' }),
+      expect.objectContaining({ code: 'usage_limit_exceeded', exceeded: 'tokens' }),
+    ]);
+    expect(heldAfter).toBe(committedTokens);
+    expect(admitted.map((answer) => answer.verdict)).toEqual(['ok', 'ok']);
   });
 
   it('limits requests per user per minute', async () => {

@@ -10,7 +10,7 @@ let admin: string;
 let user: string;
 
 beforeAll(async () => {
-  api = await startTestApiWithModel({ INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0', USAGE_LIMITS_CACHE_SECONDS: '0' });
+  api = await startTestApiWithModel({ INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0' });
   api.bedrock.setDefault(() => ({ toolInput: goodAnswer(), usage: { inputTokens: 3000, outputTokens: 1000 } }));
   admin = await api.adminToken();
   user = await api.token(TENANT);
@@ -63,22 +63,77 @@ describe('admin usage reports', () => {
 });
 
 describe('tenant limits', () => {
-  it('overrides some limits, keeps the rest at their defaults, and serves the rules when the budget is spent', async () => {
-    const before = await api.call('GET', `/admin/tenants/${TENANT}/limits`, { token: admin });
-    const put = await api.call('PUT', `/admin/tenants/${TENANT}/limits`, {
-      token: admin,
-      body: JSON.stringify({ monthlyTokenBudget: 4000 }),
-    });
+  const limitsOf = (tenantId: string) => api.call('GET', `/admin/tenants/${tenantId}/limits`, { token: admin });
+  const putLimits = (tenantId: string, body: Record<string, unknown>) =>
+    api.call('PUT', `/admin/tenants/${tenantId}/limits`, { token: admin, body: JSON.stringify(body) });
+
+  it('overrides a limit, keeps the rest at their defaults, and serves the rules from the very next call once the budget is spent', async () => {
+    const before = await limitsOf(TENANT);
+    const put = await putLimits(TENANT, { monthlyTokenBudget: 4000 });
     const refreshed = await api.refreshedInsights(user);
     const usage = await api.call('GET', '/usage', { token: user });
+    const after = await limitsOf(TENANT);
 
     expect(before.json).toMatchObject({ override: null, limits: { monthlyTokenBudget: 5_000_000 } });
     expect(put.json.limits).toEqual({ monthlyTokenBudget: 4000, monthlyCostBudgetUsd: 100, userRequestsPerMinute: 30 });
     expect(put.json.override).toEqual({ monthlyTokenBudget: 4000 });
+    // Only what was set is stored: the defaults the caller never sent are not pinned.
+    expect(after.json.override).toEqual({ monthlyTokenBudget: 4000 });
     expect(refreshed.status).toBe(200);
     expect(refreshed.json.provenance).toMatchObject({ outcome: 'fallback', reason: 'usage_limit_exceeded' });
     expect(refreshed.json.items.every((item: { source: string }) => item.source === 'rules')).toBe(true);
     expect(usage.json.tokens).toMatchObject({ used: 4000, limit: 4000, percent: 100 });
+  });
+
+  it('keeps every limit of concurrent PUTs that name different limits', async () => {
+    const tenants = ['race-1', 'race-2', 'race-3'];
+
+    await Promise.all(
+      tenants.flatMap((tenantId) => [
+        putLimits(tenantId, { monthlyTokenBudget: 7000 }),
+        putLimits(tenantId, { monthlyCostBudgetUsd: 7 }),
+        putLimits(tenantId, { userRequestsPerMinute: 7 }),
+      ]),
+    );
+
+    for (const tenantId of tenants) {
+      expect((await limitsOf(tenantId)).json.override).toEqual({
+        monthlyTokenBudget: 7000,
+        monthlyCostBudgetUsd: 7,
+        userRequestsPerMinute: 7,
+      });
+    }
+  });
+
+  it('clears a limit set to null, and the whole override with DELETE', async () => {
+    await putLimits('clearing', { monthlyTokenBudget: 7000, userRequestsPerMinute: 7 });
+
+    const cleared = await putLimits('clearing', { monthlyTokenBudget: null });
+    const deleted = await api.call('DELETE', '/admin/tenants/clearing/limits', { token: admin });
+    const after = await limitsOf('clearing');
+
+    expect(cleared.status).toBe(200);
+    expect(cleared.json.override).toEqual({ userRequestsPerMinute: 7 });
+    expect(cleared.json.limits).toMatchObject({ monthlyTokenBudget: 5_000_000, userRequestsPerMinute: 7 });
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
+    expect(after.json).toMatchObject({ override: null, limits: after.json.defaults });
+  });
+
+  it('names every limit out of its range in one 400', async () => {
+    const response = await putLimits(TENANT, {
+      monthlyTokenBudget: 1e13,
+      monthlyCostBudgetUsd: 1e200,
+      userRequestsPerMinute: 10_001,
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.json.error.details).toEqual([
+      { field: 'body.monthlyTokenBudget', message: 'must be at most 1,000,000,000,000' },
+      { field: 'body.monthlyCostBudgetUsd', message: 'must be at most 1,000,000' },
+      { field: 'body.userRequestsPerMinute', message: 'must be at most 10,000' },
+    ]);
+    expect((await limitsOf(TENANT)).json.override).toEqual({ monthlyTokenBudget: 4000 });
   });
 });
 
@@ -104,6 +159,8 @@ describe('access and bad input', () => {
     ['GET', '/admin/usage?from=2026-01-01&to=2026-11-01', undefined],
     ['GET', '/admin/usage?tenantId=a%20b', undefined],
     ['GET', '/admin/usage/top-tenants?month=2026-13', undefined],
+    ['GET', '/admin/usage/top-tenants?limit=1e3', undefined],
+    ['GET', '/admin/usage/top-tenants?limit=2.5', undefined],
     ['GET', '/admin/usage/top-tenants?limit=0', undefined],
     ['GET', '/admin/tenants/a%23b/limits', undefined],
     ['PUT', `/admin/tenants/${TENANT}/limits`, '{}'],
@@ -111,6 +168,9 @@ describe('access and bad input', () => {
     ['PUT', `/admin/tenants/${TENANT}/limits`, '{"monthlyTokenBudget": "lots"}'],
     ['PUT', `/admin/tenants/${TENANT}/limits`, '{"dailyBudget": 10}'],
     ['PUT', `/admin/tenants/${TENANT}/limits`, '{"userRequestsPerMinute": 0}'],
+    ['PUT', `/admin/tenants/${TENANT}/limits`, '{"userRequestsPerMinute": null, "monthlyCostBudgetUsd": -0.01}'],
+    ['PUT', `/admin/tenants/${TENANT}/limits`, '{"monthlyCostBudgetUsd": 1e400}'],
+    ['PUT', `/admin/tenants/${TENANT}/limits`, '{"monthlyTokenBudget": 1.5}'],
     ['PUT', `/admin/tenants/${TENANT}/limits`, 'not json'],
   ])('%s %s %s is a 400', async (method, path, body) => {
     const response = await api.call(method, path, {

@@ -61,22 +61,92 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
     });
 
     describe('limits', () => {
-      it('has no override until one is put, and a second put replaces the first', async () => {
+      it('has no override until a limit is set, and each change sets only the limits it names', async () => {
         const before = await ledger.limitsOverride(tenant('a'));
-        await ledger.putLimits(tenant('a'), LIMITS, 'admin-1', at());
-        const first = await ledger.limitsOverride(tenant('a'));
-        await ledger.putLimits(tenant('a'), { ...LIMITS, userRequestsPerMinute: 5 }, 'admin-2', at(1));
-        const second = await ledger.limitsOverride(tenant('a'));
+        const first = await ledger.updateLimits(tenant('a'), { monthlyTokenBudget: 5_000 }, 'admin-1', at());
+        const second = await ledger.updateLimits(
+          tenant('a'),
+          { userRequestsPerMinute: 5, monthlyTokenBudget: 6_000 },
+          'admin-2',
+          at(1),
+        );
 
         expect(before).toBeUndefined();
-        expect(first).toEqual(LIMITS);
-        expect(second).toEqual({ ...LIMITS, userRequestsPerMinute: 5 });
+        expect(first).toEqual({ monthlyTokenBudget: 5_000 });
+        expect(second).toEqual({ monthlyTokenBudget: 6_000, userRequestsPerMinute: 5 });
+        expect(await ledger.limitsOverride(tenant('a'))).toEqual(second);
+      });
+
+      it('clears a limit set to null and keeps the others; with none left there is no override', async () => {
+        await ledger.updateLimits(
+          tenant('a'),
+          { monthlyTokenBudget: 5_000, userRequestsPerMinute: 5 },
+          'admin-1',
+          at(),
+        );
+
+        const one = await ledger.updateLimits(tenant('a'), { monthlyTokenBudget: null }, 'admin-2', at());
+        const mixed = await ledger.updateLimits(
+          tenant('a'),
+          { userRequestsPerMinute: null, monthlyCostBudgetUsd: 2 },
+          'admin-2',
+          at(),
+        );
+        const none = await ledger.updateLimits(tenant('a'), { monthlyCostBudgetUsd: null }, 'admin-2', at());
+
+        expect(one).toEqual({ userRequestsPerMinute: 5 });
+        expect(mixed).toEqual({ monthlyCostBudgetUsd: 2 });
+        expect(none).toBeUndefined();
+        expect(await ledger.limitsOverride(tenant('a'))).toBeUndefined();
+      });
+
+      it('clears a limit of a tenant with no override without creating one', async () => {
+        expect(await ledger.updateLimits(tenant('a'), { monthlyTokenBudget: null }, 'admin-1', at())).toBeUndefined();
+        expect(await ledger.limitsOverride(tenant('a'))).toBeUndefined();
+      });
+
+      it('removes the whole override, after which a change starts a new one', async () => {
+        await ledger.updateLimits(
+          tenant('a'),
+          { monthlyTokenBudget: 5_000, userRequestsPerMinute: 5 },
+          'admin-1',
+          at(),
+        );
+
+        await ledger.clearLimits(tenant('a'));
+        const cleared = await ledger.limitsOverride(tenant('a'));
+        const fresh = await ledger.updateLimits(tenant('a'), { monthlyCostBudgetUsd: 3 }, 'admin-1', at());
+
+        expect(cleared).toBeUndefined();
+        expect(fresh).toEqual({ monthlyCostBudgetUsd: 3 });
+      });
+
+      it('keeps every limit of concurrent changes to different limits, the first ones included', async () => {
+        const changes = [
+          { monthlyTokenBudget: 5_000 },
+          { monthlyCostBudgetUsd: 2 },
+          { userRequestsPerMinute: 5 },
+        ] as const;
+
+        for (const label of ['new', 'existing']) {
+          if (label === 'existing') await ledger.updateLimits(tenant(label), { monthlyTokenBudget: 1 }, 'admin', at());
+          await Promise.all(changes.map((change, i) => ledger.updateLimits(tenant(label), change, `admin-${i}`, at())));
+
+          expect(await ledger.limitsOverride(tenant(label))).toEqual({
+            monthlyTokenBudget: 5_000,
+            monthlyCostBudgetUsd: 2,
+            userRequestsPerMinute: 5,
+          });
+        }
       });
 
       it("keeps a tenant's override to that tenant", async () => {
-        await ledger.putLimits(tenant('a'), LIMITS, 'admin-1', at());
+        await ledger.updateLimits(tenant('a'), LIMITS, 'admin-1', at());
+        await ledger.updateLimits(tenant('b'), { userRequestsPerMinute: 5 }, 'admin-1', at());
+        await ledger.clearLimits(tenant('b'));
 
-        expect(await ledger.limitsOverride(tenant('b'))).toBeUndefined();
+        expect(await ledger.limitsOverride(tenant('a'))).toEqual(LIMITS);
+        expect(await ledger.limitsOverride(tenant('c'))).toBeUndefined();
       });
     });
 

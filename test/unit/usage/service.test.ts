@@ -41,7 +41,7 @@ describe('month', () => {
   });
 
   it("measures against the tenant's override, and counts a zero budget as fully used", async () => {
-    await ledger.putLimits('tenant-a', { ...DEFAULTS, monthlyTokenBudget: 0, monthlyCostBudgetUsd: 1 }, 'admin', NOW);
+    await ledger.updateLimits('tenant-a', { monthlyTokenBudget: 0, monthlyCostBudgetUsd: 1 }, 'admin', NOW);
 
     const month = await reports.month('tenant-a');
 
@@ -172,7 +172,7 @@ describe('limits', () => {
     });
   });
 
-  it('merge a change over the defaults and earlier changes, and read back the same', async () => {
+  it('set only the limits a change names, over the defaults and earlier changes, and read back the same', async () => {
     const first = await reports.setLimits('tenant-a', { userRequestsPerMinute: 5 }, 'admin-1');
     const second = await reports.setLimits('tenant-a', { monthlyTokenBudget: 1_000 }, 'admin-2');
     const readBack = await reports.limits('tenant-a');
@@ -184,8 +184,43 @@ describe('limits', () => {
       defaults: DEFAULTS,
     });
     expect(second.limits).toEqual({ ...DEFAULTS, userRequestsPerMinute: 5, monthlyTokenBudget: 1_000 });
-    expect(readBack.limits).toEqual(second.limits);
-    expect(await ledger.limitsOverride('tenant-a')).toEqual(second.limits);
+    expect(readBack).toEqual(second);
+    // Only what was set is stored: the defaults are not pinned, so changing a default still reaches this tenant.
+    expect(await ledger.limitsOverride('tenant-a')).toEqual({ userRequestsPerMinute: 5, monthlyTokenBudget: 1_000 });
     expect((await reports.limits('tenant-b')).override).toBeNull();
+  });
+
+  it('keep every limit of concurrent changes to different limits', async () => {
+    await Promise.all([
+      reports.setLimits('tenant-a', { monthlyTokenBudget: 1_000 }, 'admin-1'),
+      reports.setLimits('tenant-a', { monthlyCostBudgetUsd: 2 }, 'admin-2'),
+      reports.setLimits('tenant-a', { userRequestsPerMinute: 5 }, 'admin-3'),
+    ]);
+
+    expect((await reports.limits('tenant-a')).override).toEqual({
+      monthlyTokenBudget: 1_000,
+      monthlyCostBudgetUsd: 2,
+      userRequestsPerMinute: 5,
+    });
+  });
+
+  it('clear a limit set to null (back to its default) and keep the others', async () => {
+    await reports.setLimits('tenant-a', { monthlyTokenBudget: 1_000, userRequestsPerMinute: 5 }, 'admin-1');
+
+    const cleared = await reports.setLimits('tenant-a', { monthlyTokenBudget: null }, 'admin-2');
+    const allCleared = await reports.setLimits('tenant-a', { userRequestsPerMinute: null }, 'admin-2');
+
+    expect(cleared.override).toEqual({ userRequestsPerMinute: 5 });
+    expect(cleared.limits).toEqual({ ...DEFAULTS, userRequestsPerMinute: 5 });
+    expect(allCleared).toMatchObject({ limits: DEFAULTS, override: null });
+  });
+
+  it('are the defaults again once the override is removed', async () => {
+    await reports.setLimits('tenant-a', { monthlyTokenBudget: 1_000, userRequestsPerMinute: 5 }, 'admin-1');
+
+    await reports.clearLimits('tenant-a');
+
+    expect(await reports.limits('tenant-a')).toMatchObject({ limits: DEFAULTS, override: null });
+    expect(await ledger.limitsOverride('tenant-a')).toBeUndefined();
   });
 });
