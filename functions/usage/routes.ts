@@ -2,6 +2,7 @@ import * as z from '../shared/zod';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import {
   limitsBodySchema,
+  myUsageQuerySchema,
   myUsageSchema,
   tenantLimitsResponseSchema,
   tenantParamsSchema,
@@ -19,8 +20,11 @@ export const usage = defineCapability({
       path: '/usage',
       handler: 'functions/usage/handlers/get-my-usage.ts',
       auth: 'user',
-      summary: "This month's tokens and cost of the caller's tenant against its limits, by request type",
+      summary:
+        "A month's tokens (by kind) and cost of the caller's tenant against its limits, by request type, and the " +
+        "month's end projected at its daily pace (this month unless `month` names an earlier one)",
       tag: 'usage',
+      query: myUsageQuerySchema,
       response: { status: 200, schema: myUsageSchema },
       grants: { tables: { usage: 'read' } },
     }),
@@ -29,10 +33,12 @@ export const usage = defineCapability({
       path: '/admin/usage',
       handler: 'functions/usage/handlers/get-usage-report.ts',
       auth: 'admin',
-      summary: 'Usage over a date range, for one tenant or all, grouped by day, model or request type',
+      summary:
+        'Usage over a date range, for one tenant or all, grouped by day, model or request type; `format=csv` ' +
+        'answers with a CSV file (a header row, one row per group)',
       tag: 'usage',
       query: usageReportQuerySchema,
-      response: { status: 200, schema: usageReportSchema },
+      response: { status: 200, schema: usageReportSchema, files: ['text/csv'] },
       grants: { tables: { usage: 'read' } },
     }),
     listTopTenants: defineRoute({

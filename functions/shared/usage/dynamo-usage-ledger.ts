@@ -21,6 +21,7 @@ import {
   monthUsage,
   negated,
   overBudgetRefusal,
+  projectedUtilizationOf,
   rankTenants,
   rateWindow,
   releaseCounters,
@@ -65,7 +66,6 @@ const COUNTING = 'attribute_exists(#held) AND attribute_not_exists(#held.swept)'
 /** The stored items, as read back: the attributes each read needs (the others are dropped). */
 const limitsItemSchema = z.object({ limits: z.partial(tenantLimitsSchema) });
 const rateWindowSchema = z.object({ requests: z.number().check(z.int(), z.positive()) });
-const committedSchema = z.object({ committedTokens: z.number(), committedCostMicros: z.number() });
 const dayItemSchema = z.object({ sk: z.string().check(z.startsWith(DAY_PREFIX)) });
 const rankedMonthSchema = z.object({ tenantId: z.string().check(z.minLength(1)) });
 const heldSchema = z.object({
@@ -232,14 +232,14 @@ export class DynamoUsageLedger implements UsageLedger {
     const month = monthOf(now);
     const reservation = { id: randomUUID(), tenantId, month, ...amount, expiresAt };
     const held = await this.hold(reservation, limits, now);
-    if (held) return { ok: true, reservation: { ...reservation, utilization: utilizationOf(held, limits) } };
+    if (held) return this.granted(reservation, held, limits, now);
     // Refused: what still counts may include reservations whose calls died. Sweep them, then try once more.
     const item = await this.monthItem(tenantId, month);
     if ((await this.sweepItem(tenantId, month, item, now)) === 0) {
       return overBudgetRefusal(this.countersOf(tenantId, month, item), limits, now);
     }
     const retried = await this.hold(reservation, limits, now);
-    if (retried) return { ok: true, reservation: { ...reservation, utilization: utilizationOf(retried, limits) } };
+    if (retried) return this.granted(reservation, retried, limits, now);
     return overBudgetRefusal(await this.monthCounters(tenantId, month), limits, now);
   }
 
@@ -314,7 +314,7 @@ export class DynamoUsageLedger implements UsageLedger {
     return this.sweepItem(tenantId, month, await this.monthItem(tenantId, month), now);
   }
 
-  async firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean> {
+  async firstWarning(tenantId: string, month: string, warning: string): Promise<boolean> {
     const { written } = await writeIf(
       this.client,
       new UpdateCommand({
@@ -322,7 +322,7 @@ export class DynamoUsageLedger implements UsageLedger {
         Key: { pk: tenantKey(tenantId), sk: monthKey(month) },
         UpdateExpression: 'SET #flag = :true',
         ConditionExpression: 'attribute_not_exists(#flag)',
-        ExpressionAttributeNames: { '#flag': `warned:${threshold}` },
+        ExpressionAttributeNames: { '#flag': `warned:${warning}` },
         ExpressionAttributeValues: { ':true': true },
       }),
     );
@@ -370,12 +370,29 @@ export class DynamoUsageLedger implements UsageLedger {
     return Object.keys(limits).length > 0 ? limits : undefined;
   }
 
+  /** A granted reservation, with its shares of the budgets from the month's counters after it was held. */
+  private granted(
+    reservation: Omit<Reservation, 'utilization' | 'projectedUtilization'>,
+    counters: Counters,
+    limits: TenantLimits,
+    now: Date,
+  ): ReservationResult {
+    return {
+      ok: true,
+      reservation: {
+        ...reservation,
+        utilization: utilizationOf(counters, limits),
+        projectedUtilization: projectedUtilizationOf(counters, limits, reservation.month, now),
+      },
+    };
+  }
+
   /**
    * Adds the counters to the month's committed amounts while holding the reservation (one conditional write, with
-   * the budget check as its condition): the committed counters after it, or undefined when the budgets had no room.
+   * the budget check as its condition): the month's counters after it, or undefined when the budgets had no room.
    */
   private async hold(
-    reservation: Omit<Reservation, 'utilization'>,
+    reservation: Omit<Reservation, 'utilization' | 'projectedUtilization'>,
     limits: TenantLimits,
     now: Date,
   ): Promise<Counters | undefined> {
@@ -404,10 +421,10 @@ export class DynamoUsageLedger implements UsageLedger {
           ':tenantId': tenantId,
           ':held': { tokens, costMicros, expiresAt: expiresAt.getTime() } satisfies HeldReservation,
         },
-        ReturnValues: 'UPDATED_NEW',
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return reserved.written ? parseItem(committedSchema, reserved.attributes, `${key.pk}/${key.sk}`) : undefined;
+    return reserved.written ? parseItem(countersSchema, reserved.attributes, `${key.pk}/${key.sk}`) : undefined;
   }
 
   /**

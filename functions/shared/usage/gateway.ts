@@ -101,6 +101,9 @@ const fulfilled = <T>(result: PromiseSettledResult<T>): T => {
 const sameBudgets = (a: TenantLimits, b: TenantLimits): boolean =>
   a.monthlyTokenBudget === b.monthlyTokenBudget && a.monthlyCostBudgetUsd === b.monthlyCostBudgetUsd;
 
+/** A share as a whole percentage. */
+const percentOf = (share: number): number => Math.round(share * 100);
+
 /** The text of the last user message, which complexity routing scores by default. */
 const lastUserText = (messages: readonly ModelMessage[]): string =>
   [...messages].reverse().find((message) => message.role === 'user')?.text ?? '';
@@ -300,16 +303,27 @@ export class ModelGateway {
     throw new UsageLimitExceededError(reserved.exceeded, reserved.resetAt, now);
   }
 
-  /** Past the threshold: a warning for the caller, and one log line per tenant and month. */
+  /**
+   * Past the threshold, or below it but on course to use more than the budget by the month's end at its current daily
+   * pace (see projectAtPace): a warning for the caller, and one log line per tenant, month and warning.
+   */
   private async warnNearBudget(request: GatewayRequest, reservation: Reservation, now: Date): Promise<void> {
     const threshold = this.deps.settings.warningThreshold;
-    const { utilization, month } = reservation;
-    if (utilization < threshold) return;
-    request.invocation.usage.warn(
-      `${Math.min(100, Math.round(utilization * 100))}% of the monthly budget is used; it resets at ${monthResetAt(now).toISOString()}`,
-    );
-    if (await this.deps.ledger.firstWarning(request.invocation.caller.tenantId, month, threshold)) {
-      request.invocation.log.warn('usage warning threshold reached', { month, utilization, threshold });
+    const { utilization, projectedUtilization, month } = reservation;
+    const { usage, log, caller } = request.invocation;
+    const resetAt = monthResetAt(now).toISOString();
+    if (utilization >= threshold) {
+      usage.warn(`${Math.min(100, percentOf(utilization))}% of the monthly budget is used; it resets at ${resetAt}`);
+      if (await this.deps.ledger.firstWarning(caller.tenantId, month, String(threshold))) {
+        log.warn('usage warning threshold reached', { month, utilization, threshold });
+      }
+    } else if (projectedUtilization > 1) {
+      usage.warn(
+        `At this month's pace ${percentOf(projectedUtilization)}% of the monthly budget will be used before it resets at ${resetAt}`,
+      );
+      if (await this.deps.ledger.firstWarning(caller.tenantId, month, 'projection')) {
+        log.warn('usage projected past the budget', { month, projectedUtilization });
+      }
     }
   }
 

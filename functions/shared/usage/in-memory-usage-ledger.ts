@@ -6,6 +6,7 @@ import {
   eventCounters,
   monthUsage,
   overBudgetRefusal,
+  projectedUtilizationOf,
   rankTenants,
   rateWindow,
   releaseCounters,
@@ -106,7 +107,15 @@ export class InMemoryUsageLedger implements UsageLedger {
     this.heldIn(tenantId, month).set(id, { ...amount, expiresAt: expiresAt.getTime() });
     const after = this.add(tenantId, month, reserveCounters(amount));
     this.ranked.set(month, (this.ranked.get(month) ?? new Set()).add(tenantId));
-    const reservation = { id, tenantId, month, ...amount, utilization: utilizationOf(after, limits), expiresAt };
+    const reservation = {
+      id,
+      tenantId,
+      month,
+      ...amount,
+      utilization: utilizationOf(after, limits),
+      projectedUtilization: projectedUtilizationOf(after, limits, month, now),
+      expiresAt,
+    };
     return { ok: true, reservation };
   }
 
@@ -133,8 +142,8 @@ export class InMemoryUsageLedger implements UsageLedger {
     return this.sweepMonth(tenantId, monthOf(now), now);
   }
 
-  async firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean> {
-    const key = JSON.stringify([tenantId, month, threshold]);
+  async firstWarning(tenantId: string, month: string, warning: string): Promise<boolean> {
+    const key = JSON.stringify([tenantId, month, warning]);
     if (this.warnings.has(key)) return false;
     this.warnings.add(key);
     return true;

@@ -87,6 +87,11 @@ export interface Reservation {
   readonly costMicros: number;
   /** The larger of token and cost use (committed, this reservation included) over the budget. */
   readonly utilization: number;
+  /**
+   * The larger of the token and cost shares of the budgets the month would end at, at its current daily pace
+   * (projectAtPace of what settled calls used so far); above 1 the month is on course to run out.
+   */
+  readonly projectedUtilization: number;
   /** From when a sweep stops counting it, if it was neither settled nor released. */
   readonly expiresAt: Date;
 }
@@ -104,6 +109,17 @@ export type ReservationResult =
   | { readonly ok: true; readonly reservation: Reservation }
   | { readonly ok: false; readonly exceeded: 'tokens' | 'cost'; readonly resetAt: Date };
 
+/** What one request type or model used in a period. `tokens` is input + output; cache reads and writes are apart. */
+export interface UsageBreakdown {
+  readonly calls: number;
+  readonly tokens: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly costMicros: number;
+}
+
 /** Counters of a period (a month or a day), overall and by request type and model. */
 export interface UsageTotals {
   readonly calls: number;
@@ -113,8 +129,8 @@ export interface UsageTotals {
   readonly cacheWriteTokens: number;
   readonly totalTokens: number;
   readonly costMicros: number;
-  readonly byRequestType: Readonly<Record<string, { calls: number; tokens: number; costMicros: number }>>;
-  readonly byModel: Readonly<Record<string, { calls: number; tokens: number; costMicros: number }>>;
+  readonly byRequestType: Readonly<Record<string, UsageBreakdown>>;
+  readonly byModel: Readonly<Record<string, UsageBreakdown>>;
 }
 
 /** A month of one tenant: totals plus what is committed (used + reserved) against the budgets. */
@@ -191,8 +207,11 @@ export interface UsageLedger {
    * released (their calls' functions died), and forgets swept ones past SWEPT_MEMORY_MS. How many it stopped counting.
    */
   sweep(tenantId: string, now: Date): Promise<number>;
-  /** True the first time it is called for this tenant, month and threshold (a once-per-month warning). */
-  firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean>;
+  /**
+   * True the first time it is called for this tenant, month and warning (a once-per-month warning), which is named by
+   * the threshold it crossed (`0.8`) or by what it is about (`projection`).
+   */
+  firstWarning(tenantId: string, month: string, warning: string): Promise<boolean>;
   /** The tenant's month: what was used, and what is committed (used + reserved); zeros for a month with no use. */
   month(tenantId: string, month: string): Promise<MonthUsage>;
   /** Every day from `from` to `to`, in order (zeros for a day with no use): one tenant's, or all tenants' if undefined. */
@@ -207,3 +226,22 @@ export const monthOf = (date: Date): string => date.toISOString().slice(0, 7);
 export const dayOf = (date: Date): string => date.toISOString().slice(0, 10);
 /** The first instant of the next UTC month: when the budgets of `date`'s month reset. */
 export const monthResetAt = (date: Date): Date => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
+
+/** How far into its month a moment is, in UTC: the days elapsed (today counted whole) and the days of the month. */
+export const monthPace = (month: string, now: Date): { elapsedDays: number; daysInMonth: number } => {
+  const [year, monthIndex] = month.split('-').map(Number) as [number, number];
+  const daysInMonth = new Date(Date.UTC(year, monthIndex, 0)).getUTCDate();
+  const current = monthOf(now);
+  const elapsedDays = month < current ? daysInMonth : month > current ? 0 : now.getUTCDate();
+  return { elapsedDays, daysInMonth };
+};
+
+/**
+ * What a month would end at, at its current daily pace (UTC): the month-to-date amount over the days elapsed, today
+ * counted as a whole day (so the 1st's pace is its use so far), times the days of the month, rounded. A past month
+ * ends at what it used; a month not begun yet at 0.
+ */
+export const projectAtPace = (monthToDate: number, month: string, now: Date): number => {
+  const { elapsedDays, daysInMonth } = monthPace(month, now);
+  return elapsedDays === 0 ? 0 : Math.round((monthToDate / elapsedDays) * daysInMonth);
+};

@@ -199,6 +199,7 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
           tokens: 2_000,
           costMicros: 100_000,
           utilization: 0.2,
+          projectedUtilization: 0,
           expiresAt: new Date(at().getTime() + DEFAULT_RESERVATION_MS),
         });
         expect(second.id).not.toBe(first.id);
@@ -208,6 +209,16 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
           committedCostMicros: 200_000,
           calls: 0,
         });
+      });
+
+      it("reports the larger share of the budgets the month ends at, at the pace of its settled calls' use", async () => {
+        await meterCall(ledger, tenant('a'), at(-14));
+
+        const reserved = accepted(await ledger.reserve(tenant('a'), at(), { tokens: 5_000, costMicros: 1 }, LIMITS));
+
+        // 15 of May's 31 days begun: 1,200 tokens / 15 × 31 = 2,480 of 10,000 (the cost: 6,000 / 15 × 31 of 1,000,000).
+        expect(reserved.projectedUtilization).toBeCloseTo(0.248);
+        expect(reserved.utilization).toBeCloseTo(0.62);
       });
 
       it('refuses once the token budget is committed, with the time it resets', async () => {
@@ -414,7 +425,17 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
           costMicros: 6_000,
           committedTokens: 1_200,
           committedCostMicros: 6_000,
-          byRequestType: { conversation: { calls: 1, tokens: 1_200, costMicros: 6_000 } },
+          byRequestType: {
+            conversation: {
+              calls: 1,
+              tokens: 1_200,
+              inputTokens: 1_000,
+              outputTokens: 200,
+              cacheReadTokens: 300,
+              cacheWriteTokens: 50,
+              costMicros: 6_000,
+            },
+          },
           byModel: {},
         });
       });
@@ -432,8 +453,20 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
           calls: 1,
           totalTokens: 1_200,
           costMicros: 6_000,
+          inputTokens: 1_000,
+          outputTokens: 200,
           byRequestType: { insights: { calls: 1, tokens: 1_200, costMicros: 6_000 } },
-          byModel: { [SONNET]: { calls: 1, tokens: 1_200, costMicros: 6_000 } },
+          byModel: {
+            [SONNET]: {
+              calls: 1,
+              tokens: 1_200,
+              inputTokens: 1_000,
+              outputTokens: 200,
+              cacheReadTokens: 0,
+              cacheWriteTokens: 0,
+              costMicros: 6_000,
+            },
+          },
         });
         expect(allTenants).toMatchObject({
           calls: 2,
@@ -529,14 +562,14 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
     });
 
     describe('warnings', () => {
-      it('is the first warning once per tenant, month and threshold', async () => {
-        const first = await ledger.firstWarning(tenant('a'), month, 0.8);
-        const again = await ledger.firstWarning(tenant('a'), month, 0.8);
-        const otherThreshold = await ledger.firstWarning(tenant('a'), month, 0.9);
-        const otherMonth = await ledger.firstWarning(tenant('a'), nextMonth, 0.8);
-        const otherTenant = await ledger.firstWarning(tenant('b'), month, 0.8);
+      it('is the first warning once per tenant, month and warning', async () => {
+        const first = await ledger.firstWarning(tenant('a'), month, '0.8');
+        const again = await ledger.firstWarning(tenant('a'), month, '0.8');
+        const otherWarning = await ledger.firstWarning(tenant('a'), month, 'projection');
+        const otherMonth = await ledger.firstWarning(tenant('a'), nextMonth, '0.8');
+        const otherTenant = await ledger.firstWarning(tenant('b'), month, '0.8');
 
-        expect([first, again, otherThreshold, otherMonth, otherTenant]).toEqual([true, false, true, true, true]);
+        expect([first, again, otherWarning, otherMonth, otherTenant]).toEqual([true, false, true, true, true]);
       });
     });
 

@@ -25,7 +25,7 @@ import { ModelCooldowns } from '../../../../functions/shared/usage/routing';
 import { bedrockError, FakeLanguageModel, HANG, type ModelScript } from '../../../support/fake-language-model';
 import { testInvocation } from '../../../support/invocation';
 import { seedTemplate } from '../../../support/prompt-fakes';
-import { HAIKU, PRICES, SONNET } from '../../../support/usage-fakes';
+import { HAIKU, meterCall, PRICES, SONNET } from '../../../support/usage-fakes';
 
 const CLAUDE_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
 const TENANT = 'tenant-a';
@@ -291,6 +291,38 @@ describe('admit', () => {
     await h.call({}, scope);
 
     expect(scope.warning()).toMatch(/^100% of the monthly budget is used/);
+  });
+
+  it('warns below the threshold when the month is on course to spend a budget at its daily pace, and logs it once', async () => {
+    // By the 10th, 3 calls of 1,200 tokens: 36% of the budget used, on pace for 3,600 / 10 × 30 = 108% by the end.
+    now = new Date('2026-11-10T12:00:00.000Z');
+    const h = harness({ limits: { ...GENEROUS, monthlyTokenBudget: 10_000 } });
+    for (let i = 0; i < 3; i += 1) await meterCall(h.ledger, TENANT, now);
+    const first = h.invocation();
+    const second = h.invocation();
+
+    await h.call({}, first);
+    await h.call({}, second);
+
+    expect(first.warning()).toBe(
+      "At this month's pace 108% of the monthly budget will be used before it resets at 2026-12-01T00:00:00.000Z",
+    );
+    expect(second.warning()).toMatch(/^At this month's pace 1\d\d% of the monthly budget will be used/);
+    expect(warnings(h.logs, 'usage projected past the budget').map((line) => line.fields)).toEqual([
+      { month: MONTH, projectedUtilization: 1.08 },
+    ]);
+    expect(warnings(h.logs, 'usage warning threshold reached')).toEqual([]);
+  });
+
+  it('does not warn while the daily pace stays within the budgets', async () => {
+    now = new Date('2026-11-10T12:00:00.000Z');
+    const h = harness({ limits: { ...GENEROUS, monthlyTokenBudget: 20_000 } });
+    for (let i = 0; i < 3; i += 1) await meterCall(h.ledger, TENANT, now);
+    const scope = h.invocation();
+
+    await h.call({}, scope);
+
+    expect(scope.warning()).toBeUndefined();
   });
 
   it('applies the tenant’s override over the defaults', async () => {
