@@ -418,12 +418,12 @@ export const benchConversationTurn = async (snapshotTenantId: string, floor: Flo
   printNotes(
     `DynamoDB requests per turn: ${countRange(turns.map((turn) => turn.requests))} (p50 ${count(distribution(turns.map((turn) => turn.requests)).p50)}):`,
     '  store: claim (returns the conversation), query unsummarized messages (+1 page per 1 MB), put user message,',
-    '  put assistant message, final update; ledger per model call: rate count + reservation (parallel), settle: 1',
-    '  event put + 3 rollup updates (parallel, pending; settled at the end); + the limits read when the 30 s cache',
-    '  lapses, and a sweep of expired reservations (a read, pending) once a minute per tenant; a fold adds a second',
-    '  model call (its own rate count, reservation and settle).',
+    '  put assistant message, final update; ledger per model call: limits read + rate count + reservation',
+    '  (parallel), settle: 1 event put + 3 rollup updates (parallel, pending; settled at the end); a sweep of expired',
+    '  reservations (a read, pending) once a minute per tenant; a fold adds a second model call (its own limits read,',
+    '  rate count, reservation and settle).',
     'Round trips on the path, one after another: claim (returns the conversation), template + query (parallel),',
-    '  rate count + reservation, put user message + put assistant message + final update (parallel; settle runs',
+    '  limits + rate count + reservation, put user message + put assistant message + final update (parallel; settle runs',
     "  beside them): 4 (5 with a fold). dynalite runs in this process, so DynamoDB time includes dynalite's own CPU",
     "  besides the SDK's (marshalling, SigV4, HTTP).",
     `Summary folds (history over ${count(cfg.CONVERSATION_HISTORY_TOKEN_BUDGET)} estimated tokens, keeping ${cfg.CONVERSATION_RECENT_MESSAGES} recent messages): ` +

@@ -36,7 +36,7 @@ import {
 
 const RUNS = 1000;
 const WARMUP = 100;
-/** Metering may add at most this many GetItem p99s to a model call: its one round trip (rate count ∥ reservation). */
+/** Metering may add at most this many GetItem p99s to a model call: its one round trip (limits ∥ rate count ∥ reservation). */
 const MAX_RATIO = 1.5;
 const USER_ID = 'bench-user';
 
@@ -190,7 +190,7 @@ export const benchMetering = async (promptTenantId: string, floor: Floor): Promi
   ];
   printNotes(
     `DynamoDB requests per call: ${countRange(measured.map((call) => call.requests))}: on the call path, the user rate count and the budget`,
-    '  reservation (one round trip; limits are cached per function); after the call returns, settle: 1 event put +',
+    '  reservation, beside a consistent read of the limits (one round trip); after the call returns, settle: 1 event put +',
     '  3 rollup updates in parallel, tracked as pending writes that the HTTP stack settles before it responds, while',
     '  the request goes on (parsing, grounding, storing the set). The target is the overhead on the call path.',
     'Overhead also covers token estimation and complexity scoring of the prompt, routing and cost estimation.',

@@ -95,9 +95,21 @@ export const openApiDocument = (version: string): JsonObject => {
       responses: {
         [String(route.response.status)]: {
           description: route.response.status === 202 ? 'Accepted: the job, to poll at its Location' : 'Success',
-          ...(route.method === 'GET' ? { headers: { ETag: header('Entity tag of this answer') } } : {}),
+          ...(route.method === 'GET' || route.response.files
+            ? {
+                headers: {
+                  ...(route.method === 'GET' ? { ETag: header('Entity tag of this answer') } : {}),
+                  ...(route.response.files
+                    ? { 'Content-Disposition': header('`attachment` with the file name, when the answer is a file') }
+                    : {}),
+                },
+              }
+            : {}),
           ...(route.response.status === 202 ? { headers: { Location: header('Where to poll the job') } } : {}),
-          content: { 'application/json': { schema: jsonSchema(route.response.schema, 'output') } },
+          content: {
+            'application/json': { schema: jsonSchema(route.response.schema, 'output') },
+            ...Object.fromEntries((route.response.files ?? []).map((type) => [type, { schema: { type: 'string' } }])),
+          },
         },
         ...(route.method === 'GET' ? { '304': conditionalGet.notModified } : {}),
         ...errorResponses(route),

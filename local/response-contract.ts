@@ -8,15 +8,24 @@ import type { RouteDefinition } from '../functions/shared/http/route';
 const EMPTY_STATUSES = new Set([204, 304]);
 
 /**
- * What is wrong with a JSON response, measured against its route's documented contract (the schema the OpenAPI
- * document is generated from): a success must match the route's response schema, an error the one error body. The
- * local server checks every response with this, so the documentation cannot drift from the behaviour.
+ * What is wrong with a response, measured against its route's documented contract (the schema the OpenAPI document
+ * is generated from): a success must match the route's response schema, or be a file of a media type the route
+ * documents; an error the one error body. The local server checks every response with this, so the documentation
+ * cannot drift from the behaviour.
  */
 export const responseProblems = (route: RouteDefinition, result: APIGatewayProxyStructuredResultV2): FieldProblem[] => {
   const status = result.statusCode ?? 200;
   const text = result.body ?? '';
   if (EMPTY_STATUSES.has(status)) {
     return text === '' ? [] : [{ field: 'body', message: `a ${status} response must have no body` }];
+  }
+  const mediaType = String(result.headers?.['content-type'] ?? 'application/json')
+    .split(';')[0]
+    ?.trim();
+  if (status < 400 && mediaType !== 'application/json') {
+    return route.response.files?.includes(mediaType ?? '')
+      ? []
+      : [{ field: 'headers.content-type', message: `is ${mediaType}, which the route does not document` }];
   }
   let body: unknown;
   try {

@@ -156,7 +156,7 @@ export const defaultLimits = (): TenantLimits => {
   };
 };
 
-/** The gateway's settings from config: model defaults, default limits, prices, retention, warning, caching. */
+/** The gateway's settings from config: model defaults, default limits, prices, retention, warning. */
 export const gatewaySettings = (): GatewaySettings => {
   const cfg = config();
   return {
@@ -167,7 +167,6 @@ export const gatewaySettings = (): GatewaySettings => {
     prices: cfg.MODEL_PRICES_JSON,
     retentionDays: cfg.USAGE_TTL_DAYS,
     warningThreshold: cfg.USAGE_WARNING_THRESHOLD,
-    limitsCacheMs: cfg.USAGE_LIMITS_CACHE_SECONDS * 1000,
   };
 };
 

@@ -3,6 +3,7 @@ import { once } from './once';
 import { promptIndexTable } from './prompts/tables';
 import { jobsTable } from './jobs/tables';
 import { usageTable } from './usage/tables';
+import { MAX_MONTHLY_COST_BUDGET_USD, MAX_MONTHLY_TOKEN_BUDGET, MAX_USER_REQUESTS_PER_MINUTE } from './usage/ledger';
 import * as z from './zod';
 
 const csv = z.pipe(
@@ -114,11 +115,18 @@ export const configSchema = z.object({
   ),
 
   USAGE_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 400),
-  USAGE_MONTHLY_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 5_000_000),
-  USAGE_MONTHLY_COST_BUDGET_USD: z._default(z.coerce.number().check(z.minimum(0)), 100),
-  USAGE_USER_REQUESTS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 30),
-  /** How long a function keeps a tenant's limits in memory; a limits change takes effect within this time. */
-  USAGE_LIMITS_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 30),
+  USAGE_MONTHLY_TOKEN_BUDGET: z._default(
+    z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_MONTHLY_TOKEN_BUDGET)),
+    5_000_000,
+  ),
+  USAGE_MONTHLY_COST_BUDGET_USD: z._default(
+    z.coerce.number().check(z.minimum(0), z.maximum(MAX_MONTHLY_COST_BUDGET_USD)),
+    100,
+  ),
+  USAGE_USER_REQUESTS_PER_MINUTE: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_USER_REQUESTS_PER_MINUTE)),
+    30,
+  ),
   /** Share of a budget at which responses carry a warning header (logged once per tenant and month). */
   USAGE_WARNING_THRESHOLD: z._default(z.coerce.number().check(z.gt(0), z.maximum(1)), 0.8),
   /** How long a model that throttled is skipped (in-process). */

@@ -8,12 +8,16 @@ const tenantId = z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a
 /** Longest range the admin usage report covers in one request. */
 export const MAX_REPORT_DAYS = 92;
 
-/** Query of `GET /admin/usage`. */
+/** Query of `GET /usage`: the month to report (this one by default; a later one is refused). */
+export const myUsageQuerySchema = z.strictObject({ month: z.optional(month) });
+
+/** Query of `GET /admin/usage`; `format=csv` answers with the rows as a CSV file instead of JSON. */
 export const usageReportQuerySchema = z.strictObject({
   from: z.optional(day),
   to: z.optional(day),
   tenantId: z.optional(tenantId),
   groupBy: z._default(z.enum(['day', 'model', 'requestType']), 'day'),
+  format: z._default(z.enum(['json', 'csv']), 'json'),
 });
 export type UsageReportQuery = z.output<typeof usageReportQuerySchema>;
 
@@ -26,21 +30,45 @@ export const topTenantsQuerySchema = z.strictObject({
 /** Path of the tenant limits routes. */
 export const tenantParamsSchema = z.object({ id: tenantId });
 
-/** Body of `PUT /admin/tenants/{id}/limits`: the limits to override (the others keep their defaults). */
+const { monthlyTokenBudget, monthlyCostBudgetUsd, userRequestsPerMinute } = tenantLimitsSchema.shape;
+
+/**
+ * Body of `PUT /admin/tenants/{id}/limits`: the limits to override, each within its bounds; `null` clears one (back
+ * to its default). The limits it does not name stay as they are.
+ */
 export const limitsBodySchema = z
-  .partial(z.strictObject(tenantLimitsSchema.shape))
+  .strictObject({
+    monthlyTokenBudget: z.optional(z.nullable(monthlyTokenBudget)),
+    monthlyCostBudgetUsd: z.optional(z.nullable(monthlyCostBudgetUsd)),
+    userRequestsPerMinute: z.optional(z.nullable(userRequestsPerMinute)),
+  })
   .check(z.refine((limits) => Object.keys(limits).length > 0, 'name at least one limit'));
 
-const amounts = { calls: z.number().check(z.int()), tokens: z.number().check(z.int()), costUsd: z.number() };
+const count = z.number().check(z.int());
+const amounts = { calls: count, tokens: count, costUsd: z.number() };
+/** Tokens by kind: `tokens` is input + output; cache reads and writes are counted apart (Bedrock reports them so). */
+const tokenKinds = { inputTokens: count, outputTokens: count, cacheReadTokens: count, cacheWriteTokens: count };
+const detailedAmounts = z.object({ ...amounts, ...tokenKinds });
 
 /** Response of `GET /usage`. */
 export const myUsageSchema = z.object({
   month,
   resetsAt: z.iso.datetime(),
-  tokens: z.object({ used: z.number().check(z.int()), limit: z.number().check(z.int()), percent: z.number() }),
+  tokens: z.object({ used: count, limit: count, percent: z.number(), ...tokenKinds }),
   cost: z.object({ usedUsd: z.number(), limitUsd: z.number(), percent: z.number() }),
-  /** The request types with usage this month (each capability names its own). */
-  byRequestType: z.record(z.string(), z.object(amounts)),
+  /** The request types with usage in the month (each capability names its own). */
+  byRequestType: z.record(z.string(), detailedAmounts),
+  /**
+   * Where the month ends at its current daily pace (UTC): month-to-date use / elapsed days × days in the month, today
+   * counted as a whole day; a past month's projection is its use.
+   */
+  projection: z.object({
+    tokens: count,
+    costUsd: z.number(),
+    exceedsBudget: z.boolean(),
+    elapsedDays: count,
+    daysInMonth: count,
+  }),
 });
 
 /** Response of `GET /admin/usage`. */
@@ -49,8 +77,8 @@ export const usageReportSchema = z.object({
   to: day,
   tenantId: z.optional(z.string()),
   groupBy: z.enum(['day', 'model', 'requestType']),
-  rows: z.array(z.object({ key: z.string(), ...amounts })),
-  totals: z.object(amounts),
+  rows: z.array(z.object({ key: z.string(), ...amounts, ...tokenKinds })),
+  totals: detailedAmounts,
 });
 
 /** Response of `GET /admin/usage/top-tenants`. */

@@ -1,6 +1,8 @@
+import * as z from '../shared/zod';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import {
   limitsBodySchema,
+  myUsageQuerySchema,
   myUsageSchema,
   tenantLimitsResponseSchema,
   tenantParamsSchema,
@@ -18,8 +20,11 @@ export const usage = defineCapability({
       path: '/usage',
       handler: 'functions/usage/handlers/get-my-usage.ts',
       auth: 'user',
-      summary: "This month's tokens and cost of the caller's tenant against its limits, by request type",
+      summary:
+        "A month's tokens (by kind) and cost of the caller's tenant against its limits, by request type, and the " +
+        "month's end projected at its daily pace (this month unless `month` names an earlier one)",
       tag: 'usage',
+      query: myUsageQuerySchema,
       response: { status: 200, schema: myUsageSchema },
       grants: { tables: { usage: 'read' } },
     }),
@@ -28,10 +33,12 @@ export const usage = defineCapability({
       path: '/admin/usage',
       handler: 'functions/usage/handlers/get-usage-report.ts',
       auth: 'admin',
-      summary: 'Usage over a date range, for one tenant or all, grouped by day, model or request type',
+      summary:
+        'Usage over a date range, for one tenant or all, grouped by day, model or request type; `format=csv` ' +
+        'answers with a CSV file (a header row, one row per group)',
       tag: 'usage',
       query: usageReportQuerySchema,
-      response: { status: 200, schema: usageReportSchema },
+      response: { status: 200, schema: usageReportSchema, files: ['text/csv'] },
       grants: { tables: { usage: 'read' } },
     }),
     listTopTenants: defineRoute({
@@ -61,11 +68,24 @@ export const usage = defineCapability({
       path: '/admin/tenants/{id}/limits',
       handler: 'functions/usage/handlers/put-tenant-limits.ts',
       auth: 'admin',
-      summary: "Override some of a tenant's limits (monthly token and cost budgets, requests per user per minute)",
+      summary:
+        "Override some of a tenant's limits (monthly token and cost budgets, requests per user per minute), each on " +
+        'its own; `null` clears one, the limits not named stay as they are',
       tag: 'usage',
       params: tenantParamsSchema,
       body: limitsBodySchema,
       response: { status: 200, schema: tenantLimitsResponseSchema },
+      grants: { tables: { usage: 'readWrite' } },
+    }),
+    deleteTenantLimits: defineRoute({
+      method: 'DELETE',
+      path: '/admin/tenants/{id}/limits',
+      handler: 'functions/usage/handlers/delete-tenant-limits.ts',
+      auth: 'admin',
+      summary: "Remove a tenant's whole override: its limits are the defaults again",
+      tag: 'usage',
+      params: tenantParamsSchema,
+      response: { status: 204, schema: z.undefined() },
       grants: { tables: { usage: 'readWrite' } },
     }),
   },

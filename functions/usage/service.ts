@@ -1,6 +1,8 @@
-import type { TenantLimits, UsageLedger, UsageTotals } from '../shared/usage/ledger';
-import { dayOf, monthOf, monthResetAt } from '../shared/usage/ledger';
+import type { LimitsChange, TenantLimits, UsageBreakdown, UsageLedger, UsageTotals } from '../shared/usage/ledger';
+import { dayOf, monthOf, monthPace, monthResetAt, projectAtPace } from '../shared/usage/ledger';
+import { costBudgetMicros } from '../shared/usage/accounting';
 import { microsToUsd } from '../shared/usage/pricing';
+import { csvFile, type TextFile } from '../shared/text-file';
 import type { UsageReportQuery } from './model';
 import { MAX_REPORT_DAYS } from './model';
 import { ValidationError } from '../shared/errors';
@@ -12,40 +14,82 @@ export interface Amounts {
   readonly costUsd: number;
 }
 
+/** Amounts with the tokens by kind: input, output, cache read and cache write. */
+export interface DetailedAmounts extends Amounts {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+}
+
+/** A tenant's limits: the effective ones, its override (null without one) and the defaults. */
+export interface LimitsView {
+  readonly tenantId: string;
+  readonly limits: TenantLimits;
+  readonly override: Partial<TenantLimits> | null;
+  readonly defaults: TenantLimits;
+}
+
+/** The admin usage report. */
+export interface UsageReport {
+  readonly from: string;
+  readonly to: string;
+  readonly tenantId?: string;
+  readonly groupBy: UsageReportQuery['groupBy'];
+  readonly rows: Array<{ key: string } & DetailedAmounts>;
+  readonly totals: DetailedAmounts;
+}
+
+/** The counts of a row, in the order the CSV report lists them (the cost comes last). */
+const COUNTS = [
+  'calls',
+  'tokens',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+] as const satisfies ReadonlyArray<keyof DetailedAmounts & keyof UsageBreakdown>;
+/** What the CSV report's tenant column says for a report of all tenants (no tenant id has parentheses). */
+const ALL_TENANTS = '(all)';
+
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentOf = (used: number, limit: number): number => (limit > 0 ? round((used / limit) * 100, 1) : 100);
-const amountsOf = (entry: { calls: number; tokens: number; costMicros: number }): Amounts => ({
-  calls: entry.calls,
-  tokens: entry.tokens,
-  costUsd: round(microsToUsd(entry.costMicros), 6),
+const usdOf = (micros: number): number => round(microsToUsd(micros), 6);
+
+/** Each of `names` added up over `rows`. */
+const addUp = <K extends string>(
+  names: readonly K[],
+  rows: ReadonlyArray<Readonly<Record<K, number>>>,
+): Record<K, number> =>
+  Object.fromEntries(names.map((name) => [name, rows.reduce((total, row) => total + row[name], 0)])) as Record<
+    K,
+    number
+  >;
+
+/** One breakdown entry, or several added up, as the amounts of a row. */
+const amountsOf = (...entries: UsageBreakdown[]): DetailedAmounts => ({
+  ...addUp(COUNTS, entries),
+  costUsd: usdOf(addUp(['costMicros'], entries).costMicros),
 });
-const sum = (rows: readonly Amounts[]): Amounts => ({
-  calls: rows.reduce((total, row) => total + row.calls, 0),
-  tokens: rows.reduce((total, row) => total + row.tokens, 0),
-  costUsd: round(
-    rows.reduce((total, row) => total + row.costUsd, 0),
-    6,
-  ),
+/** A period's totals as one breakdown entry. */
+const breakdownOf = (totals: UsageTotals): UsageBreakdown => ({ ...totals, tokens: totals.totalTokens });
+/** The rows' amounts added up. */
+const sum = (rows: readonly DetailedAmounts[]): DetailedAmounts => ({
+  ...addUp(COUNTS, rows),
+  costUsd: round(addUp(['costUsd'], rows).costUsd, 6),
 });
 
-/** Merges the per-day breakdowns (by model or by request type) into one row per key. */
+/** Merges the per-day breakdowns (by model or by request type) into one row per key, dearest first. */
 const mergeBreakdowns = (
   days: readonly UsageTotals[],
   pick: (totals: UsageTotals) => UsageTotals['byModel'],
-): Array<{ key: string } & Amounts> => {
-  const merged = new Map<string, { calls: number; tokens: number; costMicros: number }>();
+): Array<{ key: string } & DetailedAmounts> => {
+  const byKey = new Map<string, UsageBreakdown[]>();
   for (const totals of days) {
-    for (const [key, entry] of Object.entries(pick(totals))) {
-      const current = merged.get(key) ?? { calls: 0, tokens: 0, costMicros: 0 };
-      merged.set(key, {
-        calls: current.calls + entry.calls,
-        tokens: current.tokens + entry.tokens,
-        costMicros: current.costMicros + entry.costMicros,
-      });
-    }
+    for (const [key, entry] of Object.entries(pick(totals))) byKey.set(key, [...(byKey.get(key) ?? []), entry]);
   }
-  return [...merged.entries()]
-    .map(([key, entry]) => ({ key, ...amountsOf(entry) }))
+  return [...byKey.entries()]
+    .map(([key, entries]) => ({ key, ...amountsOf(...entries) }))
     .sort((a, b) => b.costUsd - a.costUsd);
 };
 
@@ -58,42 +102,62 @@ export class UsageReports {
   ) {}
 
   /** A tenant's limits: the override merged over the defaults. */
-  async limits(tenantId: string): Promise<{
-    tenantId: string;
-    limits: TenantLimits;
-    override: Partial<TenantLimits> | null;
-    defaults: TenantLimits;
-  }> {
-    const override = (await this.ledger.limitsOverride(tenantId)) ?? null;
-    return { tenantId, limits: { ...this.defaults, ...override }, override, defaults: this.defaults };
+  async limits(tenantId: string): Promise<LimitsView> {
+    return this.limitsView(tenantId, await this.ledger.limitsOverride(tenantId));
   }
 
-  /** Overrides some of a tenant's limits; the rest keep their defaults (or earlier overrides). */
-  async setLimits(tenantId: string, changes: Partial<TenantLimits>, by: string): ReturnType<UsageReports['limits']> {
-    const current = await this.limits(tenantId);
-    const override = { ...current.override, ...changes };
-    await this.ledger.putLimits(tenantId, { ...this.defaults, ...override }, by, this.clock());
-    return { ...current, limits: { ...this.defaults, ...override }, override };
+  /**
+   * Sets the limits the change names (a `null` clears one: back to its default), each on its own, so concurrent
+   * changes of other limits are kept; the others stay as they are.
+   */
+  async setLimits(tenantId: string, change: LimitsChange, by: string): Promise<LimitsView> {
+    return this.limitsView(tenantId, await this.ledger.updateLimits(tenantId, change, by, this.clock()));
   }
 
-  /** This month's tokens and cost of a tenant against its limits, by request type. */
-  async month(tenantId: string): Promise<{
+  /** Removes a tenant's whole override: its defaults apply again. */
+  async clearLimits(tenantId: string): Promise<void> {
+    await this.ledger.clearLimits(tenantId);
+  }
+
+  /**
+   * A month's tokens (by kind) and cost of a tenant against its limits, by request type, with where the month ends at
+   * its current daily pace (projectAtPace); this month by default, or an earlier one (against today's limits).
+   */
+  async month(
+    tenantId: string,
+    month?: string,
+  ): Promise<{
     month: string;
     resetsAt: string;
-    tokens: { used: number; limit: number; percent: number };
+    tokens: { used: number; limit: number; percent: number } & Omit<DetailedAmounts, keyof Amounts>;
     cost: { usedUsd: number; limitUsd: number; percent: number };
-    byRequestType: Record<string, Amounts>;
+    byRequestType: Record<string, DetailedAmounts>;
+    projection: { tokens: number; costUsd: number; exceedsBudget: boolean; elapsedDays: number; daysInMonth: number };
   }> {
     const now = this.clock();
-    const [usage, { limits }] = await Promise.all([this.ledger.month(tenantId, monthOf(now)), this.limits(tenantId)]);
-    const usedUsd = round(microsToUsd(usage.costMicros), 6);
+    const chosen = month ?? monthOf(now);
+    if (chosen > monthOf(now)) {
+      throw new ValidationError('`month` must not be after this month', [
+        { field: 'query.month', message: 'is after this month' },
+      ]);
+    }
+    const [usage, { limits }] = await Promise.all([this.ledger.month(tenantId, chosen), this.limits(tenantId)]);
+    const usedUsd = usdOf(usage.costMicros);
+    const projected = {
+      tokens: projectAtPace(usage.totalTokens, chosen, now),
+      costMicros: projectAtPace(usage.costMicros, chosen, now),
+    };
     return {
-      month: usage.month,
-      resetsAt: monthResetAt(now).toISOString(),
+      month: chosen,
+      resetsAt: monthResetAt(new Date(`${chosen}-01T00:00:00Z`)).toISOString(),
       tokens: {
         used: usage.totalTokens,
         limit: limits.monthlyTokenBudget,
         percent: percentOf(usage.totalTokens, limits.monthlyTokenBudget),
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cacheReadTokens: usage.cacheReadTokens,
+        cacheWriteTokens: usage.cacheWriteTokens,
       },
       cost: {
         usedUsd,
@@ -101,20 +165,19 @@ export class UsageReports {
         percent: percentOf(usedUsd, limits.monthlyCostBudgetUsd),
       },
       byRequestType: Object.fromEntries(
-        Object.entries(usage.byRequestType).map(([type, amounts]) => [type, amountsOf(amounts)]),
+        Object.entries(usage.byRequestType).map(([type, entry]) => [type, amountsOf(entry)]),
       ),
+      projection: {
+        tokens: projected.tokens,
+        costUsd: usdOf(projected.costMicros),
+        exceedsBudget: projected.tokens > limits.monthlyTokenBudget || projected.costMicros > costBudgetMicros(limits),
+        ...monthPace(chosen, now),
+      },
     };
   }
 
   /** Usage over days (default: the last 30), for one tenant or all, grouped by day, model or request type. */
-  async report(query: UsageReportQuery): Promise<{
-    from: string;
-    to: string;
-    tenantId?: string;
-    groupBy: UsageReportQuery['groupBy'];
-    rows: Array<{ key: string } & Amounts>;
-    totals: Amounts;
-  }> {
+  async report(query: UsageReportQuery): Promise<UsageReport> {
     const now = this.clock();
     const to = query.to ?? dayOf(now);
     const from = query.from ?? dayOf(new Date(new Date(`${to}T00:00:00Z`).getTime() - 29 * 86_400_000));
@@ -129,10 +192,7 @@ export class UsageReports {
     const days = await this.ledger.days(query.tenantId, from, to);
     const rows =
       query.groupBy === 'day'
-        ? days.map((entry) => ({
-            key: entry.day,
-            ...amountsOf({ calls: entry.calls, tokens: entry.totalTokens, costMicros: entry.costMicros }),
-          }))
+        ? days.map((entry) => ({ key: entry.day, ...amountsOf(breakdownOf(entry)) }))
         : mergeBreakdowns(days, (totals) => (query.groupBy === 'model' ? totals.byModel : totals.byRequestType));
     return {
       from,
@@ -142,6 +202,20 @@ export class UsageReports {
       rows,
       totals: sum(rows),
     };
+  }
+
+  /**
+   * The same report as a CSV file for a spreadsheet: a header row (`tenantId`, the group — day, model or
+   * requestType — then the counts and `costUsd`), and one row per group.
+   */
+  async reportFile(query: UsageReportQuery): Promise<TextFile> {
+    const report = await this.report(query);
+    const tenant = report.tenantId ?? ALL_TENANTS;
+    return csvFile(
+      `usage-${report.from}-to-${report.to}-${report.tenantId ?? 'all-tenants'}-by-${report.groupBy}.csv`,
+      ['tenantId', report.groupBy, ...COUNTS, 'costUsd'],
+      report.rows.map((row) => [tenant, row.key, ...COUNTS.map((name) => row[name]), row.costUsd]),
+    );
   }
 
   /** The tenants with the highest cost in a month (default: this month). */
@@ -155,8 +229,14 @@ export class UsageReports {
       month: chosen,
       tenants: totals.map((entry) => ({
         tenantId: entry.tenantId,
-        ...amountsOf({ calls: entry.calls, tokens: entry.totalTokens, costMicros: entry.costMicros }),
+        calls: entry.calls,
+        tokens: entry.totalTokens,
+        costUsd: usdOf(entry.costMicros),
       })),
     };
+  }
+
+  private limitsView(tenantId: string, override: Partial<TenantLimits> | undefined): LimitsView {
+    return { tenantId, limits: { ...this.defaults, ...override }, override: override ?? null, defaults: this.defaults };
   }
 }

@@ -34,7 +34,14 @@ const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /** Headers a browser may send to the API and to the streaming URLs, and the ones it may read back. */
 const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-none-match', 'x-correlation-id'];
-const CORS_EXPOSE_HEADERS = ['etag', 'location', 'retry-after', 'x-correlation-id', 'x-usage-warning'];
+const CORS_EXPOSE_HEADERS = [
+  'content-disposition',
+  'etag',
+  'location',
+  'retry-after',
+  'x-correlation-id',
+  'x-usage-warning',
+];
 
 /** One JSON line per request in the access log. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(

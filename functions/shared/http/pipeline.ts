@@ -13,6 +13,7 @@ import { callerFromEvent, requireAccess, type RouteAuth } from './auth';
 import { errorResponse, statusOf } from './error-response';
 import { assertBodySize, correlationIdOf, parsePart } from './request';
 import { pathMatcher, type RouteDefinition } from './route';
+import { TextFile } from '../text-file';
 import { ensureStreamingRuntime } from './streaming-runtime';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -21,7 +22,7 @@ type Result = APIGatewayProxyStructuredResultV2;
 /** The Lambda handler every JSON route exports. */
 export type HttpLambdaHandler = (event: Event, context: Context) => Promise<Result>;
 
-/** What a route returns; the body is serialized as JSON. */
+/** What a route returns: a body serialized as JSON, or a TextFile sent as it is, as an attachment. */
 export interface HttpResult {
   readonly statusCode?: number;
   readonly body?: unknown;
@@ -152,16 +153,33 @@ export const inputOf = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B 
   body: parsePart(spec.body, event.body, 'body'),
 });
 
-const jsonResult = (result: HttpResult, correlationId: string, warning: string | undefined): Result => ({
-  statusCode: result.statusCode ?? 200,
-  headers: {
-    'content-type': 'application/json',
-    'x-correlation-id': correlationId,
-    ...(warning ? { 'x-usage-warning': warning } : {}),
-    ...result.headers,
-  },
-  body: result.body === undefined ? '' : JSON.stringify(result.body),
-});
+/** RFC 5987 encoding of a header parameter: percent-encoded UTF-8, with the characters it reserves encoded too. */
+const extendedValue = (value: string): string =>
+  encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** The Content-Disposition of a file (RFC 6266): an ASCII-safe `filename`, and the exact name as `filename*`. */
+const attachment = (fileName: string): string =>
+  `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${extendedValue(fileName)}`;
+
+/** The body and its headers: a TextFile as it is, with its media type, as an attachment; anything else as JSON. */
+const encodedBody = (body: unknown): { headers: Record<string, string>; body: string } =>
+  body instanceof TextFile
+    ? { headers: { 'content-type': body.mediaType, 'content-disposition': attachment(body.fileName) }, body: body.text }
+    : { headers: { 'content-type': 'application/json' }, body: body === undefined ? '' : JSON.stringify(body) };
+
+const responseOf = (result: HttpResult, correlationId: string, warning: string | undefined): Result => {
+  const encoded = encodedBody(result.body);
+  return {
+    statusCode: result.statusCode ?? 200,
+    headers: {
+      ...encoded.headers,
+      'x-correlation-id': correlationId,
+      ...(warning ? { 'x-usage-warning': warning } : {}),
+      ...result.headers,
+    },
+    body: encoded.body,
+  };
+};
 
 /** A strong validator of a response body: a digest of the JSON a client would receive. */
 const etagOf = (body: string): string => `"${createHash('sha1').update(body).digest('base64url')}"`;
@@ -182,8 +200,8 @@ const conditional = (response: Result, ifNoneMatch: string | undefined): Result 
 
 /**
  * Wraps an authenticated JSON route of the route table: verifies the caller's claims and access, validates query,
- * path and body with the row's zod schemas, runs the route with an Invocation and shapes the JSON response. Every
- * failure goes through one mapping.
+ * path and body with the row's zod schemas, runs the route with an Invocation and shapes the response (JSON, or the
+ * TextFile the route returned). Every failure goes through one mapping.
  */
 export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<Q, P, B>,
@@ -195,7 +213,7 @@ export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, 
       const scope = invocationOf(event, context);
       const input = inputOf(spec, event, matchPath);
       const result = await run({ ...input, invocation: scope.invocation }).finally(() => scope.settle());
-      const response = jsonResult(result, scope.invocation.correlationId, scope.warning());
+      const response = responseOf(result, scope.invocation.correlationId, scope.warning());
       return spec.method === 'GET' ? conditional(response, event.headers?.['if-none-match']) : response;
     },
     { auth: spec.auth, parsesBody: spec.body !== undefined, streams: false },
@@ -204,7 +222,7 @@ export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, 
 
 /** Wraps a route that needs no caller (health, the OpenAPI document). */
 export const publicRoute = (run: () => Promise<HttpResult>): HttpLambdaHandler =>
-  withStack<HttpLambdaHandler>(async (event) => jsonResult(await run(), correlationIdOf(event), undefined), {
+  withStack<HttpLambdaHandler>(async (event) => responseOf(await run(), correlationIdOf(event), undefined), {
     auth: 'none',
     parsesBody: false,
     streams: false,

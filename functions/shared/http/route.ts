@@ -40,8 +40,15 @@ export interface RouteDefinition<
   readonly query?: Q;
   readonly params?: P;
   readonly body?: B;
-  /** The success status and its body schema (for the OpenAPI document). */
-  readonly response: { readonly status: number; readonly schema: z.core.$ZodType };
+  /**
+   * The success status and its body schema (for the OpenAPI document); `files`: the media types (e.g. `text/csv`) the
+   * route may answer with instead, as a file (a TextFile body, sent as an attachment).
+   */
+  readonly response: {
+    readonly status: number;
+    readonly schema: z.core.$ZodType;
+    readonly files?: readonly string[];
+  };
   readonly grants: RouteGrants;
 }
 

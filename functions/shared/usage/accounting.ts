@@ -3,30 +3,41 @@
  * named counters a call adds to a rollup, how counters read back as totals, and the budget checks.
  */
 import type {
+  LimitsChange,
   MonthUsage,
   Reservation,
   ReservationResult,
   TenantLimits,
   TenantMonthTotal,
+  UsageBreakdown,
   UsageEvent,
   UsageTotals,
 } from './ledger';
-import { dayOf, DEFAULT_RESERVATION_MS, monthResetAt, SWEPT_MEMORY_MS } from './ledger';
+import { dayOf, DEFAULT_RESERVATION_MS, monthResetAt, projectAtPace, SWEPT_MEMORY_MS } from './ledger';
 
 /**
  * Named counters of a rollup (a month or a day), as stored: the totals, the committed amounts (month only), and the
- * breakdowns `type:<requestType>:<counter>` and `model:<modelId>:<counter>` (counter: calls, tokens or costMicros).
+ * breakdowns `type:<requestType>:<counter>` and `model:<modelId>:<counter>` (counter: one of BREAKDOWN_COUNTERS).
  */
 export type Counters = Readonly<Record<string, number>>;
 
 type Breakdown = UsageTotals['byRequestType'];
-type BreakdownEntry = { calls: number; tokens: number; costMicros: number };
 
 const TOTALS = ['calls', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'totalTokens'];
+/** The counters of each request type's and model's share of a rollup. */
+const BREAKDOWN_COUNTERS = [
+  'calls',
+  'tokens',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'costMicros',
+] as const satisfies ReadonlyArray<keyof UsageBreakdown>;
+const BREAKDOWN_NAME = new RegExp(`^(type|model):(.+):(${BREAKDOWN_COUNTERS.join('|')})$`);
 const COUNTER_NAME = new RegExp(
-  `^(${[...TOTALS, 'costMicros', 'committedTokens', 'committedCostMicros'].join('|')}|(type|model):.+:(calls|tokens|costMicros))$`,
+  `^(${[...TOTALS, 'costMicros', 'committedTokens', 'committedCostMicros'].join('|')})$|${BREAKDOWN_NAME.source}`,
 );
-const BREAKDOWN_NAME = /^(type|model):(.+):(calls|tokens|costMicros)$/;
 
 /** True for the name of a counter (every other attribute of a rollup item is a key, an expiry or a flag). */
 export const isCounterName = (name: string): boolean => COUNTER_NAME.test(name);
@@ -34,25 +45,29 @@ export const isCounterName = (name: string): boolean => COUNTER_NAME.test(name);
 /** A counter's value; a counter never added to is 0. */
 export const counter = (counters: Counters | undefined, name: string): number => counters?.[name] ?? 0;
 
-const breakdownCounters = (prefix: 'type' | 'model', key: string, tokens: number, costMicros: number): Counters => ({
-  [`${prefix}:${key}:calls`]: 1,
-  [`${prefix}:${key}:tokens`]: tokens,
-  [`${prefix}:${key}:costMicros`]: costMicros,
+/** What one call is, as a breakdown entry: one call, its tokens (input + output, and cache apart) and its cost. */
+const callBreakdown = (event: UsageEvent): UsageBreakdown => ({
+  calls: 1,
+  tokens: event.usage.inputTokens + event.usage.outputTokens,
+  inputTokens: event.usage.inputTokens,
+  outputTokens: event.usage.outputTokens,
+  cacheReadTokens: event.usage.cacheReadInputTokens,
+  cacheWriteTokens: event.usage.cacheWriteInputTokens,
+  costMicros: event.costMicros,
 });
+
+const breakdownCounters = (prefix: 'type' | 'model', key: string, entry: UsageBreakdown): Counters =>
+  Object.fromEntries(BREAKDOWN_COUNTERS.map((name) => [`${prefix}:${key}:${name}`, entry[name]]));
 
 /** What one metered call adds to a rollup: the totals and the request type's share; by model in day rollups. */
 export const eventCounters = (event: UsageEvent, byModel: boolean): Counters => {
-  const tokens = event.usage.inputTokens + event.usage.outputTokens;
+  const call = callBreakdown(event);
+  const { tokens, ...totals } = call;
   return {
-    calls: 1,
-    inputTokens: event.usage.inputTokens,
-    outputTokens: event.usage.outputTokens,
-    cacheReadTokens: event.usage.cacheReadInputTokens,
-    cacheWriteTokens: event.usage.cacheWriteInputTokens,
+    ...totals,
     totalTokens: tokens,
-    costMicros: event.costMicros,
-    ...breakdownCounters('type', event.requestType, tokens, event.costMicros),
-    ...(byModel ? breakdownCounters('model', event.modelId, tokens, event.costMicros) : {}),
+    ...breakdownCounters('type', event.requestType, call),
+    ...(byModel ? breakdownCounters('model', event.modelId, call) : {}),
   };
 };
 
@@ -100,14 +115,18 @@ export const sweepAction = (held: HeldReservation, now: Date): 'sweep' | 'forget
   return held.expiresAt + SWEPT_MEMORY_MS <= now.getTime() ? 'forget' : undefined;
 };
 
+/** A breakdown entry with nothing used (a counter never added to reads as 0). */
+const emptyBreakdown = (): Record<keyof UsageBreakdown, number> =>
+  Object.fromEntries(BREAKDOWN_COUNTERS.map((name) => [name, 0])) as Record<keyof UsageBreakdown, number>;
+
 /** Folds the `type:` or `model:` counters back into a map. */
 const breakdown = (counters: Counters, prefix: 'type' | 'model'): Breakdown => {
-  const result: Record<string, BreakdownEntry> = {};
+  const result: Record<string, Record<keyof UsageBreakdown, number>> = {};
   for (const [name, value] of Object.entries(counters)) {
     const match = BREAKDOWN_NAME.exec(name);
     if (match?.[1] !== prefix) continue;
-    const entry = (result[match[2] as string] ??= { calls: 0, tokens: 0, costMicros: 0 });
-    entry[match[3] as keyof BreakdownEntry] = value;
+    const entry = (result[match[2] as string] ??= emptyBreakdown());
+    entry[match[3] as keyof UsageBreakdown] = value;
   }
   return result;
 };
@@ -163,6 +182,19 @@ export const daysBetween = (from: string, to: string): string[] => {
   return days;
 };
 
+/** A limits change as what it sets and what it clears (the fields it does not name are in neither). */
+export const splitChange = (
+  change: LimitsChange,
+): { set: Partial<TenantLimits>; cleared: Array<keyof TenantLimits> } => {
+  const set: Partial<TenantLimits> = {};
+  const cleared: Array<keyof TenantLimits> = [];
+  for (const [name, value] of Object.entries(change) as Array<[keyof TenantLimits, number | null | undefined]>) {
+    if (value === null) cleared.push(name);
+    else if (value !== undefined) set[name] = value;
+  }
+  return { set, cleared };
+};
+
 /** The monthly cost budget in micro-dollars, the unit costs are counted in. */
 export const costBudgetMicros = (limits: TenantLimits): number => Math.round(limits.monthlyCostBudgetUsd * 1_000_000);
 
@@ -191,6 +223,21 @@ export const overBudgetRefusal = (
   now: Date,
 ): ReservationResult =>
   refusal(counter(committed, 'committedTokens') >= limits.monthlyTokenBudget ? 'tokens' : 'cost', now);
+
+/**
+ * The larger of the shares of the token and cost budgets (both non-zero) that the month of `now` ends at, at the pace
+ * of what its settled calls used so far (projectAtPace).
+ */
+export const projectedUtilizationOf = (
+  counters: Counters | undefined,
+  limits: TenantLimits,
+  month: string,
+  now: Date,
+): number =>
+  Math.max(
+    projectAtPace(counter(counters, 'totalTokens'), month, now) / limits.monthlyTokenBudget,
+    projectAtPace(counter(counters, 'costMicros'), month, now) / costBudgetMicros(limits),
+  );
 
 /** The larger of the committed shares of the token and cost budgets (both non-zero). */
 export const utilizationOf = (committed: Counters | undefined, limits: TenantLimits): number =>

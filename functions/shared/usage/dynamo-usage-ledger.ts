@@ -11,6 +11,7 @@ import * as z from '../zod';
 import { queryAll } from '../dynamo/paging';
 import { writeIf } from '../dynamo/writes';
 import { epochSeconds, tenantKey } from '../dynamo/tables';
+import { ConflictError } from '../errors';
 import {
   costBudgetMicros,
   daysBetween,
@@ -20,10 +21,12 @@ import {
   monthUsage,
   negated,
   overBudgetRefusal,
+  projectedUtilizationOf,
   rankTenants,
   rateWindow,
   releaseCounters,
   settleCounters,
+  splitChange,
   sweepAction,
   totalsOf,
   utilizationOf,
@@ -37,6 +40,7 @@ import {
   monthResetAt,
   tenantLimitsSchema,
   type DayUsage,
+  type LimitsChange,
   type MonthUsage,
   type Reservation,
   type ReservationResult,
@@ -62,7 +66,6 @@ const COUNTING = 'attribute_exists(#held) AND attribute_not_exists(#held.swept)'
 /** The stored items, as read back: the attributes each read needs (the others are dropped). */
 const limitsItemSchema = z.object({ limits: z.partial(tenantLimitsSchema) });
 const rateWindowSchema = z.object({ requests: z.number().check(z.int(), z.positive()) });
-const committedSchema = z.object({ committedTokens: z.number(), committedCostMicros: z.number() });
 const dayItemSchema = z.object({ sk: z.string().check(z.startsWith(DAY_PREFIX)) });
 const rankedMonthSchema = z.object({ tenantId: z.string().check(z.minLength(1)) });
 const heldSchema = z.object({
@@ -135,16 +138,66 @@ export class DynamoUsageLedger implements UsageLedger {
   ) {}
 
   async limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined> {
-    const item = await this.get(tenantKey(tenantId), LIMITS_KEY);
-    return item ? parseItem(limitsItemSchema, item, `${tenantKey(tenantId)}/${LIMITS_KEY}`).limits : undefined;
+    return this.overrideOf(tenantId, await this.get(tenantKey(tenantId), LIMITS_KEY));
   }
 
-  async putLimits(tenantId: string, limits: TenantLimits, by: string, at: Date): Promise<void> {
-    await this.client.send(
+  /**
+   * The override lives in the `limits` map of the tenant's limits item. While it exists, each field the change names
+   * is set (`SET limits.#f`) or removed (`REMOVE limits.#f`) on its own in one conditional update, so concurrent changes
+   * of other fields are kept; the first change creates it with a conditional put, and a change that lost that race to
+   * another one updates the map the other created.
+   */
+  async updateLimits(
+    tenantId: string,
+    change: LimitsChange,
+    by: string,
+    at: Date,
+  ): Promise<Partial<TenantLimits> | undefined> {
+    const { set, cleared } = splitChange(change);
+    const key = { pk: tenantKey(tenantId), sk: LIMITS_KEY };
+    const stamp = { updatedBy: by, updatedAt: at.toISOString() };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':by': stamp.updatedBy, ':at': stamp.updatedAt };
+    const sets = ['updatedBy = :by', 'updatedAt = :at'];
+    const removes: string[] = [];
+    Object.entries(set).forEach(([name, value], i) => {
+      names[`#s${i}`] = name;
+      values[`:s${i}`] = value;
+      sets.push(`limits.#s${i} = :s${i}`);
+    });
+    cleared.forEach((name, i) => {
+      names[`#r${i}`] = name;
+      removes.push(`limits.#r${i}`);
+    });
+    const update = (): UpdateCommand =>
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(limits)',
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      });
+    const create = (): PutCommand =>
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: tenantKey(tenantId), sk: LIMITS_KEY, limits, updatedBy: by, updatedAt: at.toISOString() },
-      }),
+        Item: { ...key, limits: set, ...stamp },
+        ConditionExpression: 'attribute_not_exists(limits)',
+      });
+    // Each round either changes the override or finds it created (or removed) by a concurrent request meanwhile.
+    for (let round = 0; round < 3; round += 1) {
+      const updated = await writeIf(this.client, update());
+      if (updated.written) return this.overrideOf(tenantId, updated.attributes);
+      if (Object.keys(set).length === 0) return undefined;
+      if ((await writeIf(this.client, create())).written) return { ...set };
+    }
+    throw new ConflictError("The tenant's limits kept changing under this change; try again");
+  }
+
+  async clearLimits(tenantId: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: tenantKey(tenantId), sk: LIMITS_KEY } }),
     );
   }
 
@@ -179,14 +232,14 @@ export class DynamoUsageLedger implements UsageLedger {
     const month = monthOf(now);
     const reservation = { id: randomUUID(), tenantId, month, ...amount, expiresAt };
     const held = await this.hold(reservation, limits, now);
-    if (held) return { ok: true, reservation: { ...reservation, utilization: utilizationOf(held, limits) } };
+    if (held) return this.granted(reservation, held, limits, now);
     // Refused: what still counts may include reservations whose calls died. Sweep them, then try once more.
     const item = await this.monthItem(tenantId, month);
     if ((await this.sweepItem(tenantId, month, item, now)) === 0) {
       return overBudgetRefusal(this.countersOf(tenantId, month, item), limits, now);
     }
     const retried = await this.hold(reservation, limits, now);
-    if (retried) return { ok: true, reservation: { ...reservation, utilization: utilizationOf(retried, limits) } };
+    if (retried) return this.granted(reservation, retried, limits, now);
     return overBudgetRefusal(await this.monthCounters(tenantId, month), limits, now);
   }
 
@@ -261,7 +314,7 @@ export class DynamoUsageLedger implements UsageLedger {
     return this.sweepItem(tenantId, month, await this.monthItem(tenantId, month), now);
   }
 
-  async firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean> {
+  async firstWarning(tenantId: string, month: string, warning: string): Promise<boolean> {
     const { written } = await writeIf(
       this.client,
       new UpdateCommand({
@@ -269,7 +322,7 @@ export class DynamoUsageLedger implements UsageLedger {
         Key: { pk: tenantKey(tenantId), sk: monthKey(month) },
         UpdateExpression: 'SET #flag = :true',
         ConditionExpression: 'attribute_not_exists(#flag)',
-        ExpressionAttributeNames: { '#flag': `warned:${threshold}` },
+        ExpressionAttributeNames: { '#flag': `warned:${warning}` },
         ExpressionAttributeValues: { ':true': true },
       }),
     );
@@ -310,12 +363,36 @@ export class DynamoUsageLedger implements UsageLedger {
     return rankTenants(months, limit);
   }
 
+  /** The override in a limits item as read, if it has any field left. */
+  private overrideOf(tenantId: string, item: Record<string, unknown> | undefined): Partial<TenantLimits> | undefined {
+    if (!item) return undefined;
+    const { limits } = parseItem(limitsItemSchema, item, `${tenantKey(tenantId)}/${LIMITS_KEY}`);
+    return Object.keys(limits).length > 0 ? limits : undefined;
+  }
+
+  /** A granted reservation, with its shares of the budgets from the month's counters after it was held. */
+  private granted(
+    reservation: Omit<Reservation, 'utilization' | 'projectedUtilization'>,
+    counters: Counters,
+    limits: TenantLimits,
+    now: Date,
+  ): ReservationResult {
+    return {
+      ok: true,
+      reservation: {
+        ...reservation,
+        utilization: utilizationOf(counters, limits),
+        projectedUtilization: projectedUtilizationOf(counters, limits, reservation.month, now),
+      },
+    };
+  }
+
   /**
    * Adds the counters to the month's committed amounts while holding the reservation (one conditional write, with
-   * the budget check as its condition): the committed counters after it, or undefined when the budgets had no room.
+   * the budget check as its condition): the month's counters after it, or undefined when the budgets had no room.
    */
   private async hold(
-    reservation: Omit<Reservation, 'utilization'>,
+    reservation: Omit<Reservation, 'utilization' | 'projectedUtilization'>,
     limits: TenantLimits,
     now: Date,
   ): Promise<Counters | undefined> {
@@ -344,10 +421,10 @@ export class DynamoUsageLedger implements UsageLedger {
           ':tenantId': tenantId,
           ':held': { tokens, costMicros, expiresAt: expiresAt.getTime() } satisfies HeldReservation,
         },
-        ReturnValues: 'UPDATED_NEW',
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return reserved.written ? parseItem(committedSchema, reserved.attributes, `${key.pk}/${key.sk}`) : undefined;
+    return reserved.written ? parseItem(countersSchema, reserved.attributes, `${key.pk}/${key.sk}`) : undefined;
   }
 
   /**

@@ -31,8 +31,6 @@ export interface GatewaySettings {
   readonly retentionDays: number;
   /** Share of a budget at which responses carry a warning (default 0.8). */
   readonly warningThreshold: number;
-  /** How long a tenant's limits are kept in memory; a limits change is seen within this time. */
-  readonly limitsCacheMs: number;
   /** The least time left before the deadline that a model call is started with (default MIN_CALL_MS). */
   readonly minCallMs?: number;
 }
@@ -99,6 +97,13 @@ const fulfilled = <T>(result: PromiseSettledResult<T>): T => {
   return result.value;
 };
 
+/** Whether two limits have the same budgets (what a reservation is checked against). */
+const sameBudgets = (a: TenantLimits, b: TenantLimits): boolean =>
+  a.monthlyTokenBudget === b.monthlyTokenBudget && a.monthlyCostBudgetUsd === b.monthlyCostBudgetUsd;
+
+/** A share as a whole percentage. */
+const percentOf = (share: number): number => Math.round(share * 100);
+
 /** The text of the last user message, which complexity routing scores by default. */
 const lastUserText = (messages: readonly ModelMessage[]): string =>
   [...messages].reverse().find((message) => message.role === 'user')?.text ?? '';
@@ -150,22 +155,13 @@ const NO_USAGE: ModelUsage = { inputTokens: 0, outputTokens: 0, cacheReadInputTo
  * reservation back.
  */
 export class ModelGateway {
-  private readonly limitsCache = new Map<string, { limits: TenantLimits; loadedAt: number }>();
+  /** The limits this process last read for each tenant: what a reservation is first tried against. */
+  private readonly knownLimits = new Map<string, TenantLimits>();
   private readonly toolTokens = new WeakMap<ModelTool, number>();
   /** When this process last swept each tenant's expired reservations (gateway clock, epoch ms). */
   private readonly sweptAt = new Map<string, number>();
 
   constructor(private readonly deps: GatewayDependencies) {}
-
-  /** The tenant's limits: its override, else the defaults (cached for `limitsCacheMs`). */
-  async limitsFor(tenantId: string): Promise<TenantLimits> {
-    const cached = this.limitsCache.get(tenantId);
-    const now = this.deps.clock().getTime();
-    if (cached && now - cached.loadedAt < this.deps.settings.limitsCacheMs) return cached.limits;
-    const limits = { ...this.deps.settings.defaultLimits, ...(await this.deps.ledger.limitsOverride(tenantId)) };
-    this.limitsCache.set(tenantId, { limits, loadedAt: now });
-    return limits;
-  }
 
   /**
    * One model call: admitted within the limits, invoked on the routed models before the deadline, metered as it was
@@ -242,22 +238,40 @@ export class ModelGateway {
     };
   }
 
+  /** The tenant's limits as they are now (a consistent read): its override over the defaults. */
+  private async currentLimits(tenantId: string): Promise<TenantLimits> {
+    const limits = { ...this.deps.settings.defaultLimits, ...(await this.deps.ledger.limitsOverride(tenantId)) };
+    this.knownLimits.set(tenantId, limits);
+    return limits;
+  }
+
   /**
-   * Admits the call within the tenant's limits: the user's rate and the worst-case reservation (in one round trip),
-   * then the near-budget warning. Returns the reservation it holds; every rejection or failure gives it back.
+   * Admits the call within the tenant's limits as they are now, so a change applies to the very next call in every
+   * process: the limits are read (consistently), the user's request counted and the worst case reserved against the
+   * budgets this process last saw, all in one round trip; when the budgets read differ from those, the reservation
+   * is made again on them. Then the near-budget warning. Returns the reservation it holds; every rejection or failure
+   * gives it back.
    */
   private async admit(request: GatewayRequest, plan: CallPlan, now: Date): Promise<Reservation> {
-    const { ledger } = this.deps;
+    const { ledger, settings } = this.deps;
     const { tenantId, userId } = request.invocation.caller;
-    const limits = await this.limitsFor(tenantId);
-    // One round trip for both; settled apart, so a reservation made beside a failed rate count is given back too.
-    const [rate, reserved] = await Promise.allSettled([
+    const expiresAt = this.reservationExpiry(request.invocation, now);
+    const known = this.knownLimits.get(tenantId) ?? settings.defaultLimits;
+    // Settled apart, so a reservation made beside a failed read or rate count is given back too.
+    const [current, rate, reserved] = await Promise.allSettled([
+      this.currentLimits(tenantId),
       ledger.countUserRequest(tenantId, userId, now),
-      ledger.reserve(tenantId, now, plan.worstCase, limits, this.reservationExpiry(request.invocation, now)),
+      ledger.reserve(tenantId, now, plan.worstCase, known, expiresAt),
     ]);
     const held = reserved.status === 'fulfilled' && reserved.value.ok ? reserved.value.reservation : undefined;
+    const limits = await this.whileHolding(held, () => fulfilled(current));
     await this.whileHolding(held, () => this.checkRate(request, fulfilled(rate), limits));
-    const reservation = this.checkBudget(request, fulfilled(reserved), now);
+    let decision = fulfilled(reserved);
+    if (!sameBudgets(known, limits)) {
+      if (held) await ledger.release(held);
+      decision = await ledger.reserve(tenantId, now, plan.worstCase, limits, expiresAt);
+    }
+    const reservation = this.checkBudget(request, decision, now);
     await this.whileHolding(reservation, () => this.warnNearBudget(request, reservation, now));
     return reservation;
   }
@@ -289,16 +303,27 @@ export class ModelGateway {
     throw new UsageLimitExceededError(reserved.exceeded, reserved.resetAt, now);
   }
 
-  /** Past the threshold: a warning for the caller, and one log line per tenant and month. */
+  /**
+   * Past the threshold, or below it but on course to use more than the budget by the month's end at its current daily
+   * pace (see projectAtPace): a warning for the caller, and one log line per tenant, month and warning.
+   */
   private async warnNearBudget(request: GatewayRequest, reservation: Reservation, now: Date): Promise<void> {
     const threshold = this.deps.settings.warningThreshold;
-    const { utilization, month } = reservation;
-    if (utilization < threshold) return;
-    request.invocation.usage.warn(
-      `${Math.min(100, Math.round(utilization * 100))}% of the monthly budget is used; it resets at ${monthResetAt(now).toISOString()}`,
-    );
-    if (await this.deps.ledger.firstWarning(request.invocation.caller.tenantId, month, threshold)) {
-      request.invocation.log.warn('usage warning threshold reached', { month, utilization, threshold });
+    const { utilization, projectedUtilization, month } = reservation;
+    const { usage, log, caller } = request.invocation;
+    const resetAt = monthResetAt(now).toISOString();
+    if (utilization >= threshold) {
+      usage.warn(`${Math.min(100, percentOf(utilization))}% of the monthly budget is used; it resets at ${resetAt}`);
+      if (await this.deps.ledger.firstWarning(caller.tenantId, month, String(threshold))) {
+        log.warn('usage warning threshold reached', { month, utilization, threshold });
+      }
+    } else if (projectedUtilization > 1) {
+      usage.warn(
+        `At this month's pace ${percentOf(projectedUtilization)}% of the monthly budget will be used before it resets at ${resetAt}`,
+      );
+      if (await this.deps.ledger.firstWarning(caller.tenantId, month, 'projection')) {
+        log.warn('usage projected past the budget', { month, projectedUtilization });
+      }
     }
   }
 

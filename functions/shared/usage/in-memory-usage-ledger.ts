@@ -6,11 +6,13 @@ import {
   eventCounters,
   monthUsage,
   overBudgetRefusal,
+  projectedUtilizationOf,
   rankTenants,
   rateWindow,
   releaseCounters,
   reserveCounters,
   settleCounters,
+  splitChange,
   sweepAction,
   totalsOf,
   utilizationOf,
@@ -22,6 +24,7 @@ import {
   dayOf,
   monthOf,
   type DayUsage,
+  type LimitsChange,
   type MonthUsage,
   type Reservation,
   type ReservationResult,
@@ -45,7 +48,7 @@ export class InMemoryUsageLedger implements UsageLedger {
   private readonly rollups = new Map<string, Record<string, number>>();
   /** Per month, the tenants that reserved in it (the DynamoDB ranking index holds exactly those). */
   private readonly ranked = new Map<string, Set<string>>();
-  private readonly overrides = new Map<string, TenantLimits>();
+  private readonly overrides = new Map<string, Partial<TenantLimits>>();
   private readonly rateWindows = new Map<string, number>();
   private readonly warnings = new Set<string>();
   private readonly recorded: UsageEvent[] = [];
@@ -54,12 +57,25 @@ export class InMemoryUsageLedger implements UsageLedger {
 
   async limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined> {
     const limits = this.overrides.get(tenantId);
-    return limits ? { ...limits } : undefined;
+    return limits && Object.keys(limits).length > 0 ? { ...limits } : undefined;
   }
 
   /** Who changed the limits, and when, is not kept: nothing reads it back through the port. */
-  async putLimits(tenantId: string, limits: TenantLimits, _by: string, _at: Date): Promise<void> {
-    this.overrides.set(tenantId, { ...limits });
+  async updateLimits(
+    tenantId: string,
+    change: LimitsChange,
+    _by: string,
+    _at: Date,
+  ): Promise<Partial<TenantLimits> | undefined> {
+    const { set, cleared } = splitChange(change);
+    const limits = { ...this.overrides.get(tenantId), ...set };
+    for (const name of cleared) delete limits[name];
+    this.overrides.set(tenantId, limits);
+    return this.limitsOverride(tenantId);
+  }
+
+  async clearLimits(tenantId: string): Promise<void> {
+    this.overrides.delete(tenantId);
   }
 
   async countUserRequest(
@@ -91,7 +107,15 @@ export class InMemoryUsageLedger implements UsageLedger {
     this.heldIn(tenantId, month).set(id, { ...amount, expiresAt: expiresAt.getTime() });
     const after = this.add(tenantId, month, reserveCounters(amount));
     this.ranked.set(month, (this.ranked.get(month) ?? new Set()).add(tenantId));
-    const reservation = { id, tenantId, month, ...amount, utilization: utilizationOf(after, limits), expiresAt };
+    const reservation = {
+      id,
+      tenantId,
+      month,
+      ...amount,
+      utilization: utilizationOf(after, limits),
+      projectedUtilization: projectedUtilizationOf(after, limits, month, now),
+      expiresAt,
+    };
     return { ok: true, reservation };
   }
 
@@ -118,8 +142,8 @@ export class InMemoryUsageLedger implements UsageLedger {
     return this.sweepMonth(tenantId, monthOf(now), now);
   }
 
-  async firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean> {
-    const key = JSON.stringify([tenantId, month, threshold]);
+  async firstWarning(tenantId: string, month: string, warning: string): Promise<boolean> {
+    const key = JSON.stringify([tenantId, month, warning]);
     if (this.warnings.has(key)) return false;
     this.warnings.add(key);
     return true;

@@ -12,13 +12,41 @@ import type { ModelUsage } from '../llm/port';
  */
 export type RequestType = string;
 
-/** A tenant's limits: monthly budgets (reset at the start of each UTC month) and a per-user request rate. */
+/** The largest monthly token budget a tenant can have (a trillion tokens). */
+export const MAX_MONTHLY_TOKEN_BUDGET = 1_000_000_000_000;
+/** The largest monthly cost budget a tenant can have, in US dollars. */
+export const MAX_MONTHLY_COST_BUDGET_USD = 1_000_000;
+/** The most requests per minute a tenant's user can be allowed. */
+export const MAX_USER_REQUESTS_PER_MINUTE = 10_000;
+
+/** A whole number from `min` to `max`, with messages that say so. */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .number({ error: 'must be a number' })
+    .check(
+      z.int({ error: 'must be a whole number' }),
+      z.minimum(min, { error: `must be at least ${min.toLocaleString('en-US')}` }),
+      z.maximum(max, { error: `must be at most ${max.toLocaleString('en-US')}` }),
+    );
+
+/**
+ * A tenant's limits: monthly budgets (reset at the start of each UTC month) and a per-user request rate, each bounded
+ * (a budget beyond these is no budget, and the SDK refuses to write a number past Number.MAX_SAFE_INTEGER).
+ */
 export const tenantLimitsSchema = z.object({
-  monthlyTokenBudget: z.number().check(z.int(), z.minimum(0)),
-  monthlyCostBudgetUsd: z.number().check(z.minimum(0)),
-  userRequestsPerMinute: z.number().check(z.int(), z.minimum(1), z.maximum(10_000)),
+  monthlyTokenBudget: wholeNumber(0, MAX_MONTHLY_TOKEN_BUDGET),
+  monthlyCostBudgetUsd: z.number({ error: 'must be a number' }).check(
+    z.minimum(0, { error: 'must be at least 0' }),
+    z.maximum(MAX_MONTHLY_COST_BUDGET_USD, {
+      error: `must be at most ${MAX_MONTHLY_COST_BUDGET_USD.toLocaleString('en-US')}`,
+    }),
+  ),
+  userRequestsPerMinute: wholeNumber(1, MAX_USER_REQUESTS_PER_MINUTE),
 });
 export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
+
+/** A change to a tenant's override: a value sets that limit, `null` clears it (the default applies), absent keeps it. */
+export type LimitsChange = { readonly [K in keyof TenantLimits]?: TenantLimits[K] | null };
 
 /** How a model was chosen for a call. */
 export interface RoutingRecord {
@@ -59,6 +87,11 @@ export interface Reservation {
   readonly costMicros: number;
   /** The larger of token and cost use (committed, this reservation included) over the budget. */
   readonly utilization: number;
+  /**
+   * The larger of the token and cost shares of the budgets the month would end at, at its current daily pace
+   * (projectAtPace of what settled calls used so far); above 1 the month is on course to run out.
+   */
+  readonly projectedUtilization: number;
   /** From when a sweep stops counting it, if it was neither settled nor released. */
   readonly expiresAt: Date;
 }
@@ -76,6 +109,17 @@ export type ReservationResult =
   | { readonly ok: true; readonly reservation: Reservation }
   | { readonly ok: false; readonly exceeded: 'tokens' | 'cost'; readonly resetAt: Date };
 
+/** What one request type or model used in a period. `tokens` is input + output; cache reads and writes are apart. */
+export interface UsageBreakdown {
+  readonly calls: number;
+  readonly tokens: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly costMicros: number;
+}
+
 /** Counters of a period (a month or a day), overall and by request type and model. */
 export interface UsageTotals {
   readonly calls: number;
@@ -85,8 +129,8 @@ export interface UsageTotals {
   readonly cacheWriteTokens: number;
   readonly totalTokens: number;
   readonly costMicros: number;
-  readonly byRequestType: Readonly<Record<string, { calls: number; tokens: number; costMicros: number }>>;
-  readonly byModel: Readonly<Record<string, { calls: number; tokens: number; costMicros: number }>>;
+  readonly byRequestType: Readonly<Record<string, UsageBreakdown>>;
+  readonly byModel: Readonly<Record<string, UsageBreakdown>>;
 }
 
 /** A month of one tenant: totals plus what is committed (used + reserved) against the budgets. */
@@ -115,10 +159,20 @@ export interface TenantMonthTotal {
  * all-tenant days and the ranking are the documented cross-tenant reads).
  */
 export interface UsageLedger {
-  /** The tenant's override of the default limits, if any. */
+  /** The tenant's override of the default limits, if any, read consistently (budget decisions are made on it). */
   limitsOverride(tenantId: string): Promise<Partial<TenantLimits> | undefined>;
-  /** Replaces the tenant's override. */
-  putLimits(tenantId: string, limits: TenantLimits, by: string, at: Date): Promise<void>;
+  /**
+   * Sets the limits the change names and clears those it sets to null, each field on its own (concurrent changes of
+   * different fields all land; the fields it does not name stay as they are). The override after it, if any is left.
+   */
+  updateLimits(
+    tenantId: string,
+    change: LimitsChange,
+    by: string,
+    at: Date,
+  ): Promise<Partial<TenantLimits> | undefined>;
+  /** Removes the tenant's whole override: the defaults apply again. */
+  clearLimits(tenantId: string): Promise<void>;
   /** Counts a request in the user's current minute; returns the count so far and the seconds left in the minute. */
   countUserRequest(
     tenantId: string,
@@ -153,8 +207,11 @@ export interface UsageLedger {
    * released (their calls' functions died), and forgets swept ones past SWEPT_MEMORY_MS. How many it stopped counting.
    */
   sweep(tenantId: string, now: Date): Promise<number>;
-  /** True the first time it is called for this tenant, month and threshold (a once-per-month warning). */
-  firstWarning(tenantId: string, month: string, threshold: number): Promise<boolean>;
+  /**
+   * True the first time it is called for this tenant, month and warning (a once-per-month warning), which is named by
+   * the threshold it crossed (`0.8`) or by what it is about (`projection`).
+   */
+  firstWarning(tenantId: string, month: string, warning: string): Promise<boolean>;
   /** The tenant's month: what was used, and what is committed (used + reserved); zeros for a month with no use. */
   month(tenantId: string, month: string): Promise<MonthUsage>;
   /** Every day from `from` to `to`, in order (zeros for a day with no use): one tenant's, or all tenants' if undefined. */
@@ -169,3 +226,22 @@ export const monthOf = (date: Date): string => date.toISOString().slice(0, 7);
 export const dayOf = (date: Date): string => date.toISOString().slice(0, 10);
 /** The first instant of the next UTC month: when the budgets of `date`'s month reset. */
 export const monthResetAt = (date: Date): Date => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
+
+/** How far into its month a moment is, in UTC: the days elapsed (today counted whole) and the days of the month. */
+export const monthPace = (month: string, now: Date): { elapsedDays: number; daysInMonth: number } => {
+  const [year, monthIndex] = month.split('-').map(Number) as [number, number];
+  const daysInMonth = new Date(Date.UTC(year, monthIndex, 0)).getUTCDate();
+  const current = monthOf(now);
+  const elapsedDays = month < current ? daysInMonth : month > current ? 0 : now.getUTCDate();
+  return { elapsedDays, daysInMonth };
+};
+
+/**
+ * What a month would end at, at its current daily pace (UTC): the month-to-date amount over the days elapsed, today
+ * counted as a whole day (so the 1st's pace is its use so far), times the days of the month, rounded. A past month
+ * ends at what it used; a month not begun yet at 0.
+ */
+export const projectAtPace = (monthToDate: number, month: string, now: Date): number => {
+  const { elapsedDays, daysInMonth } = monthPace(month, now);
+  return elapsedDays === 0 ? 0 : Math.round((monthToDate / elapsedDays) * daysInMonth);
+};

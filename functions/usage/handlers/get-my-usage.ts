@@ -4,7 +4,7 @@ import { usageReports } from '../wiring';
 
 const reports = usageReports();
 
-/** GET /usage — the caller's tenant, this month. */
-export const handler = jsonRoute(usage.routes.getMyUsage, async ({ invocation }) => ({
-  body: await reports.month(invocation.caller.tenantId),
+/** GET /usage?month= — the caller's tenant, this month or an earlier one. */
+export const handler = jsonRoute(usage.routes.getMyUsage, async ({ query, invocation }) => ({
+  body: await reports.month(invocation.caller.tenantId, query.month),
 }));

@@ -5,7 +5,7 @@ import { nightlyRun, registerTenants } from './harness';
 let api: ModelTestApi;
 
 beforeAll(async () => {
-  api = await startTestApiWithModel({ USAGE_USER_REQUESTS_PER_MINUTE: '100000' });
+  api = await startTestApiWithModel({ USAGE_USER_REQUESTS_PER_MINUTE: '10000' });
 });
 
 afterAll(async () => {

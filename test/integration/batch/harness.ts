@@ -134,5 +134,6 @@ export const registerTenants = async (tenantIds: readonly string[]): Promise<voi
 };
 
 /** Overrides a tenant's limits as an admin would. */
-export const setTenantLimits = async (tenantId: string, limits: TenantLimits): Promise<void> =>
-  (await production()).usageLedger().putLimits(tenantId, limits, 'test-admin', new Date());
+export const setTenantLimits = async (tenantId: string, limits: TenantLimits): Promise<void> => {
+  await (await production()).usageLedger().updateLimits(tenantId, limits, 'test-admin', new Date());
+};

@@ -10,7 +10,7 @@ const FINAL_OUTCOMES = ['generated', 'from_cache', 'fallback', 'skipped', 'faile
 let api: ModelTestApi;
 
 beforeAll(async () => {
-  api = await startTestApiWithModel({ USAGE_USER_REQUESTS_PER_MINUTE: '100000', BEDROCK_MAX_ATTEMPTS: '1' });
+  api = await startTestApiWithModel({ USAGE_USER_REQUESTS_PER_MINUTE: '10000', BEDROCK_MAX_ATTEMPTS: '1' });
   api.bedrock.setDefault(() => ({ toolInput: goodAnswer(), usage: { inputTokens: 3000, outputTokens: 1000 } }));
 });
 

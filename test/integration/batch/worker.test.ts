@@ -12,8 +12,7 @@ let api: ModelTestApi;
 
 beforeAll(async () => {
   api = await startTestApiWithModel({
-    USAGE_USER_REQUESTS_PER_MINUTE: '100000',
-    USAGE_LIMITS_CACHE_SECONDS: '0',
+    USAGE_USER_REQUESTS_PER_MINUTE: '10000',
     // One Bedrock attempt: a scripted 429 reaches the worker as a throttled model at once.
     BEDROCK_MAX_ATTEMPTS: '1',
   });

@@ -66,7 +66,6 @@ const rawGatewayWith = (
       prices: PRICES,
       retentionDays: 400,
       warningThreshold: 0.8,
-      limitsCacheMs: 30_000,
     },
   });
 
@@ -133,8 +132,18 @@ describe('metering', () => {
       costMicros: 25 * 6_000,
     });
     expect(month.committedTokens).toBe(30_000);
-    expect(month.byRequestType.insights).toEqual({ calls: 25, tokens: 30_000, costMicros: 150_000 });
-    expect(day?.byModel[SONNET]).toEqual({ calls: 25, tokens: 30_000, costMicros: 150_000 });
+    const calls = {
+      calls: 25,
+      tokens: 30_000,
+      inputTokens: 25_000,
+      outputTokens: 5_000,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costMicros: 150_000,
+    };
+    expect(month.byRequestType.insights).toEqual(calls);
+    expect(day?.byModel[SONNET]).toEqual(calls);
+    expect(day?.byRequestType.insights).toEqual(calls);
     expect(top.find((entry) => entry.tenantId === `tenant-${tenantCounter}`)).toMatchObject({
       calls: 25,
       totalTokens: 30_000,
@@ -240,6 +249,41 @@ describe('budgets', () => {
     expect(early[0]).toBeUndefined();
     expect(late.at(-1)).toMatch(/^\d+% of the monthly budget is used; it resets at 2026-12-01T00:00:00.000Z$/);
     expect(warnings.filter((message) => message === 'usage warning threshold reached')).toHaveLength(1);
+  });
+
+  it('warns when the month is on course to spend its budget at its daily pace, before the threshold', async () => {
+    // On the 3rd, one call of 1,200 tokens is on pace for 1,200 / 3 × 30 = 12,000 of 9,000 by the month's end.
+    now = new Date('2026-11-03T10:00:00.000Z');
+    const gateway = gatewayWith({ ...GENEROUS, monthlyTokenBudget: 9_000 });
+    await gateway.call(request());
+    const scope = testInvocation({ tenantId: `tenant-${tenantCounter}` });
+
+    await gateway.call(request({ invocation: scope.invocation }));
+
+    expect(scope.warning()).toBe(
+      "At this month's pace 133% of the monthly budget will be used before it resets at 2026-12-01T00:00:00.000Z",
+    );
+  });
+
+  it('refuses the very next call of every function once an admin lowers the budget, and admits it once raised', async () => {
+    // Two gateways stand for two Lambda instances: each has read the tenant's limits before the change.
+    const tenantId = `tenant-${tenantCounter}`;
+    const instances = [gatewayWith(), gatewayWith()];
+    for (const instance of instances) await instance.call(request());
+    const { committedTokens } = await ledger.month(tenantId, '2026-11');
+
+    await ledger.updateLimits(tenantId, { monthlyTokenBudget: committedTokens }, 'admin', now);
+    const refused = await Promise.allSettled(instances.map((instance) => instance.call(request())));
+    const heldAfter = (await ledger.month(tenantId, '2026-11')).committedTokens;
+    await ledger.updateLimits(tenantId, { monthlyTokenBudget: null }, 'admin', now);
+    const admitted = await Promise.all(instances.map((instance) => instance.call(request())));
+
+    expect(refused.map((result) => result.status === 'rejected' && result.reason)).toEqual([
+      expect.objectContaining({ code: 'usage_limit_exceeded', exceeded: 'tokens' }),
+      expect.objectContaining({ code: 'usage_limit_exceeded', exceeded: 'tokens' }),
+    ]);
+    expect(heldAfter).toBe(committedTokens);
+    expect(admitted.map((answer) => answer.verdict)).toEqual(['ok', 'ok']);
   });
 
   it('limits requests per user per minute', async () => {

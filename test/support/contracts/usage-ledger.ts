@@ -61,22 +61,92 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
     });
 
     describe('limits', () => {
-      it('has no override until one is put, and a second put replaces the first', async () => {
+      it('has no override until a limit is set, and each change sets only the limits it names', async () => {
         const before = await ledger.limitsOverride(tenant('a'));
-        await ledger.putLimits(tenant('a'), LIMITS, 'admin-1', at());
-        const first = await ledger.limitsOverride(tenant('a'));
-        await ledger.putLimits(tenant('a'), { ...LIMITS, userRequestsPerMinute: 5 }, 'admin-2', at(1));
-        const second = await ledger.limitsOverride(tenant('a'));
+        const first = await ledger.updateLimits(tenant('a'), { monthlyTokenBudget: 5_000 }, 'admin-1', at());
+        const second = await ledger.updateLimits(
+          tenant('a'),
+          { userRequestsPerMinute: 5, monthlyTokenBudget: 6_000 },
+          'admin-2',
+          at(1),
+        );
 
         expect(before).toBeUndefined();
-        expect(first).toEqual(LIMITS);
-        expect(second).toEqual({ ...LIMITS, userRequestsPerMinute: 5 });
+        expect(first).toEqual({ monthlyTokenBudget: 5_000 });
+        expect(second).toEqual({ monthlyTokenBudget: 6_000, userRequestsPerMinute: 5 });
+        expect(await ledger.limitsOverride(tenant('a'))).toEqual(second);
+      });
+
+      it('clears a limit set to null and keeps the others; with none left there is no override', async () => {
+        await ledger.updateLimits(
+          tenant('a'),
+          { monthlyTokenBudget: 5_000, userRequestsPerMinute: 5 },
+          'admin-1',
+          at(),
+        );
+
+        const one = await ledger.updateLimits(tenant('a'), { monthlyTokenBudget: null }, 'admin-2', at());
+        const mixed = await ledger.updateLimits(
+          tenant('a'),
+          { userRequestsPerMinute: null, monthlyCostBudgetUsd: 2 },
+          'admin-2',
+          at(),
+        );
+        const none = await ledger.updateLimits(tenant('a'), { monthlyCostBudgetUsd: null }, 'admin-2', at());
+
+        expect(one).toEqual({ userRequestsPerMinute: 5 });
+        expect(mixed).toEqual({ monthlyCostBudgetUsd: 2 });
+        expect(none).toBeUndefined();
+        expect(await ledger.limitsOverride(tenant('a'))).toBeUndefined();
+      });
+
+      it('clears a limit of a tenant with no override without creating one', async () => {
+        expect(await ledger.updateLimits(tenant('a'), { monthlyTokenBudget: null }, 'admin-1', at())).toBeUndefined();
+        expect(await ledger.limitsOverride(tenant('a'))).toBeUndefined();
+      });
+
+      it('removes the whole override, after which a change starts a new one', async () => {
+        await ledger.updateLimits(
+          tenant('a'),
+          { monthlyTokenBudget: 5_000, userRequestsPerMinute: 5 },
+          'admin-1',
+          at(),
+        );
+
+        await ledger.clearLimits(tenant('a'));
+        const cleared = await ledger.limitsOverride(tenant('a'));
+        const fresh = await ledger.updateLimits(tenant('a'), { monthlyCostBudgetUsd: 3 }, 'admin-1', at());
+
+        expect(cleared).toBeUndefined();
+        expect(fresh).toEqual({ monthlyCostBudgetUsd: 3 });
+      });
+
+      it('keeps every limit of concurrent changes to different limits, the first ones included', async () => {
+        const changes = [
+          { monthlyTokenBudget: 5_000 },
+          { monthlyCostBudgetUsd: 2 },
+          { userRequestsPerMinute: 5 },
+        ] as const;
+
+        for (const label of ['new', 'existing']) {
+          if (label === 'existing') await ledger.updateLimits(tenant(label), { monthlyTokenBudget: 1 }, 'admin', at());
+          await Promise.all(changes.map((change, i) => ledger.updateLimits(tenant(label), change, `admin-${i}`, at())));
+
+          expect(await ledger.limitsOverride(tenant(label))).toEqual({
+            monthlyTokenBudget: 5_000,
+            monthlyCostBudgetUsd: 2,
+            userRequestsPerMinute: 5,
+          });
+        }
       });
 
       it("keeps a tenant's override to that tenant", async () => {
-        await ledger.putLimits(tenant('a'), LIMITS, 'admin-1', at());
+        await ledger.updateLimits(tenant('a'), LIMITS, 'admin-1', at());
+        await ledger.updateLimits(tenant('b'), { userRequestsPerMinute: 5 }, 'admin-1', at());
+        await ledger.clearLimits(tenant('b'));
 
-        expect(await ledger.limitsOverride(tenant('b'))).toBeUndefined();
+        expect(await ledger.limitsOverride(tenant('a'))).toEqual(LIMITS);
+        expect(await ledger.limitsOverride(tenant('c'))).toBeUndefined();
       });
     });
 
@@ -129,6 +199,7 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
           tokens: 2_000,
           costMicros: 100_000,
           utilization: 0.2,
+          projectedUtilization: 0,
           expiresAt: new Date(at().getTime() + DEFAULT_RESERVATION_MS),
         });
         expect(second.id).not.toBe(first.id);
@@ -138,6 +209,16 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
           committedCostMicros: 200_000,
           calls: 0,
         });
+      });
+
+      it("reports the larger share of the budgets the month ends at, at the pace of its settled calls' use", async () => {
+        await meterCall(ledger, tenant('a'), at(-14));
+
+        const reserved = accepted(await ledger.reserve(tenant('a'), at(), { tokens: 5_000, costMicros: 1 }, LIMITS));
+
+        // 15 of May's 31 days begun: 1,200 tokens / 15 × 31 = 2,480 of 10,000 (the cost: 6,000 / 15 × 31 of 1,000,000).
+        expect(reserved.projectedUtilization).toBeCloseTo(0.248);
+        expect(reserved.utilization).toBeCloseTo(0.62);
       });
 
       it('refuses once the token budget is committed, with the time it resets', async () => {
@@ -344,7 +425,17 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
           costMicros: 6_000,
           committedTokens: 1_200,
           committedCostMicros: 6_000,
-          byRequestType: { conversation: { calls: 1, tokens: 1_200, costMicros: 6_000 } },
+          byRequestType: {
+            conversation: {
+              calls: 1,
+              tokens: 1_200,
+              inputTokens: 1_000,
+              outputTokens: 200,
+              cacheReadTokens: 300,
+              cacheWriteTokens: 50,
+              costMicros: 6_000,
+            },
+          },
           byModel: {},
         });
       });
@@ -362,8 +453,20 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
           calls: 1,
           totalTokens: 1_200,
           costMicros: 6_000,
+          inputTokens: 1_000,
+          outputTokens: 200,
           byRequestType: { insights: { calls: 1, tokens: 1_200, costMicros: 6_000 } },
-          byModel: { [SONNET]: { calls: 1, tokens: 1_200, costMicros: 6_000 } },
+          byModel: {
+            [SONNET]: {
+              calls: 1,
+              tokens: 1_200,
+              inputTokens: 1_000,
+              outputTokens: 200,
+              cacheReadTokens: 0,
+              cacheWriteTokens: 0,
+              costMicros: 6_000,
+            },
+          },
         });
         expect(allTenants).toMatchObject({
           calls: 2,
@@ -459,14 +562,14 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
     });
 
     describe('warnings', () => {
-      it('is the first warning once per tenant, month and threshold', async () => {
-        const first = await ledger.firstWarning(tenant('a'), month, 0.8);
-        const again = await ledger.firstWarning(tenant('a'), month, 0.8);
-        const otherThreshold = await ledger.firstWarning(tenant('a'), month, 0.9);
-        const otherMonth = await ledger.firstWarning(tenant('a'), nextMonth, 0.8);
-        const otherTenant = await ledger.firstWarning(tenant('b'), month, 0.8);
+      it('is the first warning once per tenant, month and warning', async () => {
+        const first = await ledger.firstWarning(tenant('a'), month, '0.8');
+        const again = await ledger.firstWarning(tenant('a'), month, '0.8');
+        const otherWarning = await ledger.firstWarning(tenant('a'), month, 'projection');
+        const otherMonth = await ledger.firstWarning(tenant('a'), nextMonth, '0.8');
+        const otherTenant = await ledger.firstWarning(tenant('b'), month, '0.8');
 
-        expect([first, again, otherThreshold, otherMonth, otherTenant]).toEqual([true, false, true, true, true]);
+        expect([first, again, otherWarning, otherMonth, otherTenant]).toEqual([true, false, true, true, true]);
       });
     });
 

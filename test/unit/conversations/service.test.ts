@@ -106,7 +106,6 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
       prices: {},
       retentionDays: 400,
       warningThreshold: 0.8,
-      limitsCacheMs: 30_000,
     },
   });
   const businessData = new FixedBusinessData(snapshot);

@@ -37,6 +37,17 @@ describe('the OpenAPI document', () => {
     expect(operation('/conversations/{id}/messages', 'post').responses).toHaveProperty('504');
   });
 
+  it('documents the files a route may answer with: the usage report as CSV, with its Content-Disposition', () => {
+    type Operation = { responses: Record<string, { headers?: Record<string, unknown>; content?: object }> };
+    const report = document.paths['/admin/usage']?.get as unknown as Operation;
+    const insights = document.paths['/insights']?.get as unknown as Operation;
+
+    expect(Object.keys(report.responses['200']?.content ?? {})).toEqual(['application/json', 'text/csv']);
+    expect(report.responses['200']?.headers).toHaveProperty('Content-Disposition');
+    expect(Object.keys(insights.responses['200']?.content ?? {})).toEqual(['application/json']);
+    expect(insights.responses['200']?.headers).not.toHaveProperty('Content-Disposition');
+  });
+
   it('is committed up to date in docs/openapi.json (run `npm run openapi` after changing a schema)', () => {
     const committed = JSON.parse(readFileSync(join(__dirname, '../../../docs/openapi.json'), 'utf8'));
 

@@ -38,4 +38,14 @@ describe('responseProblems (the dev server checks every response against its rou
       { field: 'body', message: 'is not JSON' },
     ]);
   });
+
+  it('accepts a file only of a media type the route documents', () => {
+    const csv = { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: 'id,count\r\n' };
+    const exporting = { ...route, response: { ...route.response, files: ['text/csv'] } };
+
+    expect(responseProblems(exporting, csv)).toEqual([]);
+    expect(responseProblems(route, csv)).toEqual([
+      { field: 'headers.content-type', message: 'is text/csv, which the route does not document' },
+    ]);
+  });
 });

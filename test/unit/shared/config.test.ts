@@ -29,6 +29,19 @@ describe('configuration from the environment', () => {
     expect(() => parseEnv(configSchema, { BEDROCK_REQUEST_TIMEOUT_MS: '50' })).toThrow(/BEDROCK_REQUEST_TIMEOUT_MS/);
   });
 
+  it('bounds the default limits as a tenant override is bounded, naming each variable past its bound', () => {
+    const parse = (): unknown =>
+      parseEnv(configSchema, {
+        USAGE_MONTHLY_TOKEN_BUDGET: '1e13',
+        USAGE_MONTHLY_COST_BUDGET_USD: '1e200',
+        USAGE_USER_REQUESTS_PER_MINUTE: '10001',
+      });
+
+    expect(parse).toThrow(/USAGE_MONTHLY_TOKEN_BUDGET/);
+    expect(parse).toThrow(/USAGE_MONTHLY_COST_BUDGET_USD/);
+    expect(parse).toThrow(/USAGE_USER_REQUESTS_PER_MINUTE/);
+  });
+
   it('reads a table name from its env var, defaulting to the local name of its id', () => {
     expect(parseEnv(insightsEnv, { INSIGHTS_TABLE: 'prod-insights' }).INSIGHTS_TABLE).toBe('prod-insights');
     expect(defaultTableName({ id: 'PromptIndex' })).toBe('coaching-prompt-index');

@@ -3,6 +3,7 @@ import * as z from '../../../../functions/shared/zod';
 import { jsonRoute } from '../../../../functions/shared/http/pipeline';
 import { defineRoute } from '../../../../functions/shared/http/route';
 import type { Invocation } from '../../../../functions/shared/invocation';
+import { TextFile } from '../../../../functions/shared/text-file';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -88,5 +89,20 @@ describe('jsonRoute', () => {
 
     expect(response.headers?.['x-usage-warning']).toBe('80% of the monthly token budget is used');
     expect(response.headers?.['x-correlation-id']).toBe('req-1');
+  });
+
+  it('sends a file the use case returned as it is, with its media type, as an attachment', async () => {
+    const file = new TextFile('text/csv; charset=utf-8', 'usage 2026-11 "all".csv', 'a,b\r\n1,2\r\n');
+    const handler = jsonRoute(route(), async () => ({ body: file }));
+
+    const response = await handler(event(), context);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('a,b\r\n1,2\r\n');
+    expect(response.headers).toMatchObject({
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="usage_2026-11__all_.csv"; filename*=UTF-8''usage%202026-11%20%22all%22.csv`,
+      'x-correlation-id': 'req-1',
+    });
   });
 });

@@ -25,7 +25,7 @@ import { ModelCooldowns } from '../../../../functions/shared/usage/routing';
 import { bedrockError, FakeLanguageModel, HANG, type ModelScript } from '../../../support/fake-language-model';
 import { testInvocation } from '../../../support/invocation';
 import { seedTemplate } from '../../../support/prompt-fakes';
-import { HAIKU, PRICES, SONNET } from '../../../support/usage-fakes';
+import { HAIKU, meterCall, PRICES, SONNET } from '../../../support/usage-fakes';
 
 const CLAUDE_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
 const TENANT = 'tenant-a';
@@ -43,7 +43,6 @@ const SETTINGS: GatewaySettings = {
   prices: PRICES,
   retentionDays: 400,
   warningThreshold: 0.8,
-  limitsCacheMs: 30_000,
 };
 /** The template the calls are rendered from (with each test's model block). */
 const SEED = seedTemplate();
@@ -294,20 +293,97 @@ describe('admit', () => {
     expect(scope.warning()).toMatch(/^100% of the monthly budget is used/);
   });
 
-  it('applies the tenant’s override over the defaults, and sees a change once the cache time is up', async () => {
+  it('warns below the threshold when the month is on course to spend a budget at its daily pace, and logs it once', async () => {
+    // By the 10th, 3 calls of 1,200 tokens: 36% of the budget used, on pace for 3,600 / 10 × 30 = 108% by the end.
+    now = new Date('2026-11-10T12:00:00.000Z');
+    const h = harness({ limits: { ...GENEROUS, monthlyTokenBudget: 10_000 } });
+    for (let i = 0; i < 3; i += 1) await meterCall(h.ledger, TENANT, now);
+    const first = h.invocation();
+    const second = h.invocation();
+
+    await h.call({}, first);
+    await h.call({}, second);
+
+    expect(first.warning()).toBe(
+      "At this month's pace 108% of the monthly budget will be used before it resets at 2026-12-01T00:00:00.000Z",
+    );
+    expect(second.warning()).toMatch(/^At this month's pace 1\d\d% of the monthly budget will be used/);
+    expect(warnings(h.logs, 'usage projected past the budget').map((line) => line.fields)).toEqual([
+      { month: MONTH, projectedUtilization: 1.08 },
+    ]);
+    expect(warnings(h.logs, 'usage warning threshold reached')).toEqual([]);
+  });
+
+  it('does not warn while the daily pace stays within the budgets', async () => {
+    now = new Date('2026-11-10T12:00:00.000Z');
+    const h = harness({ limits: { ...GENEROUS, monthlyTokenBudget: 20_000 } });
+    for (let i = 0; i < 3; i += 1) await meterCall(h.ledger, TENANT, now);
+    const scope = h.invocation();
+
+    await h.call({}, scope);
+
+    expect(scope.warning()).toBeUndefined();
+  });
+
+  it('applies the tenant’s override over the defaults', async () => {
     const h = harness();
-    await h.ledger.putLimits(TENANT, { ...GENEROUS, userRequestsPerMinute: 5 }, 'admin', now);
-    const first = await h.gateway.limitsFor(TENANT);
-    await h.ledger.putLimits(TENANT, { ...GENEROUS, userRequestsPerMinute: 7 }, 'admin', now);
+    await h.ledger.updateLimits(TENANT, { userRequestsPerMinute: 1 }, 'admin', now);
+    await h.call();
 
-    const cached = await h.gateway.limitsFor(TENANT);
-    now = new Date(now.getTime() + SETTINGS.limitsCacheMs);
-    const reloaded = await h.gateway.limitsFor(TENANT);
+    await expect(h.call()).rejects.toBeInstanceOf(RateLimitedError);
+    expect((await h.call({}, h.invocation('user-2'))).verdict).toBe('ok');
+  });
 
-    expect(first).toEqual({ ...GENEROUS, userRequestsPerMinute: 5 });
-    expect(cached.userRequestsPerMinute).toBe(5);
-    expect(reloaded.userRequestsPerMinute).toBe(7);
-    expect(await h.gateway.limitsFor('tenant-b')).toEqual(GENEROUS);
+  it('refuses the very next call once a budget is lowered below what is used, giving its reservation back', async () => {
+    const h = harness();
+    await h.call();
+    const { committedTokens } = await h.committed();
+
+    await h.ledger.updateLimits(TENANT, { monthlyTokenBudget: committedTokens }, 'admin', now);
+    const next = h.call();
+
+    await expect(next).rejects.toMatchObject({ code: 'usage_limit_exceeded', exceeded: 'tokens' });
+    expect(h.model.calls).toHaveLength(1);
+    expect((await h.committed()).committedTokens).toBe(committedTokens);
+  });
+
+  it('admits the very next call once a spent budget is raised', async () => {
+    const h = harness({ limits: { ...GENEROUS, monthlyCostBudgetUsd: 0 } });
+    await expect(h.call()).rejects.toMatchObject({ exceeded: 'cost' });
+
+    await h.ledger.updateLimits(TENANT, { monthlyCostBudgetUsd: 10 }, 'admin', now);
+
+    expect((await h.call()).verdict).toBe('ok');
+  });
+
+  it('applies a lowered rate to the very next request', async () => {
+    const h = harness();
+    await h.call();
+
+    await h.ledger.updateLimits(TENANT, { userRequestsPerMinute: 1 }, 'admin', now);
+
+    await expect(h.call()).rejects.toBeInstanceOf(RateLimitedError);
+  });
+
+  it('reads the limits in the same round trip as the rate count and the reservation', async () => {
+    const h = harness();
+    await h.call();
+    const order: string[] = [];
+    const ledger = h.ledger as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const method of ['limitsOverride', 'countUserRequest', 'reserve']) {
+      const original = ledger[method]!.bind(h.ledger);
+      ledger[method] = async (...args) => {
+        order.push(`start ${method}`);
+        const result = await original(...args);
+        order.push(`end ${method}`);
+        return result;
+      };
+    }
+
+    await h.call();
+
+    expect(order.slice(0, 3).every((step) => step.startsWith('start'))).toBe(true);
+    expect(order).toHaveLength(6);
   });
 });
 
