@@ -302,8 +302,7 @@ const run = async (argv: readonly string[], env: Env): Promise<number> => {
       return await validate(path, env);
     }
     const by = values.as ?? env.USER ?? 'cli';
-    const registry = (): Promise<PromptRegistry> =>
-      loadRegistry(storeEnv(env, values.endpoints ?? DEV_ENDPOINTS_FILE));
+    const registry = (): Promise<PromptRegistry> => loadRegistry(storeEnv(env, values.endpoints ?? DEV_ENDPOINTS_FILE));
     switch (command) {
       case 'push': {
         const [file] = required(args, ['path']);

@@ -7,7 +7,8 @@ import { configSchema } from '../functions/shared/config';
  * Where `npm start` records how to reach it and its stores; the prompts CLI and `npm run batch` read it
  * (DEV_ENDPOINTS_FILE moves it, e.g. for a test's own server).
  */
-export const DEV_ENDPOINTS_FILE = process.env.DEV_ENDPOINTS_FILE ?? join(__dirname, '..', '.local', 'dev-endpoints.json');
+export const DEV_ENDPOINTS_FILE =
+  process.env.DEV_ENDPOINTS_FILE ?? join(__dirname, '..', '.local', 'dev-endpoints.json');
 
 /** The key under which the file names the running dev server's URL (checked before the file is trusted). */
 export const DEV_SERVER_URL_KEY = 'LOCAL_API_URL';
