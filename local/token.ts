@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadDevKeys, mintDevToken } from './dev-jwt';
+import { configSchema, parseEnv } from '../functions/shared/config';
+import { devTokenNames, loadDevKeys, mintDevToken } from './dev-jwt';
 
 /** `npm run token -- --tenant T [--user U] [--admin] [--expires 12h]`: prints a token the dev server accepts. */
 const main = async (): Promise<void> => {
@@ -18,10 +19,9 @@ const main = async (): Promise<void> => {
   const token = await mintDevToken(await loadDevKeys(), {
     tenantId: values.tenant,
     userId: values.user,
-    admin: values.admin,
+    ...(values.admin ? { role: 'admin' as const } : {}),
     expiresIn: values.expires,
-    tenantClaim: process.env.JWT_TENANT_CLAIM,
-    groupsClaim: process.env.JWT_GROUPS_CLAIM,
+    ...devTokenNames(parseEnv(configSchema, process.env)),
   });
   console.log(token);
 };

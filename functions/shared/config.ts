@@ -131,7 +131,10 @@ export const configSchema = z.object({
   JWT_TENANT_CLAIM: z._default(z.string().check(z.minLength(1)), 'tenant_id'),
   JWT_USER_CLAIM: z._default(z.string().check(z.minLength(1)), 'sub'),
   JWT_GROUPS_CLAIM: z._default(z.string().check(z.minLength(1)), 'cognito:groups'),
+  /** The group of a tenant's administrators (their own tenant only). */
   JWT_ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'admin'),
+  /** The group of platform administrators (prompts, other tenants' limits and usage, the nightly batch). */
+  JWT_PLATFORM_ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'platform-admin'),
 
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024)), 64 * 1024),
   POWERTOOLS_METRICS_NAMESPACE: z._default(z.string(), 'CoachingService'),

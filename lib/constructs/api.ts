@@ -77,8 +77,8 @@ export interface ApiProps {
 
 /**
  * The HTTP API: one function per row of the route table (functions/routes.ts), each granted exactly the row's
- * grants, and one API route per row except the streaming ones. Routes with auth 'user' or 'admin' go through
- * the JWT authorizer (the admin group is enforced in the handler from the verified claims); auth 'none' routes are
+ * grants, and one API route per row except the streaming ones. Routes with auth 'user', 'admin' or 'platform-admin'
+ * go through the JWT authorizer (the role is enforced in the handler from the verified claims); auth 'none' routes are
  * public. Rows with transport 'stream' are served from a response-streaming Lambda Function URL instead (HTTP APIs
  * buffer Lambda responses), whose function verifies the JWT itself.
  */
@@ -143,7 +143,7 @@ export class Api extends Construct {
     const isStream = route.transport === 'stream';
     if (isStream && isPublic) {
       // A streaming URL has no authorizer in front of it; only the function's own JWT check guards it.
-      throw new Error(`Route ${name} streams (transport 'stream') and must be authenticated (auth 'user' or 'admin')`);
+      throw new Error(`Route ${name} streams (transport 'stream') and must be authenticated (auth other than 'none')`);
     }
 
     const fn = new CoachingFunction(this, constructId(name), {
