@@ -56,6 +56,7 @@ export class CoachingStack extends Stack {
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
       corsOrigins: props.corsOrigins,
+      ...(businessApiSecret ? { businessApiSecret } : {}),
     });
     this.batch = new Batch(this, 'Batch', {
       data: this.data,

@@ -106,6 +106,8 @@ export const promptAdmin = defineCapability({
         promptsBucket: 'read',
         bedrock: true,
         businessApi: true,
+        // Another tenant's data is read with the service's own token, never the platform admin's.
+        serviceToken: true,
       },
     }),
     diffPromptVersions: defineRoute({

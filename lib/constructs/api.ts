@@ -20,6 +20,7 @@ import {
   type FunctionUrl,
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes, type RouteName } from '../../functions/routes';
@@ -73,6 +74,8 @@ export interface ApiProps {
   readonly bedrockModelIds: readonly string[];
   /** Browser origins allowed to call the API; empty disables CORS. */
   readonly corsOrigins: readonly string[];
+  /** The business APIs' client credentials, for rows with `grants.serviceToken`; absent: the dev token is sent. */
+  readonly businessApiSecret?: ISecret;
 }
 
 /**
@@ -158,6 +161,7 @@ export class Api extends Construct {
       bedrockModelIds: props.bedrockModelIds,
       handoffBus: props.events.handoffBus,
       workerQueues: props.workers.queues,
+      ...(props.businessApiSecret ? { businessApiSecret: props.businessApiSecret } : {}),
     });
     if (isStream) fn.verifyJwt(props.jwtIssuer, props.jwtAudience);
     return fn;

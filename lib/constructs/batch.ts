@@ -96,6 +96,7 @@ export const maxConcurrencyFor = ({
 const WORKER_GRANTS: RouteGrants = {
   ...generates,
   tables: { ...generates.tables, batch: 'readWrite' },
+  serviceToken: true,
 };
 
 /** What the nightly run needs from the rest of the stack and from the deployment config. */
@@ -246,9 +247,9 @@ export class Batch extends Construct {
       data: props.data,
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
+      ...(props.businessApiSecret ? { businessApiSecret: props.businessApiSecret } : {}),
     });
     worker.bindQueue(this.queue, 'BATCH_QUEUE_URL');
-    if (props.businessApiSecret) worker.bindBusinessApiSecret(props.businessApiSecret);
     // Concurrency is capped on the event source, not with reserved concurrency: Lambda then simply polls less,
     // instead of throttling invocations and returning messages to the queue (which would count as receives).
     worker.addEventSource(

@@ -635,6 +635,33 @@ describe('permissions', () => {
     }
   });
 
+  it("gives exactly the serviceToken rows (a preview of another tenant) read on the business APIs' secret", () => {
+    const secretArn = `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${BATCH_SECRET_NAME}-??????`;
+    const granted = ROUTE_ENTRIES.map(([name]) => {
+      const secretStatements = statementsOfRoute(name).filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
+      );
+      return {
+        name,
+        actions: actionsOf(secretStatements).sort(),
+        resources: secretStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten),
+        secretId: environmentOfRoute(name).BUSINESS_API_CLIENT_SECRET_ID,
+      };
+    }).filter((route) => route.actions.length > 0 || route.secretId !== undefined);
+
+    expect(granted).toEqual([
+      {
+        name: 'previewPromptVersion',
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        resources: [secretArn],
+        secretId: BATCH_SECRET_NAME,
+      },
+    ]);
+    expect(ROUTE_ENTRIES.filter(([, row]) => row.grants.serviceToken).map(([name]) => name)).toEqual([
+      'previewPromptVersion',
+    ]);
+  });
+
   it('gives the dismiss function the insights table but no Bedrock access', () => {
     const actions = actionsOf(statementsOfRoute('dismissInsight'));
 

@@ -12,6 +12,11 @@ export interface RouteGrants {
   readonly promptsBucket?: 'read' | 'readWrite';
   readonly bedrock?: boolean;
   readonly businessApi?: boolean;
+  /**
+   * Calls the business APIs as the service itself (client credentials): for work no user's token may be used for, a
+   * queued job or another tenant's data. Grants the client-credentials secret where the stack has one.
+   */
+  readonly serviceToken?: boolean;
   /** Publishes human hand-off events to the EventBridge bus. */
   readonly handoffEvents?: boolean;
   /** Sends to these workers' queues, by the worker's key in the composed worker list (functions/routes.ts). */

@@ -4,13 +4,15 @@ import { startTestApi, type ApiResponse, type TestApi } from '../../support/loca
 
 const TENANT = 'acme-plumbing';
 const OTHER = 'northwind-saas';
+/** The service's own token for the .NET APIs locally (StaticTokenProvider). */
+const SERVICE_TOKEN = 'service-token-of-the-roles-test';
 let api: TestApi;
 let user: string;
 let tenantAdmin: string;
 let platformAdmin: string;
 
 beforeAll(async () => {
-  api = await startTestApi({ LLM_PROVIDER: 'rules' });
+  api = await startTestApi({ LLM_PROVIDER: 'rules', BUSINESS_API_DEV_TOKEN: SERVICE_TOKEN });
   user = await api.token(TENANT);
   tenantAdmin = await api.token(TENANT, 'boss', 'admin');
   platformAdmin = await api.token('platform', 'ops-1', 'platform-admin');
@@ -111,5 +113,43 @@ describe("a tenant's admin and another tenant", () => {
     expect(attempts.map((attempt) => attempt.status)).toEqual([403, 403, 403, 403, 403, 403]);
     expect(limits.json.override).toBeNull();
     expect(registry.json.entries.map((entry: { tenantId: string }) => entry.tenantId)).not.toContain(OTHER);
+  });
+});
+
+describe("a platform admin's prompt preview", () => {
+  const preview = (tenantId: string, token: string): Promise<ApiResponse> =>
+    api.call('POST', '/admin/prompts/insights_generation/versions/v1.0/preview', {
+      token,
+      body: JSON.stringify({ tenantId }),
+    });
+  /** What the demo .NET APIs received while `act` ran: the tenant header and the bearer token of each request. */
+  const sentDuring = async (act: () => Promise<ApiResponse>) => {
+    const demoApi = api.stack.demoApi;
+    if (!demoApi) throw new Error('the test runtime has no demo business API');
+    const before = demoApi.requests.length;
+    const response = await act();
+    const sent = demoApi.requests
+      .slice(before)
+      .map(({ headers }) => ({ tenant: headers['x-tenant-id'], authorization: headers.authorization }));
+    return { response, sent };
+  };
+
+  it("reads another tenant's data with the service's own token, never forwarding the admin's", async () => {
+    const { response, sent } = await sentDuring(() => preview(TENANT, platformAdmin));
+
+    expect(response.status).toBe(200);
+    expect(response.json.rendered.user).toContain('Acme Plumbing');
+    expect(sent).toHaveLength(6);
+    for (const request of sent) expect(request).toEqual({ tenant: TENANT, authorization: `Bearer ${SERVICE_TOKEN}` });
+  });
+
+  it("reads the admin's own tenant on their behalf, with their token", async () => {
+    const ownTenantAdmin = await api.token(OTHER, 'ops-2', 'platform-admin');
+
+    const { response, sent } = await sentDuring(() => preview(OTHER, ownTenantAdmin));
+
+    expect(response.status).toBe(200);
+    expect(sent).toHaveLength(6);
+    for (const request of sent) expect(request).toEqual({ tenant: OTHER, authorization: `Bearer ${ownTenantAdmin}` });
   });
 });
