@@ -31,6 +31,8 @@ export interface CallOptions {
 /** The local runtime started for a test file, plus helpers to call it and reach its table. */
 export interface TestApi {
   readonly stack: LocalStack;
+  /** The dev key pair the runtime verifies tokens with (for tests that sign unusual tokens themselves). */
+  readonly keyFile: string;
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>;
   /** A token of a user of the tenant, holding `role` (default `user`: no admin group). */
   token(tenantId: string, userId?: string, role?: Role): Promise<string>;
@@ -100,6 +102,7 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
 
   return {
     stack,
+    keyFile,
     db,
     call,
     awaitJob,

@@ -32,7 +32,14 @@ const groupsOf = (claim: unknown): string[] => {
     .filter(Boolean);
 };
 
-/** Reads the caller from the authorizer claims; fails with 401 when the tenant or user claim is unusable. */
+/** `exp` as a verifier hands it on: a number (verified here or locally), a numeric string (API Gateway's claims). */
+const hasExpiry = (claim: unknown): boolean =>
+  (typeof claim === 'number' || (typeof claim === 'string' && claim.trim() !== '')) && Number.isFinite(Number(claim));
+
+/**
+ * Reads the caller from the verified claims; fails with 401 when the tenant or user claim is unusable, or when the
+ * token never expires (no `exp`): whichever verifier let it through, the function refuses it too.
+ */
 export const callerFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer, claimsConfig: ClaimsConfig): Caller => {
   const claims: Record<string, unknown> = event.requestContext.authorizer?.jwt?.claims ?? {};
   const tenantId = claims[claimsConfig.JWT_TENANT_CLAIM];
@@ -43,6 +50,7 @@ export const callerFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer, 
   if (typeof userId !== 'string' || !SAFE_ID.test(userId)) {
     throw new UnauthorizedError(`The token has no usable "${claimsConfig.JWT_USER_CLAIM}" claim`);
   }
+  if (!hasExpiry(claims.exp)) throw new UnauthorizedError('The token has no expiry ("exp" claim)');
   const groups = groupsOf(claims[claimsConfig.JWT_GROUPS_CLAIM]);
   const authorization = event.headers?.authorization ?? '';
   return {

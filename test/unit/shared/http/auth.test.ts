@@ -10,10 +10,14 @@ const claimsConfig = {
   JWT_PLATFORM_ADMIN_GROUP: 'platform-admin',
 };
 
+/** In an hour, in epoch seconds: the `exp` of a usable token. */
+const EXP = Math.floor(Date.now() / 1000) + 3600;
+
+/** An event as API Gateway passes it on: the verified claims (with an expiry unless `claims` says otherwise). */
 const eventWith = (claims: Record<string, unknown>, authorization = 'Bearer abc.def.ghi') =>
   ({
     headers: { authorization },
-    requestContext: { authorizer: { jwt: { claims, scopes: [] } } },
+    requestContext: { authorizer: { jwt: { claims: { exp: EXP, ...claims }, scopes: [] } } },
   }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 
 describe('callerFromEvent', () => {
@@ -92,6 +96,21 @@ describe('callerFromEvent', () => {
   });
 });
 
+describe('callerFromEvent and the expiry', () => {
+  it.each([[undefined], [''], ['never'], [null], [true]])('answers 401 to a token whose exp is %j', (exp) => {
+    expect(() => callerFromEvent(eventWith({ tenant_id: 't', sub: 'u', exp }), claimsConfig)).toThrow(
+      new UnauthorizedError('The token has no expiry ("exp" claim)'),
+    );
+  });
+
+  it('accepts exp as a number (verified locally) and as the numeric string API Gateway passes', () => {
+    expect(() => callerFromEvent(eventWith({ tenant_id: 't', sub: 'u', exp: EXP }), claimsConfig)).not.toThrow();
+    expect(() =>
+      callerFromEvent(eventWith({ tenant_id: 't', sub: 'u', exp: String(EXP) }), claimsConfig),
+    ).not.toThrow();
+  });
+});
+
 describe('callerFromEvent without the usual parts', () => {
   it('answers 401 for an event that reached the function without an authorizer', () => {
     const event = { headers: {}, requestContext: {} } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -103,7 +122,7 @@ describe('callerFromEvent without the usual parts', () => {
 
   it('reads a caller without headers with an empty bearer token', () => {
     const event = {
-      requestContext: { authorizer: { jwt: { claims: { tenant_id: 't-1', sub: 'u-1' }, scopes: [] } } },
+      requestContext: { authorizer: { jwt: { claims: { tenant_id: 't-1', sub: 'u-1', exp: EXP }, scopes: [] } } },
     } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 
     expect(callerFromEvent(event, claimsConfig).bearerToken).toBe('');
