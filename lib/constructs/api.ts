@@ -24,7 +24,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes, type RouteName } from '../../functions/routes';
-import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls } from '../function';
+import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls, type RoleGroups } from '../function';
 import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
 import type { Data } from './data';
 import type { Events } from './events';
@@ -76,6 +76,8 @@ export interface ApiProps {
   readonly corsOrigins: readonly string[];
   /** The business APIs' client credentials, for rows with `grants.serviceToken`; absent: the dev token is sent. */
   readonly businessApiSecret?: ISecret;
+  /** The admin roles' JWT group names, passed to every authenticated route's function; absent: the defaults. */
+  readonly roleGroups?: RoleGroups;
 }
 
 /**
@@ -164,6 +166,7 @@ export class Api extends Construct {
       ...(props.businessApiSecret ? { businessApiSecret: props.businessApiSecret } : {}),
     });
     if (isStream) fn.verifyJwt(props.jwtIssuer, props.jwtAudience);
+    if (!isPublic && props.roleGroups) fn.bindRoleGroups(props.roleGroups);
     return fn;
   }
 

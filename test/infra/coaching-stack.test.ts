@@ -20,6 +20,7 @@ import { context as featureFlags } from '../../cdk.json';
 const MODEL_IDS = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'];
 const JWT_ISSUER = 'https://issuer.test.example.com/';
 const JWT_AUDIENCE = ['coaching-test'];
+const ROLE_GROUPS = { admin: 'TenantAdmins', platformAdmin: 'PlatformOps' };
 const ROUTE_ROWS = Object.values(routes);
 const ROUTE_ENTRIES = Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][];
 const WORKER_ENTRIES = Object.entries(workers);
@@ -68,6 +69,7 @@ beforeAll(() => {
   stack = new CoachingStack(app, 'CoachingTest', {
     jwtIssuer: JWT_ISSUER,
     jwtAudience: JWT_AUDIENCE,
+    roleGroups: ROLE_GROUPS,
     businessApis: BUSINESS_APIS,
     bedrockModelIds: MODEL_IDS,
     corsOrigins: CORS_ORIGINS,
@@ -245,6 +247,27 @@ describe('api', () => {
     expect(adminRoutes.length).toBeGreaterThan(0);
     for (const [, route] of adminRoutes) {
       expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    }
+  });
+
+  it("passes the deployment's admin group names to every authenticated route's function, and to no other", () => {
+    const groupsOf = (environment: Record<string, unknown>) => ({
+      admin: environment.JWT_ADMIN_GROUP,
+      platformAdmin: environment.JWT_PLATFORM_ADMIN_GROUP,
+    });
+    const routeFunctions = new Set<CoachingFunction>(Object.values(stack.api.functions));
+
+    for (const [name, row] of ROUTE_ENTRIES) {
+      expect({ name, groups: groupsOf(environmentOfRoute(name)) }).toEqual({
+        name,
+        groups: row.auth === 'none' ? { admin: undefined, platformAdmin: undefined } : ROLE_GROUPS,
+      });
+    }
+    for (const fn of coachingFunctions().filter((candidate) => !routeFunctions.has(candidate))) {
+      expect({ fn: fn.node.path, groups: groupsOf(environmentOf(fn)) }).toEqual({
+        fn: fn.node.path,
+        groups: { admin: undefined, platformAdmin: undefined },
+      });
     }
   });
 
