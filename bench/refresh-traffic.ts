@@ -5,6 +5,7 @@
  * nightly run). What stands in for the Lambda handler (functions/insights/handlers/run-insight-job.ts, which builds
  * the DynamoDB-backed service when it loads) is `handleJobRecords` below: parse, build the invocation, run the job.
  */
+import { serviceCaller } from '../functions/shared/caller';
 import type { BusinessData } from '../functions/shared/business-api/port';
 import type { BusinessSnapshot } from '../functions/shared/business-api/model';
 import type { Generation, GenerationInput, InsightGenerator } from '../functions/insights/generation';
@@ -128,7 +129,7 @@ export const startRefreshTraffic = (options: {
 
   const invocationFor = (tenantId: string, userId: string, correlationId: string) =>
     startInvocation({
-      caller: { tenantId, userId, isAdmin: false, bearerToken: 'simulated-token' },
+      caller: serviceCaller(tenantId, userId, 'simulated-token'),
       correlationId,
       log: logger,
       deadlineAt: clock.now() + insightJobsWorker.timeoutSeconds * 1000,

@@ -1,6 +1,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
+import { configSchema, parseEnv } from '../functions/shared/config';
 import { CoachingStack } from '../lib/coaching-stack';
 import { DEFAULT_BATCH_HEADROOM } from '../lib/batch-concurrency';
 import { BATCH_DEFAULTS } from '../lib/constructs/batch';
@@ -13,6 +14,9 @@ const list = z
 
 /** A positive whole number from cdk.json, or from `-c key=123` on the command line (a string). */
 const positiveInt = z.coerce.number().int().positive();
+
+/** A JWT group name (Cognito: letters, digits and punctuation, no whitespace). */
+const groupName = z.string().regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u, 'must be a group name without spaces');
 
 /** Whether the runtime knows the IANA time zone (Scheduler takes IANA names, and `UTC`). */
 const isTimeZone = (zone: string): boolean => {
@@ -32,6 +36,10 @@ const contextSchema = z.object({
     .default('dev'),
   jwtIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).default('https://auth.example.com/'),
   jwtAudience: list.default(['coaching-api']),
+  /** The JWT group of a tenant's admins (role admin, their own tenant only); the functions' default: admin. */
+  jwtAdminGroup: groupName.optional(),
+  /** The JWT group of platform admins (role platform-admin); the functions' default: platform-admin. */
+  jwtPlatformAdminGroup: groupName.optional(),
   accountApiUrl: z.url().default('https://account-api.example.com'),
   tractionApiUrl: z.url().default('https://traction-api.example.com'),
   /** Browser origins allowed to call the API (CORS); none by default. */
@@ -76,11 +84,26 @@ if (!parsed.success) {
   throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
 }
 const config = parsed.data;
+// The functions refuse one group for both admin roles at cold start (functions/shared/config.ts); refuse it at synth.
+try {
+  parseEnv(configSchema, {
+    JWT_ADMIN_GROUP: config.jwtAdminGroup,
+    JWT_PLATFORM_ADMIN_GROUP: config.jwtPlatformAdminGroup,
+  });
+} catch (error) {
+  throw new Error(`Invalid CDK context jwtAdminGroup / jwtPlatformAdminGroup: ${(error as Error).message}`, {
+    cause: error,
+  });
+}
 
 const stack = new CoachingStack(app, `Coaching-${config.stage}`, {
   description: `Coaching service (${config.stage})`,
   jwtIssuer: config.jwtIssuer,
   jwtAudience: config.jwtAudience,
+  roleGroups: {
+    ...(config.jwtAdminGroup ? { admin: config.jwtAdminGroup } : {}),
+    ...(config.jwtPlatformAdminGroup ? { platformAdmin: config.jwtPlatformAdminGroup } : {}),
+  },
   businessApis: { accountApiUrl: config.accountApiUrl, tractionApiUrl: config.tractionApiUrl },
   bedrockModelIds: config.bedrockModelIds,
   corsOrigins: config.corsOrigins ?? [],

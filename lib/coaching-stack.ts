@@ -1,7 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { BusinessApiUrls } from './function';
+import type { BusinessApiUrls, RoleGroups } from './function';
 import { Api } from './constructs/api';
 import { Batch, type BatchSettings } from './constructs/batch';
 import { Data } from './constructs/data';
@@ -14,6 +14,8 @@ export interface CoachingStackProps extends StackProps {
   /** The JWT issuer URL: API Gateway's authorizer and the streaming functions verify tokens against it. */
   readonly jwtIssuer: string;
   readonly jwtAudience: readonly string[];
+  /** The JWT group names of a tenant's admins and of platform admins, where they are not `admin`, `platform-admin`. */
+  readonly roleGroups?: RoleGroups;
   readonly businessApis: BusinessApiUrls;
   readonly bedrockModelIds: readonly string[];
   /** Browser origins allowed to call the API (CORS preflight); empty for none. */
@@ -56,6 +58,8 @@ export class CoachingStack extends Stack {
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
       corsOrigins: props.corsOrigins,
+      ...(businessApiSecret ? { businessApiSecret } : {}),
+      ...(props.roleGroups ? { roleGroups: props.roleGroups } : {}),
     });
     this.batch = new Batch(this, 'Batch', {
       data: this.data,

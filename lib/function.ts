@@ -30,6 +30,14 @@ export interface BusinessApiUrls {
   readonly tractionApiUrl: string;
 }
 
+/** The JWT groups of the two admin roles, where a deployment names them otherwise than the functions' defaults. */
+export interface RoleGroups {
+  /** A tenant's administrators (JWT_ADMIN_GROUP; default `admin`). */
+  readonly admin?: string;
+  /** Platform administrators (JWT_PLATFORM_ADMIN_GROUP; default `platform-admin`). */
+  readonly platformAdmin?: string;
+}
+
 /** What differs between the service's functions; everything else is a default of CoachingFunction. */
 export interface CoachingFunctionProps {
   /** Absolute path of the handler module; it exports `handler` (response-streaming ones too). */
@@ -226,6 +234,15 @@ export class CoachingFunction extends NodejsFunction {
     this.addEnvironment('JWT_ISSUER', issuer);
     this.addEnvironment('JWT_AUDIENCE', audience.join(','));
     this.addEnvironment('JWKS_URL', `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`);
+  }
+
+  /**
+   * Passes the groups the function reads a caller's roles from (JWT_ADMIN_GROUP, JWT_PLATFORM_ADMIN_GROUP), those the
+   * deployment names; the others keep the functions' defaults. No IAM comes with it.
+   */
+  bindRoleGroups(groups: RoleGroups): void {
+    if (groups.admin !== undefined) this.addEnvironment('JWT_ADMIN_GROUP', groups.admin);
+    if (groups.platformAdmin !== undefined) this.addEnvironment('JWT_PLATFORM_ADMIN_GROUP', groups.platformAdmin);
   }
 
   /** Passes the .NET business API base URLs (ACCOUNT_API_URL, TRACTION_API_URL). */

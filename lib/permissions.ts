@@ -1,4 +1,5 @@
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { version } from '../package.json';
 import { workers } from '../functions/routes';
@@ -19,6 +20,8 @@ export interface PermissionTargets {
   readonly handoffBus?: IEventBus;
   /** The workers' queues by worker key; required only by permission sets with `queues`. */
   readonly workerQueues?: Readonly<Record<string, IQueue>>;
+  /** The business APIs' client credentials, for permission sets with `serviceToken`; absent: the dev token is sent. */
+  readonly businessApiSecret?: ISecret;
 }
 
 /** Whether a function with these grants reads prompts, and so must bundle the prompts/ fallback copy. */
@@ -37,6 +40,7 @@ export const grantAll = (fn: CoachingFunction, grants: RouteGrants, targets: Per
   }
   if (grants.bedrock) fn.allowBedrock(targets.bedrockModelIds);
   if (grants.businessApi) fn.bindBusinessApis(targets.businessApis);
+  if (grants.serviceToken && targets.businessApiSecret) fn.bindBusinessApiSecret(targets.businessApiSecret);
   for (const key of grants.queues ?? []) {
     const queue = targets.workerQueues?.[key];
     const worker = workers[key];

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import type { Role } from '../functions/shared/caller';
+import { configSchema, parseEnv, type Config } from '../functions/shared/config';
 
 /** Issuer and audience of dev tokens; the local server checks both, as the API Gateway JWT authorizer does. */
 export const DEV_ISSUER = 'https://coaching.local/dev';
@@ -29,23 +31,41 @@ export const loadDevKeys = async (file: string = DEV_KEY_FILE): Promise<DevKeys>
   return keys;
 };
 
-/** What a dev token says about its bearer. */
-export interface DevTokenClaims {
+/** The claim and group names a dev token is written with. */
+export interface DevTokenNames {
+  readonly tenantClaim: string;
+  readonly groupsClaim: string;
+  readonly adminGroup: string;
+  readonly platformAdminGroup: string;
+}
+
+/** What a dev token says about its bearer; names not given are the service's defaults. */
+export interface DevTokenClaims extends Partial<DevTokenNames> {
   readonly tenantId: string;
   readonly userId?: string;
-  readonly admin?: boolean;
+  /** The role its groups give (default `user`: no group). */
+  readonly role?: Role;
   readonly expiresIn?: string;
-  /** Claim names (default: the service's defaults). */
-  readonly tenantClaim?: string;
-  readonly groupsClaim?: string;
 }
+
+/** The names a service with this configuration reads tokens with. */
+export const devTokenNames = (
+  cfg: Pick<Config, 'JWT_TENANT_CLAIM' | 'JWT_GROUPS_CLAIM' | 'JWT_ADMIN_GROUP' | 'JWT_PLATFORM_ADMIN_GROUP'>,
+): DevTokenNames => ({
+  tenantClaim: cfg.JWT_TENANT_CLAIM,
+  groupsClaim: cfg.JWT_GROUPS_CLAIM,
+  adminGroup: cfg.JWT_ADMIN_GROUP,
+  platformAdminGroup: cfg.JWT_PLATFORM_ADMIN_GROUP,
+});
 
 /** Signs a dev token the local server accepts. */
 export const mintDevToken = async (keys: DevKeys, claims: DevTokenClaims): Promise<string> => {
   const key = await importJWK(keys.privateJwk, 'RS256');
+  const names = { ...devTokenNames(parseEnv(configSchema, {})), ...claims };
+  const groups = { user: [], admin: [names.adminGroup], 'platform-admin': [names.platformAdminGroup] };
   return new SignJWT({
-    [claims.tenantClaim ?? 'tenant_id']: claims.tenantId,
-    [claims.groupsClaim ?? 'cognito:groups']: claims.admin ? ['admin'] : [],
+    [names.tenantClaim]: claims.tenantId,
+    [names.groupsClaim]: groups[claims.role ?? 'user'],
   })
     .setProtectedHeader({ alg: 'RS256', kid: KEY_ID })
     .setSubject(claims.userId ?? 'dev-user')

@@ -29,7 +29,10 @@ const errorResponses = (route: RouteDefinition): Record<string, JsonObject> => {
   return {
     '400': error('Invalid request'),
     ...(route.auth === 'none' ? {} : { '401': error('Missing, expired or invalid token') }),
-    ...(route.auth === 'admin' ? { '403': error('Not an administrator') } : {}),
+    ...(route.auth === 'admin'
+      ? { '403': error('Not an administrator of this tenant, nor a platform administrator') }
+      : {}),
+    ...(route.auth === 'platform-admin' ? { '403': error('Not a platform administrator') } : {}),
     ...(route.params ? { '404': error('Not found for this tenant') } : {}),
     '429': error('Rate limited; see Retry-After'),
     '502': error('Upstream data unavailable'),
@@ -55,6 +58,23 @@ const conditionalGet = {
   },
 } as const;
 
+/** Who may call an operation, stated in its description (and its `x-required-role`). */
+const accessOf = (route: RouteDefinition): string => {
+  switch (route.auth) {
+    case 'none':
+      return 'Public: no token needed.';
+    case 'user':
+      return "Role `user`: any signed-in user, on the token's tenant.";
+    case 'admin':
+      return (
+        `Role \`admin\` of the tenant in \`{${route.tenantParam}}\` (a tenant's administrator acts on their own tenant ` +
+        'only), or `platform-admin` (any tenant); anyone else gets 403.'
+      );
+    case 'platform-admin':
+      return "Role `platform-admin` (a platform administrator); anyone else, a tenant's `admin` too, gets 403.";
+  }
+};
+
 /** What the service's jobs are, for the document's description. */
 const DESCRIPTION = [
   'Coaching insights, conversations, usage and prompt administration for the business owners of a tenant (the',
@@ -67,6 +87,11 @@ const DESCRIPTION = [
   '`failed` (with a `reason` such as `model_timeout`; the set served stays). A throttled job goes back to `pending`',
   'with its reason and is delivered again later. One job per tenant is active at a time; `POST /insights/refresh`',
   'answers 202 with the job (the active one, if any). Poll with `If-None-Match`: 304 while nothing changed.',
+  '',
+  "Roles come from the token's groups: every caller is a `user` (their own data); `admin` is a tenant's",
+  'administrator (their own tenant only: all its conversations, its limits); `platform-admin` runs the platform',
+  "(prompts, other tenants' limits and usage, top tenants, the nightly batch). Each operation states the role it needs",
+  'in its description and in `x-required-role`; a caller without it gets 403.',
 ].join('\n');
 
 /** The OpenAPI 3.1 document of the API, generated from the route table and its zod schemas. */
@@ -77,8 +102,9 @@ export const openApiDocument = (version: string): JsonObject => {
     (paths[route.path] as Record<string, JsonObject>)[route.method.toLowerCase()] = {
       operationId: name,
       summary: route.summary,
+      description: accessOf(route),
       tags: [route.tag],
-      ...(route.auth === 'none' ? { security: [] } : {}),
+      ...(route.auth === 'none' ? { security: [] } : { 'x-required-role': route.auth }),
       parameters: [
         ...parametersOf(route.params, 'path'),
         ...parametersOf(route.query, 'query'),

@@ -5,7 +5,15 @@ import { capabilityEnvironments, workers } from '../functions/routes';
 import { inProcessQueue } from '../functions/shared/jobs/in-process';
 import { configSchema, parseEnv } from '../functions/shared/config';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
-import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys, type DevTokenClaims } from './dev-jwt';
+import {
+  DEV_AUDIENCE,
+  DEV_ISSUER,
+  devTokenNames,
+  loadDevKeys,
+  mintDevToken,
+  type DevKeys,
+  type DevTokenClaims,
+} from './dev-jwt';
 import { removeDevEndpoints, writeDevEndpoints } from './dev-endpoints';
 import { createTables, startDynalite, type LocalDynamo } from './dynamo';
 import { seedPromptBucket, startPromptBucket, type LocalPromptBucket } from './prompt-bucket';
@@ -125,8 +133,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     dynamoEndpoint: cfg.DYNAMODB_ENDPOINT as string,
     dynamoEmbedded: dynamo !== undefined,
     jwks: { keys: [keys.publicJwk] },
-    mintToken: (claims) =>
-      mintDevToken(keys, { tenantClaim: cfg.JWT_TENANT_CLAIM, groupsClaim: cfg.JWT_GROUPS_CLAIM, ...claims }),
+    mintToken: (claims) => mintDevToken(keys, { ...devTokenNames(cfg), ...claims }),
     workersIdle: async () => {
       await Promise.all(queueServers.map((queueServer) => queueServer.idle()));
     },

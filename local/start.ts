@@ -17,7 +17,7 @@ Coaching API on ${base}
   Business API  ${stack.demoApi ? `${stack.demoApi.url} (demo; tenants: ${DEMO_TENANTS.join(', ')})` : stack.env.ACCOUNT_API_URL}
   LLM           ${stack.env.LLM_PROVIDER ?? 'rules'}
 
-Try (a dev token for tenant ${DEMO_TENANTS[0]}, valid 12 h; more with: npm run token -- --tenant <id> [--admin]):
+Try (a dev token for tenant ${DEMO_TENANTS[0]}, valid 12 h; more with: npm run token -- --tenant <id> [--admin | --platform-admin]):
   export TOKEN=${token}
   curl ${base}/health
   curl -H "Authorization: Bearer $TOKEN" ${base}/insights

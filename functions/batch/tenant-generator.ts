@@ -1,5 +1,6 @@
 import { insightsService } from '../insights/wiring';
 import { once } from '../shared/once';
+import { serviceCaller } from '../shared/caller';
 import { startInvocation } from '../shared/invocation';
 import type { TenantGenerator } from './worker';
 import { batchConfig } from './config';
@@ -16,7 +17,7 @@ export const tenantGenerator = /* @__PURE__ */ once((): TenantGenerator => {
   const freshMs = batchConfig().BATCH_FRESH_HOURS * 3_600_000;
   return async (message, bearerToken, log, deadlineAt) => {
     const scope = startInvocation({
-      caller: { tenantId: message.tenantId, userId: 'nightly-batch', isAdmin: false, bearerToken },
+      caller: serviceCaller(message.tenantId, 'nightly-batch', bearerToken),
       correlationId: `${message.runId}:${message.tenantId}`,
       log,
       deadlineAt: deadlineAt - DEADLINE_MARGIN_MS,

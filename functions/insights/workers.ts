@@ -19,6 +19,5 @@ export const insightJobsWorker = {
   description: 'Insights: writes a tenant set with the model (a job from a cache miss or a refresh)',
   timeoutSeconds: 300,
   maxConcurrency: 10,
-  grants: generates,
-  usesServiceToken: true,
+  grants: { ...generates, serviceToken: true },
 } as const satisfies WorkerDefinition;

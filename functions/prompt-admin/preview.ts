@@ -1,4 +1,10 @@
-import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
+import {
+  asService,
+  onBehalfOf,
+  type BusinessData,
+  type BusinessDataRequest,
+  type ServiceTokenProvider,
+} from '../shared/business-api/port';
 import type { DataGap } from '../shared/business-api/model';
 import type { Invocation } from '../shared/invocation';
 import { estimateTokens } from '../shared/llm/tokens';
@@ -12,6 +18,8 @@ import { UnprocessableError } from '../shared/errors';
 /** What a dry-run needs: the tenant's data, and (when invoking) a generator bound to the previewed template. */
 export interface PreviewDependencies {
   readonly businessData: BusinessData;
+  /** The service's own token for the .NET APIs, for a tenant other than the caller's. */
+  readonly serviceTokens: ServiceTokenProvider;
   /** A model-backed generator on the given templates; undefined when the model is switched off (rules provider). */
   readonly generatorFor?: (prompts: PromptStore) => InsightGenerator;
   readonly clock: () => Date;
@@ -56,7 +64,7 @@ export class PromptPreview {
       ]);
     }
     const now = this.deps.clock();
-    const snapshot = await this.deps.businessData.snapshot(onBehalfOf(invocation, request.tenantId));
+    const snapshot = await this.deps.businessData.snapshot(await this.readAs(invocation, request.tenantId));
     // The dry-run reads the named tenant's data, but its model calls are metered to the admin's own tenant.
     const input = {
       invocation,
@@ -86,5 +94,11 @@ export class PromptPreview {
       dataGaps: snapshot.gaps,
       ...(output ? { output: { drafts: output.drafts, provenance: output.provenance } } : {}),
     };
+  }
+
+  /** The caller's own tenant is read with their token; any other tenant with the service's, never the caller's. */
+  private async readAs(invocation: Invocation, tenantId: string): Promise<BusinessDataRequest> {
+    if (tenantId === invocation.caller.tenantId) return onBehalfOf(invocation);
+    return asService(invocation, tenantId, await this.deps.serviceTokens.token());
   }
 }

@@ -1,4 +1,4 @@
-import { businessData, promptIndex, templateContent, templateLimits } from '../shared/adapters';
+import { businessData, promptIndex, serviceTokens, templateContent, templateLimits } from '../shared/adapters';
 import { config } from '../shared/config';
 import { logger } from '../shared/observability';
 import { once } from '../shared/once';
@@ -23,6 +23,7 @@ export const promptPreview = /* @__PURE__ */ once(
   (): PromptPreview =>
     new PromptPreview({
       businessData: businessData(),
+      serviceTokens: serviceTokens(),
       ...(config().LLM_PROVIDER === 'bedrock' ? { generatorFor: llmInsightGenerator } : {}),
       clock: () => new Date(),
     }),

@@ -55,95 +55,109 @@ export const tableNameEnv = <T extends TableDefinition>(
  * The environment variables of the shared ports (HTTP pipeline, business APIs, prompts, the model gateway and usage
  * metering) with their defaults. Each capability declares its own in its config.ts; all are parsed by `envConfig`.
  */
-export const configSchema = z.object({
-  ...tableNameEnv(usageTable),
-  ...tableNameEnv(promptIndexTable),
-  ...tableNameEnv(jobsTable),
-  /** Set by Lambda: where it is set, a missing queue URL is a configuration error, not a reason for an in-process queue. */
-  AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1))),
-  POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'coaching-service'),
-  SERVICE_VERSION: z._default(z.string(), '0.1.0'),
-  /** Unset: the SDK's own region chain (AWS_REGION, profile) decides. Lambda always sets it. */
-  AWS_REGION: z.optional(z.string().check(z.minLength(1))),
+export const configSchema = z
+  .object({
+    ...tableNameEnv(usageTable),
+    ...tableNameEnv(promptIndexTable),
+    ...tableNameEnv(jobsTable),
+    /** Set by Lambda: where it is set, a missing queue URL is a configuration error, not a reason for an in-process queue. */
+    AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1))),
+    POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'coaching-service'),
+    SERVICE_VERSION: z._default(z.string(), '0.1.0'),
+    /** Unset: the SDK's own region chain (AWS_REGION, profile) decides. Lambda always sets it. */
+    AWS_REGION: z.optional(z.string().check(z.minLength(1))),
 
-  DYNAMODB_ENDPOINT: z.optional(z.url()),
+    DYNAMODB_ENDPOINT: z.optional(z.url()),
 
-  PROMPTS_BUCKET: z.optional(z.string().check(z.minLength(1))),
-  PROMPTS_DIR: z._default(z.string().check(z.minLength(1)), 'prompts'),
-  S3_ENDPOINT: z.optional(z.url()),
-  PROMPT_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 60),
-  PROMPT_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024), z.maximum(400_000)), 100_000),
+    PROMPTS_BUCKET: z.optional(z.string().check(z.minLength(1))),
+    PROMPTS_DIR: z._default(z.string().check(z.minLength(1)), 'prompts'),
+    S3_ENDPOINT: z.optional(z.url()),
+    PROMPT_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 60),
+    PROMPT_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024), z.maximum(400_000)), 100_000),
 
-  ACCOUNT_API_URL: z.optional(z.url()),
-  TRACTION_API_URL: z.optional(z.url()),
-  BUSINESS_API_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(50), z.maximum(30000)), 3000),
-  TENANT_HEADER: z._default(z.string().check(z.minLength(1)), 'X-Tenant-Id'),
-  /** Secrets Manager secret with { tokenUrl, clientId, clientSecret, scope? } for the .NET APIs (client credentials). */
-  BUSINESS_API_CLIENT_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
-  /** Without a secret (locally): the bearer token jobs send to the (demo) business API on the service's behalf. */
-  BUSINESS_API_DEV_TOKEN: z._default(z.string().check(z.minLength(1)), 'dev-service-token'),
+    ACCOUNT_API_URL: z.optional(z.url()),
+    TRACTION_API_URL: z.optional(z.url()),
+    BUSINESS_API_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(50), z.maximum(30000)), 3000),
+    TENANT_HEADER: z._default(z.string().check(z.minLength(1)), 'X-Tenant-Id'),
+    /** Secrets Manager secret with { tokenUrl, clientId, clientSecret, scope? } for the .NET APIs (client credentials). */
+    BUSINESS_API_CLIENT_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
+    /** Without a secret (locally): the bearer token jobs send to the (demo) business API on the service's behalf. */
+    BUSINESS_API_DEV_TOKEN: z._default(z.string().check(z.minLength(1)), 'dev-service-token'),
 
-  LLM_PROVIDER: z._default(z.enum(['rules', 'bedrock']), 'rules'),
-  BEDROCK_ENDPOINT: z.optional(z.url()),
-  BEDROCK_MODEL_ID: z._default(z.string().check(z.minLength(1)), 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
-  BEDROCK_ALLOWED_MODELS: z.optional(csv),
-  BEDROCK_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10)), 4),
-  /** A fixed delay between Bedrock retries instead of exponential backoff with jitter; for local fakes only. */
-  BEDROCK_RETRY_DELAY_MS: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10000))),
-  /**
-   * The longest a Bedrock request may wait for its answer, and a stream may stay silent, before it fails as a timeout
-   * (each SDK attempt; the caller's deadline ends a call sooner). Connections time out after 3 s at most.
-   */
-  BEDROCK_REQUEST_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(900_000)), 120_000),
-  DEFAULT_TEMPERATURE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.3),
-  DEFAULT_MAX_TOKENS: z._default(z.coerce.number().check(z.int(), z.minimum(256), z.maximum(64000)), 4096),
-  MODEL_PRICES_JSON: z.pipe(
-    z.optional(z.string()),
-    z.transform((json, ctx) => {
-      if (!json) return DEFAULT_MODEL_PRICES;
-      try {
-        return z.record(z.string(), modelPriceSchema).parse(JSON.parse(json));
-      } catch {
-        ctx.issues.push({
-          code: 'custom',
-          message: 'must be JSON: { "<modelId>": { inputPer1k, outputPer1k } }',
-          input: json,
-        });
-        return z.NEVER;
-      }
+    LLM_PROVIDER: z._default(z.enum(['rules', 'bedrock']), 'rules'),
+    BEDROCK_ENDPOINT: z.optional(z.url()),
+    BEDROCK_MODEL_ID: z._default(z.string().check(z.minLength(1)), 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+    BEDROCK_ALLOWED_MODELS: z.optional(csv),
+    BEDROCK_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10)), 4),
+    /** A fixed delay between Bedrock retries instead of exponential backoff with jitter; for local fakes only. */
+    BEDROCK_RETRY_DELAY_MS: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10000))),
+    /**
+     * The longest a Bedrock request may wait for its answer, and a stream may stay silent, before it fails as a timeout
+     * (each SDK attempt; the caller's deadline ends a call sooner). Connections time out after 3 s at most.
+     */
+    BEDROCK_REQUEST_TIMEOUT_MS: z._default(
+      z.coerce.number().check(z.int(), z.minimum(100), z.maximum(900_000)),
+      120_000,
+    ),
+    DEFAULT_TEMPERATURE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.3),
+    DEFAULT_MAX_TOKENS: z._default(z.coerce.number().check(z.int(), z.minimum(256), z.maximum(64000)), 4096),
+    MODEL_PRICES_JSON: z.pipe(
+      z.optional(z.string()),
+      z.transform((json, ctx) => {
+        if (!json) return DEFAULT_MODEL_PRICES;
+        try {
+          return z.record(z.string(), modelPriceSchema).parse(JSON.parse(json));
+        } catch {
+          ctx.issues.push({
+            code: 'custom',
+            message: 'must be JSON: { "<modelId>": { inputPer1k, outputPer1k } }',
+            input: json,
+          });
+          return z.NEVER;
+        }
+      }),
+    ),
+
+    USAGE_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 400),
+    USAGE_MONTHLY_TOKEN_BUDGET: z._default(
+      z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_MONTHLY_TOKEN_BUDGET)),
+      5_000_000,
+    ),
+    USAGE_MONTHLY_COST_BUDGET_USD: z._default(
+      z.coerce.number().check(z.minimum(0), z.maximum(MAX_MONTHLY_COST_BUDGET_USD)),
+      100,
+    ),
+    USAGE_USER_REQUESTS_PER_MINUTE: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_USER_REQUESTS_PER_MINUTE)),
+      30,
+    ),
+    /** Share of a budget at which responses carry a warning header (logged once per tenant and month). */
+    USAGE_WARNING_THRESHOLD: z._default(z.coerce.number().check(z.gt(0), z.maximum(1)), 0.8),
+    /** How long a model that throttled is skipped (in-process). */
+    MODEL_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 30),
+
+    /** Issuer, audience and key set the streaming functions verify tokens against (API Gateway does it for the rest). */
+    JWT_ISSUER: z.optional(z.string().check(z.minLength(1))),
+    JWT_AUDIENCE: z.optional(csv),
+    JWKS_URL: z.optional(z.url()),
+    JWT_TENANT_CLAIM: z._default(z.string().check(z.minLength(1)), 'tenant_id'),
+    JWT_USER_CLAIM: z._default(z.string().check(z.minLength(1)), 'sub'),
+    JWT_GROUPS_CLAIM: z._default(z.string().check(z.minLength(1)), 'cognito:groups'),
+    /** The group of a tenant's administrators (their own tenant only). */
+    JWT_ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'admin'),
+    /** The group of platform administrators (prompts, other tenants' limits and usage, the nightly batch). */
+    JWT_PLATFORM_ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'platform-admin'),
+
+    MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024)), 64 * 1024),
+    POWERTOOLS_METRICS_NAMESPACE: z._default(z.string(), 'CoachingService'),
+  })
+  .check(
+    // One group for both roles would make every tenant's admin a platform admin again.
+    z.refine((cfg) => cfg.JWT_ADMIN_GROUP !== cfg.JWT_PLATFORM_ADMIN_GROUP, {
+      path: ['JWT_PLATFORM_ADMIN_GROUP'],
+      message: 'must differ from JWT_ADMIN_GROUP (a tenant admin is not a platform admin)',
     }),
-  ),
-
-  USAGE_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 400),
-  USAGE_MONTHLY_TOKEN_BUDGET: z._default(
-    z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_MONTHLY_TOKEN_BUDGET)),
-    5_000_000,
-  ),
-  USAGE_MONTHLY_COST_BUDGET_USD: z._default(
-    z.coerce.number().check(z.minimum(0), z.maximum(MAX_MONTHLY_COST_BUDGET_USD)),
-    100,
-  ),
-  USAGE_USER_REQUESTS_PER_MINUTE: z._default(
-    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_USER_REQUESTS_PER_MINUTE)),
-    30,
-  ),
-  /** Share of a budget at which responses carry a warning header (logged once per tenant and month). */
-  USAGE_WARNING_THRESHOLD: z._default(z.coerce.number().check(z.gt(0), z.maximum(1)), 0.8),
-  /** How long a model that throttled is skipped (in-process). */
-  MODEL_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 30),
-
-  /** Issuer, audience and key set the streaming functions verify tokens against (API Gateway does it for the rest). */
-  JWT_ISSUER: z.optional(z.string().check(z.minLength(1))),
-  JWT_AUDIENCE: z.optional(csv),
-  JWKS_URL: z.optional(z.url()),
-  JWT_TENANT_CLAIM: z._default(z.string().check(z.minLength(1)), 'tenant_id'),
-  JWT_USER_CLAIM: z._default(z.string().check(z.minLength(1)), 'sub'),
-  JWT_GROUPS_CLAIM: z._default(z.string().check(z.minLength(1)), 'cognito:groups'),
-  JWT_ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'admin'),
-
-  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024)), 64 * 1024),
-  POWERTOOLS_METRICS_NAMESPACE: z._default(z.string(), 'CoachingService'),
-});
+  );
 
 /** The parsed, typed configuration of the shared ports. */
 export type Config = z.infer<typeof configSchema>;

@@ -32,7 +32,7 @@ export const usage = defineCapability({
       method: 'GET',
       path: '/admin/usage',
       handler: 'functions/usage/handlers/get-usage-report.ts',
-      auth: 'admin',
+      auth: 'platform-admin',
       summary:
         'Usage over a date range, for one tenant or all, grouped by day, model or request type; `format=csv` ' +
         'answers with a CSV file (a header row, one row per group)',
@@ -45,7 +45,7 @@ export const usage = defineCapability({
       method: 'GET',
       path: '/admin/usage/top-tenants',
       handler: 'functions/usage/handlers/list-top-tenants.ts',
-      auth: 'admin',
+      auth: 'platform-admin',
       summary: 'The tenants with the highest cost in a month',
       tag: 'usage',
       query: topTenantsQuerySchema,
@@ -57,6 +57,7 @@ export const usage = defineCapability({
       path: '/admin/tenants/{id}/limits',
       handler: 'functions/usage/handlers/get-tenant-limits.ts',
       auth: 'admin',
+      tenantParam: 'id',
       summary: "A tenant's effective limits, its overrides and the defaults",
       tag: 'usage',
       params: tenantParamsSchema,
@@ -67,7 +68,7 @@ export const usage = defineCapability({
       method: 'PUT',
       path: '/admin/tenants/{id}/limits',
       handler: 'functions/usage/handlers/put-tenant-limits.ts',
-      auth: 'admin',
+      auth: 'platform-admin',
       summary:
         "Override some of a tenant's limits (monthly token and cost budgets, requests per user per minute), each on " +
         'its own; `null` clears one, the limits not named stay as they are',
@@ -81,7 +82,7 @@ export const usage = defineCapability({
       method: 'DELETE',
       path: '/admin/tenants/{id}/limits',
       handler: 'functions/usage/handlers/delete-tenant-limits.ts',
-      auth: 'admin',
+      auth: 'platform-admin',
       summary: "Remove a tenant's whole override: its limits are the defaults again",
       tag: 'usage',
       params: tenantParamsSchema,

@@ -20,10 +20,11 @@ import {
   type FunctionUrl,
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes, type RouteName } from '../../functions/routes';
-import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls } from '../function';
+import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls, type RoleGroups } from '../function';
 import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
 import type { Data } from './data';
 import type { Events } from './events';
@@ -80,12 +81,16 @@ export interface ApiProps {
   readonly bedrockModelIds: readonly string[];
   /** Browser origins allowed to call the API; empty disables CORS. */
   readonly corsOrigins: readonly string[];
+  /** The business APIs' client credentials, for rows with `grants.serviceToken`; absent: the dev token is sent. */
+  readonly businessApiSecret?: ISecret;
+  /** The admin roles' JWT group names, passed to every authenticated route's function; absent: the defaults. */
+  readonly roleGroups?: RoleGroups;
 }
 
 /**
  * The HTTP API: one function per row of the route table (functions/routes.ts), each granted exactly the row's
- * grants, and one API route per row except the streaming ones. Routes with auth 'user' or 'admin' go through
- * the JWT authorizer (the admin group is enforced in the handler from the verified claims); auth 'none' routes are
+ * grants, and one API route per row except the streaming ones. Routes with auth 'user', 'admin' or 'platform-admin'
+ * go through the JWT authorizer (the role is enforced in the handler from the verified claims); auth 'none' routes are
  * public. Rows with transport 'stream' are served from a response-streaming Lambda Function URL instead (HTTP APIs
  * buffer Lambda responses), whose function verifies the JWT itself.
  */
@@ -150,7 +155,7 @@ export class Api extends Construct {
     const isStream = route.transport === 'stream';
     if (isStream && isPublic) {
       // A streaming URL has no authorizer in front of it; only the function's own JWT check guards it.
-      throw new Error(`Route ${name} streams (transport 'stream') and must be authenticated (auth 'user' or 'admin')`);
+      throw new Error(`Route ${name} streams (transport 'stream') and must be authenticated (auth other than 'none')`);
     }
 
     const fn = new CoachingFunction(this, constructId(name), {
@@ -165,8 +170,10 @@ export class Api extends Construct {
       bedrockModelIds: props.bedrockModelIds,
       handoffBus: props.events.handoffBus,
       workerQueues: props.workers.queues,
+      ...(props.businessApiSecret ? { businessApiSecret: props.businessApiSecret } : {}),
     });
     if (isStream) fn.verifyJwt(props.jwtIssuer, props.jwtAudience);
+    if (!isPublic && props.roleGroups) fn.bindRoleGroups(props.roleGroups);
     return fn;
   }
 

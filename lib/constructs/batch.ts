@@ -55,6 +55,7 @@ const SCHEDULE_RETRY_ATTEMPTS = 2;
 const WORKER_GRANTS: RouteGrants = {
   ...generates,
   tables: { ...generates.tables, batch: 'readWrite' },
+  serviceToken: true,
 };
 
 /** What the nightly run needs from the rest of the stack and from the deployment config. */
@@ -205,9 +206,9 @@ export class Batch extends Construct {
       data: props.data,
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
+      ...(props.businessApiSecret ? { businessApiSecret: props.businessApiSecret } : {}),
     });
     worker.bindQueue(this.queue, 'BATCH_QUEUE_URL');
-    if (props.businessApiSecret) worker.bindBusinessApiSecret(props.businessApiSecret);
     // Concurrency is capped on the event source, not with reserved concurrency: Lambda then simply polls less,
     // instead of throttling invocations and returning messages to the queue (which would count as receives).
     worker.addEventSource(

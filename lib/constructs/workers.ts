@@ -78,9 +78,9 @@ export class Workers extends Construct {
       data: props.data,
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
+      ...(props.businessApiSecret ? { businessApiSecret: props.businessApiSecret } : {}),
     });
     fn.bindQueue(queue, definition.queueEnvVar);
-    if (definition.usesServiceToken && props.businessApiSecret) fn.bindBusinessApiSecret(props.businessApiSecret);
     fn.addEventSource(
       new SqsEventSource(queue, {
         batchSize: 1,

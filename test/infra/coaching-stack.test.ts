@@ -21,6 +21,7 @@ import { context as featureFlags } from '../../cdk.json';
 const MODEL_IDS = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'];
 const JWT_ISSUER = 'https://issuer.test.example.com/';
 const JWT_AUDIENCE = ['coaching-test'];
+const ROLE_GROUPS = { admin: 'TenantAdmins', platformAdmin: 'PlatformOps' };
 const ROUTE_ROWS = Object.values(routes);
 const ROUTE_ENTRIES = Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][];
 const WORKER_ENTRIES = Object.entries(workers);
@@ -69,6 +70,7 @@ beforeAll(() => {
   stack = new CoachingStack(app, 'CoachingTest', {
     jwtIssuer: JWT_ISSUER,
     jwtAudience: JWT_AUDIENCE,
+    roleGroups: ROLE_GROUPS,
     businessApis: BUSINESS_APIS,
     bedrockModelIds: MODEL_IDS,
     corsOrigins: CORS_ORIGINS,
@@ -246,6 +248,27 @@ describe('api', () => {
     expect(adminRoutes.length).toBeGreaterThan(0);
     for (const [, route] of adminRoutes) {
       expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    }
+  });
+
+  it("passes the deployment's admin group names to every authenticated route's function, and to no other", () => {
+    const groupsOf = (environment: Record<string, unknown>) => ({
+      admin: environment.JWT_ADMIN_GROUP,
+      platformAdmin: environment.JWT_PLATFORM_ADMIN_GROUP,
+    });
+    const routeFunctions = new Set<CoachingFunction>(Object.values(stack.api.functions));
+
+    for (const [name, row] of ROUTE_ENTRIES) {
+      expect({ name, groups: groupsOf(environmentOfRoute(name)) }).toEqual({
+        name,
+        groups: row.auth === 'none' ? { admin: undefined, platformAdmin: undefined } : ROLE_GROUPS,
+      });
+    }
+    for (const fn of coachingFunctions().filter((candidate) => !routeFunctions.has(candidate))) {
+      expect({ fn: fn.node.path, groups: groupsOf(environmentOf(fn)) }).toEqual({
+        fn: fn.node.path,
+        groups: { admin: undefined, platformAdmin: undefined },
+      });
     }
   });
 
@@ -634,6 +657,33 @@ describe('permissions', () => {
       const deletes = actionsOf(statementsOf(fn)).filter((action) => /^s3:(\*|Delete)/.test(action));
       expect({ fn: fn.node.path, deletes }).toEqual({ fn: fn.node.path, deletes: [] });
     }
+  });
+
+  it("gives exactly the serviceToken rows (a preview of another tenant) read on the business APIs' secret", () => {
+    const secretArn = `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${BATCH_SECRET_NAME}-??????`;
+    const granted = ROUTE_ENTRIES.map(([name]) => {
+      const secretStatements = statementsOfRoute(name).filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
+      );
+      return {
+        name,
+        actions: actionsOf(secretStatements).sort(),
+        resources: secretStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten),
+        secretId: environmentOfRoute(name).BUSINESS_API_CLIENT_SECRET_ID,
+      };
+    }).filter((route) => route.actions.length > 0 || route.secretId !== undefined);
+
+    expect(granted).toEqual([
+      {
+        name: 'previewPromptVersion',
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        resources: [secretArn],
+        secretId: BATCH_SECRET_NAME,
+      },
+    ]);
+    expect(ROUTE_ENTRIES.filter(([, row]) => row.grants.serviceToken).map(([name]) => name)).toEqual([
+      'previewPromptVersion',
+    ]);
   });
 
   it('gives the dismiss function the insights table but no Bedrock access', () => {

@@ -1,5 +1,5 @@
 import type { BusinessSnapshot } from '../../functions/shared/business-api/model';
-import type { BusinessData } from '../../functions/shared/business-api/port';
+import type { BusinessData, BusinessDataRequest } from '../../functions/shared/business-api/port';
 import type { Generation, GenerationInput, InsightGenerator } from '../../functions/insights/generation';
 import type { Invocation } from '../../functions/shared/invocation';
 import { logger } from '../../functions/shared/observability';
@@ -8,13 +8,16 @@ import { testInvocation } from './invocation';
 /** BusinessData answering a fixed snapshot (or one per tenant), counting calls, optionally slow. */
 export class FixedBusinessData implements BusinessData {
   calls = 0;
+  /** Every request, oldest first. */
+  readonly requests: BusinessDataRequest[] = [];
   constructor(
     public snapshotFor: (tenantId: string) => BusinessSnapshot,
     private readonly delayMs = 0,
   ) {}
 
-  async snapshot(request: { tenantId: string }): Promise<BusinessSnapshot> {
+  async snapshot(request: BusinessDataRequest): Promise<BusinessSnapshot> {
     this.calls += 1;
+    this.requests.push(request);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     return this.snapshotFor(request.tenantId);
   }

@@ -23,7 +23,14 @@ export interface TestInvocationOptions extends Partial<Caller> {
 export const testInvocation = (options: TestInvocationOptions = {}): InvocationScope => {
   const { log = silentLog, correlationId = 'corr-test', budgetMs = 29_000, ...caller } = options;
   const scope = startInvocation({
-    caller: { tenantId: 'tenant-a', userId: 'user-1', isAdmin: false, bearerToken: 'token', ...caller },
+    caller: {
+      tenantId: 'tenant-a',
+      userId: 'user-1',
+      isAdmin: false,
+      isPlatformAdmin: false,
+      bearerToken: 'token',
+      ...caller,
+    },
     correlationId,
     log,
     deadlineAt: Date.now() + budgetMs,

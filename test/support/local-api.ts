@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../../functions/shared/caller';
 import { startFakeBedrock, type FakeBedrock } from '../../local/fake-bedrock';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { goodAnswer } from './model-answers';
@@ -30,10 +31,11 @@ export interface CallOptions {
 /** The local runtime started for a test file, plus helpers to call it and reach its table. */
 export interface TestApi {
   readonly stack: LocalStack;
+  /** The dev key pair the runtime verifies tokens with (for tests that sign unusual tokens themselves). */
+  readonly keyFile: string;
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>;
-  token(tenantId: string, userId?: string): Promise<string>;
-  /** A token of the admin group. */
-  adminToken(tenantId?: string): Promise<string>;
+  /** A token of a user of the tenant, holding `role` (default `user`: no admin group). */
+  token(tenantId: string, userId?: string, role?: Role): Promise<string>;
   /** Waits for the queue workers to finish, then deletes the tenant's insights and jobs, so tests start clean. */
   clearTenant(tenantId: string): Promise<void>;
   /** Polls a job until it has finished (done or failed) or was put back to wait for its next delivery. */
@@ -100,6 +102,7 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
 
   return {
     stack,
+    keyFile,
     db,
     call,
     awaitJob,
@@ -115,8 +118,7 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
       await awaitJob(token, (refresh.json as { jobId: string }).jobId);
       return call('GET', '/insights', { token });
     },
-    token: (tenantId, userId = 'user-1') => stack.mintToken({ tenantId, userId }),
-    adminToken: (tenantId = 'platform') => stack.mintToken({ tenantId, userId: 'admin-1', admin: true }),
+    token: (tenantId, userId = 'user-1', role = 'user') => stack.mintToken({ tenantId, userId, role }),
     clearTenant: async (tenantId) => {
       await stack.workersIdle();
       for (const TableName of tenantTables) {

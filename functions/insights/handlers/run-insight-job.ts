@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { serviceTokens } from '../../shared/adapters';
+import { serviceCaller } from '../../shared/caller';
 import { startInvocation } from '../../shared/invocation';
 import { jobMessageSchema } from '../../shared/jobs/model';
 import { logger } from '../../shared/observability';
@@ -25,12 +26,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       const message = jobMessageSchema.parse(JSON.parse(record.body));
       const correlationId = `job:${message.jobId}`;
       const scope = startInvocation({
-        caller: {
-          tenantId: message.tenantId,
-          userId: 'insights-job',
-          isAdmin: false,
-          bearerToken: await tokens.token(),
-        },
+        caller: serviceCaller(message.tenantId, 'insights-job', await tokens.token()),
         correlationId,
         log: logger.createChild({
           persistentKeys: { tenantId: message.tenantId, correlationId, jobId: message.jobId },

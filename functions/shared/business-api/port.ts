@@ -17,10 +17,21 @@ export interface BusinessData {
   snapshot(request: BusinessDataRequest, sources?: readonly SourceName[]): Promise<BusinessSnapshot>;
 }
 
-/** Reads on behalf of the invocation's caller: their tenant (or `tenantId`, for a platform dry-run) and credentials. */
-export const onBehalfOf = (invocation: Invocation, tenantId = invocation.caller.tenantId): BusinessDataRequest => ({
-  tenantId,
+/** Reads on behalf of the invocation's caller: their own tenant (from the verified token), with their credentials. */
+export const onBehalfOf = (invocation: Invocation): BusinessDataRequest => ({
+  tenantId: invocation.caller.tenantId,
   bearerToken: invocation.caller.bearerToken,
+  correlationId: invocation.correlationId,
+  log: invocation.log,
+});
+
+/**
+ * Reads a tenant that is not the caller's (a platform admin's dry-run) as the service itself, with its own
+ * client-credentials token: the caller's token is never sent for another tenant.
+ */
+export const asService = (invocation: Invocation, tenantId: string, serviceToken: string): BusinessDataRequest => ({
+  tenantId,
+  bearerToken: serviceToken,
   correlationId: invocation.correlationId,
   log: invocation.log,
 });

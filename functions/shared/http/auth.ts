@@ -1,12 +1,24 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { Caller } from '../caller';
+import type { Caller, Role } from '../caller';
 import type { Config } from '../config';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 
-/** Who may call a route. */
-export type RouteAuth = 'user' | 'admin' | 'none';
+/** Who may call a route: anyone (`none`, public), or a caller holding the role. */
+export type RouteAuth = 'none' | Role;
 
-type ClaimsConfig = Pick<Config, 'JWT_TENANT_CLAIM' | 'JWT_USER_CLAIM' | 'JWT_GROUPS_CLAIM' | 'JWT_ADMIN_GROUP'>;
+/**
+ * A route's access rule, as its row in the route table states it. An `admin` route acts on one tenant, named by its
+ * path parameter `tenantParam`: a tenant's admin may call it for their own tenant only, a platform admin for any.
+ * A `platform-admin` route is for platform admins only.
+ */
+export type RouteAccess =
+  | { readonly auth: Exclude<RouteAuth, 'admin'>; readonly tenantParam?: undefined }
+  | { readonly auth: 'admin'; readonly tenantParam: string };
+
+type ClaimsConfig = Pick<
+  Config,
+  'JWT_TENANT_CLAIM' | 'JWT_USER_CLAIM' | 'JWT_GROUPS_CLAIM' | 'JWT_ADMIN_GROUP' | 'JWT_PLATFORM_ADMIN_GROUP'
+>;
 
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
@@ -20,7 +32,14 @@ const groupsOf = (claim: unknown): string[] => {
     .filter(Boolean);
 };
 
-/** Reads the caller from the authorizer claims; fails with 401 when the tenant or user claim is unusable. */
+/** `exp` as a verifier hands it on: a number (verified here or locally), a numeric string (API Gateway's claims). */
+const hasExpiry = (claim: unknown): boolean =>
+  (typeof claim === 'number' || (typeof claim === 'string' && claim.trim() !== '')) && Number.isFinite(Number(claim));
+
+/**
+ * Reads the caller from the verified claims; fails with 401 when the tenant or user claim is unusable, or when the
+ * token never expires (no `exp`): whichever verifier let it through, the function refuses it too.
+ */
 export const callerFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer, claimsConfig: ClaimsConfig): Caller => {
   const claims: Record<string, unknown> = event.requestContext.authorizer?.jwt?.claims ?? {};
   const tenantId = claims[claimsConfig.JWT_TENANT_CLAIM];
@@ -31,19 +50,34 @@ export const callerFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer, 
   if (typeof userId !== 'string' || !SAFE_ID.test(userId)) {
     throw new UnauthorizedError(`The token has no usable "${claimsConfig.JWT_USER_CLAIM}" claim`);
   }
+  if (!hasExpiry(claims.exp)) throw new UnauthorizedError('The token has no expiry ("exp" claim)');
+  const groups = groupsOf(claims[claimsConfig.JWT_GROUPS_CLAIM]);
   const authorization = event.headers?.authorization ?? '';
   return {
     tenantId,
     userId,
-    isAdmin: groupsOf(claims[claimsConfig.JWT_GROUPS_CLAIM]).includes(claimsConfig.JWT_ADMIN_GROUP),
+    isAdmin: groups.includes(claimsConfig.JWT_ADMIN_GROUP),
+    isPlatformAdmin: groups.includes(claimsConfig.JWT_PLATFORM_ADMIN_GROUP),
     bearerToken: authorization.replace(/^Bearer\s+/i, ''),
   };
 };
 
-/** Enforces a route's auth level on a caller. */
-export const requireAccess = (caller: Caller, auth: RouteAuth): void => {
-  if (auth === 'admin' && !caller.isAdmin) {
-    throw new ForbiddenError('This operation is for administrators only');
+/**
+ * Enforces a route's access rule on a caller (403 otherwise); `pathParameters` are the request's, as the route's
+ * handler receives them, so an `admin` route's tenant is the one the handler acts on.
+ */
+export const requireAccess = (
+  caller: Caller,
+  access: RouteAccess,
+  pathParameters: Readonly<Record<string, string | undefined>> = {},
+): void => {
+  if (access.auth === 'platform-admin' && !caller.isPlatformAdmin) {
+    throw new ForbiddenError('This operation is for platform administrators only');
+  }
+  if (access.auth !== 'admin' || caller.isPlatformAdmin) return;
+  if (!caller.isAdmin) throw new ForbiddenError('This operation is for administrators only');
+  if (pathParameters[access.tenantParam] !== caller.tenantId) {
+    throw new ForbiddenError("A tenant's administrator may only act on their own tenant");
   }
 };
 

@@ -1,4 +1,4 @@
-import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { UnauthorizedError } from '../errors';
 
 /** What a bearer token is checked against, like the API Gateway JWT authorizer: the issuer's keys, issuer, audience. */
@@ -10,7 +10,7 @@ export interface TokenVerification {
 
 /**
  * Verifies the bearer token of an `Authorization` header (signature, issuer, audience, expiry) and returns its
- * claims; anything else is a 401. The local server (standing in for API Gateway) and the streaming functions (which
+ * claims; anything else, a token that never expires (no `exp`) too, is a 401. The local server (standing in for API Gateway) and the streaming functions (which
  * a Function URL reaches without an authorizer) both verify through this.
  */
 export const verifyBearerToken = async (
@@ -21,11 +21,16 @@ export const verifyBearerToken = async (
   if (!token) throw new UnauthorizedError('A bearer token is required');
   try {
     const { payload } = await jwtVerify(token, verification.keys, {
+      requiredClaims: ['exp'],
       ...(verification.issuer ? { issuer: verification.issuer } : {}),
       ...(verification.audience ? { audience: [verification.audience].flat() } : {}),
     });
     return payload;
-  } catch {
-    throw new UnauthorizedError('The bearer token is invalid or expired');
+  } catch (error) {
+    const neverExpires =
+      error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp' && error.reason === 'missing';
+    throw new UnauthorizedError(
+      neverExpires ? 'The bearer token has no expiry ("exp" claim)' : 'The bearer token is invalid or expired',
+    );
   }
 };

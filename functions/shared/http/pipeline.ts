@@ -9,7 +9,7 @@ import { config } from '../config';
 import { MalformedBodyError } from '../errors';
 import { startInvocation, type Invocation, type InvocationScope } from '../invocation';
 import { logger, metrics } from '../observability';
-import { callerFromEvent, requireAccess, type RouteAuth } from './auth';
+import { callerFromEvent, requireAccess, type RouteAccess } from './auth';
 import { errorResponse, statusOf } from './error-response';
 import { assertBodySize, correlationIdOf, parsePart } from './request';
 import { pathMatcher, type RouteDefinition } from './route';
@@ -79,10 +79,23 @@ const publishMetrics = (): middy.MiddlewareObj<Event, Result> => {
   return { after: publish, onError: publish };
 };
 
-/** Checks the caller's claims and access before anything reads the body: a non-admin gets 403, not a 400. */
-const authorize = (auth: RouteAuth): middy.MiddlewareObj<Event, Result> => ({
+/** The path parameters of a request: API Gateway's, or from the raw path on a Function URL. */
+const pathParametersOf = (
+  event: Event,
+  matchPath: (path: string) => Record<string, string> | undefined,
+): Record<string, string | undefined> | undefined => event.pathParameters ?? matchPath(event.rawPath ?? '');
+
+/**
+ * Checks the caller's claims and the route's access rule before anything reads the body: a caller without the role
+ * (or a tenant's admin acting on another tenant) gets 403, not a 400.
+ */
+const authorize = (
+  access: RouteAccess,
+  matchPath: (path: string) => Record<string, string> | undefined,
+): middy.MiddlewareObj<Event, Result> => ({
   before: (request) => {
-    if (auth !== 'none') requireAccess(callerFromEvent(request.event, config()), auth);
+    if (access.auth === 'none') return;
+    requireAccess(callerFromEvent(request.event, config()), access, pathParametersOf(request.event, matchPath));
   },
 });
 
@@ -108,7 +121,9 @@ const ignoredBodyIsJson = (): middy.MiddlewareObj<Event, Result> => ({
 export const withStack = <H extends (...args: never[]) => unknown>(
   core: (event: Event, context: Context) => Promise<Result>,
   options: {
-    readonly auth: RouteAuth;
+    readonly access: RouteAccess;
+    /** The route's path matcher (path parameters where API Gateway gives none: a Function URL). */
+    readonly matchPath: (path: string) => Record<string, string> | undefined;
     readonly parsesBody: boolean;
     readonly streams: boolean;
     /** Runs before the access check (the streaming routes verify the bearer token here). */
@@ -123,7 +138,7 @@ export const withStack = <H extends (...args: never[]) => unknown>(
     .use(httpHeaderNormalizer());
   if (options.authenticate) stack.use(options.authenticate);
   stack
-    .use(authorize(options.auth))
+    .use(authorize(options.access, options.matchPath))
     .use(bodySizeLimit())
     .use(options.parsesBody ? httpJsonBodyParser() : ignoredBodyIsJson());
   return stack as unknown as H;
@@ -149,7 +164,7 @@ export const inputOf = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B 
   matchPath: (path: string) => Record<string, string> | undefined,
 ): Omit<RouteInput<Q, P, B>, 'invocation'> => ({
   query: parsePart(spec.query, event.queryStringParameters, 'query'),
-  params: parsePart(spec.params, event.pathParameters ?? matchPath(event.rawPath ?? ''), 'path'),
+  params: parsePart(spec.params, pathParametersOf(event, matchPath), 'path'),
   body: parsePart(spec.body, event.body, 'body'),
 });
 
@@ -216,14 +231,15 @@ export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, 
       const response = responseOf(result, scope.invocation.correlationId, scope.warning());
       return spec.method === 'GET' ? conditional(response, event.headers?.['if-none-match']) : response;
     },
-    { auth: spec.auth, parsesBody: spec.body !== undefined, streams: false },
+    { access: spec, matchPath, parsesBody: spec.body !== undefined, streams: false },
   );
 };
 
 /** Wraps a route that needs no caller (health, the OpenAPI document). */
 export const publicRoute = (run: () => Promise<HttpResult>): HttpLambdaHandler =>
   withStack<HttpLambdaHandler>(async (event) => responseOf(await run(), correlationIdOf(event), undefined), {
-    auth: 'none',
+    access: { auth: 'none' },
+    matchPath: () => undefined,
     parsesBody: false,
     streams: false,
   });

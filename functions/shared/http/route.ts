@@ -1,7 +1,7 @@
 import type * as z from '../zod';
 import type { TableDefinition } from '../dynamo/tables';
 import type { WorkerDefinition } from '../jobs/worker-definition';
-import type { RouteAuth } from './auth';
+import type { RouteAccess } from './auth';
 
 /**
  * What AWS resources a route's function may touch; the CDK grants exactly this and passes the matching env. Tables
@@ -12,24 +12,31 @@ export interface RouteGrants {
   readonly promptsBucket?: 'read' | 'readWrite';
   readonly bedrock?: boolean;
   readonly businessApi?: boolean;
+  /**
+   * Calls the business APIs as the service itself (client credentials): for work no user's token may be used for, a
+   * queued job or another tenant's data. Grants the client-credentials secret where the stack has one.
+   */
+  readonly serviceToken?: boolean;
   /** Publishes human hand-off events to the EventBridge bus. */
   readonly handoffEvents?: boolean;
   /** Sends to these workers' queues, by the worker's key in the composed worker list (functions/routes.ts). */
   readonly queues?: readonly string[];
 }
 
-/** One row of the route table. */
-export interface RouteDefinition<
+/** One row of the route table; `auth` (and, for `admin` rows, `tenantParam`) is who may call it (RouteAccess). */
+export type RouteDefinition<
   Q extends z.core.$ZodType = z.core.$ZodType,
   P extends z.core.$ZodType = z.core.$ZodType,
   B extends z.core.$ZodType = z.core.$ZodType,
-> {
+> = RouteAccess & RouteRow<Q, P, B>;
+
+/** Everything of a route table row but who may call it. */
+interface RouteRow<Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType> {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path syntax: `/insights/{id}/dismiss`. */
   readonly path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly handler: string;
-  readonly auth: RouteAuth;
   /**
    * `stream`: served as Server-Sent Events from a Lambda response-streaming Function URL (the function verifies
    * the JWT itself, with the same claims rules), not through API Gateway; its `handler` streams (shared/http/pipeline).

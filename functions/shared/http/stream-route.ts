@@ -111,6 +111,12 @@ export const streamRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType
         body: body as unknown as string,
       };
     },
-    { auth: spec.auth, parsesBody: spec.body !== undefined, streams: true, authenticate: verifyToken() },
+    {
+      access: spec,
+      matchPath,
+      parsesBody: spec.body !== undefined,
+      streams: true,
+      authenticate: verifyToken(),
+    },
   );
 };

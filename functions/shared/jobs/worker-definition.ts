@@ -23,8 +23,9 @@ export interface WorkerDefinition {
   readonly timeoutSeconds: number;
   /** Workers at most at once (SQS event source maximum concurrency, 2-1000). */
   readonly maxConcurrency: number;
-  /** What the worker may touch, as a route's grants (the queue itself is added: the worker puts throttled jobs back). */
+  /**
+   * What the worker may touch, as a route's grants (the queue itself is added: the worker puts throttled jobs back);
+   * a worker has no user's token, so one that reads business data needs `serviceToken`.
+   */
   readonly grants: RouteGrants;
-  /** The worker also reads the business APIs' client-credentials secret (it has no user's token). */
-  readonly usesServiceToken: boolean;
 }

@@ -5,7 +5,7 @@ let admin: string;
 
 beforeAll(async () => {
   api = await startTestApi({ LLM_PROVIDER: 'rules' });
-  admin = await api.adminToken();
+  admin = await api.token('platform', 'admin-1', 'platform-admin');
 });
 
 afterAll(async () => {
@@ -65,17 +65,21 @@ describe('the tenant registry of the nightly run', () => {
       expect(result.json.error.details).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
   });
 
-  it('is for admins only, and rejects bad ids and an unknown run', async () => {
+  it("is for platform admins only (not even a tenant's admin, for their own tenant), and rejects bad ids and an unknown run", async () => {
     const user = await api.token('acme-plumbing');
+    const tenantAdmin = await api.token('acme-plumbing', 'boss', 'admin');
 
     const results = await Promise.all([
       api.call('GET', '/admin/batch/tenants', { token: user }),
       api.call('PUT', '/admin/batch/tenants/x', { token: user }),
+      api.call('PUT', '/admin/batch/tenants/acme-plumbing', { token: tenantAdmin }),
+      api.call('DELETE', '/admin/batch/tenants/northwind-saas', { token: tenantAdmin }),
+      api.call('GET', '/admin/batch/tenants', { token: tenantAdmin }),
       api.call('PUT', '/admin/batch/tenants/a%20b', { token: admin }),
       api.call('GET', '/admin/batch/tenants?limit=0', { token: admin }),
       api.call('GET', '/admin/batch/runs/no-such-run', { token: admin }),
     ]);
 
-    expect(results.map((result) => result.status)).toEqual([403, 403, 400, 400, 404]);
+    expect(results.map((result) => result.status)).toEqual([403, 403, 403, 403, 403, 400, 400, 404]);
   });
 });

@@ -328,7 +328,7 @@ describe('feedback, listing, isolation, deletion', () => {
     const id = await start();
     const colleague = await api.token(TENANT, 'colleague');
     const stranger = await api.token('northwind-saas', 'owner-1');
-    const tenantAdmin = await api.stack.mintToken({ tenantId: TENANT, userId: 'boss', admin: true });
+    const tenantAdmin = await api.token(TENANT, 'boss', 'admin');
 
     const results = await Promise.all([
       api.call('GET', `/conversations/${id}`, { token: colleague }),

@@ -7,14 +7,14 @@ import { startTestApi, type ApiResponse, type TestApi } from '../../support/loca
 const TENANT = 'northwind-saas';
 let api: TestApi;
 let token: string;
-let adminToken: string;
-/** The token a route accepts: an admin's for admin routes. */
-const tokenFor = (route: RouteDefinition): string => (route.auth === 'admin' ? adminToken : token);
+let platformAdminToken: string;
+/** The token a route accepts: a platform admin's for admin routes (they may act on any tenant). */
+const tokenFor = (route: RouteDefinition): string => (route.auth === 'user' ? token : platformAdminToken);
 
 beforeAll(async () => {
   api = await startTestApi({ LLM_PROVIDER: 'rules', MAX_BODY_BYTES: '2048' });
   token = await api.token(TENANT);
-  adminToken = await api.adminToken(TENANT);
+  platformAdminToken = await api.token(TENANT, 'admin-1', 'platform-admin');
   await api.call('GET', '/insights', { token });
 });
 

@@ -16,7 +16,7 @@ let user: string;
 beforeAll(async () => {
   api = await startTestApiWithModel({ PROMPT_CACHE_TTL_SECONDS: '1', INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0' });
   bedrock = api.bedrock;
-  admin = await api.adminToken();
+  admin = await api.token('platform', 'admin-1', 'platform-admin');
   user = await api.token(TENANT);
 });
 
@@ -185,7 +185,9 @@ describe('preview (dry-run)', () => {
   });
 });
 
-const adminRoutes = (Object.entries(routes) as [string, RouteDefinition][]).filter(([, route]) => route.auth === 'admin');
+const adminRoutes = (Object.entries(routes) as [string, RouteDefinition][]).filter(
+  ([, route]) => route.tag === 'prompt-admin',
+);
 const examplePath = (route: RouteDefinition): string =>
   route.path.replace('{topic}', TOPIC).replace('{version}', 'v1.0').replace('{label}', 'staging');
 

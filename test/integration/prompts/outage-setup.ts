@@ -13,7 +13,7 @@ export interface OutageSetup {
 export const startWithNewerProduction = async (): Promise<OutageSetup> => {
   const api = await startTestApiWithModel({ PROMPT_CACHE_TTL_SECONDS: '1', INSIGHTS_REFRESH_COOLDOWN_SECONDS: '0' });
   const published = await api.call('POST', '/admin/prompts/insights_generation/versions?label=production', {
-    token: await api.adminToken(),
+    token: await api.token('platform', 'admin-1', 'platform-admin'),
     body: JSON.stringify(seedVersion('v1.1')),
   });
   if (published.status !== 201) throw new Error(`publishing v1.1 failed: ${published.text}`);

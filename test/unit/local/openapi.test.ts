@@ -48,6 +48,28 @@ describe('the OpenAPI document', () => {
     expect(insights.responses['200']?.headers).not.toHaveProperty('Content-Disposition');
   });
 
+  it('states the role every operation needs, and a 403 on the admin ones', () => {
+    const operation = (path: string, method: string) =>
+      (document.paths[path]?.[method] ?? {}) as {
+        description?: string;
+        'x-required-role'?: string;
+        responses?: Record<string, unknown>;
+      };
+
+    for (const route of Object.values(routes)) {
+      const documented = operation(route.path, route.method.toLowerCase());
+      const isAdminRoute = route.auth === 'admin' || route.auth === 'platform-admin';
+      expect(documented['x-required-role']).toBe(route.auth === 'none' ? undefined : route.auth);
+      expect(documented.description).toContain(route.auth === 'none' ? 'Public' : `\`${route.auth}\``);
+      expect(Object.keys(documented.responses ?? {}).includes('403')).toBe(isAdminRoute);
+    }
+    expect(operation('/admin/prompts', 'get')['x-required-role']).toBe('platform-admin');
+    expect(operation('/admin/tenants/{id}/limits', 'get')).toMatchObject({
+      'x-required-role': 'admin',
+      description: expect.stringContaining('`{id}`'),
+    });
+  });
+
   it('is committed up to date in docs/openapi.json (run `npm run openapi` after changing a schema)', () => {
     const committed = JSON.parse(readFileSync(join(__dirname, '../../../docs/openapi.json'), 'utf8'));
 

@@ -1,5 +1,6 @@
 import type { BusinessSnapshot } from '../../../functions/shared/business-api/model';
 import { PromptPreview } from '../../../functions/prompt-admin/preview';
+import { StaticTokenProvider } from '../../../functions/shared/business-api/service-token';
 import { UnprocessableError } from '../../../functions/shared/errors';
 import { FixedBusinessData } from '../../support/fakes';
 import { testInvocation } from '../../support/invocation';
@@ -15,10 +16,19 @@ const snapshot = (tenantId: string): BusinessSnapshot => ({
   foundation: { businessName: 'Harbor Plumbing' },
 });
 
+const ADMIN_TOKEN = 'platform-admin-bearer-token';
+const SERVICE_TOKEN = 'service-client-credentials-token';
+
 const setup = () => {
   const businessData = new FixedBusinessData(snapshot);
-  const preview = new PromptPreview({ businessData, clock: () => NOW });
-  const { invocation } = testInvocation({ tenantId: 'platform', userId: 'admin-1', isAdmin: true });
+  const serviceTokens = new StaticTokenProvider(SERVICE_TOKEN);
+  const preview = new PromptPreview({ businessData, serviceTokens, clock: () => NOW });
+  const { invocation } = testInvocation({
+    tenantId: 'platform',
+    userId: 'admin-1',
+    isPlatformAdmin: true,
+    bearerToken: ADMIN_TOKEN,
+  });
   return { businessData, preview, invocation };
 };
 
@@ -57,5 +67,25 @@ describe('PromptPreview.run', () => {
     expect(result.rendered.user).toContain('Harbor Plumbing');
     expect(result.output).toBeUndefined();
     expect(result.tokenEstimate.total).toBe(result.tokenEstimate.system + result.tokenEstimate.user);
+  });
+
+  it("reads another tenant's data with the service's own token, never with the admin's", async () => {
+    const { preview, invocation, businessData } = setup();
+
+    await preview.run(invocation, seedTemplate(), { tenantId: 'acme-plumbing', invoke: false });
+
+    expect(businessData.requests).toEqual([
+      expect.objectContaining({ tenantId: 'acme-plumbing', bearerToken: SERVICE_TOKEN }),
+    ]);
+  });
+
+  it("reads the admin's own tenant on their behalf, with their token", async () => {
+    const { preview, invocation, businessData } = setup();
+
+    await preview.run(invocation, seedTemplate(), { tenantId: 'platform', invoke: false });
+
+    expect(businessData.requests).toEqual([
+      expect.objectContaining({ tenantId: 'platform', bearerToken: ADMIN_TOKEN }),
+    ]);
   });
 });

@@ -42,6 +42,19 @@ describe('configuration from the environment', () => {
     expect(parse).toThrow(/USAGE_USER_REQUESTS_PER_MINUTE/);
   });
 
+  it('names the two admin groups apart by default, and refuses one group for both roles', () => {
+    expect(parseEnv(configSchema, {})).toMatchObject({
+      JWT_ADMIN_GROUP: 'admin',
+      JWT_PLATFORM_ADMIN_GROUP: 'platform-admin',
+    });
+    expect(() => parseEnv(configSchema, { JWT_PLATFORM_ADMIN_GROUP: 'admin' })).toThrow(
+      /JWT_PLATFORM_ADMIN_GROUP: must differ from JWT_ADMIN_GROUP/,
+    );
+    expect(() => parseEnv(configSchema, { JWT_ADMIN_GROUP: 'ops', JWT_PLATFORM_ADMIN_GROUP: 'ops' })).toThrow(
+      ConfigError,
+    );
+  });
+
   it('reads a table name from its env var, defaulting to the local name of its id', () => {
     expect(parseEnv(insightsEnv, { INSIGHTS_TABLE: 'prod-insights' }).INSIGHTS_TABLE).toBe('prod-insights');
     expect(defaultTableName({ id: 'PromptIndex' })).toBe('coaching-prompt-index');

@@ -3,7 +3,8 @@ import { UnauthorizedError } from '../../../../functions/shared/errors';
 import { verifyBearerToken } from '../../../../functions/shared/http/jwt';
 
 let keys: JWTVerifyGetKey;
-let sign: (claims: { iss?: string; aud?: string; expiresIn?: string }) => Promise<string>;
+/** Signs with the issuer's key; `expiresIn: null` leaves `exp` out. */
+let sign: (claims: { iss?: string; aud?: string; expiresIn?: string | null }) => Promise<string>;
 let signWithOtherKey: () => Promise<string>;
 
 beforeAll(async () => {
@@ -14,8 +15,8 @@ beforeAll(async () => {
     const jwt = new SignJWT({ tenant_id: 'acme-plumbing' })
       .setProtectedHeader({ alg: 'ES256' })
       .setSubject('user-1')
-      .setIssuedAt()
-      .setExpirationTime(expiresIn);
+      .setIssuedAt();
+    if (expiresIn !== null) jwt.setExpirationTime(expiresIn);
     if (iss) jwt.setIssuer(iss);
     if (aud) jwt.setAudience(aud);
     return jwt.sign(issuerKey.privateKey);
@@ -42,6 +43,14 @@ describe('verifyBearerToken without an issuer or audience configured', () => {
 
     await expect(verifyBearerToken(`Bearer ${forged}`, { keys })).rejects.toBeInstanceOf(UnauthorizedError);
     await expect(verifyBearerToken(`Bearer ${expired}`, { keys })).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('refuses a token that never expires (no exp), however well signed', async () => {
+    const forever = await sign({ iss: 'https://anyone.example.com', expiresIn: null });
+
+    await expect(verifyBearerToken(`Bearer ${forever}`, { keys })).rejects.toThrow(
+      new UnauthorizedError('The bearer token has no expiry ("exp" claim)'),
+    );
   });
 });
 

@@ -31,7 +31,7 @@ const event = (overrides: Partial<Event> = {}): Event =>
     isBase64Encoded: false,
     requestContext: {
       requestId: 'req-1',
-      authorizer: { jwt: { claims: { tenant_id: 'tenant-1', sub: 'user-1' }, scopes: [] } },
+      authorizer: { jwt: { claims: { tenant_id: 'tenant-1', sub: 'user-1', exp: '1900000000' }, scopes: [] } },
     },
     ...overrides,
   }) as unknown as Event;
@@ -76,6 +76,28 @@ describe('jsonRoute', () => {
 
     expect(remainingMs).toBeGreaterThan(27_000);
     expect(remainingMs).toBeLessThanOrEqual(28_000);
+  });
+
+  it('answers 401 to claims without an expiry, whatever let them through, before the route runs', async () => {
+    let ran = false;
+    const handler = jsonRoute(route(), async () => {
+      ran = true;
+      return { body: {} };
+    });
+    const claims = { tenant_id: 'tenant-1', sub: 'user-1' };
+
+    const response = await handler(
+      event({
+        requestContext: { requestId: 'req-1', authorizer: { jwt: { claims, scopes: [] } } },
+      } as unknown as Partial<Event>),
+      context,
+    );
+
+    expect(response.statusCode).toBe(401);
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      error: { code: 'unauthorized', message: 'The token has no expiry ("exp" claim)' },
+    });
+    expect(ran).toBe(false);
   });
 
   it("puts the use case's usage warning in the x-usage-warning header", async () => {
