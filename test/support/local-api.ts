@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startFakeBedrock, type FakeBedrock } from '../../local/fake-bedrock';
 import { startLocalStack, type LocalStack } from '../../local/stack';
-import { goodAnswer } from './model-answers';
+import { goodAnswer } from '../../local/model-answers';
 
 /** How often, and how many times at most, a test polls a job. */
 const JOB_POLL_MS = 25;
