@@ -35,6 +35,8 @@ export interface DemoBusinessApi {
   /** Sets (or, with `undefined`, clears) the fault on a path such as `/goals`. */
   setFault(path: string, fault: DemoFault | undefined): void;
   clearFaults(): void;
+  /** Serves `tenantId` the fixture of the demo tenant `demoTenantId` (benchmarks run many fresh tenants on it). */
+  addTenant(tenantId: string, demoTenantId: string): void;
   /** Every request received, oldest first. */
   readonly requests: readonly RecordedRequest[];
   close(): Promise<void>;
@@ -53,7 +55,7 @@ const fixturesDir = join(__dirname, 'fixtures', 'business');
 const sourceByPath = new Map(sourceNames.map((name) => [sourceEndpoints[name].path, name]));
 
 /** Reads every `<tenantId>.json` fixture; each must hold the response body of all six sources. */
-const loadFixtures = async (): Promise<ReadonlyMap<string, Fixture>> => {
+const loadFixtures = async (): Promise<Map<string, Fixture>> => {
   const files = (await readdir(fixturesDir)).filter((file) => file.endsWith('.json'));
   const entries = await Promise.all(
     files.map(async (file) => {
@@ -144,6 +146,11 @@ export const startDemoBusinessApi = async (options: DemoBusinessApiOptions = {})
       else faults.delete(path);
     },
     clearFaults: () => faults.clear(),
+    addTenant: (tenantId, demoTenantId) => {
+      const fixture = fixtures.get(demoTenantId);
+      if (!fixture) throw new Error(`No demo tenant ${demoTenantId}`);
+      fixtures.set(tenantId, fixture);
+    },
     requests,
     close: async () => {
       closing.abort();
