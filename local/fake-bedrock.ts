@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContentBlock, ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { EventStreamCodec } from '@smithy/core/event-streams';
@@ -15,6 +16,8 @@ export interface FakeBedrockRequest {
   readonly body: ConverseWireRequest;
   /** True for ConverseStream (`/converse-stream`). */
   readonly stream: boolean;
+  /** `performance.now()` when the call's body had arrived: the fake runs in its caller's process, on the same clock. */
+  readonly receivedAt: number;
 }
 
 /** Token counts to report; any left out are estimated from the request and answer sizes. */
@@ -289,7 +292,12 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
       return;
     }
     const stream = match[2] === 'converse-stream';
-    const request: FakeBedrockRequest = { modelId: decodeURIComponent(match[1]), body, stream };
+    const request: FakeBedrockRequest = {
+      modelId: decodeURIComponent(match[1]),
+      body,
+      stream,
+      receivedAt: performance.now(),
+    };
     requests.push(request);
     const response = queue.shift() ?? respondByDefault(request);
     open.add(res);
