@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sourceEndpoints } from '../functions/shared/business-api/http-business-data';
 import { sourceNames, type SourceName } from '../functions/shared/business-api/model';
+import { listen } from './listen';
 
 /** Misbehaviour the demo API injects on one path, for tests of the client's resilience. */
 export interface DemoFault {
@@ -133,10 +134,7 @@ export const startDemoBusinessApi = async (options: DemoBusinessApiOptions = {})
     // Only a close() during an injected delay rejects; its connection is being destroyed anyway.
     handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
-  });
+  await listen(server, options.port ?? 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContentBlock, ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
+import { listen } from './listen';
 
 /** The Converse request body as it arrived on the wire (the SDK's shape, minus the modelId in the path). */
 export type ConverseWireRequest = Omit<ConverseRequest, 'modelId'>;
@@ -309,7 +310,7 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
     }
   };
   const server = createServer((req, res) => void serve(req, res));
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await listen(server, port, '127.0.0.1');
 
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
