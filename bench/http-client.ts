@@ -4,6 +4,7 @@
  */
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { ms } from './support';
 
 /** More sockets than the bench ever has requests in flight. */
 const MAX_SOCKETS = 4096;
@@ -86,7 +87,10 @@ export class BenchClient {
         );
         incoming.on('error', reject);
       });
-      outgoing.on('error', reject);
+      outgoing.on('error', (error) => {
+        const socket = outgoing.reusedSocket ? 'a kept-alive socket' : 'a new connection';
+        reject(new Error(`${method} ${path}: ${error.message} on ${socket} after ${ms(performance.now() - started)}`));
+      });
       outgoing.end(body);
     });
   }
