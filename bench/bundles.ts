@@ -1,5 +1,5 @@
 /**
- * Section 7: the Lambda bundles `cdk synth` produces (esbuild, as deployed), each loaded in a fresh Node.js process
+ * Section 10: the Lambda bundles `cdk synth` produces (esbuild, as deployed), each loaded in a fresh Node.js process
  * with exactly the environment its template gives it, as Lambda's init does. Size per bundle, and cold module init as
  * a ratio to the SDK floor (require of the DynamoDB client + document client), each function's load paired with a
  * floor load right before it, so machine noise hits both.
@@ -48,7 +48,7 @@ const coldInit = async (
 
 /** Synthesizes the stack and measures every deployed bundle's size and cold init. */
 export const benchBundles = async (): Promise<TargetResult[]> => {
-  printHeading(`7. Deployed Lambda bundles (cdk synth): size and cold module init, ${PAIRS} paired loads each`);
+  printHeading(`10. Deployed Lambda bundles (cdk synth): size and cold module init, ${PAIRS} paired loads each`);
   await synthesize(OUT_DIR);
   const rows: string[][] = [];
   let largest = { name: '', bytes: 0 };

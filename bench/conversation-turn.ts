@@ -1,5 +1,5 @@
 /**
- * Section 7: what one conversation turn costs besides the model. A real `ConversationService` (the DynamoDB store
+ * Section 6: what one conversation turn costs besides the model. A real `ConversationService` (the DynamoDB store
  * and the usage ledger on dynalite, the real prompt store, a real `ModelGateway`) runs whole sessions: each
  * conversation is opened, then answered turn after turn with `service.reply` and the request's pending writes
  * settled, as the reply handler does. Business data is a snapshot fetched beforehand and served at once; the model

@@ -1,7 +1,7 @@
 /**
  * The floor the request-path figures of the bench are a ratio to, measured in the same run: the p99 of one GetItem on
  * dynalite through the document client (the unit of cost of a request path). The cold-start floor (require of the
- * DynamoDB client and document client) is paired with each bundle's load in section 7.
+ * DynamoDB client and document client) is paired with each bundle's load in section 10.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { printTable } from '../local/print-table';

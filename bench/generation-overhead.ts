@@ -125,7 +125,6 @@ export const benchGeneration = async (tenants: readonly string[], floor: Floor):
         jobMaxAttempts: 3,
       },
     });
-    const scope = benchInvocation(tenantId, 'bench-user');
 
     const dynamoPerRun: number[] = [];
     const requestsPerRun: number[] = [];
@@ -134,6 +133,8 @@ export const benchGeneration = async (tenants: readonly string[], floor: Floor):
       await sample(
         RUNS,
         async () => {
+          // Each run is its own invocation with its own deadline, as each request and each job delivery is.
+          const scope = benchInvocation(tenantId, 'bench-user');
           dynamo.reset();
           trips.reset();
           await service.refresh(scope.invocation);

@@ -44,6 +44,16 @@ export const distribution = (samples: readonly number[]): Distribution => {
   };
 };
 
+/** A table row of a distribution: the label, the runs, p50, p95, p99 and max. */
+export const distributionRow = (label: string, d: Distribution): string[] => [
+  label,
+  count(d.runs),
+  ms(d.p50),
+  ms(d.p95),
+  ms(d.p99),
+  ms(d.max),
+];
+
 /** Runs `task` `warmup` times unmeasured, then `runs` times one after another; returns each run's milliseconds. */
 export const sample = async (runs: number, task: () => Promise<unknown>, warmup = 0): Promise<number[]> => {
   for (let i = 0; i < warmup; i += 1) await task();
@@ -54,6 +64,24 @@ export const sample = async (runs: number, task: () => Promise<unknown>, warmup 
     times.push(performance.now() - started);
   }
   return times;
+};
+
+/** `task` for every item, at most `limit` at a time; the results in the items' order. */
+export const mapConcurrent = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> => {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next; index < items.length; index = next) {
+      next += 1;
+      results[index] = await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 };
 
 /** Milliseconds of one call of `task`. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sourceEndpoints } from '../functions/shared/business-api/http-business-data';
 import { sourceNames, type SourceName } from '../functions/shared/business-api/model';
+import { listen } from './listen';
 
 /** Misbehaviour the demo API injects on one path, for tests of the client's resilience. */
 export interface DemoFault {
@@ -35,6 +36,8 @@ export interface DemoBusinessApi {
   /** Sets (or, with `undefined`, clears) the fault on a path such as `/goals`. */
   setFault(path: string, fault: DemoFault | undefined): void;
   clearFaults(): void;
+  /** Serves `tenantId` the fixture of the demo tenant `demoTenantId` (benchmarks run many fresh tenants on it). */
+  addTenant(tenantId: string, demoTenantId: string): void;
   /** Every request received, oldest first. */
   readonly requests: readonly RecordedRequest[];
   close(): Promise<void>;
@@ -53,7 +56,7 @@ const fixturesDir = join(__dirname, 'fixtures', 'business');
 const sourceByPath = new Map(sourceNames.map((name) => [sourceEndpoints[name].path, name]));
 
 /** Reads every `<tenantId>.json` fixture; each must hold the response body of all six sources. */
-const loadFixtures = async (): Promise<ReadonlyMap<string, Fixture>> => {
+const loadFixtures = async (): Promise<Map<string, Fixture>> => {
   const files = (await readdir(fixturesDir)).filter((file) => file.endsWith('.json'));
   const entries = await Promise.all(
     files.map(async (file) => {
@@ -131,10 +134,7 @@ export const startDemoBusinessApi = async (options: DemoBusinessApiOptions = {})
     // Only a close() during an injected delay rejects; its connection is being destroyed anyway.
     handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
-  });
+  await listen(server, options.port ?? 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -144,6 +144,11 @@ export const startDemoBusinessApi = async (options: DemoBusinessApiOptions = {})
       else faults.delete(path);
     },
     clearFaults: () => faults.clear(),
+    addTenant: (tenantId, demoTenantId) => {
+      const fixture = fixtures.get(demoTenantId);
+      if (!fixture) throw new Error(`No demo tenant ${demoTenantId}`);
+      fixtures.set(tenantId, fixture);
+    },
     requests,
     close: async () => {
       closing.abort();

@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContentBlock, ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
+import { listen } from './listen';
 
 /** The Converse request body as it arrived on the wire (the SDK's shape, minus the modelId in the path). */
 export type ConverseWireRequest = Omit<ConverseRequest, 'modelId'>;
@@ -15,6 +17,8 @@ export interface FakeBedrockRequest {
   readonly body: ConverseWireRequest;
   /** True for ConverseStream (`/converse-stream`). */
   readonly stream: boolean;
+  /** `performance.now()` when the call's body had arrived: the fake runs in its caller's process, on the same clock. */
+  readonly receivedAt: number;
 }
 
 /** Token counts to report; any left out are estimated from the request and answer sizes. */
@@ -289,7 +293,12 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
       return;
     }
     const stream = match[2] === 'converse-stream';
-    const request: FakeBedrockRequest = { modelId: decodeURIComponent(match[1]), body, stream };
+    const request: FakeBedrockRequest = {
+      modelId: decodeURIComponent(match[1]),
+      body,
+      stream,
+      receivedAt: performance.now(),
+    };
     requests.push(request);
     const response = queue.shift() ?? respondByDefault(request);
     open.add(res);
@@ -301,7 +310,7 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
     }
   };
   const server = createServer((req, res) => void serve(req, res));
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await listen(server, port, '127.0.0.1');
 
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -14,6 +14,7 @@ import type { StreamLambdaHandler } from '../functions/shared/http/stream-route'
 import { pathMatcher, type RouteDefinition } from '../functions/shared/http/route';
 import { LocalResponseStream } from '../functions/shared/http/streaming-runtime';
 import { lambdaContext } from './lambda-context';
+import { listen } from './listen';
 import { responseProblems } from './response-contract';
 
 /** How the local server verifies bearer tokens, like the API Gateway JWT authorizer: issuer, audience, JWKS. */
@@ -209,7 +210,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
   };
 
   const server = createServer((request, response) => void serve(request, response));
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,

@@ -56,6 +56,8 @@ export interface LocalStack {
 }
 
 const REPO_ROOT = join(__dirname, '..');
+/** Deliveries each queue worker runs at once locally (at most; its own maximum concurrency when lower). */
+export const LOCAL_WORKER_CONCURRENCY = 4;
 const LOCAL_PROMPTS_BUCKET = 'coaching-prompts-local';
 
 /** The variables the prompts CLI needs to reach the embedded stores of a running dev server. */
@@ -114,7 +116,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       const { handler } = (await import(join(REPO_ROOT, worker.handler))) as { handler: SqsHandler };
       return serveQueue(inProcessQueue(worker.id), handler, {
         name: worker.id,
-        concurrency: Math.min(worker.maxConcurrency, 4),
+        concurrency: Math.min(worker.maxConcurrency, LOCAL_WORKER_CONCURRENCY),
         budgetMs: worker.timeoutSeconds * 1000,
       });
     }),

@@ -7,7 +7,7 @@ import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } fr
 import type { Role } from '../../functions/shared/caller';
 import { startFakeBedrock, type FakeBedrock } from '../../local/fake-bedrock';
 import { startLocalStack, type LocalStack } from '../../local/stack';
-import { goodAnswer } from './model-answers';
+import { goodAnswer } from '../../local/model-answers';
 
 /** How often, and how many times at most, a test polls a job. */
 const JOB_POLL_MS = 25;

@@ -1,27 +1,6 @@
-import type { InsightDraft } from '../../functions/insights/model';
+import { goodAnswer } from '../../local/model-answers';
 
-const draft = (n: number, overrides: Partial<InsightDraft> = {}): InsightDraft => ({
-  title: `Coaching point number ${['one', 'two', 'three', 'four', 'five', 'six', 'seven'][n - 1]}`,
-  description: 'A specific observation about this business, with the reason it matters and what to do about it.',
-  category: 'operations',
-  priority: 'high',
-  actionable: true,
-  suggestedActions: ['Book a working session with the goal owner this week'],
-  evidence: [{ source: 'goals', metric: 'goal status', value: 'at risk' }],
-  ...overrides,
-});
-
-/** A well-formed answer of six grounded insights (no numbers, so grounding keeps them all). */
-export const goodAnswer = (): { insights: InsightDraft[] } => ({
-  insights: [
-    draft(1, { category: 'strategy', priority: 'critical' }),
-    draft(2, { category: 'finance' }),
-    draft(3, { category: 'marketing', priority: 'medium' }),
-    draft(4, { category: 'leadership', priority: 'low' }),
-    draft(5),
-    draft(6, { priority: 'medium' }),
-  ],
-});
+export { goodAnswer };
 
 /** The good answer as a model that ignores the tool would write it: prose and a code fence around the JSON. */
 export const proseWrappedAnswer = (): string =>

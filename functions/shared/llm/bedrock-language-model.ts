@@ -34,10 +34,19 @@ export interface BedrockClientOptions {
 const CONNECTION_TIMEOUT_MS = 3_000;
 
 /**
+ * Model calls one process may have in flight at once: the sockets of the client's pool. A call holds its socket for
+ * its whole answer (seconds; a stream, minutes), so the SDK's default pool of 50 would make the 51st concurrent call
+ * of a process wait for another's answer. A Lambda process runs one invocation at a time, but a process that serves
+ * many users (the local runtime: every function in one process) has a call per user in flight.
+ */
+export const BEDROCK_MAX_SOCKETS = 2048;
+
+/**
  * Builds the Bedrock runtime client; call it once per process, at module scope. Retries are the SDK's standard
  * strategy. It always speaks HTTP/1.1 through a handler with connection and request timeouts (the SDK's default
  * HTTP/2 handler has neither, so a hung model would hold a call until the function dies); the request timeout also
- * bounds the silence within a stream. With an endpoint override it signs with dummy credentials.
+ * bounds the silence within a stream. Its pool has a socket for each of up to BEDROCK_MAX_SOCKETS calls at once. With
+ * an endpoint override it signs with dummy credentials.
  */
 export const createBedrockClient = (options: BedrockClientOptions): BedrockRuntimeClient =>
   new BedrockRuntimeClient({
@@ -52,6 +61,8 @@ export const createBedrockClient = (options: BedrockClientOptions): BedrockRunti
       // Without this the handler only logs a warning when the request timeout passes.
       throwOnRequestTimeout: true,
       socketTimeout: options.requestTimeoutMs,
+      httpAgent: { maxSockets: BEDROCK_MAX_SOCKETS },
+      httpsAgent: { maxSockets: BEDROCK_MAX_SOCKETS },
     }),
     ...(options.endpoint
       ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }

@@ -225,6 +225,19 @@ describe('HttpBusinessData against the demo business API', () => {
     expect(sourceNames.filter((name) => snapshot[name] !== undefined)).toEqual([]);
   });
 
+  it("serves a tenant added as a demo tenant's copy with that tenant's data, and refuses an unknown demo tenant", async () => {
+    api.addTenant('acme-plumbing-copy-1', 'acme-plumbing');
+
+    const copy = await clientFor().snapshot(requestFor('acme-plumbing-copy-1'));
+    const original = await clientFor().snapshot(requestFor('acme-plumbing'));
+
+    expect(copy.gaps).toEqual([]);
+    expect(copy.tenantId).toBe('acme-plumbing-copy-1');
+    expect(copy.foundation).toEqual(original.foundation);
+    expect(copy.goals).toEqual(original.goals);
+    expect(() => api.addTenant('globex-copy', 'globex-corp')).toThrow('No demo tenant globex-corp');
+  });
+
   it('reports unreachable sources as network_error gaps after one retry', async () => {
     const client = clientFor({ tractionApiUrl: await closedPortUrl() });
     const request = requestFor();

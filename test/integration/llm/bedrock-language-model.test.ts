@@ -168,6 +168,19 @@ describe('BedrockLanguageModel against the fake Bedrock', () => {
     expect(response.latencyMs).toBeGreaterThanOrEqual(55);
   });
 
+  it("has every one of many concurrent calls in flight at once, past the SDK's default pool of 50 sockets", async () => {
+    const concurrent = 120;
+    fake.setDefault(() => ({ toolInput: { headline: 'at once' }, delayMs: 400 }));
+    let peak = 0;
+    const watch = setInterval(() => (peak = Math.max(peak, fake.openCalls())), 10);
+
+    const responses = await Promise.all(Array.from({ length: concurrent }, () => model.generateStructured(request)));
+    clearInterval(watch);
+
+    expect(responses.every((response) => response.toolInput !== undefined)).toBe(true);
+    expect(peak).toBe(concurrent);
+  });
+
   it('succeeds after the SDK retries a throttled call', async () => {
     fake.enqueue({ status: 429 }, { toolInput: { headline: 'after retry' } });
 

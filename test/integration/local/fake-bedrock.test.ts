@@ -31,6 +31,19 @@ describe('the fake Bedrock behaves like the real one when told to', () => {
     expect(elapsed).toBeGreaterThanOrEqual(150 + 200 - 20);
   });
 
+  it("records when each call arrived, on the caller's clock, before it answers", async () => {
+    fake.setPace({ firstTokenMs: 150, tokensPerSecond: 100 });
+    fake.enqueue({ text: 'A paced answer.', usage: { inputTokens: 10, outputTokens: 5 } });
+
+    const sent = performance.now();
+    await client().send(new ConverseCommand(converse));
+    const answered = performance.now();
+
+    const [request] = fake.requests;
+    expect(request?.receivedAt).toBeGreaterThanOrEqual(sent);
+    expect(answered - (request?.receivedAt ?? 0)).toBeGreaterThanOrEqual(150 + 50 - 20);
+  });
+
   it('streams its deltas over time: the first after the first-token time, the rest at the output rate', async () => {
     fake.enqueue({ text: 'x'.repeat(200), pace: { firstTokenMs: 120, tokensPerSecond: 200 } });
     const started = performance.now();
