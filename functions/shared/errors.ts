@@ -83,6 +83,13 @@ export class UnprocessableError extends AppError {
   }
 }
 
+/** A path that is not valid percent-encoding (`%ZZ`, a cut UTF-8 sequence): its parameters cannot be read. */
+export class InvalidPathError extends AppError {
+  override readonly name = 'InvalidPathError';
+  readonly statusCode = 400;
+  readonly code = 'invalid_path';
+}
+
 /** The body is not JSON, or not the media type the route accepts. */
 export class MalformedBodyError extends AppError {
   override readonly name = 'MalformedBodyError';

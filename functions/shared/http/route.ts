@@ -1,4 +1,5 @@
 import type * as z from '../zod';
+import { InvalidPathError } from '../errors';
 import type { TableDefinition } from '../dynamo/tables';
 import type { WorkerDefinition } from '../jobs/worker-definition';
 import type { RouteAuth } from './auth';
@@ -71,7 +72,19 @@ export interface Capability<R extends RouteTable = RouteTable> {
 /** Declares a capability, keeping its exact route names and schema types. */
 export const defineCapability = <R extends RouteTable>(capability: Capability<R>): Capability<R> => capability;
 
-/** A matcher for a path template (`/insights/{id}/dismiss`): the decoded parameters of a path, or undefined. */
+/** One percent-encoded path segment, decoded; a malformed encoding is a 400 `invalid_path`, not a URIError. */
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new InvalidPathError('The path is not valid percent-encoding: each % must start an escape such as %2F');
+  }
+};
+
+/**
+ * A matcher for a path template (`/insights/{id}/dismiss`): the decoded parameters of a path, or undefined when the
+ * path does not have the template's shape; a path of that shape with a malformed escape throws InvalidPathError.
+ */
 export const pathMatcher = (template: string): ((path: string) => Record<string, string> | undefined) => {
   const names: string[] = [];
   const pattern = new RegExp(
@@ -82,8 +95,6 @@ export const pathMatcher = (template: string): ((path: string) => Record<string,
   );
   return (path) => {
     const found = pattern.exec(path);
-    return found
-      ? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]))
-      : undefined;
+    return found ? Object.fromEntries(names.map((name, i) => [name, decodeSegment(found[i + 1] ?? '')])) : undefined;
   };
 };

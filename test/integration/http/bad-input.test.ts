@@ -142,6 +142,17 @@ describe('path and body validation', () => {
     },
   );
 
+  it.each([
+    ['POST', '/insights/%ZZ/dismiss'],
+    ['GET', '/conversations/%E0%A4%A'],
+    ['POST', '/conversations/%E0%A4%A/messages/stream'],
+  ])('%s %s has a malformed escape in its path: 400 invalid_path', async (method, path) => {
+    const response = await api.call(method, path, { token, ...(method === 'GET' ? {} : { body: '{"message":"hi"}' }) });
+
+    expectClientError(response, 400);
+    expect(response.json.error.code).toBe('invalid_path');
+  });
+
   it('answers an unknown route with a JSON 404', async () => {
     expectClientError(await api.call('GET', '/insights/abc/unknown', { token }), 404);
   });
