@@ -149,7 +149,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
           ? undefined
           : await verifyBearerToken(request.headers.authorization, verification);
       const body = await readBody(request, options.maxRequestBytes ?? 1024 * 1024);
-      const query: Record<string, string> = {};
+      // No prototype: a key such as `__proto__` stays a key (as in the event API Gateway builds) instead of vanishing.
+      const query: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
       const event = {
         version: '2.0',

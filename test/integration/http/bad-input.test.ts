@@ -112,6 +112,67 @@ describe('GET /insights query validation', () => {
   });
 });
 
+describe('query messages a client can act on', () => {
+  it.each([
+    ['?page_size=101', 'query.page_size', 'must be at most 100'],
+    ['?page_size=0', 'query.page_size', 'must be at least 1'],
+    ['?page_size=1e300', 'query.page_size', 'must be at most 100'],
+    ['?page_size=1.5', 'query.page_size', 'must be a whole number'],
+    ['?category=sales', 'query.category', 'must be one of: strategy, operations, finance, marketing, leadership'],
+    ['?priority=urgent', 'query.priority', 'must be one of: low, medium, high, critical'],
+    ['?status=deleted', 'query.status', 'must be one of: active, dismissed, acknowledged, all'],
+  ])('GET /insights%s: %s %s', async (query, field, message) => {
+    const response = await api.call('GET', `/insights${query}`, { token });
+
+    expectClientError(response, 400);
+    expect(response.json.error.details).toEqual([{ field, message }]);
+  });
+
+  it('names the allowed parameters when a key is not one of them', async () => {
+    const response = await api.call('GET', '/insights?unknown=1', { token });
+
+    expectClientError(response, 400);
+    expect(response.json.error.details).toEqual([
+      {
+        field: 'query.unknown',
+        message: expect.stringMatching(/^is not allowed; the allowed parameters are .*page_size/),
+      },
+    ]);
+  });
+
+  it('rejects __proto__ like any other unknown key (it does not vanish into the prototype)', async () => {
+    const response = await api.call('GET', '/insights?__proto__=1', { token });
+
+    expectClientError(response, 400);
+    expect(response.json.error.details).toEqual([{ field: 'query.__proto__', message: expect.any(String) }]);
+  });
+});
+
+/** A body each route's method can carry, so that the query is what a request is judged on. */
+const bodyFor = (route: RouteDefinition): { body?: string } => (route.method === 'GET' ? {} : { body: '{}' });
+
+describe.each(protectedRoutes)('%s treats query keys like every route', (_name, route) => {
+  it('ignores the cache-buster `_`', async () => {
+    const response = await api.call(route.method, `${concretePath(route)}?_=1733011200000`, {
+      token: tokenFor(route),
+      ...bodyFor(route),
+    });
+
+    expect(JSON.stringify(response.json?.error?.details ?? [])).not.toContain('query._');
+  });
+
+  it('rejects a key it does not declare with 400, naming the key', async () => {
+    const response = await api.call(route.method, `${concretePath(route)}?no_such_key=1`, {
+      token: tokenFor(route),
+      ...bodyFor(route),
+    });
+
+    expectClientError(response, 400);
+    expect(response.json.error.code).toBe('validation_error');
+    expect(response.json.error.details).toContainEqual({ field: 'query.no_such_key', message: expect.any(String) });
+  });
+});
+
 describe('path and body validation', () => {
   it.each([['/insights/%E2%9C%93/dismiss'], [`/insights/${'x'.repeat(65)}/acknowledge`]])(
     '%s has an invalid id: 400',
