@@ -9,6 +9,7 @@ import { upToTurn, type ConversationListQuery, type StoredConversation } from '.
 import { conversationRequest, TurnEngine, type ConversationDependencies, type TurnResult } from './turn-engine';
 import { completionGaps, daysAfter, newConversation, recap, requireStatus, transcript } from './turns';
 import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../shared/errors';
+import { fieldProblems } from '../shared/problems';
 
 /**
  * Coaching conversations: open a session on a topic, take turns (the turn engine: structured, phase-checked, with
@@ -172,10 +173,7 @@ export class ConversationService {
     if (!parsed.success) {
       throw new UnprocessableError(
         'The outcome does not match the topic',
-        parsed.error.issues.map((issue) => ({
-          field: ['outcome', ...issue.path.map(String)].join('.'),
-          message: issue.message,
-        })),
+        fieldProblems(outcomeSchemas[stored.conversation.topic], parsed.error.issues, outcome, { prefix: 'outcome' }),
         'invalid_outcome',
       );
     }

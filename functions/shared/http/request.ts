@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import * as z from '../zod';
 import { config } from '../config';
 import { PayloadTooLargeError, ValidationError, type FieldProblem } from '../errors';
+import { fieldProblems } from '../problems';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -14,9 +15,6 @@ export const correlationIdOf = (event: Event): string => {
   return event.requestContext?.requestId ?? crypto.randomUUID();
 };
 
-type Issue = z.core.$ZodIssue;
-type Shape = Readonly<Record<string, z.core.$ZodType>>;
-
 /** The part of a request a problem is in: its field names start with it (`query.page_size`, `body.topic`). */
 export type RequestPart = 'query' | 'path' | 'body';
 
@@ -26,109 +24,27 @@ export type RequestPart = 'query' | 'path' | 'body';
  */
 const IGNORED_QUERY_KEYS: ReadonlySet<string> = new Set(['_']);
 
-/** The object schema inside wrappers (optional, default, pipe's input), or undefined when there is none. */
-const shapeOf = (schema: z.core.$ZodType | undefined): Shape | undefined => {
-  const def = schema?._zod.def as
-    | { type: string; shape?: Shape; in?: z.core.$ZodType; innerType?: z.core.$ZodType; element?: z.core.$ZodType }
-    | undefined;
-  if (!def) return undefined;
-  if (def.type === 'object') return def.shape;
-  return shapeOf(def.type === 'pipe' ? def.in : def.innerType);
-};
-
-/** The schema of the field at `path` inside an object schema, as far as the object shapes lead. */
-const schemaAt = (schema: z.core.$ZodType | undefined, path: readonly PropertyKey[]): z.core.$ZodType | undefined =>
-  path.reduce<z.core.$ZodType | undefined>((current, key) => shapeOf(current)?.[String(key)], schema);
-
-/** The value at `path` of a request part, to tell a missing field from a wrong one. */
-const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>(
-    (current, key) =>
-      current !== null && typeof current === 'object' ? (current as Record<PropertyKey, unknown>)[key] : undefined,
-    value,
-  );
-
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  int: 'a whole number',
-  number: 'a number',
-  string: 'a string',
-  boolean: 'true or false',
-  object: 'an object',
-  array: 'an array',
-};
-
-/** Values a failed union would have accepted, when each of its branches is a set of values (enums, literals). */
-const unionValues = (issue: Issue): readonly unknown[] | undefined => {
-  if (issue.code !== 'invalid_union') return undefined;
-  const branches = issue.errors.map((branch) =>
-    branch.length === 1 && branch[0]?.code === 'invalid_value' ? branch[0].values : undefined,
-  );
-  return branches.every((values) => values !== undefined) ? branches.flat() : undefined;
-};
-
-/** What a bounded value must be: numbers by value, strings by length, arrays and sets by size. */
-const boundMessage = (issue: Issue & { code: 'too_big' | 'too_small' }): string => {
-  const big = issue.code === 'too_big';
-  const bound = big ? issue.maximum : issue.minimum;
-  switch (issue.origin) {
-    case 'number':
-    case 'int':
-    case 'bigint':
-      return `must be ${big ? (issue.inclusive ? 'at most' : 'less than') : issue.inclusive ? 'at least' : 'greater than'} ${bound}`;
-    case 'string':
-      return !big && bound === 1
-        ? 'must not be empty'
-        : `must be ${big ? 'at most' : 'at least'} ${bound} characters long`;
-    case 'array':
-    case 'set':
-      return `must have ${big ? 'at most' : 'at least'} ${bound} items`;
-    default:
-      return issue.message;
-  }
-};
-
 /**
- * What a field must be, phrased the same on every route: the allowed values of an enum, the bound a value broke,
- * the type expected, or `is required`. Formats and refinements keep their schema's own message.
+ * The numbers a body may carry: finite (JSON's `1e400` parses to Infinity) and within what DynamoDB stores (at most
+ * 1e125 in magnitude, and 0 or at least 1e-130), so no number reaches a store or an arithmetic path it would fail.
  */
-const messageOf = (issue: Issue, value: unknown): string => {
-  const missing = valueAt(value, issue.path) === undefined;
-  if (missing && ['invalid_type', 'invalid_value', 'invalid_union'].includes(issue.code)) return 'is required';
-  const values = issue.code === 'invalid_value' ? issue.values : unionValues(issue);
-  if (values) return `must be one of: ${values.map(String).join(', ')}`;
-  if (issue.code === 'too_big' || issue.code === 'too_small') return boundMessage(issue);
-  if (issue.code === 'invalid_type') return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
-  return issue.message;
-};
+const storable = (value: number): boolean =>
+  Number.isFinite(value) && Math.abs(value) < 1e126 && (value === 0 || Math.abs(value) >= 1e-130);
 
-/** Drops a bound another issue of the same field tightens (`int`'s safe range next to the schema's own maximum). */
-const tightest = (issues: readonly Issue[]): Issue[] => {
-  const looser = (issue: Issue, other: Issue): boolean => {
-    if (other === issue || other.code !== issue.code || other.path.join('.') !== issue.path.join('.')) return false;
-    if (issue.code === 'too_big' && other.code === 'too_big') return Number(other.maximum) < Number(issue.maximum);
-    if (issue.code === 'too_small' && other.code === 'too_small') return Number(other.minimum) > Number(issue.minimum);
-    return false;
-  };
-  return issues.filter((issue) => !issues.some((other) => looser(issue, other)));
+/** The fields of a parsed body whose numbers are not storable (walked without recursion, whatever the depth). */
+const unstorableNumbers = (body: unknown): FieldProblem[] => {
+  const problems: FieldProblem[] = [];
+  const pending: [unknown, string][] = [[body, 'body']];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, field] = next;
+    if (typeof value === 'number' && !storable(value)) {
+      problems.push({ field, message: 'is out of range: numbers must be 0 or between 1e-130 and 1e125 in magnitude' });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) pending.push([inner, `${field}.${key}`]);
+    }
+  }
+  return problems.reverse();
 };
-
-/** The problems of a failed parse, one per field and issue, with the allowed keys where a key is not allowed. */
-const problemsOf = (
-  schema: z.core.$ZodType,
-  issues: readonly Issue[],
-  value: unknown,
-  part: RequestPart,
-): FieldProblem[] =>
-  tightest(issues).flatMap((issue) => {
-    const field = [part, ...issue.path.map(String)].join('.');
-    if (issue.code !== 'unrecognized_keys') return [{ field, message: messageOf(issue, value) }];
-    const allowed = Object.keys(shapeOf(schemaAt(schema, issue.path)) ?? {});
-    const message =
-      allowed.length > 0
-        ? `is not allowed; the allowed ${part === 'query' ? 'parameters' : 'fields'} are ${allowed.join(', ')}`
-        : `is not allowed; this route takes no ${part === 'query' ? 'query parameters' : 'fields here'}`;
-    return issue.keys.map((key) => ({ field: `${field}.${key}`, message }));
-  });
 
 /** No parameters at all: what a route without a query schema accepts (besides the ignored keys). */
 const NO_PARAMETERS = z.strictObject({});
@@ -149,14 +65,23 @@ export const parsePart = <S extends z.core.$ZodType>(
   const checked = schema ?? (part === 'query' ? NO_PARAMETERS : undefined);
   if (!checked) return undefined as z.output<S>;
   const parsed = z.safeParse(checked, given ?? {});
-  if (!parsed.success) {
-    const problems = problemsOf(checked, parsed.error.issues, given, part);
+  const outOfRange = part === 'body' ? unstorableNumbers(given) : [];
+  const problems = [
+    ...outOfRange,
+    ...(parsed.success
+      ? []
+      : fieldProblems(checked, parsed.error.issues, given, {
+          prefix: part,
+          keys: part === 'query' ? 'parameters' : 'fields',
+        }).filter((problem) => !outOfRange.some((number) => number.field === problem.field))),
+  ];
+  if (problems.length > 0) {
     throw new ValidationError(
       `Invalid ${part}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
       problems,
     );
   }
-  return (schema ? parsed.data : undefined) as z.output<S>;
+  return (schema && parsed.success ? parsed.data : undefined) as z.output<S>;
 };
 
 /** Rejects a body over MAX_BODY_BYTES before it is parsed. */

@@ -214,6 +214,21 @@ describe('path and body validation', () => {
     expect(response.json.error.code).toBe('invalid_path');
   });
 
+  it.each([
+    ['1e400', 'Infinity once parsed'],
+    ['1e200', 'beyond what DynamoDB stores'],
+    ['1e-200', 'below what DynamoDB stores'],
+  ])('rejects a body number %s (%s) with 400 naming its field, wherever it is', async (number) => {
+    const body = `{"topic": "insights_generation", "version": "v9.9", "metadata": {"weight": ${number}}}`;
+
+    const response = await api.call('POST', '/admin/prompts/insights_generation/versions', { token: adminToken, body });
+
+    expectClientError(response, 400);
+    expect(response.json.error.details).toEqual([
+      { field: 'body.metadata.weight', message: expect.stringMatching(/^is out of range/) },
+    ]);
+  });
+
   it('answers an unknown route with a JSON 404', async () => {
     expectClientError(await api.call('GET', '/insights/abc/unknown', { token }), 404);
   });

@@ -41,7 +41,30 @@ describe('parsePart', () => {
   it('ignores the cache-buster `_` in a query, and accepts no other key on a route without a query schema', () => {
     expect(parsePart(undefined, { _: '1733011200000' }, 'query')).toBeUndefined();
     expect(problems(() => parsePart(undefined, { page: '2' }, 'query'))).toEqual([
-      { field: 'query.page', message: 'is not allowed; this route takes no query parameters' },
+      { field: 'query.page', message: 'is not allowed; this takes no parameters' },
     ]);
+  });
+});
+
+describe('numbers in a body', () => {
+  const body = z.object({ budget: z.optional(z.number()), extra: z.optional(z.record(z.string(), z.unknown())) });
+
+  it.each([
+    ['{"budget": 1e200}', 'body.budget'],
+    ['{"budget": 1e400}', 'body.budget'],
+    ['{"budget": -1e400}', 'body.budget'],
+    ['{"budget": 1e-200}', 'body.budget'],
+    ['{"extra": {"deep": [1, {"n": 1e300}]}}', 'body.extra.deep.1.n'],
+  ])('%s is out of range at %s (not stored, not a 500)', (json, field) => {
+    expect(problems(() => parsePart(body, JSON.parse(json), 'body'))).toEqual([
+      { field, message: expect.stringMatching(/^is out of range/) },
+    ]);
+  });
+
+  it('accepts numbers a store keeps', () => {
+    expect(parsePart(body, { budget: 1e125, extra: { n: -0.5, z: 0, small: 1e-130 } }, 'body')).toEqual({
+      budget: 1e125,
+      extra: { n: -0.5, z: 0, small: 1e-130 },
+    });
   });
 });
