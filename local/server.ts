@@ -100,7 +100,7 @@ const contractViolation = (
   return {
     statusCode: 500,
     headers: { 'content-type': 'application/json', 'x-correlation-id': requestId },
-    body: JSON.stringify({ error: { code: 'response_contract_violation', message, details: problems } }),
+    body: JSON.stringify({ error: { code: 'response_contract_violation', message, details: { problems } } }),
   };
 };
 

@@ -62,7 +62,7 @@ describe('the tenant registry of the nightly run', () => {
 
     expect(results.map((result) => result.status)).toEqual([400, 400, 400]);
     for (const result of results)
-      expect(result.json.error.details).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
+      expect(result.json.error.details.problems).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
   });
 
   it('is for admins only, and rejects bad ids and an unknown run', async () => {

@@ -363,7 +363,7 @@ describe('feedback, listing, isolation, deletion', () => {
       [...started].reverse(),
     );
     expect(borrowed.status).toBe(400);
-    expect(borrowed.json.error.details).toEqual([{ field: 'query.cursor', message: expect.any(String) }]);
+    expect(borrowed.json.error.details.problems).toEqual([{ field: 'query.cursor', message: expect.any(String) }]);
     expect(numbered.status).toBe(400);
   });
 

@@ -108,7 +108,7 @@ describe('GET /insights query validation', () => {
 
     expectClientError(response, 400);
     expect(response.json.error.code).toBe('validation_error');
-    expect(response.json.error.details[0].field).toMatch(/^query\./);
+    expect(response.json.error.details.problems[0].field).toMatch(/^query\./);
   });
 });
 
@@ -125,14 +125,14 @@ describe('query messages a client can act on', () => {
     const response = await api.call('GET', `/insights${query}`, { token });
 
     expectClientError(response, 400);
-    expect(response.json.error.details).toEqual([{ field, message }]);
+    expect(response.json.error.details.problems).toEqual([{ field, message }]);
   });
 
   it('names the allowed parameters when a key is not one of them', async () => {
     const response = await api.call('GET', '/insights?unknown=1', { token });
 
     expectClientError(response, 400);
-    expect(response.json.error.details).toEqual([
+    expect(response.json.error.details.problems).toEqual([
       {
         field: 'query.unknown',
         message: expect.stringMatching(/^is not allowed; the allowed parameters are .*page_size/),
@@ -144,7 +144,7 @@ describe('query messages a client can act on', () => {
     const response = await api.call('GET', '/insights?__proto__=1', { token });
 
     expectClientError(response, 400);
-    expect(response.json.error.details).toEqual([{ field: 'query.__proto__', message: expect.any(String) }]);
+    expect(response.json.error.details.problems).toEqual([{ field: 'query.__proto__', message: expect.any(String) }]);
   });
 });
 
@@ -169,7 +169,10 @@ describe.each(protectedRoutes)('%s treats query keys like every route', (_name, 
 
     expectClientError(response, 400);
     expect(response.json.error.code).toBe('validation_error');
-    expect(response.json.error.details).toContainEqual({ field: 'query.no_such_key', message: expect.any(String) });
+    expect(response.json.error.details.problems).toContainEqual({
+      field: 'query.no_such_key',
+      message: expect.any(String),
+    });
   });
 });
 
@@ -224,7 +227,7 @@ describe('path and body validation', () => {
     const response = await api.call('POST', '/admin/prompts/insights_generation/versions', { token: adminToken, body });
 
     expectClientError(response, 400);
-    expect(response.json.error.details).toEqual([
+    expect(response.json.error.details.problems).toEqual([
       { field: 'body.metadata.weight', message: expect.stringMatching(/^is out of range/) },
     ]);
   });
