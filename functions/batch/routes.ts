@@ -27,7 +27,7 @@ export const batch = defineCapability({
       tag: 'batch',
       query: registryQuerySchema,
       response: { status: 200, schema: registryPageSchema },
-      grants: { tables: { batch: 'read' } },
+      grants: { tables: { batch: 'read' }, cursors: true },
     }),
     registerTenant: defineRoute({
       method: 'PUT',

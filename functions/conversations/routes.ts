@@ -24,7 +24,8 @@ const takesTurns = {
   businessApi: true,
   handoffEvents: true,
 } as const;
-const reads = { tables: { conversations: 'read' } } as const;
+/** The list routes read the table and page with signed cursors. */
+const pages = { tables: { conversations: 'read' }, cursors: true } as const;
 const writes = { tables: { conversations: 'readWrite' } } as const;
 
 /** The conversations capability's rows of the route table: coaching conversations. */
@@ -80,19 +81,21 @@ export const conversations = defineCapability({
       tag: 'conversations',
       query: listConversationsQuerySchema,
       response: { status: 200, schema: conversationListSchema },
-      grants: reads,
+      grants: pages,
     }),
     getConversation: defineRoute({
       method: 'GET',
       path: '/conversations/{id}',
       handler: 'functions/conversations/handlers/get-conversation.ts',
       auth: 'user',
-      summary: 'One conversation with a page of its messages',
+      summary:
+        "One conversation with a page of its messages, oldest first; pass the answer's `cursor` for the next page " +
+        '(absent on the last). Replaces the `page` parameter of earlier versions',
       tag: 'conversations',
       params: conversationParamsSchema,
       query: messagesPageQuerySchema,
       response: { status: 200, schema: conversationDetailSchema },
-      grants: reads,
+      grants: pages,
     }),
     pauseConversation: defineRoute({
       method: 'POST',

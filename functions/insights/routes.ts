@@ -39,7 +39,7 @@ export const insights = defineCapability({
       tag: 'insights',
       query: listInsightsQuerySchema,
       response: { status: 200, schema: insightPageSchema },
-      grants: { ...serves, tables: { ...serves.tables, batch: 'readWrite' } },
+      grants: { ...serves, tables: { ...serves.tables, batch: 'readWrite' }, cursors: true },
     }),
     insightSummary: defineRoute({
       method: 'GET',

@@ -17,6 +17,10 @@ export const ERROR_CODES = {
     status: 400,
     meaning: 'a query parameter, path parameter or body field is invalid: fix the fields `details.problems` names',
   },
+  invalid_cursor: {
+    status: 400,
+    meaning: 'the cursor is not one this list issued (another list, tenant or user, or edited): start again without it',
+  },
   invalid_path: { status: 400, meaning: 'the path is not valid percent-encoding: encode it with encodeURIComponent' },
   malformed_body: { status: 400, meaning: 'the body is not JSON, or not sent as `application/json`' },
   unauthorized: {
@@ -182,6 +186,28 @@ export class UnprocessableError extends AppError {
 export class InvalidPathError extends AppError {
   override readonly name = 'InvalidPathError';
   readonly code = 'invalid_path';
+}
+
+/**
+ * A list cursor this list did not issue: another list's, another tenant's or user's, edited, or not a cursor at all.
+ * Cursors are always a query parameter, so the problem is `query.cursor`.
+ */
+export class InvalidCursorError extends AppError {
+  override readonly name = 'InvalidCursorError';
+  readonly code = 'invalid_cursor';
+  constructor() {
+    super('The cursor is not a cursor of this list');
+  }
+  override get details(): ErrorDetails {
+    return {
+      problems: [
+        {
+          field: 'query.cursor',
+          message: 'is not a cursor of this list; pass the cursor of the previous page, or none',
+        },
+      ],
+    };
+  }
 }
 
 /** The body is not JSON, or not the media type the route accepts. */

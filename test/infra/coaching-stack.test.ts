@@ -472,6 +472,36 @@ describe('data', () => {
   });
 });
 
+describe('cursor key', () => {
+  const keyId = (): string => stack.getLogicalId(stack.data.cursorKey.node.defaultChild as CfnBucket);
+
+  it('generates one secret that signs list cursors', () => {
+    const secrets = resources('AWS::SecretsManager::Secret').filter(([id]) => id === keyId());
+
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]?.[1].Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+  });
+
+  it('lets exactly the functions that page lists (the cursors rows and the batch enqueue) read it, named in env', () => {
+    const readers = coachingFunctions().filter((fn) => actionsOn(statementsOf(fn), keyId()).length > 0);
+    const pagingRows = ROUTE_ENTRIES.filter(([, row]) => row.grants.cursors).map(([name]) => name);
+
+    expect(pagingRows).toEqual(
+      expect.arrayContaining(['listInsights', 'listConversations', 'getConversation', 'listRegisteredTenants']),
+    );
+    expect(readers.map((fn) => fn.node.path).sort()).toEqual(
+      [...pagingRows.map((name) => stack.api.functions[name]), stack.batch.enqueue].map((fn) => fn.node.path).sort(),
+    );
+    for (const fn of readers) {
+      expect(actionsOn(statementsOf(fn), keyId())).toEqual([
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ]);
+      expect(environmentOf(fn).CURSOR_KEY_SECRET_ID).toEqual({ Ref: keyId() });
+    }
+  });
+});
+
 describe('prompts', () => {
   it('invokes the validator for every .json object created in the prompts bucket', () => {
     const promptsBucketId = logicalId(stack.data.promptsBucket);

@@ -17,6 +17,8 @@ export interface RouteGrants {
   readonly handoffEvents?: boolean;
   /** Sends to these workers' queues, by the worker's key in the composed worker list (functions/routes.ts). */
   readonly queues?: readonly string[];
+  /** Pages a list: signs and opens its cursors with the cursor key (shared/pagination.ts). */
+  readonly cursors?: boolean;
 }
 
 /** One row of the route table. */

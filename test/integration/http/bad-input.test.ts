@@ -2,6 +2,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { routes } from '../../../functions/routes';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../../local/dev-jwt';
+import { openApiDocument } from '../../../local/openapi';
 import { startTestApi, type ApiResponse, type TestApi } from '../../support/local-api';
 
 const TENANT = 'northwind-saas';
@@ -90,10 +91,8 @@ describe('claims', () => {
 
 describe('GET /insights query validation', () => {
   it.each([
-    ['?page=0'],
-    ['?page=-3'],
-    ['?page=abc'],
-    ['?page=1.5'],
+    ['?page=2'],
+    ['?cursor='],
     ['?page_size=0'],
     ['?page_size=101'],
     ['?pageSize=1000'],
@@ -145,6 +144,46 @@ describe('query messages a client can act on', () => {
 
     expectClientError(response, 400);
     expect(response.json.error.details.problems).toEqual([{ field: 'query.__proto__', message: expect.any(String) }]);
+  });
+});
+
+describe('cursors', () => {
+  const encoded = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const document = openApiDocument('test') as {
+    paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+  };
+  const takesCursor = (route: RouteDefinition): boolean =>
+    (document.paths[route.path]?.[route.method.toLowerCase()]?.parameters ?? []).some(
+      (parameter) => parameter.in === 'query' && parameter.name === 'cursor',
+    );
+  const listRoutes = protectedRoutes.filter(([, route]) => !route.params && takesCursor(route));
+
+  it('covers every list route', () => {
+    expect(listRoutes.map(([, route]) => route.path).sort()).toEqual([
+      '/admin/batch/tenants',
+      '/conversations',
+      '/insights',
+    ]);
+  });
+
+  it.each(listRoutes)('%s answers a garbage or crafted cursor with 400 invalid_cursor', async (_name, route) => {
+    for (const cursor of ['garbage', encoded({ pk: `TENANT#${TENANT}`, sk: 'x' }), encoded({ offset: 1 })]) {
+      const response = await api.call('GET', `${route.path}?cursor=${cursor}`, { token: tokenFor(route) });
+
+      expectClientError(response, 400);
+      expect(response.json.error.code).toBe('invalid_cursor');
+    }
+  });
+
+  it("does not page tenant B with tenant A's cursor", async () => {
+    const first = await api.call('GET', '/insights?page_size=1', { token });
+    const other = await api.token('acme-plumbing');
+
+    const borrowed = await api.call('GET', `/insights?page_size=1&cursor=${first.json.cursor}`, { token: other });
+
+    expect(first.json.cursor).toEqual(expect.any(String));
+    expectClientError(borrowed, 400);
+    expect(borrowed.json.error.code).toBe('invalid_cursor');
   });
 });
 

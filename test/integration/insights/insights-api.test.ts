@@ -141,15 +141,18 @@ describe('GET /insights', () => {
     await settledInsights(tokenA);
     const strategy = await getInsights(tokenA, '?category=strategy');
     const high = await getInsights(tokenA, '?priority=high');
-    const page2 = await getInsights(tokenA, '?page=2&pageSize=4');
-    const beyond = await getInsights(tokenA, '?page=9&page_size=4');
+    const page1 = await getInsights(tokenA, '?pageSize=4');
+    const page2 = await getInsights(tokenA, `?pageSize=4&cursor=${page1.json.cursor}`);
+    const otherFilter = await getInsights(tokenA, `?page_size=4&status=all&cursor=${page1.json.cursor}`);
 
     expect(strategy.json.items.map((item: { category: string }) => item.category)).toEqual(['strategy']);
     expect(high.json.total).toBe(2);
-    expect(page2.json).toMatchObject({ page: 2, pageSize: 4, total: 6, totalPages: 2 });
+    expect(page1.json).toMatchObject({ pageSize: 4, total: 6, cursor: expect.any(String) });
+    expect(page2.json).toMatchObject({ pageSize: 4, total: 6 });
+    expect(page2.json.cursor).toBeUndefined();
     expect(page2.json.items).toHaveLength(2);
-    expect(beyond.status).toBe(200);
-    expect(beyond.json.items).toEqual([]);
+    expect(otherFilter.status).toBe(400);
+    expect(otherFilter.json.error.code).toBe('invalid_cursor');
   });
 
   it('starts one job and makes exactly one model call for 20 concurrent misses', async () => {
