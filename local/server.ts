@@ -74,16 +74,26 @@ const match = (
   return undefined;
 };
 
-const readBody = async (request: IncomingMessage, limit: number): Promise<string | undefined> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new PayloadTooLargeError(`The body is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8');
-};
+/**
+ * The request's body, read to its end. A body over `limit` is drained (read and dropped, never kept) before it is
+ * refused, so the 413 reaches a client that is still sending instead of a reset connection; leaving the request
+ * half-read (or destroying it, as breaking out of its async iterator does) would reset the keep-alive connection.
+ */
+const readBody = (request: IncomingMessage, limit: number): Promise<string | undefined> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    request.on('end', () => {
+      if (size > limit) reject(new PayloadTooLargeError(`The body is larger than ${limit} bytes`));
+      else resolve(chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8'));
+    });
+    request.on('error', reject);
+  });
 
 /**
  * The dev server's answer when a handler's response does not match its route's documented schema: a 500 that names
@@ -107,6 +117,15 @@ const contractViolation = (
 const send = (response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void => {
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(result.body ?? '');
+};
+
+/** An error's answer; after an oversized body the connection is closed (`Connection: close`), so the client opens a fresh one. */
+const sendError = (response: ServerResponse, error: unknown, requestId: string): void => {
+  const result = errorResponse(error, requestId);
+  send(
+    response,
+    error instanceof PayloadTooLargeError ? { ...result, headers: { ...result.headers, connection: 'close' } } : result,
+  );
 };
 
 /**
@@ -205,7 +224,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       const problems = responseProblems(compiled.route, result);
       send(response, problems.length === 0 ? result : contractViolation(compiled.route, result, problems, requestId));
     } catch (error) {
-      send(response, errorResponse(error, requestId));
+      sendError(response, error, requestId);
     }
   };
 
