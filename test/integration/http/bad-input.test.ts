@@ -233,6 +233,26 @@ describe('path and body validation', () => {
     },
   );
 
+  describe.each(protectedRoutes.filter(([, route]) => route.body !== undefined))(
+    '%s takes JSON only, streaming or not',
+    (_name, route) => {
+      const post = (headers: Record<string, string>) =>
+        fetch(`${api.stack.url}${concretePath(route)}`, {
+          method: route.method,
+          headers: { authorization: `Bearer ${tokenFor(route)}`, ...headers },
+          // Bytes, so fetch adds no content-type of its own.
+          body: new TextEncoder().encode('{"message": "hi"}'),
+        });
+
+      it.each([[{ 'content-type': 'text/plain' }], [{}]])('answers %j with 400 malformed_body', async (headers) => {
+        const response = await post(headers);
+
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('malformed_body');
+      });
+    },
+  );
+
   it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))(
     '%s rejects an oversized body with 413',
     async (_name, route) => {

@@ -65,4 +65,20 @@ describe('streamRoute', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('invalid_path');
   });
+
+  it.each([
+    ['text/plain', { 'content-type': 'text/plain' }, false],
+    ['no content type (a Function URL base64-encodes the body)', {}, true],
+  ])('answers a body sent as %s with 400 malformed_body, like the JSON routes', async (_kind, headers, base64) => {
+    const body = '{"message":"hi"}';
+    const event = {
+      ...functionUrlEvent('/things/t-1/stream', headers, base64 ? Buffer.from(body).toString('base64') : body),
+      isBase64Encoded: base64,
+    } as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+    const response = await invoke(event);
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('malformed_body');
+  });
 });
