@@ -49,6 +49,7 @@ export const batch = defineCapability({
       tag: 'batch',
       params: registryParamsSchema,
       response: { status: 204, schema: z.undefined() },
+      errors: ['not_found'],
       grants: writesRegistry,
     }),
     getRunSummary: defineRoute({
@@ -60,6 +61,7 @@ export const batch = defineCapability({
       tag: 'batch',
       params: runParamsSchema,
       response: { status: 200, schema: runSummarySchema },
+      errors: ['not_found'],
       grants: { tables: { batch: 'read' } },
     }),
   },

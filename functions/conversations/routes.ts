@@ -1,5 +1,6 @@
 import { conversationsEnv } from './config';
 import * as z from '../shared/zod';
+import { MODEL_CALL_ERRORS } from '../shared/errors';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import { conversationsTable } from './tables';
 import {
@@ -42,6 +43,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       body: startBodySchema,
       response: { status: 201, schema: turnResponseSchema },
+      errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'conflict'],
       grants: takesTurns,
     }),
     replyToConversation: defineRoute({
@@ -54,6 +56,7 @@ export const conversations = defineCapability({
       params: conversationParamsSchema,
       body: replyBodySchema,
       response: { status: 200, schema: turnResponseSchema },
+      errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'not_found', 'conflict'],
       grants: takesTurns,
     }),
     streamConversationReply: defineRoute({
@@ -67,6 +70,7 @@ export const conversations = defineCapability({
       params: conversationParamsSchema,
       body: replyBodySchema,
       response: { status: 200, schema: turnResponseSchema },
+      errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'not_found', 'conflict'],
       grants: takesTurns,
     }),
     listConversations: defineRoute({
@@ -95,6 +99,7 @@ export const conversations = defineCapability({
       params: conversationParamsSchema,
       query: messagesPageQuerySchema,
       response: { status: 200, schema: conversationDetailSchema },
+      errors: ['not_found'],
       grants: pages,
     }),
     pauseConversation: defineRoute({
@@ -106,6 +111,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       params: conversationParamsSchema,
       response: { status: 200, schema: conversationResponseSchema },
+      errors: ['not_found', 'conflict'],
       grants: writes,
     }),
     resumeConversation: defineRoute({
@@ -117,6 +123,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       params: conversationParamsSchema,
       response: { status: 200, schema: conversationResponseSchema },
+      errors: ['not_found', 'conflict'],
       grants: writes,
     }),
     completeConversation: defineRoute({
@@ -128,6 +135,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       params: conversationParamsSchema,
       response: { status: 200, schema: conversationResponseSchema },
+      errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'not_found', 'conflict', 'not_ready'],
       grants: takesTurns,
     }),
     saveConversationOutcome: defineRoute({
@@ -140,6 +148,7 @@ export const conversations = defineCapability({
       params: conversationParamsSchema,
       body: outcomeBodySchema,
       response: { status: 200, schema: conversationResponseSchema },
+      errors: ['not_found', 'conflict', 'invalid_outcome'],
       grants: writes,
     }),
     giveMessageFeedback: defineRoute({
@@ -152,6 +161,7 @@ export const conversations = defineCapability({
       params: messageParamsSchema,
       body: feedbackSchema,
       response: { status: 204, schema: z.undefined() },
+      errors: ['not_found'],
       grants: writes,
     }),
     deleteConversation: defineRoute({
@@ -163,6 +173,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       params: conversationParamsSchema,
       response: { status: 204, schema: z.undefined() },
+      errors: ['not_found'],
       grants: writes,
     }),
   },

@@ -8,9 +8,9 @@
 import * as z from './zod';
 
 /**
- * Every code an error body (or a job's `reason`) can carry, with its status and what a caller can do about it. An
- * error class can only carry a code listed here: a new code is a new line, and the README and OpenAPI tests then
- * ask for its documentation.
+ * Every code an error body (or a job's `reason`) can carry, with its status, what a caller can do about it, and
+ * whether its answer says when to try again (`Retry-After`). An error class can only carry a code listed here: a new
+ * code is a new line, and the README and OpenAPI tests then ask for its documentation.
  */
 export const ERROR_CODES = {
   validation_error: {
@@ -45,9 +45,14 @@ export const ERROR_CODES = {
     status: 422,
     meaning: 'the conversation does not meet its completion criteria yet: `details.problems` says what is missing',
   },
-  rate_limited: { status: 429, meaning: 'too many requests or refreshes: wait for `Retry-After` seconds' },
+  rate_limited: {
+    status: 429,
+    retryAfter: true,
+    meaning: 'too many requests or refreshes: wait for `Retry-After` seconds',
+  },
   usage_limit_exceeded: {
     status: 429,
+    retryAfter: true,
     meaning: "the tenant's monthly token or cost budget is spent until `details.resetAt`",
   },
   internal_error: { status: 500, meaning: 'an unexpected failure; the log has it with the correlation id' },
@@ -69,11 +74,17 @@ export const ERROR_CODES = {
     meaning: "a generation job could not use the model's answer, even after a repair round",
   },
   model_failed: { status: 502, meaning: 'a generation job failed in the model for a reason it did not name' },
-  service_busy: { status: 503, meaning: 'the work is in progress elsewhere: wait for `Retry-After` seconds' },
+  service_busy: {
+    status: 503,
+    retryAfter: true,
+    meaning: 'the work is in progress elsewhere: wait for `Retry-After` seconds',
+  },
   model_unavailable: { status: 503, meaning: 'the model could not be reached or kept throttling: try again shortly' },
   prompt_unavailable: { status: 503, meaning: 'no valid template could be loaded for the request: try again shortly' },
   model_timeout: { status: 504, meaning: "the model did not answer within the request's time budget: try again" },
-} as const satisfies Readonly<Record<string, { readonly status: number; readonly meaning: string }>>;
+} as const satisfies Readonly<
+  Record<string, { readonly status: number; readonly meaning: string; readonly retryAfter?: true }>
+>;
 
 /** A code of ERROR_CODES. */
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -81,6 +92,20 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export type CodeWithStatus<S extends number> = {
   [C in ErrorCode]: (typeof ERROR_CODES)[C]['status'] extends S ? C : never;
 }[ErrorCode];
+
+/**
+ * What a call through the model gateway can fail with: the user's rate, the tenant's budget, the model (refused,
+ * unreachable, too slow) and the prompt (not loadable, not renderable). Routes whose use case calls a model list these.
+ */
+export const MODEL_CALL_ERRORS = [
+  'rate_limited',
+  'usage_limit_exceeded',
+  'model_request_rejected',
+  'model_unavailable',
+  'model_timeout',
+  'prompt_unavailable',
+  'prompt_render_failed',
+] as const satisfies readonly ErrorCode[];
 
 /** Whether a string (a stored job reason, say) is one of the codes. */
 export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code);

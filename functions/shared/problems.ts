@@ -5,7 +5,7 @@ type Issue = z.core.$ZodIssue;
 type Shape = Readonly<Record<string, z.core.$ZodType>>;
 
 /** The object schema inside wrappers (optional, default, pipe's input), or undefined when there is none. */
-const shapeOf = (schema: z.core.$ZodType | undefined): Shape | undefined => {
+export const shapeOf = (schema: z.core.$ZodType | undefined): Shape | undefined => {
   const def = schema?._zod.def as
     | { type: string; shape?: Shape; in?: z.core.$ZodType; innerType?: z.core.$ZodType; element?: z.core.$ZodType }
     | undefined;

@@ -12,7 +12,7 @@ import { logger, metrics } from '../observability';
 import { callerFromEvent, requireAccess, type RouteAuth } from './auth';
 import { errorResponse, statusOf } from './error-response';
 import { assertBodySize, correlationIdOf, parsePart } from './request';
-import { pathMatcher, type RouteDefinition } from './route';
+import { bodyHandlingOf, pathMatcher, type BodyHandling, type RouteDefinition } from './route';
 import { ensureStreamingRuntime } from './streaming-runtime';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -108,7 +108,7 @@ export const withStack = <H extends (...args: never[]) => unknown>(
   core: (event: Event, context: Context) => Promise<Result>,
   options: {
     readonly auth: RouteAuth;
-    readonly parsesBody: boolean;
+    readonly body: BodyHandling;
     readonly streams: boolean;
     /** Runs before the access check (the streaming routes verify the bearer token here). */
     readonly authenticate?: middy.MiddlewareObj<Event, Result>;
@@ -121,10 +121,10 @@ export const withStack = <H extends (...args: never[]) => unknown>(
     .use(publishMetrics())
     .use(httpHeaderNormalizer());
   if (options.authenticate) stack.use(options.authenticate);
-  stack
-    .use(authorize(options.auth))
-    .use(bodySizeLimit())
-    .use(options.parsesBody ? httpJsonBodyParser() : ignoredBodyIsJson());
+  stack.use(authorize(options.auth));
+  if (options.body !== 'none') {
+    stack.use(bodySizeLimit()).use(options.body === 'parsed' ? httpJsonBodyParser() : ignoredBodyIsJson());
+  }
   return stack as unknown as H;
 };
 
@@ -198,14 +198,20 @@ export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, 
       const response = jsonResult(result, scope.invocation.correlationId, scope.warning());
       return spec.method === 'GET' ? conditional(response, event.headers?.['if-none-match']) : response;
     },
-    { auth: spec.auth, parsesBody: spec.body !== undefined, streams: false },
+    { auth: spec.auth, body: bodyHandlingOf(spec), streams: false },
   );
 };
 
-/** Wraps a route that needs no caller (health, the OpenAPI document). */
-export const publicRoute = (run: () => Promise<HttpResult>): HttpLambdaHandler =>
-  withStack<HttpLambdaHandler>(async (event) => jsonResult(await run(), correlationIdOf(event), undefined), {
-    auth: 'none',
-    parsesBody: false,
-    streams: false,
-  });
+/**
+ * Wraps a route that needs no caller (health, the OpenAPI document): the same stack, query check and conditional
+ * GET as every route, without claims or an invocation.
+ */
+export const publicRoute = (spec: RouteDefinition, run: () => Promise<HttpResult>): HttpLambdaHandler =>
+  withStack<HttpLambdaHandler>(
+    async (event) => {
+      parsePart(spec.query, event.queryStringParameters, 'query');
+      const response = jsonResult(await run(), correlationIdOf(event), undefined);
+      return spec.method === 'GET' ? conditional(response, event.headers?.['if-none-match']) : response;
+    },
+    { auth: spec.auth, body: bodyHandlingOf(spec), streams: false },
+  );

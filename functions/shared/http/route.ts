@@ -1,5 +1,5 @@
 import type * as z from '../zod';
-import { InvalidPathError } from '../errors';
+import { InvalidPathError, type ErrorCode } from '../errors';
 import type { TableDefinition } from '../dynamo/tables';
 import type { WorkerDefinition } from '../jobs/worker-definition';
 import type { RouteAuth } from './auth';
@@ -45,8 +45,24 @@ export interface RouteDefinition<
   readonly body?: B;
   /** The success status and its body schema (for the OpenAPI document). */
   readonly response: { readonly status: number; readonly schema: z.core.$ZodType };
+  /**
+   * The error codes the route's use case answers with, beyond those the pipeline gives a route by its shape
+   * (validation, cursors, paths, bodies, tokens, roles, unexpected failures: route-errors.ts). The OpenAPI document
+   * lists both by status, and the dev server refuses an error response whose code is in neither.
+   */
+  readonly errors?: readonly ErrorCode[];
   readonly grants: RouteGrants;
 }
+
+/**
+ * What a route does with a body: parses it with its schema, or takes none and only checks that one sent is JSON; a
+ * GET ignores any body (its content has no meaning in HTTP), so no GET answers 400 or 413 for one.
+ */
+export type BodyHandling = 'parsed' | 'ignored-json' | 'none';
+
+/** The body handling of a route row. */
+export const bodyHandlingOf = (route: Pick<RouteDefinition, 'method' | 'body'>): BodyHandling =>
+  route.body !== undefined ? 'parsed' : route.method === 'GET' ? 'none' : 'ignored-json';
 
 /** Declares a route, keeping the exact schema types for the handler's parsed input. */
 export const defineRoute = <

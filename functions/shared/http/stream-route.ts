@@ -7,7 +7,7 @@ import type * as z from '../zod';
 import { asGatewayClaims } from './auth';
 import { errorBodyOf, statusOf } from './error-response';
 import { inputOf, invocationOf, withStack, type RouteInput } from './pipeline';
-import { pathMatcher, type RouteDefinition } from './route';
+import { bodyHandlingOf, pathMatcher, type RouteDefinition } from './route';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -111,6 +111,6 @@ export const streamRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType
         body: body as unknown as string,
       };
     },
-    { auth: spec.auth, parsesBody: spec.body !== undefined, streams: true, authenticate: verifyToken() },
+    { auth: spec.auth, body: bodyHandlingOf(spec), streams: true, authenticate: verifyToken() },
   );
 };

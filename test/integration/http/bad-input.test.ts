@@ -139,6 +139,17 @@ describe('query messages a client can act on', () => {
     ]);
   });
 
+  it.each(['/health', '/openapi.json'])('applies the same rule to the public route %s', async (path) => {
+    const ignored = await api.call('GET', `${path}?_=1733011200000`);
+    const unknown = await api.call('GET', `${path}?verbose=1`);
+
+    expect(ignored.status).toBe(200);
+    expectClientError(unknown, 400);
+    expect(unknown.json.error.details.problems).toEqual([
+      { field: 'query.verbose', message: 'is not allowed; this takes no parameters' },
+    ]);
+  });
+
   it('rejects __proto__ like any other unknown key (it does not vanish into the prototype)', async () => {
     const response = await api.call('GET', '/insights?__proto__=1', { token });
 

@@ -237,7 +237,7 @@ describe('business data failures', () => {
     }
 
     const { first: response, settled } = await api.settledInsights(tokenA);
-    const job = await api.call('GET', `/insights/jobs/${response.json.generation.jobId}`, { token: tokenA });
+    const job = await api.call('GET', `/insight-jobs/${response.json.generation.jobId}`, { token: tokenA });
 
     expect(response.status).toBe(200);
     expect(response.json.stale).toBe(true);
@@ -252,7 +252,7 @@ describe('model failures', () => {
     bedrock.setDefault(() => ({ status: 429 }));
 
     const { first, settled } = await api.settledInsights(tokenA);
-    const job = await api.call('GET', `/insights/jobs/${first.json.generation.jobId}`, { token: tokenA });
+    const job = await api.call('GET', `/insight-jobs/${first.json.generation.jobId}`, { token: tokenA });
 
     expect(settled.status).toBe(200);
     expect(settled.json.generatedAt).toBe(first.json.generatedAt);
@@ -292,7 +292,7 @@ describe('model failures', () => {
     );
 
     const { first, settled } = await api.settledInsights(tokenA);
-    const job = await api.call('GET', `/insights/jobs/${first.json.generation.jobId}`, { token: tokenA });
+    const job = await api.call('GET', `/insight-jobs/${first.json.generation.jobId}`, { token: tokenA });
 
     expect(settled.status).toBe(200);
     expect(settled.json).toMatchObject({ source: 'rules', generatedAt: first.json.generatedAt });
@@ -391,7 +391,7 @@ describe('tenant isolation', () => {
     const pageB = await settledInsights(tokenB);
     const idA = pageA.json.items[0].id;
 
-    const jobByB = await api.call('GET', `/insights/jobs/${pageA.json.generation.jobId}`, { token: tokenB });
+    const jobByB = await api.call('GET', `/insight-jobs/${pageA.json.generation.jobId}`, { token: tokenB });
     const dismissByB = await api.call('POST', `/insights/${idA}/dismiss`, { token: tokenB });
     const ackByB = await api.call('POST', `/insights/${idA}/acknowledge`, { token: tokenB });
     const afterA = await getInsights(tokenA);
@@ -420,7 +420,7 @@ describe('POST /insights/refresh', () => {
     const refreshed = await getInsights(tokenA);
 
     expect(refresh.status).toBe(202);
-    expect(refresh.headers.get('location')).toBe(`/insights/jobs/${refresh.json.jobId}`);
+    expect(refresh.headers.get('location')).toBe(`/insight-jobs/${refresh.json.jobId}`);
     expect(refresh.json).toMatchObject({ kind: 'insights', status: 'pending', trigger: 'refresh' });
     expect(job.json.status).toBe('done');
     expect(refreshed.json.generatedAt).not.toBe(cached.json.generatedAt);
