@@ -74,6 +74,10 @@ export const ERROR_CODES = {
     meaning: "a generation job could not use the model's answer, even after a repair round",
   },
   model_failed: { status: 502, meaning: 'a generation job failed in the model for a reason it did not name' },
+  not_queued: {
+    status: 503,
+    meaning: 'a generation job could not be put on its queue: the next read or refresh starts another',
+  },
   service_busy: {
     status: 503,
     retryAfter: true,
