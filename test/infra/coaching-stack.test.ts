@@ -900,7 +900,7 @@ describe('batch', () => {
     });
   });
 
-  it('gives the enqueue function the batch table and the queues, and no models, prompts or secret', () => {
+  it('gives the enqueue function the batch table, the queues and the cursor key, and no models, prompts or secret', () => {
     const statements = statementsOf(stack.batch.enqueue);
     const tableIds = TABLE_NAMES.filter((name) => actionsOn(statements, logicalId(stack.data.table(name))).length > 0);
     const sqsResources = statements
@@ -912,7 +912,13 @@ describe('batch', () => {
     expect(actionsOn(statements, logicalId(stack.data.table('batch')))).toEqual(
       expect.arrayContaining(DYNAMODB_WRITES),
     );
-    expect(actionsOf(statements).filter((action) => /^(bedrock|s3|secretsmanager):/.test(action))).toEqual([]);
+    expect(actionsOf(statements).filter((action) => /^(bedrock|s3):/.test(action))).toEqual([]);
+    // It pages the registry with signed cursors; the cursor key is the one secret it may read.
+    expect(
+      statements
+        .filter((statement) => actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')))
+        .map((statement) => flatten(statement.Resource)),
+    ).toEqual([flatten({ Ref: stack.getLogicalId(stack.data.cursorKey.node.defaultChild as CfnBucket) })]);
     expect(new Set(sqsResources)).toEqual(new Set([`<${queueIds().run}.Arn>`, `<${queueIds().schedule}.Arn>`]));
     expect(environmentOf(stack.batch.enqueue)).toMatchObject({
       BATCH_QUEUE_URL: { Ref: queueIds().run },
@@ -945,8 +951,16 @@ describe('batch', () => {
     const bareTemplate = Template.fromStack(bare).toJSON() as { Resources: Record<string, CfnResource> };
     const worker = bareTemplate.Resources[workerId];
 
+    const workerRole = bare.getLogicalId(batch.worker.role?.node.defaultChild as CfnRole);
+    const workerPolicies = Object.values(bareTemplate.Resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::IAM::Policy' &&
+        resource.Properties.Roles.some((ref: { Ref?: string }) => ref.Ref === workerRole),
+    );
+
     expect(worker?.Properties.Environment.Variables).not.toHaveProperty('BUSINESS_API_CLIENT_SECRET_ID');
-    expect(JSON.stringify(bareTemplate)).not.toContain('secretsmanager:');
+    expect(workerPolicies.length).toBeGreaterThan(0);
+    expect(JSON.stringify(workerPolicies)).not.toContain('secretsmanager:');
   });
 });
 
