@@ -270,6 +270,15 @@ export class CoachingFunction extends NodejsFunction {
     this.addEnvironment('BUSINESS_API_CLIENT_SECRET_ID', secret.secretName);
   }
 
+  /**
+   * Grants read on exactly the cursor key secret and passes its ARN in CURSOR_KEY_SECRET_ID: for functions that page
+   * lists (they sign and open cursors with it, shared/pagination.ts).
+   */
+  bindCursorKey(secret: ISecret): void {
+    secret.grantRead(this);
+    this.addEnvironment('CURSOR_KEY_SECRET_ID', secret.secretArn);
+  }
+
   /** The role's inline policy, where every grant lands: acknowledgements are scoped to it. */
   private get defaultPolicy(): IConstruct {
     return this.serviceRole.node.findChild('DefaultPolicy');

@@ -41,6 +41,7 @@ export const grantAll = (fn: CoachingFunction, grants: RouteGrants, targets: Per
   if (grants.bedrock) fn.allowBedrock(targets.bedrockModelIds);
   if (grants.businessApi) fn.bindBusinessApis(targets.businessApis);
   if (grants.serviceToken && targets.businessApiSecret) fn.bindBusinessApiSecret(targets.businessApiSecret);
+  if (grants.cursors) fn.bindCursorKey(targets.data.cursorKey);
   for (const key of grants.queues ?? []) {
     const queue = targets.workerQueues?.[key];
     const worker = workers[key];

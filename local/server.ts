@@ -75,16 +75,26 @@ const match = (
   return undefined;
 };
 
-const readBody = async (request: IncomingMessage, limit: number): Promise<string | undefined> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new PayloadTooLargeError(`The body is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8');
-};
+/**
+ * The request's body, read to its end. A body over `limit` is drained (read and dropped, never kept) before it is
+ * refused, so the 413 reaches a client that is still sending instead of a reset connection; leaving the request
+ * half-read (or destroying it, as breaking out of its async iterator does) would reset the keep-alive connection.
+ */
+const readBody = (request: IncomingMessage, limit: number): Promise<string | undefined> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    request.on('end', () => {
+      if (size > limit) reject(new PayloadTooLargeError(`The body is larger than ${limit} bytes`));
+      else resolve(chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8'));
+    });
+    request.on('error', reject);
+  });
 
 /**
  * The dev server's answer when a handler's response does not match its route's documented schema: a 500 that names
@@ -101,13 +111,22 @@ const contractViolation = (
   return {
     statusCode: 500,
     headers: { 'content-type': 'application/json', 'x-correlation-id': requestId },
-    body: JSON.stringify({ error: { code: 'response_contract_violation', message, details: problems } }),
+    body: JSON.stringify({ error: { code: 'response_contract_violation', message, details: { problems } } }),
   };
 };
 
 const send = (response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void => {
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(result.body ?? '');
+};
+
+/** An error's answer; after an oversized body the connection is closed (`Connection: close`), so the client opens a fresh one. */
+const sendError = (response: ServerResponse, error: unknown, requestId: string): void => {
+  const result = errorResponse(error, requestId);
+  send(
+    response,
+    error instanceof PayloadTooLargeError ? { ...result, headers: { ...result.headers, connection: 'close' } } : result,
+  );
 };
 
 /**
@@ -150,7 +169,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
           ? undefined
           : await verifyBearerToken(request.headers.authorization, verification);
       const body = await readBody(request, options.maxRequestBytes ?? 1024 * 1024);
-      const query: Record<string, string> = {};
+      // No prototype: a key such as `__proto__` stays a key (as in the event API Gateway builds) instead of vanishing.
+      const query: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
       const event = {
         version: '2.0',
@@ -205,7 +225,7 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       const problems = responseProblems(compiled.route, result);
       send(response, problems.length === 0 ? result : contractViolation(compiled.route, result, problems, requestId));
     } catch (error) {
-      send(response, errorResponse(error, requestId));
+      sendError(response, error, requestId);
     }
   };
 

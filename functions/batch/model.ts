@@ -1,4 +1,5 @@
 import * as z from '../shared/zod';
+import { MAX_PAGE_SIZE, pageFields, pagedQuery } from '../shared/pagination';
 
 /**
  * Deliveries of a failing message before SQS moves it to the dead-letter queue: the run queue's redrive policy
@@ -65,13 +66,10 @@ export type RegistryEntry = z.infer<typeof registryEntrySchema>;
 export const registryParamsSchema = z.object({
   id: z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id')),
 });
-/** Query of `GET /admin/batch/tenants`. */
-export const registryQuerySchema = z.strictObject({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 100),
-  cursor: z.optional(z.string().check(z.maxLength(2000))),
-});
-/** Response of `GET /admin/batch/tenants`. */
-export const registryPageSchema = z.object({ entries: z.array(registryEntrySchema), cursor: z.optional(z.string()) });
+/** Query of `GET /admin/batch/tenants`: the pagination every list shares (`cursor`, `page_size`). */
+export const registryQuerySchema = pagedQuery({}, MAX_PAGE_SIZE);
+/** Response of `GET /admin/batch/tenants`: a page in tenant-id order; `cursor` (absent on the last page) leads on. */
+export const registryPageSchema = z.object({ items: z.array(registryEntrySchema), ...pageFields });
 /** Path of the run summary route. */
 export const runParamsSchema = z.object({
   runId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a run id')),

@@ -27,7 +27,7 @@ export const batch = defineCapability({
       tag: 'batch',
       query: registryQuerySchema,
       response: { status: 200, schema: registryPageSchema },
-      grants: { tables: { batch: 'read' } },
+      grants: { tables: { batch: 'read' }, cursors: true },
     }),
     registerTenant: defineRoute({
       method: 'PUT',
@@ -49,6 +49,7 @@ export const batch = defineCapability({
       tag: 'batch',
       params: registryParamsSchema,
       response: { status: 204, schema: z.undefined() },
+      errors: ['not_found'],
       grants: writesRegistry,
     }),
     getRunSummary: defineRoute({
@@ -60,6 +61,7 @@ export const batch = defineCapability({
       tag: 'batch',
       params: runParamsSchema,
       response: { status: 200, schema: runSummarySchema },
+      errors: ['not_found'],
       grants: { tables: { batch: 'read' } },
     }),
   },

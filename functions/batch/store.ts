@@ -219,7 +219,7 @@ export class InMemoryTenantRegistry extends TenantRegistryBase {
   async list(limit: number, cursor?: string): Promise<{ entries: RegistryEntry[]; cursor?: string }> {
     const now = this.clock();
     const keys = this.ordered();
-    const after = decodeCursor(cursor, REGISTRY_CURSOR)?.sk;
+    const after = (await decodeCursor(cursor, REGISTRY_CURSOR))?.sk;
     const start = after === undefined ? 0 : firstAfter(keys, String(after));
     const pageKeys = keys.slice(start, start + limit);
     const entries = pageKeys.flatMap((key) => {
@@ -227,7 +227,7 @@ export class InMemoryTenantRegistry extends TenantRegistryBase {
       return (item && liveEntry(item, now)) ?? [];
     });
     const last = pageKeys.length === limit ? pageKeys[pageKeys.length - 1] : undefined;
-    const next = last === undefined ? undefined : encodeCursor({ pk: REGISTRY, sk: last });
+    const next = last === undefined ? undefined : await encodeCursor({ pk: REGISTRY, sk: last }, REGISTRY_CURSOR);
     return { entries, ...(next ? { cursor: next } : {}) };
   }
 

@@ -1,4 +1,5 @@
 import * as z from '../shared/zod';
+import { pageFields, pagedQuery } from '../shared/pagination';
 
 /** The topics a conversation can have; each is backed by a prompt template of the same name. */
 export const conversationTopics = ['core_values', 'purpose', 'vision', 'business_coaching'] as const;
@@ -135,7 +136,6 @@ export const conversationSchema = z.object({
 export type Conversation = z.infer<typeof conversationSchema>;
 
 const id = z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'is not a conversation id'));
-const pageSize = z.coerce.number({ error: 'must be a whole number' }).check(z.int(), z.minimum(1), z.maximum(100));
 
 /** Path of the conversation routes. */
 export const conversationParamsSchema = z.object({ id });
@@ -157,30 +157,14 @@ export const outcomeBodySchema = z.strictObject({
   accept: z._default(z.boolean(), true),
 });
 
-/** Query of `GET /conversations`: filters, the page size, and the cursor of the previous page. */
-export const listConversationsQuerySchema = z.pipe(
-  z.strictObject({
-    status: z.optional(conversationStatusSchema),
-    topic: z.optional(conversationTopicSchema),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-    page_size: z.optional(pageSize),
-    pageSize: z.optional(pageSize),
-  }),
-  z.transform(({ page_size, pageSize: alias, ...rest }) => ({ ...rest, pageSize: page_size ?? alias ?? 20 })),
+/** Query of `GET /conversations`: filters, then the pagination every list shares (`cursor`, `page_size`). */
+export const listConversationsQuerySchema = pagedQuery(
+  { status: z.optional(conversationStatusSchema), topic: z.optional(conversationTopicSchema) },
+  20,
 );
 
-/** Query of `GET /conversations/{id}`: a page of its messages. */
-export const messagesPageQuerySchema = z.pipe(
-  z.strictObject({
-    page: z._default(
-      z.coerce.number({ error: 'must be a whole number' }).check(z.int(), z.minimum(1), z.maximum(10000)),
-      1,
-    ),
-    page_size: z.optional(pageSize),
-    pageSize: z.optional(pageSize),
-  }),
-  z.transform(({ page, page_size, pageSize: alias }) => ({ page, pageSize: page_size ?? alias ?? 50 })),
-);
+/** Query of `GET /conversations/{id}`: a page of its messages (oldest first), by the same `cursor` and `page_size`. */
+export const messagesPageQuerySchema = pagedQuery({}, 50);
 
 /** Response of the turn routes. */
 export const turnResponseSchema = z.object({
@@ -197,17 +181,12 @@ export const turnResponseSchema = z.object({
   handoff: z.optional(z.object({ offered: z.literal(true), reason: z.enum(['escalate', 'low_confidence']) })),
 });
 /** Response of `GET /conversations`: a page, newest first; `cursor` (absent on the last page) fetches the next. */
-export const conversationListSchema = z.object({
-  items: z.array(conversationSchema),
-  pageSize: z.number().check(z.int()),
-  cursor: z.optional(z.string()),
-});
-/** Response of `GET /conversations/{id}`. */
+export const conversationListSchema = z.object({ items: z.array(conversationSchema), ...pageFields });
+/** Response of `GET /conversations/{id}`: a page of its messages; `cursor` (absent on the last page) fetches the next. */
 export const conversationDetailSchema = z.object({
   conversation: conversationSchema,
   messages: z.array(messageSchema),
-  page: z.number().check(z.int()),
-  pageSize: z.number().check(z.int()),
+  ...pageFields,
   /** The conversation's message counter: messages are numbered 1 to totalMessages, a page is a range of them. */
   totalMessages: z.number().check(z.int()),
 });

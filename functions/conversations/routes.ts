@@ -1,5 +1,6 @@
 import { conversationsEnv } from './config';
 import * as z from '../shared/zod';
+import { MODEL_CALL_ERRORS } from '../shared/errors';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import { conversationsTable } from './tables';
 import {
@@ -24,7 +25,8 @@ const takesTurns = {
   businessApi: true,
   handoffEvents: true,
 } as const;
-const reads = { tables: { conversations: 'read' } } as const;
+/** The list routes read the table and page with signed cursors. */
+const pages = { tables: { conversations: 'read' }, cursors: true } as const;
 const writes = { tables: { conversations: 'readWrite' } } as const;
 
 /** The conversations capability's rows of the route table: coaching conversations. */
@@ -41,6 +43,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       body: startBodySchema,
       response: { status: 201, schema: turnResponseSchema },
+      errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'conflict'],
       grants: takesTurns,
     }),
     replyToConversation: defineRoute({
@@ -53,6 +56,7 @@ export const conversations = defineCapability({
       params: conversationParamsSchema,
       body: replyBodySchema,
       response: { status: 200, schema: turnResponseSchema },
+      errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'not_found', 'conflict'],
       grants: takesTurns,
     }),
     streamConversationReply: defineRoute({
@@ -66,6 +70,7 @@ export const conversations = defineCapability({
       params: conversationParamsSchema,
       body: replyBodySchema,
       response: { status: 200, schema: turnResponseSchema },
+      errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'not_found', 'conflict'],
       grants: takesTurns,
     }),
     listConversations: defineRoute({
@@ -80,19 +85,22 @@ export const conversations = defineCapability({
       tag: 'conversations',
       query: listConversationsQuerySchema,
       response: { status: 200, schema: conversationListSchema },
-      grants: reads,
+      grants: pages,
     }),
     getConversation: defineRoute({
       method: 'GET',
       path: '/conversations/{id}',
       handler: 'functions/conversations/handlers/get-conversation.ts',
       auth: 'user',
-      summary: 'One conversation with a page of its messages',
+      summary:
+        "One conversation with a page of its messages, oldest first; pass the answer's `cursor` for the next page " +
+        '(absent on the last). Replaces the `page` parameter of earlier versions',
       tag: 'conversations',
       params: conversationParamsSchema,
       query: messagesPageQuerySchema,
       response: { status: 200, schema: conversationDetailSchema },
-      grants: reads,
+      errors: ['not_found'],
+      grants: pages,
     }),
     pauseConversation: defineRoute({
       method: 'POST',
@@ -103,6 +111,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       params: conversationParamsSchema,
       response: { status: 200, schema: conversationResponseSchema },
+      errors: ['not_found', 'conflict'],
       grants: writes,
     }),
     resumeConversation: defineRoute({
@@ -114,6 +123,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       params: conversationParamsSchema,
       response: { status: 200, schema: conversationResponseSchema },
+      errors: ['not_found', 'conflict'],
       grants: writes,
     }),
     completeConversation: defineRoute({
@@ -125,6 +135,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       params: conversationParamsSchema,
       response: { status: 200, schema: conversationResponseSchema },
+      errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'not_found', 'conflict', 'not_ready'],
       grants: takesTurns,
     }),
     saveConversationOutcome: defineRoute({
@@ -137,6 +148,7 @@ export const conversations = defineCapability({
       params: conversationParamsSchema,
       body: outcomeBodySchema,
       response: { status: 200, schema: conversationResponseSchema },
+      errors: ['not_found', 'conflict', 'invalid_outcome'],
       grants: writes,
     }),
     giveMessageFeedback: defineRoute({
@@ -149,6 +161,7 @@ export const conversations = defineCapability({
       params: messageParamsSchema,
       body: feedbackSchema,
       response: { status: 204, schema: z.undefined() },
+      errors: ['not_found'],
       grants: writes,
     }),
     deleteConversation: defineRoute({
@@ -160,6 +173,7 @@ export const conversations = defineCapability({
       tag: 'conversations',
       params: conversationParamsSchema,
       response: { status: 204, schema: z.undefined() },
+      errors: ['not_found'],
       grants: writes,
     }),
   },

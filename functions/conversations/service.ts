@@ -9,6 +9,8 @@ import { upToTurn, type ConversationListQuery, type StoredConversation } from '.
 import { conversationRequest, TurnEngine, type ConversationDependencies, type TurnResult } from './turn-engine';
 import { completionGaps, daysAfter, newConversation, recap, requireStatus, transcript } from './turns';
 import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../shared/errors';
+import { offsetCursor, offsetOf } from '../shared/pagination';
+import { fieldProblems } from '../shared/problems';
 
 /**
  * Coaching conversations: open a session on a topic, take turns (the turn engine: structured, phase-checked, with
@@ -62,30 +64,31 @@ export class ConversationService {
     return { items: page.items, pageSize: query.pageSize, ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
-  /** One conversation with a page of its messages (oldest first; page n holds messages (n-1)*size+1 to n*size). */
+  /**
+   * One conversation with a page of its messages, oldest first; the page's cursor (absent on the last page) leads
+   * to the next, and opens only on this conversation of this tenant.
+   */
   async get(
     invocation: Invocation,
     id: string,
-    page: { page: number; pageSize: number },
+    page: { cursor?: string; pageSize: number },
   ): Promise<{
     conversation: Conversation;
     messages: Message[];
-    page: number;
     pageSize: number;
+    cursor?: string;
     totalMessages: number;
   }> {
     const { conversation } = await this.visible(invocation, id);
-    const messages = await this.deps.store.messages(
-      invocation.caller.tenantId,
-      id,
-      (page.page - 1) * page.pageSize,
-      page.pageSize,
-    );
+    const scope = `conversation-messages|${invocation.caller.tenantId}|${id}`;
+    const offset = await offsetOf(scope, page.cursor);
+    const messages = await this.deps.store.messages(invocation.caller.tenantId, id, offset, page.pageSize);
+    const cursor = await offsetCursor(scope, offset + page.pageSize, conversation.turn);
     return {
       conversation,
       messages: upToTurn(messages, conversation),
-      page: page.page,
       pageSize: page.pageSize,
+      ...(cursor ? { cursor } : {}),
       totalMessages: conversation.turn,
     };
   }
@@ -172,10 +175,7 @@ export class ConversationService {
     if (!parsed.success) {
       throw new UnprocessableError(
         'The outcome does not match the topic',
-        parsed.error.issues.map((issue) => ({
-          field: ['outcome', ...issue.path.map(String)].join('.'),
-          message: issue.message,
-        })),
+        fieldProblems(outcomeSchemas[stored.conversation.topic], parsed.error.issues, outcome, { prefix: 'outcome' }),
         'invalid_outcome',
       );
     }

@@ -303,12 +303,15 @@ const fillPage = async (read: IndexRead, index: ListIndex, query: ConversationLi
     cursor = page.cursor;
     if (found.length > query.pageSize) {
       const last = found[query.pageSize - 1] as (typeof found)[number];
-      cursor = encodeCursor({
-        pk: last.attributes.pk,
-        sk: last.attributes.sk,
-        [index.keyAttribute]: last.attributes[index.keyAttribute],
-        updatedAt: last.stored.conversation.updatedAt,
-      });
+      cursor = await encodeCursor(
+        {
+          pk: last.attributes.pk,
+          sk: last.attributes.sk,
+          [index.keyAttribute]: last.attributes[index.keyAttribute],
+          updatedAt: last.stored.conversation.updatedAt,
+        },
+        index.cursorShape,
+      );
       break;
     }
     if (!cursor) break;
@@ -655,14 +658,17 @@ export class InMemoryConversationStore extends ConditionalUpdates implements Con
       .sort((a, b) => (indexPosition(a) < indexPosition(b) ? 1 : -1));
     return fillPage(
       async (cursor, limit) => {
-        const start = decodeCursor(cursor, index.cursorShape);
+        const start = await decodeCursor(cursor, index.cursorShape);
         const after = start ? entries.filter((item) => indexPosition(item) < indexPosition(start)) : entries;
         const evaluated = after.slice(0, limit);
         const last = evaluated.at(-1);
         // Like DynamoDB, a read that stops at its Limit has a next position, even when nothing follows.
         const next =
           last && evaluated.length === limit
-            ? encodeCursor({ pk: last.pk, sk: last.sk, [index.keyAttribute]: index.key, updatedAt: last.updatedAt })
+            ? await encodeCursor(
+                { pk: last.pk, sk: last.sk, [index.keyAttribute]: index.key, updatedAt: last.updatedAt },
+                index.cursorShape,
+              )
             : undefined;
         return { items: evaluated.filter(filter.matches).map(copy), ...(next ? { cursor: next } : {}) };
       },

@@ -1,4 +1,5 @@
 import * as z from '../shared/zod';
+import { pageFields, pagedQuery } from '../shared/pagination';
 import { dataGapSchema, sourceNames } from '../shared/business-api/model';
 import { generationSchema } from '../shared/jobs/model';
 
@@ -116,32 +117,17 @@ export interface Signal {
   readonly facts: readonly Evidence[];
 }
 
-const pageSize = z.coerce
-  .number({ error: 'must be a whole number' })
-  .check(z.int('must be a whole number'), z.minimum(1), z.maximum(100));
-
-/** Query of `GET /insights`; `pageSize` is accepted as an alias of `page_size`. */
-export const listInsightsQuerySchema = z.pipe(
-  z.strictObject({
-    page: z._default(
-      z.coerce
-        .number({ error: 'must be a whole number' })
-        .check(z.int('must be a whole number'), z.minimum(1), z.maximum(10000)),
-      1,
-    ),
-    page_size: z.optional(pageSize),
-    pageSize: z.optional(pageSize),
+/**
+ * Query of `GET /insights`: filters (status `active` unless asked, `all` for every status), then the pagination
+ * every list shares (`cursor`, `page_size`).
+ */
+export const listInsightsQuerySchema = pagedQuery(
+  {
     category: z.optional(categorySchema),
     priority: z.optional(prioritySchema),
     status: z._default(z.union([statusSchema, z.literal('all')]), 'active'),
-  }),
-  z.transform(({ page, page_size, pageSize: alias, category, priority, status }) => ({
-    page,
-    pageSize: page_size ?? alias ?? 20,
-    category,
-    priority,
-    status,
-  })),
+  },
+  20,
 );
 export type ListInsightsQuery = z.output<typeof listInsightsQuerySchema>;
 
@@ -153,10 +139,9 @@ export const insightIdParamsSchema = z.object({
 /** Response of `GET /insights`. */
 export const insightPageSchema = z.object({
   items: z.array(insightSchema),
-  page: z.number().check(z.int()),
-  pageSize: z.number().check(z.int()),
+  ...pageFields,
+  /** How many insights match the filters, on every page. */
   total: z.number().check(z.int()),
-  totalPages: z.number().check(z.int()),
   generatedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
   stale: z.boolean(),

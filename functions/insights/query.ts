@@ -3,31 +3,24 @@ import type { Category, Insight, ListInsightsQuery, Priority } from './model';
 
 const PRIORITY_RANK: Readonly<Record<Priority, number>> = { critical: 0, high: 1, medium: 2, low: 3 };
 
-/** One page of filtered insights. */
+/** One page of filtered insights: `total` matched, `cursor` (absent on the last page) leads to the next. */
 export interface InsightPage {
   readonly items: Insight[];
-  readonly page: number;
   readonly pageSize: number;
+  readonly cursor?: string;
   readonly total: number;
-  readonly totalPages: number;
 }
 
-/** Filters by category, priority and status, orders by priority (critical first), and cuts the requested page. */
-export const selectPage = (insights: readonly Insight[], query: ListInsightsQuery): InsightPage => {
-  const matching = insights
+/** The insights the filters keep (category, priority, status), ordered by priority (critical first). */
+export const matchingInsights = (
+  insights: readonly Insight[],
+  query: Pick<ListInsightsQuery, 'category' | 'priority' | 'status'>,
+): Insight[] =>
+  insights
     .filter((insight) => query.status === 'all' || insight.status === query.status)
     .filter((insight) => !query.category || insight.category === query.category)
     .filter((insight) => !query.priority || insight.priority === query.priority)
     .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]);
-  const start = (query.page - 1) * query.pageSize;
-  return {
-    items: matching.slice(start, start + query.pageSize),
-    page: query.page,
-    pageSize: query.pageSize,
-    total: matching.length,
-    totalPages: Math.ceil(matching.length / query.pageSize),
-  };
-};
 
 const countBy = <K extends string>(keys: readonly K[], values: readonly K[]): Record<K, number> =>
   Object.fromEntries(keys.map((key) => [key, values.filter((value) => value === key).length])) as Record<K, number>;

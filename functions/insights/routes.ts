@@ -39,7 +39,8 @@ export const insights = defineCapability({
       tag: 'insights',
       query: listInsightsQuerySchema,
       response: { status: 200, schema: insightPageSchema },
-      grants: { ...serves, tables: { ...serves.tables, batch: 'readWrite' } },
+      errors: ['upstream_unavailable', 'service_busy', 'conflict'],
+      grants: { ...serves, tables: { ...serves.tables, batch: 'readWrite' }, cursors: true },
     }),
     insightSummary: defineRoute({
       method: 'GET',
@@ -49,6 +50,7 @@ export const insights = defineCapability({
       summary: 'Counts of the current insights by category, priority and status',
       tag: 'insights',
       response: { status: 200, schema: insightSummarySchema },
+      errors: ['upstream_unavailable', 'service_busy', 'conflict'],
       grants: serves,
     }),
     insightCategories: defineRoute({
@@ -68,20 +70,22 @@ export const insights = defineCapability({
       auth: 'user',
       summary:
         'Start a new generation now, ignoring the cache (once per tenant per cooldown): 202 with the job (the one ' +
-        'already running, if any); poll GET /insights/jobs/{jobId} or GET /insights',
+        'already running, if any); poll GET /insight-jobs/{jobId} or GET /insights',
       tag: 'insights',
       response: { status: 202, schema: jobResponseSchema },
+      errors: ['rate_limited', 'upstream_unavailable', 'service_busy', 'conflict'],
       grants: serves,
     }),
     getInsightJob: defineRoute({
       method: 'GET',
-      path: '/insights/jobs/{jobId}',
+      path: '/insight-jobs/{jobId}',
       handler: 'functions/insights/handlers/get-insight-job.ts',
       auth: 'user',
       summary: "One of the tenant's generation jobs: pending, running, done or failed (with its reason)",
       tag: 'insights',
       params: jobParamsSchema,
       response: { status: 200, schema: jobResponseSchema },
+      errors: ['not_found'],
       grants: { tables: { jobs: 'read' } },
     }),
     dismissInsight: defineRoute({
@@ -93,6 +97,7 @@ export const insights = defineCapability({
       tag: 'insights',
       params: insightIdParamsSchema,
       response: { status: 200, schema: insightResponseSchema },
+      errors: ['not_found'],
       grants: { tables: { insights: 'readWrite' } },
     }),
     acknowledgeInsight: defineRoute({
@@ -104,6 +109,7 @@ export const insights = defineCapability({
       tag: 'insights',
       params: insightIdParamsSchema,
       response: { status: 200, schema: insightResponseSchema },
+      errors: ['not_found'],
       grants: { tables: { insights: 'readWrite' } },
     }),
   },

@@ -20,7 +20,8 @@ import type { JobStore } from '../shared/jobs/store';
 import type { MetricsRecorder } from '../shared/observability';
 import { fingerprintOf, type Generation as DraftGeneration, type InsightGenerator } from './generation';
 import type { Insight, InsightSet, InsightStatus, ListInsightsQuery } from './model';
-import { countInsights, selectPage, type InsightPage } from './query';
+import { countInsights, matchingInsights, type InsightPage } from './query';
+import { pageByOffset } from '../shared/pagination';
 import { computeSignals } from './signals';
 import type { InsightStore } from './store';
 
@@ -148,7 +149,7 @@ export class InsightsService {
 
   /** A page of the tenant's current insights, with the job behind them. */
   async list(invocation: Invocation, query: ListInsightsQuery): Promise<InsightPageResponse> {
-    return this.pageOf(await this.current(invocation), query);
+    return this.pageOf(invocation, await this.current(invocation), query);
   }
 
   /** Counts of the current set by category, priority and status. */
@@ -294,9 +295,19 @@ export class InsightsService {
     return insight;
   }
 
-  private pageOf({ set, stale, job }: ServedSet, query: ListInsightsQuery): InsightPageResponse {
+  /** A page of the served set; its cursor opens only on this set, with these filters, of this tenant. */
+  private async pageOf(
+    invocation: Invocation,
+    { set, stale, job }: ServedSet,
+    query: ListInsightsQuery,
+  ): Promise<InsightPageResponse> {
+    const matching = matchingInsights(set.insights, query);
+    const scope = ['insights', invocation.caller.tenantId, set.setId, query.status, query.category, query.priority];
+    const page = await pageByOffset(scope.join('|'), matching, query);
     return {
-      ...selectPage(set.insights, query),
+      ...page,
+      pageSize: query.pageSize,
+      total: matching.length,
       generatedAt: set.generatedAt,
       expiresAt: set.expiresAt,
       stale,

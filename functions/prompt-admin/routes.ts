@@ -1,3 +1,4 @@
+import { MODEL_CALL_ERRORS } from '../shared/errors';
 import { defineCapability, defineRoute } from '../shared/http/route';
 import {
   diffQuerySchema,
@@ -42,6 +43,7 @@ export const promptAdmin = defineCapability({
       tag: 'prompt-admin',
       params: topicParamsSchema,
       response: { status: 200, schema: versionListSchema },
+      errors: ['not_found'],
       grants: readsPrompts,
     }),
     getPromptVersion: defineRoute({
@@ -53,6 +55,7 @@ export const promptAdmin = defineCapability({
       tag: 'prompt-admin',
       params: versionParamsSchema,
       response: { status: 200, schema: versionDetailSchema },
+      errors: ['not_found'],
       grants: readsPrompts,
     }),
     publishPromptVersion: defineRoute({
@@ -66,6 +69,7 @@ export const promptAdmin = defineCapability({
       query: publishQuerySchema,
       body: publishBodySchema,
       response: { status: 201, schema: publishResponseSchema },
+      errors: ['invalid_template', 'conflict', 'not_found'],
       grants: writesPrompts,
     }),
     movePromptLabel: defineRoute({
@@ -78,6 +82,7 @@ export const promptAdmin = defineCapability({
       params: labelParamsSchema,
       body: moveLabelBodySchema,
       response: { status: 200, schema: labelResponseSchema },
+      errors: ['not_found', 'invalid_template', 'conflict'],
       grants: { tables: { promptIndex: 'readWrite' } },
     }),
     rollbackPrompt: defineRoute({
@@ -89,6 +94,7 @@ export const promptAdmin = defineCapability({
       tag: 'prompt-admin',
       params: topicParamsSchema,
       response: { status: 200, schema: labelResponseSchema },
+      errors: ['conflict'],
       grants: { tables: { promptIndex: 'readWrite' } },
     }),
     previewPromptVersion: defineRoute({
@@ -101,6 +107,7 @@ export const promptAdmin = defineCapability({
       params: versionParamsSchema,
       body: previewBodySchema,
       response: { status: 200, schema: previewResponseSchema },
+      errors: ['not_found', 'unprocessable', 'upstream_unavailable', ...MODEL_CALL_ERRORS],
       grants: {
         tables: { usage: 'readWrite', promptIndex: 'read' },
         promptsBucket: 'read',
@@ -120,6 +127,7 @@ export const promptAdmin = defineCapability({
       params: topicParamsSchema,
       query: diffQuerySchema,
       response: { status: 200, schema: diffResponseSchema },
+      errors: ['not_found', 'unprocessable'],
       grants: readsPrompts,
     }),
   },

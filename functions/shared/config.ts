@@ -136,6 +136,12 @@ export const configSchema = z
     /** How long a model that throttled is skipped (in-process). */
     MODEL_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 30),
 
+    /**
+     * Secrets Manager secret whose value signs list cursors (the stack generates it and passes it to the functions
+     * that page). Unset outside Lambda: a key made at start, so cursors last as long as the process.
+     */
+    CURSOR_KEY_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
+
     /** Issuer, audience and key set the streaming functions verify tokens against (API Gateway does it for the rest). */
     JWT_ISSUER: z.optional(z.string().check(z.minLength(1))),
     JWT_AUDIENCE: z.optional(csv),

@@ -124,6 +124,7 @@ export class Batch extends Construct {
     });
     this.enqueue.addEnvironment('SERVICE_VERSION', SERVICE_VERSION);
     props.data.grantTable(this.enqueue, 'batch', 'readWrite');
+    this.enqueue.bindCursorKey(props.data.cursorKey);
     this.enqueue.bindQueue(this.queue, 'BATCH_QUEUE_URL');
     // Scheduler invokes asynchronously: it sees only whether Lambda accepted the event. A run that then fails
     // (after Lambda's retries) would otherwise vanish; its event and error land in the schedule's DLQ instead.

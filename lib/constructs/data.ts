@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { tables } from '../../functions/routes';
 import type { TableDefinition } from '../../functions/shared/dynamo/tables';
@@ -15,6 +16,8 @@ export class Data extends Construct {
   readonly tables: Readonly<Record<string, Table>>;
   /** Versioned prompt templates, `<topic>/<version>.json`. */
   readonly promptsBucket: Bucket;
+  /** The key list cursors are signed with (64 generated characters), read by the functions that page lists. */
+  readonly cursorKey: Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -63,6 +66,17 @@ export class Data extends Construct {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'prompts-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.cursorKey = new Secret(this, 'CursorKey', {
+      description: 'Signs list cursors (HMAC-SHA256), so a cursor opens only on the list and tenant that issued it',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.cursorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key only signs list cursors, which a client holds for the seconds between two pages; it guards no data ' +
+        'at rest and grants no access. Rotating it would only turn the cursors in flight into 400 invalid_cursor.',
     });
   }
 

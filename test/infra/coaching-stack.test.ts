@@ -496,6 +496,36 @@ describe('data', () => {
   });
 });
 
+describe('cursor key', () => {
+  const keyId = (): string => stack.getLogicalId(stack.data.cursorKey.node.defaultChild as CfnBucket);
+
+  it('generates one secret that signs list cursors', () => {
+    const secrets = resources('AWS::SecretsManager::Secret').filter(([id]) => id === keyId());
+
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]?.[1].Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+  });
+
+  it('lets exactly the functions that page lists (the cursors rows and the batch enqueue) read it, named in env', () => {
+    const readers = coachingFunctions().filter((fn) => actionsOn(statementsOf(fn), keyId()).length > 0);
+    const pagingRows = ROUTE_ENTRIES.filter(([, row]) => row.grants.cursors).map(([name]) => name);
+
+    expect(pagingRows).toEqual(
+      expect.arrayContaining(['listInsights', 'listConversations', 'getConversation', 'listRegisteredTenants']),
+    );
+    expect(readers.map((fn) => fn.node.path).sort()).toEqual(
+      [...pagingRows.map((name) => stack.api.functions[name]), stack.batch.enqueue].map((fn) => fn.node.path).sort(),
+    );
+    for (const fn of readers) {
+      expect(actionsOn(statementsOf(fn), keyId())).toEqual([
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ]);
+      expect(environmentOf(fn).CURSOR_KEY_SECRET_ID).toEqual({ Ref: keyId() });
+    }
+  });
+});
+
 describe('prompts', () => {
   it('invokes the validator for every .json object created in the prompts bucket', () => {
     const promptsBucketId = logicalId(stack.data.promptsBucket);
@@ -662,8 +692,10 @@ describe('permissions', () => {
   it("gives exactly the serviceToken rows (a preview of another tenant) read on the business APIs' secret", () => {
     const secretArn = `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${BATCH_SECRET_NAME}-??????`;
     const granted = ROUTE_ENTRIES.map(([name]) => {
-      const secretStatements = statementsOfRoute(name).filter((statement) =>
-        actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
+      const secretStatements = statementsOfRoute(name).filter(
+        (statement) =>
+          actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')) &&
+          asArray(statement.Resource).some((resource) => flatten(resource).includes(BATCH_SECRET_NAME)),
       );
       return {
         name,
@@ -902,7 +934,7 @@ describe('batch', () => {
     });
   });
 
-  it('gives the enqueue function the batch table and the queues, and no models, prompts or secret', () => {
+  it('gives the enqueue function the batch table, the queues and the cursor key, and no models, prompts or secret', () => {
     const statements = statementsOf(stack.batch.enqueue);
     const tableIds = TABLE_NAMES.filter((name) => actionsOn(statements, logicalId(stack.data.table(name))).length > 0);
     const sqsResources = statements
@@ -914,7 +946,13 @@ describe('batch', () => {
     expect(actionsOn(statements, logicalId(stack.data.table('batch')))).toEqual(
       expect.arrayContaining(DYNAMODB_WRITES),
     );
-    expect(actionsOf(statements).filter((action) => /^(bedrock|s3|secretsmanager):/.test(action))).toEqual([]);
+    expect(actionsOf(statements).filter((action) => /^(bedrock|s3):/.test(action))).toEqual([]);
+    // It pages the registry with signed cursors; the cursor key is the one secret it may read.
+    expect(
+      statements
+        .filter((statement) => actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')))
+        .map((statement) => flatten(statement.Resource)),
+    ).toEqual([flatten({ Ref: stack.getLogicalId(stack.data.cursorKey.node.defaultChild as CfnBucket) })]);
     expect(new Set(sqsResources)).toEqual(new Set([`<${queueIds().run}.Arn>`, `<${queueIds().schedule}.Arn>`]));
     expect(environmentOf(stack.batch.enqueue)).toMatchObject({
       BATCH_QUEUE_URL: { Ref: queueIds().run },
@@ -961,8 +999,16 @@ describe('batch', () => {
     const bareTemplate = Template.fromStack(bare).toJSON() as { Resources: Record<string, CfnResource> };
     const worker = bareTemplate.Resources[workerId];
 
+    const workerRole = bare.getLogicalId(batch.worker.role?.node.defaultChild as CfnRole);
+    const workerPolicies = Object.values(bareTemplate.Resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::IAM::Policy' &&
+        resource.Properties.Roles.some((ref: { Ref?: string }) => ref.Ref === workerRole),
+    );
+
     expect(worker?.Properties.Environment.Variables).not.toHaveProperty('BUSINESS_API_CLIENT_SECRET_ID');
-    expect(JSON.stringify(bareTemplate)).not.toContain('secretsmanager:');
+    expect(workerPolicies.length).toBeGreaterThan(0);
+    expect(JSON.stringify(workerPolicies)).not.toContain('secretsmanager:');
   });
 });
 

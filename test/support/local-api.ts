@@ -91,7 +91,7 @@ export const startTestApi = async (env: Record<string, string> = {}): Promise<Te
   };
   const awaitJob: TestApi['awaitJob'] = async (token, jobId) => {
     for (let polls = 0; ; polls += 1) {
-      const job = await call('GET', `/insights/jobs/${jobId}`, { token });
+      const job = await call('GET', `/insight-jobs/${jobId}`, { token });
       const { status, reason } = (job.json ?? {}) as { status?: string; reason?: string };
       const over = status === 'done' || status === 'failed' || (status === 'pending' && reason !== undefined);
       if (job.status !== 200 || over) return job;

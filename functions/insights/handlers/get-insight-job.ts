@@ -4,7 +4,7 @@ import { insightsService } from '../wiring';
 
 const service = insightsService();
 
-/** GET /insights/jobs/{jobId} */
+/** GET /insight-jobs/{jobId} */
 export const handler = jsonRoute(insights.routes.getInsightJob, async ({ params, invocation }) => ({
   body: await service.job(invocation, params.jobId),
 }));

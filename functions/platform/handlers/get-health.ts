@@ -1,5 +1,6 @@
 import { config } from '../../shared/config';
 import { publicRoute } from '../../shared/http/pipeline';
+import { platform } from '../routes';
 import type { Health } from '../model';
 
 const cfg = config();
@@ -18,4 +19,4 @@ const health: Health = {
 };
 
 /** GET /health */
-export const handler = publicRoute(async () => ({ body: health }));
+export const handler = publicRoute(platform.routes.health, async () => ({ body: health }));

@@ -1,5 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors';
+import { openCursor, sealCursor } from '../pagination';
+import * as z from '../zod';
 
 type Item = Record<string, unknown>;
 type Key = Record<string, string>;
@@ -22,46 +23,35 @@ export const queryAll = async (client: DynamoDBDocumentClient, input: QueryComma
 };
 
 /**
- * What a cursor may carry: exactly these key attributes, strings (every key of the service's tables is), with the
- * partition attribute equal to the query's own partition (so a crafted cursor can neither cross tenants nor reach
- * another index).
+ * What a cursor of a list carries: exactly these key attributes (strings, as every key of the service's tables is),
+ * within the query's own partition. The partition is part of the cursor's signed scope, so a cursor opens only on
+ * the list (tenant, user, index) that issued it.
  */
 export interface CursorShape {
   readonly attributes: readonly string[];
   readonly partition: { readonly name: string; readonly value: string };
 }
 
-/** An opaque cursor for a page's LastEvaluatedKey (base64url JSON); undefined when there is no next page. */
-export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+/** A cursor's scope: the list it was issued for, partition included. */
+const scopeOf = (shape: CursorShape): string =>
+  JSON.stringify(['dynamo', shape.attributes, shape.partition.name, shape.partition.value]);
+
+/** The key a cursor of this shape may carry, and nothing else. */
+const keySchemaOf = (shape: CursorShape): z.ZodMiniType<Key> =>
+  z.strictObject(Object.fromEntries(shape.attributes.map((name) => [name, z.string().check(z.maxLength(1024))])));
+
+/** The signed cursor of a page's LastEvaluatedKey; undefined when there is no next page. */
+export const encodeCursor = async (
+  key: Record<string, unknown> | undefined,
+  shape: CursorShape,
+): Promise<string | undefined> => (key ? sealCursor(scopeOf(shape), key) : undefined);
 
 /**
- * The ExclusiveStartKey a cursor stands for, checked against the query's shape: anything else (not base64url JSON,
- * other attributes or types, another partition) is a 400 `validation_error` on `query.cursor`.
+ * The ExclusiveStartKey a cursor stands for: only a cursor this list issued opens (400 `invalid_cursor` for any
+ * other), and its key has exactly the shape's attributes.
  */
-export const decodeCursor = (cursor: string | undefined, shape: CursorShape): Key | undefined => {
-  if (cursor === undefined) return undefined;
-  const invalid = (): ValidationError =>
-    new ValidationError('Invalid query: cursor is not a cursor of this list', [
-      { field: 'query.cursor', message: 'is not a cursor of this list; pass the cursor of the previous page' },
-    ]);
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (key === null || typeof key !== 'object' || Array.isArray(key)) throw invalid();
-  const entries = Object.entries(key as Record<string, unknown>);
-  const wellFormed =
-    entries.length === shape.attributes.length &&
-    entries.every(
-      ([name, value]) => shape.attributes.includes(name) && typeof value === 'string' && value.length <= 1024,
-    ) &&
-    (key as Record<string, unknown>)[shape.partition.name] === shape.partition.value;
-  if (!wellFormed) throw invalid();
-  return key as Key;
-};
+export const decodeCursor = async (cursor: string | undefined, shape: CursorShape): Promise<Key | undefined> =>
+  openCursor(scopeOf(shape), cursor, keySchemaOf(shape));
 
 /** One page of a query: its items and the cursor of the next page, if any. */
 export const queryPage = async (
@@ -70,7 +60,7 @@ export const queryPage = async (
   cursor: string | undefined,
   shape: CursorShape,
 ): Promise<{ items: Item[]; cursor?: string }> => {
-  const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: decodeCursor(cursor, shape) }));
-  const next = encodeCursor(page.LastEvaluatedKey);
+  const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: await decodeCursor(cursor, shape) }));
+  const next = await encodeCursor(page.LastEvaluatedKey, shape);
   return { items: page.Items ?? [], ...(next ? { cursor: next } : {}) };
 };

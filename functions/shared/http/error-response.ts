@@ -1,10 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from '../zod';
-import { AppError, GENERIC_SERVER_MESSAGE } from '../errors';
+import { AppError, errorDetailsSchema, GENERIC_SERVER_MESSAGE } from '../errors';
 
-/** The JSON error body every non-2xx response carries. */
+/** The JSON error body every non-2xx response carries; `details` has one shape for every code. */
 export const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.unknown()) }),
+  error: z.object({ code: z.string(), message: z.string(), details: z.optional(errorDetailsSchema) }),
 });
 /** The JSON error body every non-2xx response carries. */
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -12,7 +12,7 @@ import { logger, metrics } from '../observability';
 import { callerFromEvent, requireAccess, type RouteAccess } from './auth';
 import { errorResponse, statusOf } from './error-response';
 import { assertBodySize, correlationIdOf, parsePart } from './request';
-import { pathMatcher, type RouteDefinition } from './route';
+import { bodyHandlingOf, pathMatcher, type BodyHandling, type RouteDefinition } from './route';
 import { TextFile } from '../text-file';
 import { ensureStreamingRuntime } from './streaming-runtime';
 
@@ -124,7 +124,7 @@ export const withStack = <H extends (...args: never[]) => unknown>(
     readonly access: RouteAccess;
     /** The route's path matcher (path parameters where API Gateway gives none: a Function URL). */
     readonly matchPath: (path: string) => Record<string, string> | undefined;
-    readonly parsesBody: boolean;
+    readonly body: BodyHandling;
     readonly streams: boolean;
     /** Runs before the access check (the streaming routes verify the bearer token here). */
     readonly authenticate?: middy.MiddlewareObj<Event, Result>;
@@ -137,10 +137,10 @@ export const withStack = <H extends (...args: never[]) => unknown>(
     .use(publishMetrics())
     .use(httpHeaderNormalizer());
   if (options.authenticate) stack.use(options.authenticate);
-  stack
-    .use(authorize(options.access, options.matchPath))
-    .use(bodySizeLimit())
-    .use(options.parsesBody ? httpJsonBodyParser() : ignoredBodyIsJson());
+  stack.use(authorize(options.access, options.matchPath));
+  if (options.body !== 'none') {
+    stack.use(bodySizeLimit()).use(options.body === 'parsed' ? httpJsonBodyParser() : ignoredBodyIsJson());
+  }
   return stack as unknown as H;
 };
 
@@ -231,15 +231,20 @@ export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, 
       const response = responseOf(result, scope.invocation.correlationId, scope.warning());
       return spec.method === 'GET' ? conditional(response, event.headers?.['if-none-match']) : response;
     },
-    { access: spec, matchPath, parsesBody: spec.body !== undefined, streams: false },
+    { access: spec, matchPath, body: bodyHandlingOf(spec), streams: false },
   );
 };
 
-/** Wraps a route that needs no caller (health, the OpenAPI document). */
-export const publicRoute = (run: () => Promise<HttpResult>): HttpLambdaHandler =>
-  withStack<HttpLambdaHandler>(async (event) => responseOf(await run(), correlationIdOf(event), undefined), {
-    access: { auth: 'none' },
-    matchPath: () => undefined,
-    parsesBody: false,
-    streams: false,
-  });
+/**
+ * Wraps a route that needs no caller (health, the OpenAPI document): the same stack, query check and conditional
+ * GET as every route, without claims or an invocation.
+ */
+export const publicRoute = (spec: RouteDefinition, run: () => Promise<HttpResult>): HttpLambdaHandler =>
+  withStack<HttpLambdaHandler>(
+    async (event) => {
+      parsePart(spec.query, event.queryStringParameters, 'query');
+      const response = responseOf(await run(), correlationIdOf(event), undefined);
+      return spec.method === 'GET' ? conditional(response, event.headers?.['if-none-match']) : response;
+    },
+    { access: spec, matchPath: () => undefined, body: bodyHandlingOf(spec), streams: false },
+  );

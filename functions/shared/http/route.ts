@@ -1,4 +1,5 @@
 import type * as z from '../zod';
+import { InvalidPathError, type ErrorCode } from '../errors';
 import type { TableDefinition } from '../dynamo/tables';
 import type { WorkerDefinition } from '../jobs/worker-definition';
 import type { RouteAccess } from './auth';
@@ -21,6 +22,8 @@ export interface RouteGrants {
   readonly handoffEvents?: boolean;
   /** Sends to these workers' queues, by the worker's key in the composed worker list (functions/routes.ts). */
   readonly queues?: readonly string[];
+  /** Pages a list: signs and opens its cursors with the cursor key (shared/pagination.ts). */
+  readonly cursors?: boolean;
 }
 
 /** One row of the route table; `auth` (and, for `admin` rows, `tenantParam`) is who may call it (RouteAccess). */
@@ -56,8 +59,24 @@ interface RouteRow<Q extends z.core.$ZodType, P extends z.core.$ZodType, B exten
     readonly schema: z.core.$ZodType;
     readonly files?: readonly string[];
   };
+  /**
+   * The error codes the route's use case answers with, beyond those the pipeline gives a route by its shape
+   * (validation, cursors, paths, bodies, tokens, roles, unexpected failures: route-errors.ts). The OpenAPI document
+   * lists both by status, and the dev server refuses an error response whose code is in neither.
+   */
+  readonly errors?: readonly ErrorCode[];
   readonly grants: RouteGrants;
 }
+
+/**
+ * What a route does with a body: parses it with its schema, or takes none and only checks that one sent is JSON; a
+ * GET ignores any body (its content has no meaning in HTTP), so no GET answers 400 or 413 for one.
+ */
+export type BodyHandling = 'parsed' | 'ignored-json' | 'none';
+
+/** The body handling of a route row. */
+export const bodyHandlingOf = (route: Pick<RouteDefinition, 'method' | 'body'>): BodyHandling =>
+  route.body !== undefined ? 'parsed' : route.method === 'GET' ? 'none' : 'ignored-json';
 
 /** Declares a route, keeping the exact schema types for the handler's parsed input. */
 export const defineRoute = <
@@ -85,7 +104,19 @@ export interface Capability<R extends RouteTable = RouteTable> {
 /** Declares a capability, keeping its exact route names and schema types. */
 export const defineCapability = <R extends RouteTable>(capability: Capability<R>): Capability<R> => capability;
 
-/** A matcher for a path template (`/insights/{id}/dismiss`): the decoded parameters of a path, or undefined. */
+/** One percent-encoded path segment, decoded; a malformed encoding is a 400 `invalid_path`, not a URIError. */
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new InvalidPathError('The path is not valid percent-encoding: each % must start an escape such as %2F');
+  }
+};
+
+/**
+ * A matcher for a path template (`/insights/{id}/dismiss`): the decoded parameters of a path, or undefined when the
+ * path does not have the template's shape; a path of that shape with a malformed escape throws InvalidPathError.
+ */
 export const pathMatcher = (template: string): ((path: string) => Record<string, string> | undefined) => {
   const names: string[] = [];
   const pattern = new RegExp(
@@ -96,8 +127,6 @@ export const pathMatcher = (template: string): ((path: string) => Record<string,
   );
   return (path) => {
     const found = pattern.exec(path);
-    return found
-      ? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]))
-      : undefined;
+    return found ? Object.fromEntries(names.map((name, i) => [name, decodeSegment(found[i + 1] ?? '')])) : undefined;
   };
 };

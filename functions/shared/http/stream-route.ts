@@ -7,7 +7,7 @@ import type * as z from '../zod';
 import { asGatewayClaims } from './auth';
 import { errorBodyOf, statusOf } from './error-response';
 import { inputOf, invocationOf, withStack, type RouteInput } from './pipeline';
-import { pathMatcher, type RouteDefinition } from './route';
+import { bodyHandlingOf, pathMatcher, type RouteDefinition } from './route';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -114,7 +114,7 @@ export const streamRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType
     {
       access: spec,
       matchPath,
-      parsesBody: spec.body !== undefined,
+      body: bodyHandlingOf(spec),
       streams: true,
       authenticate: verifyToken(),
     },

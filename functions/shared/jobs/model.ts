@@ -44,7 +44,7 @@ export const generationSchema = z.object({
 });
 export type Generation = z.infer<typeof generationSchema>;
 
-/** A job as the API shows it (`GET /insights/jobs/{jobId}`, the refresh answer). */
+/** A job as the API shows it (`GET /insight-jobs/{jobId}`, the refresh answer). */
 export const jobResponseSchema = z.object({
   jobId: z.string(),
   kind: z.string(),
@@ -56,7 +56,7 @@ export const jobResponseSchema = z.object({
   reason: z.optional(z.string()),
 });
 
-/** Path of `GET /insights/jobs/{jobId}`. */
+/** Path of `GET /insight-jobs/{jobId}`. */
 export const jobParamsSchema = z.object({
   jobId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a job id')),
 });

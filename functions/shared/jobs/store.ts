@@ -3,6 +3,7 @@ import { parseItem } from '../dynamo/items';
 import { KeyedItems } from '../dynamo/memory';
 import { epochSeconds, tenantKey } from '../dynamo/tables';
 import { writeIf } from '../dynamo/writes';
+import type { ErrorCode } from '../errors';
 import * as z from '../zod';
 import { jobSchema, type Job } from './model';
 
@@ -36,10 +37,10 @@ export interface JobStore {
     jobId: string,
     status: 'done' | 'failed',
     now: Date,
-    reason?: string,
+    reason?: ErrorCode,
   ): Promise<Job | undefined>;
   /** running -> pending, with the reason it was put back (it will be delivered again); the slot stays held. */
-  putBack(tenantId: string, jobId: string, reason: string, holdUntil: number): Promise<Job | undefined>;
+  putBack(tenantId: string, jobId: string, reason: ErrorCode, holdUntil: number): Promise<Job | undefined>;
 }
 
 /** How long a finished job can still be read back. */
@@ -71,14 +72,14 @@ const claimTransition = (now: Date, holdUntil: number, heldUntil: (job: Job) => 
   activeUntil: holdUntil,
 });
 
-const finishTransition = (status: 'done' | 'failed', now: Date, reason?: string): Transition => ({
+const finishTransition = (status: 'done' | 'failed', now: Date, reason?: ErrorCode): Transition => ({
   // A pending job may be failed before any worker took it (it could not be queued).
   allowed: (job) => job.status === 'running' || (job.status === 'pending' && status === 'failed'),
   apply: (job) => ({ ...job, status, finishedAt: now.toISOString(), ...(reason === undefined ? {} : { reason }) }),
   activeUntil: 0,
 });
 
-const putBackTransition = (reason: string, holdUntil: number): Transition => ({
+const putBackTransition = (reason: ErrorCode, holdUntil: number): Transition => ({
   allowed: (job) => job.status === 'running',
   apply: (job) => ({ ...job, status: 'pending', reason }),
   activeUntil: holdUntil,
@@ -151,13 +152,13 @@ export class DynamoJobStore implements JobStore {
     jobId: string,
     status: 'done' | 'failed',
     now: Date,
-    reason?: string,
+    reason?: ErrorCode,
   ): Promise<Job | undefined> {
     const current = await this.get(tenantId, jobId);
     return current && this.transition(current, finishTransition(status, now, reason), now);
   }
 
-  async putBack(tenantId: string, jobId: string, reason: string, holdUntil: number): Promise<Job | undefined> {
+  async putBack(tenantId: string, jobId: string, reason: ErrorCode, holdUntil: number): Promise<Job | undefined> {
     const current = await this.get(tenantId, jobId);
     return current && this.transition(current, putBackTransition(reason, holdUntil), this.clock());
   }
@@ -243,12 +244,12 @@ export class InMemoryJobStore implements JobStore {
     jobId: string,
     status: 'done' | 'failed',
     now: Date,
-    reason?: string,
+    reason?: ErrorCode,
   ): Promise<Job | undefined> {
     return this.transition(tenantId, jobId, finishTransition(status, now, reason), now);
   }
 
-  async putBack(tenantId: string, jobId: string, reason: string, holdUntil: number): Promise<Job | undefined> {
+  async putBack(tenantId: string, jobId: string, reason: ErrorCode, holdUntil: number): Promise<Job | undefined> {
     return this.transition(tenantId, jobId, putBackTransition(reason, holdUntil), this.clock());
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { BRACE_PROBLEM, hasMalformedBraces, placeholdersIn } from './render';
 import { promptTemplateSchema, type PromptTemplate } from './template';
 import { type FieldProblem } from '../errors';
+import { fieldProblems } from '../problems';
 
 /** What a template is checked against besides its schema. */
 export interface TemplateLimits {
@@ -86,7 +87,7 @@ export const validateTemplate = (input: unknown, limits: TemplateLimits): Templa
   const problems: FieldProblem[] = [
     ...(parsed.success
       ? []
-      : parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || '(template)', message: issue.message }))),
+      : fieldProblems(promptTemplateSchema, parsed.error.issues, record, { root: '(template)' })),
     ...placeholderProblems(record),
     ...modelProblems(record, limits.allowedModels),
   ];

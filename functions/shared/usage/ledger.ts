@@ -19,29 +19,14 @@ export const MAX_MONTHLY_COST_BUDGET_USD = 1_000_000;
 /** The most requests per minute a tenant's user can be allowed. */
 export const MAX_USER_REQUESTS_PER_MINUTE = 10_000;
 
-/** A whole number from `min` to `max`, with messages that say so. */
-const wholeNumber = (min: number, max: number) =>
-  z
-    .number({ error: 'must be a number' })
-    .check(
-      z.int({ error: 'must be a whole number' }),
-      z.minimum(min, { error: `must be at least ${min.toLocaleString('en-US')}` }),
-      z.maximum(max, { error: `must be at most ${max.toLocaleString('en-US')}` }),
-    );
-
 /**
  * A tenant's limits: monthly budgets (reset at the start of each UTC month) and a per-user request rate, each bounded
  * (a budget beyond these is no budget, and the SDK refuses to write a number past Number.MAX_SAFE_INTEGER).
  */
 export const tenantLimitsSchema = z.object({
-  monthlyTokenBudget: wholeNumber(0, MAX_MONTHLY_TOKEN_BUDGET),
-  monthlyCostBudgetUsd: z.number({ error: 'must be a number' }).check(
-    z.minimum(0, { error: 'must be at least 0' }),
-    z.maximum(MAX_MONTHLY_COST_BUDGET_USD, {
-      error: `must be at most ${MAX_MONTHLY_COST_BUDGET_USD.toLocaleString('en-US')}`,
-    }),
-  ),
-  userRequestsPerMinute: wholeNumber(1, MAX_USER_REQUESTS_PER_MINUTE),
+  monthlyTokenBudget: z.number().check(z.int(), z.minimum(0), z.maximum(MAX_MONTHLY_TOKEN_BUDGET)),
+  monthlyCostBudgetUsd: z.number().check(z.minimum(0), z.maximum(MAX_MONTHLY_COST_BUDGET_USD)),
+  userRequestsPerMinute: z.number().check(z.int(), z.minimum(1), z.maximum(MAX_USER_REQUESTS_PER_MINUTE)),
 });
 export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
 

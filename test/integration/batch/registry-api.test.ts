@@ -12,10 +12,19 @@ afterAll(async () => {
   await api.close();
 });
 
-const registered = async (): Promise<string[]> =>
-  (await api.call('GET', '/admin/batch/tenants?limit=500', { token: admin })).json.entries.map(
-    (entry: { tenantId: string }) => entry.tenantId,
-  );
+/** Every registered tenant, page by page. */
+const registered = async (): Promise<string[]> => {
+  const tenants: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.call('GET', `/admin/batch/tenants?page_size=100${cursor ? `&cursor=${cursor}` : ''}`, {
+      token: admin,
+    });
+    tenants.push(...page.json.items.map((entry: { tenantId: string }) => entry.tenantId));
+    cursor = page.json.cursor;
+  } while (cursor);
+  return tenants;
+};
 
 describe('the tenant registry of the nightly run', () => {
   it('adds a tenant the API serves, once a day, and keeps admin-added tenants until removed', async () => {
@@ -39,30 +48,36 @@ describe('the tenant registry of the nightly run', () => {
     for (const tenant of ['page-a', 'page-b', 'page-c'])
       await api.call('PUT', `/admin/batch/tenants/${tenant}`, { token: admin });
 
-    const first = await api.call('GET', '/admin/batch/tenants?limit=2', { token: admin });
-    const second = await api.call('GET', `/admin/batch/tenants?limit=2&cursor=${first.json.cursor}`, { token: admin });
+    const first = await api.call('GET', '/admin/batch/tenants?page_size=2', { token: admin });
+    const second = await api.call('GET', `/admin/batch/tenants?page_size=2&cursor=${first.json.cursor}`, {
+      token: admin,
+    });
 
-    expect(first.json.entries).toHaveLength(2);
-    expect(first.json.cursor).toEqual(expect.any(String));
-    expect(second.json.entries.map((entry: { tenantId: string }) => entry.tenantId)).not.toEqual(
-      first.json.entries.map((entry: { tenantId: string }) => entry.tenantId),
+    expect(first.json).toMatchObject({ pageSize: 2, cursor: expect.any(String) });
+    expect(first.json.items).toHaveLength(2);
+    expect(second.json.items.map((entry: { tenantId: string }) => entry.tenantId)).not.toEqual(
+      first.json.items.map((entry: { tenantId: string }) => entry.tenantId),
     );
   });
 
-  it('answers a garbage or crafted cursor with 400 on query.cursor, never a 500', async () => {
-    const crafted = Buffer.from(JSON.stringify({ pk: 'TENANT#acme-plumbing', sk: 'INSIGHTS#CURRENT' })).toString(
-      'base64url',
-    );
+  it('answers a garbage or crafted cursor with 400 invalid_cursor, never a 500 or a page', async () => {
+    const encoded = (key: object): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const crafted = [
+      encoded({ pk: 'TENANT#acme-plumbing', sk: 'INSIGHTS#CURRENT' }),
+      encoded({ pk: 'REGISTRY', sk: 'TENANT#page-a' }),
+    ];
 
     const results = await Promise.all(
-      ['garbage', crafted, '%7B%7D'].map((cursor) =>
+      ['garbage', ...crafted, '%7B%7D'].map((cursor) =>
         api.call('GET', `/admin/batch/tenants?cursor=${cursor}`, { token: admin }),
       ),
     );
 
-    expect(results.map((result) => result.status)).toEqual([400, 400, 400]);
-    for (const result of results)
-      expect(result.json.error.details).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
+    expect(results.map((result) => result.status)).toEqual([400, 400, 400, 400]);
+    for (const result of results) {
+      expect(result.json.error.code).toBe('invalid_cursor');
+      expect(result.json.error.details.problems).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
+    }
   });
 
   it("is for platform admins only (not even a tenant's admin, for their own tenant), and rejects bad ids and an unknown run", async () => {
@@ -76,7 +91,7 @@ describe('the tenant registry of the nightly run', () => {
       api.call('DELETE', '/admin/batch/tenants/northwind-saas', { token: tenantAdmin }),
       api.call('GET', '/admin/batch/tenants', { token: tenantAdmin }),
       api.call('PUT', '/admin/batch/tenants/a%20b', { token: admin }),
-      api.call('GET', '/admin/batch/tenants?limit=0', { token: admin }),
+      api.call('GET', '/admin/batch/tenants?page_size=0', { token: admin }),
       api.call('GET', '/admin/batch/runs/no-such-run', { token: admin }),
     ]);
 

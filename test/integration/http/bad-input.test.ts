@@ -2,6 +2,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { routes } from '../../../functions/routes';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../../local/dev-jwt';
+import { openApiDocument } from '../../../local/openapi';
 import { startTestApi, type ApiResponse, type TestApi } from '../../support/local-api';
 
 const TENANT = 'northwind-saas';
@@ -90,10 +91,8 @@ describe('claims', () => {
 
 describe('GET /insights query validation', () => {
   it.each([
-    ['?page=0'],
-    ['?page=-3'],
-    ['?page=abc'],
-    ['?page=1.5'],
+    ['?page=2'],
+    ['?cursor='],
     ['?page_size=0'],
     ['?page_size=101'],
     ['?pageSize=1000'],
@@ -108,7 +107,122 @@ describe('GET /insights query validation', () => {
 
     expectClientError(response, 400);
     expect(response.json.error.code).toBe('validation_error');
-    expect(response.json.error.details[0].field).toMatch(/^query\./);
+    expect(response.json.error.details.problems[0].field).toMatch(/^query\./);
+  });
+});
+
+describe('query messages a client can act on', () => {
+  it.each([
+    ['?page_size=101', 'query.page_size', 'must be at most 100'],
+    ['?page_size=0', 'query.page_size', 'must be at least 1'],
+    ['?page_size=1e300', 'query.page_size', 'must be at most 100'],
+    ['?page_size=1.5', 'query.page_size', 'must be a whole number'],
+    ['?category=sales', 'query.category', 'must be one of: strategy, operations, finance, marketing, leadership'],
+    ['?priority=urgent', 'query.priority', 'must be one of: low, medium, high, critical'],
+    ['?status=deleted', 'query.status', 'must be one of: active, dismissed, acknowledged, all'],
+  ])('GET /insights%s: %s %s', async (query, field, message) => {
+    const response = await api.call('GET', `/insights${query}`, { token });
+
+    expectClientError(response, 400);
+    expect(response.json.error.details.problems).toEqual([{ field, message }]);
+  });
+
+  it('names the allowed parameters when a key is not one of them', async () => {
+    const response = await api.call('GET', '/insights?unknown=1', { token });
+
+    expectClientError(response, 400);
+    expect(response.json.error.details.problems).toEqual([
+      {
+        field: 'query.unknown',
+        message: expect.stringMatching(/^is not allowed; the allowed parameters are .*page_size/),
+      },
+    ]);
+  });
+
+  it.each(['/health', '/openapi.json'])('applies the same rule to the public route %s', async (path) => {
+    const ignored = await api.call('GET', `${path}?_=1733011200000`);
+    const unknown = await api.call('GET', `${path}?verbose=1`);
+
+    expect(ignored.status).toBe(200);
+    expectClientError(unknown, 400);
+    expect(unknown.json.error.details.problems).toEqual([
+      { field: 'query.verbose', message: 'is not allowed; this takes no parameters' },
+    ]);
+  });
+
+  it('rejects __proto__ like any other unknown key (it does not vanish into the prototype)', async () => {
+    const response = await api.call('GET', '/insights?__proto__=1', { token });
+
+    expectClientError(response, 400);
+    expect(response.json.error.details.problems).toEqual([{ field: 'query.__proto__', message: expect.any(String) }]);
+  });
+});
+
+describe('cursors', () => {
+  const encoded = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const document = openApiDocument('test') as {
+    paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+  };
+  const takesCursor = (route: RouteDefinition): boolean =>
+    (document.paths[route.path]?.[route.method.toLowerCase()]?.parameters ?? []).some(
+      (parameter) => parameter.in === 'query' && parameter.name === 'cursor',
+    );
+  const listRoutes = protectedRoutes.filter(([, route]) => !route.params && takesCursor(route));
+
+  it('covers every list route', () => {
+    expect(listRoutes.map(([, route]) => route.path).sort()).toEqual([
+      '/admin/batch/tenants',
+      '/conversations',
+      '/insights',
+    ]);
+  });
+
+  it.each(listRoutes)('%s answers a garbage or crafted cursor with 400 invalid_cursor', async (_name, route) => {
+    for (const cursor of ['garbage', encoded({ pk: `TENANT#${TENANT}`, sk: 'x' }), encoded({ offset: 1 })]) {
+      const response = await api.call('GET', `${route.path}?cursor=${cursor}`, { token: tokenFor(route) });
+
+      expectClientError(response, 400);
+      expect(response.json.error.code).toBe('invalid_cursor');
+    }
+  });
+
+  it("does not page tenant B with tenant A's cursor", async () => {
+    const first = await api.call('GET', '/insights?page_size=1', { token });
+    const other = await api.token('acme-plumbing');
+
+    const borrowed = await api.call('GET', `/insights?page_size=1&cursor=${first.json.cursor}`, { token: other });
+
+    expect(first.json.cursor).toEqual(expect.any(String));
+    expectClientError(borrowed, 400);
+    expect(borrowed.json.error.code).toBe('invalid_cursor');
+  });
+});
+
+/** A body each route's method can carry, so that the query is what a request is judged on. */
+const bodyFor = (route: RouteDefinition): { body?: string } => (route.method === 'GET' ? {} : { body: '{}' });
+
+describe.each(protectedRoutes)('%s treats query keys like every route', (_name, route) => {
+  it('ignores the cache-buster `_`', async () => {
+    const response = await api.call(route.method, `${concretePath(route)}?_=1733011200000`, {
+      token: tokenFor(route),
+      ...bodyFor(route),
+    });
+
+    expect(JSON.stringify(response.json?.error?.details ?? [])).not.toContain('query._');
+  });
+
+  it('rejects a key it does not declare with 400, naming the key', async () => {
+    const response = await api.call(route.method, `${concretePath(route)}?no_such_key=1`, {
+      token: tokenFor(route),
+      ...bodyFor(route),
+    });
+
+    expectClientError(response, 400);
+    expect(response.json.error.code).toBe('validation_error');
+    expect(response.json.error.details.problems).toContainEqual({
+      field: 'query.no_such_key',
+      message: expect.any(String),
+    });
   });
 });
 
@@ -130,6 +244,26 @@ describe('path and body validation', () => {
     },
   );
 
+  describe.each(protectedRoutes.filter(([, route]) => route.body !== undefined))(
+    '%s takes JSON only, streaming or not',
+    (_name, route) => {
+      const post = (headers: Record<string, string>) =>
+        fetch(`${api.stack.url}${concretePath(route)}`, {
+          method: route.method,
+          headers: { authorization: `Bearer ${tokenFor(route)}`, ...headers },
+          // Bytes, so fetch adds no content-type of its own.
+          body: new TextEncoder().encode('{"message": "hi"}'),
+        });
+
+      it.each([[{ 'content-type': 'text/plain' }], [{}]])('answers %j with 400 malformed_body', async (headers) => {
+        const response = await post(headers);
+
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('malformed_body');
+      });
+    },
+  );
+
   it.each(protectedRoutes.filter(([, route]) => route.method !== 'GET'))(
     '%s rejects an oversized body with 413',
     async (_name, route) => {
@@ -141,6 +275,35 @@ describe('path and body validation', () => {
       expectClientError(response, 413);
     },
   );
+
+  it.each([
+    ['POST', '/insights/%ZZ/dismiss'],
+    ['GET', '/conversations/%E0%A4%A'],
+    ['POST', '/conversations/%E0%A4%A/messages/stream'],
+  ])('%s %s has a malformed escape in its path: 400 invalid_path', async (method, path) => {
+    const response = await api.call(method, path, { token, ...(method === 'GET' ? {} : { body: '{"message":"hi"}' }) });
+
+    expectClientError(response, 400);
+    expect(response.json.error.code).toBe('invalid_path');
+  });
+
+  it.each([
+    ['1e400', 'Infinity once parsed'],
+    ['1e200', 'beyond what DynamoDB stores'],
+    ['1e-200', 'below what DynamoDB stores'],
+  ])('rejects a body number %s (%s) with 400 naming its field, wherever it is', async (number) => {
+    const body = `{"topic": "insights_generation", "version": "v9.9", "metadata": {"weight": ${number}}}`;
+
+    const response = await api.call('POST', '/admin/prompts/insights_generation/versions', {
+      token: platformAdminToken,
+      body,
+    });
+
+    expectClientError(response, 400);
+    expect(response.json.error.details.problems).toEqual([
+      { field: 'body.metadata.weight', message: expect.stringMatching(/^is out of range/) },
+    ]);
+  });
 
   it('answers an unknown route with a JSON 404', async () => {
     expectClientError(await api.call('GET', '/insights/abc/unknown', { token }), 404);

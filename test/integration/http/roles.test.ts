@@ -108,11 +108,11 @@ describe("a tenant's admin and another tenant", () => {
       api.call('PUT', `/admin/batch/tenants/${OTHER}`, { token: tenantAdmin }),
     ]);
     const limits = await api.call('GET', `/admin/tenants/${OTHER}/limits`, { token: platformAdmin });
-    const registry = await api.call('GET', '/admin/batch/tenants?limit=500', { token: platformAdmin });
+    const registry = await api.call('GET', '/admin/batch/tenants?page_size=100', { token: platformAdmin });
 
     expect(attempts.map((attempt) => attempt.status)).toEqual([403, 403, 403, 403, 403, 403]);
     expect(limits.json.override).toBeNull();
-    expect(registry.json.entries.map((entry: { tenantId: string }) => entry.tenantId)).not.toContain(OTHER);
+    expect(registry.json.items.map((entry: { tenantId: string }) => entry.tenantId)).not.toContain(OTHER);
   });
 });
 

@@ -42,7 +42,7 @@ describe('an insights job whose model hangs', () => {
     const started = Date.now();
     const { first, settled } = await api.settledInsights(token);
     const settledMs = Date.now() - started;
-    const job = await api.call('GET', `/insights/jobs/${first.json.generation.jobId}`, { token });
+    const job = await api.call('GET', `/insight-jobs/${first.json.generation.jobId}`, { token });
     const after = await month();
 
     expect(first.json).toMatchObject({
@@ -66,7 +66,7 @@ describe('an insights job whose model hangs', () => {
   it('lets the next refresh write the set once the model answers again', async () => {
     api.bedrock.enqueue({ toolInput: goodAnswer(), hang: true });
     const { first } = await api.settledInsights(token);
-    const failed = await api.call('GET', `/insights/jobs/${first.json.generation.jobId}`, { token });
+    const failed = await api.call('GET', `/insight-jobs/${first.json.generation.jobId}`, { token });
 
     const refresh = await api.call('POST', '/insights/refresh', { token });
     const done = await api.awaitJob(token, refresh.json.jobId);

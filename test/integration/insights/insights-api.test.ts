@@ -141,15 +141,18 @@ describe('GET /insights', () => {
     await settledInsights(tokenA);
     const strategy = await getInsights(tokenA, '?category=strategy');
     const high = await getInsights(tokenA, '?priority=high');
-    const page2 = await getInsights(tokenA, '?page=2&pageSize=4');
-    const beyond = await getInsights(tokenA, '?page=9&page_size=4');
+    const page1 = await getInsights(tokenA, '?pageSize=4');
+    const page2 = await getInsights(tokenA, `?pageSize=4&cursor=${page1.json.cursor}`);
+    const otherFilter = await getInsights(tokenA, `?page_size=4&status=all&cursor=${page1.json.cursor}`);
 
     expect(strategy.json.items.map((item: { category: string }) => item.category)).toEqual(['strategy']);
     expect(high.json.total).toBe(2);
-    expect(page2.json).toMatchObject({ page: 2, pageSize: 4, total: 6, totalPages: 2 });
+    expect(page1.json).toMatchObject({ pageSize: 4, total: 6, cursor: expect.any(String) });
+    expect(page2.json).toMatchObject({ pageSize: 4, total: 6 });
+    expect(page2.json.cursor).toBeUndefined();
     expect(page2.json.items).toHaveLength(2);
-    expect(beyond.status).toBe(200);
-    expect(beyond.json.items).toEqual([]);
+    expect(otherFilter.status).toBe(400);
+    expect(otherFilter.json.error.code).toBe('invalid_cursor');
   });
 
   it('starts one job and makes exactly one model call for 20 concurrent misses', async () => {
@@ -234,7 +237,7 @@ describe('business data failures', () => {
     }
 
     const { first: response, settled } = await api.settledInsights(tokenA);
-    const job = await api.call('GET', `/insights/jobs/${response.json.generation.jobId}`, { token: tokenA });
+    const job = await api.call('GET', `/insight-jobs/${response.json.generation.jobId}`, { token: tokenA });
 
     expect(response.status).toBe(200);
     expect(response.json.stale).toBe(true);
@@ -249,7 +252,7 @@ describe('model failures', () => {
     bedrock.setDefault(() => ({ status: 429 }));
 
     const { first, settled } = await api.settledInsights(tokenA);
-    const job = await api.call('GET', `/insights/jobs/${first.json.generation.jobId}`, { token: tokenA });
+    const job = await api.call('GET', `/insight-jobs/${first.json.generation.jobId}`, { token: tokenA });
 
     expect(settled.status).toBe(200);
     expect(settled.json.generatedAt).toBe(first.json.generatedAt);
@@ -289,7 +292,7 @@ describe('model failures', () => {
     );
 
     const { first, settled } = await api.settledInsights(tokenA);
-    const job = await api.call('GET', `/insights/jobs/${first.json.generation.jobId}`, { token: tokenA });
+    const job = await api.call('GET', `/insight-jobs/${first.json.generation.jobId}`, { token: tokenA });
 
     expect(settled.status).toBe(200);
     expect(settled.json).toMatchObject({ source: 'rules', generatedAt: first.json.generatedAt });
@@ -388,7 +391,7 @@ describe('tenant isolation', () => {
     const pageB = await settledInsights(tokenB);
     const idA = pageA.json.items[0].id;
 
-    const jobByB = await api.call('GET', `/insights/jobs/${pageA.json.generation.jobId}`, { token: tokenB });
+    const jobByB = await api.call('GET', `/insight-jobs/${pageA.json.generation.jobId}`, { token: tokenB });
     const dismissByB = await api.call('POST', `/insights/${idA}/dismiss`, { token: tokenB });
     const ackByB = await api.call('POST', `/insights/${idA}/acknowledge`, { token: tokenB });
     const afterA = await getInsights(tokenA);
@@ -417,7 +420,7 @@ describe('POST /insights/refresh', () => {
     const refreshed = await getInsights(tokenA);
 
     expect(refresh.status).toBe(202);
-    expect(refresh.headers.get('location')).toBe(`/insights/jobs/${refresh.json.jobId}`);
+    expect(refresh.headers.get('location')).toBe(`/insight-jobs/${refresh.json.jobId}`);
     expect(refresh.json).toMatchObject({ kind: 'insights', status: 'pending', trigger: 'refresh' });
     expect(job.json.status).toBe('done');
     expect(refreshed.json.generatedAt).not.toBe(cached.json.generatedAt);

@@ -30,7 +30,7 @@ describe('the local runtime on embedded defaults', () => {
       expect.arrayContaining(['/health', '/insights', '/insights/summary', '/insights/{id}/dismiss']),
     );
     expect(response.json.paths['/insights'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['page', 'page_size', 'pageSize', 'category', 'priority', 'status']),
+      expect.arrayContaining(['cursor', 'page_size', 'pageSize', 'category', 'priority', 'status']),
     );
   });
 

@@ -84,10 +84,10 @@ describe('publish, label, serve', () => {
 
     expect(response.status).toBe(422);
     expect(response.json.error.code).toBe('invalid_template');
-    expect(response.json.error.details.map((problem: { field: string }) => problem.field)).toEqual(
+    expect(response.json.error.details.problems.map((problem: { field: string }) => problem.field)).toEqual(
       expect.arrayContaining(['model.temperature', 'variables']),
     );
-    expect(response.json.error.details.length).toBeGreaterThan(5);
+    expect(response.json.error.details.problems.length).toBeGreaterThan(5);
   });
 
   it('shows one version with its template, and a readable diff of two', async () => {
@@ -178,7 +178,7 @@ describe('preview (dry-run)', () => {
     });
 
     expect(response.status).toBe(422);
-    expect(response.json.error.details).toContainEqual({
+    expect(response.json.error.details.problems).toContainEqual({
       field: 'variables',
       message: '{{undeclared}} is used but not declared',
     });

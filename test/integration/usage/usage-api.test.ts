@@ -89,7 +89,7 @@ describe('GET /usage', () => {
       projection: { tokens: 0, exceedsBudget: false },
     });
     expect(later.status).toBe(400);
-    expect(later.json.error.details).toEqual([{ field: 'query.month', message: 'is after this month' }]);
+    expect(later.json.error.details.problems).toEqual([{ field: 'query.month', message: 'is after this month' }]);
   });
 });
 
@@ -200,7 +200,7 @@ describe('tenant limits', () => {
     });
 
     expect(response.status).toBe(400);
-    expect(response.json.error.details).toEqual([
+    expect(response.json.error.details.problems).toEqual([
       { field: 'body.monthlyTokenBudget', message: 'must be at most 1,000,000,000,000' },
       { field: 'body.monthlyCostBudgetUsd', message: 'must be at most 1,000,000' },
       { field: 'body.userRequestsPerMinute', message: 'must be at most 10,000' },

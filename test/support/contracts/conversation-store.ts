@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Conversation } from '../../../functions/conversations/model';
 import type { ConversationPage, ConversationStore } from '../../../functions/conversations/store';
-import { ConflictError, ValidationError } from '../../../functions/shared/errors';
+import { ConflictError, InvalidCursorError } from '../../../functions/shared/errors';
 import { aContext, aConversation, aMessage } from '../conversation-factory';
 
 /** What the contract needs of a store under test. */
@@ -487,7 +487,7 @@ export const describeConversationStoreContract = (name: string, harness: Convers
         ];
 
         expect(cursor).toBeDefined();
-        for (const attempt of attempts) await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+        for (const attempt of attempts) await expect(attempt).rejects.toBeInstanceOf(InvalidCursorError);
       });
     });
 

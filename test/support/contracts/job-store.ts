@@ -64,7 +64,7 @@ export const jobStoreContract = (name: string, subject: JobStoreSubject): void =
       const claimed = await store.claim('tenant-a', 'job-1', at(1000), at(1000).getTime() + HOLD);
       const claimedAgain = await store.claim('tenant-a', 'job-1', at(2000), at(2000).getTime() + HOLD);
       const done = await store.finish('tenant-a', 'job-1', 'done', at(3000));
-      const doneAgain = await store.finish('tenant-a', 'job-1', 'failed', at(4000), 'late');
+      const doneAgain = await store.finish('tenant-a', 'job-1', 'failed', at(4000), 'model_timeout');
       const next = await store.start(
         aJob('job-2', { createdAt: at(5000).toISOString() }),
         at(5000),

@@ -1,5 +1,5 @@
 import type { TenantRegistry } from '../../../functions/batch/ports';
-import { CorruptItemError, ValidationError } from '../../../functions/shared/errors';
+import { CorruptItemError, InvalidCursorError } from '../../../functions/shared/errors';
 import type { StoredItems } from './dynalite';
 
 /** What the contract runs against: a registry on empty storage, and hand edits of its items if it stores any. */
@@ -85,13 +85,14 @@ export const tenantRegistryContract = (name: string, subject: TenantRegistrySubj
         ['garbage', 'not a cursor'],
         ['another partition', crafted({ pk: 'TENANT#acme', sk: 'INSIGHTS#CURRENT' })],
         ['another key shape', crafted({ pk: 'REGISTRY' })],
-      ])('rejects a cursor that is %s with a ValidationError on query.cursor', async (_kind, cursor) => {
+        ['a key of the registry, unsigned', crafted({ pk: 'REGISTRY', sk: 'TENANT#a' })],
+      ])('rejects a cursor that is %s with an InvalidCursorError on query.cursor', async (_kind, cursor) => {
         await registry.add('a', 'ana', NOW);
 
         for (const read of [() => registry.list(2, cursor), () => registry.page(2, cursor)]) {
           const error: unknown = await read().catch((thrown: unknown) => thrown);
-          expect(error).toBeInstanceOf(ValidationError);
-          expect(error).toMatchObject({ problems: [expect.objectContaining({ field: 'query.cursor' })] });
+          expect(error).toBeInstanceOf(InvalidCursorError);
+          expect(error).toMatchObject({ details: { problems: [expect.objectContaining({ field: 'query.cursor' })] } });
         }
       });
     });

@@ -13,13 +13,13 @@ import { ModelGateway } from '../../../functions/shared/usage/gateway';
 import { ModelCooldowns } from '../../../functions/shared/usage/routing';
 import {
   ConflictError,
+  InvalidCursorError,
   ModelTimeoutError,
   ModelUnavailableError,
   NotFoundError,
   PromptUnavailableError,
   UnprocessableError,
   UpstreamUnavailableError,
-  ValidationError,
 } from '../../../functions/shared/errors';
 import { aConversation, aTurn } from '../../support/conversation-factory';
 import { FixedBusinessData } from '../../support/fakes';
@@ -405,7 +405,7 @@ describe('ConversationService.reply', () => {
 
     const failed = await service.reply(as(), id, 'Not stored').catch((error: unknown) => error);
     const conversation = (await store.get(TENANT, id))?.conversation;
-    const visible = await service.get(as(), id, { page: 1, pageSize: 10 });
+    const visible = await service.get(as(), id, { pageSize: 10 });
     const retried = await service.reply(as(), id, 'Stored');
 
     expect(failed).toEqual(new Error('DynamoDB unreachable'));
@@ -800,7 +800,7 @@ describe('ConversationService feedback and delete', () => {
     expect(refused).toEqual(Array(2).fill({ status: 'rejected', reason: expect.any(NotFoundError) }));
     expect(await store.get(TENANT, id)).toBeUndefined();
     expect(await store.messages(TENANT, id)).toEqual([]);
-    await expect(service.get(as(), id, { page: 1, pageSize: 10 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.get(as(), id, { pageSize: 10 })).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
@@ -827,7 +827,7 @@ describe('ConversationService list and get', () => {
     expect([...first.items, ...second.items].map((item) => item.id)).toEqual([...own].reverse());
     expect(second.cursor).toBeUndefined();
     expect(colleague.items.map((item) => item.id)).toEqual([colleagues]);
-    expect(borrowed).toBeInstanceOf(ValidationError);
+    expect(borrowed).toBeInstanceOf(InvalidCursorError);
     expect(northwind.items.map((item) => item.id)).toEqual([otherTenant]);
   });
 
@@ -853,12 +853,16 @@ describe('ConversationService list and get', () => {
     const id = await open();
     for (let i = 0; i < 2; i += 1) await service.reply(as(), id, `Message ${i}`);
 
-    const page = await service.get(as(), id, { page: 2, pageSize: 2 });
-    const byAdmin = await service.get(as('boss', { isAdmin: true }), id, { page: 1, pageSize: 10 });
-    const byColleague = service.get(as('colleague'), id, { page: 1, pageSize: 10 });
+    const first = await service.get(as(), id, { pageSize: 2 });
+    const page = await service.get(as(), id, { pageSize: 2, cursor: first.cursor ?? '' });
+    const last = await service.get(as(), id, { pageSize: 2, cursor: page.cursor ?? '' });
+    const byAdmin = await service.get(as('boss', { isAdmin: true }), id, { pageSize: 10 });
+    const byColleague = service.get(as('colleague'), id, { pageSize: 10 });
 
     expect(page.messages.map((message) => message.seq)).toEqual([3, 4]);
-    expect(page).toMatchObject({ page: 2, pageSize: 2, totalMessages: 5 });
+    expect(page).toMatchObject({ pageSize: 2, cursor: expect.any(String), totalMessages: 5 });
+    expect(last.messages.map((message) => message.seq)).toEqual([5]);
+    expect(last.cursor).toBeUndefined();
     expect(byAdmin.messages).toHaveLength(5);
     await expect(byColleague).rejects.toBeInstanceOf(NotFoundError);
   });

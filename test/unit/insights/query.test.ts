@@ -1,12 +1,12 @@
 import { listInsightsQuerySchema } from '../../../functions/insights/model';
-import { countInsights, selectPage } from '../../../functions/insights/query';
+import { countInsights, matchingInsights } from '../../../functions/insights/query';
 import { anInsight } from '../../support/insight-factory';
 
 const query = (raw: Record<string, string>) => listInsightsQuerySchema.parse(raw);
 
 describe('listInsightsQuerySchema', () => {
-  it('defaults to page 1, 20 per page, active insights', () => {
-    expect(query({})).toEqual({ page: 1, pageSize: 20, status: 'active', category: undefined, priority: undefined });
+  it('defaults to the first page, 20 per page, active insights', () => {
+    expect(query({})).toEqual({ pageSize: 20, status: 'active' });
   });
 
   it('accepts pageSize as an alias of page_size, page_size winning', () => {
@@ -15,8 +15,8 @@ describe('listInsightsQuerySchema', () => {
   });
 
   it.each([
-    [{ page: '0' }],
-    [{ page: 'two' }],
+    [{ page: '2' }],
+    [{ cursor: '' }],
     [{ page_size: '101' }],
     [{ page_size: '0' }],
     [{ pageSize: '1.5' }],
@@ -29,7 +29,7 @@ describe('listInsightsQuerySchema', () => {
   });
 });
 
-describe('selectPage', () => {
+describe('matchingInsights', () => {
   const insights = [
     anInsight({ priority: 'low', category: 'finance' }),
     anInsight({ priority: 'critical', category: 'operations' }),
@@ -39,31 +39,22 @@ describe('selectPage', () => {
   ];
 
   it('returns active insights by default, critical first', () => {
-    const page = selectPage(insights, query({}));
-
-    expect(page.items.map((insight) => insight.priority)).toEqual(['critical', 'medium', 'low']);
-    expect(page).toMatchObject({ total: 3, totalPages: 1, page: 1, pageSize: 20 });
+    expect(matchingInsights(insights, query({})).map((insight) => insight.priority)).toEqual([
+      'critical',
+      'medium',
+      'low',
+    ]);
   });
 
   it('filters by category, priority and status together', () => {
-    const page = selectPage(insights, query({ category: 'finance', priority: 'high', status: 'dismissed' }));
+    const matching = matchingInsights(insights, query({ category: 'finance', priority: 'high', status: 'dismissed' }));
 
-    expect(page.items).toHaveLength(1);
-    expect(page.items[0]?.status).toBe('dismissed');
+    expect(matching).toHaveLength(1);
+    expect(matching[0]?.status).toBe('dismissed');
   });
 
   it('returns every status with status=all', () => {
-    expect(selectPage(insights, query({ status: 'all' })).total).toBe(5);
-  });
-
-  it('cuts pages and reports an empty page past the end', () => {
-    const second = selectPage(insights, query({ status: 'all', page_size: '2', page: '2' }));
-    const beyond = selectPage(insights, query({ status: 'all', page_size: '2', page: '4' }));
-
-    expect(second.items).toHaveLength(2);
-    expect(second.totalPages).toBe(3);
-    expect(beyond.items).toEqual([]);
-    expect(beyond.total).toBe(5);
+    expect(matchingInsights(insights, query({ status: 'all' }))).toHaveLength(5);
   });
 });
 

@@ -9,7 +9,9 @@ const route = defineRoute({
   auth: 'user',
   summary: 'A thing',
   tag: 'things',
+  params: z.object({ id: z.string() }),
   response: { status: 200, schema: z.object({ id: z.string(), count: z.number() }) },
+  errors: ['not_found'],
   grants: {},
 });
 const json = (statusCode: number, body: unknown) => ({ statusCode, body: JSON.stringify(body) });
@@ -46,6 +48,18 @@ describe('responseProblems (the dev server checks every response against its rou
     expect(responseProblems(exporting, csv)).toEqual([]);
     expect(responseProblems(route, csv)).toEqual([
       { field: 'headers.content-type', message: 'is text/csv, which the route does not document' },
+    ]);
+  });
+
+  it('rejects an error whose code the route does not document under its status', () => {
+    const error = (status: number, code: string) => json(status, { error: { code, message: 'm' } });
+
+    expect(responseProblems(route, error(400, 'invalid_path'))).toEqual([]);
+    expect(responseProblems(route, error(409, 'conflict'))).toEqual([
+      { field: 'body.error.code', message: expect.stringMatching(/^409 conflict is not documented/) },
+    ]);
+    expect(responseProblems(route, error(400, 'not_found'))).toEqual([
+      { field: 'body.error.code', message: expect.stringMatching(/^400 not_found is not documented/) },
     ]);
   });
 });

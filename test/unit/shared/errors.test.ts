@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CorruptItemError,
+  ERROR_CODES,
   GENERIC_SERVER_MESSAGE,
   ModelRequestError,
   ModelUnavailableError,
@@ -33,7 +36,7 @@ describe('AppError subclasses', () => {
     const body = errorBodyOf(new UnprocessableError('The template is not valid', problems, 'invalid_template'));
 
     expect(body).toEqual({
-      error: { code: 'invalid_template', message: 'The template is not valid', details: problems },
+      error: { code: 'invalid_template', message: 'The template is not valid', details: { problems } },
     });
   });
 
@@ -46,5 +49,25 @@ describe('AppError subclasses', () => {
   ])('marks %p as not for the caller’s eyes', (error) => {
     expect(error.expose).toBe(false);
     expect(errorBodyOf(error).error.message).not.toBe(error.message);
+  });
+});
+
+describe('ERROR_CODES', () => {
+  it("is the README's error table, code for code and status for status", () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| (\d{3}) +\| `([a-z_]+)` +\|/gm)].map(([, status, code]) => [
+      code,
+      Number(status),
+    ]);
+
+    expect(Object.fromEntries(rows)).toEqual(
+      Object.fromEntries(Object.entries(ERROR_CODES).map(([code, { status }]) => [code, status])),
+    );
+    expect(rows).toHaveLength(Object.keys(ERROR_CODES).length);
+  });
+
+  it('gives each error the status of its code', () => {
+    expect(statusOf(new UnprocessableError('not yet', [], 'not_ready'))).toBe(422);
+    expect(statusOf(new ModelUnavailableError('throttled'))).toBe(503);
   });
 });

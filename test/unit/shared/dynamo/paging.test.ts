@@ -1,35 +1,46 @@
 import { decodeCursor, encodeCursor } from '../../../../functions/shared/dynamo/paging';
-import { ValidationError } from '../../../../functions/shared/errors';
+import { InvalidCursorError } from '../../../../functions/shared/errors';
 
-const shape = { attributes: ['pk', 'sk'], partition: { name: 'pk', value: 'REGISTRY' } } as const;
+const registry = { attributes: ['pk', 'sk'], partition: { name: 'pk', value: 'REGISTRY' } } as const;
+const tenantA = { attributes: ['pk', 'sk'], partition: { name: 'pk', value: 'TENANT#a' } } as const;
+const tenantB = { attributes: ['pk', 'sk'], partition: { name: 'pk', value: 'TENANT#b' } } as const;
 const encoded = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-describe('cursors', () => {
-  it('round-trips a LastEvaluatedKey of the list', () => {
+describe('DynamoDB cursors', () => {
+  it('round-trips a LastEvaluatedKey of the list', async () => {
     const key = { pk: 'REGISTRY', sk: 'TENANT#acme' };
 
-    expect(decodeCursor(encodeCursor(key), shape)).toEqual(key);
-    expect(encodeCursor(undefined)).toBeUndefined();
-    expect(decodeCursor(undefined, shape)).toBeUndefined();
+    expect(await decodeCursor(await encodeCursor(key, registry), registry)).toEqual(key);
+    expect(await encodeCursor(undefined, registry)).toBeUndefined();
+    expect(await decodeCursor(undefined, registry)).toBeUndefined();
+  });
+
+  it("does not open tenant A's cursor on tenant B's list", async () => {
+    const cursor = await encodeCursor({ pk: 'TENANT#a', sk: 'CONV#1' }, tenantA);
+
+    await expect(decodeCursor(cursor, tenantB)).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it.each([
-    ['garbage', 'not base64url JSON'],
-    [encoded([1, 2]), 'an array'],
-    [encoded(null), 'null'],
-    [encoded({ pk: 'REGISTRY' }), 'a missing key attribute'],
-    [encoded({ pk: 'REGISTRY', sk: 'x', extra: 1 }), 'an extra attribute'],
-    [encoded({ pk: 'REGISTRY', sk: { S: 'x' } }), 'a value that is not a string'],
-    [encoded({ pk: 'REGISTRY', sk: 7 }), 'a number (every key of the tables is a string)'],
-    [encoded({ pk: 'TENANT#other', sk: 'x' }), 'another partition'],
-  ])('rejects %p (%s) with a 400 on query.cursor', (cursor) => {
-    const decode = (): unknown => decodeCursor(cursor, shape);
+    ['garbage', 'not a cursor'],
+    [encoded({ pk: 'REGISTRY', sk: 'x' }), 'a key of the list, unsigned (crafted)'],
+    [`${encoded({ pk: 'REGISTRY', sk: 'x' })}.AAAA`, 'a key with a made-up signature'],
+    ['', 'empty'],
+    ['a.b.c', 'three parts'],
+  ])('rejects %p (%s) with invalid_cursor on query.cursor', async (cursor) => {
+    const error = await decodeCursor(cursor, registry).catch((caught: unknown) => caught);
 
-    expect(decode).toThrow(ValidationError);
-    try {
-      decode();
-    } catch (error) {
-      expect((error as ValidationError).problems).toEqual([{ field: 'query.cursor', message: expect.any(String) }]);
-    }
+    expect(error).toBeInstanceOf(InvalidCursorError);
+    expect((error as InvalidCursorError).details.problems).toEqual([
+      { field: 'query.cursor', message: expect.any(String) },
+    ]);
+  });
+
+  it('rejects a signed cursor whose payload was edited', async () => {
+    const [, mac] = (await encodeCursor({ pk: 'REGISTRY', sk: 'TENANT#acme' }, registry))?.split('.') ?? [];
+
+    await expect(
+      decodeCursor(`${encoded({ pk: 'REGISTRY', sk: 'TENANT#zzz' })}.${mac}`, registry),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
   });
 });

@@ -1,4 +1,4 @@
-import { errorResponse } from '../../../../functions/shared/http/error-response';
+import { errorBodySchema, errorResponse } from '../../../../functions/shared/http/error-response';
 import {
   ConflictError,
   ModelRequestError,
@@ -8,6 +8,7 @@ import {
   PromptUnavailableError,
   RateLimitedError,
   ServiceBusyError,
+  UnprocessableError,
   UpstreamUnavailableError,
   UsageLimitExceededError,
   ValidationError,
@@ -57,10 +58,24 @@ describe('errorResponse', () => {
     expect(errorResponse(new RateLimitedError('slow down', 42)).headers?.['retry-after']).toBe('42');
   });
 
-  it('lists validation problems as details', () => {
-    expect(bodyOf(new ValidationError('bad', [{ field: 'query.page', message: 'too small' }])).error.details).toEqual([
-      { field: 'query.page', message: 'too small' },
-    ]);
+  it('lists validation problems as details.problems', () => {
+    expect(bodyOf(new ValidationError('bad', [{ field: 'query.page', message: 'too small' }])).error.details).toEqual({
+      problems: [{ field: 'query.page', message: 'too small' }],
+    });
+  });
+
+  it('gives every error body one details shape (the schema the OpenAPI document names)', () => {
+    const bodies = [
+      new ValidationError('bad', [{ field: 'query.page', message: 'too small' }]),
+      new UnprocessableError(
+        'The template is not valid',
+        [{ field: 'topic', message: 'is required' }],
+        'invalid_template',
+      ),
+      new UsageLimitExceededError('cost', new Date('2026-12-01T00:00:00Z'), new Date('2026-11-30T00:00:00Z')),
+    ].map(bodyOf);
+
+    for (const body of bodies) expect(errorBodySchema.parse(body)).toEqual(body);
   });
 
   it('hides the message and stack of an unexpected error behind a generic 500', () => {

@@ -127,4 +127,13 @@ describe('jsonRoute', () => {
       'x-correlation-id': 'req-1',
     });
   });
+
+  it('ignores the body of a GET, so a GET never answers 400 or 413 for one (as its document says)', async () => {
+    const get = { ...route(), method: 'GET' as const };
+    const handler = jsonRoute(get, async () => ({ body: { ok: true } }));
+
+    const response = await handler(event({ routeKey: 'GET /things/{id}', body: 'x'.repeat(100_000) }), context);
+
+    expect(response.statusCode).toBe(200);
+  });
 });

@@ -27,6 +27,15 @@ describe('validateTemplate', () => {
     expect(templateChecksum({ ...seed, system_prompt: `${seed.system_prompt} ` })).not.toBe(templateChecksum(seed));
   });
 
+  it('says what a field must be, once, as the API does (the tightest bound, is required)', () => {
+    const problems = problemsOf({ ...seed, topic: undefined, model: { ...seed.model, max_tokens: 1e200 } });
+
+    expect(problems).toEqual([
+      { field: 'topic', message: 'is required' },
+      { field: 'model.max_tokens', message: 'must be at most 64,000' },
+    ]);
+  });
+
   it('reports every problem with its field, not just the first', () => {
     const broken = {
       ...seed,
