@@ -108,18 +108,21 @@ const SAVE_ATTEMPTS = 3;
 /** How long a job put back for a throttled model waits before its next delivery, by attempt. */
 const retryDelaySeconds = (attempts: number): number => Math.min(300, 30 * 2 ** (attempts - 1));
 
-/** The set with the dismissed and acknowledged statuses of `previous` carried over to the same fingerprints. */
-const withStatusesOf = (set: InsightSet, previous: InsightSet | undefined): InsightSet => {
-  const statusByFingerprint = new Map(
-    previous?.insights
-      .filter((insight) => insight.status !== 'active')
-      .map((insight) => [insight.fingerprint, insight]),
-  );
+/**
+ * The set as the continuation of `previous`: an insight with the same fingerprint as one there keeps its id (so a
+ * link to it survives a regeneration) and, when it was dismissed or acknowledged, its status and time.
+ */
+const continuing = (set: InsightSet, previous: InsightSet | undefined): InsightSet => {
+  const earlierByFingerprint = new Map(previous?.insights.map((insight) => [insight.fingerprint, insight]));
+  const taken = new Set<string>();
   return {
     ...set,
     insights: set.insights.map((insight) => {
-      const earlier = statusByFingerprint.get(insight.fingerprint);
-      return earlier ? { ...insight, status: earlier.status, updatedAt: earlier.updatedAt } : insight;
+      const earlier = earlierByFingerprint.get(insight.fingerprint);
+      if (!earlier || taken.has(earlier.id)) return insight;
+      taken.add(earlier.id);
+      const status = earlier.status === 'active' ? {} : { status: earlier.status, updatedAt: earlier.updatedAt };
+      return { ...insight, id: earlier.id, ...status };
     }),
   };
 };
@@ -456,8 +459,9 @@ export class InsightsService {
   }
 
   /**
-   * Saves a new set over the one it was generated from. When a dismissal or acknowledgement landed meanwhile, the
-   * write is refused; the new set then takes over those statuses (by fingerprint) and is saved over the latest.
+   * Saves a new set over the one it was generated from, carrying over the ids and statuses of the insights it shares
+   * with it (by fingerprint). When a dismissal or acknowledgement landed meanwhile, the write is refused; the new set
+   * then takes over the latest set's ids and statuses and is saved over it.
    */
   private async save(
     invocation: Invocation,
@@ -472,7 +476,7 @@ export class InsightsService {
     }
     let base = replacing;
     for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
-      const candidate = withStatusesOf(generated, base);
+      const candidate = continuing(generated, base);
       if (await this.deps.store.saveSet(candidate, base)) return candidate;
       invocation.log.info('insight set changed during generation; merging its statuses', { attempt });
       base = await this.deps.store.currentSet(invocation.caller.tenantId);

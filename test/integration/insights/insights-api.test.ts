@@ -359,6 +359,22 @@ describe('dismiss and acknowledge', () => {
     expect(statusOf(acknowledged!.title)).toBe('acknowledged');
   });
 
+  it('keeps the ids across a refresh, so a link to an insight still dismisses or acknowledges it', async () => {
+    const before = await settledInsights(tokenA);
+    const [toDismiss, toAcknowledge] = before.json.items as { id: string; title: string }[];
+
+    const after = await api.refreshedInsights(tokenA);
+    const dismiss = await api.call('POST', `/insights/${toDismiss!.id}/dismiss`, { token: tokenA });
+    const acknowledge = await api.call('POST', `/insights/${toAcknowledge!.id}/acknowledge`, { token: tokenA });
+
+    const idsOf = (page: { json: { items: { id: string }[] } }) => page.json.items.map((item) => item.id).sort();
+    expect(after.json.generatedAt).not.toBe(before.json.generatedAt);
+    expect(idsOf(after)).toEqual(idsOf(before));
+    expect([dismiss.status, acknowledge.status]).toEqual([200, 200]);
+    expect(dismiss.json.insight).toMatchObject({ id: toDismiss!.id, title: toDismiss!.title, status: 'dismissed' });
+    expect(acknowledge.json.insight).toMatchObject({ id: toAcknowledge!.id, status: 'acknowledged' });
+  });
+
   it('acknowledges and counts it in the summary', async () => {
     const page = await settledInsights(tokenA);
 

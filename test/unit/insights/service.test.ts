@@ -222,6 +222,20 @@ describe('InsightsService with a model: a read never waits for it', () => {
     expect(page).toMatchObject({ stale: true, source: 'llm', generation: { status: 'pending' } });
   });
 
+  it('keeps the id of every insight the new set shares with the one it replaces', async () => {
+    const { service, work } = setup();
+    const miss = await service.list(invocationFor('t1'), firstPage);
+
+    await work();
+    const after = await service.list(invocationFor('t1'), firstPage);
+
+    const idOf = (items: typeof miss.items, key: string) => items.find((item) => item.signalKey === key)?.id;
+    expect(after.source).toBe('llm');
+    for (const key of ['signal:1', 'signal:2', 'signal:3']) expect(idOf(after.items, key)).toBe(idOf(miss.items, key));
+    expect(new Set(after.items.map((item) => item.id)).size).toBe(5);
+    expect(miss.items.map((item) => item.id)).not.toContain(idOf(after.items, 'signal:6'));
+  });
+
   it('keeps the dismissals and acknowledgements made while the job ran', async () => {
     const { service, work } = setup();
     const miss = await service.list(invocationFor('t1'), firstPage);
