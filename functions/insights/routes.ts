@@ -100,7 +100,7 @@ export const insights = defineCapability({
       path: '/insights/{id}/acknowledge',
       handler: 'functions/insights/handlers/acknowledge-insight.ts',
       auth: 'user',
-      summary: 'Acknowledge an insight',
+      summary: 'Acknowledge an insight; acknowledging a dismissed one lifts its suppression (the last change wins)',
       tag: 'insights',
       params: insightIdParamsSchema,
       response: { status: 200, schema: insightResponseSchema },

@@ -275,7 +275,10 @@ export class InsightsService {
     }
   }
 
-  /** Sets an insight's status; dismissing also suppresses the same insight in later sets. Idempotent. */
+  /**
+   * Sets an insight's status; the last change wins. Dismissing also suppresses the same insight in later sets;
+   * acknowledging lifts that suppression (an acknowledged insight stays, acknowledged, in later sets). Idempotent.
+   */
   async setStatus(
     invocation: Invocation,
     insightId: string,
@@ -292,6 +295,8 @@ export class InsightsService {
         { fingerprint: insight.fingerprint, title: insight.title },
         until,
       );
+    } else {
+      await store.unsuppress(invocation.caller.tenantId, insight.fingerprint);
     }
     invocation.log.info('insight status changed', { insightId, status });
     return insight;

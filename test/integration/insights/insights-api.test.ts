@@ -375,6 +375,23 @@ describe('dismiss and acknowledge', () => {
     expect(acknowledge.json.insight).toMatchObject({ id: toAcknowledge!.id, status: 'acknowledged' });
   });
 
+  it('keeps an insight dismissed and then acknowledged in the next set, acknowledged: the last change wins', async () => {
+    const before = await settledInsights(tokenA);
+    const target = before.json.items[0] as { id: string; title: string };
+
+    await api.call('POST', `/insights/${target.id}/dismiss`, { token: tokenA });
+    const acknowledge = await api.call('POST', `/insights/${target.id}/acknowledge`, { token: tokenA });
+    await api.refreshedInsights(tokenA);
+    const after = await getInsights(tokenA, '?status=all');
+
+    expect(acknowledge.json.insight.status).toBe('acknowledged');
+    expect(after.json.generatedAt).not.toBe(before.json.generatedAt);
+    expect(after.json.items.find((item: { title: string }) => item.title === target.title)).toMatchObject({
+      id: target.id,
+      status: 'acknowledged',
+    });
+  });
+
   it('acknowledges and counts it in the summary', async () => {
     const page = await settledInsights(tokenA);
 

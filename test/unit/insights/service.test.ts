@@ -390,6 +390,21 @@ describe('dismissals', () => {
     expect(rules.inputs[1]?.dismissals).toEqual([{ fingerprint: target.fingerprint, title: target.title }]);
   });
 
+  it('lifts the suppression when a dismissed insight is then acknowledged: the last change wins', async () => {
+    const { service, rules, advance } = setup({ withModel: false });
+    const page = await service.list(invocationFor('t1'), firstPage);
+    const target = page.items[0]!;
+
+    await service.setStatus(invocationFor('t1'), target.id, 'dismissed');
+    const acknowledged = await service.setStatus(invocationFor('t1'), target.id, 'acknowledged');
+    advance(25 * HOUR);
+    const next = await service.list(invocationFor('t1'), firstPage);
+
+    expect(acknowledged.status).toBe('acknowledged');
+    expect(rules.inputs[1]?.dismissals).toEqual([]);
+    expect(next.items.find((item) => item.id === target.id)?.status).toBe('acknowledged');
+  });
+
   it('keeps a dismissal that lands between the generation reading the set and saving the new one', async () => {
     const { service, store, advance } = setup({ withModel: false });
     const page = await service.list(invocationFor('t1'), firstPage);
