@@ -8,6 +8,7 @@ import {
   ConflictError,
   GenerationFailedError,
   ModelUnavailableError,
+  NoBusinessDataError,
   NotFoundError,
   RateLimitedError,
   ServiceBusyError,
@@ -241,8 +242,9 @@ export class InsightsService {
   /**
    * The nightly run's generation for one tenant (a service token in the invocation): keeps a set made since
    * `freshSince`, else generates with the model as a job of its own (so it never overlaps a user's job; a spent budget
-   * writes the rules' set). A tenant without data, or whose sources all fail, is an UpstreamUnavailableError (skipped);
-   * an unavailable model is a ModelUnavailableError (retried); a user's job in progress is a ServiceBusyError.
+   * writes the rules' set). A tenant without data, or whose sources all fail, is an UpstreamUnavailableError, one the
+   * services have no records of a NoBusinessDataError (both skipped); an unavailable model is a ModelUnavailableError
+   * (retried); a user's job in progress is a ServiceBusyError.
    */
   async generateForBatch(invocation: Invocation, freshSince: Date): Promise<BatchGeneration> {
     const { store, jobs, settings, clock } = this.deps;
@@ -435,7 +437,8 @@ export class InsightsService {
     } catch (error) {
       const reason = error instanceof AppError ? error.code : 'internal_error';
       const job = (await jobs.finish(tenantId, jobId, 'failed', clock(), reason)) ?? start.job;
-      if (existing && error instanceof UpstreamUnavailableError) return { set: existing, stale: true, job };
+      const unreadable = error instanceof UpstreamUnavailableError || error instanceof NoBusinessDataError;
+      if (existing && unreadable) return { set: existing, stale: true, job };
       throw error;
     }
   }
@@ -502,6 +505,16 @@ export class InsightsService {
       businessData.snapshot(onBehalfOf(invocation)),
       store.activeDismissals(tenantId, clock()),
     ]);
+    if (snapshot.gaps.length === sourceNames.length && snapshot.gaps.every((gap) => gap.reason === 'not_found')) {
+      invocation.log.warn('the business data services have no records for this tenant', {
+        hasOlderSet: existing !== undefined,
+      });
+      throw new NoBusinessDataError(
+        'There is no business data for this tenant yet: the Account and Traction services have no records of it ' +
+          '(no foundation, goals, scorecard, actions or issues). Insights are written from that data once the ' +
+          'business is set up there.',
+      );
+    }
     if (snapshot.gaps.length === sourceNames.length) {
       invocation.log.error('every business data source failed', {
         gaps: snapshot.gaps,

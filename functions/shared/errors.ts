@@ -183,6 +183,16 @@ export class UsageLimitExceededError extends RateLimitedError {
   }
 }
 
+/**
+ * The business data services have no records at all for the tenant (every source answered 404): there is nothing to
+ * coach on until the business is set up there. Unlike UpstreamUnavailableError, trying again will not help.
+ */
+export class NoBusinessDataError extends AppError {
+  override readonly name = 'NoBusinessDataError';
+  readonly statusCode = 404;
+  readonly code = 'no_business_data';
+}
+
 /** A dependency we cannot do without (e.g. every business data source) failed. */
 export class UpstreamUnavailableError extends AppError {
   override readonly name = 'UpstreamUnavailableError';

@@ -219,6 +219,49 @@ describe('business data failures', () => {
     expect(bedrock.callCount()).toBe(0);
   });
 
+  it('answers 404 no_business_data, not a 502 to retry, for a tenant the .NET APIs do not know', async () => {
+    const stranger = await api.token('globex-corp');
+
+    const response = await getInsights(stranger);
+    const summary = await api.call('GET', '/insights/summary', { token: stranger });
+
+    expect([response.status, summary.status]).toEqual([404, 404]);
+    expect(response.json.error.code).toBe('no_business_data');
+    expect(response.json.error.message).toContain('no records of it');
+    expect(response.json.error.message).not.toMatch(/try again/i);
+    expect(summary.json.error.code).toBe('no_business_data');
+  });
+
+  it('gives a tenant whose sources answer with empty data its onboarding insights, from the rules', async () => {
+    const empty = {
+      '/business/foundation': { businessName: 'Initech' },
+      '/goals': [],
+      '/goals/stats': { totalGoals: 0, completed: 0 },
+      '/performance/score': { components: [] },
+      '/api/operations/actions': [],
+      '/api/operations/issues': [],
+    };
+    for (const [path, body] of Object.entries(empty)) {
+      api.stack.demoApi?.setFault(path, { body: JSON.stringify(body), tenantId: 'initech' });
+    }
+    const newcomer = await api.token('initech');
+
+    const response = await getInsights(newcomer);
+    await api.awaitJob(newcomer, response.json.generation.jobId);
+
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ source: 'rules', dataGaps: [] });
+    expect(response.json.items.map((item: { title: string }) => item.title)).toEqual([
+      'Write down your vision',
+      'Write down your purpose',
+      'Write down your core values',
+      'Set your first goals',
+      'Define the KPIs you will track',
+      'Start tracking actions',
+      'Log issues as they come up',
+    ]);
+  });
+
   it('serves the older set marked stale when every source fails', async () => {
     const older = await settledInsights(tokenA);
     await api.expireCurrentSet(TENANT_A);

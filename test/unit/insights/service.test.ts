@@ -9,6 +9,7 @@ import type { JobMessage } from '../../../functions/shared/jobs/model';
 import { InMemoryJobStore } from '../../../functions/shared/jobs/store';
 import {
   ModelUnavailableError,
+  NoBusinessDataError,
   NotFoundError,
   RateLimitedError,
   ServiceBusyError,
@@ -166,6 +167,17 @@ describe('InsightsService under the rules provider (no model)', () => {
 
     expect(page).toMatchObject({ stale: true, generatedAt: older!.generatedAt });
     await expect(failing.service.list(invocationFor('t2'), firstPage)).rejects.toBeInstanceOf(UpstreamUnavailableError);
+  });
+
+  it('fails with no_business_data (404) when every source has no records of the tenant', async () => {
+    const notFound = sourceNames.map((source) => ({ source, reason: 'not_found' as const, status: 404 }));
+    const { service, rules } = setup({ withModel: false, gaps: notFound });
+
+    const read = service.list(invocationFor('t1'), firstPage);
+
+    await expect(read).rejects.toBeInstanceOf(NoBusinessDataError);
+    await expect(read).rejects.toMatchObject({ statusCode: 404, code: 'no_business_data' });
+    expect(rules.inputs).toHaveLength(0);
   });
 
   it('refreshes at once (the job is done in the request), once per cooldown', async () => {
