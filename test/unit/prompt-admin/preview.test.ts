@@ -58,4 +58,13 @@ describe('PromptPreview.run', () => {
     expect(result.output).toBeUndefined();
     expect(result.tokenEstimate.total).toBe(result.tokenEstimate.system + result.tokenEstimate.user);
   });
+
+  it("previews the caller's own tenant when the request names none", async () => {
+    const { preview, invocation } = setup();
+
+    const result = await preview.run(invocation, seedTemplate(), { invoke: false });
+
+    expect(result.tenantId).toBe('platform');
+    expect(result.rendered.user).toContain('Harbor Plumbing');
+  });
 });
