@@ -90,6 +90,13 @@ export class MalformedBodyError extends AppError {
   readonly code = 'malformed_body';
 }
 
+/** The JSON body nests arrays and objects deeper than the service reads. */
+export class BodyTooDeepError extends AppError {
+  override readonly name = 'BodyTooDeepError';
+  readonly statusCode = 400;
+  readonly code = 'body_too_deep';
+}
+
 /** The body is larger than the route accepts. */
 export class PayloadTooLargeError extends AppError {
   override readonly name = 'PayloadTooLargeError';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { BRACE_PROBLEM, hasMalformedBraces, placeholdersIn } from './render';
 import { promptTemplateSchema, type PromptTemplate } from './template';
 import { type FieldProblem } from '../errors';
+import { jsonTextTooDeep, jsonValueTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 
 /** What a template is checked against besides its schema. */
 export interface TemplateLimits {
@@ -73,7 +74,7 @@ export const templateChecksum = (template: PromptTemplate): string => {
 
 /**
  * THE template validation, used by the publish API, the bucket validator, the CLI and the runtime loader:
- * well-formed JSON, size, required fields and their formats (safe topic and version names, temperature and max
+ * well-formed JSON, nesting depth, size, required fields and their formats (safe topic and version names, temperature and max
  * tokens in range), declared variables equal to those used, balanced `{{ }}`, and models in the allow-list.
  * Every problem is reported with its field, not just the first. Fields the template leaves out take `defaults`.
  */
@@ -82,6 +83,10 @@ export const validateTemplate = (
   limits: TemplateLimits,
   defaults: TemplateDefaults = {},
 ): TemplateValidation => {
+  // Checked before anything below walks the template recursively (stringify, zod, the checksum).
+  if (typeof input === 'string' ? jsonTextTooDeep(input) : jsonValueTooDeep(input)) {
+    return { ok: false, problems: [{ field: '(template)', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }] };
+  }
   const json = typeof input === 'string' ? input : JSON.stringify(input);
   const size = Buffer.byteLength(json ?? '');
   if (size > limits.maxBytes) {
