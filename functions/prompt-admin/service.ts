@@ -107,15 +107,22 @@ export class PromptRegistry {
    * other content; the same content again is a no-op), then optionally labelled. The metadata is the server's: a
    * template without `created_at` or `created_by` is stamped with now and the publisher (a version published before
    * keeps its stamp, so publishing it again stays a no-op). A template that says `"is_active": true` takes the
-   * production label unless another label is asked for.
+   * production label unless another label is asked for. `expectedTopic` (the API's path names one) must be the
+   * template's own; without it, the template's topic is taken (the CLI publishes a file from anywhere).
    */
-  async publish(topic: string, body: unknown, by: string, label?: PromptLabel): Promise<PublishResult> {
-    const validation = await this.stamped(topic, body, by);
+  async publish(
+    expectedTopic: string | undefined,
+    body: unknown,
+    by: string,
+    label?: PromptLabel,
+  ): Promise<PublishResult> {
+    const validation = await this.stamped(body, by);
     const { template, checksum } = validation;
-    if (template.topic !== topic) {
+    const { topic } = template;
+    if (expectedTopic !== undefined && topic !== expectedTopic) {
       throw new UnprocessableError(
         'The template is for another topic',
-        [{ field: 'topic', message: `is "${template.topic}" but the path names "${topic}"` }],
+        [{ field: 'topic', message: `is "${topic}" but the path names "${expectedTopic}"` }],
         'invalid_template',
       );
     }
@@ -279,7 +286,7 @@ export class PromptRegistry {
   }
 
   /** The validated template with the server's metadata where it has none (422 with every problem). */
-  private async stamped(topic: string, body: unknown, by: string): Promise<Extract<TemplateValidation, { ok: true }>> {
+  private async stamped(body: unknown, by: string): Promise<Extract<TemplateValidation, { ok: true }>> {
     const validation = validateTemplate(body, this.deps.limits, {
       created_at: this.deps.clock().toISOString(),
       created_by: by,
@@ -287,9 +294,10 @@ export class PromptRegistry {
     if (!validation.ok)
       throw new UnprocessableError('The template is not valid', validation.problems, 'invalid_template');
     if (validation.defaulted.length === 0) return validation;
-    const earlier = await this.deps.index.version(topic, validation.template.version);
+    const { topic, version } = validation.template;
+    const earlier = await this.deps.index.version(topic, version);
     if (earlier?.status !== 'valid') return validation;
-    const { template } = await this.version(topic, earlier.version);
+    const { template } = await this.version(topic, version);
     if (!template) return validation;
     const restamped = validateTemplate(body, this.deps.limits, {
       created_at: template.created_at,

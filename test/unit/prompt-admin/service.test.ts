@@ -99,6 +99,15 @@ describe('PromptRegistry.publish', () => {
     });
   });
 
+  it("publishes under the template's own topic when no topic is expected (a file the CLI read from anywhere)", async () => {
+    const { registry, index } = setup();
+
+    const result = await registry.publish(undefined, JSON.stringify(seedVersion('v1.8')), 'ana');
+
+    expect(result.record).toMatchObject({ topic: TOPIC, version: 'v1.8', status: 'valid' });
+    expect(await index.version(TOPIC, 'v1.8')).toMatchObject({ status: 'valid' });
+  });
+
   it('refuses an invalid template with every problem, and a template for another topic', async () => {
     const { registry } = setup();
 
