@@ -33,8 +33,9 @@ const NO_STORES =
 const USAGE = `Usage: npm run prompts -- <command> [options]
 
 Commands:
-  validate [path]                     validate a template file, or every *.json under a folder (default: prompts)
-  push <path> [--label <label>]       publish a template file (<topic>/<version>.json: its folder names the topic)
+  validate [path]                     validate a template file (anywhere), or every *.json under a folder, each of
+                                      which must sit at <topic>/<version>.json (default: the prompts folder)
+  push <file> [--label <label>]       publish a template file from anywhere (its content names topic and version)
   list [topic]                        every topic with its labels, or one topic's versions and labels
   label <topic> <version> <label>     point a label at a version
   rollback <topic>                    move production back to the version it pointed at before
@@ -141,19 +142,17 @@ const loadRegistry = async (env: Env): Promise<PromptRegistry> => {
   return (await import('../functions/prompt-admin/wiring')).promptRegistry();
 };
 
-/** Every template file a path names: the file itself, or every *.json under the folder. */
-const templateFiles = (path: string): string[] =>
-  statSync(path).isDirectory()
-    ? readdirSync(path, { recursive: true, encoding: 'utf8' })
-        .filter((name) => name.endsWith('.json'))
-        .sort()
-        .map((name) => join(path, name))
-    : [path];
+/** Every *.json file under a folder. */
+const templateFiles = (folder: string): string[] =>
+  readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(folder, name));
 
 /** `<folder>/<file name>` of a path, as a bucket key would name it. */
 const keyOf = (file: string): string => `${basename(dirname(resolve(file)))}/${basename(file)}`;
 
-/** A valid template's file must sit where the bucket keeps it: `<topic>/<version>.json`. */
+/** A valid template's file in a prompts folder must sit where the bucket keeps it: `<topic>/<version>.json`. */
 const pathProblems = (file: string, template: PromptTemplate): FieldProblem[] => {
   const expected = templateKey(template.topic, template.version);
   return keyOf(file) === expected
@@ -161,16 +160,20 @@ const pathProblems = (file: string, template: PromptTemplate): FieldProblem[] =>
     : [{ field: '(path)', message: `is ${keyOf(file)} but the template is ${expected}` }];
 };
 
-/** `validate [path]`: every file OK or its problems, the path check included; 1 when any is invalid. */
+/**
+ * `validate [path]`: a file (anywhere), or every file under a folder with the path check; OK or every problem of each;
+ * 1 when any is invalid. The one template validation reads each file (its nesting depth is checked before any walk).
+ */
 const validate = async (path: string, env: Env): Promise<number> => {
   applyEnv(env);
   const limits = (await import('../functions/shared/adapters')).templateLimits();
-  const files = templateFiles(path);
+  const inFolder = statSync(path).isDirectory();
+  const files = inFolder ? templateFiles(path) : [path];
   if (files.length === 0) throw new Error(`no *.json files under ${path}`);
   let invalid = 0;
   for (const file of files) {
     const validation = validateTemplate(readFileSync(file, 'utf8'), limits);
-    const problems = validation.ok ? pathProblems(file, validation.template) : validation.problems;
+    const problems = !validation.ok ? validation.problems : inFolder ? pathProblems(file, validation.template) : [];
     if (problems.length > 0) invalid += 1;
     console.log([`${problems.length === 0 ? 'OK     ' : 'INVALID'}  ${file}`, ...problemLines(problems)].join('\n'));
   }
@@ -178,16 +181,15 @@ const validate = async (path: string, env: Env): Promise<number> => {
   return invalid === 0 ? 0 : 1;
 };
 
-/** `push <path>`: publishes the file under the topic its folder names, optionally labelled. */
+/** `push <file>`: publishes the file (from anywhere) under the topic and version it names, optionally labelled. */
 const push = async (
   registry: PromptRegistry,
   file: string,
   by: string,
   label: PromptLabel | undefined,
 ): Promise<number> => {
-  const topic = basename(dirname(resolve(file)));
-  const result = await registry.publish(topic, readFileSync(file, 'utf8'), by, label);
-  const { version, checksum } = result.record;
+  const result = await registry.publish(undefined, readFileSync(file, 'utf8'), by, label);
+  const { topic, version, checksum } = result.record;
   console.log(
     result.created
       ? `created ${topic} ${version} (checksum ${checksum.slice(0, 12)})`
@@ -305,7 +307,7 @@ const run = async (argv: readonly string[], env: Env): Promise<number> => {
     const registry = (): Promise<PromptRegistry> => loadRegistry(storeEnv(env, values.endpoints ?? DEV_ENDPOINTS_FILE));
     switch (command) {
       case 'push': {
-        const [file] = required(args, ['path']);
+        const [file] = required(args, ['file']);
         const label = values.label === undefined ? undefined : parseLabel(values.label);
         return await push(await registry(), file, by, label);
       }

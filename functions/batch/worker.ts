@@ -4,7 +4,13 @@ import { batchMessageSchema, type BatchMessage, type TenantOutcome } from './mod
 import type { ServiceTokenProvider } from '../shared/business-api/port';
 import type { BatchLedger, TaskQueue } from './ports';
 import type { ReceivedRecord } from '../shared/jobs/queue';
-import { AppError, ModelUnavailableError, ServiceBusyError, UpstreamUnavailableError } from '../shared/errors';
+import {
+  AppError,
+  ModelUnavailableError,
+  NoBusinessDataError,
+  ServiceBusyError,
+  UpstreamUnavailableError,
+} from '../shared/errors';
 
 /** Generates one tenant's insights for the run, with the service token, finishing by `deadlineAt` (epoch ms). */
 export type TenantGenerator = (
@@ -84,7 +90,7 @@ export const processTenant = async (
     log.info('tenant processed', { outcome: result.outcome, tokens: result.tokens });
     return await finish(result.outcome, result.tokens, result.costMicros);
   } catch (error) {
-    if (error instanceof UpstreamUnavailableError) {
+    if (error instanceof UpstreamUnavailableError || error instanceof NoBusinessDataError) {
       log.warn('tenant skipped', { reason: error.message });
       return finish('skipped');
     }

@@ -39,7 +39,7 @@ export const insights = defineCapability({
       tag: 'insights',
       query: listInsightsQuerySchema,
       response: { status: 200, schema: insightPageSchema },
-      errors: ['upstream_unavailable', 'service_busy', 'conflict'],
+      errors: ['upstream_unavailable', 'no_business_data', 'service_busy', 'conflict'],
       grants: { ...serves, tables: { ...serves.tables, batch: 'readWrite' }, cursors: true },
     }),
     insightSummary: defineRoute({
@@ -50,7 +50,7 @@ export const insights = defineCapability({
       summary: 'Counts of the current insights by category, priority and status',
       tag: 'insights',
       response: { status: 200, schema: insightSummarySchema },
-      errors: ['upstream_unavailable', 'service_busy', 'conflict'],
+      errors: ['upstream_unavailable', 'no_business_data', 'service_busy', 'conflict'],
       grants: serves,
     }),
     insightCategories: defineRoute({
@@ -73,7 +73,7 @@ export const insights = defineCapability({
         'already running, if any); poll GET /insight-jobs/{jobId} or GET /insights',
       tag: 'insights',
       response: { status: 202, schema: jobResponseSchema },
-      errors: ['rate_limited', 'upstream_unavailable', 'service_busy', 'conflict'],
+      errors: ['rate_limited', 'upstream_unavailable', 'no_business_data', 'service_busy', 'conflict'],
       grants: serves,
     }),
     getInsightJob: defineRoute({
@@ -105,7 +105,7 @@ export const insights = defineCapability({
       path: '/insights/{id}/acknowledge',
       handler: 'functions/insights/handlers/acknowledge-insight.ts',
       auth: 'user',
-      summary: 'Acknowledge an insight',
+      summary: 'Acknowledge an insight; acknowledging a dismissed one lifts its suppression (the last change wins)',
       tag: 'insights',
       params: insightIdParamsSchema,
       response: { status: 200, schema: insightResponseSchema },

@@ -8,6 +8,7 @@ import {
   ConflictError,
   GenerationFailedError,
   ModelUnavailableError,
+  NoBusinessDataError,
   NotFoundError,
   RateLimitedError,
   ServiceBusyError,
@@ -109,18 +110,21 @@ const SAVE_ATTEMPTS = 3;
 /** How long a job put back for a throttled model waits before its next delivery, by attempt. */
 const retryDelaySeconds = (attempts: number): number => Math.min(300, 30 * 2 ** (attempts - 1));
 
-/** The set with the dismissed and acknowledged statuses of `previous` carried over to the same fingerprints. */
-const withStatusesOf = (set: InsightSet, previous: InsightSet | undefined): InsightSet => {
-  const statusByFingerprint = new Map(
-    previous?.insights
-      .filter((insight) => insight.status !== 'active')
-      .map((insight) => [insight.fingerprint, insight]),
-  );
+/**
+ * The set as the continuation of `previous`: an insight with the same fingerprint as one there keeps its id (so a
+ * link to it survives a regeneration) and, when it was dismissed or acknowledged, its status and time.
+ */
+const continuing = (set: InsightSet, previous: InsightSet | undefined): InsightSet => {
+  const earlierByFingerprint = new Map(previous?.insights.map((insight) => [insight.fingerprint, insight]));
+  const taken = new Set<string>();
   return {
     ...set,
     insights: set.insights.map((insight) => {
-      const earlier = statusByFingerprint.get(insight.fingerprint);
-      return earlier ? { ...insight, status: earlier.status, updatedAt: earlier.updatedAt } : insight;
+      const earlier = earlierByFingerprint.get(insight.fingerprint);
+      if (!earlier || taken.has(earlier.id)) return insight;
+      taken.add(earlier.id);
+      const status = earlier.status === 'active' ? {} : { status: earlier.status, updatedAt: earlier.updatedAt };
+      return { ...insight, id: earlier.id, ...status };
     }),
   };
 };
@@ -239,8 +243,9 @@ export class InsightsService {
   /**
    * The nightly run's generation for one tenant (a service token in the invocation): keeps a set made since
    * `freshSince`, else generates with the model as a job of its own (so it never overlaps a user's job; a spent budget
-   * writes the rules' set). A tenant without data, or whose sources all fail, is an UpstreamUnavailableError (skipped);
-   * an unavailable model is a ModelUnavailableError (retried); a user's job in progress is a ServiceBusyError.
+   * writes the rules' set). A tenant without data, or whose sources all fail, is an UpstreamUnavailableError, one the
+   * services have no records of a NoBusinessDataError (both skipped); an unavailable model is a ModelUnavailableError
+   * (retried); a user's job in progress is a ServiceBusyError.
    */
   async generateForBatch(invocation: Invocation, freshSince: Date): Promise<BatchGeneration> {
     const { store, jobs, settings, clock } = this.deps;
@@ -273,7 +278,10 @@ export class InsightsService {
     }
   }
 
-  /** Sets an insight's status; dismissing also suppresses the same insight in later sets. Idempotent. */
+  /**
+   * Sets an insight's status; the last change wins. Dismissing also suppresses the same insight in later sets;
+   * acknowledging lifts that suppression (an acknowledged insight stays, acknowledged, in later sets). Idempotent.
+   */
   async setStatus(
     invocation: Invocation,
     insightId: string,
@@ -290,6 +298,8 @@ export class InsightsService {
         { fingerprint: insight.fingerprint, title: insight.title },
         until,
       );
+    } else {
+      await store.unsuppress(invocation.caller.tenantId, insight.fingerprint);
     }
     invocation.log.info('insight status changed', { insightId, status });
     return insight;
@@ -438,7 +448,8 @@ export class InsightsService {
     } catch (error) {
       const reason = error instanceof AppError ? error.code : 'internal_error';
       const job = (await jobs.finish(tenantId, jobId, 'failed', clock(), reason)) ?? start.job;
-      if (existing && error instanceof UpstreamUnavailableError) return { set: existing, stale: true, job };
+      const unreadable = error instanceof UpstreamUnavailableError || error instanceof NoBusinessDataError;
+      if (existing && unreadable) return { set: existing, stale: true, job };
       throw error;
     }
   }
@@ -467,8 +478,9 @@ export class InsightsService {
   }
 
   /**
-   * Saves a new set over the one it was generated from. When a dismissal or acknowledgement landed meanwhile, the
-   * write is refused; the new set then takes over those statuses (by fingerprint) and is saved over the latest.
+   * Saves a new set over the one it was generated from, carrying over the ids and statuses of the insights it shares
+   * with it (by fingerprint). When a dismissal or acknowledgement landed meanwhile, the write is refused; the new set
+   * then takes over the latest set's ids and statuses and is saved over it.
    */
   private async save(
     invocation: Invocation,
@@ -483,7 +495,7 @@ export class InsightsService {
     }
     let base = replacing;
     for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
-      const candidate = withStatusesOf(generated, base);
+      const candidate = continuing(generated, base);
       if (await this.deps.store.saveSet(candidate, base)) return candidate;
       invocation.log.info('insight set changed during generation; merging its statuses', { attempt });
       base = await this.deps.store.currentSet(invocation.caller.tenantId);
@@ -504,6 +516,16 @@ export class InsightsService {
       businessData.snapshot(onBehalfOf(invocation)),
       store.activeDismissals(tenantId, clock()),
     ]);
+    if (snapshot.gaps.length === sourceNames.length && snapshot.gaps.every((gap) => gap.reason === 'not_found')) {
+      invocation.log.warn('the business data services have no records for this tenant', {
+        hasOlderSet: existing !== undefined,
+      });
+      throw new NoBusinessDataError(
+        'There is no business data for this tenant yet: the Account and Traction services have no records of it ' +
+          '(no foundation, goals, scorecard, actions or issues). Insights are written from that data once the ' +
+          'business is set up there.',
+      );
+    }
     if (snapshot.gaps.length === sourceNames.length) {
       invocation.log.error('every business data source failed', {
         gaps: snapshot.gaps,

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../shared/zod';
 import { dataGapSchema } from '../shared/business-api/model';
@@ -34,6 +34,8 @@ export interface InsightStore {
   updateStatus(tenantId: string, insightId: string, status: InsightStatus, now: Date): Promise<Insight | undefined>;
   /** Records a dismissal that suppresses the fingerprint until `until`. */
   suppress(tenantId: string, dismissal: Dismissal, until: Date): Promise<void>;
+  /** Lifts the fingerprint's suppression, if there is one. */
+  unsuppress(tenantId: string, fingerprint: string): Promise<void>;
   /** Dismissals still in force at `now`. */
   activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]>;
   /** Claims the manual refresh slot, at most once per `cooldownSeconds`. */
@@ -163,6 +165,15 @@ export class DynamoInsightStore implements InsightStore {
     );
   }
 
+  async unsuppress(tenantId: string, fingerprint: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: tenantKey(tenantId), sk: `${DISMISSED_PREFIX}${fingerprint}` },
+      }),
+    );
+  }
+
   async activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
@@ -239,6 +250,10 @@ export class InMemoryInsightStore implements InsightStore {
 
   async suppress(tenantId: string, { fingerprint, title }: Dismissal, until: Date): Promise<void> {
     this.dismissals.put(tenantId, fingerprint, { fingerprint, title, expiresAt: epochSeconds(until) });
+  }
+
+  async unsuppress(tenantId: string, fingerprint: string): Promise<void> {
+    this.dismissals.delete(tenantId, fingerprint);
   }
 
   async activeDismissals(tenantId: string, now: Date): Promise<Dismissal[]> {

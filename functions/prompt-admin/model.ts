@@ -4,12 +4,14 @@ import { promptTemplateSchema } from '../shared/prompts/template';
 
 const topic = z.string().check(z.regex(/^[a-z][a-z0-9_]{1,63}$/, 'is not a prompt topic'));
 const version = z.string().check(z.regex(/^v\d{1,4}\.\d{1,4}$/, 'must look like v1.0'));
+/** A version, or a label name standing for the version it points at. */
+const reference = z.union([version, promptLabelSchema]);
 
 /** Path of the topic routes. */
 export const topicParamsSchema = z.object({ topic });
 
 /** Path of the version routes; a label name stands for the version it points at. */
-export const versionParamsSchema = z.object({ topic, version: z.union([version, promptLabelSchema]) });
+export const versionParamsSchema = z.object({ topic, version: reference });
 
 /** Path of the label route. */
 export const labelParamsSchema = z.object({ topic, label: promptLabelSchema });
@@ -23,14 +25,14 @@ export const publishBodySchema = z.record(z.string(), z.unknown());
 /** Body of the label route. */
 export const moveLabelBodySchema = z.strictObject({ version });
 
-/** Body of the preview route. */
+/** Body of the preview route: without `tenantId`, the caller's own tenant is previewed. */
 export const previewBodySchema = z.strictObject({
-  tenantId: z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id')),
+  tenantId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id'))),
   invoke: z._default(z.boolean(), false),
 });
 
-/** Query of the diff route. */
-export const diffQuerySchema = z.strictObject({ from: version, to: version });
+/** Query of the diff route: versions, or label names standing for the versions they point at. */
+export const diffQuerySchema = z.strictObject({ from: reference, to: reference });
 
 /** Response of `GET /admin/prompts`. */
 export const topicListSchema = z.object({

@@ -25,7 +25,7 @@ export interface PreviewDependencies {
   readonly clock: () => Date;
 }
 
-/** A dry-run of one template version on one tenant's data. */
+/** A dry-run of one template version on one tenant's data (the caller's own when the request names none). */
 export interface PreviewResult {
   readonly topic: string;
   readonly version: string;
@@ -50,8 +50,9 @@ export class PromptPreview {
   async run(
     invocation: Invocation,
     template: PromptTemplate,
-    request: { readonly tenantId: string; readonly invoke: boolean },
+    request: { readonly tenantId?: string; readonly invoke: boolean },
   ): Promise<PreviewResult> {
+    const tenantId = request.tenantId ?? invocation.caller.tenantId;
     if (!PREVIEWABLE.has(template.topic)) {
       throw new UnprocessableError(`Preview is not available for topic "${template.topic}" yet`, [
         { field: 'topic', message: `previewable topics: ${[...PREVIEWABLE].join(', ')}` },
@@ -64,7 +65,7 @@ export class PromptPreview {
       ]);
     }
     const now = this.deps.clock();
-    const snapshot = await this.deps.businessData.snapshot(await this.readAs(invocation, request.tenantId));
+    const snapshot = await this.deps.businessData.snapshot(await this.readAs(invocation, tenantId));
     // The dry-run reads the named tenant's data, but its model calls are metered to the admin's own tenant.
     const input = {
       invocation,
@@ -82,13 +83,13 @@ export class PromptPreview {
     invocation.log.info('prompt preview', {
       topic: template.topic,
       version: template.version,
-      previewTenant: request.tenantId,
+      previewTenant: tenantId,
       invoked: request.invoke,
     });
     return {
       topic: template.topic,
       version: template.version,
-      tenantId: request.tenantId,
+      tenantId,
       rendered,
       tokenEstimate: { system, user, total: system + user },
       dataGaps: snapshot.gaps,

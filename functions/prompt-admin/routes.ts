@@ -63,7 +63,9 @@ export const promptAdmin = defineCapability({
       path: '/admin/prompts/{topic}/versions',
       handler: 'functions/prompt-admin/handlers/publish-prompt-version.ts',
       auth: 'platform-admin',
-      summary: 'Publish a new, immutable version (422 with every problem; 409 if it exists with other content)',
+      summary:
+        'Publish a new, immutable version (422 with every problem; 409 if it exists with other content); ' +
+        '`created_at` and `created_by` are stamped (now, the caller) where the template leaves them out',
       tag: 'prompt-admin',
       params: topicParamsSchema,
       query: publishQuerySchema,
@@ -102,7 +104,9 @@ export const promptAdmin = defineCapability({
       path: '/admin/prompts/{topic}/versions/{version}/preview',
       handler: 'functions/prompt-admin/handlers/preview-prompt-version.ts',
       auth: 'platform-admin',
-      summary: "Dry-run: render with a tenant's data, estimate tokens, optionally invoke the model; stores nothing",
+      summary:
+        "Dry-run: render with a tenant's data (the caller's own without `tenantId`), estimate tokens, optionally " +
+        'invoke the model; stores nothing',
       tag: 'prompt-admin',
       params: versionParamsSchema,
       body: previewBodySchema,
@@ -122,7 +126,7 @@ export const promptAdmin = defineCapability({
       path: '/admin/prompts/{topic}/diff',
       handler: 'functions/prompt-admin/handlers/diff-prompt-versions.ts',
       auth: 'platform-admin',
-      summary: 'A readable diff of two versions',
+      summary: 'A readable diff of two versions (a label name works as a version)',
       tag: 'prompt-admin',
       params: topicParamsSchema,
       query: diffQuerySchema,

@@ -5,7 +5,7 @@ import { promptLabelSchema } from '../shared/prompts/prompt-index';
 import type { LabelRecord, PromptIndex, PromptLabel, PromptVersionRecord } from '../shared/prompts/prompt-index';
 import type { PromptTemplate } from '../shared/prompts/template';
 import type { TemplateContent } from '../shared/prompts/template-content';
-import { validateTemplate, type TemplateLimits } from '../shared/prompts/validate';
+import { validateTemplate, type TemplateLimits, type TemplateValidation } from '../shared/prompts/validate';
 import { compareVersionsDescending } from '../shared/prompts/versions';
 import { ConflictError, NotFoundError, UnprocessableError } from '../shared/errors';
 
@@ -104,18 +104,25 @@ export class PromptRegistry {
 
   /**
    * Publishes a new version: validated (422 with every problem), immutable (409 when the version exists with
-   * other content; the same content again is a no-op), then optionally labelled. A template that says
-   * `"is_active": true` takes the production label unless another label is asked for.
+   * other content; the same content again is a no-op), then optionally labelled. The metadata is the server's: a
+   * template without `created_at` or `created_by` is stamped with now and the publisher (a version published before
+   * keeps its stamp, so publishing it again stays a no-op). A template that says `"is_active": true` takes the
+   * production label unless another label is asked for. `expectedTopic` (the API's path names one) must be the
+   * template's own; without it, the template's topic is taken (the CLI publishes a file from anywhere).
    */
-  async publish(topic: string, body: unknown, by: string, label?: PromptLabel): Promise<PublishResult> {
-    const validation = validateTemplate(body, this.deps.limits);
-    if (!validation.ok)
-      throw new UnprocessableError('The template is not valid', validation.problems, 'invalid_template');
+  async publish(
+    expectedTopic: string | undefined,
+    body: unknown,
+    by: string,
+    label?: PromptLabel,
+  ): Promise<PublishResult> {
+    const validation = await this.stamped(body, by);
     const { template, checksum } = validation;
-    if (template.topic !== topic) {
+    const { topic } = template;
+    if (expectedTopic !== undefined && topic !== expectedTopic) {
       throw new UnprocessableError(
         'The template is for another topic',
-        [{ field: 'topic', message: `is "${template.topic}" but the path names "${topic}"` }],
+        [{ field: 'topic', message: `is "${topic}" but the path names "${expectedTopic}"` }],
         'invalid_template',
       );
     }
@@ -249,8 +256,12 @@ export class PromptRegistry {
     return 'indexed_valid';
   }
 
-  /** A readable diff of two versions: the fields that changed and a unified diff of their JSON. */
-  async diff(topic: string, from: string, to: string): Promise<TemplateDiff> {
+  /**
+   * A readable diff of two versions (or the versions two labels point at): the fields that changed and a unified diff
+   * of their JSON. `from` and `to` of the answer are the versions compared.
+   */
+  async diff(topic: string, fromReference: string, toReference: string): Promise<TemplateDiff> {
+    const [from, to] = await Promise.all([this.resolve(topic, fromReference), this.resolve(topic, toReference)]);
     const [before, after] = await Promise.all([this.version(topic, from), this.version(topic, to)]);
     if (!before.template || !after.template) {
       throw new UnprocessableError('Only valid versions can be compared', [
@@ -272,6 +283,27 @@ export class PromptRegistry {
         pretty(after.template),
       ),
     };
+  }
+
+  /** The validated template with the server's metadata where it has none (422 with every problem). */
+  private async stamped(body: unknown, by: string): Promise<Extract<TemplateValidation, { ok: true }>> {
+    const validation = validateTemplate(body, this.deps.limits, {
+      created_at: this.deps.clock().toISOString(),
+      created_by: by,
+    });
+    if (!validation.ok)
+      throw new UnprocessableError('The template is not valid', validation.problems, 'invalid_template');
+    if (validation.defaulted.length === 0) return validation;
+    const { topic, version } = validation.template;
+    const earlier = await this.deps.index.version(topic, version);
+    if (earlier?.status !== 'valid') return validation;
+    const { template } = await this.version(topic, version);
+    if (!template) return validation;
+    const restamped = validateTemplate(body, this.deps.limits, {
+      created_at: template.created_at,
+      created_by: template.created_by,
+    });
+    return restamped.ok ? restamped : validation;
   }
 
   private async requireVersion(topic: string, version: string): Promise<PromptVersionRecord> {

@@ -23,12 +23,20 @@ export const ERROR_CODES = {
   },
   invalid_path: { status: 400, meaning: 'the path is not valid percent-encoding: encode it with encodeURIComponent' },
   malformed_body: { status: 400, meaning: 'the body is not JSON, or not sent as `application/json`' },
+  body_too_deep: {
+    status: 400,
+    meaning: 'the JSON body nests arrays and objects deeper than 64 levels: send a flatter body',
+  },
   unauthorized: {
     status: 401,
     meaning: 'the bearer token is missing, expired, forged or lacks the tenant or user claim: sign in again',
   },
   forbidden: { status: 403, meaning: 'the token is valid but its role does not allow this route' },
   not_found: { status: 404, meaning: "no such resource in the caller's tenant (other tenants' are never revealed)" },
+  no_business_data: {
+    status: 404,
+    meaning: "the business data APIs know nothing of the caller's tenant: set it up in the Account and Traction services",
+  },
   route_not_found: {
     status: 404,
     meaning: 'no route has this method and path (the dev server; API Gateway answers its own 404)',
@@ -245,6 +253,12 @@ export class MalformedBodyError extends AppError {
   readonly code = 'malformed_body';
 }
 
+/** The JSON body nests arrays and objects deeper than the service reads. */
+export class BodyTooDeepError extends AppError {
+  override readonly name = 'BodyTooDeepError';
+  readonly code = 'body_too_deep';
+}
+
 /** The body is larger than the route accepts. */
 export class PayloadTooLargeError extends AppError {
   override readonly name = 'PayloadTooLargeError';
@@ -328,6 +342,15 @@ export class UsageLimitExceededError extends RateLimitedError {
   override get details(): ErrorDetails {
     return { exceeded: this.exceeded, resetAt: this.resetAt.toISOString() };
   }
+}
+
+/**
+ * The business data services have no records at all for the tenant (every source answered 404): there is nothing to
+ * coach on until the business is set up there. Unlike UpstreamUnavailableError, trying again will not help.
+ */
+export class NoBusinessDataError extends AppError {
+  override readonly name = 'NoBusinessDataError';
+  readonly code = 'no_business_data';
 }
 
 /** A dependency we cannot do without (e.g. every business data source) failed. */

@@ -45,6 +45,7 @@ const sourceWording: Record<SourceName, { readonly label: string; readonly why: 
 
 const gapReasons: Record<DataGap['reason'], string> = {
   timeout: 'the request timed out',
+  not_found: 'the service has no records for your business',
   http_error: 'the service returned an error',
   network_error: 'the service could not be reached',
   invalid_response: 'the data came back in an unexpected format',

@@ -35,6 +35,26 @@ const overallScoreTopUp = (ctx: RuleContext): TopUp | undefined => {
     ...componentFacts(distinctWeakest, factMetrics.weakestComponent, factMetrics.weakestScore),
   ];
   const score = performance.overallScore === undefined ? undefined : Math.round(performance.overallScore);
+  if (score === undefined && strongest === undefined) {
+    return {
+      coveredBy: [],
+      draft: toDraft({
+        title: 'Define the KPIs you will track',
+        description:
+          'Your scorecard has no KPIs yet, so there is no way to tell from week to week whether the business is ' +
+          'improving.',
+        category: 'strategy',
+        priority: 'low',
+        actionable: true,
+        actions: [
+          'Pick a handful of numbers that show whether a week went well, each with an owner and a target',
+          'Record them every week, so the scorecard shows the trend',
+        ],
+        evidence: [fact('performance', 'score components', 0)],
+        signalKey: 'general:kpis',
+      }),
+    };
+  }
   const common = { category: 'strategy' as const, priority: 'low' as const, signalKey: 'general:overall_score' };
   const draft =
     score === undefined
@@ -177,6 +197,26 @@ const visionTopUp = (ctx: RuleContext): TopUp | undefined => {
   return { draft, coveredBy: ['vision_without_goals', 'purpose_without_goals'] };
 };
 
+const purposeTopUp = (ctx: RuleContext): TopUp | undefined => {
+  const foundation = ctx.snapshot.foundation;
+  if (foundation === undefined || foundation.purpose !== undefined) return undefined;
+  return {
+    coveredBy: [],
+    draft: toDraft({
+      title: 'Write down your purpose',
+      description:
+        'Your foundation has no purpose yet: why the business exists, beyond making money. A clear purpose helps ' +
+        'the team decide well when no rule covers the case.',
+      category: 'leadership',
+      priority: 'low',
+      actionable: true,
+      actions: ['Write in one sentence why the business exists and whom it serves, and share it with the team'],
+      evidence: [fact('foundation', 'purpose', 'not recorded')],
+      signalKey: 'general:purpose',
+    }),
+  };
+};
+
 const actionsTopUp = (ctx: RuleContext): TopUp | undefined => {
   const actions = ctx.snapshot.actions;
   if (actions === undefined) return undefined;
@@ -257,8 +297,18 @@ const issuesTopUp = (ctx: RuleContext): TopUp | undefined => {
   return { draft, coveredBy: [] };
 };
 
-/** General insights about the data that exists, one per part of the snapshot that was read. */
+/**
+ * General insights about the data that exists, one per part of the snapshot that was read, in the order a business
+ * sets itself up: foundation (vision, purpose, core values), goals, KPIs, then the weekly actions and issues. For a
+ * business with nothing recorded yet they are its onboarding steps.
+ */
 export const generalTopUps = (ctx: RuleContext): TopUp[] =>
-  [overallScoreTopUp, goalCompletionTopUp, coreValuesTopUp, visionTopUp, actionsTopUp, issuesTopUp].flatMap(
-    (topUp) => topUp(ctx) ?? [],
-  );
+  [
+    visionTopUp,
+    purposeTopUp,
+    coreValuesTopUp,
+    goalCompletionTopUp,
+    overallScoreTopUp,
+    actionsTopUp,
+    issuesTopUp,
+  ].flatMap((topUp) => topUp(ctx) ?? []);

@@ -142,7 +142,9 @@ export class HttpBusinessData implements BusinessData {
       const response = await fetch(url, { headers, signal });
       if (!response.ok) {
         await response.body?.cancel();
-        return { ok: false, gap: { source: name, reason: 'http_error', status: response.status } };
+        // A 404 is an answer (the service has no records for this tenant), not a failure.
+        const reason = response.status === 404 ? 'not_found' : 'http_error';
+        return { ok: false, gap: { source: name, reason, status: response.status } };
       }
       text = await response.text();
     } catch (error) {

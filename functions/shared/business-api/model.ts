@@ -130,8 +130,8 @@ export type Performance = z.infer<typeof performanceSchema>;
 export type Action = z.infer<typeof actionSchema>;
 export type Issue = z.infer<typeof issueSchema>;
 
-/** Why a source is missing from a snapshot. */
-export const dataGapReasonSchema = z.enum(['timeout', 'http_error', 'network_error', 'invalid_response']);
+/** Why a source is missing from a snapshot: `not_found` (404) means the service has no records for the tenant. */
+export const dataGapReasonSchema = z.enum(['timeout', 'not_found', 'http_error', 'network_error', 'invalid_response']);
 
 /** A source that could not be read; the insights name it so the user knows what was missing. */
 export const dataGapSchema = z.object({

@@ -21,6 +21,10 @@ export class KeyedItems<V> {
     this.partitions.set(partition, items.set(key, structuredClone(item)));
   }
 
+  delete(partition: string, key: string): void {
+    this.partitions.get(partition)?.delete(key);
+  }
+
   /** A partition's items in key order. */
   query(partition: string): V[] {
     return [...(this.partitions.get(partition) ?? [])]

@@ -11,7 +11,7 @@ import { startInvocation, type Invocation, type InvocationScope } from '../invoc
 import { logger, metrics } from '../observability';
 import { callerFromEvent, requireAccess, type RouteAccess } from './auth';
 import { errorResponse, statusOf } from './error-response';
-import { assertBodySize, correlationIdOf, parsePart } from './request';
+import { assertBodyDepth, assertBodySize, correlationIdOf, parsePart } from './request';
 import { bodyHandlingOf, pathMatcher, type BodyHandling, type RouteDefinition } from './route';
 import { TextFile } from '../text-file';
 import { ensureStreamingRuntime } from './streaming-runtime';
@@ -99,9 +99,12 @@ const authorize = (
   },
 });
 
-/** Rejects bodies over MAX_BODY_BYTES before they are parsed. */
-const bodySizeLimit = (): middy.MiddlewareObj<Event, Result> => ({
-  before: (request) => assertBodySize(request.event.body),
+/** Rejects bodies over MAX_BODY_BYTES, or nested deeper than MAX_JSON_DEPTH, before they are parsed. */
+const bodyLimits = (): middy.MiddlewareObj<Event, Result> => ({
+  before: (request) => {
+    assertBodySize(request.event.body);
+    assertBodyDepth(request.event);
+  },
 });
 
 /** Routes without a body schema ignore the body's content, but a body that is there must still be JSON. */
@@ -139,7 +142,7 @@ export const withStack = <H extends (...args: never[]) => unknown>(
   if (options.authenticate) stack.use(options.authenticate);
   stack.use(authorize(options.access, options.matchPath));
   if (options.body !== 'none') {
-    stack.use(bodySizeLimit()).use(options.body === 'parsed' ? httpJsonBodyParser() : ignoredBodyIsJson());
+    stack.use(bodyLimits()).use(options.body === 'parsed' ? httpJsonBodyParser() : ignoredBodyIsJson());
   }
   return stack as unknown as H;
 };

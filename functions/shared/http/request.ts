@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import * as z from '../zod';
 import { config } from '../config';
-import { PayloadTooLargeError, ValidationError, type FieldProblem } from '../errors';
+import { BodyTooDeepError, PayloadTooLargeError, ValidationError, type FieldProblem } from '../errors';
 import { fieldProblems } from '../problems';
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -102,5 +103,13 @@ export const parsePart = <S extends z.core.$ZodType>(
 export const assertBodySize = (body: string | undefined): void => {
   if (body && Buffer.byteLength(body) > config().MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The body is larger than ${config().MAX_BODY_BYTES} bytes`);
+  }
+};
+
+/** Rejects a body that nests deeper than MAX_JSON_DEPTH before anything parses or walks it. */
+export const assertBodyDepth = (event: Event): void => {
+  const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString() : event.body;
+  if (body && jsonTextTooDeep(body)) {
+    throw new BodyTooDeepError(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
 };

@@ -4,14 +4,14 @@ import { bodyHandlingOf, type RouteDefinition } from './route';
 
 /**
  * The codes the pipeline itself answers a route with, from the route's shape: an undeclared query key or an invalid
- * field (every route), a cursor not of its list, a malformed path escape, a body that is not JSON or too large, a
+ * field (every route), a cursor not of its list, a malformed path escape, a body that is not JSON, too deep or too large, a
  * missing or bad token, a role that does not reach the route, and an unexpected failure.
  */
 const pipelineCodes = (route: RouteDefinition): ErrorCode[] => [
   'validation_error',
   ...(route.query && 'cursor' in (shapeOf(route.query) ?? {}) ? (['invalid_cursor'] as const) : []),
   ...(route.params ? (['invalid_path'] as const) : []),
-  ...(bodyHandlingOf(route) === 'none' ? [] : (['malformed_body', 'payload_too_large'] as const)),
+  ...(bodyHandlingOf(route) === 'none' ? [] : (['malformed_body', 'body_too_deep', 'payload_too_large'] as const)),
   ...(route.auth === 'none' ? [] : (['unauthorized'] as const)),
   ...(route.auth === 'none' || route.auth === 'user' ? [] : (['forbidden'] as const)),
   'internal_error',

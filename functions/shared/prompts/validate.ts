@@ -3,6 +3,7 @@ import { BRACE_PROBLEM, hasMalformedBraces, placeholdersIn } from './render';
 import { promptTemplateSchema, type PromptTemplate } from './template';
 import { type FieldProblem } from '../errors';
 import { fieldProblems } from '../problems';
+import { jsonTextTooDeep, jsonValueTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 
 /** What a template is checked against besides its schema. */
 export interface TemplateLimits {
@@ -12,9 +13,20 @@ export interface TemplateLimits {
   readonly maxBytes: number;
 }
 
-/** The outcome of validating a template: the template, or every problem with its field. */
+/** Metadata the server fills in where a template leaves it out (a publish stamps when, and by whom). */
+export type TemplateDefaults = Readonly<Partial<Pick<PromptTemplate, 'created_at' | 'created_by'>>>;
+
+/**
+ * The outcome of validating a template: the template (and which of the defaults it took), or every problem with its
+ * field.
+ */
 export type TemplateValidation =
-  | { readonly ok: true; readonly template: PromptTemplate; readonly checksum: string }
+  | {
+      readonly ok: true;
+      readonly template: PromptTemplate;
+      readonly checksum: string;
+      readonly defaulted: readonly (keyof TemplateDefaults)[];
+    }
   | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -63,11 +75,19 @@ export const templateChecksum = (template: PromptTemplate): string => {
 
 /**
  * THE template validation, used by the publish API, the bucket validator, the CLI and the runtime loader:
- * well-formed JSON, size, required fields and their formats (safe topic and version names, temperature and max
+ * well-formed JSON, nesting depth, size, required fields and their formats (safe topic and version names, temperature and max
  * tokens in range), declared variables equal to those used, balanced `{{ }}`, and models in the allow-list.
- * Every problem is reported with its field, not just the first.
+ * Every problem is reported with its field, not just the first. Fields the template leaves out take `defaults`.
  */
-export const validateTemplate = (input: unknown, limits: TemplateLimits): TemplateValidation => {
+export const validateTemplate = (
+  input: unknown,
+  limits: TemplateLimits,
+  defaults: TemplateDefaults = {},
+): TemplateValidation => {
+  // Checked before anything below walks the template recursively (stringify, zod, the checksum).
+  if (typeof input === 'string' ? jsonTextTooDeep(input) : jsonValueTooDeep(input)) {
+    return { ok: false, problems: [{ field: '(template)', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }] };
+  }
   const json = typeof input === 'string' ? input : JSON.stringify(input);
   const size = Buffer.byteLength(json ?? '');
   if (size > limits.maxBytes) {
@@ -82,7 +102,11 @@ export const validateTemplate = (input: unknown, limits: TemplateLimits): Templa
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, problems: [{ field: '(template)', message: 'must be a JSON object' }] };
   }
-  const record = raw as Record<string, unknown>;
+  const defaulted = (Object.keys(defaults) as (keyof TemplateDefaults)[]).filter((field) => !(field in raw));
+  const record: Record<string, unknown> = {
+    ...Object.fromEntries(defaulted.map((field) => [field, defaults[field]])),
+    ...(raw as Record<string, unknown>),
+  };
   const parsed = promptTemplateSchema.safeParse(record);
   const problems: FieldProblem[] = [
     ...(parsed.success
@@ -92,5 +116,5 @@ export const validateTemplate = (input: unknown, limits: TemplateLimits): Templa
     ...modelProblems(record, limits.allowedModels),
   ];
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
-  return { ok: true, template: parsed.data, checksum: templateChecksum(parsed.data) };
+  return { ok: true, template: parsed.data, checksum: templateChecksum(parsed.data), defaulted };
 };

@@ -151,14 +151,14 @@ describe('HttpBusinessData against the demo business API', () => {
     );
   });
 
-  it('does not retry a 404', async () => {
+  it('reports a 404 as a not_found gap (no records for the tenant), without retrying', async () => {
     api.setFault('/performance/score', { status: 404 });
     const request = requestFor();
 
     const snapshot = await clientFor().snapshot(request);
 
     expect(receivedFor(request, '/performance/score')).toHaveLength(1);
-    expect(snapshot.gaps).toEqual([{ source: 'performance', reason: 'http_error', status: 404 }]);
+    expect(snapshot.gaps).toEqual([{ source: 'performance', reason: 'not_found', status: 404 }]);
   });
 
   it('reports a body that is not JSON as an invalid_response gap without retrying', async () => {
@@ -218,10 +218,10 @@ describe('HttpBusinessData against the demo business API', () => {
     expect(snapshot.gaps).toEqual([]);
   });
 
-  it('reports every source as an http_error gap for an unknown tenant', async () => {
+  it('reports every source as a not_found gap for an unknown tenant', async () => {
     const snapshot = await clientFor().snapshot(requestFor('globex-corp'));
 
-    expect(snapshot.gaps).toEqual(sourceNames.map((source) => ({ source, reason: 'http_error', status: 404 })));
+    expect(snapshot.gaps).toEqual(sourceNames.map((source) => ({ source, reason: 'not_found', status: 404 })));
     expect(sourceNames.filter((name) => snapshot[name] !== undefined)).toEqual([]);
   });
 

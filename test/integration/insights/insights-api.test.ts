@@ -222,6 +222,49 @@ describe('business data failures', () => {
     expect(bedrock.callCount()).toBe(0);
   });
 
+  it('answers 404 no_business_data, not a 502 to retry, for a tenant the .NET APIs do not know', async () => {
+    const stranger = await api.token('globex-corp');
+
+    const response = await getInsights(stranger);
+    const summary = await api.call('GET', '/insights/summary', { token: stranger });
+
+    expect([response.status, summary.status]).toEqual([404, 404]);
+    expect(response.json.error.code).toBe('no_business_data');
+    expect(response.json.error.message).toContain('no records of it');
+    expect(response.json.error.message).not.toMatch(/try again/i);
+    expect(summary.json.error.code).toBe('no_business_data');
+  });
+
+  it('gives a tenant whose sources answer with empty data its onboarding insights, from the rules', async () => {
+    const empty = {
+      '/business/foundation': { businessName: 'Initech' },
+      '/goals': [],
+      '/goals/stats': { totalGoals: 0, completed: 0 },
+      '/performance/score': { components: [] },
+      '/api/operations/actions': [],
+      '/api/operations/issues': [],
+    };
+    for (const [path, body] of Object.entries(empty)) {
+      api.stack.demoApi?.setFault(path, { body: JSON.stringify(body), tenantId: 'initech' });
+    }
+    const newcomer = await api.token('initech');
+
+    const response = await getInsights(newcomer);
+    await api.awaitJob(newcomer, response.json.generation.jobId);
+
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ source: 'rules', dataGaps: [] });
+    expect(response.json.items.map((item: { title: string }) => item.title)).toEqual([
+      'Write down your vision',
+      'Write down your purpose',
+      'Write down your core values',
+      'Set your first goals',
+      'Define the KPIs you will track',
+      'Start tracking actions',
+      'Log issues as they come up',
+    ]);
+  });
+
   it('serves the older set marked stale when every source fails', async () => {
     const older = await settledInsights(tokenA);
     await api.expireCurrentSet(TENANT_A);
@@ -360,6 +403,39 @@ describe('dismiss and acknowledge', () => {
     expect(after.json.generatedAt).not.toBe(before.json.generatedAt);
     expect(statusOf(dismissed!.title)).toBe('dismissed');
     expect(statusOf(acknowledged!.title)).toBe('acknowledged');
+  });
+
+  it('keeps the ids across a refresh, so a link to an insight still dismisses or acknowledges it', async () => {
+    const before = await settledInsights(tokenA);
+    const [toDismiss, toAcknowledge] = before.json.items as { id: string; title: string }[];
+
+    const after = await api.refreshedInsights(tokenA);
+    const dismiss = await api.call('POST', `/insights/${toDismiss!.id}/dismiss`, { token: tokenA });
+    const acknowledge = await api.call('POST', `/insights/${toAcknowledge!.id}/acknowledge`, { token: tokenA });
+
+    const idsOf = (page: { json: { items: { id: string }[] } }) => page.json.items.map((item) => item.id).sort();
+    expect(after.json.generatedAt).not.toBe(before.json.generatedAt);
+    expect(idsOf(after)).toEqual(idsOf(before));
+    expect([dismiss.status, acknowledge.status]).toEqual([200, 200]);
+    expect(dismiss.json.insight).toMatchObject({ id: toDismiss!.id, title: toDismiss!.title, status: 'dismissed' });
+    expect(acknowledge.json.insight).toMatchObject({ id: toAcknowledge!.id, status: 'acknowledged' });
+  });
+
+  it('keeps an insight dismissed and then acknowledged in the next set, acknowledged: the last change wins', async () => {
+    const before = await settledInsights(tokenA);
+    const target = before.json.items[0] as { id: string; title: string };
+
+    await api.call('POST', `/insights/${target.id}/dismiss`, { token: tokenA });
+    const acknowledge = await api.call('POST', `/insights/${target.id}/acknowledge`, { token: tokenA });
+    await api.refreshedInsights(tokenA);
+    const after = await getInsights(tokenA, '?status=all');
+
+    expect(acknowledge.json.insight.status).toBe('acknowledged');
+    expect(after.json.generatedAt).not.toBe(before.json.generatedAt);
+    expect(after.json.items.find((item: { title: string }) => item.title === target.title)).toMatchObject({
+      id: target.id,
+      status: 'acknowledged',
+    });
   });
 
   it('acknowledges and counts it in the summary', async () => {

@@ -48,13 +48,13 @@ describe('the local runtime on embedded defaults', () => {
     },
   );
 
-  it('answers 502 for a tenant the business API does not know', async () => {
+  it('answers 404 no_business_data for a tenant the business API does not know', async () => {
     const token = await api.token('no-such-tenant');
 
     const response = await api.call('GET', '/insights', { token });
 
-    expect(response.status).toBe(502);
-    expect(response.json.error.code).toBe('upstream_unavailable');
+    expect(response.status).toBe(404);
+    expect(response.json.error.code).toBe('no_business_data');
   });
 
   it('answers a conversation with 503 model_unavailable when no model is configured (rules provider)', async () => {

@@ -79,6 +79,18 @@ describe('publish, label, serve', () => {
     expect(changed.json.error.code).toBe('conflict');
   });
 
+  it('stamps created_at (now) and created_by (the caller) on a template that states neither', async () => {
+    const { created_at: _at, created_by: _by, ...unstamped } = seedVersion('v1.4');
+    const before = Date.now();
+
+    const published = await publish(unstamped);
+    const detail = await api.call('GET', `/admin/prompts/${TOPIC}/versions/v1.4`, { token: admin });
+
+    expect(published.status).toBe(201);
+    expect(detail.json.template.created_by).toBe('admin-1');
+    expect(Date.parse(detail.json.template.created_at)).toBeGreaterThanOrEqual(before - 1_000);
+  });
+
   it('answers 422 with every validation problem', async () => {
     const response = await publish({ ...seedVersion('v1.3'), variables: ['today'], model: { temperature: 3 } });
 
@@ -100,6 +112,14 @@ describe('publish, label, serve', () => {
     expect(byLabel.json.record.version).toBe('v1.0');
     expect(diff.json.changedFields).toContain('system_prompt');
     expect(diff.json.unified).toContain('+  "version": "v1.2"');
+  });
+
+  it('diffs label names like versions, as GET .../versions/{version} takes them', async () => {
+    const diff = await api.call('GET', `/admin/prompts/${TOPIC}/diff?from=production&to=v1.2`, { token: admin });
+
+    expect(diff.status).toBe(200);
+    expect(diff.json).toMatchObject({ from: 'v1.0', to: 'v1.2' });
+    expect(diff.json.changedFields).toContain('system_prompt');
   });
 });
 
@@ -171,6 +191,19 @@ describe('preview (dry-run)', () => {
     expect(response.json.output.provenance).toMatchObject({ promptVersion: 'v1.2', outcome: 'ok' });
     expect(response.json.output.drafts.length).toBeGreaterThanOrEqual(5);
   });
+  it("previews the caller's own tenant when the body names none", async () => {
+    const ownTenantsAdmin = await api.token(TENANT, 'admin-2', 'platform-admin');
+
+    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.2/preview`, {
+      token: ownTenantsAdmin,
+      body: '{}',
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.json.tenantId).toBe(TENANT);
+    expect(response.json.rendered.user).toContain('Acme Plumbing');
+  });
+
   it('refuses to preview a version that is not valid, with its problems', async () => {
     const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v5.0/preview`, {
       token: admin,
@@ -217,7 +250,7 @@ describe('bad input on admin routes', () => {
     ['POST', `/admin/prompts/${TOPIC}/labels/staging`, JSON.stringify({ version: 'v1.0', extra: true })],
     ['POST', `/admin/prompts/${TOPIC}/labels/staging`, JSON.stringify({ version: 'v8.8' })],
     ['POST', '/admin/prompts/no_such_topic/rollback', undefined],
-    ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({})],
+    ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({ tenantId: TENANT, extra: true })],
     ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({ tenantId: TENANT, invoke: 'yes' })],
     ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({ tenantId: 'a b' })],
     ['GET', `/admin/prompts/${TOPIC}/diff?from=v1.0`, undefined],

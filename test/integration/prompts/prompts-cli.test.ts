@@ -12,6 +12,10 @@ const CLI = join(REPO_ROOT, 'bin', 'prompts.ts');
 const TOPIC = 'insights_generation';
 const INDEX_TABLE = 'cli-test-prompt-index';
 const SEED = JSON.parse(readFileSync(join(REPO_ROOT, 'prompts', TOPIC, 'v1.0.json'), 'utf8')) as Record<string, unknown>;
+/** The README's "typical change" block, as a newcomer copies it. */
+const README_CHANGE = /A typical change[^\n]*\n\n```bash\n([\s\S]*?)```/.exec(
+  readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'),
+)?.[1];
 
 /** What one CLI run printed and how it exited. */
 interface CliRun {
@@ -66,20 +70,20 @@ describe('the prompts CLI on a configured bucket and index table', () => {
   });
 
   it('publishes a new version with a label, reports the same content as already published, and lists it', async () => {
-    const file = templateFile('labelled', 'v1.1');
+    const file = templateFile('labelled', 'v1.6');
 
     const first = await cli(['push', file, '--label', 'staging', '--as', 'alice']);
     const again = await cli(['push', file, '--as', 'alice']);
     const listed = await cli(['list', TOPIC]);
 
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`created ${TOPIC} v1.1`);
-    expect(first.stdout).toContain(`${TOPIC} staging -> v1.1 (moved by alice`);
+    expect(first.stdout).toContain(`created ${TOPIC} v1.6`);
+    expect(first.stdout).toContain(`${TOPIC} staging -> v1.6 (moved by alice`);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already published with the same content');
-    expect(await index.version(TOPIC, 'v1.1')).toMatchObject({ status: 'valid', createdBy: 'alice' });
-    expect(await index.label(TOPIC, 'staging')).toMatchObject({ version: 'v1.1', movedBy: 'alice' });
-    expect(listed.stdout).toMatch(/^v1\.1\s+valid\s+0\s+alice\s+\S+\s+staging\s/m);
+    expect(await index.version(TOPIC, 'v1.6')).toMatchObject({ status: 'valid', createdBy: 'alice' });
+    expect(await index.label(TOPIC, 'staging')).toMatchObject({ version: 'v1.6', movedBy: 'alice' });
+    expect(listed.stdout).toMatch(/^v1\.6\s+valid\s+0\s+alice\s+\S+\s+staging\s/m);
     expect(listed.stdout).toMatch(/^v1\.0\s+valid\s+0\s+s3-upload\s+\S+\s+production\s/m);
   });
 
@@ -190,5 +194,47 @@ describe('the prompts CLI without stores', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown command "publish"');
     expect(run.stderr).toContain('Usage: npm run prompts -- <command> [options]');
+  });
+});
+
+describe("the README's typical prompt change", () => {
+  it('works as written: the CLI takes the file from /tmp and reads its topic and version from its content', async () => {
+    const lines = (README_CHANGE ?? '').split('\n').map((line) => line.replace(/\s+#.*$/, '').trim());
+    const [copy] = lines.filter((line) => line.startsWith('cp '));
+    const commands = lines.filter((line) => line.startsWith('npm run prompts -- '));
+    // The copy, with the edit its comment asks for; the file keeps its name and sits outside any prompts folder.
+    const [, from, to] = copy?.split(/\s+/) ?? [];
+    const tmp = join(workDir, 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    const copied = JSON.parse(readFileSync(join(REPO_ROOT, from ?? ''), 'utf8')) as Record<string, unknown>;
+    const edited = { ...copied, version: 'v1.1', is_active: false, system_prompt: `${String(copied.system_prompt)} Edited.` };
+    writeFileSync((to ?? '').replace('/tmp', tmp), JSON.stringify(edited, null, 2));
+
+    const runs: CliRun[] = [];
+    for (const command of commands) {
+      const args = command.slice('npm run prompts -- '.length).replaceAll('/tmp', tmp).split(/\s+/);
+      runs.push(await cli(args));
+    }
+
+    expect(commands.map((command) => command.split(/\s+/)[4])).toEqual(['validate', 'push', 'label', 'rollback']);
+    expect(runs.map((run) => run.code)).toEqual(commands.map(() => 0));
+    expect(runs[0]?.stdout).toContain('1 file(s): 1 valid, 0 invalid');
+    expect(runs[1]?.stdout).toContain(`created ${TOPIC} v1.1`);
+    expect(runs[1]?.stdout).toContain(`${TOPIC} staging -> v1.1`);
+    expect(runs[2]?.stdout).toContain(`${TOPIC} production -> v1.1`);
+    expect(runs[3]?.stdout).toContain(`${TOPIC} production -> v1.0`);
+  });
+
+  it('reports a file nested 10,000 levels deep as a problem, in validate and in push, without a stack trace', async () => {
+    const file = join(workDir, 'deep.json');
+    writeFileSync(file, `{"topic":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+
+    const [validated, pushed] = await Promise.all([cli(['validate', file], {}), cli(['push', file])]);
+
+    expect(validated.code).toBe(1);
+    expect(validated.stdout).toContain('  (template): nests deeper than 64 levels');
+    expect(pushed.code).toBe(1);
+    expect(pushed.stderr).toContain('invalid_template: The template is not valid\n  (template): nests deeper than 64 levels');
+    expect(`${validated.stderr}${pushed.stderr}`).not.toMatch(/RangeError|at .+\.ts:\d+/);
   });
 });

@@ -167,6 +167,18 @@ export const insightStoreContract = (name: string, subject: InsightStoreSubject)
         expect(await store.activeDismissals('t1', at(2 * DAY_MS))).toEqual([]);
       });
 
+      it("are lifted one fingerprint at a time, in the tenant's own dismissals only; lifting none is a no-op", async () => {
+        await store.suppress('t1', { fingerprint: 'fp-a', title: 'A' }, at(DAY_MS));
+        await store.suppress('t1', { fingerprint: 'fp-b', title: 'B' }, at(DAY_MS));
+        await store.suppress('t2', { fingerprint: 'fp-a', title: 'A' }, at(DAY_MS));
+
+        await store.unsuppress('t1', 'fp-a');
+        await store.unsuppress('t1', 'fp-never');
+
+        expect(await store.activeDismissals('t1', NOW)).toEqual([{ fingerprint: 'fp-b', title: 'B' }]);
+        expect(await store.activeDismissals('t2', NOW)).toEqual([{ fingerprint: 'fp-a', title: 'A' }]);
+      });
+
       it("are per tenant: another tenant's dismissals never show", async () => {
         await store.suppress('tenant-a', { fingerprint: 'fp-a', title: 'A' }, at(DAY_MS));
 

@@ -357,18 +357,28 @@ describe('generateRuleInsights', () => {
     );
   });
 
-  it('suggests starting each record for a business with nothing recorded yet', () => {
+  it('gives a business with nothing recorded yet its onboarding steps, in order, each resting on what is missing', () => {
     const drafts = generate(newBusiness);
 
     expect(drafts.map((draft) => draft.title)).toEqual([
-      'Record an overall performance score',
-      'Set your first goals',
-      'Write down your core values',
       'Write down your vision',
+      'Write down your purpose',
+      'Write down your core values',
+      'Set your first goals',
+      'Define the KPIs you will track',
       'Start tracking actions',
       'Log issues as they come up',
     ]);
     expect(drafts.every((draft) => draft.actionable)).toBe(true);
+    expect(drafts.flatMap((draft) => draft.evidence.map((item) => item.value))).toEqual([
+      'not recorded',
+      'not recorded',
+      0,
+      0,
+      0,
+      0,
+      0,
+    ]);
   });
 
   it('leaves out an insight whose signal key is suppressed', () => {

@@ -9,6 +9,7 @@ import type { JobMessage } from '../../../functions/shared/jobs/model';
 import { InMemoryJobStore } from '../../../functions/shared/jobs/store';
 import {
   ModelUnavailableError,
+  NoBusinessDataError,
   NotFoundError,
   RateLimitedError,
   ServiceBusyError,
@@ -168,6 +169,17 @@ describe('InsightsService under the rules provider (no model)', () => {
     await expect(failing.service.list(invocationFor('t2'), firstPage)).rejects.toBeInstanceOf(UpstreamUnavailableError);
   });
 
+  it('fails with no_business_data (404) when every source has no records of the tenant', async () => {
+    const notFound = sourceNames.map((source) => ({ source, reason: 'not_found' as const, status: 404 }));
+    const { service, rules } = setup({ withModel: false, gaps: notFound });
+
+    const read = service.list(invocationFor('t1'), firstPage);
+
+    await expect(read).rejects.toBeInstanceOf(NoBusinessDataError);
+    await expect(read).rejects.toMatchObject({ statusCode: 404, code: 'no_business_data' });
+    expect(rules.inputs).toHaveLength(0);
+  });
+
   it('refreshes at once (the job is done in the request), once per cooldown', async () => {
     const { service, rules, advance } = setup({ withModel: false });
 
@@ -220,6 +232,20 @@ describe('InsightsService with a model: a read never waits for it', () => {
     const page = await service.list(invocationFor('t1'), firstPage);
 
     expect(page).toMatchObject({ stale: true, source: 'llm', generation: { status: 'pending' } });
+  });
+
+  it('keeps the id of every insight the new set shares with the one it replaces', async () => {
+    const { service, work } = setup();
+    const miss = await service.list(invocationFor('t1'), firstPage);
+
+    await work();
+    const after = await service.list(invocationFor('t1'), firstPage);
+
+    const idOf = (items: typeof miss.items, key: string) => items.find((item) => item.signalKey === key)?.id;
+    expect(after.source).toBe('llm');
+    for (const key of ['signal:1', 'signal:2', 'signal:3']) expect(idOf(after.items, key)).toBe(idOf(miss.items, key));
+    expect(new Set(after.items.map((item) => item.id)).size).toBe(5);
+    expect(miss.items.map((item) => item.id)).not.toContain(idOf(after.items, 'signal:6'));
   });
 
   it('keeps the dismissals and acknowledgements made while the job ran', async () => {
@@ -374,6 +400,21 @@ describe('dismissals', () => {
     expect(await store.activeDismissals('t1', new Date(suppressedUntil.getTime() - 1))).toHaveLength(1);
     expect(await store.activeDismissals('t1', suppressedUntil)).toEqual([]);
     expect(rules.inputs[1]?.dismissals).toEqual([{ fingerprint: target.fingerprint, title: target.title }]);
+  });
+
+  it('lifts the suppression when a dismissed insight is then acknowledged: the last change wins', async () => {
+    const { service, rules, advance } = setup({ withModel: false });
+    const page = await service.list(invocationFor('t1'), firstPage);
+    const target = page.items[0]!;
+
+    await service.setStatus(invocationFor('t1'), target.id, 'dismissed');
+    const acknowledged = await service.setStatus(invocationFor('t1'), target.id, 'acknowledged');
+    advance(25 * HOUR);
+    const next = await service.list(invocationFor('t1'), firstPage);
+
+    expect(acknowledged.status).toBe('acknowledged');
+    expect(rules.inputs[1]?.dismissals).toEqual([]);
+    expect(next.items.find((item) => item.id === target.id)?.status).toBe('acknowledged');
   });
 
   it('keeps a dismissal that lands between the generation reading the set and saving the new one', async () => {

@@ -88,4 +88,13 @@ describe('PromptPreview.run', () => {
       expect.objectContaining({ tenantId: 'platform', bearerToken: ADMIN_TOKEN }),
     ]);
   });
+
+  it("previews the caller's own tenant when the request names none", async () => {
+    const { preview, invocation } = setup();
+
+    const result = await preview.run(invocation, seedTemplate(), { invoke: false });
+
+    expect(result.tenantId).toBe('platform');
+    expect(result.rendered.user).toContain('Harbor Plumbing');
+  });
 });

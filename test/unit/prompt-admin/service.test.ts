@@ -75,6 +75,39 @@ describe('PromptRegistry.publish', () => {
     await expect(changed).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('stamps a template without created_at and created_by with now and the publisher, and keeps that stamp', async () => {
+    const { registry, content } = setup();
+    const { created_at: _at, created_by: _by, ...unstamped } = seedVersion('v1.6');
+
+    const first = await registry.publish(TOPIC, unstamped, 'ana');
+    const again = await registry.publish(TOPIC, unstamped, 'ben');
+    const stored = JSON.parse(await content.read(TOPIC, 'v1.6')) as Record<string, unknown>;
+
+    expect(first.created).toBe(true);
+    expect(stored).toMatchObject({ created_at: '2026-11-21T09:00:00.000Z', created_by: 'ana' });
+    expect(again).toMatchObject({ created: false, record: { createdBy: 'ana', checksum: first.record.checksum } });
+  });
+
+  it('keeps the created_at and created_by a template states', async () => {
+    const { registry, content } = setup();
+
+    await registry.publish(TOPIC, seedVersion('v1.7', { created_at: '2026-01-02', created_by: 'carol' }), 'ana');
+
+    expect(JSON.parse(await content.read(TOPIC, 'v1.7'))).toMatchObject({
+      created_at: '2026-01-02',
+      created_by: 'carol',
+    });
+  });
+
+  it("publishes under the template's own topic when no topic is expected (a file the CLI read from anywhere)", async () => {
+    const { registry, index } = setup();
+
+    const result = await registry.publish(undefined, JSON.stringify(seedVersion('v1.8')), 'ana');
+
+    expect(result.record).toMatchObject({ topic: TOPIC, version: 'v1.8', status: 'valid' });
+    expect(await index.version(TOPIC, 'v1.8')).toMatchObject({ status: 'valid' });
+  });
+
   it('refuses an invalid template with every problem, and a template for another topic', async () => {
     const { registry } = setup();
 
@@ -195,6 +228,17 @@ describe('PromptRegistry.diff', () => {
     expect(diff.changedFields).toEqual(expect.arrayContaining(['version', 'system_prompt', 'model', 'is_active']));
     expect(diff.unified).toContain('-  "version": "v1.0"');
     expect(diff.unified).toContain('+  "version": "v1.1"');
+  });
+
+  it('compares the versions label names point at, and answers with those versions', async () => {
+    const { registry } = setup();
+    await registry.publish(TOPIC, seedTemplate(), 'ana');
+    await registry.publish(TOPIC, seedVersion('v1.1'), 'ana', 'staging');
+
+    const diff = await registry.diff(TOPIC, 'production', 'staging');
+
+    expect(diff).toMatchObject({ from: 'v1.0', to: 'v1.1' });
+    expect(diff.changedFields).toEqual(expect.arrayContaining(['version', 'system_prompt']));
   });
 });
 

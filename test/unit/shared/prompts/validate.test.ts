@@ -73,6 +73,14 @@ describe('validateTemplate', () => {
     expect(problemsOf(seedText, { maxBytes: 1024, allowedModels: limits.allowedModels })[0]?.message).toMatch(/the limit is 1024/);
   });
 
+  it('reports a template nested 10,000 levels deep, from text or from an object, without overflowing the stack', () => {
+    const text = `{"topic":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const tooDeep = [{ field: '(template)', message: 'nests deeper than 64 levels' }];
+
+    expect(problemsOf(text)).toEqual(tooDeep);
+    expect(problemsOf(JSON.parse(text))).toEqual(tooDeep);
+  });
+
   it('checks fallback models against the allow-list, and allows any model without one', () => {
     const withFallback = { ...seed, model: { ...seed.model, fallbacks: ['us.anthropic.claude-haiku-4-5-20251001-v1:0', 'mystery-model'] } };
 
