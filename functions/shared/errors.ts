@@ -35,7 +35,8 @@ export const ERROR_CODES = {
   not_found: { status: 404, meaning: "no such resource in the caller's tenant (other tenants' are never revealed)" },
   no_business_data: {
     status: 404,
-    meaning: "the business data APIs know nothing of the caller's tenant: set it up in the Account and Traction services",
+    meaning:
+      "the business data APIs know nothing of the caller's tenant: set it up in the Account and Traction services",
   },
   route_not_found: {
     status: 404,
