@@ -67,7 +67,7 @@ export const fetchRawSources = async (tenantId: string): Promise<Record<SourceNa
 export const benchInvocation = (tenantId: string, userId: string): InvocationScope => {
   const correlationId = randomUUID();
   return startInvocation({
-    caller: { tenantId, userId, isAdmin: false, isPlatformAdmin: false, bearerToken: BENCH_TOKEN },
+    caller: { tenantId, userId, isAdmin: false, isPlatformAdmin: false, isService: false, bearerToken: BENCH_TOKEN },
     correlationId,
     log: logger.createChild({ persistentKeys: { tenantId, userId, correlationId } }),
     deadlineAt: Date.now() + 29_000,

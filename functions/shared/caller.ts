@@ -14,6 +14,11 @@ export interface Caller {
   readonly isAdmin: boolean;
   /** A platform administrator: may run the platform routes, for any tenant. */
   readonly isPlatformAdmin: boolean;
+  /**
+   * Work the service does on its own (a job, the nightly run), not a person: it is bounded by one active job per
+   * tenant and by the batch's quota, so the per-user request rate does not apply to it.
+   */
+  readonly isService: boolean;
   /** The caller's bearer token, forwarded to the .NET APIs on the user's behalf (a service token for jobs). */
   readonly bearerToken: string;
 }
@@ -24,5 +29,6 @@ export const serviceCaller = (tenantId: string, userId: string, bearerToken: str
   userId,
   isAdmin: false,
   isPlatformAdmin: false,
+  isService: true,
   bearerToken,
 });

@@ -28,6 +28,7 @@ export const testInvocation = (options: TestInvocationOptions = {}): InvocationS
       userId: 'user-1',
       isAdmin: false,
       isPlatformAdmin: false,
+      isService: false,
       bearerToken: 'token',
       ...caller,
     },

@@ -58,6 +58,7 @@ export const callerFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer, 
     userId,
     isAdmin: groups.includes(claimsConfig.JWT_ADMIN_GROUP),
     isPlatformAdmin: groups.includes(claimsConfig.JWT_PLATFORM_ADMIN_GROUP),
+    isService: false,
     bearerToken: authorization.replace(/^Bearer\s+/i, ''),
   };
 };

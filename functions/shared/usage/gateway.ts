@@ -91,6 +91,9 @@ const MIN_CACHEABLE_TOKENS = 1024;
 const isThrottling = (error: ModelUnavailableError): boolean =>
   (error.cause as { name?: string } | undefined)?.name === 'ThrottlingException';
 
+/** The request count of the service's own work (a job, the nightly run): it is not a user, so no rate applies. */
+const NOT_COUNTED = Promise.resolve({ requests: 0, retryAfterSeconds: 0 });
+
 /** The value of a settled promise, or its rejection thrown. */
 const fulfilled = <T>(result: PromiseSettledResult<T>): T => {
   if (result.status === 'rejected') throw result.reason;
@@ -260,7 +263,7 @@ export class ModelGateway {
     // Settled apart, so a reservation made beside a failed read or rate count is given back too.
     const [current, rate, reserved] = await Promise.allSettled([
       this.currentLimits(tenantId),
-      ledger.countUserRequest(tenantId, userId, now),
+      request.invocation.caller.isService ? NOT_COUNTED : ledger.countUserRequest(tenantId, userId, now),
       ledger.reserve(tenantId, now, plan.worstCase, known, expiresAt),
     ]);
     const held = reserved.status === 'fulfilled' && reserved.value.ok ? reserved.value.reservation : undefined;

@@ -27,6 +27,7 @@ const setup = () => {
     tenantId: 'platform',
     userId: 'admin-1',
     isPlatformAdmin: true,
+    isService: false,
     bearerToken: ADMIN_TOKEN,
   });
   return { businessData, preview, invocation };

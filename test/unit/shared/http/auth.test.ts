@@ -29,6 +29,7 @@ describe('callerFromEvent', () => {
       userId: 'u-1',
       isAdmin: false,
       isPlatformAdmin: false,
+      isService: false,
       bearerToken: 'abc.def.ghi',
     });
   });
@@ -151,7 +152,14 @@ describe('asGatewayClaims', () => {
 });
 
 describe('requireAccess', () => {
-  const user = { tenantId: 't', userId: 'u', isAdmin: false, isPlatformAdmin: false, bearerToken: '' };
+  const user = {
+    tenantId: 't',
+    userId: 'u',
+    isAdmin: false,
+    isPlatformAdmin: false,
+    isService: false,
+    bearerToken: '',
+  };
   const tenantAdmin = { ...user, isAdmin: true };
   const platformAdmin = { ...user, tenantId: 'platform', isPlatformAdmin: true };
   const ownTenant = { auth: 'admin', tenantParam: 'id' } as const;

@@ -183,6 +183,17 @@ describe('admit', () => {
     expect(h.metrics).toContainEqual(['insights', 'LimitRejections', 'Count', 1]);
   });
 
+  it("does not count the service's own work (a job, the nightly run) against a per-user rate", async () => {
+    const h = harness({ limits: { ...GENEROUS, userRequestsPerMinute: 1 } });
+    const job = () => testInvocation({ tenantId: TENANT, userId: 'insights-job', isService: true });
+    const counted = jest.spyOn(h.ledger, 'countUserRequest');
+
+    const answers = [await h.call({}, job()), await h.call({}, job()), await h.call({}, job())];
+
+    expect(answers.map((answer) => answer.verdict)).toEqual(['ok', 'ok', 'ok']);
+    expect(counted).not.toHaveBeenCalled();
+  });
+
   it('still serves the tenant’s other users, and the same user in the next minute', async () => {
     const h = harness({ limits: { ...GENEROUS, userRequestsPerMinute: 1 } });
     await h.call();
