@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from '../zod';
@@ -54,13 +55,24 @@ const asAppError = (error: unknown): unknown => {
   return error;
 };
 
+/**
+ * The logger of one invocation: its keys and its own Lambda context (function name, request id, ...), set from the
+ * invocation's context rather than copied from the process-wide logger, whose context is the one of whichever
+ * invocation set it last (concurrent invocations of one process, as on the local server, each set their own).
+ */
+const invocationLogger = (context: Context | undefined, keys: Readonly<Record<string, string>>): Logger => {
+  const log = logger.createChild({ persistentKeys: keys });
+  if (context) log.addContext(context);
+  return log;
+};
+
 /** Maps every error to `{ error: { code, message } }`, logging 5xx with the stack and 4xx as warnings. */
 const errorMapper = (): middy.MiddlewareObj<Event, Result> => ({
   onError: (request) => {
     const error = asAppError(request.error);
     const correlationId = correlationIdOf(request.event);
     const status = statusOf(error);
-    const log = logger.createChild({ persistentKeys: { correlationId } });
+    const log = invocationLogger(request.context, { correlationId });
     if (status >= 500) log.error('request failed', { error: error as Error, status });
     else log.warn('request rejected', { status, reason: (error as Error).message });
     request.response = errorResponse(error, correlationId);
@@ -136,7 +148,7 @@ export const invocationOf = (event: Event, context: Context | undefined): Invoca
   return startInvocation({
     caller,
     correlationId,
-    log: logger.createChild({ persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId } }),
+    log: invocationLogger(context, { tenantId: caller.tenantId, userId: caller.userId, correlationId }),
     deadlineAt: Date.now() + remainingMs - DEADLINE_MARGIN_MS,
   });
 };
