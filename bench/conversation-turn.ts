@@ -30,6 +30,7 @@ import {
   type Message,
 } from '../functions/conversations/model';
 import { conversationPromptValues, OPENING_MESSAGE } from '../functions/conversations/prompt-context';
+import { ModelCoach } from '../functions/conversations/model-coach';
 import { ConversationService } from '../functions/conversations/service';
 import { DynamoConversationStore } from '../functions/conversations/store';
 import { planFold, toModelMessages } from '../functions/conversations/turns';
@@ -267,9 +268,12 @@ export const benchConversationTurn = async (snapshotTenantId: string, floor: Flo
   const service = new ConversationService({
     store: timedMethods(store, (method) => timers.storeStage(method)),
     prompts: promptStore(),
-    gateway: benchGateway(
-      timedMethods(model, timers.model),
-      timedMethods(benchLedger(timedClient), (method) => timers.ledgerStage(method)),
+    coach: new ModelCoach(
+      benchGateway(
+        timedMethods(model, timers.model),
+        timedMethods(benchLedger(timedClient), (method) => timers.ledgerStage(method)),
+      ),
+      promptStore(),
     ),
     businessData: new InMemoryBusinessData(snapshot),
     handoff,

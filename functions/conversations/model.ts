@@ -48,6 +48,23 @@ export const turnOutputSchema = z.object({
 });
 export type TurnOutput = z.infer<typeof turnOutputSchema>;
 
+/**
+ * Where a coach's turn or outcome came from: `rules` is the offline coach (the template's phases with scripted
+ * questions and the owner's own words, no model); `bedrock` a model through the gateway.
+ */
+export const provenanceSchema = z.object({
+  provider: z.enum(['rules', 'bedrock']),
+  promptTopic: z.string(),
+  promptVersion: z.string(),
+  /** The model that answered (bedrock). */
+  modelId: z.optional(z.string()),
+  /** Whether the model's answer needed a repair round (bedrock). */
+  repaired: z.optional(z.boolean()),
+  /** The offline coach's question this turn asked (rules). */
+  step: z.optional(z.string()),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
 /** Outcome schemas per topic: what a completed session produces. */
 export const outcomeSchemas = {
   core_values: z.object({
@@ -102,6 +119,8 @@ export const messageSchema = z.object({
   suggestedReplies: z.optional(z.array(z.string())),
   intent: z.optional(turnOutputSchema.shape.intent),
   feedback: z.optional(z.extend(feedbackSchema, { at: z.iso.datetime() })),
+  /** Who wrote the coach's message (absent on the owner's). */
+  provenance: z.optional(provenanceSchema),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -126,6 +145,7 @@ export const conversationSchema = z.object({
   extracted: z.record(z.string(), z.unknown()),
   outcome: z.optional(z.record(z.string(), z.unknown())),
   outcomeStatus: z.optional(z.enum(['proposed', 'accepted'])),
+  outcomeProvenance: z.optional(provenanceSchema),
   lowConfidenceStreak: z.number().check(z.int()),
   handoffRequestedAt: z.optional(z.iso.datetime()),
   createdAt: z.iso.datetime(),

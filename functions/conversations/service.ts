@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import * as z from '../shared/zod';
 import { onBehalfOf } from '../shared/business-api/port';
 import type { Invocation } from '../shared/invocation';
-import { callStructured } from '../shared/llm/structured-call';
-import { renderPrompt } from '../shared/prompts/render';
 import { outcomeSchemas, type Conversation, type ConversationTopic, type Feedback, type Message } from './model';
 import { upToTurn, type ConversationListQuery, type StoredConversation } from './store';
-import { conversationRequest, TurnEngine, type ConversationDependencies, type TurnResult } from './turn-engine';
-import { completionGaps, daysAfter, newConversation, recap, requireStatus, transcript } from './turns';
-import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../shared/errors';
+import { TurnEngine, type ConversationDependencies, type TurnResult } from './turn-engine';
+import { completionGaps, daysAfter, newConversation, recap, requireStatus } from './turns';
+import { ConflictError, NotFoundError, UnprocessableError } from '../shared/errors';
 
 /**
  * Coaching conversations: open a session on a topic, take turns (the turn engine: structured, phase-checked, with
@@ -107,7 +104,10 @@ export class ConversationService {
     return { conversation, recap: recap(conversation, lastQuestion) };
   }
 
-  /** Completes the session: the outcome is extracted into the topic's schema and kept for the owner to accept or edit. */
+  /**
+   * Completes the session: the coach puts the outcome into the topic's schema, kept (with its provenance) for the owner
+   * to accept or edit.
+   */
   async complete(
     invocation: Invocation,
     id: string,
@@ -124,39 +124,22 @@ export class ConversationService {
         'not_ready',
       );
     }
-    const extraction = await this.deps.prompts.active('outcome_extraction');
-    const schema: z.ZodMiniType<Record<string, unknown>> = outcomeSchemas[conversation.topic];
     const messages = upToTurn(
       await this.deps.store.messages(invocation.caller.tenantId, id, conversation.summarizedThrough),
       conversation,
     );
-    const rendered = renderPrompt(extraction, {
-      outcome_shape: JSON.stringify(z.toJSONSchema(schema, { io: 'input' })),
-      topic: conversation.topic,
-      summary: conversation.summary || 'none',
-      messages: transcript(messages),
-      extracted_so_far: JSON.stringify(conversation.extracted),
-    });
-    const result = await callStructured(
-      this.deps.gateway,
-      conversationRequest(invocation, extraction, rendered.system, [{ role: 'user', text: rendered.user }], {
-        name: 'record_outcome',
-        description: `Record the outcome of the ${conversation.topic} session.`,
-        inputSchema: z.toJSONSchema(schema, { io: 'input' }),
-      }),
-      schema,
-    );
-    if (!result.ok) throw new UpstreamUnavailableError('The outcome could not be extracted; try completing again');
+    const { outcome, provenance } = await this.deps.coach.outcome({ invocation, conversation, messages });
     const now = this.deps.clock();
     const completed = await this.change(invocation, conversation, {
       status: 'completed',
       phase: 'completion',
       progress: 1,
-      outcome: result.value,
+      outcome,
       outcomeStatus: 'proposed',
+      outcomeProvenance: provenance,
       expiresAt: daysAfter(now, this.deps.settings.outcomeRetentionDays),
     });
-    return { conversation: completed, outcome: result.value };
+    return { conversation: completed, outcome };
   }
 
   /** Accepts the proposed outcome, or replaces it with the owner's edit (validated against the topic's schema). */

@@ -1,15 +1,9 @@
-import * as z from '../shared/zod';
 import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
 import type { Invocation } from '../shared/invocation';
-import { callStructured } from '../shared/llm/structured-call';
-import type { ModelMessage, ModelTool } from '../shared/llm/port';
-import { once } from '../shared/once';
-import { renderPrompt } from '../shared/prompts/render';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
-import type { GatewayRequest, ModelGateway } from '../shared/usage/gateway';
+import type { Coach } from './coach';
 import type { HandoffPublisher } from './handoff';
-import { turnOutputSchema, type Conversation, type Message, type TurnOutput } from './model';
-import { conversationPromptValues, OPENING_MESSAGE } from './prompt-context';
+import type { Conversation, Message, TurnOutput } from './model';
 import {
   upToTurn,
   type ConversationContext,
@@ -25,18 +19,9 @@ import {
   legalPhase,
   newMessage,
   planFold,
-  replyTextStream,
   statusConflict,
-  toModelMessages,
-  transcript,
 } from './turns';
-import {
-  type AppError,
-  ConflictError,
-  ModelTimeoutError,
-  NotFoundError,
-  UpstreamUnavailableError,
-} from '../shared/errors';
+import { type AppError, ConflictError, ModelTimeoutError, NotFoundError } from '../shared/errors';
 
 /** Tunables of conversations (from config). */
 export interface ConversationSettings {
@@ -52,7 +37,8 @@ export interface ConversationSettings {
 export interface ConversationDependencies {
   readonly store: ConversationStore;
   readonly prompts: PromptStore;
-  readonly gateway: ModelGateway;
+  /** Who answers: a model through the gateway, or the offline coach. */
+  readonly coach: Coach;
   readonly businessData: BusinessData;
   readonly handoff: HandoffPublisher;
   readonly clock: () => Date;
@@ -99,40 +85,19 @@ interface Turn {
   readonly hold?: TurnHold;
 }
 
-/** The forced tools; their JSON Schemas are derived on first use, not at cold start. */
-const turnTool = /* @__PURE__ */ once(() => ({
-  name: 'record_turn',
-  description: 'Record your reply to the owner and where the session stands.',
-  inputSchema: z.toJSONSchema(turnOutputSchema, { io: 'input' }),
-}));
-const summaryTool = /* @__PURE__ */ once(() => ({
-  name: 'record_summary',
-  description: 'Record the updated summary.',
-  inputSchema: z.toJSONSchema(z.object({ summary: z.string().check(z.maxLength(2000)) }), { io: 'input' }),
-}));
-const summarySchema = z.object({ summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) });
 /**
  * How long a turn's hold outlasts its invocation's deadline: the transport's margin to answer after it, and clock
  * skew. So a hold never outlives the function that took it, even when Lambda kills it without a release.
  */
 export const TURN_HOLD_GRACE_MS = 5_000;
 
-/** A gateway request of conversations (metered as `conversation`). */
-export const conversationRequest = (
-  invocation: Invocation,
-  template: PromptTemplate,
-  system: string,
-  messages: readonly ModelMessage[],
-  tool: ModelTool,
-): Omit<GatewayRequest, 'judge'> => ({ invocation, requestType: 'conversation', template, system, messages, tool });
-
 /**
  * The turn engine: the coach's turn of a conversation, within the invocation's deadline. A reply first claims the
  * turn (one conditional write that also reads the conversation), holding it until shortly after the deadline, so a
  * racing reply loses before it costs a model call, and a hold outlives no function; then the template and the
  * history are read, older messages are folded into the running summary past the token budget, the prompt is rendered
- * with the (refreshed when old) business context, the model answers through the gateway (cut at the deadline), the
- * phase rules and completion criteria are applied, and the owner's message and the answer are stored together with
+ * with the (refreshed when old) business context, the coach answers (a model through the gateway, cut at the
+ * deadline, or the offline coach), the phase rules and completion criteria are applied, and the owner's message and the answer are stored together with
  * the conversation's new state, which also ends the hold (one round trip): a turn that fails stores nothing of
  * itself, and gives the hold back at once. Sequential round trips of a reply: the claim; template and history; the
  * gateway's rate count and reservation; the messages and the new state. Escalations and repeated misreadings offer a
@@ -216,32 +181,17 @@ export class TurnEngine {
     const summary = memory?.summary ?? conversation.summary;
     const exchanges = conversation.exchanges + (replying ? 1 : 0);
 
-    const rendered = renderPrompt(
+    const { output, provenance } = await this.deps.coach.turn({
+      invocation,
+      conversation,
       template,
-      conversationPromptValues({
-        snapshot: context.snapshot,
-        phase: conversation.phase,
-        summary,
-        extracted: conversation.extracted,
-        exchanges,
-        userMessage: userText ?? OPENING_MESSAGE(conversation.topic),
-      }),
-    );
-    const messages = toModelMessages(
-      [...plan.recent, { id: 'pending', seq: 0, role: 'user', text: rendered.user, createdAt: now.toISOString() }],
-      OPENING_MESSAGE(conversation.topic),
-    );
-    const result = await callStructured(
-      this.deps.gateway,
-      {
-        ...conversationRequest(invocation, template, rendered.system, messages, turnTool()),
-        ...(userText ? { complexityText: userText } : {}),
-        ...(turn.onText ? { onDelta: replyTextStream(turn.onText) } : {}),
-      },
-      turnOutputSchema,
-    );
-    if (!result.ok) throw new UpstreamUnavailableError('The coach could not answer just now; send your message again');
-    const output = result.value;
+      snapshot: context.snapshot,
+      summary,
+      recent: plan.recent,
+      exchanges,
+      ...(userText === undefined ? {} : { userText }),
+      ...(turn.onText ? { onText: turn.onText } : {}),
+    });
     if (replying && output.intent) {
       invocation.log.info('user message classified', {
         intent: output.intent.type,
@@ -267,6 +217,7 @@ export class TurnEngine {
       ...newMessage(conversation.turn + (owner ? 2 : 1), 'assistant', output.reply, now),
       phase,
       suggestedReplies: output.suggestedReplies,
+      provenance,
     };
     const changes: Partial<Conversation> = {
       turn: assistant.seq,
@@ -335,38 +286,14 @@ export class TurnEngine {
     await Promise.all(messages.filter((_, i) => puts[i]?.status === 'rejected').map(put));
   }
 
-  /**
-   * Folds older messages, up to `through`, into the running summary (a small model call; a plain transcript cut if
-   * that fails).
-   */
+  /** Folds older messages, up to `through`, into the running summary (the coach's fold). */
   private async fold(
     invocation: Invocation,
     conversation: Conversation,
     messages: Message[],
     through: number,
   ): Promise<{ summary: string; through: number }> {
-    try {
-      const template = await this.deps.prompts.active('conversation_summary');
-      const rendered = renderPrompt(template, {
-        previous_summary: conversation.summary || 'none yet',
-        messages: transcript(messages),
-      });
-      const result = await callStructured(
-        this.deps.gateway,
-        conversationRequest(
-          invocation,
-          template,
-          rendered.system,
-          [{ role: 'user', text: rendered.user }],
-          summaryTool(),
-        ),
-        summarySchema,
-      );
-      if (result.ok) return { summary: result.value.summary, through };
-    } catch (error) {
-      invocation.log.warn('summary call failed; folding the transcript', { error: String(error) });
-    }
-    return { summary: `${conversation.summary} ${transcript(messages)}`.trim().slice(-2000), through };
+    return { summary: await this.deps.coach.fold({ invocation, conversation, messages }), through };
   }
 
   private async requestHandoff(

@@ -109,7 +109,7 @@ export const completionGaps = (
  * Converse wants alternating roles starting with the user: the stored history (which starts with the coach's
  * opening) gets the opener in front, and consecutive messages of one role are joined.
  */
-export const toModelMessages = (history: readonly Message[], opener: string): ModelMessage[] => {
+export const toModelMessages = (history: readonly Pick<Message, 'role' | 'text'>[], opener: string): ModelMessage[] => {
   const messages: ModelMessage[] = [];
   for (const message of history) {
     const last = messages.at(-1);
@@ -137,6 +137,13 @@ export const planFold = (
 /** A transcript for a prompt: one line per message. */
 export const transcript = (messages: readonly Message[]): string =>
   messages.map((message) => `${message.role === 'user' ? 'Owner' : 'Coach'}: ${message.text}`).join('\n') || 'none';
+
+/** How long a running summary may grow; a transcript fold keeps its end. */
+const SUMMARY_MAX_CHARS = 2000;
+
+/** The running summary with `messages` appended as a transcript, cut to its end: the fold that needs no model. */
+export const foldTranscript = (summary: string, messages: readonly Message[]): string =>
+  `${summary} ${transcript(messages)}`.trim().slice(-SUMMARY_MAX_CHARS);
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',

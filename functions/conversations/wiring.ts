@@ -3,6 +3,9 @@ import { config } from '../shared/config';
 import { logger } from '../shared/observability';
 import { once, onceAsync } from '../shared/once';
 import { EventBridgeHandoffPublisher, LoggingHandoffPublisher, type HandoffPublisher } from './handoff';
+import type { Coach } from './coach';
+import { ModelCoach } from './model-coach';
+import { OfflineCoach } from './offline-coach';
 import { ConversationService } from './service';
 import type { ConversationSettings } from './turn-engine';
 import { DynamoConversationStore } from './store';
@@ -36,13 +39,17 @@ export const conversationSettings = (): ConversationSettings => {
   };
 };
 
+/** The coach: a model through the gateway, or, under the rules provider (no model), the offline coach. */
+const coach = (): Coach =>
+  config().LLM_PROVIDER === 'rules' ? new OfflineCoach() : new ModelCoach(modelGateway(), promptStore());
+
 /** The conversation service with its production adapters, built once per process. */
 export const conversationService = /* @__PURE__ */ once(
   (): ConversationService =>
     new ConversationService({
       store: new DynamoConversationStore(documentClient(), conversationsConfig().CONVERSATIONS_TABLE),
       prompts: promptStore(),
-      gateway: modelGateway(),
+      coach: coach(),
       businessData: businessData(),
       handoff: handoffPublisher(),
       clock: () => new Date(),

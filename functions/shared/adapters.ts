@@ -13,7 +13,7 @@ import type { TemplateLimits } from './prompts/validate';
 import { ModelGateway, type GatewaySettings, type UsageMetrics } from './usage/gateway';
 import type { TenantLimits, UsageLedger } from './usage/ledger';
 import { ModelCooldowns } from './usage/routing';
-import { ModelUnavailableError } from './errors';
+import { ModelNotConfiguredError } from './errors';
 import { inProcessQueue } from './jobs/in-process';
 import type { Queue } from './jobs/queue';
 import { DynamoJobStore, type JobStore } from './jobs/store';
@@ -110,11 +110,14 @@ const bedrockLanguageModel = /* @__PURE__ */ onceAsync(async (): Promise<Languag
   );
 });
 
-/** Where no model is configured (LLM_PROVIDER=rules): model calls fail at once, with a clear reason. */
+/**
+ * Where no model is configured (LLM_PROVIDER=rules): a model call, which only a request without an offline path
+ * makes, fails at once saying so.
+ */
 const noModel: LanguageModel = {
   generateStructured: async () => {
-    throw new ModelUnavailableError(
-      'No language model is configured here (LLM_PROVIDER=rules); set LLM_PROVIDER=bedrock',
+    throw new ModelNotConfiguredError(
+      'This request needs a language model and none is configured here (LLM_PROVIDER=rules); set LLM_PROVIDER=bedrock to use one',
     );
   },
 };

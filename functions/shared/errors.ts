@@ -239,6 +239,16 @@ export class ModelTimeoutError extends ModelCallError {
   }
 }
 
+/**
+ * This deployment has no language model (LLM_PROVIDER=rules) and the request has no offline path: retrying will not
+ * help, configuring a model will. A 503 like any unavailable dependency, with a message that says what to change.
+ */
+export class ModelNotConfiguredError extends AppError {
+  override readonly name = 'ModelNotConfiguredError';
+  readonly statusCode = 503;
+  readonly code = 'model_not_configured';
+}
+
 /** The model rejected the request (validation, access denied, unknown model); retrying will not help. */
 export class ModelRequestError extends ModelCallError {
   override readonly name = 'ModelRequestError';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { LoggingHandoffPublisher } from '../../../functions/conversations/handoff';
 import { OPENING_MESSAGE } from '../../../functions/conversations/prompt-context';
+import { ModelCoach } from '../../../functions/conversations/model-coach';
 import { ConversationService } from '../../../functions/conversations/service';
 import { InMemoryConversationStore } from '../../../functions/conversations/store';
 import { TURN_HOLD_GRACE_MS, type ConversationSettings } from '../../../functions/conversations/turn-engine';
@@ -116,7 +117,7 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
   const service = new ConversationService({
     store,
     prompts,
-    gateway,
+    coach: new ModelCoach(gateway, prompts),
     businessData,
     handoff,
     clock,
