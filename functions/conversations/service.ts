@@ -20,9 +20,12 @@ export class ConversationService {
     this.turns = new TurnEngine(deps);
   }
 
-  /** Opens a session and returns the coach's opening turn. */
+  /**
+   * Opens a session and returns the coach's opening turn; the conversation is stored only with that turn, so a start
+   * that fails (the model unavailable, a limit reached) leaves nothing behind.
+   */
   async start(invocation: Invocation, topic: ConversationTopic): Promise<TurnResult> {
-    const { store, clock, settings } = this.deps;
+    const { clock, settings } = this.deps;
     const template = await this.deps.prompts.active(topic);
     const now = clock();
     const snapshot = await this.deps.businessData.snapshot(onBehalfOf(invocation), [
@@ -40,7 +43,6 @@ export class ConversationService {
       idleDays: settings.idleDays,
     });
     const stored: StoredConversation = { conversation, context: { snapshot, fetchedAt: now.toISOString() } };
-    await store.create(conversation, stored.context);
     return this.turns.open({ invocation, stored, template });
   }
 

@@ -55,7 +55,7 @@ export interface TurnResult {
   readonly handoff?: { readonly offered: true; readonly reason: 'escalate' | 'low_confidence' };
 }
 
-/** The coach's opening turn of a conversation just created. */
+/** The coach's opening turn of a new conversation, which is stored with it. */
 export interface OpeningTurn {
   readonly invocation: Invocation;
   readonly stored: StoredConversation;
@@ -81,7 +81,7 @@ interface Turn {
   readonly userText?: string;
   readonly onText?: (text: string) => void;
   readonly now: Date;
-  /** The reply's hold on the conversation; absent on the opening turn (nobody else knows the conversation yet). */
+  /** The reply's hold on the conversation; absent on the opening turn (the conversation is not stored yet). */
   readonly hold?: TurnHold;
 }
 
@@ -106,7 +106,7 @@ export const TURN_HOLD_GRACE_MS = 5_000;
 export class TurnEngine {
   constructor(private readonly deps: ConversationDependencies) {}
 
-  /** The coach's opening turn of a conversation just created (nobody else knows it yet: no claim). */
+  /** The coach's opening turn of a new conversation (not stored yet, so nobody else knows it: no claim). */
   async open(opening: OpeningTurn): Promise<TurnResult> {
     return this.answer({ ...opening, history: [], now: this.deps.clock() });
   }
@@ -254,7 +254,9 @@ export class TurnEngine {
 
   /**
    * Stores a turn in one round trip: its messages in their slots while the conversation moves on to them (which
-   * ends the hold), conditional on the turn as claimed. Past the deadline nothing is stored: the transport answers
+   * ends the hold), conditional on the turn as claimed; an opening turn creates the conversation with its first
+   * message, so a start that fails stores no conversation (a message written beside a create that failed belongs to
+   * no conversation: nothing reads it, and it expires). Past the deadline nothing is stored: the transport answers
    * with the error instead, in its margin. A message whose write failed while the turn moved on is written again
    * (its slot is the hold's).
    */
@@ -272,12 +274,14 @@ export class TurnEngine {
       throw new ModelTimeoutError('The turn ran past its deadline before its answer could be stored');
     }
     const newContext = context === stored.context ? undefined : context;
+    // The opening's message is written as if under a hold that ended when the conversation was opened.
+    const heldBy = hold?.busyUntil ?? Date.parse(conversation.createdAt);
     const put = (message: Message) =>
-      store.putMessage(tenantId, conversation.id, message, conversation.expiresAt, hold?.busyUntil ?? 0);
+      store.putMessage(tenantId, conversation.id, message, conversation.expiresAt, heldBy);
     const [moved, ...puts] = await Promise.allSettled([
       hold
         ? store.finishTurn(tenantId, conversation.id, hold, changes, newContext)
-        : store.update(tenantId, conversation.id, conversation.turn, changes, newContext),
+        : store.create({ ...conversation, ...changes }, context).then(() => true),
       ...messages.map(put),
     ]);
     if (moved.status === 'rejected') throw moved.reason;

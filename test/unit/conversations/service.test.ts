@@ -191,6 +191,42 @@ describe('ConversationService.start', () => {
     expect(request?.system).toContain('Acme Plumbing');
   });
 
+  it('stores no conversation when the opening turn fails, so a retry leaves exactly one', async () => {
+    const { service, store, model, as } = setup();
+    model.enqueue('record_turn', new ModelUnavailableError('throttled'), new ModelUnavailableError('throttled'));
+
+    const failures = await Promise.all([
+      service.start(as(), 'core_values').catch((error: unknown) => error),
+      service.start(as(), 'core_values').catch((error: unknown) => error),
+    ]);
+    const afterFailures = await service.list(as(), { pageSize: 10 });
+    model.enqueue('record_turn', opening);
+    const started = await service.start(as(), 'core_values');
+
+    expect(failures.every((failure) => failure instanceof ModelUnavailableError)).toBe(true);
+    expect(afterFailures.items).toEqual([]);
+    expect([...store.items.keys()]).toEqual([`TENANT#${TENANT}#CONV#${started.conversation.id}`]);
+    expect((await service.list(as(), { pageSize: 10 })).items.map((item) => item.id)).toEqual([
+      started.conversation.id,
+    ]);
+  });
+
+  it('stores no conversation when its opening answer cannot be stored, and writes a lost first message again', async () => {
+    const { service, store, model, as } = setup();
+    jest.spyOn(store, 'create').mockRejectedValueOnce(new Error('DynamoDB unreachable'));
+    const failed = await service.start(as(), 'core_values').catch((error: unknown) => error);
+    jest.spyOn(store, 'putMessage').mockRejectedValueOnce(new Error('DynamoDB unreachable'));
+    model.enqueue('record_turn', opening);
+
+    const started = await service.start(as(), 'core_values');
+
+    expect(failed).toEqual(new Error('DynamoDB unreachable'));
+    expect((await service.list(as(), { pageSize: 10 })).items.map((item) => item.id)).toEqual([
+      started.conversation.id,
+    ]);
+    expect(await texts(store, started.conversation.id)).toEqual([opening.reply]);
+  });
+
   it('meters the opening turn as a conversation request', async () => {
     const { service, ledger, as } = setup();
     const invocation = as();
