@@ -1,7 +1,7 @@
 import type { BusinessSnapshot } from '../shared/business-api/model';
 import type { Invocation } from '../shared/invocation';
 import type { PromptTemplate } from '../shared/prompts/template';
-import type { Conversation, Message, Provenance, TurnOutput } from './model';
+import type { Conversation, Message, Provenance, Spend, TurnOutput } from './model';
 
 /** One turn as a coach takes it: the conversation before it, the memory of what was said, the owner's message. */
 export interface CoachTurnRequest {
@@ -23,10 +23,11 @@ export interface CoachTurnRequest {
   readonly onText?: (text: string) => void;
 }
 
-/** The coach's turn, and who wrote it. */
+/** The coach's turn, who wrote it, and what its model calls used. */
 export interface CoachTurn {
   readonly output: TurnOutput;
   readonly provenance: Provenance;
+  readonly spend: Spend;
 }
 
 /** Older messages to fold into the running summary. */
@@ -43,10 +44,17 @@ export interface CoachOutcomeRequest {
   readonly messages: readonly Message[];
 }
 
-/** A session's outcome in its topic's schema, and who wrote it. */
+/** A session's outcome in its topic's schema, who wrote it, and what its model calls used. */
 export interface CoachOutcome {
   readonly outcome: Record<string, unknown>;
   readonly provenance: Provenance;
+  readonly spend: Spend;
+}
+
+/** A running summary, and what its model calls used. */
+export interface CoachSummary {
+  readonly summary: string;
+  readonly spend: Spend;
 }
 
 /**
@@ -58,7 +66,7 @@ export interface Coach {
   /** The coach's turn: the reply, where the session stands, the outcome so far. */
   turn(request: CoachTurnRequest): Promise<CoachTurn>;
   /** The running summary with `messages` folded in. */
-  fold(request: CoachFoldRequest): Promise<string>;
+  fold(request: CoachFoldRequest): Promise<CoachSummary>;
   /** The session's outcome, valid against the topic's outcome schema. */
   outcome(request: CoachOutcomeRequest): Promise<CoachOutcome>;
 }

@@ -5,11 +5,19 @@ import type { ModelMessage, ModelTool } from '../shared/llm/port';
 import { once } from '../shared/once';
 import { renderPrompt } from '../shared/prompts/render';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
-import type { GatewayRequest, ModelGateway } from '../shared/usage/gateway';
-import type { Coach, CoachFoldRequest, CoachOutcome, CoachOutcomeRequest, CoachTurn, CoachTurnRequest } from './coach';
-import { outcomeSchemas, turnOutputSchema, type Provenance } from './model';
+import type { GatewayRequest, GatewayResponse, ModelGateway } from '../shared/usage/gateway';
+import type {
+  Coach,
+  CoachFoldRequest,
+  CoachOutcome,
+  CoachOutcomeRequest,
+  CoachSummary,
+  CoachTurn,
+  CoachTurnRequest,
+} from './coach';
+import { outcomeSchemas, turnOutputSchema, type Provenance, type Spend } from './model';
 import { conversationPromptValues, OPENING_MESSAGE } from './prompt-context';
-import { foldTranscript, replyTextStream, toModelMessages, transcript } from './turns';
+import { addSpend, foldTranscript, NO_SPEND, replyTextStream, toModelMessages, transcript } from './turns';
 import { UpstreamUnavailableError } from '../shared/errors';
 
 /** The forced tools; their JSON Schemas are derived on first use, not at cold start. */
@@ -43,6 +51,21 @@ const modelProvenance = (template: PromptTemplate, answer: { modelId: string; re
   repaired: answer.repaired,
 });
 
+/** Adds up what the answered calls of a request used, a repair round included (even when a later call fails). */
+const spendMeter = (): { readonly onCall: (answer: GatewayResponse) => void; total: () => Spend } => {
+  let spent = NO_SPEND;
+  return {
+    onCall: ({ response, costMicros }) => {
+      spent = addSpend(spent, {
+        inputTokens: response.usage.inputTokens,
+        outputTokens: response.usage.outputTokens,
+        costMicros,
+      });
+    },
+    total: () => spent,
+  };
+};
+
 /**
  * The coach on a model: every turn is a forced `record_turn` call through the gateway (limits, routing, metering;
  * one repair round), rendered from the topic's template with the business context and the memory; summaries and
@@ -71,6 +94,7 @@ export class ModelCoach implements Coach {
       [...request.recent, { role: 'user', text: rendered.user }],
       OPENING_MESSAGE(conversation.topic),
     );
+    const meter = spendMeter();
     const result = await callStructured(
       this.gateway,
       {
@@ -79,13 +103,15 @@ export class ModelCoach implements Coach {
         ...(onText ? { onDelta: replyTextStream(onText) } : {}),
       },
       turnOutputSchema,
+      { onCall: meter.onCall },
     );
     if (!result.ok) throw new UpstreamUnavailableError('The coach could not answer just now; send your message again');
-    return { output: result.value, provenance: modelProvenance(template, result) };
+    return { output: result.value, provenance: modelProvenance(template, result), spend: meter.total() };
   }
 
   /** A small model call; a plain transcript cut if that fails. */
-  async fold({ invocation, conversation, messages }: CoachFoldRequest): Promise<string> {
+  async fold({ invocation, conversation, messages }: CoachFoldRequest): Promise<CoachSummary> {
+    const meter = spendMeter();
     try {
       const template = await this.prompts.active('conversation_summary');
       const rendered = renderPrompt(template, {
@@ -102,15 +128,17 @@ export class ModelCoach implements Coach {
           summaryTool(),
         ),
         summarySchema,
+        { onCall: meter.onCall },
       );
-      if (result.ok) return result.value.summary;
+      if (result.ok) return { summary: result.value.summary, spend: meter.total() };
     } catch (error) {
       invocation.log.warn('summary call failed; folding the transcript', { error: String(error) });
     }
-    return foldTranscript(conversation.summary, messages);
+    return { summary: foldTranscript(conversation.summary, messages), spend: meter.total() };
   }
 
   async outcome({ invocation, conversation, messages }: CoachOutcomeRequest): Promise<CoachOutcome> {
+    const meter = spendMeter();
     const extraction = await this.prompts.active('outcome_extraction');
     const schema: z.ZodMiniType<Record<string, unknown>> = outcomeSchemas[conversation.topic];
     const shape = z.toJSONSchema(schema, { io: 'input' });
@@ -129,8 +157,9 @@ export class ModelCoach implements Coach {
         inputSchema: shape,
       }),
       schema,
+      { onCall: meter.onCall },
     );
     if (!result.ok) throw new UpstreamUnavailableError('The outcome could not be extracted; try completing again');
-    return { outcome: result.value, provenance: modelProvenance(extraction, result) };
+    return { outcome: result.value, provenance: modelProvenance(extraction, result), spend: meter.total() };
   }
 }

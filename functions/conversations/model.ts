@@ -124,6 +124,21 @@ export const messageSchema = z.object({
 });
 export type Message = z.infer<typeof messageSchema>;
 
+/** What the coach's model calls used for a request: tokens and cost in micro-dollars (none offline). */
+export interface Spend {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costMicros: number;
+}
+
+/** Tokens and cost of a conversation so far: every stored turn's model calls, its summaries and its outcome. */
+export const conversationUsageSchema = z.object({
+  inputTokens: z.number().check(z.int()),
+  outputTokens: z.number().check(z.int()),
+  costUsd: z.number(),
+});
+export type ConversationUsage = z.infer<typeof conversationUsageSchema>;
+
 /** A conversation as stored and returned (without its messages). */
 export const conversationSchema = z.object({
   id: z.string(),
@@ -148,6 +163,7 @@ export const conversationSchema = z.object({
   outcomeProvenance: z.optional(provenanceSchema),
   lowConfidenceStreak: z.number().check(z.int()),
   handoffRequestedAt: z.optional(z.iso.datetime()),
+  usage: conversationUsageSchema,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),

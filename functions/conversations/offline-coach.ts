@@ -1,6 +1,14 @@
 import * as z from '../shared/zod';
 import type { PromptTemplate } from '../shared/prompts/template';
-import type { Coach, CoachFoldRequest, CoachOutcome, CoachOutcomeRequest, CoachTurn, CoachTurnRequest } from './coach';
+import type {
+  Coach,
+  CoachFoldRequest,
+  CoachOutcome,
+  CoachOutcomeRequest,
+  CoachSummary,
+  CoachTurn,
+  CoachTurnRequest,
+} from './coach';
 import {
   outcomeSchemas,
   phases,
@@ -17,7 +25,7 @@ import { purposeScript } from './offline/purpose';
 import { scriptContext, type Draft, type FollowUp, type Script, type ScriptContext } from './offline/script';
 import { visionScript } from './offline/vision';
 import { asksForHelp, asksForPerson, clip, confirms, quote } from './offline/words';
-import { asksToRevisit, completionGaps, foldTranscript } from './turns';
+import { asksToRevisit, completionGaps, foldTranscript, NO_SPEND } from './turns';
 import { UnprocessableError } from '../shared/errors';
 
 /** The offline coach's session per topic. */
@@ -182,12 +190,12 @@ export class OfflineCoach implements Coach {
       promptVersion: template.version,
       step: stepName(script, next),
     };
-    return { output, provenance };
+    return { output, provenance, spend: NO_SPEND };
   }
 
   /** Without a model the fold is a transcript cut. */
-  async fold({ conversation, messages }: CoachFoldRequest): Promise<string> {
-    return foldTranscript(conversation.summary, messages);
+  async fold({ conversation, messages }: CoachFoldRequest): Promise<CoachSummary> {
+    return { summary: foldTranscript(conversation.summary, messages), spend: NO_SPEND };
   }
 
   /** The outcome is the draft the session built, valid against the topic's outcome schema. */
@@ -206,6 +214,7 @@ export class OfflineCoach implements Coach {
     return {
       outcome: parsed.data,
       provenance: { provider: 'rules', promptTopic: conversation.topic, promptVersion: conversation.promptVersion },
+      spend: NO_SPEND,
     };
   }
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { onBehalfOf } from '../shared/business-api/port';
 import type { Invocation } from '../shared/invocation';
 import { outcomeSchemas, type Conversation, type ConversationTopic, type Feedback, type Message } from './model';
-import { upToTurn, type ConversationListQuery, type StoredConversation } from './store';
+import { upToTurn, type ConversationListQuery, type StoredConversation, type TurnChanges } from './store';
 import { TurnEngine, type ConversationDependencies, type TurnResult } from './turn-engine';
-import { completionGaps, daysAfter, newConversation, recap, requireStatus } from './turns';
+import { completionGaps, daysAfter, newConversation, recap, requireStatus, usageAfter } from './turns';
 import { ConflictError, NotFoundError, UnprocessableError } from '../shared/errors';
 
 /**
@@ -130,7 +130,7 @@ export class ConversationService {
       await this.deps.store.messages(invocation.caller.tenantId, id, conversation.summarizedThrough),
       conversation,
     );
-    const { outcome, provenance } = await this.deps.coach.outcome({ invocation, conversation, messages });
+    const { outcome, provenance, spend } = await this.deps.coach.outcome({ invocation, conversation, messages });
     const now = this.deps.clock();
     const completed = await this.change(invocation, conversation, {
       status: 'completed',
@@ -140,6 +140,7 @@ export class ConversationService {
       outcomeStatus: 'proposed',
       outcomeProvenance: provenance,
       expiresAt: daysAfter(now, this.deps.settings.outcomeRetentionDays),
+      spent: spend,
     });
     return { conversation: completed, outcome };
   }
@@ -203,16 +204,18 @@ export class ConversationService {
     return stored;
   }
 
-  /** Writes status-like changes, conditional on no turn having happened meanwhile. */
+  /** Writes status-like changes (and what they spent), conditional on no turn having happened meanwhile. */
   private async change(
     invocation: Invocation,
     conversation: Conversation,
-    changes: Partial<Conversation>,
+    changes: TurnChanges,
   ): Promise<Conversation> {
+    const { spent, ...fields } = changes;
     const updated = { ...changes, updatedAt: this.deps.clock().toISOString() };
     if (!(await this.deps.store.update(invocation.caller.tenantId, conversation.id, conversation.turn, updated))) {
       throw new ConflictError('The conversation changed meanwhile; reload it');
     }
-    return { ...conversation, ...updated };
+    const usage = spent ? usageAfter(conversation.usage, spent) : conversation.usage;
+    return { ...conversation, ...fields, updatedAt: updated.updatedAt, usage };
   }
 }

@@ -1,7 +1,7 @@
 import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
 import type { Invocation } from '../shared/invocation';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
-import type { Coach } from './coach';
+import type { Coach, CoachSummary } from './coach';
 import type { HandoffPublisher } from './handoff';
 import type { Conversation, Message, TurnOutput } from './model';
 import {
@@ -9,17 +9,21 @@ import {
   type ConversationContext,
   type ConversationStore,
   type StoredConversation,
+  type TurnChanges,
   type TurnHold,
 } from './store';
 import {
+  addSpend,
   asksToRevisit,
   completionGaps,
   daysAfter,
   handoffAfter,
   legalPhase,
   newMessage,
+  NO_SPEND,
   planFold,
   statusConflict,
+  usageAfter,
 } from './turns';
 import { type AppError, ConflictError, ModelTimeoutError, NotFoundError } from '../shared/errors';
 
@@ -181,7 +185,7 @@ export class TurnEngine {
     const summary = memory?.summary ?? conversation.summary;
     const exchanges = conversation.exchanges + (replying ? 1 : 0);
 
-    const { output, provenance } = await this.deps.coach.turn({
+    const { output, provenance, spend } = await this.deps.coach.turn({
       invocation,
       conversation,
       template,
@@ -219,7 +223,8 @@ export class TurnEngine {
       suggestedReplies: output.suggestedReplies,
       provenance,
     };
-    const changes: Partial<Conversation> = {
+    const spent = addSpend(memory?.spend ?? NO_SPEND, spend);
+    const fields: TurnChanges = {
       turn: assistant.seq,
       phase,
       progress: output.progress,
@@ -233,8 +238,12 @@ export class TurnEngine {
       updatedAt: now.toISOString(),
       expiresAt: daysAfter(now, settings.idleDays),
     };
-    await this.storeTurn(turn, owner ? [owner, assistant] : [assistant], changes, context);
-    const after = { ...conversation, ...changes };
+    const after: Conversation = {
+      ...conversation,
+      ...fields,
+      usage: usageAfter(conversation.usage, spent),
+    };
+    await this.storeTurn(turn, owner ? [owner, assistant] : [assistant], { ...fields, spent }, after, context);
     if (handoff.reason && userText !== undefined)
       await this.requestHandoff(invocation, after, handoff.reason, userText);
     return {
@@ -263,7 +272,8 @@ export class TurnEngine {
   private async storeTurn(
     turn: Turn,
     messages: readonly Message[],
-    changes: Partial<Conversation>,
+    changes: TurnChanges,
+    after: Conversation,
     context: ConversationContext,
   ): Promise<void> {
     const { invocation, stored, hold } = turn;
@@ -281,7 +291,7 @@ export class TurnEngine {
     const [moved, ...puts] = await Promise.allSettled([
       hold
         ? store.finishTurn(tenantId, conversation.id, hold, changes, newContext)
-        : store.create({ ...conversation, ...changes }, context).then(() => true),
+        : store.create(after, context).then(() => true),
       ...messages.map(put),
     ]);
     if (moved.status === 'rejected') throw moved.reason;
@@ -296,8 +306,8 @@ export class TurnEngine {
     conversation: Conversation,
     messages: Message[],
     through: number,
-  ): Promise<{ summary: string; through: number }> {
-    return { summary: await this.deps.coach.fold({ invocation, conversation, messages }), through };
+  ): Promise<CoachSummary & { through: number }> {
+    return { ...(await this.deps.coach.fold({ invocation, conversation, messages })), through };
   }
 
   private async requestHandoff(

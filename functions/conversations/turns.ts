@@ -4,6 +4,8 @@ import type { PromptTemplate } from '../shared/prompts/template';
 import {
   phases,
   type Conversation,
+  type ConversationUsage,
+  type Spend,
   type ConversationStatus,
   type ConversationTopic,
   type Message,
@@ -16,6 +18,36 @@ const DAY_MS = 86_400_000;
 
 /** `count` days after `from`, as the ISO time an expiry is stored as. */
 export const daysAfter = (from: Date, count: number): string => new Date(from.getTime() + count * DAY_MS).toISOString();
+
+/** No model call: the spend of an offline turn. */
+export const NO_SPEND: Spend = { inputTokens: 0, outputTokens: 0, costMicros: 0 };
+
+/** Two spends added up. */
+export const addSpend = (a: Spend, b: Spend): Spend => ({
+  inputTokens: a.inputTokens + b.inputTokens,
+  outputTokens: a.outputTokens + b.outputTokens,
+  costMicros: a.costMicros + b.costMicros,
+});
+
+const MICROS_PER_USD = 1_000_000;
+
+/** A conversation's usage as shown, from its counters (cost in micro-dollars). */
+export const usageOf = (spend: Spend): ConversationUsage => ({
+  inputTokens: spend.inputTokens,
+  outputTokens: spend.outputTokens,
+  costUsd: spend.costMicros / MICROS_PER_USD,
+});
+
+/** The counters behind a conversation's usage. */
+export const spendOf = (usage: ConversationUsage): Spend => ({
+  inputTokens: usage.inputTokens,
+  outputTokens: usage.outputTokens,
+  costMicros: Math.round(usage.costUsd * MICROS_PER_USD),
+});
+
+/** A conversation's usage once `spend` is added to it. */
+export const usageAfter = (usage: ConversationUsage, spend: Spend): ConversationUsage =>
+  usageOf(addSpend(spendOf(usage), spend));
 
 /** A conversation as it is opened: active, in the introduction, nothing said yet; idle for `idleDays` it expires. */
 export const newConversation = (opening: {
@@ -42,6 +74,7 @@ export const newConversation = (opening: {
   summarizedThrough: 0,
   extracted: {},
   lowConfidenceStreak: 0,
+  usage: usageOf(NO_SPEND),
   createdAt: opening.now.toISOString(),
   updatedAt: opening.now.toISOString(),
   expiresAt: daysAfter(opening.now, opening.idleDays),

@@ -459,6 +459,34 @@ describe('metering and bad input', () => {
     expect(after - before).toBe(2);
   });
 
+  it("shows each conversation's tokens and cost so far, in the conversation and in the list", async () => {
+    const costOfConversations = async (): Promise<number> =>
+      (await api.call('GET', '/usage', { token: owner })).json.byRequestType.conversation?.costUsd ?? 0;
+    const before = await costOfConversations();
+    const usage = { inputTokens: 1000, outputTokens: 200, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+    bedrock.enqueue({ toolInput: aTurn({ phase: 'introduction', intent: undefined }), usage });
+    const id = (
+      await api.call('POST', '/conversations', { token: owner, body: JSON.stringify({ topic: 'core_values' }) })
+    ).json.conversation.id as string;
+    bedrock.enqueue({ toolInput: aTurn(), usage });
+    const replied = await say(id, 'We once drove two hours to fix a boiler on Christmas Eve for a regular customer.');
+
+    const detail = await api.call('GET', `/conversations/${id}`, { token: owner });
+    const listed = await api.call('GET', '/conversations?page_size=100', { token: owner });
+    const spent = (await costOfConversations()) - before;
+
+    expect(replied.json.conversation.usage).toEqual(detail.json.conversation.usage);
+    expect(detail.json.conversation.usage).toEqual({
+      inputTokens: 2000,
+      outputTokens: 400,
+      costUsd: expect.closeTo(spent, 6),
+    });
+    expect(detail.json.conversation.usage.costUsd).toBeGreaterThan(0);
+    expect(listed.json.items.find((item: { id: string }) => item.id === id)?.usage).toEqual(
+      detail.json.conversation.usage,
+    );
+  });
+
   it.each([
     ['POST', '/conversations', '{"topic":"astrology"}'],
     ['POST', '/conversations', '{"topic":"vision","extra":1}'],

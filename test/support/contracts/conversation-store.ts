@@ -303,6 +303,30 @@ export const describeConversationStoreContract = (name: string, harness: Convers
         expect(gone).toBeUndefined();
       });
 
+      it('adds what turns spent to the counters it was created with, also when the updates race', async () => {
+        const conversation = await created({ usage: { inputTokens: 100, outputTokens: 20, costUsd: 0.0006 } });
+        const spent = { inputTokens: 1000, outputTokens: 200, costMicros: 6000 };
+
+        const [first, second] = await Promise.all([
+          store.update(tenantId, conversation.id, 0, { spent }),
+          store.update(tenantId, conversation.id, 0, { spent }),
+        ]);
+        const held = await store.claimTurn(tenantId, conversation.id, {
+          userId: conversation.userId,
+          now: START,
+          busyUntil: START.getTime() + HOLD,
+        });
+        await store.finishTurn(tenantId, conversation.id, { turn: 0, busyUntil: START.getTime() + HOLD }, { spent });
+
+        expect([first, second]).toEqual([true, true]);
+        expect(held).toBeDefined();
+        expect((await store.get(tenantId, conversation.id))?.conversation.usage).toEqual({
+          inputTokens: 3100,
+          outputTokens: 620,
+          costUsd: 0.0186,
+        });
+      });
+
       it('refuses an update without changes', async () => {
         const conversation = await created();
 

@@ -721,6 +721,33 @@ describe('ConversationService.complete and saveOutcome', () => {
     return id;
   };
 
+  it("adds every model call to the conversation's usage: turns, repair rounds, summaries and the outcome", async () => {
+    const h = setup({ historyTokenBudget: 60, recentMessages: 2 });
+    h.model.enqueue('record_turn', opening, { reply: '' });
+    const id = (await h.service.start(h.as(), 'core_values')).conversation.id;
+    const repaired = await h.service.reply(h.as(), id, 'A reply whose first answer needs a repair round.');
+    for (let i = 0; i < 5; i += 1) {
+      await h.service.reply(h.as(), id, `Story ${i}: a long story that pushes the history over its budget.`);
+    }
+    h.model.defaults.set('record_turn', turn({ extracted: VALUES }));
+    await h.service.reply(h.as(), id, 'The last story.');
+    const calls = () => h.model.requests.length;
+    const beforeOutcome = calls();
+
+    const completed = await h.service.complete(h.as(), id);
+
+    const perCall = { inputTokens: 1200, outputTokens: 300 };
+    expect(repaired.conversation.usage).toMatchObject({ inputTokens: 3 * 1200, outputTokens: 3 * 300 });
+    expect(h.model.requestsFor('record_summary').length).toBeGreaterThan(0);
+    expect(calls() - beforeOutcome).toBe(1);
+    expect(completed.conversation.usage).toEqual({
+      inputTokens: calls() * perCall.inputTokens,
+      outputTokens: calls() * perCall.outputTokens,
+      costUsd: 0,
+    });
+    expect((await h.store.get(TENANT, id))?.conversation.usage).toEqual(completed.conversation.usage);
+  });
+
   it('refuses to complete before the criteria are met, naming what is missing', async () => {
     const { service, open, as, model } = setup();
     const id = await open();
