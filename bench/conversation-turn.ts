@@ -32,6 +32,7 @@ import {
 import { conversationPromptValues, OPENING_MESSAGE } from '../functions/conversations/prompt-context';
 import { ModelCoach } from '../functions/conversations/model-coach';
 import { ConversationService } from '../functions/conversations/service';
+import { ConversationActivity, DynamoConversationStats } from '../functions/conversations/stats';
 import { DynamoConversationStore } from '../functions/conversations/store';
 import { planFold, toModelMessages } from '../functions/conversations/turns';
 import { benchGateway, benchLedger, cannedResponse } from './gateway';
@@ -274,6 +275,10 @@ export const benchConversationTurn = async (snapshotTenantId: string, floor: Flo
         timedMethods(benchLedger(timedClient), (method) => timers.ledgerStage(method)),
       ),
       promptStore(),
+    ),
+    activity: new ConversationActivity(
+      new DynamoConversationStats(timedClient, cfg.CONVERSATIONS_TABLE),
+      cfg.CONVERSATION_OUTCOME_RETENTION_DAYS,
     ),
     businessData: new InMemoryBusinessData(snapshot),
     handoff,

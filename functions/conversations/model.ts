@@ -253,3 +253,23 @@ export const conversationResponseSchema = z.object({
   recap: z.optional(z.string()),
   outcome: z.optional(z.record(z.string(), z.unknown())),
 });
+
+/** How the conversations of a period stand: started, completed, abandoned, in progress, and the completion rate. */
+const lifecycleCounts = {
+  started: z.number().check(z.int()),
+  completed: z.number().check(z.int()),
+  /** Not completed, and no activity for `abandonedAfterDays`. */
+  abandoned: z.number().check(z.int()),
+  inProgress: z.number().check(z.int()),
+  /** completed / (completed + abandoned): of the conversations that ended either way; null when none did. */
+  completionRate: z.nullable(z.number()),
+};
+export type LifecycleCounts = z.infer<z.ZodMiniObject<typeof lifecycleCounts>>;
+
+/** The conversation section of `GET /admin/usage`: the conversations started in the report's range, as they stand. */
+export const conversationStatsSchema = z.object({
+  abandonedAfterDays: z.number().check(z.int()),
+  ...lifecycleCounts,
+  byTopic: z.array(z.object({ topic: conversationTopicSchema, ...lifecycleCounts })),
+});
+export type ConversationStats = z.infer<typeof conversationStatsSchema>;

@@ -93,14 +93,14 @@ export class ConversationService {
   async pause(invocation: Invocation, id: string): Promise<Conversation> {
     const stored = await this.owned(invocation, id);
     requireStatus(stored.conversation, 'active');
-    return this.change(invocation, stored.conversation, { status: 'paused' });
+    return this.change(invocation, stored, { status: 'paused' });
   }
 
   /** Resumes a paused conversation with a short recap of where it stood. */
   async resume(invocation: Invocation, id: string): Promise<{ conversation: Conversation; recap: string }> {
     const stored = await this.owned(invocation, id);
     requireStatus(stored.conversation, 'paused');
-    const conversation = await this.change(invocation, stored.conversation, { status: 'active' });
+    const conversation = await this.change(invocation, stored, { status: 'active' });
     const messages = upToTurn(await this.deps.store.messages(invocation.caller.tenantId, id), conversation);
     const lastQuestion = messages.findLast((message) => message.role === 'assistant')?.text;
     return { conversation, recap: recap(conversation, lastQuestion) };
@@ -132,7 +132,7 @@ export class ConversationService {
     );
     const { outcome, provenance, spend } = await this.deps.coach.outcome({ invocation, conversation, messages });
     const now = this.deps.clock();
-    const completed = await this.change(invocation, conversation, {
+    const completed = await this.change(invocation, stored, {
       status: 'completed',
       phase: 'completion',
       progress: 1,
@@ -165,7 +165,7 @@ export class ConversationService {
         'invalid_outcome',
       );
     }
-    return this.change(invocation, stored.conversation, {
+    return this.change(invocation, stored, {
       outcome: parsed.data,
       outcomeStatus: edit.accept ? 'accepted' : 'proposed',
     });
@@ -204,18 +204,24 @@ export class ConversationService {
     return stored;
   }
 
-  /** Writes status-like changes (and what they spent), conditional on no turn having happened meanwhile. */
+  /**
+   * Writes status-like changes (and what they spent), conditional on no turn having happened meanwhile, and counts
+   * the activity.
+   */
   private async change(
     invocation: Invocation,
-    conversation: Conversation,
+    stored: StoredConversation,
     changes: TurnChanges,
   ): Promise<Conversation> {
+    const { conversation } = stored;
     const { spent, ...fields } = changes;
     const updated = { ...changes, updatedAt: this.deps.clock().toISOString() };
     if (!(await this.deps.store.update(invocation.caller.tenantId, conversation.id, conversation.turn, updated))) {
       throw new ConflictError('The conversation changed meanwhile; reload it');
     }
     const usage = spent ? usageAfter(conversation.usage, spent) : conversation.usage;
-    return { ...conversation, ...fields, updatedAt: updated.updatedAt, usage };
+    const after = { ...conversation, ...fields, updatedAt: updated.updatedAt, usage };
+    this.deps.activity.changed(invocation, stored, after);
+    return after;
   }
 }

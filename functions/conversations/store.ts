@@ -33,6 +33,8 @@ export interface ConversationContext {
 export interface StoredConversation {
   readonly conversation: Conversation;
   readonly context?: ConversationContext;
+  /** Counted in the conversation stats since its start (every conversation stored from now on is). */
+  readonly counted?: boolean;
 }
 
 /** Which conversations a list page holds: optional filters, the page size and the previous page's cursor. */
@@ -198,6 +200,7 @@ const metaAttributesSchema = z.object({
   expiresAtIso: z.iso.datetime(),
   context: z.optional(contextSchema),
   busyUntil: z.optional(z.number()),
+  counted: z.optional(z.boolean()),
   /** The conversation's counters (absent on items stored before they were kept). */
   inputTokens: z._default(z.number(), 0),
   outputTokens: z._default(z.number(), 0),
@@ -232,7 +235,11 @@ const parseMeta = (item: Item): { stored: StoredConversation; attributes: z.infe
     usage: usageOf(attributes),
   });
   return {
-    stored: { conversation, ...(attributes.context ? { context: attributes.context } : {}) },
+    stored: {
+      conversation,
+      ...(attributes.context ? { context: attributes.context } : {}),
+      ...(attributes.counted ? { counted: true } : {}),
+    },
     attributes,
   };
 };
@@ -254,6 +261,7 @@ const metaItem = ({ usage, ...conversation }: Conversation, context: Conversatio
   ...spendOf(usage),
   ...ttlFields(conversation.expiresAt),
   ...(context ? { context } : {}),
+  counted: true,
   ownerKey: ownerKey(conversation.tenantId, conversation.userId),
   tenantKey: tenantKey(conversation.tenantId),
 });

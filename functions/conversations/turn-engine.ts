@@ -3,6 +3,7 @@ import type { Invocation } from '../shared/invocation';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
 import type { Coach, CoachSummary } from './coach';
 import type { HandoffPublisher } from './handoff';
+import type { ConversationActivity } from './stats';
 import type { Conversation, Message, TurnOutput } from './model';
 import {
   upToTurn,
@@ -43,6 +44,8 @@ export interface ConversationDependencies {
   readonly prompts: PromptStore;
   /** Who answers: a model through the gateway, or the offline coach. */
   readonly coach: Coach;
+  /** Counts starts, activity and completions for the usage report. */
+  readonly activity: ConversationActivity;
   readonly businessData: BusinessData;
   readonly handoff: HandoffPublisher;
   readonly clock: () => Date;
@@ -244,6 +247,8 @@ export class TurnEngine {
       usage: usageAfter(conversation.usage, spent),
     };
     await this.storeTurn(turn, owner ? [owner, assistant] : [assistant], { ...fields, spent }, after, context);
+    if (turn.hold) this.deps.activity.changed(invocation, stored, after);
+    else this.deps.activity.opened(invocation, after);
     if (handoff.reason && userText !== undefined)
       await this.requestHandoff(invocation, after, handoff.reason, userText);
     return {

@@ -8,6 +8,7 @@ import { ModelCoach } from './model-coach';
 import { OfflineCoach } from './offline-coach';
 import { ConversationService } from './service';
 import type { ConversationSettings } from './turn-engine';
+import { ConversationActivity, ConversationStatsReport, DynamoConversationStats } from './stats';
 import { DynamoConversationStore } from './store';
 import { conversationsConfig } from './config';
 
@@ -50,9 +51,23 @@ export const conversationService = /* @__PURE__ */ once(
       store: new DynamoConversationStore(documentClient(), conversationsConfig().CONVERSATIONS_TABLE),
       prompts: promptStore(),
       coach: coach(),
+      activity: new ConversationActivity(
+        new DynamoConversationStats(documentClient(), conversationsConfig().CONVERSATIONS_TABLE),
+        conversationsConfig().CONVERSATION_OUTCOME_RETENTION_DAYS,
+      ),
       businessData: businessData(),
       handoff: handoffPublisher(),
       clock: () => new Date(),
       settings: conversationSettings(),
     }),
 );
+
+/** The conversation section of the admin usage report, on the conversations table, built once per process. */
+export const conversationStatsReport = /* @__PURE__ */ once((): ConversationStatsReport => {
+  const cfg = conversationsConfig();
+  return new ConversationStatsReport(
+    new DynamoConversationStats(documentClient(), cfg.CONVERSATIONS_TABLE),
+    cfg.CONVERSATION_ABANDONED_DAYS,
+    () => new Date(),
+  );
+});

@@ -28,11 +28,13 @@ export const usage = defineCapability({
       path: '/admin/usage',
       handler: 'functions/usage/handlers/get-usage-report.ts',
       auth: 'admin',
-      summary: 'Usage over a date range, for one tenant or all, grouped by day, model or request type',
+      summary:
+        'Usage over a date range, for one tenant or all, grouped by day, model or request type, with the ' +
+        'conversations started in the range (started, completed, abandoned, completion rate by topic)',
       tag: 'usage',
       query: usageReportQuerySchema,
       response: { status: 200, schema: usageReportSchema },
-      grants: { tables: { usage: 'read' } },
+      grants: { tables: { usage: 'read', conversations: 'read' } },
     }),
     listTopTenants: defineRoute({
       method: 'GET',

@@ -1,10 +1,13 @@
 import { usage } from '../routes';
+import { conversationStatsReport } from '../../conversations/wiring';
 import { jsonRoute } from '../../shared/http/pipeline';
 import { usageReports } from '../wiring';
 
 const reports = usageReports();
+const conversations = conversationStatsReport();
 
-/** GET /admin/usage?from=&to=&tenantId=&groupBy= */
-export const handler = jsonRoute(usage.routes.getUsageReport, async ({ query }) => ({
-  body: await reports.report(query),
-}));
+/** GET /admin/usage?from=&to=&tenantId=&groupBy= — with the conversations started in the range, as they stand. */
+export const handler = jsonRoute(usage.routes.getUsageReport, async ({ query }) => {
+  const report = await reports.report(query);
+  return { body: { ...report, conversations: await conversations.report(report) } };
+});

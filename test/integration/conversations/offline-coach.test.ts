@@ -192,4 +192,46 @@ describe('the offline coach', () => {
     expect(response.json.message.text).toContain('AI coach');
     expect(response.json.message.text).toContain('How many years ahead');
   });
+
+  it('shows in the admin usage report the sessions started, completed and in progress, by topic', async () => {
+    const reporter = await api.token('northwind-saas', 'report-owner');
+    const open = async () =>
+      (await api.call('POST', '/conversations', { token: reporter, body: JSON.stringify({ topic: 'purpose' }) })).json
+        .conversation.id as string;
+    const [finished] = [await open(), await open()];
+    for (const message of [
+      'Software teams at small agencies',
+      'An agency that stopped losing weekends to releases.',
+      'Nobody should lose their evenings to broken releases.',
+      'We give small teams their evenings back.',
+      'Yes.',
+      'Yes, make it final',
+    ]) {
+      await api.call('POST', `/conversations/${finished}/messages`, {
+        token: reporter,
+        body: JSON.stringify({ message }),
+      });
+    }
+    await api.call('POST', `/conversations/${finished}/complete`, { token: reporter });
+
+    const report = await api.call('GET', '/admin/usage?tenantId=northwind-saas', { token: await api.adminToken() });
+
+    expect(report.status).toBe(200);
+    expect(report.json.conversations).toMatchObject({
+      abandonedAfterDays: 7,
+      started: 2,
+      completed: 1,
+      abandoned: 0,
+      inProgress: 1,
+      completionRate: 1,
+    });
+    expect(report.json.conversations.byTopic).toContainEqual({
+      topic: 'purpose',
+      started: 2,
+      completed: 1,
+      abandoned: 0,
+      inProgress: 1,
+      completionRate: 1,
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { LoggingHandoffPublisher } from '../../../functions/conversations/handof
 import type { ConversationTopic } from '../../../functions/conversations/model';
 import { OfflineCoach } from '../../../functions/conversations/offline-coach';
 import { ConversationService } from '../../../functions/conversations/service';
+import { ConversationActivity, InMemoryConversationStats } from '../../../functions/conversations/stats';
 import { InMemoryConversationStore } from '../../../functions/conversations/store';
 import { FilePromptStore } from '../../../functions/shared/prompts/file-prompt-store';
 import type { PromptStore, PromptTemplate } from '../../../functions/shared/prompts/template';
@@ -20,6 +21,7 @@ const START = new Date('2026-11-21T10:00:00.000Z');
 const setup = (completion: Partial<NonNullable<PromptTemplate['completion']>> = {}) => {
   const clock = () => START;
   const store = new InMemoryConversationStore(clock);
+  const stats = new InMemoryConversationStats(clock);
   const files = new FilePromptStore(join(__dirname, '../../../prompts'), { maxBytes: 100_000 }, silentLog);
   const prompts: PromptStore = {
     active: async (topic) => {
@@ -40,6 +42,7 @@ const setup = (completion: Partial<NonNullable<PromptTemplate['completion']>> = 
       dropped: {},
     })),
     handoff: new LoggingHandoffPublisher(silentLog),
+    activity: new ConversationActivity(stats, 730),
     clock,
     settings: {
       idleDays: 30,

@@ -3,6 +3,7 @@ import { LoggingHandoffPublisher } from '../../../functions/conversations/handof
 import { OPENING_MESSAGE } from '../../../functions/conversations/prompt-context';
 import { ModelCoach } from '../../../functions/conversations/model-coach';
 import { ConversationService } from '../../../functions/conversations/service';
+import { ConversationActivity, InMemoryConversationStats } from '../../../functions/conversations/stats';
 import { InMemoryConversationStore } from '../../../functions/conversations/store';
 import { TURN_HOLD_GRACE_MS, type ConversationSettings } from '../../../functions/conversations/turn-engine';
 import type { BusinessSnapshot } from '../../../functions/shared/business-api/model';
@@ -88,6 +89,7 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
   let now = START;
   const clock = () => now;
   const store = new InMemoryConversationStore(clock);
+  const stats = new InMemoryConversationStats(clock);
   const model = new ScriptedModel();
   model.defaults.set('record_turn', turn());
   model.defaults.set('record_summary', { summary: 'The owner told long stories about the winter freeze.' });
@@ -120,6 +122,7 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
     coach: new ModelCoach(gateway, prompts),
     businessData,
     handoff,
+    activity: new ConversationActivity(stats, 730),
     clock,
     settings: { ...SETTINGS, ...settings },
   });
@@ -183,6 +186,7 @@ describe('ConversationService.start', () => {
     expect(stored).toEqual({
       conversation: result.conversation,
       context: { snapshot: snapshot(TENANT), fetchedAt: START.toISOString() },
+      counted: true,
     });
     expect(await store.messages(TENANT, result.conversation.id)).toEqual([result.message]);
     expect(businessData.calls).toBe(1);
