@@ -31,6 +31,12 @@ const errorResponses = (route: RouteDefinition): Record<string, JsonObject> => {
     ...(route.auth === 'none' ? {} : { '401': error('Missing, expired or invalid token') }),
     ...(route.auth === 'admin' ? { '403': error('Not an administrator') } : {}),
     ...(route.params ? { '404': error('Not found for this tenant') } : {}),
+    ...(route.idempotent
+      ? {
+          '409': error('Busy: another request on this conversation, or with this Idempotency-Key, is in progress'),
+          '422': error('The Idempotency-Key was used with another body (idempotency_key_reused)'),
+        }
+      : {}),
     '429': error('Rate limited; see Retry-After'),
     '502': error('Upstream data unavailable'),
     '503': error('Busy, or the model is unavailable for now; see Retry-After'),
@@ -53,6 +59,17 @@ const conditionalGet = {
     description: 'Not modified: the answer is the one the ETag names',
     headers: { ETag: header("The unchanged answer's entity tag") },
   },
+} as const;
+
+/** An idempotent route's Idempotency-Key header. */
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Names the request so it can be sent again safely: the same key (per user and route) within 24 h answers the ' +
+    'first status and body (with `idempotency-replayed: true`) and runs nothing again',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
 } as const;
 
 /** What the service's jobs are, for the document's description. */
@@ -83,6 +100,7 @@ export const openApiDocument = (version: string): JsonObject => {
         ...parametersOf(route.params, 'path'),
         ...parametersOf(route.query, 'query'),
         ...(route.method === 'GET' ? [conditionalGet.parameter] : []),
+        ...(route.idempotent ? [idempotencyKey] : []),
       ],
       ...(route.body
         ? {

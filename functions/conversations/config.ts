@@ -1,10 +1,11 @@
 import { envConfig, tableNameEnv } from '../shared/config';
 import * as z from '../shared/zod';
-import { conversationsTable } from './tables';
+import { conversationRequestsTable, conversationsTable } from './tables';
 
 /** The environment the conversations capability reads (parsed once, at cold start). */
 export const conversationsEnv = z.object({
   ...tableNameEnv(conversationsTable),
+  ...tableNameEnv(conversationRequestsTable),
   CONVERSATION_IDLE_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 30),
   CONVERSATION_OUTCOME_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 730),
   /** Messages kept verbatim in the model's context; older ones are folded into the running summary. */

@@ -1,7 +1,8 @@
-import { businessData, documentClient, modelGateway, promptStore } from '../shared/adapters';
+import { businessData, documentClient, dynamoClient, modelGateway, promptStore } from '../shared/adapters';
 import { config } from '../shared/config';
 import { logger } from '../shared/observability';
-import { once, onceAsync } from '../shared/once';
+import type { IdempotencyGuard } from '../shared/http/idempotency';
+import { lazyPort, once, onceAsync } from '../shared/once';
 import { EventBridgeHandoffPublisher, LoggingHandoffPublisher, type HandoffPublisher } from './handoff';
 import type { Coach } from './coach';
 import { ModelCoach } from './model-coach';
@@ -71,3 +72,14 @@ export const conversationStatsReport = /* @__PURE__ */ once((): ConversationStat
     () => new Date(),
   );
 });
+
+/**
+ * The Idempotency-Keys of the turn routes, in their table; Powertools idempotency loads with the first request that
+ * sends a key.
+ */
+export const conversationRequests = /* @__PURE__ */ once((): IdempotencyGuard =>
+  lazyPort<IdempotencyGuard>(async () => {
+    const { DynamoIdempotency } = await import('../shared/http/dynamo-idempotency');
+    return new DynamoIdempotency(dynamoClient(), conversationsConfig().CONVERSATION_REQUESTS_TABLE);
+  }),
+);

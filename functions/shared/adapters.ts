@@ -1,8 +1,9 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BusinessData, ServiceTokenProvider } from './business-api/port';
 import { ClientCredentialsTokenProvider, StaticTokenProvider } from './business-api/service-token';
 import { config, ConfigError } from './config';
-import { createDocumentClient } from './dynamo/client';
+import { createDynamoClient, documentClientOver } from './dynamo/client';
 import { type LanguageModel } from './llm/port';
 import { logger, metrics } from './observability';
 import { lazyPort, once, onceAsync } from './once';
@@ -19,8 +20,11 @@ import type { Queue } from './jobs/queue';
 import { DynamoJobStore, type JobStore } from './jobs/store';
 import type { WorkerDefinition } from './jobs/worker-definition';
 
-/** The DynamoDB document client (dynalite when DYNAMODB_ENDPOINT is set). */
-export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => createDocumentClient(config()));
+/** The DynamoDB client (dynalite when DYNAMODB_ENDPOINT is set), for the few that need it raw. */
+export const dynamoClient = /* @__PURE__ */ once((): DynamoDBClient => createDynamoClient(config()));
+
+/** The DynamoDB document client, on the same client. */
+export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => documentClientOver(dynamoClient()));
 
 /** The limits every template is validated against (size, allowed models). */
 export const templateLimits = /* @__PURE__ */ once((): TemplateLimits => {

@@ -143,7 +143,11 @@ export class CorruptItemError extends AppError {
 export class ConflictError extends AppError {
   override readonly name = 'ConflictError';
   readonly statusCode = 409;
-  readonly code = 'conflict';
+  readonly code: string;
+  constructor(message: string, code = 'conflict') {
+    super(message);
+    this.code = code;
+  }
 }
 
 /** The caller must wait; `retryAfterSeconds` becomes the Retry-After header. */

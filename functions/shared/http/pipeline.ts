@@ -12,6 +12,7 @@ import { startInvocation, type Invocation, type InvocationScope } from '../invoc
 import { logger, metrics } from '../observability';
 import { callerFromEvent, requireAccess, type RouteAuth } from './auth';
 import { errorResponse, statusOf } from './error-response';
+import { idempotencyKeyOf, type IdempotencyGuard } from './idempotency';
 import { assertBodySize, correlationIdOf, parsePart } from './request';
 import { pathMatcher, type RouteDefinition } from './route';
 import { ensureStreamingRuntime } from './streaming-runtime';
@@ -192,22 +193,54 @@ const conditional = (response: Result, ifNoneMatch: string | undefined): Result 
     : { ...response, headers };
 };
 
+/** What a JSON route may take besides its row and its run: the guard of an idempotent route. */
+export interface JsonRouteOptions {
+  /** Keeps the Idempotency-Keys of a route whose row says `idempotent` (built on first use). */
+  readonly idempotency?: () => IdempotencyGuard;
+}
+
 /**
  * Wraps an authenticated JSON route of the route table: verifies the caller's claims and access, validates query,
  * path and body with the row's zod schemas, runs the route with an Invocation and shapes the JSON response. Every
- * failure goes through one mapping.
+ * failure goes through one mapping. An idempotent route's request with an Idempotency-Key runs at most once per key:
+ * a repeat answers the first status and body (with `idempotency-replayed: true`).
  */
 export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<Q, P, B>,
   run: (input: RouteInput<Q, P, B>) => Promise<HttpResult>,
+  options: JsonRouteOptions = {},
 ): HttpLambdaHandler => {
   const matchPath = pathMatcher(spec.path);
+  const { idempotency } = options;
+  if (Boolean(spec.idempotent) !== Boolean(idempotency)) {
+    throw new Error(`${spec.method} ${spec.path}: an idempotent row and an idempotency guard go together`);
+  }
   return withStack<HttpLambdaHandler>(
     async (event, context) => {
       const scope = invocationOf(event, context);
       const input = inputOf(spec, event, matchPath);
-      const result = await run({ ...input, invocation: scope.invocation }).finally(() => scope.settle());
-      const response = jsonResult(result, scope.invocation.correlationId, scope.warning());
+      const key = idempotency ? idempotencyKeyOf(event.headers) : undefined;
+      const execute = (): Promise<HttpResult> =>
+        run({ ...input, invocation: scope.invocation }).finally(() => scope.settle());
+      const { result, replayed } =
+        idempotency && key
+          ? await idempotency().once(
+              {
+                tenantId: scope.invocation.caller.tenantId,
+                userId: scope.invocation.caller.userId,
+                route: `${spec.method} ${spec.path}`,
+                key,
+                payload: { params: input.params ?? null, body: input.body ?? null },
+                context,
+              },
+              execute,
+            )
+          : { result: await execute(), replayed: false };
+      const response = jsonResult(
+        replayed ? { ...result, headers: { ...result.headers, 'idempotency-replayed': 'true' } } : result,
+        scope.invocation.correlationId,
+        scope.warning(),
+      );
       return spec.method === 'GET' ? conditional(response, event.headers?.['if-none-match']) : response;
     },
     { auth: spec.auth, parsesBody: spec.body !== undefined, streams: false },

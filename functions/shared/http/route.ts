@@ -40,6 +40,11 @@ export interface RouteDefinition<
   readonly query?: Q;
   readonly params?: P;
   readonly body?: B;
+  /**
+   * The route takes an `Idempotency-Key` header: the same key (per tenant, user and route) within 24 h answers the
+   * first result and runs nothing again. Its handler passes the guard that keeps the keys (shared/http/idempotency).
+   */
+  readonly idempotent?: boolean;
   /** The success status and its body schema (for the OpenAPI document). */
   readonly response: { readonly status: number; readonly schema: z.core.$ZodType };
   readonly grants: RouteGrants;
