@@ -231,7 +231,8 @@ export class OfflineCoach implements Coach {
     });
     if (asksForPerson(text)) {
       return stay(
-        "I'm an AI coach working offline, not a person; your request for a person has been flagged, and we can carry on in the meantime.",
+        "I'm an AI coach working offline, not a person; your request for a person has been flagged, and we can " +
+          'carry on in the meantime.',
         'escalate',
       );
     }

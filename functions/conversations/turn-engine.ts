@@ -102,13 +102,13 @@ export const TURN_HOLD_GRACE_MS = 5_000;
  * The turn engine: the coach's turn of a conversation, within the invocation's deadline. A reply first claims the
  * turn (one conditional write that also reads the conversation), holding it until shortly after the deadline, so a
  * racing reply loses before it costs a model call, and a hold outlives no function; then the template and the
- * history are read, older messages are folded into the running summary past the token budget, the prompt is rendered
- * with the (refreshed when old) business context, the coach answers (a model through the gateway, cut at the
- * deadline, or the offline coach), the phase rules and completion criteria are applied, and the owner's message and the answer are stored together with
- * the conversation's new state, which also ends the hold (one round trip): a turn that fails stores nothing of
- * itself, and gives the hold back at once. Sequential round trips of a reply: the claim; template and history; the
- * gateway's rate count and reservation; the messages and the new state. Escalations and repeated misreadings offer a
- * human.
+ * history are read, older messages are folded into the running summary past the token budget, the coach answers
+ * with the (refreshed when old) business context (a model through the gateway, cut at the deadline, or the offline
+ * coach), the phase rules and completion criteria are applied, and the owner's message and the answer are stored
+ * together with the conversation's new state and what the turn spent, which also ends the hold (one round trip): a
+ * turn that fails stores nothing of itself, and gives the hold back at once. Sequential round trips of a reply: the
+ * claim; template and history; the gateway's rate count and reservation; the messages and the new state.
+ * Escalations and repeated misreadings offer a human.
  */
 export class TurnEngine {
   constructor(private readonly deps: ConversationDependencies) {}

@@ -48,7 +48,10 @@ export const businessCoachingScript: Script = {
       id: 'topic',
       phase: 'introduction',
       ask: (_draft, context) =>
-        `What would you like to work on today?${context.goalAtRisk ? ` One option: your goal “${context.goalAtRisk.title}” is ${context.goalAtRisk.status}.` : ''}`,
+        'What would you like to work on today?' +
+        (context.goalAtRisk
+          ? ` One option: your goal “${context.goalAtRisk.title}” is ${context.goalAtRisk.status}.`
+          : ''),
       // Nothing is decided yet: the outcome's decisions start empty.
       read: (answer, draft) => addToSummary({ decisions: [], ...draft }, 'Worked on', answer),
     },
@@ -98,5 +101,6 @@ export const businessCoachingScript: Script = {
     ].join('\n'),
   edit: labelledEdit(fields),
   closing: (draft) =>
-    `Thank you. Your first next step: ${listOf(draft, 'nextSteps')[0] ?? ''} You can come back any time to review how it went.`,
+    `Thank you. Your first next step: ${listOf(draft, 'nextSteps')[0] ?? ''} ` +
+    'You can come back any time to review how it went.',
 };

@@ -14,6 +14,8 @@ const TEXT = { min: 10, max: 400 };
 const MAX_VALUES = 7;
 const MIN_VALUES = 3;
 
+/** How the owner writes a value. */
+const VALUE_FORM = 'name: what it means: what someone would be seen doing';
 /** How the owner changes the draft. */
 const EDIT_HINT = 'To change one, write it as name: meaning: behavior; to take one out, write “remove” and its name.';
 
@@ -91,7 +93,7 @@ const missingValues = (draft: Draft): FollowUp | undefined => {
       key: 'more',
       question:
         `${values.length > 0 ? `So far I have ${values.map((value) => `“${value.name}”`).join(', ')}. ` : ''}` +
-        `Name ${MIN_VALUES} to ${MAX_VALUES} values in all, one per line, as name: what it means: what someone would be seen doing.`,
+        `Name ${MIN_VALUES} to ${MAX_VALUES} values in all, one per line, as ${VALUE_FORM}.`,
     };
   }
   const index = values.findIndex((value) => !isComplete(value));
@@ -99,7 +101,9 @@ const missingValues = (draft: Draft): FollowUp | undefined => {
   const value = values[index] as DraftValue;
   return {
     key: String(index),
-    question: `What does “${value.name}” mean in your company, and what would someone be seen doing? Write it as meaning: behavior.`,
+    question:
+      `What does “${value.name}” mean in your company, and what would someone be seen doing? ` +
+      'Write it as meaning: behavior.',
   };
 };
 
@@ -123,7 +127,8 @@ export const coreValuesScript: Script = {
       id: 'team-at-its-best',
       phase: 'introduction',
       ask: (_draft, context) =>
-        `Think of a moment when the team${context.businessName ? ` at ${context.businessName}` : ''} was at its best. What happened, and what did people do?`,
+        `Think of a moment when the team${context.businessName ? ` at ${context.businessName}` : ''} was at its ` +
+        'best. What happened, and what did people do?',
       example:
         'For example: the night a crew stayed late so a family had heat again, who did what, and why it mattered.',
     },
@@ -141,7 +146,8 @@ export const coreValuesScript: Script = {
       id: 'values',
       phase: 'exploration',
       ask: () =>
-        `Which values do you hear in these stories? Name ${MIN_VALUES} to ${MAX_VALUES} in your team's own words, one per line, as name: what it means: what someone would be seen doing.`,
+        `Which values do you hear in these stories? Name ${MIN_VALUES} to ${MAX_VALUES} in your team's own ` +
+        `words, one per line, as ${VALUE_FORM}.`,
       read: readValues,
       missing: missingValues,
       example: 'For example: “Own the outcome: a callback is ours to fix: the original tech goes back within a day”.',

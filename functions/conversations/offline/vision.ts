@@ -57,7 +57,8 @@ export const visionScript: Script = {
       id: 'picture',
       phase: 'exploration',
       ask: (draft, context) =>
-        `Picture a day ${horizonOf(draft) ?? 'some'} years from now: how big is ${context.businessName ?? 'the company'}, who are its customers, and what is it known for?`,
+        `Picture a day ${horizonOf(draft) ?? 'some'} years from now: how big is ` +
+        `${context.businessName ?? 'the company'}, who are its customers, and what is it known for?`,
     },
     {
       id: 'statement',
@@ -74,7 +75,8 @@ export const visionScript: Script = {
       id: 'milestones',
       phase: 'synthesis',
       ask: (draft) =>
-        `Working back from ${horizonOf(draft) ?? 'there'} years out, what are 1 to ${MAX_MILESTONES} milestones on the way? One per line, dated where you can.`,
+        `Working back from ${horizonOf(draft) ?? 'there'} years out, what are 1 to ${MAX_MILESTONES} milestones ` +
+        'on the way? One per line, dated where you can.',
       read: (answer, draft) => withField(draft, 'milestones', readMilestones(answer)),
       missing: (draft) =>
         listOf(draft, 'milestones').length > 0

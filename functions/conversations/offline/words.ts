@@ -66,8 +66,30 @@ export const firstNumber = (text: string): number | undefined => {
   return match[1] !== undefined ? Number(match[1]) : NUMBER_WORDS[(match[2] as string).toLowerCase()];
 };
 
-const CONFIRMATION =
-  /^(yes|yep|yeah|sure|correct|confirmed?|agreed|perfect|great|ok(ay)?|exactly|that'?s (it|right|good|fine)|looks (good|great|right|fine)|sounds (good|right)|no changes?|nothing to change|all good|make it final|let'?s (go|finish))\b/i;
+const CONFIRMATION = new RegExp(
+  `^(${[
+    'yes',
+    'yep',
+    'yeah',
+    'sure',
+    'correct',
+    'confirmed?',
+    'agreed',
+    'perfect',
+    'great',
+    'ok(ay)?',
+    'exactly',
+    "that'?s (it|right|good|fine)",
+    'looks (good|great|right|fine)',
+    'sounds (good|right)',
+    'no changes?',
+    'nothing to change',
+    'all good',
+    'make it final',
+    "let'?s (go|finish)",
+  ].join('|')})\\b`,
+  'i',
+);
 
 /** True when the message confirms what it answers ("yes, that's it", "looks good", "no changes"). */
 export const confirms = (text: string): boolean => CONFIRMATION.test(tidy(text));
