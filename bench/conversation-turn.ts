@@ -30,7 +30,9 @@ import {
   type Message,
 } from '../functions/conversations/model';
 import { conversationPromptValues, OPENING_MESSAGE } from '../functions/conversations/prompt-context';
+import { ModelCoach } from '../functions/conversations/model-coach';
 import { ConversationService } from '../functions/conversations/service';
+import { ConversationActivity, DynamoConversationStats } from '../functions/conversations/stats';
 import { DynamoConversationStore } from '../functions/conversations/store';
 import { planFold, toModelMessages } from '../functions/conversations/turns';
 import { benchGateway, benchLedger, cannedResponse } from './gateway';
@@ -267,9 +269,16 @@ export const benchConversationTurn = async (snapshotTenantId: string, floor: Flo
   const service = new ConversationService({
     store: timedMethods(store, (method) => timers.storeStage(method)),
     prompts: promptStore(),
-    gateway: benchGateway(
-      timedMethods(model, timers.model),
-      timedMethods(benchLedger(timedClient), (method) => timers.ledgerStage(method)),
+    coach: new ModelCoach(
+      benchGateway(
+        timedMethods(model, timers.model),
+        timedMethods(benchLedger(timedClient), (method) => timers.ledgerStage(method)),
+      ),
+      promptStore(),
+    ),
+    activity: new ConversationActivity(
+      new DynamoConversationStats(timedClient, cfg.CONVERSATIONS_TABLE),
+      cfg.CONVERSATION_OUTCOME_RETENTION_DAYS,
     ),
     businessData: new InMemoryBusinessData(snapshot),
     handoff,

@@ -105,6 +105,17 @@ const conditionalGet = {
   },
 } as const;
 
+/** An idempotent route's Idempotency-Key header. */
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Names the request so it can be sent again safely: the same key (per user and route) within 24 h answers the ' +
+    'first status and body (with `idempotency-replayed: true`) and runs nothing again',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+} as const;
+
 /** Who may call an operation, stated in its description (and its `x-required-role`). */
 const accessOf = (route: RouteDefinition): string => {
   switch (route.auth) {
@@ -210,6 +221,7 @@ export const openApiDocument = (version: string): JsonObject => {
         ...parametersOf(route.params, 'path'),
         ...parametersOf(route.query, 'query'),
         ...(route.method === 'GET' ? [conditionalGet.parameter] : []),
+        ...(route.idempotent ? [idempotencyKey] : []),
       ],
       ...(route.body
         ? {

@@ -40,13 +40,22 @@ export class EventBridgeHandoffPublisher implements HandoffPublisher {
   }
 }
 
-/** Where no bus is configured (local runs): the hand-off is logged, and kept for tests to read. */
+/**
+ * Where no bus is configured (local runs): the hand-off is logged, and kept for tests to read. The log line names the
+ * conversation but carries none of the owner's words (their last message and the summary of what they said), only
+ * their lengths.
+ */
 export class LoggingHandoffPublisher implements HandoffPublisher {
   readonly published: HandoffEvent[] = [];
   constructor(private readonly log: LogSink) {}
 
   async publish(event: HandoffEvent): Promise<void> {
     this.published.push(event);
-    this.log.warn('human hand-off requested', { ...event });
+    const { lastUserMessage, summary, ...context } = event;
+    this.log.warn('human hand-off requested', {
+      ...context,
+      lastUserMessageLength: lastUserMessage.length,
+      summaryLength: summary.length,
+    });
   }
 }

@@ -49,6 +49,23 @@ export const turnOutputSchema = z.object({
 });
 export type TurnOutput = z.infer<typeof turnOutputSchema>;
 
+/**
+ * Where a coach's turn or outcome came from: `rules` is the offline coach (the template's phases with scripted
+ * questions and the owner's own words, no model); `bedrock` a model through the gateway.
+ */
+export const provenanceSchema = z.object({
+  provider: z.enum(['rules', 'bedrock']),
+  promptTopic: z.string(),
+  promptVersion: z.string(),
+  /** The model that answered (bedrock). */
+  modelId: z.optional(z.string()),
+  /** Whether the model's answer needed a repair round (bedrock). */
+  repaired: z.optional(z.boolean()),
+  /** The offline coach's question this turn asked (rules). */
+  step: z.optional(z.string()),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
 /** Outcome schemas per topic: what a completed session produces. */
 export const outcomeSchemas = {
   core_values: z.object({
@@ -103,8 +120,25 @@ export const messageSchema = z.object({
   suggestedReplies: z.optional(z.array(z.string())),
   intent: z.optional(turnOutputSchema.shape.intent),
   feedback: z.optional(z.extend(feedbackSchema, { at: z.iso.datetime() })),
+  /** Who wrote the coach's message (absent on the owner's). */
+  provenance: z.optional(provenanceSchema),
 });
 export type Message = z.infer<typeof messageSchema>;
+
+/** What the coach's model calls used for a request: tokens and cost in micro-dollars (none offline). */
+export interface Spend {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costMicros: number;
+}
+
+/** Tokens and cost of a conversation so far: every stored turn's model calls, its summaries and its outcome. */
+export const conversationUsageSchema = z.object({
+  inputTokens: z.number().check(z.int()),
+  outputTokens: z.number().check(z.int()),
+  costUsd: z.number(),
+});
+export type ConversationUsage = z.infer<typeof conversationUsageSchema>;
 
 /** A conversation as stored and returned (without its messages). */
 export const conversationSchema = z.object({
@@ -127,8 +161,10 @@ export const conversationSchema = z.object({
   extracted: z.record(z.string(), z.unknown()),
   outcome: z.optional(z.record(z.string(), z.unknown())),
   outcomeStatus: z.optional(z.enum(['proposed', 'accepted'])),
+  outcomeProvenance: z.optional(provenanceSchema),
   lowConfidenceStreak: z.number().check(z.int()),
   handoffRequestedAt: z.optional(z.iso.datetime()),
+  usage: conversationUsageSchema,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
@@ -196,3 +232,23 @@ export const conversationResponseSchema = z.object({
   recap: z.optional(z.string()),
   outcome: z.optional(z.record(z.string(), z.unknown())),
 });
+
+/** How the conversations of a period stand: started, completed, abandoned, in progress, and the completion rate. */
+const lifecycleCounts = {
+  started: z.number().check(z.int()),
+  completed: z.number().check(z.int()),
+  /** Not completed, and no activity for `abandonedAfterDays`. */
+  abandoned: z.number().check(z.int()),
+  inProgress: z.number().check(z.int()),
+  /** completed / (completed + abandoned): of the conversations that ended either way; null when none did. */
+  completionRate: z.nullable(z.number()),
+};
+export type LifecycleCounts = z.infer<z.ZodMiniObject<typeof lifecycleCounts>>;
+
+/** The conversation section of `GET /admin/usage`: the conversations started in the report's range, as they stand. */
+export const conversationStatsSchema = z.object({
+  abandonedAfterDays: z.number().check(z.int()),
+  ...lifecycleCounts,
+  byTopic: z.array(z.object({ topic: conversationTopicSchema, ...lifecycleCounts })),
+});
+export type ConversationStats = z.infer<typeof conversationStatsSchema>;

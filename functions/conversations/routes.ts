@@ -2,7 +2,7 @@ import { conversationsEnv } from './config';
 import * as z from '../shared/zod';
 import { MODEL_CALL_ERRORS } from '../shared/errors';
 import { defineCapability, defineRoute } from '../shared/http/route';
-import { conversationsTable } from './tables';
+import { conversationRequestsTable, conversationsTable } from './tables';
 import {
   conversationDetailSchema,
   conversationListSchema,
@@ -27,37 +27,48 @@ const takesTurns = {
 } as const;
 /** The list routes read the table and page with signed cursors. */
 const pages = { tables: { conversations: 'read' }, cursors: true } as const;
+/** The turns a client may send again safely with an Idempotency-Key. */
+const takesTurnsOnce = {
+  ...takesTurns,
+  tables: { ...takesTurns.tables, conversationRequests: 'readWrite' },
+} as const;
 const writes = { tables: { conversations: 'readWrite' } } as const;
 
 /** The conversations capability's rows of the route table: coaching conversations. */
 export const conversations = defineCapability({
   env: conversationsEnv,
-  tables: { conversations: conversationsTable },
+  tables: { conversations: conversationsTable, conversationRequests: conversationRequestsTable },
   routes: {
     startConversation: defineRoute({
       method: 'POST',
       path: '/conversations',
       handler: 'functions/conversations/handlers/start-conversation.ts',
       auth: 'user',
-      summary: "Open a coaching session on a topic; answers with the coach's opening message",
+      summary:
+        "Open a coaching session on a topic; answers with the coach's opening message. With an Idempotency-Key, a " +
+        'repeat within 24 h answers the first result and opens nothing more',
       tag: 'conversations',
       body: startBodySchema,
+      idempotent: true,
       response: { status: 201, schema: turnResponseSchema },
       errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'conflict'],
-      grants: takesTurns,
+      grants: takesTurnsOnce,
     }),
     replyToConversation: defineRoute({
       method: 'POST',
       path: '/conversations/{id}/messages',
       handler: 'functions/conversations/handlers/reply-to-conversation.ts',
       auth: 'user',
-      summary: "Send a message; answers with the coach's structured turn (409 while another reply is in progress)",
+      summary:
+        "Send a message; answers with the coach's structured turn (409 while another reply is in progress). With an " +
+        'Idempotency-Key, a repeat within 24 h answers the first result and stores nothing more',
       tag: 'conversations',
       params: conversationParamsSchema,
       body: replyBodySchema,
+      idempotent: true,
       response: { status: 200, schema: turnResponseSchema },
       errors: [...MODEL_CALL_ERRORS, 'upstream_unavailable', 'not_found', 'conflict'],
-      grants: takesTurns,
+      grants: takesTurnsOnce,
     }),
     streamConversationReply: defineRoute({
       method: 'POST',

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import * as z from '../shared/zod';
 import { onBehalfOf } from '../shared/business-api/port';
 import type { Invocation } from '../shared/invocation';
-import { callStructured } from '../shared/llm/structured-call';
-import { renderPrompt } from '../shared/prompts/render';
 import { outcomeSchemas, type Conversation, type ConversationTopic, type Feedback, type Message } from './model';
-import { upToTurn, type ConversationListQuery, type StoredConversation } from './store';
-import { conversationRequest, TurnEngine, type ConversationDependencies, type TurnResult } from './turn-engine';
-import { completionGaps, daysAfter, newConversation, recap, requireStatus, transcript } from './turns';
-import { ConflictError, NotFoundError, UnprocessableError, UpstreamUnavailableError } from '../shared/errors';
+import { upToTurn, type ConversationListQuery, type StoredConversation, type TurnChanges } from './store';
+import { TurnEngine, type ConversationDependencies, type TurnResult } from './turn-engine';
+import { completionGaps, daysAfter, newConversation, recap, requireStatus, usageAfter } from './turns';
+import { ConflictError, NotFoundError, UnprocessableError } from '../shared/errors';
 import { offsetCursor, offsetOf } from '../shared/pagination';
 import { fieldProblems } from '../shared/problems';
 
@@ -25,9 +22,12 @@ export class ConversationService {
     this.turns = new TurnEngine(deps);
   }
 
-  /** Opens a session and returns the coach's opening turn. */
+  /**
+   * Opens a session and returns the coach's opening turn; the conversation is stored only with that turn, so a start
+   * that fails (the model unavailable, a limit reached) leaves nothing behind.
+   */
   async start(invocation: Invocation, topic: ConversationTopic): Promise<TurnResult> {
-    const { store, clock, settings } = this.deps;
+    const { clock, settings } = this.deps;
     const template = await this.deps.prompts.active(topic);
     const now = clock();
     const snapshot = await this.deps.businessData.snapshot(onBehalfOf(invocation), [
@@ -45,7 +45,6 @@ export class ConversationService {
       idleDays: settings.idleDays,
     });
     const stored: StoredConversation = { conversation, context: { snapshot, fetchedAt: now.toISOString() } };
-    await store.create(conversation, stored.context);
     return this.turns.open({ invocation, stored, template });
   }
 
@@ -97,20 +96,23 @@ export class ConversationService {
   async pause(invocation: Invocation, id: string): Promise<Conversation> {
     const stored = await this.owned(invocation, id);
     requireStatus(stored.conversation, 'active');
-    return this.change(invocation, stored.conversation, { status: 'paused' });
+    return this.change(invocation, stored, { status: 'paused' });
   }
 
   /** Resumes a paused conversation with a short recap of where it stood. */
   async resume(invocation: Invocation, id: string): Promise<{ conversation: Conversation; recap: string }> {
     const stored = await this.owned(invocation, id);
     requireStatus(stored.conversation, 'paused');
-    const conversation = await this.change(invocation, stored.conversation, { status: 'active' });
+    const conversation = await this.change(invocation, stored, { status: 'active' });
     const messages = upToTurn(await this.deps.store.messages(invocation.caller.tenantId, id), conversation);
     const lastQuestion = messages.findLast((message) => message.role === 'assistant')?.text;
     return { conversation, recap: recap(conversation, lastQuestion) };
   }
 
-  /** Completes the session: the outcome is extracted into the topic's schema and kept for the owner to accept or edit. */
+  /**
+   * Completes the session: the coach puts the outcome into the topic's schema, kept (with its provenance) for the owner
+   * to accept or edit.
+   */
   async complete(
     invocation: Invocation,
     id: string,
@@ -127,39 +129,23 @@ export class ConversationService {
         'not_ready',
       );
     }
-    const extraction = await this.deps.prompts.active('outcome_extraction');
-    const schema: z.ZodMiniType<Record<string, unknown>> = outcomeSchemas[conversation.topic];
     const messages = upToTurn(
       await this.deps.store.messages(invocation.caller.tenantId, id, conversation.summarizedThrough),
       conversation,
     );
-    const rendered = renderPrompt(extraction, {
-      outcome_shape: JSON.stringify(z.toJSONSchema(schema, { io: 'input' })),
-      topic: conversation.topic,
-      summary: conversation.summary || 'none',
-      messages: transcript(messages),
-      extracted_so_far: JSON.stringify(conversation.extracted),
-    });
-    const result = await callStructured(
-      this.deps.gateway,
-      conversationRequest(invocation, extraction, rendered.system, [{ role: 'user', text: rendered.user }], {
-        name: 'record_outcome',
-        description: `Record the outcome of the ${conversation.topic} session.`,
-        inputSchema: z.toJSONSchema(schema, { io: 'input' }),
-      }),
-      schema,
-    );
-    if (!result.ok) throw new UpstreamUnavailableError('The outcome could not be extracted; try completing again');
+    const { outcome, provenance, spend } = await this.deps.coach.outcome({ invocation, conversation, messages });
     const now = this.deps.clock();
-    const completed = await this.change(invocation, conversation, {
+    const completed = await this.change(invocation, stored, {
       status: 'completed',
       phase: 'completion',
       progress: 1,
-      outcome: result.value,
+      outcome,
       outcomeStatus: 'proposed',
+      outcomeProvenance: provenance,
       expiresAt: daysAfter(now, this.deps.settings.outcomeRetentionDays),
+      spent: spend,
     });
-    return { conversation: completed, outcome: result.value };
+    return { conversation: completed, outcome };
   }
 
   /** Accepts the proposed outcome, or replaces it with the owner's edit (validated against the topic's schema). */
@@ -179,7 +165,7 @@ export class ConversationService {
         'invalid_outcome',
       );
     }
-    return this.change(invocation, stored.conversation, {
+    return this.change(invocation, stored, {
       outcome: parsed.data,
       outcomeStatus: edit.accept ? 'accepted' : 'proposed',
     });
@@ -218,16 +204,24 @@ export class ConversationService {
     return stored;
   }
 
-  /** Writes status-like changes, conditional on no turn having happened meanwhile. */
+  /**
+   * Writes status-like changes (and what they spent), conditional on no turn having happened meanwhile, and counts
+   * the activity.
+   */
   private async change(
     invocation: Invocation,
-    conversation: Conversation,
-    changes: Partial<Conversation>,
+    stored: StoredConversation,
+    changes: TurnChanges,
   ): Promise<Conversation> {
+    const { conversation } = stored;
+    const { spent, ...fields } = changes;
     const updated = { ...changes, updatedAt: this.deps.clock().toISOString() };
     if (!(await this.deps.store.update(invocation.caller.tenantId, conversation.id, conversation.turn, updated))) {
       throw new ConflictError('The conversation changed meanwhile; reload it');
     }
-    return { ...conversation, ...updated };
+    const usage = spent ? usageAfter(conversation.usage, spent) : conversation.usage;
+    const after = { ...conversation, ...fields, updatedAt: updated.updatedAt, usage };
+    this.deps.activity.changed(invocation, stored, after);
+    return after;
   }
 }

@@ -18,7 +18,9 @@ import {
   type ConversationTopic,
   type Feedback,
   type Message,
+  type Spend,
 } from './model';
+import { spendOf, usageOf } from './turns';
 import { ConflictError } from '../shared/errors';
 
 /** The business data a conversation was opened with, and when it was read (read again when it is too old). */
@@ -31,6 +33,8 @@ export interface ConversationContext {
 export interface StoredConversation {
   readonly conversation: Conversation;
   readonly context?: ConversationContext;
+  /** Counted in the conversation stats since its start (every conversation stored from now on is). */
+  readonly counted?: boolean;
 }
 
 /** Which conversations a list page holds: optional filters, the page size and the previous page's cursor. */
@@ -63,8 +67,17 @@ export interface TurnHold {
   readonly busyUntil: number;
 }
 
-/** Changes to a conversation; `busyUntil: 0` ends a turn's hold. */
-export type ConversationChanges = Partial<Conversation> & { readonly busyUntil?: number };
+/**
+ * Changes to a conversation: fields to set (`busyUntil: 0` ends a turn's hold), and what was spent, added atomically
+ * to its token and cost counters.
+ */
+export type ConversationChanges = Partial<Omit<Conversation, 'usage'>> & {
+  readonly busyUntil?: number;
+  readonly spent?: Spend;
+};
+
+/** The changes a turn makes when it finishes (its hold ends with them). */
+export type TurnChanges = Omit<ConversationChanges, 'busyUntil'>;
 
 /** Persistence of conversations and their messages; every key starts with the tenant. */
 export interface ConversationStore {
@@ -87,7 +100,7 @@ export interface ConversationStore {
     tenantId: string,
     id: string,
     hold: TurnHold,
-    changes: Partial<Conversation>,
+    changes: TurnChanges,
     context?: ConversationContext,
   ): Promise<boolean>;
   /** Ends a hold at once, if the conversation is still held by it; false when it is not. */
@@ -187,6 +200,11 @@ const metaAttributesSchema = z.object({
   expiresAtIso: z.iso.datetime(),
   context: z.optional(contextSchema),
   busyUntil: z.optional(z.number()),
+  counted: z.optional(z.boolean()),
+  /** The conversation's counters (absent on items stored before they were kept). */
+  inputTokens: z._default(z.number(), 0),
+  outputTokens: z._default(z.number(), 0),
+  costMicros: z._default(z.number(), 0),
 });
 const messageItemSchema = z.extend(messageSchema, {
   pk: z.string(),
@@ -211,9 +229,17 @@ const parseItem = <T>(schema: z.ZodMiniType<T>, item: Item): T => {
 /** A META item as a stored conversation, and its TTL and index attributes. */
 const parseMeta = (item: Item): { stored: StoredConversation; attributes: z.infer<typeof metaAttributesSchema> } => {
   const attributes = parseItem(metaAttributesSchema, item);
-  const conversation = parseItem(conversationSchema, { ...item, expiresAt: attributes.expiresAtIso });
+  const conversation = parseItem(conversationSchema, {
+    ...item,
+    expiresAt: attributes.expiresAtIso,
+    usage: usageOf(attributes),
+  });
   return {
-    stored: { conversation, ...(attributes.context ? { context: attributes.context } : {}) },
+    stored: {
+      conversation,
+      ...(attributes.context ? { context: attributes.context } : {}),
+      ...(attributes.counted ? { counted: true } : {}),
+    },
     attributes,
   };
 };
@@ -228,12 +254,14 @@ const ttlFields = (expiresAt: string): { expiresAt: number; expiresAtIso: string
   expiresAtIso: expiresAt,
 });
 
-const metaItem = (conversation: Conversation, context: ConversationContext | undefined): Item => ({
+const metaItem = ({ usage, ...conversation }: Conversation, context: ConversationContext | undefined): Item => ({
   pk: partition(conversation.tenantId, conversation.id),
   sk: META,
   ...conversation,
+  ...spendOf(usage),
   ...ttlFields(conversation.expiresAt),
   ...(context ? { context } : {}),
+  counted: true,
   ownerKey: ownerKey(conversation.tenantId, conversation.userId),
   tenantKey: tenantKey(conversation.tenantId),
 });
@@ -256,14 +284,20 @@ const messageItem = (
 export const upToTurn = (messages: readonly Message[], conversation: Pick<Conversation, 'turn'>): Message[] =>
   messages.filter((message) => message.seq <= conversation.turn);
 
+/** The counters an update adds to (the ones that change). */
+const addedCounters = (spent: Spend | undefined): Item =>
+  Object.fromEntries(Object.entries(spent ?? {}).filter(([, value]) => value !== 0));
+
 /** The attributes an update sets: the changes (TTL attributes kept in step), and the context when given. */
-const updatedFields = (changes: ConversationChanges, context: ConversationContext | undefined): Item => {
+const updatedFields = ({ spent, ...changes }: ConversationChanges, context: ConversationContext | undefined): Item => {
   const fields = Object.entries({
     ...changes,
     ...(changes.expiresAt ? ttlFields(changes.expiresAt) : {}),
     ...(context ? { context } : {}),
   }).filter(([, value]) => value !== undefined);
-  if (fields.length === 0) throw new Error('A conversation update needs at least one change');
+  if (fields.length === 0 && Object.keys(addedCounters(spent)).length === 0) {
+    throw new Error('A conversation update needs at least one change');
+  }
   return Object.fromEntries(fields);
 };
 
@@ -351,7 +385,7 @@ abstract class ConditionalUpdates {
     tenantId: string,
     id: string,
     hold: TurnHold,
-    changes: Partial<Conversation>,
+    changes: TurnChanges,
     context?: ConversationContext,
   ): Promise<boolean> {
     return this.updateIf(tenantId, id, hold, { ...changes, busyUntil: 0 }, context);
@@ -432,18 +466,29 @@ export class DynamoConversationStore extends ConditionalUpdates implements Conve
     context?: ConversationContext,
   ): Promise<boolean> {
     const fields = updatedFields(changes, context);
+    const counters = addedCounters(changes.spent);
     const names = Object.keys(fields);
+    const added = Object.keys(counters);
     const held = expected.busyUntil !== undefined;
+    const clauses = [
+      ...(names.length > 0 ? [`SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`] : []),
+      ...(added.length > 0 ? [`ADD ${added.map((_, i) => `#a${i} :a${i}`).join(', ')}`] : []),
+    ];
     const { written } = await writeIf(
       this.client,
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: partition(tenantId, id), sk: META },
-        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+        UpdateExpression: clauses.join(' '),
         ConditionExpression: `#turn = :expectedTurn${held ? ' AND busyUntil = :heldBy' : ''}`,
-        ExpressionAttributeNames: { ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])), '#turn': 'turn' },
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+          ...Object.fromEntries(added.map((name, i) => [`#a${i}`, name])),
+          '#turn': 'turn',
+        },
         ExpressionAttributeValues: {
           ...Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
+          ...Object.fromEntries(added.map((name, i) => [`:a${i}`, counters[name]])),
           ':expectedTurn': expected.turn,
           ...(held ? { ':heldBy': expected.busyUntil } : {}),
         },
@@ -630,6 +675,9 @@ export class InMemoryConversationStore extends ConditionalUpdates implements Con
     if (!item || item.turn !== expected.turn) return false;
     if (expected.busyUntil !== undefined && item.busyUntil !== expected.busyUntil) return false;
     Object.assign(item, copy(fields));
+    for (const [name, value] of Object.entries(addedCounters(changes.spent))) {
+      item[name] = Number(item[name] ?? 0) + Number(value);
+    }
     return true;
   }
 

@@ -1,42 +1,32 @@
-import * as z from '../shared/zod';
 import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
 import type { Invocation } from '../shared/invocation';
-import { callStructured } from '../shared/llm/structured-call';
-import type { ModelMessage, ModelTool } from '../shared/llm/port';
-import { once } from '../shared/once';
-import { renderPrompt } from '../shared/prompts/render';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
-import type { GatewayRequest, ModelGateway } from '../shared/usage/gateway';
+import type { Coach, CoachSummary } from './coach';
 import type { HandoffPublisher } from './handoff';
-import { turnOutputSchema, type Conversation, type Message, type TurnOutput } from './model';
-import { conversationPromptValues, OPENING_MESSAGE } from './prompt-context';
+import type { ConversationActivity } from './stats';
+import type { Conversation, Message, TurnOutput } from './model';
 import {
   upToTurn,
   type ConversationContext,
   type ConversationStore,
   type StoredConversation,
+  type TurnChanges,
   type TurnHold,
 } from './store';
 import {
+  addSpend,
   asksToRevisit,
   completionGaps,
   daysAfter,
   handoffAfter,
   legalPhase,
   newMessage,
+  NO_SPEND,
   planFold,
-  replyTextStream,
   statusConflict,
-  toModelMessages,
-  transcript,
+  usageAfter,
 } from './turns';
-import {
-  type AppError,
-  ConflictError,
-  ModelTimeoutError,
-  NotFoundError,
-  UpstreamUnavailableError,
-} from '../shared/errors';
+import { type AppError, ConflictError, ModelTimeoutError, NotFoundError } from '../shared/errors';
 
 /** Tunables of conversations (from config). */
 export interface ConversationSettings {
@@ -52,7 +42,10 @@ export interface ConversationSettings {
 export interface ConversationDependencies {
   readonly store: ConversationStore;
   readonly prompts: PromptStore;
-  readonly gateway: ModelGateway;
+  /** Who answers: a model through the gateway, or the offline coach. */
+  readonly coach: Coach;
+  /** Counts starts, activity and completions for the usage report. */
+  readonly activity: ConversationActivity;
   readonly businessData: BusinessData;
   readonly handoff: HandoffPublisher;
   readonly clock: () => Date;
@@ -69,7 +62,7 @@ export interface TurnResult {
   readonly handoff?: { readonly offered: true; readonly reason: 'escalate' | 'low_confidence' };
 }
 
-/** The coach's opening turn of a conversation just created. */
+/** The coach's opening turn of a new conversation, which is stored with it. */
 export interface OpeningTurn {
   readonly invocation: Invocation;
   readonly stored: StoredConversation;
@@ -95,53 +88,32 @@ interface Turn {
   readonly userText?: string;
   readonly onText?: (text: string) => void;
   readonly now: Date;
-  /** The reply's hold on the conversation; absent on the opening turn (nobody else knows the conversation yet). */
+  /** The reply's hold on the conversation; absent on the opening turn (the conversation is not stored yet). */
   readonly hold?: TurnHold;
 }
 
-/** The forced tools; their JSON Schemas are derived on first use, not at cold start. */
-const turnTool = /* @__PURE__ */ once(() => ({
-  name: 'record_turn',
-  description: 'Record your reply to the owner and where the session stands.',
-  inputSchema: z.toJSONSchema(turnOutputSchema, { io: 'input' }),
-}));
-const summaryTool = /* @__PURE__ */ once(() => ({
-  name: 'record_summary',
-  description: 'Record the updated summary.',
-  inputSchema: z.toJSONSchema(z.object({ summary: z.string().check(z.maxLength(2000)) }), { io: 'input' }),
-}));
-const summarySchema = z.object({ summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) });
 /**
  * How long a turn's hold outlasts its invocation's deadline: the transport's margin to answer after it, and clock
  * skew. So a hold never outlives the function that took it, even when Lambda kills it without a release.
  */
 export const TURN_HOLD_GRACE_MS = 5_000;
 
-/** A gateway request of conversations (metered as `conversation`). */
-export const conversationRequest = (
-  invocation: Invocation,
-  template: PromptTemplate,
-  system: string,
-  messages: readonly ModelMessage[],
-  tool: ModelTool,
-): Omit<GatewayRequest, 'judge'> => ({ invocation, requestType: 'conversation', template, system, messages, tool });
-
 /**
  * The turn engine: the coach's turn of a conversation, within the invocation's deadline. A reply first claims the
  * turn (one conditional write that also reads the conversation), holding it until shortly after the deadline, so a
  * racing reply loses before it costs a model call, and a hold outlives no function; then the template and the
- * history are read, older messages are folded into the running summary past the token budget, the prompt is rendered
- * with the (refreshed when old) business context, the model answers through the gateway (cut at the deadline), the
- * phase rules and completion criteria are applied, and the owner's message and the answer are stored together with
- * the conversation's new state, which also ends the hold (one round trip): a turn that fails stores nothing of
- * itself, and gives the hold back at once. Sequential round trips of a reply: the claim; template and history; the
- * gateway's rate count and reservation; the messages and the new state. Escalations and repeated misreadings offer a
- * human.
+ * history are read, older messages are folded into the running summary past the token budget, the coach answers
+ * with the (refreshed when old) business context (a model through the gateway, cut at the deadline, or the offline
+ * coach), the phase rules and completion criteria are applied, and the owner's message and the answer are stored
+ * together with the conversation's new state and what the turn spent, which also ends the hold (one round trip): a
+ * turn that fails stores nothing of itself, and gives the hold back at once. Sequential round trips of a reply: the
+ * claim; template and history; the gateway's rate count and reservation; the messages and the new state.
+ * Escalations and repeated misreadings offer a human.
  */
 export class TurnEngine {
   constructor(private readonly deps: ConversationDependencies) {}
 
-  /** The coach's opening turn of a conversation just created (nobody else knows it yet: no claim). */
+  /** The coach's opening turn of a new conversation (not stored yet, so nobody else knows it: no claim). */
   async open(opening: OpeningTurn): Promise<TurnResult> {
     return this.answer({ ...opening, history: [], now: this.deps.clock() });
   }
@@ -216,32 +188,17 @@ export class TurnEngine {
     const summary = memory?.summary ?? conversation.summary;
     const exchanges = conversation.exchanges + (replying ? 1 : 0);
 
-    const rendered = renderPrompt(
+    const { output, provenance, spend } = await this.deps.coach.turn({
+      invocation,
+      conversation,
       template,
-      conversationPromptValues({
-        snapshot: context.snapshot,
-        phase: conversation.phase,
-        summary,
-        extracted: conversation.extracted,
-        exchanges,
-        userMessage: userText ?? OPENING_MESSAGE(conversation.topic),
-      }),
-    );
-    const messages = toModelMessages(
-      [...plan.recent, { id: 'pending', seq: 0, role: 'user', text: rendered.user, createdAt: now.toISOString() }],
-      OPENING_MESSAGE(conversation.topic),
-    );
-    const result = await callStructured(
-      this.deps.gateway,
-      {
-        ...conversationRequest(invocation, template, rendered.system, messages, turnTool()),
-        ...(userText ? { complexityText: userText } : {}),
-        ...(turn.onText ? { onDelta: replyTextStream(turn.onText) } : {}),
-      },
-      turnOutputSchema,
-    );
-    if (!result.ok) throw new UpstreamUnavailableError('The coach could not answer just now; send your message again');
-    const output = result.value;
+      snapshot: context.snapshot,
+      summary,
+      recent: plan.recent,
+      exchanges,
+      ...(userText === undefined ? {} : { userText }),
+      ...(turn.onText ? { onText: turn.onText } : {}),
+    });
     if (replying && output.intent) {
       invocation.log.info('user message classified', {
         intent: output.intent.type,
@@ -267,8 +224,10 @@ export class TurnEngine {
       ...newMessage(conversation.turn + (owner ? 2 : 1), 'assistant', output.reply, now),
       phase,
       suggestedReplies: output.suggestedReplies,
+      provenance,
     };
-    const changes: Partial<Conversation> = {
+    const spent = addSpend(memory?.spend ?? NO_SPEND, spend);
+    const fields: TurnChanges = {
       turn: assistant.seq,
       phase,
       progress: output.progress,
@@ -282,8 +241,14 @@ export class TurnEngine {
       updatedAt: now.toISOString(),
       expiresAt: daysAfter(now, settings.idleDays),
     };
-    await this.storeTurn(turn, owner ? [owner, assistant] : [assistant], changes, context);
-    const after = { ...conversation, ...changes };
+    const after: Conversation = {
+      ...conversation,
+      ...fields,
+      usage: usageAfter(conversation.usage, spent),
+    };
+    await this.storeTurn(turn, owner ? [owner, assistant] : [assistant], { ...fields, spent }, after, context);
+    if (turn.hold) this.deps.activity.changed(invocation, stored, after);
+    else this.deps.activity.opened(invocation, after);
     if (handoff.reason && userText !== undefined)
       await this.requestHandoff(invocation, after, handoff.reason, userText);
     return {
@@ -303,14 +268,17 @@ export class TurnEngine {
 
   /**
    * Stores a turn in one round trip: its messages in their slots while the conversation moves on to them (which
-   * ends the hold), conditional on the turn as claimed. Past the deadline nothing is stored: the transport answers
+   * ends the hold), conditional on the turn as claimed; an opening turn creates the conversation with its first
+   * message, so a start that fails stores no conversation (a message written beside a create that failed belongs to
+   * no conversation: nothing reads it, and it expires). Past the deadline nothing is stored: the transport answers
    * with the error instead, in its margin. A message whose write failed while the turn moved on is written again
    * (its slot is the hold's).
    */
   private async storeTurn(
     turn: Turn,
     messages: readonly Message[],
-    changes: Partial<Conversation>,
+    changes: TurnChanges,
+    after: Conversation,
     context: ConversationContext,
   ): Promise<void> {
     const { invocation, stored, hold } = turn;
@@ -321,12 +289,14 @@ export class TurnEngine {
       throw new ModelTimeoutError('The turn ran past its deadline before its answer could be stored');
     }
     const newContext = context === stored.context ? undefined : context;
+    // The opening's message is written as if under a hold that ended when the conversation was opened.
+    const heldBy = hold?.busyUntil ?? Date.parse(conversation.createdAt);
     const put = (message: Message) =>
-      store.putMessage(tenantId, conversation.id, message, conversation.expiresAt, hold?.busyUntil ?? 0);
+      store.putMessage(tenantId, conversation.id, message, conversation.expiresAt, heldBy);
     const [moved, ...puts] = await Promise.allSettled([
       hold
         ? store.finishTurn(tenantId, conversation.id, hold, changes, newContext)
-        : store.update(tenantId, conversation.id, conversation.turn, changes, newContext),
+        : store.create(after, context).then(() => true),
       ...messages.map(put),
     ]);
     if (moved.status === 'rejected') throw moved.reason;
@@ -335,38 +305,14 @@ export class TurnEngine {
     await Promise.all(messages.filter((_, i) => puts[i]?.status === 'rejected').map(put));
   }
 
-  /**
-   * Folds older messages, up to `through`, into the running summary (a small model call; a plain transcript cut if
-   * that fails).
-   */
+  /** Folds older messages, up to `through`, into the running summary (the coach's fold). */
   private async fold(
     invocation: Invocation,
     conversation: Conversation,
     messages: Message[],
     through: number,
-  ): Promise<{ summary: string; through: number }> {
-    try {
-      const template = await this.deps.prompts.active('conversation_summary');
-      const rendered = renderPrompt(template, {
-        previous_summary: conversation.summary || 'none yet',
-        messages: transcript(messages),
-      });
-      const result = await callStructured(
-        this.deps.gateway,
-        conversationRequest(
-          invocation,
-          template,
-          rendered.system,
-          [{ role: 'user', text: rendered.user }],
-          summaryTool(),
-        ),
-        summarySchema,
-      );
-      if (result.ok) return { summary: result.value.summary, through };
-    } catch (error) {
-      invocation.log.warn('summary call failed; folding the transcript', { error: String(error) });
-    }
-    return { summary: `${conversation.summary} ${transcript(messages)}`.trim().slice(-2000), through };
+  ): Promise<CoachSummary & { through: number }> {
+    return { ...(await this.deps.coach.fold({ invocation, conversation, messages })), through };
   }
 
   private async requestHandoff(

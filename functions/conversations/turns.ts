@@ -4,6 +4,8 @@ import type { PromptTemplate } from '../shared/prompts/template';
 import {
   phases,
   type Conversation,
+  type ConversationUsage,
+  type Spend,
   type ConversationStatus,
   type ConversationTopic,
   type Message,
@@ -16,6 +18,36 @@ const DAY_MS = 86_400_000;
 
 /** `count` days after `from`, as the ISO time an expiry is stored as. */
 export const daysAfter = (from: Date, count: number): string => new Date(from.getTime() + count * DAY_MS).toISOString();
+
+/** No model call: the spend of an offline turn. */
+export const NO_SPEND: Spend = { inputTokens: 0, outputTokens: 0, costMicros: 0 };
+
+/** Two spends added up. */
+export const addSpend = (a: Spend, b: Spend): Spend => ({
+  inputTokens: a.inputTokens + b.inputTokens,
+  outputTokens: a.outputTokens + b.outputTokens,
+  costMicros: a.costMicros + b.costMicros,
+});
+
+const MICROS_PER_USD = 1_000_000;
+
+/** A conversation's usage as shown, from its counters (cost in micro-dollars). */
+export const usageOf = (spend: Spend): ConversationUsage => ({
+  inputTokens: spend.inputTokens,
+  outputTokens: spend.outputTokens,
+  costUsd: spend.costMicros / MICROS_PER_USD,
+});
+
+/** The counters behind a conversation's usage. */
+export const spendOf = (usage: ConversationUsage): Spend => ({
+  inputTokens: usage.inputTokens,
+  outputTokens: usage.outputTokens,
+  costMicros: Math.round(usage.costUsd * MICROS_PER_USD),
+});
+
+/** A conversation's usage once `spend` is added to it. */
+export const usageAfter = (usage: ConversationUsage, spend: Spend): ConversationUsage =>
+  usageOf(addSpend(spendOf(usage), spend));
 
 /** A conversation as it is opened: active, in the introduction, nothing said yet; idle for `idleDays` it expires. */
 export const newConversation = (opening: {
@@ -42,6 +74,7 @@ export const newConversation = (opening: {
   summarizedThrough: 0,
   extracted: {},
   lowConfidenceStreak: 0,
+  usage: usageOf(NO_SPEND),
   createdAt: opening.now.toISOString(),
   updatedAt: opening.now.toISOString(),
   expiresAt: daysAfter(opening.now, opening.idleDays),
@@ -109,7 +142,7 @@ export const completionGaps = (
  * Converse wants alternating roles starting with the user: the stored history (which starts with the coach's
  * opening) gets the opener in front, and consecutive messages of one role are joined.
  */
-export const toModelMessages = (history: readonly Message[], opener: string): ModelMessage[] => {
+export const toModelMessages = (history: readonly Pick<Message, 'role' | 'text'>[], opener: string): ModelMessage[] => {
   const messages: ModelMessage[] = [];
   for (const message of history) {
     const last = messages.at(-1);
@@ -137,6 +170,13 @@ export const planFold = (
 /** A transcript for a prompt: one line per message. */
 export const transcript = (messages: readonly Message[]): string =>
   messages.map((message) => `${message.role === 'user' ? 'Owner' : 'Coach'}: ${message.text}`).join('\n') || 'none';
+
+/** How long a running summary may grow; a transcript fold keeps its end. */
+const SUMMARY_MAX_CHARS = 2000;
+
+/** The running summary with `messages` appended as a transcript, cut to its end: the fold that needs no model. */
+export const foldTranscript = (summary: string, messages: readonly Message[]): string =>
+  `${summary} ${transcript(messages)}`.trim().slice(-SUMMARY_MAX_CHARS);
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',

@@ -13,7 +13,7 @@ import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
 import type { Generation, InsightGenerator } from '../insights/generation';
 import { INSIGHTS_TOPIC, renderInsightsPrompt } from '../insights/llm-insight-generator';
 import { computeSignals } from '../insights/signals';
-import { UnprocessableError } from '../shared/errors';
+import { ModelNotConfiguredError, UnprocessableError } from '../shared/errors';
 
 /** What a dry-run needs: the tenant's data, and (when invoking) a generator bound to the previewed template. */
 export interface PreviewDependencies {
@@ -60,9 +60,10 @@ export class PromptPreview {
     }
     const generatorFor = this.deps.generatorFor;
     if (request.invoke && !generatorFor) {
-      throw new UnprocessableError('Model invocation is switched off here (LLM_PROVIDER=rules)', [
-        { field: 'body.invoke', message: 'set LLM_PROVIDER=bedrock to invoke the model' },
-      ]);
+      throw new ModelNotConfiguredError(
+        'Invoking the model needs a language model and none is configured here (LLM_PROVIDER=rules); set ' +
+          'LLM_PROVIDER=bedrock, or preview without invoke',
+      );
     }
     const now = this.deps.clock();
     const snapshot = await this.deps.businessData.snapshot(await this.readAs(invocation, tenantId));

@@ -1,8 +1,9 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BusinessData, ServiceTokenProvider } from './business-api/port';
 import { ClientCredentialsTokenProvider, StaticTokenProvider } from './business-api/service-token';
 import { config, ConfigError } from './config';
-import { createDocumentClient } from './dynamo/client';
+import { createDynamoClient, documentClientOver } from './dynamo/client';
 import { type LanguageModel } from './llm/port';
 import { logger, metrics } from './observability';
 import { lazyPort, once, onceAsync } from './once';
@@ -13,14 +14,17 @@ import type { TemplateLimits } from './prompts/validate';
 import { ModelGateway, type GatewaySettings, type UsageMetrics } from './usage/gateway';
 import type { TenantLimits, UsageLedger } from './usage/ledger';
 import { ModelCooldowns } from './usage/routing';
-import { ModelUnavailableError } from './errors';
+import { ModelNotConfiguredError } from './errors';
 import { inProcessQueue } from './jobs/in-process';
 import type { Queue } from './jobs/queue';
 import { DynamoJobStore, type JobStore } from './jobs/store';
 import type { WorkerDefinition } from './jobs/worker-definition';
 
-/** The DynamoDB document client (dynalite when DYNAMODB_ENDPOINT is set). */
-export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => createDocumentClient(config()));
+/** The DynamoDB client (dynalite when DYNAMODB_ENDPOINT is set), for the few that need it raw. */
+export const dynamoClient = /* @__PURE__ */ once((): DynamoDBClient => createDynamoClient(config()));
+
+/** The DynamoDB document client, on the same client. */
+export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => documentClientOver(dynamoClient()));
 
 /** The limits every template is validated against (size, allowed models). */
 export const templateLimits = /* @__PURE__ */ once((): TemplateLimits => {
@@ -110,11 +114,14 @@ const bedrockLanguageModel = /* @__PURE__ */ onceAsync(async (): Promise<Languag
   );
 });
 
-/** Where no model is configured (LLM_PROVIDER=rules): model calls fail at once, with a clear reason. */
+/**
+ * Where no model is configured (LLM_PROVIDER=rules): a model call, which only a request without an offline path
+ * makes, fails at once saying so.
+ */
 const noModel: LanguageModel = {
   generateStructured: async () => {
-    throw new ModelUnavailableError(
-      'No language model is configured here (LLM_PROVIDER=rules); set LLM_PROVIDER=bedrock',
+    throw new ModelNotConfiguredError(
+      'This request needs a language model and none is configured here (LLM_PROVIDER=rules); set LLM_PROVIDER=bedrock to use one',
     );
   },
 };

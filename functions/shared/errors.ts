@@ -43,12 +43,20 @@ export const ERROR_CODES = {
     meaning: 'no route has this method and path (the dev server; API Gateway answers its own 404)',
   },
   conflict: { status: 409, meaning: 'the resource changed meanwhile or is in another state: reload it and try again' },
+  idempotency_key_in_progress: {
+    status: 409,
+    meaning: 'a request with this Idempotency-Key is still being answered: send it again once it has answered',
+  },
   payload_too_large: { status: 413, meaning: 'the body is larger than MAX_BODY_BYTES' },
   unprocessable: { status: 422, meaning: 'the request is well-formed but cannot be done: see `details.problems`' },
   invalid_template: { status: 422, meaning: 'the template fails validation: `details.problems` lists every problem' },
   invalid_outcome: {
     status: 422,
     meaning: "the outcome does not match the topic's schema: `details.problems` names the fields",
+  },
+  idempotency_key_reused: {
+    status: 422,
+    meaning: 'this Idempotency-Key was used with another body: use a new key for a new request',
   },
   not_ready: {
     status: 422,
@@ -94,6 +102,11 @@ export const ERROR_CODES = {
   },
   model_unavailable: { status: 503, meaning: 'the model could not be reached or kept throttling: try again shortly' },
   prompt_unavailable: { status: 503, meaning: 'no valid template could be loaded for the request: try again shortly' },
+  model_not_configured: {
+    status: 503,
+    meaning:
+      'this deployment has no language model (LLM_PROVIDER=rules) for a request with no offline path: configure one',
+  },
   model_timeout: { status: 504, meaning: "the model did not answer within the request's time budget: try again" },
 } as const satisfies Readonly<
   Record<string, { readonly status: number; readonly meaning: string; readonly retryAfter?: true }>
@@ -108,7 +121,8 @@ export type CodeWithStatus<S extends number> = {
 
 /**
  * What a call through the model gateway can fail with: the user's rate, the tenant's budget, the model (refused,
- * unreachable, too slow) and the prompt (not loadable, not renderable). Routes whose use case calls a model list these.
+ * unreachable, too slow, or none configured) and the prompt (not loadable, not renderable). Routes whose use case
+ * calls a model list these.
  */
 export const MODEL_CALL_ERRORS = [
   'rate_limited',
@@ -116,6 +130,7 @@ export const MODEL_CALL_ERRORS = [
   'model_request_rejected',
   'model_unavailable',
   'model_timeout',
+  'model_not_configured',
   'prompt_unavailable',
   'prompt_render_failed',
 ] as const satisfies readonly ErrorCode[];
@@ -306,7 +321,11 @@ export class CorruptItemError extends AppError {
 /** A conditional write lost a race, or the resource exists with different content. */
 export class ConflictError extends AppError {
   override readonly name = 'ConflictError';
-  readonly code = 'conflict';
+  readonly code: CodeWithStatus<409>;
+  constructor(message: string, code: CodeWithStatus<409> = 'conflict') {
+    super(message);
+    this.code = code;
+  }
 }
 
 /** The caller must wait; `retryAfterSeconds` becomes the Retry-After header. */
@@ -404,6 +423,15 @@ export class ModelTimeoutError extends ModelCallError {
   override get publicMessage(): string {
     return 'The coaching model did not answer in time; try again.';
   }
+}
+
+/**
+ * This deployment has no language model (LLM_PROVIDER=rules) and the request has no offline path: retrying will not
+ * help, configuring a model will. A 503 like any unavailable dependency, with a message that says what to change.
+ */
+export class ModelNotConfiguredError extends AppError {
+  override readonly name = 'ModelNotConfiguredError';
+  readonly code = 'model_not_configured';
 }
 
 /** The model rejected the request (validation, access denied, unknown model); retrying will not help. */

@@ -1,4 +1,5 @@
 import * as z from '../shared/zod';
+import { conversationStatsSchema } from '../conversations/model';
 import { tenantLimitsSchema } from '../shared/usage/ledger';
 
 const day = z.iso.date({ error: 'must be a date like 2026-11-21' });
@@ -79,6 +80,8 @@ export const usageReportSchema = z.object({
   groupBy: z.enum(['day', 'model', 'requestType']),
   rows: z.array(z.object({ key: z.string(), ...amounts, ...tokenKinds })),
   totals: detailedAmounts,
+  /** The conversations started in the range: started, completed, abandoned, in progress, by topic. */
+  conversations: conversationStatsSchema,
 });
 
 /** Response of `GET /admin/usage/top-tenants`. */

@@ -34,12 +34,13 @@ export const usage = defineCapability({
       handler: 'functions/usage/handlers/get-usage-report.ts',
       auth: 'platform-admin',
       summary:
-        'Usage over a date range, for one tenant or all, grouped by day, model or request type; `format=csv` ' +
-        'answers with a CSV file (a header row, one row per group)',
+        'Usage over a date range, for one tenant or all, grouped by day, model or request type, with the ' +
+        'conversations started in the range (started, completed, abandoned, completion rate by topic); ' +
+        '`format=csv` answers with the usage as a CSV file (a header row, one row per group)',
       tag: 'usage',
       query: usageReportQuerySchema,
       response: { status: 200, schema: usageReportSchema, files: ['text/csv'] },
-      grants: { tables: { usage: 'read' } },
+      grants: { tables: { usage: 'read', conversations: 'read' } },
     }),
     listTopTenants: defineRoute({
       method: 'GET',

@@ -881,6 +881,7 @@ describe('batch', () => {
       batch: 'readWrite',
       promptIndex: 'read',
       conversations: 'none',
+      conversationRequests: 'none',
     });
     expect(JSON.stringify(statements)).not.toContain(logicalId(stack.data.table('conversations')));
     expect(environmentOf(stack.batch.worker)).not.toHaveProperty('CONVERSATIONS_TABLE');

@@ -4,6 +4,7 @@ import { platform } from '../routes';
 import type { Health } from '../model';
 
 const cfg = config();
+const offline = cfg.LLM_PROVIDER === 'rules';
 
 /** What this deployment runs on, from config alone (no I/O, so health stays cheap and always answers). */
 const health: Health = {
@@ -15,7 +16,15 @@ const health: Health = {
     prompts: cfg.PROMPTS_BUCKET ? 's3' : 'folder',
     businessApi: cfg.ACCOUNT_API_URL && cfg.TRACTION_API_URL ? 'http' : 'unconfigured',
     llm: cfg.LLM_PROVIDER,
+    coach: offline ? 'offline' : 'model',
   },
+  ...(offline
+    ? {
+        notice:
+          'No language model is configured (LLM_PROVIDER=rules): insights are written by the rules and conversations ' +
+          "by the offline coach (the templates' questions, the owner's own words).",
+      }
+    : {}),
 };
 
 /** GET /health */

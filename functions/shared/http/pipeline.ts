@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from '../zod';
@@ -11,6 +12,7 @@ import { startInvocation, type Invocation, type InvocationScope } from '../invoc
 import { logger, metrics } from '../observability';
 import { callerFromEvent, requireAccess, type RouteAccess } from './auth';
 import { errorResponse, statusOf } from './error-response';
+import { idempotencyKeyOf, type IdempotencyGuard } from './idempotency';
 import { assertBodyDepth, assertBodySize, correlationIdOf, parsePart } from './request';
 import { bodyHandlingOf, pathMatcher, type BodyHandling, type RouteDefinition } from './route';
 import { TextFile } from '../text-file';
@@ -55,13 +57,24 @@ const asAppError = (error: unknown): unknown => {
   return error;
 };
 
+/**
+ * The logger of one invocation: its keys and its own Lambda context (function name, request id, ...), set from the
+ * invocation's context rather than copied from the process-wide logger, whose context is the one of whichever
+ * invocation set it last (concurrent invocations of one process, as on the local server, each set their own).
+ */
+const invocationLogger = (context: Context | undefined, keys: Readonly<Record<string, string>>): Logger => {
+  const log = logger.createChild({ persistentKeys: keys });
+  if (context) log.addContext(context);
+  return log;
+};
+
 /** Maps every error to `{ error: { code, message } }`, logging 5xx with the stack and 4xx as warnings. */
 const errorMapper = (): middy.MiddlewareObj<Event, Result> => ({
   onError: (request) => {
     const error = asAppError(request.error);
     const correlationId = correlationIdOf(request.event);
     const status = statusOf(error);
-    const log = logger.createChild({ persistentKeys: { correlationId } });
+    const log = invocationLogger(request.context, { correlationId });
     if (status >= 500) log.error('request failed', { error: error as Error, status });
     else log.warn('request rejected', { status, reason: (error as Error).message });
     request.response = errorResponse(error, correlationId);
@@ -155,7 +168,7 @@ export const invocationOf = (event: Event, context: Context | undefined): Invoca
   return startInvocation({
     caller,
     correlationId,
-    log: logger.createChild({ persistentKeys: { tenantId: caller.tenantId, userId: caller.userId, correlationId } }),
+    log: invocationLogger(context, { tenantId: caller.tenantId, userId: caller.userId, correlationId }),
     deadlineAt: Date.now() + remainingMs - DEADLINE_MARGIN_MS,
   });
 };
@@ -216,22 +229,55 @@ const conditional = (response: Result, ifNoneMatch: string | undefined): Result 
     : { ...response, headers };
 };
 
+/** What a JSON route may take besides its row and its run: the guard of an idempotent route. */
+export interface JsonRouteOptions {
+  /** Keeps the Idempotency-Keys of a route whose row says `idempotent` (built on first use). */
+  readonly idempotency?: () => IdempotencyGuard;
+}
+
 /**
  * Wraps an authenticated JSON route of the route table: verifies the caller's claims and access, validates query,
  * path and body with the row's zod schemas, runs the route with an Invocation and shapes the response (JSON, or the
- * TextFile the route returned). Every failure goes through one mapping.
+ * TextFile the route returned). Every failure goes through one mapping. An idempotent route's request with an
+ * Idempotency-Key runs at most once per key: a repeat answers the first status and body (with
+ * `idempotency-replayed: true`).
  */
 export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<Q, P, B>,
   run: (input: RouteInput<Q, P, B>) => Promise<HttpResult>,
+  options: JsonRouteOptions = {},
 ): HttpLambdaHandler => {
   const matchPath = pathMatcher(spec.path);
+  const { idempotency } = options;
+  if (Boolean(spec.idempotent) !== Boolean(idempotency)) {
+    throw new Error(`${spec.method} ${spec.path}: an idempotent row and an idempotency guard go together`);
+  }
   return withStack<HttpLambdaHandler>(
     async (event, context) => {
       const scope = invocationOf(event, context);
       const input = inputOf(spec, event, matchPath);
-      const result = await run({ ...input, invocation: scope.invocation }).finally(() => scope.settle());
-      const response = responseOf(result, scope.invocation.correlationId, scope.warning());
+      const key = idempotency ? idempotencyKeyOf(event.headers) : undefined;
+      const execute = (): Promise<HttpResult> =>
+        run({ ...input, invocation: scope.invocation }).finally(() => scope.settle());
+      const { result, replayed } =
+        idempotency && key
+          ? await idempotency().once(
+              {
+                tenantId: scope.invocation.caller.tenantId,
+                userId: scope.invocation.caller.userId,
+                route: `${spec.method} ${spec.path}`,
+                key,
+                payload: { params: input.params ?? null, body: input.body ?? null },
+                context,
+              },
+              execute,
+            )
+          : { result: await execute(), replayed: false };
+      const response = responseOf(
+        replayed ? { ...result, headers: { ...result.headers, 'idempotency-replayed': 'true' } } : result,
+        scope.invocation.correlationId,
+        scope.warning(),
+      );
       return spec.method === 'GET' ? conditional(response, event.headers?.['if-none-match']) : response;
     },
     { access: spec, matchPath, body: bodyHandlingOf(spec), streams: false },

@@ -14,6 +14,7 @@ const pipelineCodes = (route: RouteDefinition): ErrorCode[] => [
   ...(bodyHandlingOf(route) === 'none' ? [] : (['malformed_body', 'body_too_deep', 'payload_too_large'] as const)),
   ...(route.auth === 'none' ? [] : (['unauthorized'] as const)),
   ...(route.auth === 'none' || route.auth === 'user' ? [] : (['forbidden'] as const)),
+  ...(route.idempotent ? (['idempotency_key_in_progress', 'idempotency_key_reused'] as const) : []),
   'internal_error',
 ];
 

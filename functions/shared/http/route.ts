@@ -51,6 +51,11 @@ interface RouteRow<Q extends z.core.$ZodType, P extends z.core.$ZodType, B exten
   readonly params?: P;
   readonly body?: B;
   /**
+   * The route takes an `Idempotency-Key` header: the same key (per tenant, user and route) within 24 h answers the
+   * first result and runs nothing again. Its handler passes the guard that keeps the keys (shared/http/idempotency).
+   */
+  readonly idempotent?: boolean;
+  /**
    * The success status and its body schema (for the OpenAPI document); `files`: the media types (e.g. `text/csv`) the
    * route may answer with instead, as a file (a TextFile body, sent as an attachment).
    */

@@ -3,6 +3,7 @@ import type { TurnOutput } from '../../../functions/conversations/model';
 import type { FakeBedrock, FakeBedrockRequest, FakeResponse } from '../../../local/fake-bedrock';
 import { aTurn } from '../../support/conversation-factory';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
+import { parseEvents } from '../../support/sse';
 
 const TENANT = 'acme-plumbing';
 let api: ModelTestApi;
@@ -14,6 +15,7 @@ beforeAll(async () => {
     CONVERSATION_HISTORY_TOKEN_BUDGET: '300',
     CONVERSATION_RECENT_MESSAGES: '4',
     USAGE_USER_REQUESTS_PER_MINUTE: '1000',
+    BEDROCK_RETRY_DELAY_MS: '0',
   });
   bedrock = api.bedrock;
   owner = await api.token(TENANT, 'owner-1');
@@ -281,6 +283,71 @@ describe('concurrency while the coach is answering', () => {
   });
 });
 
+describe('nothing is stored for a request that failed', () => {
+  const throttled: FakeResponse = { status: 429 };
+  const listed = async (token: string): Promise<string[]> =>
+    (await api.call('GET', '/conversations', { token })).json.items.map((item: { id: string }) => item.id);
+  /** The stored messages of a conversation, as `role:text`. */
+  const stored = async (id: string): Promise<string[]> =>
+    (await api.call('GET', `/conversations/${id}`, { token: owner })).json.messages.map(
+      (message: { role: string; text: string }) => `${message.role}:${message.text}`,
+    );
+
+  it('stores no conversation for a start the model could not answer, so a retry leaves exactly one', async () => {
+    const newcomer = await api.token(TENANT, 'retrying-owner');
+    bedrock.setDefault(() => throttled);
+
+    const failed = await Promise.all(
+      [1, 2].map(() =>
+        api.call('POST', '/conversations', { token: newcomer, body: JSON.stringify({ topic: 'vision' }) }),
+      ),
+    );
+    const afterFailures = await listed(newcomer);
+    bedrock.setDefault(() => turn({ phase: 'introduction', intent: undefined }));
+    const retried = await api.call('POST', '/conversations', {
+      token: newcomer,
+      body: JSON.stringify({ topic: 'vision' }),
+    });
+
+    expect(failed.map((response) => [response.status, response.json.error.code])).toEqual([
+      [503, 'model_unavailable'],
+      [503, 'model_unavailable'],
+    ]);
+    expect(afterFailures).toEqual([]);
+    expect(retried.status).toBe(201);
+    expect(await listed(newcomer)).toEqual([retried.json.conversation.id]);
+  });
+
+  it("stores no owner's message for a reply that failed, JSON or streamed, so each retry adds one copy", async () => {
+    const id = await start();
+    bedrock.setDefault(() => throttled);
+    const json = await say(id, 'Lost once');
+    bedrock.setDefault(() => ({
+      ...turn({ reply: 'Half a reply that never ends' }),
+      streamException: 'throttlingException',
+    }));
+    const streamed = await api.call('POST', `/conversations/${id}/messages/stream`, {
+      token: owner,
+      body: JSON.stringify({ message: 'Lost twice' }),
+    });
+    const afterFailures = await stored(id);
+    bedrock.setDefault(() => turn({ reply: 'Got it.' }));
+    const retried = await say(id, 'Sent again');
+
+    expect(json.status).toBe(503);
+    const events = parseEvents(streamed.text);
+    expect(events[0]?.event).toBe('delta');
+    expect(events.at(-1)?.event).toBe('error');
+    expect(afterFailures).toEqual(['assistant:Welcome! Let us find your core values.']);
+    expect(retried.status).toBe(200);
+    expect(await stored(id)).toEqual([
+      'assistant:Welcome! Let us find your core values.',
+      'user:Sent again',
+      'assistant:Got it.',
+    ]);
+  });
+});
+
 describe('intent and hand-off', () => {
   it('offers a human when the owner escalates', async () => {
     const id = await start();
@@ -393,6 +460,34 @@ describe('metering and bad input', () => {
     const after = (await api.call('GET', '/usage', { token: owner })).json.byRequestType.conversation.calls;
 
     expect(after - before).toBe(2);
+  });
+
+  it("shows each conversation's tokens and cost so far, in the conversation and in the list", async () => {
+    const costOfConversations = async (): Promise<number> =>
+      (await api.call('GET', '/usage', { token: owner })).json.byRequestType.conversation?.costUsd ?? 0;
+    const before = await costOfConversations();
+    const usage = { inputTokens: 1000, outputTokens: 200, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
+    bedrock.enqueue({ toolInput: aTurn({ phase: 'introduction', intent: undefined }), usage });
+    const id = (
+      await api.call('POST', '/conversations', { token: owner, body: JSON.stringify({ topic: 'core_values' }) })
+    ).json.conversation.id as string;
+    bedrock.enqueue({ toolInput: aTurn(), usage });
+    const replied = await say(id, 'We once drove two hours to fix a boiler on Christmas Eve for a regular customer.');
+
+    const detail = await api.call('GET', `/conversations/${id}`, { token: owner });
+    const listed = await api.call('GET', '/conversations?page_size=100', { token: owner });
+    const spent = (await costOfConversations()) - before;
+
+    expect(replied.json.conversation.usage).toEqual(detail.json.conversation.usage);
+    expect(detail.json.conversation.usage).toEqual({
+      inputTokens: 2000,
+      outputTokens: 400,
+      costUsd: expect.closeTo(spent, 6),
+    });
+    expect(detail.json.conversation.usage.costUsd).toBeGreaterThan(0);
+    expect(listed.json.items.find((item: { id: string }) => item.id === id)?.usage).toEqual(
+      detail.json.conversation.usage,
+    );
   });
 
   it.each([

@@ -18,7 +18,7 @@ describe('the local runtime on embedded defaults', () => {
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({
       status: 'ok',
-      adapters: { database: 'local-dynamodb', prompts: 's3', businessApi: 'http', llm: 'rules' },
+      adapters: { database: 'local-dynamodb', prompts: 's3', businessApi: 'http', llm: 'rules', coach: 'offline' },
     });
   });
 
@@ -57,13 +57,13 @@ describe('the local runtime on embedded defaults', () => {
     expect(response.json.error.code).toBe('no_business_data');
   });
 
-  it('answers a conversation with 503 model_unavailable when no model is configured (rules provider)', async () => {
+  it('opens a conversation with the offline coach when no model is configured (rules provider)', async () => {
     const token = await api.token('acme-plumbing');
 
     const response = await api.call('POST', '/conversations', { token, body: JSON.stringify({ topic: 'vision' }) });
 
-    expect(response.status).toBe(503);
-    expect(response.json.error.code).toBe('model_unavailable');
+    expect(response.status).toBe(201);
+    expect(response.json.message.provenance).toMatchObject({ provider: 'rules', promptTopic: 'vision' });
   });
 
   it('lists the categories and priorities with labels', async () => {

@@ -75,7 +75,7 @@ export const describeConversationStoreContract = (name: string, harness: Convers
         await store.create(conversation, context);
         const stored = await store.get(tenantId, conversation.id);
 
-        expect(stored).toEqual({ conversation, context });
+        expect(stored).toEqual({ conversation, context, counted: true });
       });
 
       it('reads a conversation stored without context, and nothing for an unknown id', async () => {
@@ -84,7 +84,7 @@ export const describeConversationStoreContract = (name: string, harness: Convers
         const stored = await store.get(tenantId, conversation.id);
         const unknown = await store.get(tenantId, randomUUID());
 
-        expect(stored).toEqual({ conversation });
+        expect(stored).toEqual({ conversation, counted: true });
         expect(unknown).toBeUndefined();
       });
 
@@ -111,7 +111,7 @@ export const describeConversationStoreContract = (name: string, harness: Convers
           await store.list(tenantId, 'user-1', { pageSize: 5 }),
         ];
 
-        expect(before).toEqual([{ conversation }, { items: [conversation] }]);
+        expect(before).toEqual([{ conversation, counted: true }, { items: [conversation] }]);
         expect(after).toEqual([undefined, { items: [] }]);
       });
 
@@ -165,9 +165,9 @@ export const describeConversationStoreContract = (name: string, harness: Convers
         const claimed = await claimAt(conversation, at(5 * SECOND));
         const whileHeld = await claimAt(conversation, at(6 * SECOND));
 
-        expect(claimed).toEqual({ conversation });
+        expect(claimed).toEqual({ conversation, counted: true });
         expect(whileHeld).toBeUndefined();
-        expect(await store.get(tenantId, conversation.id)).toEqual({ conversation });
+        expect(await store.get(tenantId, conversation.id)).toEqual({ conversation, counted: true });
       });
 
       it('returns the business context with the claimed conversation', async () => {
@@ -299,8 +299,33 @@ export const describeConversationStoreContract = (name: string, harness: Convers
         expect(stillThere).toEqual({
           conversation: { ...conversation, expiresAt: at(2 * DAY).toISOString() },
           context,
+          counted: true,
         });
         expect(gone).toBeUndefined();
+      });
+
+      it('adds what turns spent to the counters it was created with, also when the updates race', async () => {
+        const conversation = await created({ usage: { inputTokens: 100, outputTokens: 20, costUsd: 0.0006 } });
+        const spent = { inputTokens: 1000, outputTokens: 200, costMicros: 6000 };
+
+        const [first, second] = await Promise.all([
+          store.update(tenantId, conversation.id, 0, { spent }),
+          store.update(tenantId, conversation.id, 0, { spent }),
+        ]);
+        const held = await store.claimTurn(tenantId, conversation.id, {
+          userId: conversation.userId,
+          now: START,
+          busyUntil: START.getTime() + HOLD,
+        });
+        await store.finishTurn(tenantId, conversation.id, { turn: 0, busyUntil: START.getTime() + HOLD }, { spent });
+
+        expect([first, second]).toEqual([true, true]);
+        expect(held).toBeDefined();
+        expect((await store.get(tenantId, conversation.id))?.conversation.usage).toEqual({
+          inputTokens: 3100,
+          outputTokens: 620,
+          costUsd: 0.0186,
+        });
       });
 
       it('refuses an update without changes', async () => {
@@ -514,7 +539,7 @@ export const describeConversationStoreContract = (name: string, harness: Convers
         await store.create({ ...conversation, tenantId: other, summary: 'B' }, undefined);
 
         expect(reads).toEqual([undefined, undefined, false, [], false, { items: [] }, { items: [] }]);
-        expect(await store.get(tenantId, conversation.id)).toEqual({ conversation });
+        expect(await store.get(tenantId, conversation.id)).toEqual({ conversation, counted: true });
         expect(await store.messages(tenantId, conversation.id)).toEqual([aMessage(1, START)]);
         expect((await store.get(other, conversation.id))?.conversation.summary).toBe('B');
         expect(ids(await store.list(tenantId, undefined, { pageSize: 10 }))).toEqual([conversation.id]);
@@ -543,7 +568,7 @@ export const describeConversationStoreContract = (name: string, harness: Convers
 
         await store.delete(tenantId, randomUUID());
 
-        expect(await store.get(tenantId, kept.id)).toEqual({ conversation: kept });
+        expect(await store.get(tenantId, kept.id)).toEqual({ conversation: kept, counted: true });
       });
     });
   });

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { LoggingHandoffPublisher } from '../../../functions/conversations/handoff';
 import { OPENING_MESSAGE } from '../../../functions/conversations/prompt-context';
+import { ModelCoach } from '../../../functions/conversations/model-coach';
 import { ConversationService } from '../../../functions/conversations/service';
+import { ConversationActivity, InMemoryConversationStats } from '../../../functions/conversations/stats';
 import { InMemoryConversationStore } from '../../../functions/conversations/store';
 import { TURN_HOLD_GRACE_MS, type ConversationSettings } from '../../../functions/conversations/turn-engine';
 import type { BusinessSnapshot } from '../../../functions/shared/business-api/model';
@@ -87,6 +89,7 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
   let now = START;
   const clock = () => now;
   const store = new InMemoryConversationStore(clock);
+  const stats = new InMemoryConversationStats(clock);
   const model = new ScriptedModel();
   model.defaults.set('record_turn', turn());
   model.defaults.set('record_summary', { summary: 'The owner told long stories about the winter freeze.' });
@@ -115,9 +118,10 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
   const service = new ConversationService({
     store,
     prompts,
-    gateway,
+    coach: new ModelCoach(gateway, prompts),
     businessData,
     handoff,
+    activity: new ConversationActivity(stats, 730),
     clock,
     settings: { ...SETTINGS, ...settings },
   });
@@ -181,12 +185,49 @@ describe('ConversationService.start', () => {
     expect(stored).toEqual({
       conversation: result.conversation,
       context: { snapshot: snapshot(TENANT), fetchedAt: START.toISOString() },
+      counted: true,
     });
     expect(await store.messages(TENANT, result.conversation.id)).toEqual([result.message]);
     expect(businessData.calls).toBe(1);
     const [request] = model.requestsFor('record_turn');
     expect(request?.messages).toEqual([{ role: 'user', text: OPENING_MESSAGE('core_values') }]);
     expect(request?.system).toContain('Acme Plumbing');
+  });
+
+  it('stores no conversation when the opening turn fails, so a retry leaves exactly one', async () => {
+    const { service, store, model, as } = setup();
+    model.enqueue('record_turn', new ModelUnavailableError('throttled'), new ModelUnavailableError('throttled'));
+
+    const failures = await Promise.all([
+      service.start(as(), 'core_values').catch((error: unknown) => error),
+      service.start(as(), 'core_values').catch((error: unknown) => error),
+    ]);
+    const afterFailures = await service.list(as(), { pageSize: 10 });
+    model.enqueue('record_turn', opening);
+    const started = await service.start(as(), 'core_values');
+
+    expect(failures.every((failure) => failure instanceof ModelUnavailableError)).toBe(true);
+    expect(afterFailures.items).toEqual([]);
+    expect([...store.items.keys()]).toEqual([`TENANT#${TENANT}#CONV#${started.conversation.id}`]);
+    expect((await service.list(as(), { pageSize: 10 })).items.map((item) => item.id)).toEqual([
+      started.conversation.id,
+    ]);
+  });
+
+  it('stores no conversation when its opening answer cannot be stored, and writes a lost first message again', async () => {
+    const { service, store, model, as } = setup();
+    jest.spyOn(store, 'create').mockRejectedValueOnce(new Error('DynamoDB unreachable'));
+    const failed = await service.start(as(), 'core_values').catch((error: unknown) => error);
+    jest.spyOn(store, 'putMessage').mockRejectedValueOnce(new Error('DynamoDB unreachable'));
+    model.enqueue('record_turn', opening);
+
+    const started = await service.start(as(), 'core_values');
+
+    expect(failed).toEqual(new Error('DynamoDB unreachable'));
+    expect((await service.list(as(), { pageSize: 10 })).items.map((item) => item.id)).toEqual([
+      started.conversation.id,
+    ]);
+    expect(await texts(store, started.conversation.id)).toEqual([opening.reply]);
   });
 
   it('meters the opening turn as a conversation request', async () => {
@@ -682,6 +723,33 @@ describe('ConversationService.complete and saveOutcome', () => {
     for (let i = 1; i <= 6; i += 1) await h.service.reply(h.as(), id, `Story ${i} about the team at its best.`);
     return id;
   };
+
+  it("adds every model call to the conversation's usage: turns, repair rounds, summaries and the outcome", async () => {
+    const h = setup({ historyTokenBudget: 60, recentMessages: 2 });
+    h.model.enqueue('record_turn', opening, { reply: '' });
+    const id = (await h.service.start(h.as(), 'core_values')).conversation.id;
+    const repaired = await h.service.reply(h.as(), id, 'A reply whose first answer needs a repair round.');
+    for (let i = 0; i < 5; i += 1) {
+      await h.service.reply(h.as(), id, `Story ${i}: a long story that pushes the history over its budget.`);
+    }
+    h.model.defaults.set('record_turn', turn({ extracted: VALUES }));
+    await h.service.reply(h.as(), id, 'The last story.');
+    const calls = () => h.model.requests.length;
+    const beforeOutcome = calls();
+
+    const completed = await h.service.complete(h.as(), id);
+
+    const perCall = { inputTokens: 1200, outputTokens: 300 };
+    expect(repaired.conversation.usage).toMatchObject({ inputTokens: 3 * 1200, outputTokens: 3 * 300 });
+    expect(h.model.requestsFor('record_summary').length).toBeGreaterThan(0);
+    expect(calls() - beforeOutcome).toBe(1);
+    expect(completed.conversation.usage).toEqual({
+      inputTokens: calls() * perCall.inputTokens,
+      outputTokens: calls() * perCall.outputTokens,
+      costUsd: 0,
+    });
+    expect((await h.store.get(TENANT, id))?.conversation.usage).toEqual(completed.conversation.usage);
+  });
 
   it('refuses to complete before the criteria are met, naming what is missing', async () => {
     const { service, open, as, model } = setup();

@@ -47,14 +47,15 @@ describe('PromptPreview.run', () => {
     expect(businessData.calls).toBe(0);
   });
 
-  it('refuses to invoke the model where it is switched off, before reading any data', async () => {
+  it('refuses to invoke the model where none is configured (503 model_not_configured), before reading any data', async () => {
     const { preview, invocation, businessData } = setup();
 
     const run = preview.run(invocation, seedTemplate(), { tenantId: 'acme-plumbing', invoke: true });
 
     await expect(run).rejects.toMatchObject({
-      statusCode: 422,
-      problems: [{ field: 'body.invoke', message: 'set LLM_PROVIDER=bedrock to invoke the model' }],
+      statusCode: 503,
+      code: 'model_not_configured',
+      message: expect.stringContaining('set LLM_PROVIDER=bedrock'),
     });
     expect(businessData.calls).toBe(0);
   });

@@ -41,8 +41,9 @@ describe('GET /health', () => {
 
     expect(health).toMatchObject({
       status: 'ok',
-      adapters: { database: 'dynamodb', prompts: 's3', businessApi: 'http', llm: 'bedrock' },
+      adapters: { database: 'dynamodb', prompts: 's3', businessApi: 'http', llm: 'bedrock', coach: 'model' },
     });
+    expect(health).not.toHaveProperty('notice');
   });
 
   it('reports what is missing when run with nothing configured: the prompts folder, no business API, the rules', async () => {
@@ -52,7 +53,14 @@ describe('GET /health', () => {
     });
 
     expect(health).toMatchObject({
-      adapters: { database: 'local-dynamodb', prompts: 'folder', businessApi: 'unconfigured', llm: 'rules' },
+      adapters: {
+        database: 'local-dynamodb',
+        prompts: 'folder',
+        businessApi: 'unconfigured',
+        llm: 'rules',
+        coach: 'offline',
+      },
+      notice: expect.stringContaining('offline coach'),
     });
   });
 });

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambd
 import * as z from '../../../../functions/shared/zod';
 import { jsonRoute } from '../../../../functions/shared/http/pipeline';
 import { defineRoute } from '../../../../functions/shared/http/route';
+import type { IdempotencyGuard, IdempotentRequest } from '../../../../functions/shared/http/idempotency';
 import type { Invocation } from '../../../../functions/shared/invocation';
 import { TextFile } from '../../../../functions/shared/text-file';
 
@@ -135,5 +136,65 @@ describe('jsonRoute', () => {
     const response = await handler(event({ routeKey: 'GET /things/{id}', body: 'x'.repeat(100_000) }), context);
 
     expect(response.statusCode).toBe(200);
+  });
+
+  describe('on an idempotent route', () => {
+    /** A guard that runs each key once and keeps the result, recording what it was asked. */
+    const keepingGuard = () => {
+      const kept = new Map<string, unknown>();
+      const requests: IdempotentRequest[] = [];
+      const guard: IdempotencyGuard = {
+        once: async <T>(request: IdempotentRequest, run: () => Promise<T>) => {
+          requests.push(request);
+          if (kept.has(request.key)) return { result: kept.get(request.key) as T, replayed: true };
+          const result = await run();
+          kept.set(request.key, result);
+          return { result, replayed: false };
+        },
+      };
+      return { guard, requests };
+    };
+    const idempotentRoute = { ...route(z.object({ name: z.string() })), idempotent: true };
+    const withKey = (key: string) =>
+      event({ headers: { ...event().headers, 'idempotency-key': key }, body: '{"name":"a"}' });
+
+    it('runs a keyed request through the guard, naming the tenant, user, route and payload, and marks a replay', async () => {
+      const { guard, requests } = keepingGuard();
+      let runs = 0;
+      const handler = jsonRoute(idempotentRoute, async () => ({ statusCode: 201, body: { run: (runs += 1) } }), {
+        idempotency: () => guard,
+      });
+
+      const first = await handler(withKey('k-1'), context);
+      const repeat = await handler(withKey('k-1'), context);
+      const unkeyed = await handler(event({ body: '{"name":"a"}' }), context);
+
+      expect([first.statusCode, first.body, first.headers?.['idempotency-replayed']]).toEqual([
+        201,
+        '{"run":1}',
+        undefined,
+      ]);
+      expect([repeat.statusCode, repeat.body, repeat.headers?.['idempotency-replayed']]).toEqual([
+        201,
+        '{"run":1}',
+        'true',
+      ]);
+      expect(unkeyed.body).toBe('{"run":2}');
+      expect(requests[0]).toMatchObject({
+        tenantId: 'tenant-1',
+        userId: 'user-1',
+        route: 'POST /things/{id}',
+        key: 'k-1',
+        payload: { params: { id: 't-1' }, body: { name: 'a' } },
+      });
+      expect(requests).toHaveLength(2);
+    });
+
+    it('needs a guard, and a guard needs an idempotent row', () => {
+      expect(() => jsonRoute(idempotentRoute, async () => ({}))).toThrow(/go together/);
+      expect(() => jsonRoute(route(), async () => ({}), { idempotency: () => keepingGuard().guard })).toThrow(
+        /go together/,
+      );
+    });
   });
 });
