@@ -8,7 +8,7 @@ import type * as z from '../zod';
 import { config } from '../config';
 import { MalformedBodyError } from '../errors';
 import { startInvocation, type Invocation, type InvocationScope } from '../invocation';
-import { logger, metrics } from '../observability';
+import { logger, publishStoredMetrics } from '../observability';
 import { callerFromEvent, requireAccess, type RouteAccess } from './auth';
 import { errorResponse, statusOf } from './error-response';
 import { assertBodySize, correlationIdOf, parsePart } from './request';
@@ -68,16 +68,11 @@ const errorMapper = (): middy.MiddlewareObj<Event, Result> => ({
   },
 });
 
-/**
- * Publishes the invocation's metrics as EMF when there are any. (Powertools' logMetrics middleware warns on
- * every invocation that added none, which is most reads.)
- */
-const publishMetrics = (): middy.MiddlewareObj<Event, Result> => {
-  const publish = (): void => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  };
-  return { after: publish, onError: publish };
-};
+/** Publishes the invocation's metrics as EMF when there are any. */
+const publishMetrics = (): middy.MiddlewareObj<Event, Result> => ({
+  after: publishStoredMetrics,
+  onError: publishStoredMetrics,
+});
 
 /** The path parameters of a request: API Gateway's, or from the raw path on a Function URL. */
 const pathParametersOf = (
