@@ -5,7 +5,10 @@ describe('publishingMetrics', () => {
   let published: jest.SpyInstance;
 
   beforeEach(() => {
-    published = jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics.clearMetrics());
+    published = jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
+      metrics.clearMetrics();
+      return metrics;
+    });
   });
 
   afterEach(() => {
