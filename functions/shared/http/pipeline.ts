@@ -38,7 +38,7 @@ export interface RouteInput<Q extends z.core.$ZodType, P extends z.core.$ZodType
 }
 
 /** The time a use case leaves before the function's own limit, to answer with an error instead of being cut off. */
-const DEADLINE_MARGIN_MS = 1_000;
+export const DEADLINE_MARGIN_MS = 1_000;
 /** Outside Lambda (no context), as long as API Gateway waits for an integration. */
 const DEFAULT_REMAINING_MS = 29_000;
 
