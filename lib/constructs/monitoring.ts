@@ -72,7 +72,7 @@ const FIVE_MINUTES = Duration.minutes(5);
 const FIFTEEN_MINUTES = Duration.minutes(15);
 
 /** Functions watched together: one capability's, doing one kind of work, with one timeout. */
-export interface FunctionGroup {
+interface FunctionGroup {
   /** Unique in the stack: its alarms are `<id>Errors`, `<id>Throttles` and `<id>Duration`. */
   readonly id: string;
   readonly functions: readonly CoachingFunction[];
@@ -101,14 +101,14 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 /** A function's name on the dashboard: its construct path below the stack (`Api/ListInsights`). */
-const labelOf = (fn: CoachingFunction): string => fn.node.path.split('/').slice(1, -1).concat(fn.node.id).join('/');
+const labelOf = (fn: CoachingFunction): string => fn.node.path.split('/').slice(1).join('/');
 
 /**
  * The stack's functions in alarm groups: per capability its API routes and its streaming routes, and each function
  * outside the API on its own; a group larger than an alarm's metric limit is split (`ConversationsApi`,
  * `ConversationsApi2`).
  */
-export const functionGroups = ({ api, workers, prompts, batch }: Omit<MonitoringProps, 'alarmEmails' | 'data'>) => {
+const functionGroups = ({ api, workers, prompts, batch }: MonitoringProps): FunctionGroup[] => {
   const byKind = new Map<string, CoachingFunction[]>();
   for (const [name, route] of Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][]) {
     const fn = api.functions[name];
@@ -127,7 +127,7 @@ export const functionGroups = ({ api, workers, prompts, batch }: Omit<Monitoring
     { id: 'PromptValidator', functions: [prompts.validator] },
     { id: 'BatchWorker', functions: [batch.worker] },
     { id: 'BatchEnqueue', functions: [batch.enqueue] },
-  ] satisfies FunctionGroup[];
+  ];
 };
 
 /** The timeout every function of a group shares (the duration alarm is a share of it). */
@@ -344,7 +344,7 @@ export class Monitoring extends Construct {
     evaluationPeriods = 1,
   ): void {
     namedAlarm(this, id, {
-      alarmDescription: `${description} See docs/runbook.md#${id.toLowerCase()}.`,
+      alarmDescription: `${description} What to do: ${id} in docs/runbook.md.`,
       metric,
       threshold,
       evaluationPeriods,
