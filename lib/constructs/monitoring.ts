@@ -192,17 +192,22 @@ export class Monitoring extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    // CloudWatch publishes to an encrypted topic only with a customer managed key whose policy lets it.
+    // CloudWatch publishes to an encrypted topic only with a customer managed key whose policy lets it; the topic's
+    // own policy (which replaces SNS's default one) lets it publish, for this account's alarms.
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    });
     const topicKey = new Key(this, 'AlarmTopicKey', {
       description: `${stack.stackName}: encrypts the alarm topic`,
       enableKeyRotation: true,
     });
-    topicKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    topicKey.grant(cloudWatch, 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new Topic(this, 'AlarmTopic', {
       displayName: `${stack.stackName} alarms`,
       masterKey: topicKey,
       enforceSSL: true,
     });
+    this.topic.grantPublish(cloudWatch);
     for (const email of props.alarmEmails) this.topic.addSubscription(new EmailSubscription(email));
     Aspects.of(stack).add(new NotifyOnAlarms(this.topic));
     new CfnOutput(this, 'AlarmTopicArn', {

@@ -1285,7 +1285,7 @@ describe('monitoring', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('encrypts the topic with a rotated customer managed key that CloudWatch may use, and refuses plain HTTP', () => {
+  it('encrypts the topic with a rotated customer managed key, lets CloudWatch publish, and refuses plain HTTP', () => {
     const [, topic] = resources('AWS::SNS::Topic')[0] ?? [];
     const keyId = topic?.Properties.KmsMasterKeyId['Fn::GetAtt']?.[0] as string;
     const [, key] = resources('AWS::KMS::Key').find(([id]) => id === keyId) ?? [];
@@ -1298,10 +1298,19 @@ describe('monitoring', () => {
         Effect: 'Allow',
         Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       }),
     );
     expect(topicPolicy?.Properties.PolicyDocument.Statement).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    expect(topicPolicy?.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
     );
   });
 
