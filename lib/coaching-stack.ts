@@ -6,11 +6,14 @@ import { Api } from './constructs/api';
 import { Batch, type BatchSettings } from './constructs/batch';
 import { Data } from './constructs/data';
 import { Events } from './constructs/events';
+import { Monitoring } from './constructs/monitoring';
 import { Prompts } from './constructs/prompts';
 import { Workers } from './constructs/workers';
 
-/** The deployment settings of one coaching stack (validated from CDK context in bin/app.ts). */
+/** The deployment settings of one coaching stack (validated from CDK context in bin/deployment.ts). */
 export interface CoachingStackProps extends StackProps {
+  /** The deployment's stage; outside `dev` the tables are protected from deletion and kept when the stack goes. */
+  readonly stage: string;
   /** The JWT issuer URL: API Gateway's authorizer and the streaming functions verify tokens against it. */
   readonly jwtIssuer: string;
   readonly jwtAudience: readonly string[];
@@ -18,8 +21,12 @@ export interface CoachingStackProps extends StackProps {
   readonly roleGroups?: RoleGroups;
   readonly businessApis: BusinessApiUrls;
   readonly bedrockModelIds: readonly string[];
-  /** Browser origins allowed to call the API (CORS preflight); empty for none. */
+  /** Browser origins allowed to call the API and the streaming URLs (CORS, answered by AWS); empty for none. */
   readonly corsOrigins: readonly string[];
+  /** Each streaming function's reserved concurrency. */
+  readonly streamReservedConcurrency: number;
+  /** Email addresses the alarms notify (subscriptions of the alarm topic). */
+  readonly alarmEmails: readonly string[];
   /** The nightly insights run: schedule, Bedrock quota (worker concurrency), business API secret. */
   readonly batch: BatchSettings;
 }
@@ -32,10 +39,11 @@ export class CoachingStack extends Stack {
   readonly workers: Workers;
   readonly api: Api;
   readonly batch: Batch;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CoachingStackProps) {
     super(scope, id, props);
-    this.data = new Data(this, 'Data');
+    this.data = new Data(this, 'Data', { protectTables: props.stage !== 'dev' });
     this.prompts = new Prompts(this, 'Prompts', { data: this.data, bedrockModelIds: props.bedrockModelIds });
     this.events = new Events(this, 'Events');
     const { businessApiSecretName } = props.batch;
@@ -58,6 +66,7 @@ export class CoachingStack extends Stack {
       businessApis: props.businessApis,
       bedrockModelIds: props.bedrockModelIds,
       corsOrigins: props.corsOrigins,
+      streamReservedConcurrency: props.streamReservedConcurrency,
       ...(businessApiSecret ? { businessApiSecret } : {}),
       ...(props.roleGroups ? { roleGroups: props.roleGroups } : {}),
     });
@@ -67,6 +76,14 @@ export class CoachingStack extends Stack {
       bedrockModelIds: props.bedrockModelIds,
       settings: props.batch,
       ...(businessApiSecret ? { businessApiSecret } : {}),
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      alarmEmails: props.alarmEmails,
+      data: this.data,
+      api: this.api,
+      workers: this.workers,
+      prompts: this.prompts,
+      batch: this.batch,
     });
   }
 }

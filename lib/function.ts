@@ -15,8 +15,11 @@ import type { TableDefinition } from '../functions/shared/dynamo/tables';
 /** The repository root: handler entries and the prompts folder are resolved against it. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
-/** The service name every function reports to Powertools (logs, metrics, traces). */
+/** The service name every function reports to Powertools (logs, metrics, traces): its EMF metrics' `service`. */
 export const SERVICE_NAME = 'coaching-service';
+
+/** The CloudWatch namespace of the functions' EMF metrics (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'CoachingService';
 
 /** Where functions' logs are kept, and for how long. */
 export const LOG_RETENTION = RetentionDays.ONE_MONTH;
@@ -45,6 +48,8 @@ export interface CoachingFunctionProps {
   readonly description?: string;
   /** @default 29 seconds, just under API Gateway's 30 s integration timeout */
   readonly timeout?: Duration;
+  /** Concurrent executions set aside for (and capping) this function. @default none: the account's pool */
+  readonly reservedConcurrentExecutions?: number;
   /**
    * Ships the repository's prompts/ folder inside the bundle (at /var/task/prompts, passed in PROMPTS_DIR): the
    * copy the prompt store falls back to when the bucket or the index is unreachable. Required by bindPromptsBucket.
@@ -71,6 +76,8 @@ const copyPromptsIntoBundle: ICommandHooks = {
 export class CoachingFunction extends NodejsFunction {
   /** Whether the bundle carries the prompts/ fallback copy (props.bundlePrompts). */
   readonly bundlesPrompts: boolean;
+  /** The capability whose code it runs: the folder of its entry under functions/ (e.g. `insights`). */
+  readonly capability: string;
   private readonly serviceRole: Role;
 
   constructor(scope: Construct, id: string, props: CoachingFunctionProps) {
@@ -89,6 +96,7 @@ export class CoachingFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: props.timeout ?? Duration.seconds(29),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: Tracing.ACTIVE,
       role,
       logGroup,
@@ -97,7 +105,7 @@ export class CoachingFunction extends NodejsFunction {
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: 'CoachingService',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: 'INFO',
       },
       bundling: {
@@ -118,6 +126,10 @@ export class CoachingFunction extends NodejsFunction {
     });
     this.serviceRole = role;
     this.bundlesPrompts = props.bundlePrompts ?? false;
+    const [capability] = path.relative(path.join(REPO_ROOT, 'functions'), props.entry).split(path.sep);
+    if (!capability || capability.startsWith('..'))
+      throw new Error(`${this.node.path}: ${props.entry} is not under functions/`);
+    this.capability = capability;
     if (this.bundlesPrompts) this.addEnvironment('PROMPTS_DIR', BUNDLED_PROMPTS_DIR);
 
     Validations.of(this).acknowledge({

@@ -208,9 +208,17 @@ export class InsightsService {
    * Works one job off the queue (the worker's invocation carries the service token and the worker's deadline): takes
    * the job (a redelivery of a finished or taken job is skipped), has the model write the set and stores it. A model
    * that keeps throttling puts the job back with a growing delay; any other model failure fails the job with its
-   * reason and leaves the set that is there (the rules' one) in place.
+   * reason and leaves the set that is there (the rules' one) in place. Each outcome is counted
+   * (`InsightJobOutcome_<outcome>`: failed jobs are alarmed).
    */
   async runJob(invocation: Invocation, message: JobMessage): Promise<JobOutcome> {
+    const outcome = await this.workJob(invocation, message);
+    this.deps.metrics.addMetric(`InsightJobOutcome_${outcome}`, MetricUnit.Count, 1);
+    return outcome;
+  }
+
+  /** One job's work (runJob): its outcome. */
+  private async workJob(invocation: Invocation, message: JobMessage): Promise<JobOutcome> {
     const { jobs, queue, settings, clock } = this.deps;
     const tenantId = invocation.caller.tenantId;
     const job = await jobs.claim(tenantId, message.jobId, clock(), invocation.deadline.at + 60_000);

@@ -10,6 +10,28 @@ export const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'coaching-service',
 });
 
+/**
+ * Publishes the stored metrics as EMF when there are any. (Powertools' logMetrics middleware warns on every invocation
+ * that added none, which is most reads.) The HTTP stack calls it after every request.
+ */
+export const publishStoredMetrics = (): void => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+};
+
+/**
+ * A queue worker's handler that publishes the metrics its invocation stored, however it ends: without it they would
+ * wait in the buffer until a hundred had gathered, or be lost when Lambda recycles the process.
+ */
+export const publishingMetrics =
+  <A extends unknown[], R>(handler: (...args: A) => Promise<R>): ((...args: A) => Promise<R>) =>
+  async (...args) => {
+    try {
+      return await handler(...args);
+    } finally {
+      publishStoredMetrics();
+    }
+  };
+
 /** One of Powertools' metric units. */
 export type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
 

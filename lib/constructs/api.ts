@@ -34,7 +34,7 @@ import type { Workers } from './workers';
 const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /** Headers a browser may send to the API and to the streaming URLs, and the ones it may read back. */
-const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-none-match', 'x-correlation-id'];
+const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'if-none-match', 'x-correlation-id'];
 const CORS_EXPOSE_HEADERS = [
   'content-disposition',
   'etag',
@@ -43,6 +43,29 @@ const CORS_EXPOSE_HEADERS = [
   'x-correlation-id',
   'x-usage-warning',
 ];
+
+/** The streaming functions' settings a deployment may change (CDK context, bin/deployment.ts). */
+export const STREAM_DEFAULTS = {
+  /**
+   * Streamed turns at once, per streaming function: its reserved concurrency, so a flood at its public URL (every
+   * request verifies a JWT before it is refused) is throttled there and cannot take the concurrency the API needs.
+   */
+  reservedConcurrency: 50,
+} as const;
+
+/**
+ * A streaming function's timeout: a long streamed turn (the model writing its whole answer at tens of tokens a second,
+ * after a summary of the older messages) with room for one fallback model. The turn's deadline is this less the HTTP
+ * pipeline's margin (functions/shared/http/pipeline.ts, from Lambda's remaining time), so it is always inside.
+ */
+export const STREAM_TIMEOUT = Duration.seconds(180);
+
+/**
+ * A streaming function's per-attempt model wait (BEDROCK_REQUEST_TIMEOUT_MS: the longest wait for the first token, or
+ * silence in a stream): a model that hangs is left in time for the next one inside STREAM_TIMEOUT, instead of the
+ * default (120 s) taking most of the turn.
+ */
+export const STREAM_MODEL_ATTEMPT_TIMEOUT = Duration.seconds(60);
 
 /** One JSON line per request in the access log. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -79,8 +102,10 @@ export interface ApiProps {
   readonly businessApis: BusinessApiUrls;
   /** Bedrock model or inference profile ids the functions may invoke; the first is the default. */
   readonly bedrockModelIds: readonly string[];
-  /** Browser origins allowed to call the API; empty disables CORS. */
+  /** Browser origins allowed to call the API and the streaming URLs; empty disables CORS. */
   readonly corsOrigins: readonly string[];
+  /** Each streaming function's reserved concurrency (STREAM_DEFAULTS.reservedConcurrency unless configured). */
+  readonly streamReservedConcurrency: number;
   /** The business APIs' client credentials, for rows with `grants.serviceToken`; absent: the dev token is sent. */
   readonly businessApiSecret?: ISecret;
   /** The admin roles' JWT group names, passed to every authenticated route's function; absent: the defaults. */
@@ -96,6 +121,8 @@ export interface ApiProps {
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
+  /** The API's one stage (`$default`): its metrics are the API's. */
+  readonly stage: HttpStage;
   /** The function serving each route, by route name. */
   readonly functions: Readonly<Record<RouteName, CoachingFunction>>;
   /** The Function URL of each streaming row (transport 'stream'), by route name. */
@@ -120,7 +147,7 @@ export class Api extends Construct {
         : {}),
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: LOG_RETENTION });
-    const stage = new HttpStage(this, 'DefaultStage', {
+    this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       autoDeploy: true,
       throttle: THROTTLE,
@@ -142,7 +169,7 @@ export class Api extends Construct {
     ) as Record<RouteName, CoachingFunction>;
     this.streamUrls = streamUrls;
 
-    new CfnOutput(this, 'Url', { value: stage.url, description: 'Base URL of the coaching API' });
+    new CfnOutput(this, 'Url', { key: 'ApiUrl', value: this.stage.url, description: 'Base URL of the coaching API' });
   }
 
   /** Creates the row's function with its grants and env. */
@@ -162,6 +189,7 @@ export class Api extends Construct {
       entry: path.join(REPO_ROOT, route.handler),
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       bundlePrompts: readsPrompts(grants),
+      ...(isStream ? { timeout: STREAM_TIMEOUT, reservedConcurrentExecutions: props.streamReservedConcurrency } : {}),
     });
     addServiceEnvironment(fn);
     grantAll(fn, grants, {
@@ -172,7 +200,12 @@ export class Api extends Construct {
       workerQueues: props.workers.queues,
       ...(props.businessApiSecret ? { businessApiSecret: props.businessApiSecret } : {}),
     });
-    if (isStream) fn.verifyJwt(props.jwtIssuer, props.jwtAudience);
+    if (isStream) {
+      fn.verifyJwt(props.jwtIssuer, props.jwtAudience);
+      fn.addEnvironment('BEDROCK_REQUEST_TIMEOUT_MS', String(STREAM_MODEL_ATTEMPT_TIMEOUT.toMilliseconds()));
+      // The function URL answers preflights and adds the CORS headers itself; the code reads the same origins.
+      fn.addEnvironment('CORS_ORIGINS', props.corsOrigins.join(','));
+    }
     if (!isPublic && props.roleGroups) fn.bindRoleGroups(props.roleGroups);
     return fn;
   }
@@ -225,6 +258,7 @@ export class Api extends Construct {
         : {}),
     });
     new CfnOutput(this, `${constructId(name)}Url`, {
+      key: `${constructId(name)}Url`,
       value: url.url,
       description: `Function URL serving ${route.method} ${route.path} as Server-Sent Events (response streaming)`,
     });

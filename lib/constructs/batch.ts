@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Aws, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -13,7 +13,7 @@ import { generates } from '../../functions/insights/workers';
 import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
 import { addServiceEnvironment, grantAll, readsPrompts, SERVICE_VERSION } from '../permissions';
 import { maxConcurrencyFor, type BedrockQuota } from '../batch-concurrency';
-import { alarmOnMessages, encryptedQueue } from '../queues';
+import { alarmOnMessages, DEAD_LETTER_RETENTION, encryptedQueue, failedEventsQueue } from '../queues';
 import type { Data } from './data';
 
 /** The nightly run's deployment settings (CDK context, validated in bin/app.ts). */
@@ -97,22 +97,17 @@ export class Batch extends Construct {
     super(scope, id);
     const { settings } = props;
 
-    this.deadLetterQueue = encryptedQueue(this, 'DeadLetterQueue', { retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = encryptedQueue(this, 'DeadLetterQueue', { retentionPeriod: DEAD_LETTER_RETENTION });
     this.queue = encryptedQueue(this, 'RunQueue', {
       visibilityTimeout: VISIBILITY_TIMEOUT,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: BATCH_MAX_RECEIVE_COUNT },
     });
-    this.scheduleDeadLetterQueue = encryptedQueue(this, 'ScheduleDeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter queue: of the Scheduler target (invocations it could not deliver) and the ' +
-        "enqueue function's failed asynchronous invocations (an on-failure destination, which cdk-nag does not " +
-        'recognise as a DLQ use). It is alarmed; nothing consumes it, so it needs no DLQ of its own.',
-    });
+    this.scheduleDeadLetterQueue = failedEventsQueue(
+      this,
+      'ScheduleDeadLetterQueue',
+      "the Scheduler target's undelivered invocations and the enqueue function's failed asynchronous invocations",
+    );
 
     this.maxConcurrency = maxConcurrencyFor({ ...settings.bedrockQuota, headroom: settings.headroom });
     this.worker = this.addWorker(props);
@@ -174,14 +169,14 @@ export class Batch extends Construct {
 
     alarmOnMessages(
       this,
-      'DeadLetterAlarm',
+      'BatchDeadLetters',
       this.deadLetterQueue,
       `Nightly batch: tenant messages failed ${BATCH_MAX_RECEIVE_COUNT} deliveries and are in the dead-letter queue. ` +
         "Read the worker's logs, fix the cause, then redrive them (see the DeadLetterQueueArn output).",
     );
     alarmOnMessages(
       this,
-      'ScheduleDeadLetterAlarm',
+      'BatchScheduleDeadLetters',
       this.scheduleDeadLetterQueue,
       'Nightly batch: a run did not start (Scheduler could not invoke the enqueue function, or the enqueue run ' +
         'failed after retries). The failed events are in the schedule dead-letter queue.',

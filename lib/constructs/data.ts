@@ -7,6 +7,24 @@ import { tables } from '../../functions/routes';
 import type { TableDefinition } from '../../functions/shared/dynamo/tables';
 import type { CoachingFunction } from '../function';
 
+/** Noncurrent versions of a template older than this may expire (see the prompts bucket's lifecycle rule). */
+const NONCURRENT_TEMPLATE_DAYS = Duration.days(365);
+/**
+ * The newest noncurrent versions of each template that never expire. A template's served body is the object version
+ * the index pinned at publishing; when someone overwrites that key in the bucket (the validator refuses the change),
+ * the pinned body becomes noncurrent but is still what requests read, so it must outlast many such overwrites.
+ */
+const NONCURRENT_TEMPLATES_KEPT = 10;
+
+/** What the data construct needs to know of the deployment. */
+export interface DataProps {
+  /**
+   * Keep the tables whatever happens to the stack: DeletionProtectionEnabled, and RemovalPolicy RETAIN. Off for the dev
+   * stage, whose tables go with its stack.
+   */
+  readonly protectTables: boolean;
+}
+
 /**
  * The service's state: one DynamoDB table per table the capabilities declare (the composed list in
  * functions/routes.ts), and the prompts bucket (its contents, validator and seed are the Prompts construct's).
@@ -19,7 +37,7 @@ export class Data extends Construct {
   /** The key list cursors are signed with (64 generated characters), read by the functions that page lists. */
   readonly cursorKey: Secret;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
 
     this.tables = Object.fromEntries(
@@ -31,7 +49,8 @@ export class Data extends Construct {
           timeToLiveAttribute: definition.ttlAttribute,
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
           encryption: TableEncryption.AWS_MANAGED,
-          removalPolicy: RemovalPolicy.RETAIN,
+          deletionProtection: props.protectTables,
+          removalPolicy: props.protectTables ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         });
         for (const index of definition.indexes ?? []) {
           table.addGlobalSecondaryIndex({
@@ -65,6 +84,14 @@ export class Data extends Construct {
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'prompts-bucket/',
+      lifecycleRules: [
+        {
+          id: 'OldTemplateVersions',
+          noncurrentVersionExpiration: NONCURRENT_TEMPLATE_DAYS,
+          noncurrentVersionsToRetain: NONCURRENT_TEMPLATES_KEPT,
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

@@ -9,7 +9,7 @@ import { workers } from '../../functions/routes';
 import { WORKER_MAX_RECEIVE_COUNT, type WorkerDefinition } from '../../functions/shared/jobs/worker-definition';
 import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
 import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
-import { alarmOnBacklog, alarmOnMessages, encryptedQueue } from '../queues';
+import { alarmOnBacklog, alarmOnMessages, DEAD_LETTER_RETENTION, encryptedQueue } from '../queues';
 import type { Data } from './data';
 
 /** A user's job should start within a minute; a queue older than this for two minutes alarms. */
@@ -60,7 +60,7 @@ export class Workers extends Construct {
   private addWorker(definition: WorkerDefinition, props: WorkersProps): DeployedWorker {
     const scope = new Construct(this, definition.id);
     const timeout = Duration.seconds(definition.timeoutSeconds);
-    const deadLetterQueue = encryptedQueue(scope, 'DeadLetterQueue', { retentionPeriod: Duration.days(14) });
+    const deadLetterQueue = encryptedQueue(scope, 'DeadLetterQueue', { retentionPeriod: DEAD_LETTER_RETENTION });
     const queue = encryptedQueue(scope, 'Queue', {
       // AWS recommends at least six times the function timeout for an SQS event source.
       visibilityTimeout: Duration.seconds(6 * definition.timeoutSeconds),
@@ -91,14 +91,14 @@ export class Workers extends Construct {
     const alarms = [
       alarmOnMessages(
         scope,
-        'DeadLetterAlarm',
+        `${definition.id}DeadLetters`,
         deadLetterQueue,
         `${definition.id}: job messages failed ${WORKER_MAX_RECEIVE_COUNT} deliveries (their outcome could not be ` +
           "recorded) and are in the dead-letter queue. Read the worker's logs, fix the cause, then redrive them.",
       ),
       alarmOnBacklog(
         scope,
-        'BacklogAlarm',
+        `${definition.id}Backlog`,
         queue,
         BACKLOG_MAX_AGE,
         `${definition.id}: jobs have waited over ${BACKLOG_MAX_AGE.toMinutes()} minute(s) for a worker; users see ` +

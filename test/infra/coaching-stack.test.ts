@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
@@ -14,8 +16,11 @@ import { WORKER_MAX_RECEIVE_COUNT } from '../../functions/shared/jobs/worker-def
 import { CoachingStack } from '../../lib/coaching-stack';
 import { maxConcurrencyFor } from '../../lib/batch-concurrency';
 import { Batch, BATCH_DEFAULTS } from '../../lib/constructs/batch';
+import { STREAM_TIMEOUT } from '../../lib/constructs/api';
 import { Data } from '../../lib/constructs/data';
-import { CoachingFunction } from '../../lib/function';
+import { configSchema, parseEnv } from '../../functions/shared/config';
+import { DEADLINE_MARGIN_MS } from '../../functions/shared/http/pipeline';
+import { CoachingFunction, METRICS_NAMESPACE, REPO_ROOT } from '../../lib/function';
 import { context as featureFlags } from '../../cdk.json';
 
 const MODEL_IDS = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'];
@@ -29,6 +34,8 @@ const WORKER_ENTRIES = Object.entries(workers);
 const API_ROWS = ROUTE_ROWS.filter((row) => row.transport !== 'stream');
 const STREAM_ENTRIES = ROUTE_ENTRIES.filter(([, row]) => row.transport === 'stream');
 const CORS_ORIGINS = ['https://app.example.com'];
+const ALARM_EMAILS = ['oncall@coaching.test', 'lead@coaching.test'];
+const STREAM_CONCURRENCY = 25;
 const BUSINESS_APIS = {
   accountApiUrl: 'https://account.test.example.com',
   tractionApiUrl: 'https://traction.test.example.com',
@@ -68,12 +75,15 @@ beforeAll(() => {
   // The CLI's feature flags (cdk.json), without esbuild bundling; the template is built once for the whole file.
   const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
   stack = new CoachingStack(app, 'CoachingTest', {
+    stage: 'test',
     jwtIssuer: JWT_ISSUER,
     jwtAudience: JWT_AUDIENCE,
     roleGroups: ROLE_GROUPS,
     businessApis: BUSINESS_APIS,
     bedrockModelIds: MODEL_IDS,
     corsOrigins: CORS_ORIGINS,
+    alarmEmails: ALARM_EMAILS,
+    streamReservedConcurrency: STREAM_CONCURRENCY,
     batch: {
       ...BATCH_DEFAULTS,
       schedule: BATCH_SCHEDULE,
@@ -109,7 +119,24 @@ const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
   stack.getLogicalId(construct.node.defaultChild as CfnBucket | CfnTable | CfnFunction | CfnQueue);
 
 /** Whether a CloudFormation value refers to the resource with this logical id (Ref or Fn::GetAtt, at any depth). */
-const refersTo = (value: unknown, id: string): boolean => JSON.stringify(value).includes(`"${id}"`);
+const refersTo = (value: unknown, id: string): boolean => (JSON.stringify(value) ?? '').includes(`"${id}"`);
+
+/**
+ * Whether the functions' code emits a metric of this name: as a literal, or as a `<prefix>_${outcome}` template with an
+ * outcome the code names as a literal (e.g. `ModelCalls_${event.outcome}` and `'repaired'`).
+ */
+const isEmitted = (name: string, sources: string): boolean => {
+  if (sources.includes(`'${name}'`)) return true;
+  const cut = name.indexOf('_');
+  return cut > 0 && sources.includes(`\`${name.slice(0, cut + 1)}\${`) && sources.includes(`'${name.slice(cut + 1)}'`);
+};
+
+/** The text of every TypeScript file under functions/. */
+const functionSources = (): string =>
+  (readdirSync(join(REPO_ROOT, 'functions'), { recursive: true }) as string[])
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => readFileSync(join(REPO_ROOT, 'functions', file), 'utf8'))
+    .join('\n');
 
 /** Every CoachingFunction in the stack: the route functions and the functions outside the API. */
 const coachingFunctions = (): CoachingFunction[] =>
@@ -149,37 +176,42 @@ describe('functions', () => {
     const nodeFunctions = resources('AWS::Lambda::Function').filter(([, fn]) =>
       String(fn.Properties.Runtime).startsWith('nodejs'),
     );
-    const batchTimeouts = new Map([
+    const timeouts = new Map([
       [logicalId(stack.batch.worker), 300],
       [logicalId(stack.batch.enqueue), 900],
       ...WORKER_ENTRIES.map(
         ([key, worker]) => [logicalId(stack.workers.byKey[key]!.fn), worker.timeoutSeconds] as const,
       ),
+      ...STREAM_ENTRIES.map(([name]) => [logicalId(stack.api.functions[name]), STREAM_TIMEOUT.toSeconds()] as const),
     ]);
 
     expect(nodeFunctions).toHaveLength(ROUTE_ROWS.length + 3 + WORKER_ENTRIES.length);
     expect(nodeFunctions.map(([id]) => id)).toEqual(
-      expect.arrayContaining([logicalId(stack.prompts.validator), ...batchTimeouts.keys()]),
+      expect.arrayContaining([logicalId(stack.prompts.validator), ...timeouts.keys()]),
     );
     for (const [id, fn] of nodeFunctions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: batchTimeouts.get(id) ?? 29,
+        Timeout: timeouts.get(id) ?? 29,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON' },
       });
     }
   });
 
-  it('gives each function its own log group with a retention', () => {
-    const functions = resources('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Runtime === 'nodejs22.x');
+  it("gives every function of the template, ours and aws-cdk-lib's custom resource handlers, a log group with a retention", () => {
+    const functions = resources('AWS::Lambda::Function');
     const logGroups = new Map(resources('AWS::Logs::LogGroup'));
 
-    for (const [, fn] of functions) {
-      const logGroupId = fn.Properties.LoggingConfig.LogGroup?.Ref as string;
-      expect(logGroups.get(logGroupId)?.Properties.RetentionInDays).toBeGreaterThan(0);
+    expect(functions.filter(([, fn]) => String(fn.Properties.Runtime).startsWith('python')).length).toBe(2);
+    for (const [id, fn] of functions) {
+      const logGroupId = fn.Properties.LoggingConfig?.LogGroup?.Ref as string | undefined;
+      expect({ id, retention: logGroups.get(logGroupId ?? '')?.Properties.RetentionInDays }).toEqual({
+        id,
+        retention: expect.any(Number),
+      });
     }
   });
 
@@ -272,11 +304,13 @@ describe('api', () => {
     }
   });
 
-  it('allows CORS preflight only from the configured origins', () => {
+  it('answers CORS preflights in API Gateway, only for the configured origins, with the headers the API uses', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: CORS_ORIGINS,
-        AllowHeaders: Match.arrayWith(['authorization']),
+        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT', 'DELETE']),
+        AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key', 'if-none-match']),
+        ExposeHeaders: Match.arrayWith(['etag', 'location', 'retry-after', 'x-usage-warning']),
       }),
     });
   });
@@ -333,6 +367,63 @@ describe('streaming', () => {
       const urlId = url ? logicalId(url) : '';
       const values = outputs.filter((output) => refersTo(output.Value, urlId)).map((output) => output.Value);
       expect({ name, values }).toEqual({ name, values: [{ 'Fn::GetAtt': [urlId, 'FunctionUrl'] }] });
+    }
+  });
+
+  it('outputs each stream URL under a fixed key, for the frontend to read from the stack outputs', () => {
+    const outputs = template.findOutputs('*') as Record<string, { Value: unknown }>;
+
+    expect(outputs.ApiUrl).toBeDefined();
+    expect(outputs.StreamConversationReplyUrl?.Value).toEqual({
+      'Fn::GetAtt': [logicalId(stack.api.streamUrls.streamConversationReply!), 'FunctionUrl'],
+    });
+  });
+
+  it('reserves the configured concurrency for each stream function, so a flood at its URL cannot starve the API', () => {
+    for (const [name] of STREAM_ENTRIES) {
+      expect({ name, reserved: functionOf(name)?.Properties.ReservedConcurrentExecutions }).toEqual({
+        name,
+        reserved: STREAM_CONCURRENCY,
+      });
+    }
+    const others = resources('AWS::Lambda::Function').filter(
+      ([id]) => !STREAM_ENTRIES.some(([name]) => logicalId(stack.api.functions[name]) === id),
+    );
+    expect(others.filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)).toEqual([]);
+  });
+
+  it('times a stream function for a long turn, with a model attempt that leaves a fallback room in the deadline', () => {
+    for (const [name] of STREAM_ENTRIES) {
+      const timeoutMs = (functionOf(name)?.Properties.Timeout as number) * 1000;
+      // The turn's deadline: Lambda's remaining time less the pipeline's margin (invocationOf), so inside the timeout.
+      const deadlineMs = timeoutMs - DEADLINE_MARGIN_MS;
+      const { BEDROCK_REQUEST_TIMEOUT_MS: attemptMs } = parseEnv(configSchema, {
+        BEDROCK_REQUEST_TIMEOUT_MS: environmentOfRoute(name).BEDROCK_REQUEST_TIMEOUT_MS as string | undefined,
+      });
+
+      expect(timeoutMs).toBeGreaterThanOrEqual(120_000);
+      expect({ name, deadlineInside: deadlineMs > 0 && deadlineMs < timeoutMs }).toEqual({
+        name,
+        deadlineInside: true,
+      });
+      // A first model that hangs is cut by its attempt timeout with a whole attempt left for the fallback.
+      expect({ name, twoAttemptsFit: 2 * attemptMs <= deadlineMs }).toEqual({ name, twoAttemptsFit: true });
+    }
+  });
+
+  it("sets the stream URLs' CORS origins to the API's, and passes them to the function in CORS_ORIGINS", () => {
+    const [, api] = resources('AWS::ApiGatewayV2::Api')[0] ?? [];
+    const apiOrigins = api?.Properties.CorsConfiguration.AllowOrigins as string[];
+
+    expect(apiOrigins).toEqual(CORS_ORIGINS);
+    for (const [, url] of resources('AWS::Lambda::Url')) {
+      expect(url.Properties.Cors).toMatchObject({
+        AllowOrigins: apiOrigins,
+        AllowHeaders: expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']),
+      });
+    }
+    for (const [name] of STREAM_ENTRIES) {
+      expect(environmentOfRoute(name).CORS_ORIGINS).toBe(CORS_ORIGINS.join(','));
     }
   });
 
@@ -443,7 +534,7 @@ describe('events', () => {
 });
 
 describe('data', () => {
-  it('creates every table on demand with TTL on expiresAt, PITR, SSE and retain', () => {
+  it('creates every table on demand with TTL on expiresAt, PITR, SSE, and outside dev deletion protection and retain', () => {
     const tableResources = resources('AWS::DynamoDB::Table');
 
     expect(tableResources).toHaveLength(TABLE_NAMES.length);
@@ -451,6 +542,7 @@ describe('data', () => {
     for (const [, table] of tableResources) {
       expect(table.DeletionPolicy).toBe('Retain');
       expect(table.Properties).toMatchObject({
+        DeletionProtectionEnabled: true,
         BillingMode: 'PAY_PER_REQUEST',
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -484,6 +576,35 @@ describe('data', () => {
         }),
       );
     }
+  });
+
+  it('lets a dev stack delete its tables', () => {
+    const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
+    const dev = new Stack(app, 'DataDev');
+    new Data(dev, 'Data', { protectTables: false });
+    const tablesOfDev = Object.values(
+      Template.fromStack(dev).findResources('AWS::DynamoDB::Table') as Record<string, CfnResource>,
+    );
+
+    expect(tablesOfDev).toHaveLength(TABLE_NAMES.length);
+    for (const table of tablesOfDev) {
+      expect(table.DeletionPolicy).toBe('Delete');
+      expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    }
+  });
+
+  it('expires old noncurrent template versions, keeping the newest ten of each key, and stale multipart uploads', () => {
+    const [, promptsBucket] =
+      resources('AWS::S3::Bucket').find(([id]) => id === logicalId(stack.data.promptsBucket)) ?? [];
+
+    expect(promptsBucket?.Properties.LifecycleConfiguration.Rules).toEqual([
+      {
+        Id: 'OldTemplateVersions',
+        Status: 'Enabled',
+        NoncurrentVersionExpiration: { NoncurrentDays: 365, NewerNoncurrentVersions: 10 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      },
+    ]);
   });
 
   it('versions the prompts bucket and logs its access to the other bucket', () => {
@@ -549,7 +670,27 @@ describe('prompts', () => {
     });
   });
 
-  it('grants the validator bucket read and index read-write and nothing else', () => {
+  it("sends the validator's S3 events that still fail after two retries to its failed-events queue, alarmed", () => {
+    const queueId = logicalId(stack.prompts.failedEvents);
+    const alarmed = resources('AWS::CloudWatch::Alarm').filter(([, alarm]) =>
+      refersTo(alarm.Properties.Dimensions, queueId),
+    );
+
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack.prompts.validator) },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    expect(alarmed.map(([, alarm]) => alarm.Properties)).toEqual([
+      expect.objectContaining({
+        AlarmName: 'CoachingTest-PromptValidatorFailedEvents',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+      }),
+    ]);
+  });
+
+  it('grants the validator bucket read, index read-write, sending to its failed-events queue and nothing else', () => {
     const statements = statementsOf(stack.prompts.validator);
     const actions = actionsOf(statements);
     const indexId = logicalId(stack.data.table('promptIndex'));
@@ -557,8 +698,19 @@ describe('prompts', () => {
       actionsOf([statement]).some((action) => action.startsWith('dynamodb:')),
     );
 
+    const sqsResources = statements
+      .filter((statement) => actionsOf([statement]).some((action) => action.startsWith('sqs:')))
+      .flatMap((statement) => asArray(statement.Resource))
+      .map(flatten);
+
     expect(actions.filter((action) => action.startsWith('s3:')).sort()).toEqual([...BUCKET_ACTIONS.read]);
-    expect(actions.filter((action) => !/^(s3|dynamodb|logs|xray):/.test(action))).toEqual([]);
+    expect(actions.filter((action) => !/^(s3|dynamodb|logs|xray|sqs):/.test(action))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('sqs:')).sort()).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    expect(sqsResources).toEqual([`<${logicalId(stack.prompts.failedEvents)}.Arn>`]);
     expect(actionsOn(statements, indexId)).toEqual(expect.arrayContaining([...DYNAMODB_WRITES, 'dynamodb:GetItem']));
     expect(tableStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten)).toEqual([
       `<${indexId}.Arn>`,
@@ -800,7 +952,9 @@ describe('batch', () => {
       logicalId(worker.deadLetterQueue),
     ]);
 
-    expect(queues.map(([id]) => id).sort()).toEqual([...Object.values(queueIds()), ...workerQueueIds].sort());
+    expect(queues.map(([id]) => id).sort()).toEqual(
+      [...Object.values(queueIds()), ...workerQueueIds, logicalId(stack.prompts.failedEvents)].sort(),
+    );
     for (const [queueId, { Properties: properties }] of queues) {
       expect({ queueId, sse: properties.SqsManagedSseEnabled }).toEqual({ queueId, sse: true });
       const [, policy] = policies.find(([, candidate]) => refersTo(candidate.Properties.Queues, queueId)) ?? [];
@@ -976,7 +1130,7 @@ describe('batch', () => {
     const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
     const other = new Stack(app, 'BatchWithHeadroom');
     const batch = new Batch(other, 'Batch', {
-      data: new Data(other, 'Data'),
+      data: new Data(other, 'Data', { protectTables: true }),
       businessApis: BUSINESS_APIS,
       bedrockModelIds: MODEL_IDS,
       settings: { ...BATCH_DEFAULTS, headroom: 0.97 },
@@ -991,7 +1145,7 @@ describe('batch', () => {
     const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
     const bare = new Stack(app, 'BatchWithoutSecret');
     const batch = new Batch(bare, 'Batch', {
-      data: new Data(bare, 'Data'),
+      data: new Data(bare, 'Data', { protectTables: true }),
       businessApis: BUSINESS_APIS,
       bedrockModelIds: MODEL_IDS,
       settings: BATCH_DEFAULTS,
@@ -1140,6 +1294,176 @@ describe('workers', () => {
         'Fn::GetAtt': [logicalId(worker.deadLetterQueue), 'Arn'],
       });
     }
+  });
+});
+
+describe('monitoring', () => {
+  const topicId = (): string => logicalId(stack.monitoring.topic);
+  const alarms = (): [string, CfnResource][] => resources('AWS::CloudWatch::Alarm');
+  const alarmNamed = (name: string): CfnResource | undefined =>
+    alarms().find(([, alarm]) => alarm.Properties.AlarmName === `${stack.stackName}-${name}`)?.[1];
+  /** The metric names an alarm reads, in any namespace (MetricStat or a Metrics Insights query). */
+  const metricNamesOf = (alarm: CfnResource | undefined): string[] => [
+    ...(alarm?.Properties.MetricName ? [alarm.Properties.MetricName as string] : []),
+    ...((alarm?.Properties.Metrics ?? []) as { MetricStat?: { Metric: { MetricName: string } }; Expression?: string }[])
+      .map((query) => query.MetricStat?.Metric.MetricName ?? /SELECT \w+\((\w+)\)/.exec(query.Expression ?? '')?.[1])
+      .filter((name): name is string => name !== undefined),
+  ];
+  const dashboardBody = (): string => {
+    const [, dashboard] = resources('AWS::CloudWatch::Dashboard')[0] ?? [];
+    return flatten(dashboard?.Properties.DashboardBody);
+  };
+
+  it('makes the alarm topic the alarm and OK action of every alarm in the template', () => {
+    expect(alarms().length).toBeGreaterThan(40);
+    for (const [id, alarm] of alarms()) {
+      expect({ id, alarm: alarm.Properties.AlarmActions, ok: alarm.Properties.OKActions }).toEqual({
+        id,
+        alarm: [{ Ref: topicId() }],
+        ok: [{ Ref: topicId() }],
+      });
+    }
+  });
+
+  it('names every alarm <stack>-<id>, each name once', () => {
+    const names = alarms().map(([, alarm]) => alarm.Properties.AlarmName as string);
+
+    expect(names.every((name) => name.startsWith(`${stack.stackName}-`))).toBe(true);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('encrypts the topic with a rotated customer managed key, lets CloudWatch publish, and refuses plain HTTP', () => {
+    const [, topic] = resources('AWS::SNS::Topic')[0] ?? [];
+    const keyId = topic?.Properties.KmsMasterKeyId['Fn::GetAtt']?.[0] as string;
+    const [, key] = resources('AWS::KMS::Key').find(([id]) => id === keyId) ?? [];
+    const [, topicPolicy] = resources('AWS::SNS::TopicPolicy')[0] ?? [];
+
+    expect(resources('AWS::SNS::Topic')).toHaveLength(1);
+    expect(key?.Properties.EnableKeyRotation).toBe(true);
+    expect(key?.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    );
+    expect(topicPolicy?.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    expect(topicPolicy?.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    );
+  });
+
+  it('subscribes exactly the configured alarm emails to the topic', () => {
+    const subscriptions = resources('AWS::SNS::Subscription').map(([, subscription]) => subscription.Properties);
+
+    expect(subscriptions).toEqual(
+      ALARM_EMAILS.map((email) => ({ Protocol: 'email', Endpoint: email, TopicArn: { Ref: topicId() } })),
+    );
+  });
+
+  it('alarms on Lambda errors, throttles and durations near the timeout of every function, per capability group', () => {
+    for (const fn of coachingFunctions()) {
+      const id = logicalId(fn);
+      const watching = alarms().filter(([, alarm]) => refersTo(alarm.Properties.Metrics, id));
+      const byMetric = Object.fromEntries(
+        watching.map(([, alarm]) => [metricNamesOf(alarm)[0], alarm.Properties] as const),
+      );
+
+      expect({ fn: fn.node.path, metrics: Object.keys(byMetric).sort() }).toEqual({
+        fn: fn.node.path,
+        metrics: ['Duration', 'Errors', 'Throttles'],
+      });
+      expect(byMetric.Duration?.Threshold).toBe(0.9 * fn.timeout!.toMilliseconds());
+    }
+  });
+
+  it("alarms on the API's 5xx rate and p99 latency", () => {
+    expect(metricNamesOf(alarmNamed('Api5xxRate')).sort()).toEqual(['5xx', 'Count']);
+    expect(alarmNamed('ApiLatencyP99')?.Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 10_000,
+    });
+  });
+
+  it('alarms on throttles and system errors of every table', () => {
+    for (const name of TABLE_NAMES) {
+      const id = logicalId(stack.data.table(name));
+      const onTable = alarms().filter(([, alarm]) => refersTo(alarm.Properties.Metrics, id));
+
+      expect({ name, metrics: [...new Set(onTable.flatMap(([, alarm]) => metricNamesOf(alarm)))].sort() }).toEqual({
+        name,
+        metrics: ['ReadThrottleEvents', 'SystemErrors', 'WriteThrottleEvents'],
+      });
+    }
+  });
+
+  it.each([
+    ['ModelThrottles', 'ModelThrottles'],
+    ['ModelFallbacks', 'ModelFallbacks'],
+    ['InsightJobsFailed', 'InsightJobOutcome_failed'],
+    ['TenantBudgetRejections', 'BudgetRejections'],
+    ['InsightJobsBacklog', 'ApproximateAgeOfOldestMessage'],
+    ['InsightJobsDeadLetters', 'ApproximateNumberOfMessagesVisible'],
+    ['BatchDeadLetters', 'ApproximateNumberOfMessagesVisible'],
+    ['PromptValidatorErrors', 'Errors'],
+  ])('has the %s alarm, on %s', (name, metricName) => {
+    expect(metricNamesOf(alarmNamed(name))).toContain(metricName);
+  });
+
+  it('reads only EMF metrics the functions emit, in the namespace and with the dimensions they emit them with', () => {
+    const sources = functionSources();
+    const body = dashboardBody();
+    const emfAlarms = alarms().filter(([, alarm]) => JSON.stringify(alarm).includes(METRICS_NAMESPACE));
+    const names = new Set([
+      ...emfAlarms.flatMap(([, alarm]) => metricNamesOf(alarm)),
+      ...[...body.matchAll(/SELECT SUM\((\w+)\) FROM SCHEMA\(\\"CoachingService\\", requestType, service\)/g)].map(
+        (match) => match[1]!,
+      ),
+      ...[...body.matchAll(/\["CoachingService","(\w+)","service","coaching-service"/g)].map((match) => match[1]!),
+    ]);
+
+    expect([...names]).toEqual(
+      expect.arrayContaining(['ModelCalls_ok', 'CostMicroUsd', 'CacheHit', 'InsightJobOutcome_done']),
+    );
+    for (const name of names) expect({ name, emitted: isEmitted(name, sources) }).toEqual({ name, emitted: true });
+  });
+
+  it('has a dashboard with requests, errors and latency for every capability, every function on it', () => {
+    const body = dashboardBody();
+    const capabilities = [...new Set(coachingFunctions().map((fn) => fn.capability))];
+
+    expect(capabilities.sort()).toEqual(['batch', 'conversations', 'insights', 'platform', 'prompt-admin', 'usage']);
+    for (const capability of capabilities) {
+      for (const widget of ['requests', 'errors and throttles', 'latency p50 (ms)', 'latency p99 (ms)']) {
+        expect(body).toContain(`"title":"${capability}: ${widget}"`);
+      }
+    }
+    for (const fn of coachingFunctions()) expect(body).toContain(`<${logicalId(fn)}>`);
+    for (const title of ['insights: cache hit rate (%)', 'insights: jobs by outcome', 'batch: progress (tenants)']) {
+      expect(body).toContain(`"title":"${title}"`);
+    }
+    for (const outcome of ['ok', 'repaired', 'fallback', 'failed']) expect(body).toContain(`"model calls: ${outcome}"`);
+    expect(body).toContain('"title":"model cost per day');
+    expect(body).toContain('"title":"model input tokens per day"');
+  });
+
+  it('names every alarm of the template in docs/runbook.md', () => {
+    const runbook = readFileSync(join(REPO_ROOT, 'docs/runbook.md'), 'utf8');
+    const missing = alarms()
+      .map(([, alarm]) => (alarm.Properties.AlarmName as string).slice(`${stack.stackName}-`.length))
+      .filter((name) => !new RegExp(`\\b${name}\\b`).test(runbook));
+
+    expect(missing).toEqual([]);
   });
 });
 

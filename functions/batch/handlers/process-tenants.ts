@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '../../shared/observability';
+import { logger, publishingMetrics } from '../../shared/observability';
 import { tenantGenerator } from '../tenant-generator';
 import { serviceTokens } from '../../shared/adapters';
 import { batchLedger, sqsQueue, workerSettings } from '../wiring';
@@ -16,7 +16,7 @@ const deps: WorkerDependencies = {
 };
 
 /** SQS worker of the nightly run: one tenant per message, failures reported per message (partial batch failure). */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+export const handler = publishingMetrics(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   handleRecords(
     deps,
     event.Records.map((record) => ({
@@ -25,4 +25,5 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       receiveCount: Number(record.attributes.ApproximateReceiveCount ?? 1),
     })),
     Date.now() + context.getRemainingTimeInMillis(),
-  );
+  ),
+);

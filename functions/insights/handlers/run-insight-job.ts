@@ -4,7 +4,7 @@ import { serviceTokens } from '../../shared/adapters';
 import { serviceCaller } from '../../shared/caller';
 import { startInvocation } from '../../shared/invocation';
 import { jobMessageSchema } from '../../shared/jobs/model';
-import { logger } from '../../shared/observability';
+import { logger, publishingMetrics } from '../../shared/observability';
 import { insightsService } from '../wiring';
 
 const service = insightsService();
@@ -19,7 +19,7 @@ const DEADLINE_MARGIN_MS = 10_000;
  * tenant's job, run with the service's token and the worker's deadline. A job's own failures are recorded on the job;
  * only failures to record them (e.g. DynamoDB unreachable) make the message fail and come back.
  */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+export const handler = publishingMetrics(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   processPartialResponse(
     event,
     async (record: SQSRecord) => {
@@ -42,4 +42,5 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     },
     processor,
     { context },
-  );
+  ),
+);

@@ -9,7 +9,7 @@ import type * as z from '../zod';
 import { config } from '../config';
 import { MalformedBodyError } from '../errors';
 import { startInvocation, type Invocation, type InvocationScope } from '../invocation';
-import { logger, metrics } from '../observability';
+import { logger, publishStoredMetrics } from '../observability';
 import { callerFromEvent, requireAccess, type RouteAccess } from './auth';
 import { errorResponse, statusOf } from './error-response';
 import { idempotencyKeyOf, type IdempotencyGuard } from './idempotency';
@@ -40,7 +40,7 @@ export interface RouteInput<Q extends z.core.$ZodType, P extends z.core.$ZodType
 }
 
 /** The time a use case leaves before the function's own limit, to answer with an error instead of being cut off. */
-const DEADLINE_MARGIN_MS = 1_000;
+export const DEADLINE_MARGIN_MS = 1_000;
 /** Outside Lambda (no context), as long as API Gateway waits for an integration. */
 const DEFAULT_REMAINING_MS = 29_000;
 
@@ -81,16 +81,11 @@ const errorMapper = (): middy.MiddlewareObj<Event, Result> => ({
   },
 });
 
-/**
- * Publishes the invocation's metrics as EMF when there are any. (Powertools' logMetrics middleware warns on
- * every invocation that added none, which is most reads.)
- */
-const publishMetrics = (): middy.MiddlewareObj<Event, Result> => {
-  const publish = (): void => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  };
-  return { after: publish, onError: publish };
-};
+/** Publishes the invocation's metrics as EMF when there are any. */
+const publishMetrics = (): middy.MiddlewareObj<Event, Result> => ({
+  after: publishStoredMetrics,
+  onError: publishStoredMetrics,
+});
 
 /** The path parameters of a request: API Gateway's, or from the raw path on a Function URL. */
 const pathParametersOf = (

@@ -299,6 +299,7 @@ export class ModelGateway {
   private checkBudget(request: GatewayRequest, reserved: ReservationResult, now: Date): Reservation {
     if (reserved.ok) return reserved.reservation;
     this.deps.metrics(request.requestType, 'LimitRejections', MetricUnit.Count, 1);
+    this.deps.metrics(request.requestType, 'BudgetRejections', MetricUnit.Count, 1);
     request.invocation.log.warn('monthly budget exhausted', {
       exceeded: reserved.exceeded,
       resetAt: reserved.resetAt.toISOString(),
@@ -370,7 +371,10 @@ export class ModelGateway {
             continue;
           }
           if (!(error instanceof ModelUnavailableError)) throw error;
-          if (isThrottling(error)) this.deps.cooldowns.markThrottled(modelId);
+          if (isThrottling(error)) {
+            this.deps.cooldowns.markThrottled(modelId);
+            this.deps.metrics(request.requestType, 'ModelThrottles', MetricUnit.Count, 1);
+          }
           log.warn('model unavailable; trying the next one', { modelId, error: error.message });
           ended = error;
         }
@@ -481,6 +485,7 @@ export class ModelGateway {
     metrics(event.requestType, 'OutputTokens', MetricUnit.Count, event.usage.outputTokens);
     metrics(event.requestType, 'CostMicroUsd', MetricUnit.Count, event.costMicros);
     metrics(event.requestType, 'ModelLatency', MetricUnit.Milliseconds, event.latencyMs);
+    metrics(event.requestType, `ModelCalls_${event.outcome}`, MetricUnit.Count, 1);
     if (event.routing.fallbackFrom) metrics(event.requestType, 'ModelFallbacks', MetricUnit.Count, 1);
   }
 

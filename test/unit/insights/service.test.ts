@@ -300,7 +300,7 @@ describe('InsightsService with a model: a read never waits for it', () => {
   });
 
   it('puts a throttled job back with a delay, and fails it after its last attempt', async () => {
-    const { service, queue, work, advance } = setup({ model: () => new ModelUnavailableError('throttled') });
+    const { service, queue, work, advance, metrics } = setup({ model: () => new ModelUnavailableError('throttled') });
     const miss = await service.list(invocationFor('t1'), firstPage);
     const outcomes: string[] = [];
 
@@ -310,6 +310,8 @@ describe('InsightsService with a model: a read never waits for it', () => {
     }
 
     expect(outcomes).toEqual(['retry_later', 'retry_later', 'failed']);
+    expect(metrics.total('InsightJobOutcome_retry_later')).toBe(2);
+    expect(metrics.total('InsightJobOutcome_failed')).toBe(1);
     expect(queue.depth()).toBe(0);
     expect(await service.job(invocationFor('t1'), miss.generation!.jobId)).toMatchObject({
       status: 'failed',
@@ -318,13 +320,15 @@ describe('InsightsService with a model: a read never waits for it', () => {
   });
 
   it('skips a redelivered job that is already done', async () => {
-    const { service, work, queue } = setup();
+    const { service, work, queue, metrics } = setup();
     const miss = await service.list(invocationFor('t1'), firstPage);
     await work();
 
     await queue.send([{ jobId: miss.generation!.jobId, tenantId: 't1', kind: 'insights' }]);
 
     expect(await work()).toEqual(['skipped']);
+    expect(metrics.total('InsightJobOutcome_done')).toBe(1);
+    expect(metrics.total('InsightJobOutcome_skipped')).toBe(1);
   });
 
   it('answers a refresh with 202-style job, the running one when there is one, and limits it per cooldown', async () => {

@@ -181,6 +181,7 @@ describe('admit', () => {
     });
     expect(h.model.calls).toHaveLength(2);
     expect(h.metrics).toContainEqual(['insights', 'LimitRejections', 'Count', 1]);
+    expect(h.metrics.map(([, name]) => name)).not.toContain('BudgetRejections');
   });
 
   it("does not count the service's own work (a job, the nightly run) against a per-user rate", async () => {
@@ -224,6 +225,7 @@ describe('admit', () => {
     expect(h.model.calls).toHaveLength(1);
     expect(warnings(h.logs, 'monthly budget exhausted')).toHaveLength(1);
     expect(h.metrics).toContainEqual(['insights', 'LimitRejections', 'Count', 1]);
+    expect(h.metrics).toContainEqual(['insights', 'BudgetRejections', 'Count', 1]);
   });
 
   it('rejects once the cost budget is spent', async () => {
@@ -623,7 +625,7 @@ describe('meter', () => {
     expect(h.ledger.events()[0]).toMatchObject({ modelId, costMicros });
   });
 
-  it('emits tokens, cost and latency per request type, and counts fallbacks', async () => {
+  it('emits tokens, cost, latency and the outcome per request type, and counts throttles and fallbacks', async () => {
     const h = harness({
       script: (request) => (request.settings.modelId === SONNET ? bedrockError('ThrottlingException') : {}),
     });
@@ -631,20 +633,47 @@ describe('meter', () => {
     await h.call({ requestType: 'nudge', template: template({ id: SONNET, fallbacks: [HAIKU] }) });
 
     expect(h.metrics).toEqual([
+      ['nudge', 'ModelThrottles', 'Count', 1],
       ['nudge', 'InputTokens', 'Count', 1000],
       ['nudge', 'OutputTokens', 'Count', 200],
       ['nudge', 'CostMicroUsd', 'Count', 2_000],
       ['nudge', 'ModelLatency', 'Milliseconds', 800],
+      ['nudge', 'ModelCalls_fallback', 'Count', 1],
       ['nudge', 'ModelFallbacks', 'Count', 1],
     ]);
   });
 
-  it('emits no fallback count for a call the first model answered', async () => {
+  it('emits no throttle or fallback count for a call the first model answered', async () => {
     const h = harness();
 
     await h.call({ requestType: 'analysis' });
 
-    expect(h.metrics.map(([, name]) => name)).toEqual(['InputTokens', 'OutputTokens', 'CostMicroUsd', 'ModelLatency']);
+    expect(h.metrics.map(([, name]) => name)).toEqual([
+      'InputTokens',
+      'OutputTokens',
+      'CostMicroUsd',
+      'ModelLatency',
+      'ModelCalls_ok',
+    ]);
+  });
+
+  it('counts no throttle for a fallback after a server error', async () => {
+    const h = harness({
+      script: (request) => (request.settings.modelId === SONNET ? bedrockError('ServiceUnavailableException') : {}),
+    });
+
+    await h.call({ template: template({ id: SONNET, fallbacks: [HAIKU] }) });
+
+    expect(h.metrics.map(([, name]) => name)).not.toContain('ModelThrottles');
+    expect(h.metrics).toContainEqual(['insights', 'ModelFallbacks', 'Count', 1]);
+  });
+
+  it.each(['repaired', 'failed'] as const)('counts a call judged %s by its outcome', async (verdict) => {
+    const h = harness();
+
+    await h.call({ judge: () => verdict });
+
+    expect(h.metrics).toContainEqual(['insights', `ModelCalls_${verdict}`, 'Count', 1]);
   });
 
   it('logs one line per call with its provenance, tokens, cost and outcome', async () => {
@@ -787,6 +816,7 @@ describe('the deadline', () => {
     ]);
     expect(await h.committed()).toEqual({ committedTokens: 0, committedCostMicros: 0 });
     expect(h.metrics).toContainEqual(['insights', 'ModelTimeouts', 'Count', 1]);
+    expect(h.metrics).toContainEqual(['insights', 'ModelCalls_failed', 'Count', 1]);
   });
 
   it('tries no fallback model once the deadline has cut the first', async () => {
