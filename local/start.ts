@@ -15,7 +15,7 @@ Coaching API on ${base}
   DynamoDB      ${stack.dynamoEndpoint}${stack.dynamoEmbedded ? ' (embedded dynalite, in memory)' : ''}
   Prompts       ${stack.promptBucket ? `${stack.promptBucket.endpoint}/${stack.promptBucket.bucket} (embedded S3, seeded from prompts/; admin: npm run prompts -- list)` : `s3://${stack.env.PROMPTS_BUCKET}`}
   Business API  ${stack.demoApi ? `${stack.demoApi.url} (demo; tenants: ${DEMO_TENANTS.join(', ')})` : stack.env.ACCOUNT_API_URL}
-  LLM           ${stack.env.LLM_PROVIDER ?? 'rules'}
+  LLM           ${stack.env.LLM_PROVIDER ?? 'rules'}${(stack.env.LLM_PROVIDER ?? 'rules') === 'rules' ? ' (insights from the rules, conversations with the offline coach; LLM_PROVIDER=bedrock for a model)' : ''}
 
 Try (a dev token for tenant ${DEMO_TENANTS[0]}, valid 12 h; more with: npm run token -- --tenant <id> [--admin | --platform-admin]):
   export TOKEN=${token}
@@ -25,7 +25,7 @@ Try (a dev token for tenant ${DEMO_TENANTS[0]}, valid 12 h; more with: npm run t
   curl -H "Authorization: Bearer $TOKEN" ${base}/insights/summary
   curl -X POST -H "Authorization: Bearer $TOKEN" ${base}/insights/<id>/dismiss
   curl -H "Authorization: Bearer $TOKEN" ${base}/usage
-  (conversations and prompt previews need a model: start with LLM_PROVIDER=bedrock and AWS credentials)
+  curl -X POST -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"topic":"core_values"}' ${base}/conversations
 
 Ctrl-C stops it.`);
   const stop = (): void => {

@@ -30,16 +30,25 @@ const readPart = (text: string | undefined): string | undefined => {
   return sentence.length >= TEXT.min ? sentence : undefined;
 };
 
+/** The most words a value's name has when several are listed on one line (`Show up on time`). */
+const MAX_LISTED_NAME_WORDS = 4;
+
+/**
+ * The names a single line lists (`Honesty, hustle and heart`), or the line as one name when a part is longer than a
+ * name (`Respect for the homeowner's time and house` is one value, not two).
+ */
+const namesIn = (line: string): string[] => {
+  const names = line.split(/\s*,\s*|\s+and\s+/);
+  return names.every((name) => name.split(/\s+/).length <= MAX_LISTED_NAME_WORDS) ? names : [line];
+};
+
 /**
  * The values a message names: one per line (or per `;`), each `name: what it means: what someone would be seen
- * doing` (dashes work too); a single line of names (`Honesty, hustle and heart`) gives names alone.
+ * doing` (dashes work too); a single line of names (`Honesty, hustle and heart`) gives names alone (namesIn).
  */
 const parseValues = (text: string): DraftValue[] => {
   const items = listItems(text);
-  const lines =
-    items.length === 1 && !/[:—–]|\s-\s/.test(items[0] as string)
-      ? (items[0] as string).split(/\s*,\s*|\s+and\s+/)
-      : items;
+  const lines = items.length === 1 && !/[:—–]|\s-\s/.test(items[0] as string) ? namesIn(items[0] as string) : items;
   return lines.flatMap((line) => {
     const [name = '', meaning, behavior] = line.split(/\s*:\s*|\s+[—–-]\s+/);
     const tidied = tidy(name).replace(/[.!?]+$/, '');

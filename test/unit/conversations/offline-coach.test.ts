@@ -107,6 +107,25 @@ describe('OfflineCoach', () => {
     expect(completed?.message.text).toContain('What does “hustle” mean');
   });
 
+  it('reads a one-line value whose words include "and" as one value, not as a list of names', async () => {
+    const { open, talk } = setup();
+    const id = await open('core_values');
+
+    const [phrase, list] = await talk(
+      id,
+      ...STORIES,
+      "Respect for the homeowner's time and house",
+      'Grit and heart',
+    ).then((turns) => turns.slice(3));
+
+    expect(phrase?.turn.extracted.values).toEqual([{ name: "Respect for the homeowner's time and house" }]);
+    expect(list?.turn.extracted.values).toEqual([
+      { name: "Respect for the homeowner's time and house" },
+      { name: 'Grit' },
+      { name: 'heart' },
+    ]);
+  });
+
   it('gives an example and asks the same question when the owner asks for help', async () => {
     const { open, talk } = setup();
     const id = await open('core_values');
