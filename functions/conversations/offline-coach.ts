@@ -248,7 +248,12 @@ export class OfflineCoach implements Coach {
       }
     }
     if (asked.kind === 'closing' || step?.confirms) {
-      if (confirms(text) && asked.kind !== 'closing') return this.onward(script, template, request, draft, asked, '');
+      // A confirmation changes nothing: at a confirming step it moves on, at the closing it is acknowledged.
+      if (confirms(text)) {
+        return asked.kind === 'closing'
+          ? stay('Our session is complete.')
+          : this.onward(script, template, request, draft, asked, '');
+      }
       const edited = script.edit(text, draft);
       if (edited) return stay('I changed the draft.', 'share', edited);
       return stay(asked.kind === 'closing' ? 'Our session is complete.' : 'Tell me what to change.');

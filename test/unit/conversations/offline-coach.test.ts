@@ -179,6 +179,19 @@ describe('OfflineCoach', () => {
     expect(closing?.turn).toMatchObject({ phase: 'completion', readyToComplete: true });
   });
 
+  it('takes a confirmation after the closing as one, not as a change to the outcome', async () => {
+    const { open, talk } = setup();
+    const id = await open('core_values');
+    const turns = await talk(id, ...STORIES, VALUES, 'yes', 'yes', 'yes');
+    const closed = turns.at(-1)?.turn;
+
+    const [after] = await talk(id, 'yes');
+
+    expect(closed).toMatchObject({ phase: 'completion', readyToComplete: true });
+    expect(after?.message.text).toContain('Our session is complete.');
+    expect(after?.turn.extracted).toEqual(closed?.extracted);
+  });
+
   it('never lets progress go down along a session', async () => {
     const { open, talk } = setup();
     const id = await open('core_values');
