@@ -93,8 +93,8 @@ export interface ApiProps {
   /** The workers' queues, for rows with `grants.queues`. */
   readonly workers: Workers;
   /**
-   * The JWT issuer URL (`iss`); API Gateway fetches its keys from `<issuer>/.well-known/openid-configuration`, the
-   * streaming functions from `<issuer>/.well-known/jwks.json`.
+   * The JWT issuer URL (`iss`); API Gateway and the streaming functions find its keys at the `jwks_uri` of
+   * `<issuer>/.well-known/openid-configuration`.
    */
   readonly jwtIssuer: string;
   /** Accepted `aud` (or `client_id`) values. */

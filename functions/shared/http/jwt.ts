@@ -1,5 +1,6 @@
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { UnauthorizedError } from '../errors';
+import * as z from '../zod';
 
 /** What a bearer token is checked against, like the API Gateway JWT authorizer: the issuer's keys, issuer, audience. */
 export interface TokenVerification {
@@ -56,4 +57,29 @@ export const verifyBearerToken = async (
     throw new UnauthorizedError('The bearer token is invalid or expired');
   }
   return payload;
+};
+
+/** The longest the issuer's discovery document may take to arrive. */
+const DISCOVERY_TIMEOUT_MS = 3_000;
+
+/** The part of an OpenID Provider's discovery document the verifier reads: where its signing keys are. */
+const discoverySchema = z.object({ jwks_uri: z.url({ protocol: /^https?$/ }) });
+
+/**
+ * The issuer's signing keys, found where API Gateway finds them: at the `jwks_uri` of the issuer's OpenID Connect
+ * discovery document (`<issuer>/.well-known/openid-configuration`), which this reads once (the caller keeps the
+ * result); jose fetches and caches the key set itself. An explicit `jwksUrl` (JWKS_URL) skips the discovery. A
+ * discovery document that cannot be read, or names no key set, fails (a 500: the service's outage, not the caller's).
+ */
+export const issuerKeys = async (issuer: string, jwksUrl?: string): Promise<JWTVerifyGetKey> => {
+  if (jwksUrl) return createRemoteJWKSet(new URL(jwksUrl));
+  const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  const response = await fetch(url, {
+    headers: { accept: 'application/json' },
+    signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`The issuer's discovery document ${url} answered ${response.status}`);
+  const discovered = z.safeParse(discoverySchema, await response.json().catch(() => undefined));
+  if (!discovered.success) throw new Error(`The issuer's discovery document ${url} names no usable jwks_uri`);
+  return createRemoteJWKSet(new URL(discovered.data.jwks_uri));
 };
