@@ -6,7 +6,8 @@ import { usageTable } from './usage/tables';
 import { MAX_MONTHLY_COST_BUDGET_USD, MAX_MONTHLY_TOKEN_BUDGET, MAX_USER_REQUESTS_PER_MINUTE } from './usage/ledger';
 import * as z from './zod';
 
-const csv = z.pipe(
+/** A comma-separated list in one variable: its items, trimmed, empty ones dropped. */
+export const csv = z.pipe(
   z.string(),
   z.transform((value) =>
     value
