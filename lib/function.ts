@@ -237,15 +237,15 @@ export class CoachingFunction extends NodejsFunction {
   }
 
   /**
-   * Passes what a function needs to verify bearer tokens itself (JWT_ISSUER, JWT_AUDIENCE comma-joined, and
-   * JWKS_URL = `<issuer>/.well-known/jwks.json`): for functions reached without API Gateway's JWT authorizer.
-   * No IAM comes with it; the keys are fetched over HTTPS.
+   * Passes what a function needs to verify bearer tokens itself (JWT_ISSUER, JWT_AUDIENCE comma-joined): for
+   * functions reached without API Gateway's JWT authorizer. Like the authorizer, the function finds the issuer's keys
+   * through its OIDC discovery document (`<issuer>/.well-known/openid-configuration`). No IAM comes with it; the
+   * keys are fetched over HTTPS.
    */
   verifyJwt(issuer: string, audience: readonly string[]): void {
     if (audience.length === 0) throw new Error(`${this.node.path} verifies tokens but has no accepted audience`);
     this.addEnvironment('JWT_ISSUER', issuer);
     this.addEnvironment('JWT_AUDIENCE', audience.join(','));
-    this.addEnvironment('JWKS_URL', `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`);
   }
 
   /**

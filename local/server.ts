@@ -13,6 +13,7 @@ import type { HttpLambdaHandler } from '../functions/shared/http/pipeline';
 import type { StreamLambdaHandler } from '../functions/shared/http/stream-route';
 import { pathMatcher, type RouteDefinition } from '../functions/shared/http/route';
 import { LocalResponseStream } from '../functions/shared/http/streaming-runtime';
+import { corsAnswer } from './cors';
 import { lambdaContext } from './lambda-context';
 import { listen } from './listen';
 import { responseProblems } from './response-contract';
@@ -32,6 +33,8 @@ export interface LocalServerOptions {
   readonly jwt: JwtVerification;
   /** API Gateway's own payload limit; the functions apply the stricter MAX_BODY_BYTES. */
   readonly maxRequestBytes?: number;
+  /** Browser origins allowed to call it (CORS, answered as API Gateway answers it); none by default. */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** A running local server. */
@@ -115,24 +118,36 @@ const contractViolation = (
   };
 };
 
-const send = (response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void => {
-  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+/** Writes a result, with `extraHeaders` (the request's CORS headers) beside its own. */
+const send = (
+  response: ServerResponse,
+  result: APIGatewayProxyStructuredResultV2,
+  extraHeaders: Readonly<Record<string, string>>,
+): void => {
+  response.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), ...extraHeaders });
   response.end(result.body ?? '');
 };
 
 /** An error's answer; after an oversized body the connection is closed (`Connection: close`), so the client opens a fresh one. */
-const sendError = (response: ServerResponse, error: unknown, requestId: string): void => {
+const sendError = (
+  response: ServerResponse,
+  error: unknown,
+  requestId: string,
+  extraHeaders: Readonly<Record<string, string>>,
+): void => {
   const result = errorResponse(error, requestId);
   send(
     response,
     error instanceof PayloadTooLargeError ? { ...result, headers: { ...result.headers, connection: 'close' } } : result,
+    extraHeaders,
   );
 };
 
 /**
- * Serves the route table over HTTP the way API Gateway (HTTP API, payload v2, JWT authorizer) does: it verifies
- * the bearer token for every route but auth 'none', builds the same event, and invokes the same handler module.
- * Streaming rows are served as Server-Sent Events by the same Lambda handler, through a local response stream.
+ * Serves the route table over HTTP the way API Gateway (HTTP API, payload v2, JWT authorizer, CORS) does: it answers
+ * CORS preflights and adds the CORS headers for `corsOrigins` (local/cors.ts), verifies the bearer token for every
+ * route but auth 'none', builds the same event, and invokes the same handler module. Streaming rows are served as
+ * Server-Sent Events by the same Lambda handler, through a local response stream (with the same CORS headers).
  */
 export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
   const keys =
@@ -150,15 +165,20 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
+    const method = request.method ?? 'GET';
+    const cors = corsAnswer(options.corsOrigins ?? [], method, request.headers);
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
-      const method = request.method ?? 'GET';
+      if (cors.preflight) {
+        send(response, { statusCode: 204, headers: cors.preflight }, {});
+        return;
+      }
       if (method === 'GET' && url.pathname === JWKS_PATH && !(options.jwt.jwks instanceof URL)) {
-        send(response, {
-          statusCode: 200,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(options.jwt.jwks),
-        });
+        send(
+          response,
+          { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.jwt.jwks) },
+          cors.headers,
+        );
         return;
       }
       const found = match(method, url.pathname);
@@ -214,18 +234,25 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
       const { handler } = await moduleOf(compiled.route);
       const context = lambdaContext(compiled.name, requestId);
       if (compiled.route.transport === 'stream') {
-        const stream = new LocalResponseStream((head) => response.writeHead(head.statusCode, { ...head.headers }), {
-          write: (chunk) => void response.write(chunk),
-          end: () => void response.end(),
-        });
+        const stream = new LocalResponseStream(
+          (head) => response.writeHead(head.statusCode, { ...head.headers, ...cors.headers }),
+          {
+            write: (chunk) => void response.write(chunk),
+            end: () => void response.end(),
+          },
+        );
         await (handler as StreamLambdaHandler)(event, stream, context);
         return;
       }
       const result = await (handler as HttpLambdaHandler)(event, context);
       const problems = responseProblems(compiled.route, result);
-      send(response, problems.length === 0 ? result : contractViolation(compiled.route, result, problems, requestId));
+      send(
+        response,
+        problems.length === 0 ? result : contractViolation(compiled.route, result, problems, requestId),
+        cors.headers,
+      );
     } catch (error) {
-      sendError(response, error, requestId);
+      sendError(response, error, requestId, cors.headers);
     }
   };
 

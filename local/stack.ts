@@ -4,6 +4,7 @@ import type { JSONWebKeySet } from 'jose';
 import { capabilityEnvironments, workers } from '../functions/routes';
 import { inProcessQueue } from '../functions/shared/jobs/in-process';
 import { configSchema, parseEnv } from '../functions/shared/config';
+import { corsConfigSchema } from './cors';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
 import {
   DEV_AUDIENCE,
@@ -103,6 +104,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   Object.assign(process.env, env);
   // Every capability's environment is checked up front, as each function checks its own at cold start.
   const cfg = parseEnv(configSchema, env);
+  const { CORS_ORIGINS: corsOrigins } = parseEnv(corsConfigSchema, env);
   const capabilityConfigs = capabilityEnvironments.map((schema) => parseEnv(schema, env));
   const names = Object.assign({}, cfg, ...capabilityConfigs) as Record<string, unknown>;
   await createTables(cfg.DYNAMODB_ENDPOINT as string, (envVar) => String(names[envVar]), cfg.AWS_REGION);
@@ -124,6 +126,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const server: LocalServer = await startLocalServer({
     port: options.port ?? 0,
     jwt: { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwks: { keys: [keys.publicJwk] } },
+    corsOrigins,
   });
   const { endpointsFile } = options;
   if (endpointsFile) writeDevEndpoints(endpointsFile, server.url, env);

@@ -6,7 +6,8 @@ import { usageTable } from './usage/tables';
 import { MAX_MONTHLY_COST_BUDGET_USD, MAX_MONTHLY_TOKEN_BUDGET, MAX_USER_REQUESTS_PER_MINUTE } from './usage/ledger';
 import * as z from './zod';
 
-const csv = z.pipe(
+/** A comma-separated list in one variable: its items, trimmed, empty ones dropped. */
+export const csv = z.pipe(
   z.string(),
   z.transform((value) =>
     value
@@ -142,7 +143,10 @@ export const configSchema = z
      */
     CURSOR_KEY_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
 
-    /** Issuer, audience and key set the streaming functions verify tokens against (API Gateway does it for the rest). */
+    /**
+     * Issuer and audiences the streaming functions verify tokens against (API Gateway does it for the rest); the keys
+     * are at the `jwks_uri` of the issuer's OIDC discovery document, or at JWKS_URL when it is set.
+     */
     JWT_ISSUER: z.optional(z.string().check(z.minLength(1))),
     JWT_AUDIENCE: z.optional(csv),
     JWKS_URL: z.optional(z.url()),

@@ -22,6 +22,12 @@ import {
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_ALLOW_METHODS,
+  CORS_EXPOSE_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+} from '../../functions/shared/http/cors';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes, type RouteName } from '../../functions/routes';
 import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls, type RoleGroups } from '../function';
@@ -32,17 +38,6 @@ import type { Workers } from './workers';
 
 /** Stage-wide throttling (requests per second, and the burst bucket); per-tenant limits live in the service. */
 const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
-
-/** Headers a browser may send to the API and to the streaming URLs, and the ones it may read back. */
-const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'if-none-match', 'x-correlation-id'];
-const CORS_EXPOSE_HEADERS = [
-  'content-disposition',
-  'etag',
-  'location',
-  'retry-after',
-  'x-correlation-id',
-  'x-usage-warning',
-];
 
 /** The streaming functions' settings a deployment may change (CDK context, bin/deployment.ts). */
 export const STREAM_DEFAULTS = {
@@ -93,8 +88,8 @@ export interface ApiProps {
   /** The workers' queues, for rows with `grants.queues`. */
   readonly workers: Workers;
   /**
-   * The JWT issuer URL (`iss`); API Gateway fetches its keys from `<issuer>/.well-known/openid-configuration`, the
-   * streaming functions from `<issuer>/.well-known/jwks.json`.
+   * The JWT issuer URL (`iss`); API Gateway and the streaming functions find its keys at the `jwks_uri` of
+   * `<issuer>/.well-known/openid-configuration`.
    */
   readonly jwtIssuer: string;
   /** Accepted `aud` (or `client_id`) values. */
@@ -138,10 +133,10 @@ export class Api extends Construct {
         ? {
             corsPreflight: {
               allowOrigins: [...props.corsOrigins],
-              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
-              allowHeaders: CORS_ALLOW_HEADERS,
-              exposeHeaders: CORS_EXPOSE_HEADERS,
-              maxAge: Duration.hours(1),
+              allowMethods: CORS_ALLOW_METHODS.map((method) => CorsHttpMethod[method]),
+              allowHeaders: [...CORS_ALLOW_HEADERS],
+              exposeHeaders: [...CORS_EXPOSE_HEADERS],
+              maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
             },
           }
         : {}),
@@ -203,8 +198,8 @@ export class Api extends Construct {
     if (isStream) {
       fn.verifyJwt(props.jwtIssuer, props.jwtAudience);
       fn.addEnvironment('BEDROCK_REQUEST_TIMEOUT_MS', String(STREAM_MODEL_ATTEMPT_TIMEOUT.toMilliseconds()));
-      // The function URL answers preflights and adds the CORS headers itself; the code reads the same origins.
-      fn.addEnvironment('CORS_ORIGINS', props.corsOrigins.join(','));
+      // No CORS settings for the code: the Function URL answers preflights and adds the CORS headers (addStreamUrl),
+      // and a function that added them too would make browsers see them twice.
     }
     if (!isPublic && props.roleGroups) fn.bindRoleGroups(props.roleGroups);
     return fn;
@@ -250,9 +245,9 @@ export class Api extends Construct {
             cors: {
               allowedOrigins: [...props.corsOrigins],
               allowedMethods: [FunctionUrlMethod[route.method]],
-              allowedHeaders: CORS_ALLOW_HEADERS,
-              exposedHeaders: CORS_EXPOSE_HEADERS,
-              maxAge: Duration.hours(1),
+              allowedHeaders: [...CORS_ALLOW_HEADERS],
+              exposedHeaders: [...CORS_EXPOSE_HEADERS],
+              maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
             },
           }
         : {}),

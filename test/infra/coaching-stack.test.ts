@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +11,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
 import { routes, type RouteName } from '../../functions/routes';
 import { tables, workers } from '../../functions/routes';
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_ALLOW_METHODS,
+  CORS_EXPOSE_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+} from '../../functions/shared/http/cors';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { WORKER_MAX_RECEIVE_COUNT } from '../../functions/shared/jobs/worker-definition';
 import { CoachingStack } from '../../lib/coaching-stack';
@@ -304,14 +310,15 @@ describe('api', () => {
     }
   });
 
-  it('answers CORS preflights in API Gateway, only for the configured origins, with the headers the API uses', () => {
+  it('answers CORS preflights in API Gateway, only for the configured origins, with the shared CORS contract', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({
+      CorsConfiguration: {
         AllowOrigins: CORS_ORIGINS,
-        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT', 'DELETE']),
-        AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key', 'if-none-match']),
-        ExposeHeaders: Match.arrayWith(['etag', 'location', 'retry-after', 'x-usage-warning']),
-      }),
+        AllowMethods: [...CORS_ALLOW_METHODS],
+        AllowHeaders: CORS_ALLOW_HEADERS,
+        ExposeHeaders: CORS_EXPOSE_HEADERS,
+        MaxAge: CORS_MAX_AGE_SECONDS,
+      },
     });
   });
 
@@ -348,11 +355,13 @@ describe('streaming', () => {
           TargetFunctionArn: { 'Fn::GetAtt': [functionId, 'Arn'] },
           AuthType: 'NONE',
           InvokeMode: 'RESPONSE_STREAM',
-          Cors: expect.objectContaining({
+          Cors: {
             AllowOrigins: CORS_ORIGINS,
             AllowMethods: [row.method],
-            AllowHeaders: expect.arrayContaining(['authorization', 'content-type', 'x-correlation-id']),
-          }),
+            AllowHeaders: CORS_ALLOW_HEADERS,
+            ExposeHeaders: CORS_EXPOSE_HEADERS,
+            MaxAge: CORS_MAX_AGE_SECONDS,
+          },
         },
       });
     }
@@ -411,7 +420,7 @@ describe('streaming', () => {
     }
   });
 
-  it("sets the stream URLs' CORS origins to the API's, and passes them to the function in CORS_ORIGINS", () => {
+  it("sets the stream URLs' CORS origins to the API's, and leaves CORS to the URL (no CORS settings for the code)", () => {
     const [, api] = resources('AWS::ApiGatewayV2::Api')[0] ?? [];
     const apiOrigins = api?.Properties.CorsConfiguration.AllowOrigins as string[];
 
@@ -423,7 +432,7 @@ describe('streaming', () => {
       });
     }
     for (const [name] of STREAM_ENTRIES) {
-      expect(environmentOfRoute(name).CORS_ORIGINS).toBe(CORS_ORIGINS.join(','));
+      expect(environmentOfRoute(name)).not.toHaveProperty('CORS_ORIGINS');
     }
   });
 
@@ -435,7 +444,7 @@ describe('streaming', () => {
     }
   });
 
-  it('invokes handler everywhere, with the JWT verification settings in the stream functions only', () => {
+  it('invokes handler everywhere, with the JWT issuer and audiences in the stream functions only', () => {
     for (const [name, row] of ROUTE_ENTRIES) {
       const environment = environmentOfRoute(name);
       const jwt = { issuer: environment.JWT_ISSUER, audience: environment.JWT_AUDIENCE, jwks: environment.JWKS_URL };
@@ -443,11 +452,8 @@ describe('streaming', () => {
         expect({ name, handler: functionOf(name)?.Properties.Handler, jwt }).toEqual({
           name,
           handler: 'index.handler',
-          jwt: {
-            issuer: JWT_ISSUER,
-            audience: JWT_AUDIENCE.join(','),
-            jwks: 'https://issuer.test.example.com/.well-known/jwks.json',
-          },
+          // No JWKS_URL: the function reads the key set's location from the issuer's discovery document.
+          jwt: { issuer: JWT_ISSUER, audience: JWT_AUDIENCE.join(','), jwks: undefined },
         });
       } else {
         expect({ name, handler: functionOf(name)?.Properties.Handler, jwt }).toEqual({

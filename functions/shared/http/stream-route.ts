@@ -28,22 +28,25 @@ export interface StreamInput<P extends z.core.$ZodType, B extends z.core.$ZodTyp
   readonly send: (event: string, data: unknown) => void;
 }
 
-/** The issuer's key set and the verifier (jose), loaded with the first request that carries a token to verify. */
+/**
+ * The issuer's key set (from its OIDC discovery document, or JWKS_URL) and the verifier, loaded once per process with
+ * the first request that carries a token to verify.
+ */
 const verifier = /* @__PURE__ */ onceAsync(async () => {
-  const [{ createRemoteJWKSet }, { verifyBearerToken }] = await Promise.all([import('jose'), import('./jwt')]);
-  const keys = createRemoteJWKSet(new URL(config().JWKS_URL as string));
-  return { keys, verifyBearerToken };
+  const { issuerKeys, verifyBearerToken } = await import('./jwt');
+  const cfg = config();
+  return { keys: await issuerKeys(cfg.JWT_ISSUER as string, cfg.JWKS_URL), verifyBearerToken };
 });
 
 /**
- * A function reached without API Gateway's authorizer (a streaming Function URL) verifies the bearer token itself
- * when JWKS_URL is configured, and puts the claims where the authorizer would. Without JWKS_URL the event's claims
- * are used (the local server, which verified already).
+ * A function reached without API Gateway's authorizer (a streaming Function URL) verifies the bearer token itself,
+ * by the authorizer's rule (verifyBearerToken), when JWT_ISSUER is configured, and puts the claims where the
+ * authorizer would. Without JWT_ISSUER the event's claims are used (the local server, which verified already).
  */
 const verifyToken = (): middy.MiddlewareObj<Event, Result> => ({
   before: async (request) => {
     const cfg = config();
-    if (!cfg.JWKS_URL) return;
+    if (!cfg.JWT_ISSUER) return;
     const { keys, verifyBearerToken } = await verifier();
     const payload = await verifyBearerToken(request.event.headers?.authorization, {
       keys,

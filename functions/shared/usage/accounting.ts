@@ -144,20 +144,24 @@ export const totalsOf = (counters: Counters = {}): UsageTotals => ({
   byModel: breakdown(counters, 'model'),
 });
 
+/** Month totals by cost, then tokens, highest first; at most `limit`. */
+export const topTotals = (totals: readonly TenantMonthTotal[], limit: number): TenantMonthTotal[] =>
+  [...totals].sort((a, b) => b.costMicros - a.costMicros || b.totalTokens - a.totalTokens).slice(0, limit);
+
 /** The tenants' month totals by cost, then tokens, highest first; at most `limit`. */
 export const rankTenants = (
   months: ReadonlyArray<{ readonly tenantId: string; readonly counters: Counters }>,
   limit: number,
 ): TenantMonthTotal[] =>
-  months
-    .map(({ tenantId, counters }) => ({
+  topTotals(
+    months.map(({ tenantId, counters }) => ({
       tenantId,
       calls: counter(counters, 'calls'),
       totalTokens: counter(counters, 'totalTokens'),
       costMicros: counter(counters, 'costMicros'),
-    }))
-    .sort((a, b) => b.costMicros - a.costMicros || b.totalTokens - a.totalTokens)
-    .slice(0, limit);
+    })),
+    limit,
+  );
 
 /** A tenant's month from its rollup (zeros where it has none). */
 export const monthUsage = (month: string, counters: Counters | undefined): MonthUsage => ({

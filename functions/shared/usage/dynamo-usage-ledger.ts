@@ -1,5 +1,5 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { parseItem } from '../dynamo/items';
-import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -28,6 +28,7 @@ import {
   settleCounters,
   splitChange,
   sweepAction,
+  topTotals,
   totalsOf,
   utilizationOf,
   zeroBudgetRefusal,
@@ -51,6 +52,30 @@ import {
 } from './ledger';
 
 const monthKey = (month: string): string => `USAGE#MONTH#${month}`;
+
+/**
+ * The index keys a month's ranking is spread over. With one key per month (`rankMonth` = the month), every tenant's
+ * month rollup, written on each of its model calls, would land on one partition of the `byMonth` index: a hot key
+ * that throttles the index (and through it the writes) as tenants grow. Each tenant's rollup goes to one of these
+ * shards by a stable hash of its id; the ranking reads them all.
+ */
+export const RANKING_SHARDS = 10;
+
+/** The shard of a tenant's month rollup in the ranking index: a stable hash of its id (the same in every process). */
+const rankingShard = (tenantId: string): number =>
+  createHash('sha256').update(tenantId).digest().readUInt32BE(0) % RANKING_SHARDS;
+
+/** The ranking index key of a month's shard: `<month>#<shard>`. */
+const rankKey = (month: string, shard: number): string => `${monthKey(month)}#${shard}`;
+
+/**
+ * The ranking index keys of a month: its shards, and the unsharded month key, which rollups written before the
+ * sharding keep until their tenant's next call of that month rewrites them (earlier months' never are).
+ */
+const rankKeysOf = (month: string): string[] => [
+  ...Array.from({ length: RANKING_SHARDS }, (_, shard) => rankKey(month, shard)),
+  monthKey(month),
+];
 const DAY_PREFIX = 'USAGE#DAY#';
 const dayKey = (day: string): string => `${DAY_PREFIX}${day}`;
 const GLOBAL_DAYS = 'GLOBAL#USAGE';
@@ -123,7 +148,7 @@ const heldReservations = (item: Record<string, unknown> | undefined, key: string
 /**
  * UsageLedger on the usage table. Tenant data sits under `TENANT#<id>`: events, the month rollup (which also holds
  * the committed counters the budget check is a condition on, `rankMonth` for the `byMonth` index the ranking
- * queries, and one `held:<id>` attribute per reservation in flight), day rollups, limits and rate windows. A
+ * queries (sharded: RANKING_SHARDS), and one `held:<id>` attribute per reservation in flight), day rollups, limits and rate windows. A
  * reservation lives in the same item as the counters it holds, so reserving, settling, releasing and sweeping it are
  * each one conditional single-item write on both (no transactions): settling or releasing twice fails the condition
  * and changes nothing, and a sweep marks an expired reservation `swept` as it gives its amount back, so a settle after
@@ -349,18 +374,24 @@ export class DynamoUsageLedger implements UsageLedger {
     return daysBetween(from, to).map((day) => ({ day, ...totalsOf(byDay.get(day)) }));
   }
 
+  /** Reads the month's ranking shards in parallel, ranks each (its top `limit`), and ranks the tops. */
   async topTenants(month: string, limit: number): Promise<TenantMonthTotal[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      IndexName: 'byMonth',
-      KeyConditionExpression: 'rankMonth = :month',
-      ExpressionAttributeValues: { ':month': monthKey(month) },
-    });
-    const months = items.map((item) => {
-      const key = `${String(item.pk)}/${monthKey(month)}`;
-      return { ...parseItem(rankedMonthSchema, item, key), counters: parseItem(countersSchema, item, key) };
-    });
-    return rankTenants(months, limit);
+    const tops = await Promise.all(
+      rankKeysOf(month).map(async (rankMonth) => {
+        const items = await queryAll(this.client, {
+          TableName: this.tableName,
+          IndexName: 'byMonth',
+          KeyConditionExpression: 'rankMonth = :rankMonth',
+          ExpressionAttributeValues: { ':rankMonth': rankMonth },
+        });
+        const months = items.map((item) => {
+          const key = `${String(item.pk)}/${monthKey(month)}`;
+          return { ...parseItem(rankedMonthSchema, item, key), counters: parseItem(countersSchema, item, key) };
+        });
+        return rankTenants(months, limit);
+      }),
+    );
+    return topTotals(tops.flat(), limit);
   }
 
   /** The override in a limits item as read, if it has any field left. */
@@ -417,7 +448,7 @@ export class DynamoUsageLedger implements UsageLedger {
           ':tokenLimit': limits.monthlyTokenBudget,
           ':costLimit': costBudgetMicros(limits),
           ':expiresAt': epochSeconds(monthResetAt(now)) + 400 * 86_400,
-          ':rankMonth': monthKey(month),
+          ':rankMonth': rankKey(month, rankingShard(tenantId)),
           ':tenantId': tenantId,
           ':held': { tokens, costMicros, expiresAt: expiresAt.getTime() } satisfies HeldReservation,
         },

@@ -1,18 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { importJWK, SignJWT, type JSONWebKeySet } from 'jose';
+import { importJWK, SignJWT } from 'jose';
 import { routes } from '../../../functions/routes';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
-import { LocalResponseStream } from '../../../functions/shared/http/streaming-runtime';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevKeys } from '../../../local/dev-jwt';
-import { lambdaContext } from '../../../local/lambda-context';
+import { callFunctionUrl, streamHandlerOf } from '../../support/function-url';
+import { startIdentityProvider, type IdentityProvider } from '../../support/identity-provider';
 import { startTestApi, type TestApi } from '../../support/local-api';
 
 const TENANT = 'brightside-dental';
 let api: TestApi;
-let identityProvider: Server;
-let published: JSONWebKeySet = { keys: [] };
+let identityProvider: IdentityProvider;
 /** Signed with the dev key, for the dev issuer and audience: valid in every way but that it never expires. */
 let forever: string;
 /** The same claims with an expiry. */
@@ -20,15 +16,14 @@ let expiring: string;
 
 beforeAll(async () => {
   // The streaming function verifies tokens itself against the issuer's JWKS, as it does behind a Function URL.
-  identityProvider = createServer((_request, response) => response.end(JSON.stringify(published)));
-  await new Promise<void>((resolve) => identityProvider.listen(0, '127.0.0.1', resolve));
+  identityProvider = await startIdentityProvider();
   api = await startTestApi({
     LLM_PROVIDER: 'rules',
-    JWKS_URL: `http://127.0.0.1:${(identityProvider.address() as AddressInfo).port}/.well-known/jwks.json`,
+    JWKS_URL: identityProvider.jwksUrl,
     JWT_ISSUER: DEV_ISSUER,
     JWT_AUDIENCE: DEV_AUDIENCE,
   });
-  published = api.stack.jwks;
+  identityProvider.publish(api.stack.jwks);
   const { privateJwk } = await loadDevKeys(api.keyFile);
   const key = await importJWK(privateJwk, 'RS256');
   const token = () =>
@@ -44,8 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.close();
-  identityProvider.closeAllConnections();
-  await new Promise((resolve) => identityProvider.close(resolve));
+  await identityProvider.close();
 });
 
 const protectedRoutes = (Object.entries(routes) as [string, RouteDefinition][]).filter(
@@ -78,24 +72,17 @@ describe.each(protectedRoutes.filter(([, route]) => route.transport === 'stream'
   (name, route) => {
     /** Invokes the streaming handler directly with a bearer token and returns the status it answered with. */
     const statusFor = async (token: string): Promise<number | undefined> => {
-      const { handler } = (await import(`../../../${route.handler}`)) as {
-        handler: (event: APIGatewayProxyEventV2WithJWTAuthorizer, stream: unknown, context: unknown) => Promise<void>;
-      };
-      let status: number | undefined;
-      const stream = new LocalResponseStream((head) => (status = head.statusCode), {
-        write: () => undefined,
-        end: () => undefined,
-      });
-      const event = {
-        version: '2.0',
-        rawPath: pathOf(route),
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ message: 'Hi' }),
-        isBase64Encoded: false,
-        requestContext: { requestId: 'function-url-1', http: { method: route.method, path: pathOf(route) } },
-      } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
-      await handler(event, stream, lambdaContext(name));
-      return status;
+      const response = await callFunctionUrl(
+        await streamHandlerOf(route),
+        {
+          method: route.method,
+          path: pathOf(route),
+          headers: { authorization: `Bearer ${token}` },
+          body: JSON.stringify({ message: 'Hi' }),
+        },
+        name,
+      );
+      return response.status;
     };
 
     it('verifies the token itself and answers 401 to one without exp (and not to the same with one)', async () => {

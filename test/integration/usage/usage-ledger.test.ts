@@ -1,9 +1,10 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../functions/shared/dynamo/client';
-import { DynamoUsageLedger } from '../../../functions/shared/usage/dynamo-usage-ledger';
+import { DynamoUsageLedger, RANKING_SHARDS } from '../../../functions/shared/usage/dynamo-usage-ledger';
 import { InMemoryUsageLedger } from '../../../functions/shared/usage/in-memory-usage-ledger';
 import { createTables, startDynalite } from '../../../local/dynamo';
 import { describeUsageLedgerContract } from '../../support/contracts/usage-ledger';
+import { meterCall } from '../../support/usage-fakes';
 
 const TABLE = 'usage-ledger-test-USAGE_TABLE';
 
@@ -81,5 +82,63 @@ describe('DynamoUsageLedger reading corrupt items', () => {
     await expect(
       ledger.reserve('corrupt', new Date('2026-09-10T00:00:00Z'), { tokens: 1, costMicros: 1 }, limits),
     ).rejects.toThrow(/committedTokens/);
+  });
+});
+
+describe("DynamoUsageLedger's ranking index", () => {
+  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
+  let ledger: DynamoUsageLedger;
+  const MONTH = '2027-03';
+  const at = new Date('2027-03-10T12:00:00Z');
+
+  beforeAll(async () => {
+    dynamo = await startDynamo();
+    ledger = new DynamoUsageLedger(dynamo.client, TABLE);
+  });
+
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  it("spreads the month's tenants over RANKING_SHARDS index keys `<month>#<shard>`, one per tenant", async () => {
+    const tenants = Array.from({ length: 40 }, (_, i) => `spread-${i}`);
+    for (const tenantId of tenants) await meterCall(ledger, tenantId, at);
+
+    const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: TABLE, IndexName: 'byMonth' }));
+    const keys = Items.filter((item) => String(item.tenantId).startsWith('spread-')).map((item) => item.rankMonth);
+
+    expect(keys).toHaveLength(tenants.length);
+    expect(keys.every((key) => new RegExp(`^USAGE#MONTH#${MONTH}#\\d+$`).test(key))).toBe(true);
+    expect(new Set(keys.map((key) => Number(key.split('#').at(-1))))).toEqual(
+      new Set(Array.from({ length: RANKING_SHARDS }, (_, shard) => shard)),
+    );
+    expect((await ledger.topTenants(MONTH, 100)).map((entry) => entry.tenantId).sort()).toEqual([...tenants].sort());
+  });
+
+  it('still ranks a month rollup written before the sharding (under the bare month key), until a call moves it', async () => {
+    await dynamo.client.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: {
+          pk: 'TENANT#unsharded',
+          sk: `USAGE#MONTH#${MONTH}`,
+          rankMonth: `USAGE#MONTH#${MONTH}`,
+          tenantId: 'unsharded',
+          calls: 3,
+          totalTokens: 900,
+          costMicros: 999_999,
+        },
+      }),
+    );
+
+    const [top] = await ledger.topTenants(MONTH, 1);
+    await meterCall(ledger, 'unsharded', at);
+    const moved = await dynamo.client.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'TENANT#unsharded', sk: `USAGE#MONTH#${MONTH}` } }),
+    );
+
+    expect(top).toEqual({ tenantId: 'unsharded', calls: 3, totalTokens: 900, costMicros: 999_999 });
+    expect(moved.Item?.rankMonth).toMatch(new RegExp(`^USAGE#MONTH#${MONTH}#\\d+$`));
+    expect((await ledger.topTenants(MONTH, 1))[0]).toMatchObject({ tenantId: 'unsharded', calls: 4 });
   });
 });

@@ -605,6 +605,28 @@ export const describeUsageLedgerContract = (name: string, open: () => Promise<Le
         expect(all.map((entry) => entry.tenantId)).toEqual([tenant('dear'), tenant('wordy'), tenant('cheap')]);
       });
 
+      it('ranks thirty tenants as one list, wherever each is kept (the DynamoDB index spreads them over shards)', async () => {
+        // Costs 1..30 thousand micro-dollars, some tied on cost and told apart by tokens.
+        const calls = Array.from({ length: 30 }, (_, i) => ({
+          tenantId: tenant(`t${i}`),
+          costMicros: 1_000 * (1 + Math.floor(i / 2)),
+          outputTokens: 100 * (1 + i),
+        }));
+        for (const call of calls) {
+          await meterCall(ledger, call.tenantId, at(), {
+            costMicros: call.costMicros,
+            usage: { outputTokens: call.outputTokens },
+          });
+        }
+        const expected = [...calls]
+          .sort((a, b) => b.costMicros - a.costMicros || b.outputTokens - a.outputTokens)
+          .map((call) => call.tenantId);
+
+        expect((await ledger.topTenants(month, 3)).map((entry) => entry.tenantId)).toEqual(expected.slice(0, 3));
+        expect((await ledger.topTenants(month, 12)).map((entry) => entry.tenantId)).toEqual(expected.slice(0, 12));
+        expect((await ledger.topTenants(month, 100)).map((entry) => entry.tenantId)).toEqual(expected);
+      });
+
       it('lists a tenant that only reserved with no use, and only in its month', async () => {
         await ledger.reserve(tenant('a'), at(), { tokens: 1, costMicros: 1 }, LIMITS);
 

@@ -3,19 +3,23 @@ import { UnauthorizedError } from '../../../../functions/shared/errors';
 import { verifyBearerToken } from '../../../../functions/shared/http/jwt';
 
 let keys: JWTVerifyGetKey;
-/** Signs with the issuer's key; `expiresIn: null` leaves `exp` out. */
-let sign: (claims: { iss?: string; aud?: string; expiresIn?: string | null }) => Promise<string>;
+/** Signs with the issuer's key; `expiresIn: null` leaves `exp` out; `claims` are added (and may replace `iat`). */
+let sign: (claims: {
+  iss?: string;
+  aud?: string;
+  expiresIn?: string | null;
+  claims?: Record<string, unknown>;
+}) => Promise<string>;
 let signWithOtherKey: () => Promise<string>;
 
 beforeAll(async () => {
   const issuerKey = await generateKeyPair('ES256');
   const otherKey = await generateKeyPair('ES256');
   keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(issuerKey.publicKey)), alg: 'ES256' }] });
-  sign = async ({ iss, aud, expiresIn = '5m' }) => {
-    const jwt = new SignJWT({ tenant_id: 'acme-plumbing' })
+  sign = async ({ iss, aud, expiresIn = '5m', claims = {} }) => {
+    const jwt = new SignJWT({ tenant_id: 'acme-plumbing', iat: Math.floor(Date.now() / 1000), ...claims })
       .setProtectedHeader({ alg: 'ES256' })
-      .setSubject('user-1')
-      .setIssuedAt();
+      .setSubject('user-1');
     if (expiresIn !== null) jwt.setExpirationTime(expiresIn);
     if (iss) jwt.setIssuer(iss);
     if (aud) jwt.setAudience(aud);
@@ -61,6 +65,28 @@ describe('verifyBearerToken with an issuer and audiences configured', () => {
     const token = await sign({ iss: 'https://auth.example.com', aud: 'console' });
 
     await expect(verifyBearerToken(`Bearer ${token}`, verification())).resolves.toMatchObject({ aud: 'console' });
+  });
+
+  it('accepts a token without aud whose client_id is one of the audiences, as Cognito access tokens are', async () => {
+    const token = await sign({ iss: 'https://auth.example.com', claims: { client_id: 'web' } });
+
+    await expect(verifyBearerToken(`Bearer ${token}`, verification())).resolves.toMatchObject({ client_id: 'web' });
+  });
+
+  it.each([
+    ['a client_id for another client and no aud', { claims: { client_id: 'mobile' } }],
+    ['neither aud nor client_id', {}],
+    [
+      'an aud for another audience, whatever its client_id (aud decides)',
+      { aud: 'mobile', claims: { client_id: 'web' } },
+    ],
+    ['an iat in the future', { aud: 'web', claims: { iat: Math.floor(Date.now() / 1000) + 600 } }],
+  ])('refuses a token with %s', async (_case, claims) => {
+    const token = await sign({ iss: 'https://auth.example.com', ...claims });
+
+    await expect(verifyBearerToken(`Bearer ${token}`, verification())).rejects.toThrow(
+      new UnauthorizedError('The bearer token is invalid or expired'),
+    );
   });
 
   it('refuses a token from another issuer or for another audience', async () => {

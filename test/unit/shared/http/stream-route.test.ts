@@ -35,16 +35,22 @@ const functionUrlEvent = (rawPath: string, headers: Record<string, string>, body
   }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 
 /** Runs the handler on a local response stream and returns the status and the body it wrote. */
-const invoke = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<{ status?: number; body: any }> => {
+const invoke = async (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<{ status?: number; headers: Readonly<Record<string, string>>; body: any }> => {
   const handler = streamRoute(route, 'done', async ({ params }) => ({ id: params.id }));
   let status: number | undefined;
+  let headers: Readonly<Record<string, string>> = {};
   let text = '';
-  const stream = new LocalResponseStream((head) => (status = head.statusCode), {
-    write: (chunk) => void (text += chunk.toString()),
-    end: () => undefined,
-  });
+  const stream = new LocalResponseStream(
+    (head) => {
+      status = head.statusCode;
+      headers = head.headers;
+    },
+    { write: (chunk) => void (text += chunk.toString()), end: () => undefined },
+  );
   await handler(event, stream, lambdaContext('streamTest'));
-  return { status, body: text.startsWith('{') ? JSON.parse(text) : text };
+  return { status, headers, body: text.startsWith('{') ? JSON.parse(text) : text };
 };
 
 describe('streamRoute', () => {
@@ -55,6 +61,18 @@ describe('streamRoute', () => {
 
     expect(served.status).toBe(200);
     expect(served.body).toContain('"id":"a b"');
+  });
+
+  it("adds no CORS header of its own to a browser's request, answered or refused (its Function URL adds them)", async () => {
+    const origin = { origin: 'http://localhost:5173', 'content-type': 'application/json' };
+
+    const served = await invoke(functionUrlEvent('/things/t-1/stream', origin, '{"message":"hi"}'));
+    const refused = await invoke(functionUrlEvent('/things/t-1/stream', origin, '{"message":1}'));
+
+    expect([served.status, refused.status]).toEqual([200, 400]);
+    for (const { headers } of [served, refused]) {
+      expect(Object.keys(headers).filter((name) => /^access-control-|^vary$/i.test(name))).toEqual([]);
+    }
   });
 
   it('answers a raw path with a malformed escape with 400 invalid_path', async () => {
