@@ -72,6 +72,18 @@ const pending = (nudge: StoredNudge, now: string, settings: NudgeSettings): bool
   nudge.expiresAt > now &&
   allowed(nudge, settings);
 
+/**
+ * The order candidates take the day's deliveries in: the best of each kind first (so a pile of time nudges cannot
+ * crowd out the one pattern the history supports), then the rest; each by priority.
+ */
+export const capOrder = (candidates: readonly NudgeCandidate[]): NudgeCandidate[] => {
+  const ranked = [...candidates].sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]);
+  const leaders = ranked.filter(
+    (candidate, index) => ranked.findIndex((other) => other.type === candidate.type) === index,
+  );
+  return [...leaders, ...ranked.filter((candidate) => !leaders.includes(candidate))];
+};
+
 const userOf = (invocation: Invocation): UserKey => ({
   tenantId: invocation.caller.tenantId,
   userId: invocation.caller.userId,
@@ -256,7 +268,7 @@ export class NudgeService {
   }
 
   /**
-   * Raises the candidates the settings let through, highest priority first: each takes one of the day's deliveries
+   * Raises the candidates the settings let through, in capOrder: each takes one of the day's deliveries
    * (the level's cap) and is stored unless the same rule and entity is cooling down (then the delivery is given back).
    * A candidate that would expire before quiet hours end is dropped.
    */
@@ -276,11 +288,11 @@ export class NudgeService {
     const showFrom = showableFrom(now, settings.timeZone, settings.quietHours);
     const day = localTime(now, settings.timeZone).date;
     const raised: StoredNudge[] = [];
-    const ordered = candidates
-      .filter(
+    const ordered = capOrder(
+      candidates.filter(
         (candidate) => allowed(candidate, settings) && !cooling.has(`${candidate.rule}#${candidate.entityId ?? '-'}`),
-      )
-      .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]);
+      ),
+    );
     for (const candidate of ordered) {
       const { ttlHours, cooldownHours, ...fields } = candidate;
       const expiresAt = new Date(now.getTime() + ttlHours * HOUR_MS);
