@@ -1,4 +1,5 @@
 import type { Activity } from '../functions/nudges/model';
+import { seededRandom } from './seeded-random';
 
 /** How busy and how successful a demo business is. */
 interface Profile {
@@ -25,17 +26,6 @@ const TASKS = ['Send quote', 'Call supplier', 'Review invoices', 'Plan the week'
 const DAY_MS = 86_400_000;
 const HISTORY_DAYS = 90;
 
-/** mulberry32: a small seeded generator, so a tenant's history is the same on every start. */
-const seeded = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 const seedOf = (text: string): number =>
   [...text].reduce((hash, c) => Math.imul(hash ^ c.charCodeAt(0), 16_777_619), 2_166_136_261);
 
@@ -48,7 +38,7 @@ const seedOf = (text: string): number =>
  */
 export const demoActivityHistory = (tenantId: string, now: Date, profile = DEMO_PROFILES[tenantId]): Activity[] => {
   if (!profile) return [];
-  const random = seeded(seedOf(tenantId));
+  const random = seededRandom(seedOf(tenantId));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const events: Activity[] = [];
   const at = (daysAgo: number, hour = 9 + Math.floor(random() * 8)): Date => {
