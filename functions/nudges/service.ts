@@ -21,7 +21,7 @@ import { allowed, DAILY_CAPS, PRIORITY_RANK } from './policy';
 import { project, type EntityState } from './projection';
 import { DAY_MS, HOUR_MS, type NudgeCandidate } from './rules/candidate';
 import { patternCandidates } from './rules/patterns';
-import { reactiveCandidates } from './rules/reactive';
+import { REACTIVE_ACTIONS, reactiveCandidates } from './rules/reactive';
 import { timeCandidates } from './rules/time';
 import { nudgeId, type NudgeChange, type NudgeStore, type StoredNudge, type UserKey, type UserRecords } from './store';
 
@@ -123,15 +123,22 @@ export class NudgeService {
       receivedAt: now.toISOString(),
     };
     const expiresAt = new Date(now.getTime() + this.deps.tunables.activityRetentionDays * DAY_MS);
-    const [recorded] = await Promise.all([
+    const reacts = REACTIVE_ACTIONS.has(activity.action);
+    // The history is read alongside the conditional put (one round trip less); the new activity is added to it.
+    const [recorded, , history] = await Promise.all([
       this.deps.store.recordActivity(user, activity, expiresAt),
       this.deps.store.touchActive(user, now.toISOString().slice(0, 10)),
+      reacts ? this.deps.store.records(user, now) : undefined,
     ]);
     if (!recorded) {
       const first = await this.deps.store.activity(user, activity.eventId);
       return { activity: first ?? activity, duplicate: true, nudges: [] };
     }
-    const records = await this.deps.store.records(user, now);
+    if (!history) return { activity, duplicate: false, nudges: [] };
+    const records = {
+      ...history,
+      activities: [...history.activities.filter((each) => each.eventId !== activity.eventId), activity],
+    };
     const settings = effectiveSettings(records.settings);
     const raised = await this.deliver(
       user,

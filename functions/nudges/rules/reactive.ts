@@ -173,6 +173,15 @@ export const scheduleCriticalIssue = (activity: Activity): NudgeCandidate[] => {
   ];
 };
 
+/** The actions some reactive rule reads: any other activity is stored without reading the user's history. */
+export const REACTIVE_ACTIONS: ReadonlySet<string> = new Set([
+  'deal_closed',
+  'task_completed',
+  'contact_created',
+  'goal_status_changed',
+  'issue_created',
+]);
+
 /** Every reactive rule, on the activity just recorded and the state after it. */
 export const reactiveCandidates = (activity: Activity, state: EntityState): NudgeCandidate[] => [
   ...referralAfterWin(activity, state),
