@@ -26,7 +26,8 @@ import { printTable } from '../local/print-table';
 import { drainQueue } from '../local/queue-workers';
 import { startRefreshTraffic, type RefreshFigures } from './refresh-traffic';
 import { SimulatedModel, SlidingWindowQuota, THROTTLED_CALL_MS } from './simulated-model';
-import { EventClock, seededRandom } from './simulation';
+import { seededRandom } from '../local/seeded-random';
+import { EventClock } from './simulation';
 import {
   atMost,
   count,

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: starts the local stack (dynalite, demo business API, JWT-verifying server, the bedrock provider on
  * the fake Bedrock), runs the benchmarks and prints each section's table and a summary of every target with PASS or
- * MISS. Sections 1-6 run in-process (the model canned or instant); 7-9 over HTTP with the fake at realistic pace; 10
- * loads the deployed bundles. All figures are measured in this run.
+ * MISS. Sections 1-6 and 11 (nudges) run in-process (the model canned or instant); 7-9 over HTTP with the fake at
+ * realistic pace; 10 loads the deployed bundles. All figures are measured in this run.
  */
 import './env';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { benchParallelFetch } from './parallel-fetch';
 import { benchPromptTokens } from './prompt-tokens';
 import { BenchClient } from './http-client';
 import { benchInsightsMiss } from './insights-miss';
+import { benchNudges } from './nudges';
 import { benchFirstStreamedByte, benchSimultaneousTurns } from './live-conversations';
 import { startBenchBedrock } from './live-model';
 import { printTable } from '../local/print-table';
@@ -62,6 +63,7 @@ const main = async (): Promise<void> => {
       await section(() => benchInsightsMiss(stack, bedrock, client, tenants));
       await section(() => benchFirstStreamedByte(stack, bedrock, client, tenants));
       await section(() => benchSimultaneousTurns(stack, bedrock, client, tenants));
+      await section(() => benchNudges(stack, firstTenant));
     } finally {
       client.close();
       documentClient().destroy();

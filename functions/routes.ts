@@ -1,6 +1,7 @@
 import { batch } from './batch/routes';
 import { conversations } from './conversations/routes';
 import { insights } from './insights/routes';
+import { nudges } from './nudges/routes';
 import { platform } from './platform/routes';
 import { promptAdmin } from './prompt-admin/routes';
 import type { TableDefinition } from './shared/dynamo/tables';
@@ -15,7 +16,7 @@ import { usage } from './usage/routes';
  * The capabilities of the service, one line each. A new capability is its folder (with its routes.ts and tables.ts)
  * plus one line here.
  */
-const capabilities = [platform, insights, promptAdmin, usage, conversations, batch] as const;
+const capabilities = [platform, insights, promptAdmin, usage, conversations, nudges, batch] as const;
 
 type RoutesOf<C extends readonly Capability[]> = C extends readonly [
   infer Head extends Capability,

@@ -7,6 +7,7 @@ import { Batch, type BatchSettings } from './constructs/batch';
 import { Data } from './constructs/data';
 import { Events } from './constructs/events';
 import { Monitoring } from './constructs/monitoring';
+import { Nudges } from './constructs/nudges';
 import { Prompts } from './constructs/prompts';
 import { Workers } from './constructs/workers';
 
@@ -39,6 +40,7 @@ export class CoachingStack extends Stack {
   readonly workers: Workers;
   readonly api: Api;
   readonly batch: Batch;
+  readonly nudges: Nudges;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CoachingStackProps) {
@@ -77,6 +79,12 @@ export class CoachingStack extends Stack {
       settings: props.batch,
       ...(businessApiSecret ? { businessApiSecret } : {}),
     });
+    this.nudges = new Nudges(this, 'Nudges', {
+      data: this.data,
+      businessApis: props.businessApis,
+      bedrockModelIds: props.bedrockModelIds,
+      ...(businessApiSecret ? { businessApiSecret } : {}),
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmEmails: props.alarmEmails,
       data: this.data,
@@ -84,6 +92,7 @@ export class CoachingStack extends Stack {
       workers: this.workers,
       prompts: this.prompts,
       batch: this.batch,
+      nudges: this.nudges,
     });
   }
 }

@@ -1,5 +1,6 @@
 import './cli-env';
 import { DEV_ENDPOINTS_FILE } from './dev-endpoints';
+import { DEMO_USER, seedDemoActivity } from './demo-activity';
 import { startLocalStack } from './stack';
 
 const DEMO_TENANTS = ['acme-plumbing', 'brightside-dental', 'northwind-saas'];
@@ -9,13 +10,15 @@ const main = async (): Promise<void> => {
   const port = Number(process.env.PORT ?? 3000);
   const stack = await startLocalStack({ port, endpointsFile: DEV_ENDPOINTS_FILE });
   const base = stack.url.replace('127.0.0.1', 'localhost');
-  const token = await stack.mintToken({ tenantId: DEMO_TENANTS[0] as string, userId: 'dev-user' });
+  const activities = stack.demoApi && stack.dynamoEmbedded ? await seedDemoActivity(DEMO_TENANTS) : 0;
+  const token = await stack.mintToken({ tenantId: DEMO_TENANTS[0] as string, userId: DEMO_USER });
   console.log(`
 Coaching API on ${base}
   DynamoDB      ${stack.dynamoEndpoint}${stack.dynamoEmbedded ? ' (embedded dynalite, in memory)' : ''}
   Prompts       ${stack.promptBucket ? `${stack.promptBucket.endpoint}/${stack.promptBucket.bucket} (embedded S3, seeded from prompts/; admin: npm run prompts -- list)` : `s3://${stack.env.PROMPTS_BUCKET}`}
   Business API  ${stack.demoApi ? `${stack.demoApi.url} (demo; tenants: ${DEMO_TENANTS.join(', ')})` : stack.env.ACCOUNT_API_URL}
   LLM           ${stack.env.LLM_PROVIDER ?? 'rules'}${(stack.env.LLM_PROVIDER ?? 'rules') === 'rules' ? ' (insights from the rules, conversations with the offline coach; LLM_PROVIDER=bedrock for a model)' : ''}
+  Nudges        ${activities > 0 ? `${activities} demo activities over 90 days for ${DEMO_USER} of each demo tenant` : 'no demo activity (external DynamoDB or business APIs)'}
 
 Try (a dev token for tenant ${DEMO_TENANTS[0]}, valid 12 h; more with: npm run token -- --tenant <id> [--admin | --platform-admin]):
   export TOKEN=${token}
@@ -26,6 +29,9 @@ Try (a dev token for tenant ${DEMO_TENANTS[0]}, valid 12 h; more with: npm run t
   curl -X POST -H "Authorization: Bearer $TOKEN" ${base}/insights/<id>/dismiss
   curl -H "Authorization: Bearer $TOKEN" ${base}/usage
   curl -X POST -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"topic":"core_values"}' ${base}/conversations
+  curl -H "Authorization: Bearer $TOKEN" ${base}/coach/nudges
+  curl -X POST -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' ${base}/coach/activity \\
+    -d '{"action":"issue_created","entityType":"issue","entityId":"i-1","metadata":{"priority":"critical","title":"Van broke down"}}'
 
 Ctrl-C stops it.`);
   const stop = (): void => {

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import { Aws, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import type { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -13,6 +12,7 @@ import { generates } from '../../functions/insights/workers';
 import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
 import { addServiceEnvironment, grantAll, readsPrompts, SERVICE_VERSION } from '../permissions';
 import { maxConcurrencyFor, type BedrockQuota } from '../batch-concurrency';
+import { scheduleInvoking } from '../schedules';
 import { alarmOnMessages, DEAD_LETTER_RETENTION, encryptedQueue, failedEventsQueue } from '../queues';
 import type { Data } from './data';
 
@@ -45,8 +45,6 @@ const WORKER_TIMEOUT = Duration.seconds(BATCH_WORKER_TIMEOUT_SECONDS);
 const VISIBILITY_TIMEOUT = Duration.seconds(6 * WORKER_TIMEOUT.toSeconds());
 /** The enqueue function pages the whole tenant registry into the queue; Lambda's maximum. */
 const ENQUEUE_TIMEOUT = Duration.minutes(15);
-/** Scheduler attempts again this often when it cannot invoke the enqueue function (throttled, unavailable). */
-const SCHEDULE_RETRY_ATTEMPTS = 2;
 
 /**
  * The worker does what the on-demand generation worker does (insights, jobs and usage read-write, prompt index read,
@@ -121,51 +119,16 @@ export class Batch extends Construct {
     props.data.grantTable(this.enqueue, 'batch', 'readWrite');
     this.enqueue.bindCursorKey(props.data.cursorKey);
     this.enqueue.bindQueue(this.queue, 'BATCH_QUEUE_URL');
-    // Scheduler invokes asynchronously: it sees only whether Lambda accepted the event. A run that then fails
-    // (after Lambda's retries) would otherwise vanish; its event and error land in the schedule's DLQ instead.
-    this.enqueue.configureAsyncInvoke({
-      retryAttempts: 2,
-      onFailure: new SqsDestination(this.scheduleDeadLetterQueue),
-    });
-
-    this.schedulerRole = new Role(this, 'SchedulerRole', {
-      description: 'EventBridge Scheduler: invokes the nightly batch enqueue function, and nothing else',
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': Aws.ACCOUNT_ID,
-            'aws:SourceArn': Stack.of(this).formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-    });
-    this.schedulerRole.addToPolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.enqueue.functionArn] }),
-    );
-    // Scheduler writes undeliverable invocations to the DLQ with the target's role.
-    this.schedulerRole.addToPolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.scheduleDeadLetterQueue.queueArn] }),
-    );
-
-    this.schedule = new CfnSchedule(this, 'Schedule', {
+    const { schedule, role } = scheduleInvoking(this, 'Schedule', {
       description: 'Nightly insights run: invokes the batch enqueue function',
-      scheduleExpression: settings.schedule,
-      scheduleExpressionTimezone: settings.timeZone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.enqueue.functionArn,
-        roleArn: this.schedulerRole.roleArn,
-        retryPolicy: { maximumRetryAttempts: SCHEDULE_RETRY_ATTEMPTS, maximumEventAgeInSeconds: 3600 },
-        deadLetterConfig: { arn: this.scheduleDeadLetterQueue.queueArn },
-      },
+      expression: settings.schedule,
+      timeZone: settings.timeZone,
+      target: this.enqueue,
+      deadLetterQueue: this.scheduleDeadLetterQueue,
+      roleId: 'SchedulerRole',
     });
-    // The role's policy must exist before Scheduler first assumes it.
-    this.schedule.node.addDependency(this.schedulerRole);
+    this.schedule = schedule;
+    this.schedulerRole = role;
 
     alarmOnMessages(
       this,

@@ -22,6 +22,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME, type CoachingFunction } from '../funct
 import type { Api } from './api';
 import type { Batch } from './batch';
 import type { Data } from './data';
+import type { Nudges } from './nudges';
 import type { Prompts } from './prompts';
 import type { Workers } from './workers';
 
@@ -87,6 +88,7 @@ export interface MonitoringProps {
   readonly workers: Workers;
   readonly prompts: Prompts;
   readonly batch: Batch;
+  readonly nudges: Nudges;
 }
 
 /** `prompt-admin` -> `PromptAdmin`. */
@@ -108,7 +110,7 @@ const labelOf = (fn: CoachingFunction): string => fn.node.path.split('/').slice(
  * outside the API on its own; a group larger than an alarm's metric limit is split (`ConversationsApi`,
  * `ConversationsApi2`).
  */
-const functionGroups = ({ api, workers, prompts, batch }: MonitoringProps): FunctionGroup[] => {
+const functionGroups = ({ api, workers, prompts, batch, nudges }: MonitoringProps): FunctionGroup[] => {
   const byKind = new Map<string, CoachingFunction[]>();
   for (const [name, route] of Object.entries(routes) as [RouteName, (typeof routes)[RouteName]][]) {
     const fn = api.functions[name];
@@ -127,6 +129,8 @@ const functionGroups = ({ api, workers, prompts, batch }: MonitoringProps): Func
     { id: 'PromptValidator', functions: [prompts.validator] },
     { id: 'BatchWorker', functions: [batch.worker] },
     { id: 'BatchEnqueue', functions: [batch.enqueue] },
+    { id: 'NudgesIngest', functions: [nudges.ingest] },
+    { id: 'NudgesEvaluate', functions: [nudges.evaluate] },
   ];
 };
 

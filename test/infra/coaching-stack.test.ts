@@ -178,20 +178,22 @@ const environmentOf = (construct: CoachingFunction): Record<string, unknown> => 
 const environmentOfRoute = (name: RouteName): Record<string, unknown> => environmentOf(stack.api.functions[name]);
 
 describe('functions', () => {
-  it('creates one Node.js 22 arm64 function per route and per worker, the prompt validator and the batch pair', () => {
+  it('creates one Node.js 22 arm64 function per route and per worker, the prompt validator, the batch and nudges pairs', () => {
     const nodeFunctions = resources('AWS::Lambda::Function').filter(([, fn]) =>
       String(fn.Properties.Runtime).startsWith('nodejs'),
     );
     const timeouts = new Map([
       [logicalId(stack.batch.worker), 300],
       [logicalId(stack.batch.enqueue), 900],
+      [logicalId(stack.nudges.ingest), 30],
+      [logicalId(stack.nudges.evaluate), 300],
       ...WORKER_ENTRIES.map(
         ([key, worker]) => [logicalId(stack.workers.byKey[key]!.fn), worker.timeoutSeconds] as const,
       ),
       ...STREAM_ENTRIES.map(([name]) => [logicalId(stack.api.functions[name]), STREAM_TIMEOUT.toSeconds()] as const),
     ]);
 
-    expect(nodeFunctions).toHaveLength(ROUTE_ROWS.length + 3 + WORKER_ENTRIES.length);
+    expect(nodeFunctions).toHaveLength(ROUTE_ROWS.length + 5 + WORKER_ENTRIES.length);
     expect(nodeFunctions.map(([id]) => id)).toEqual(
       expect.arrayContaining([logicalId(stack.prompts.validator), ...timeouts.keys()]),
     );
@@ -840,7 +842,7 @@ describe('permissions', () => {
   it('lets no function of the service delete objects', () => {
     const functions = coachingFunctions();
 
-    expect(functions).toHaveLength(ROUTE_ROWS.length + 3 + WORKER_ENTRIES.length);
+    expect(functions.length).toBe(ROUTE_ROWS.length + 5 + WORKER_ENTRIES.length);
     for (const fn of functions) {
       const deletes = actionsOf(statementsOf(fn)).filter((action) => /^s3:(\*|Delete)/.test(action));
       expect({ fn: fn.node.path, deletes }).toEqual({ fn: fn.node.path, deletes: [] });
@@ -899,7 +901,9 @@ describe('batch', () => {
     stack.getLogicalId(role.node.defaultChild as CfnRole);
 
   it('starts the run on the configured cron and time zone, through a role that may only invoke the enqueue function', () => {
-    const schedules = resources('AWS::Scheduler::Schedule');
+    const schedules = resources('AWS::Scheduler::Schedule').filter(
+      ([id]) => id === stack.getLogicalId(stack.batch.schedule),
+    );
     const schedulerRoleId = roleId(stack.batch.schedulerRole);
     const [, role] = resources('AWS::IAM::Role').find(([id]) => id === schedulerRoleId) ?? [];
     const statements = resources('AWS::IAM::Policy')
@@ -959,7 +963,13 @@ describe('batch', () => {
     ]);
 
     expect(queues.map(([id]) => id).sort()).toEqual(
-      [...Object.values(queueIds()), ...workerQueueIds, logicalId(stack.prompts.failedEvents)].sort(),
+      [
+        ...Object.values(queueIds()),
+        ...workerQueueIds,
+        logicalId(stack.prompts.failedEvents),
+        logicalId(stack.nudges.ingestFailedEvents),
+        logicalId(stack.nudges.scheduleDeadLetterQueue),
+      ].sort(),
     );
     for (const [queueId, { Properties: properties }] of queues) {
       expect({ queueId, sse: properties.SqsManagedSseEnabled }).toEqual({ queueId, sse: true });
@@ -1042,6 +1052,7 @@ describe('batch', () => {
       promptIndex: 'read',
       conversations: 'none',
       conversationRequests: 'none',
+      nudges: 'none',
     });
     expect(JSON.stringify(statements)).not.toContain(logicalId(stack.data.table('conversations')));
     expect(environmentOf(stack.batch.worker)).not.toHaveProperty('CONVERSATIONS_TABLE');
@@ -1448,7 +1459,15 @@ describe('monitoring', () => {
     const body = dashboardBody();
     const capabilities = [...new Set(coachingFunctions().map((fn) => fn.capability))];
 
-    expect(capabilities.sort()).toEqual(['batch', 'conversations', 'insights', 'platform', 'prompt-admin', 'usage']);
+    expect(capabilities.sort()).toEqual([
+      'batch',
+      'conversations',
+      'insights',
+      'nudges',
+      'platform',
+      'prompt-admin',
+      'usage',
+    ]);
     for (const capability of capabilities) {
       for (const widget of ['requests', 'errors and throttles', 'latency p50 (ms)', 'latency p99 (ms)']) {
         expect(body).toContain(`"title":"${capability}: ${widget}"`);
@@ -1479,5 +1498,48 @@ describe('cdk-nag', () => {
 
     expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
     expect(report.success).toBe(true);
+  });
+});
+
+describe('nudges', () => {
+  it('keeps activities and nudges in one table with TTL on expiresAt', () => {
+    const [, table] =
+      resources('AWS::DynamoDB::Table').find(([id]) => id === logicalId(stack.data.table('nudges'))) ?? [];
+
+    expect(table?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
+  it('routes ActivityLogged events to the ingest function, with a failed-events queue', () => {
+    const [, rule] = resources('AWS::Events::Rule').find(([id]) => id === logicalId(stack.nudges.activityRule)) ?? [];
+
+    expect(rule?.Properties.EventPattern).toEqual({ 'detail-type': ['ActivityLogged'] });
+    expect(rule?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [logicalId(stack.nudges.ingest), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.nudges.ingestFailedEvents), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
+      }),
+    ]);
+  });
+
+  it('runs the evaluation hourly through a role that may only invoke it', () => {
+    const [, schedule] =
+      resources('AWS::Scheduler::Schedule').find(([id]) => id === stack.getLogicalId(stack.nudges.schedule)) ?? [];
+
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      Target: { Arn: { 'Fn::GetAtt': [logicalId(stack.nudges.evaluate), 'Arn'] } },
+    });
+  });
+
+  it('grants the ingest function the nudges table only, and the evaluation the business APIs besides', () => {
+    const tableAccess = (fn: CoachingFunction) =>
+      TABLE_NAMES.filter((name) => actionsOn(statementsOf(fn), logicalId(stack.data.table(name))).length > 0);
+
+    expect(tableAccess(stack.nudges.ingest)).toEqual(['nudges']);
+    expect(tableAccess(stack.nudges.evaluate)).toEqual(['nudges']);
+    expect(environmentOf(stack.nudges.ingest).TRACTION_API_URL).toBeUndefined();
+    expect(environmentOf(stack.nudges.evaluate).TRACTION_API_URL).toBe(BUSINESS_APIS.tractionApiUrl);
+    expect(JSON.stringify(statementsOf(stack.nudges.ingest))).not.toContain('bedrock:');
   });
 });

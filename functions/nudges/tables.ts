@@ -1,0 +1,16 @@
+import type { TableDefinition } from '../shared/dynamo/tables';
+
+/**
+ * Coach nudges. A user's partition `TENANT#<t>#USER#<u>` holds their activities (`ACT#<eventId>`, TTL 180 days),
+ * their nudges (`NUDGE#<rule>#<entity>`: one item per rule and entity, which keeps its cooldown and dismissal),
+ * their settings (`SETTINGS`), the day's delivery counter (`CAP#<local date>`) and when patterns were last computed
+ * (`PATTERNS`). The schedule finds users with recent activity in `GLOBAL#NUDGE_ACTIVE#<UTC date>` (one item per
+ * user and day, TTL 8 days): the one partition that is not a tenant's, and it holds only tenant and user ids.
+ */
+export const nudgesTable = {
+  id: 'Nudges',
+  envVar: 'NUDGES_TABLE',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
