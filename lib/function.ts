@@ -11,6 +11,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import type { TableDefinition } from '../functions/shared/dynamo/tables';
+import { TRACER_MODULE, TracingLayer } from './tracing-layer';
 
 /** The repository root: handler entries and the prompts folder are resolved against it. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -69,9 +70,9 @@ const copyPromptsIntoBundle: ICommandHooks = {
 };
 
 /**
- * The one Lambda function construct of the service, holding the defaults (Node.js 22 on arm64, X-Ray, JSON logs
- * into an explicit log group, Powertools env, esbuild bundling). Its role starts empty: the bind helpers are the
- * only way to grant access, and each one also passes the env var that names what it granted.
+ * The one Lambda function construct of the service, holding the defaults (Node.js 22 on arm64, X-Ray with the
+ * tracing layer, JSON logs into an explicit log group, Powertools env, esbuild bundling). Its role starts empty: the
+ * bind helpers are the only way to grant access, and each one also passes the env var that names what it granted.
  */
 export class CoachingFunction extends NodejsFunction {
   /** Whether the bundle carries the prompts/ fallback copy (props.bundlePrompts). */
@@ -98,6 +99,7 @@ export class CoachingFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(29),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: Tracing.ACTIVE,
+      layers: [TracingLayer.of(scope)],
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
@@ -119,8 +121,9 @@ export class CoachingFunction extends NodejsFunction {
         target: 'node22',
         // ESM builds first: packages such as @smithy/core tree-shake only there (their CommonJS builds bundle whole).
         mainFields: ['module', 'main'],
-        // The Node.js 22 Lambda runtime ships AWS SDK v3; bundling our own copy would only grow the cold start.
-        externalModules: ['@aws-sdk/*'],
+        // The Node.js 22 Lambda runtime ships AWS SDK v3; bundling our own copy would only grow the cold start. The
+        // tracer comes from the tracing layer, loaded with the first invocation (functions/shared/tracing.ts).
+        externalModules: ['@aws-sdk/*', TRACER_MODULE],
         ...(props.bundlePrompts ? { commandHooks: copyPromptsIntoBundle } : {}),
       },
     });

@@ -125,6 +125,26 @@ export const deployedFunctions = (outdir: string, stackName = 'Coaching-dev'): D
   });
 };
 
+/** A layer of a synthesized stack whose code is ours: its asset folder is what Lambda mounts at /opt. */
+export interface DeployedLayer {
+  readonly logicalId: string;
+  readonly path: string;
+  readonly assetDir: string;
+}
+
+/** The layers of a synthesized stack that carry Node.js packages (`nodejs/node_modules`), as staged assets. */
+export const deployedLayers = (outdir: string, stackName = 'Coaching-dev'): DeployedLayer[] => {
+  const template = JSON.parse(readFileSync(join(outdir, `${stackName}.template.json`), 'utf8')) as {
+    Resources: Resources;
+  };
+  return Object.entries(template.Resources).flatMap(([logicalId, resource]) => {
+    const assetPath = resource.Metadata?.['aws:asset:path'];
+    if (resource.Type !== 'AWS::Lambda::LayerVersion' || assetPath === undefined) return [];
+    if (!existsSync(join(outdir, assetPath, 'nodejs', 'node_modules'))) return [];
+    return [{ logicalId, path: resource.Metadata?.['aws:cdk:path'] ?? logicalId, assetDir: join(outdir, assetPath) }];
+  });
+};
+
 /**
  * What the Lambda Node.js runtime adds to a function's own environment. The AWS SDK the runtime ships (and the
  * bundles leave out) resolves from the repository's node_modules, as it does from /var/runtime/node_modules there.
@@ -200,6 +220,45 @@ const probe = async (
 export const loadDeployedFunction = (fn: DeployedFunction): Promise<LoadResult> => {
   const [file, exportName] = fn.handler.split('.') as [string, string];
   return probe(exportName, [join(fn.assetDir, `${file}.js`)], fn.assetDir, runtimeEnvironment(fn));
+};
+
+/**
+ * Loads a layer's package the two ways a bundle can reach it, and checks the named export of each: `require()` (what
+ * esbuild makes of a static import of an external) and `import()` (what it keeps of a dynamic one, which sees a
+ * CommonJS module's names only where Node's static analysis finds them). Prints a LoadResult as JSON.
+ */
+const LAYER_PROBE = `
+const { performance } = require('node:perf_hooks');
+const { pathToFileURL } = require('node:url');
+const [moduleName, exportName] = process.argv.slice(1);
+const started = performance.now();
+const cpu = process.cpuUsage();
+(async () => {
+  const file = require.resolve(moduleName);
+  const kinds = [typeof require(file)[exportName], typeof (await import(pathToFileURL(file).href))[exportName]];
+  const used = process.cpuUsage(cpu);
+  const ok = kinds.every((kind) => kind === 'function');
+  process.stdout.write(JSON.stringify({ ok, initMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000,
+    ...(ok ? {} : { error: exportName + ' by require() and import(): ' + kinds.join(', ') }) }));
+})().catch((error) => process.stdout.write(JSON.stringify({ ok: false, initMs: 0, cpuMs: 0, error: String(error) })));`;
+
+/**
+ * Loads `moduleName` from a layer only (NODE_PATH is the layer's `nodejs/node_modules`, as /opt/nodejs/node_modules
+ * in Lambda, and nothing else) in a fresh process with the function's environment, checking its export `exportName`
+ * both by `require()` and by `import()`.
+ */
+export const loadFromLayer = async (
+  layer: DeployedLayer,
+  moduleName: string,
+  exportName: string,
+  fn: DeployedFunction,
+): Promise<LoadResult> => {
+  const { stdout } = await run(process.execPath, ['-e', LAYER_PROBE, moduleName, exportName], {
+    cwd: fn.assetDir,
+    env: { ...runtimeEnvironment(fn), NODE_PATH: join(layer.assetDir, 'nodejs', 'node_modules') },
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout) as LoadResult;
 };
 
 /**

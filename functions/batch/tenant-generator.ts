@@ -2,6 +2,7 @@ import { insightsService } from '../insights/wiring';
 import { once } from '../shared/once';
 import { serviceCaller } from '../shared/caller';
 import { startInvocation } from '../shared/invocation';
+import { invocationAnnotations, traceInvocation } from '../shared/tracing';
 import type { TenantGenerator } from './worker';
 import { batchConfig } from './config';
 
@@ -10,7 +11,8 @@ const DEADLINE_MARGIN_MS = 10_000;
 
 /**
  * The insights generation of one tenant for the run, as an invocation of the `nightly-batch` user with the service
- * token. Kept apart from the batch wiring so that routes which only read the run's state do not load insights.
+ * token, traced with its tenant and correlation id. Kept apart from the batch wiring so that routes which only read
+ * the run's state do not load insights.
  */
 export const tenantGenerator = /* @__PURE__ */ once((): TenantGenerator => {
   const service = insightsService();
@@ -23,7 +25,9 @@ export const tenantGenerator = /* @__PURE__ */ once((): TenantGenerator => {
       deadlineAt: deadlineAt - DEADLINE_MARGIN_MS,
     });
     try {
-      return await service.generateForBatch(scope.invocation, new Date(Date.parse(message.enqueuedAt) - freshMs));
+      return await traceInvocation('Batch tenant', invocationAnnotations(scope.invocation), () =>
+        service.generateForBatch(scope.invocation, new Date(Date.parse(message.enqueuedAt) - freshMs)),
+      );
     } finally {
       await scope.settle();
     }

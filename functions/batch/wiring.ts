@@ -7,6 +7,7 @@ import { BATCH_MAX_RECEIVE_COUNT } from './model';
 import { DynamoBatchLedger, DynamoTenantRegistry } from './store';
 import type { WorkerSettings } from './worker';
 import { batchConfig } from './config';
+import { traceAwsClient } from '../shared/tracing';
 
 /** The tenant registry on the batch table. */
 export const tenantRegistry = /* @__PURE__ */ once(
@@ -28,7 +29,7 @@ export const sqsQueue = /* @__PURE__ */ once((): TaskQueue => {
       import('@aws-sdk/client-sqs'),
       import('../shared/jobs/sqs-queue'),
     ]);
-    return new SqsQueue<BatchMessage>(new SQSClient({ region: config().AWS_REGION }), url);
+    return new SqsQueue<BatchMessage>(traceAwsClient(new SQSClient({ region: config().AWS_REGION })), url);
   });
   return { send: async (messages, delaySeconds) => (await load()).send(messages, delaySeconds) };
 });

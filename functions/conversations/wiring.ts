@@ -12,6 +12,7 @@ import type { ConversationSettings } from './turn-engine';
 import { ConversationActivity, ConversationStatsReport, DynamoConversationStats } from './stats';
 import { DynamoConversationStore } from './store';
 import { conversationsConfig } from './config';
+import { traceAwsClient } from '../shared/tracing';
 
 /** Hand-offs go to the configured EventBridge bus (its SDK loaded on first use), else to the log. */
 export const handoffPublisher = /* @__PURE__ */ once((): HandoffPublisher => {
@@ -19,7 +20,7 @@ export const handoffPublisher = /* @__PURE__ */ once((): HandoffPublisher => {
   if (!bus) return new LoggingHandoffPublisher(logger);
   const client = onceAsync(async () => {
     const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
-    const eventBridge = new EventBridgeClient({ region: config().AWS_REGION });
+    const eventBridge = traceAwsClient(new EventBridgeClient({ region: config().AWS_REGION }));
     return async (entry: { Source: string; DetailType: string; Detail: string; EventBusName: string }) => {
       const result = await eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
       if (result.FailedEntryCount)

@@ -6,6 +6,7 @@ import { config, ConfigError } from './config';
 import { createDynamoClient, documentClientOver } from './dynamo/client';
 import { type LanguageModel } from './llm/port';
 import { logger, metrics } from './observability';
+import { traceAwsClient, tracing } from './tracing';
 import { lazyPort, once, onceAsync } from './once';
 import type { PromptIndex } from './prompts/prompt-index';
 import type { PromptStore } from './prompts/template';
@@ -20,8 +21,8 @@ import type { Queue } from './jobs/queue';
 import { DynamoJobStore, type JobStore } from './jobs/store';
 import type { WorkerDefinition } from './jobs/worker-definition';
 
-/** The DynamoDB client (dynalite when DYNAMODB_ENDPOINT is set), for the few that need it raw. */
-export const dynamoClient = /* @__PURE__ */ once((): DynamoDBClient => createDynamoClient(config()));
+/** The DynamoDB client (dynalite when DYNAMODB_ENDPOINT is set; traced in Lambda), for the few that need it raw. */
+export const dynamoClient = /* @__PURE__ */ once((): DynamoDBClient => traceAwsClient(createDynamoClient(config())));
 
 /** The DynamoDB document client, on the same client. */
 export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => documentClientOver(dynamoClient()));
@@ -50,7 +51,7 @@ export const templateContent = /* @__PURE__ */ once((): TemplateContent => {
     const bucket = cfg.PROMPTS_BUCKET;
     if (!bucket) throw new ConfigError('PROMPTS_BUCKET is not set');
     const { S3TemplateContent, createS3Client } = await import('./prompts/s3-template-content');
-    return new S3TemplateContent(createS3Client(cfg), bucket);
+    return new S3TemplateContent(traceAwsClient(createS3Client(cfg)), bucket);
   });
   return {
     read: async (topic, version, objectVersion) => (await load()).read(topic, version, objectVersion),
@@ -95,6 +96,7 @@ export const businessData = /* @__PURE__ */ once((): BusinessData =>
       timeoutMs: cfg.BUSINESS_API_TIMEOUT_MS,
       tenantHeader: cfg.TENANT_HEADER,
       metrics,
+      tracing: tracing(),
     });
   }),
 );
@@ -104,13 +106,16 @@ const bedrockLanguageModel = /* @__PURE__ */ onceAsync(async (): Promise<Languag
   const { BedrockLanguageModel, createBedrockClient } = await import('./llm/bedrock-language-model');
   const cfg = config();
   return new BedrockLanguageModel(
-    createBedrockClient({
-      region: cfg.AWS_REGION,
-      endpoint: cfg.BEDROCK_ENDPOINT,
-      maxAttempts: cfg.BEDROCK_MAX_ATTEMPTS,
-      retryDelayMs: cfg.BEDROCK_RETRY_DELAY_MS,
-      requestTimeoutMs: cfg.BEDROCK_REQUEST_TIMEOUT_MS,
-    }),
+    traceAwsClient(
+      createBedrockClient({
+        region: cfg.AWS_REGION,
+        endpoint: cfg.BEDROCK_ENDPOINT,
+        maxAttempts: cfg.BEDROCK_MAX_ATTEMPTS,
+        retryDelayMs: cfg.BEDROCK_RETRY_DELAY_MS,
+        requestTimeoutMs: cfg.BEDROCK_REQUEST_TIMEOUT_MS,
+      }),
+    ),
+    tracing(),
   );
 });
 
@@ -212,7 +217,7 @@ export const sqsQueue = <M>(url: string): Queue<M> =>
       import('@aws-sdk/client-sqs'),
       import('./jobs/sqs-queue'),
     ]);
-    return new SqsQueue<M>(new SQSClient({ region: config().AWS_REGION }), url);
+    return new SqsQueue<M>(traceAwsClient(new SQSClient({ region: config().AWS_REGION })), url);
   });
 
 /**

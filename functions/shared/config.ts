@@ -64,6 +64,10 @@ export const configSchema = z
     /** Set by Lambda: where it is set, a missing queue URL is a configuration error, not a reason for an in-process queue. */
     AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1))),
     POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'coaching-service'),
+    /** Set by the Lambda runtime: where it is unset (locally, in tests) Powertools Tracer traces nothing. */
+    AWS_EXECUTION_ENV: z.optional(z.string()),
+    /** `false` turns X-Ray tracing off in Lambda (the stack leaves it on: every function has active tracing). */
+    POWERTOOLS_TRACE_ENABLED: z._default(z.stringbool(), true),
     SERVICE_VERSION: z._default(z.string(), '0.1.0'),
     /** Unset: the SDK's own region chain (AWS_REGION, profile) decides. Lambda always sets it. */
     AWS_REGION: z.optional(z.string().check(z.minLength(1))),

@@ -27,6 +27,7 @@ import { Data } from '../../lib/constructs/data';
 import { configSchema, parseEnv } from '../../functions/shared/config';
 import { DEADLINE_MARGIN_MS } from '../../functions/shared/http/pipeline';
 import { CoachingFunction, METRICS_NAMESPACE, REPO_ROOT } from '../../lib/function';
+import { TracingLayer } from '../../lib/tracing-layer';
 import { context as featureFlags } from '../../cdk.json';
 
 const MODEL_IDS = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'];
@@ -204,9 +205,20 @@ describe('functions', () => {
         MemorySize: 512,
         Timeout: timeouts.get(id) ?? 29,
         TracingConfig: { Mode: 'Active' },
+        Layers: [{ Ref: logicalId(TracingLayer.of(stack)) }],
         LoggingConfig: { LogFormat: 'JSON' },
       });
     }
+  });
+
+  it('ships Powertools Tracer in one layer, for Node.js 22 on arm64 like the functions', () => {
+    const layers = resources('AWS::Lambda::LayerVersion').filter(([id]) => id === logicalId(TracingLayer.of(stack)));
+
+    expect(layers).toHaveLength(1);
+    expect(layers[0]?.[1].Properties).toMatchObject({
+      CompatibleRuntimes: ['nodejs22.x'],
+      CompatibleArchitectures: ['arm64'],
+    });
   });
 
   it("gives every function of the template, ours and aws-cdk-lib's custom resource handlers, a log group with a retention", () => {

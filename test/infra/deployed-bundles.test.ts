@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   deployedFunctions,
+  deployedLayers,
   loadDeployedFunction,
+  loadFromLayer,
   synthesize,
   type DeployedFunction,
+  type DeployedLayer,
 } from '../../local/deployed-bundles';
+import { TRACER_MODULE } from '../../lib/tracing-layer';
 import { routes } from '../../functions/routes';
 
 /**
@@ -15,10 +19,12 @@ import { routes } from '../../functions/routes';
  */
 const outdir = mkdtempSync(join(tmpdir(), 'coaching-synth-'));
 let functions: DeployedFunction[] = [];
+let layers: DeployedLayer[] = [];
 
 beforeAll(async () => {
   await synthesize(outdir);
   functions = deployedFunctions(outdir);
+  layers = deployedLayers(outdir);
 }, 600_000);
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -44,3 +50,12 @@ it('loads every deployed bundle with its own environment without throwing, expor
   expect(failures).toEqual([]);
   expect(results.length).toBeGreaterThan(30);
 }, 300_000);
+
+it("loads Powertools Tracer from the tracing layer alone, in a function's environment, by require() and import()", async () => {
+  const [layer] = layers.filter((candidate) => candidate.path.endsWith('/TracingLayer/Resource'));
+  const [worker] = functions.filter((fn) => fn.path === 'Coaching-dev/Workers/InsightJobs/Function/Resource');
+
+  const loaded = await loadFromLayer(layer as DeployedLayer, TRACER_MODULE, 'Tracer', worker as DeployedFunction);
+
+  expect(loaded).toMatchObject({ ok: true });
+});

@@ -5,7 +5,9 @@ import { serviceCaller } from '../../shared/caller';
 import { startInvocation } from '../../shared/invocation';
 import { jobMessageSchema } from '../../shared/jobs/model';
 import { logger, publishingMetrics } from '../../shared/observability';
+import { invocationAnnotations, traceInvocation } from '../../shared/tracing';
 import { insightsService } from '../wiring';
+import { insightJobsWorker } from '../workers';
 
 const service = insightsService();
 const tokens = serviceTokens();
@@ -16,8 +18,9 @@ const DEADLINE_MARGIN_MS = 10_000;
 
 /**
  * The on-demand generation worker (SQS, partial batch failures through Powertools Batch): each message is one
- * tenant's job, run with the service's token and the worker's deadline. A job's own failures are recorded on the job;
- * only failures to record them (e.g. DynamoDB unreachable) make the message fail and come back.
+ * tenant's job, run with the service's token and the worker's deadline, traced with its tenant and correlation id. A
+ * job's own failures are recorded on the job; only failures to record them (e.g. DynamoDB unreachable) make the
+ * message fail and come back.
  */
 export const handler = publishingMetrics(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   processPartialResponse(
@@ -34,7 +37,9 @@ export const handler = publishingMetrics(async (event: SQSEvent, context: Contex
         deadlineAt: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
       });
       try {
-        const outcome = await service.runJob(scope.invocation, message);
+        const outcome = await traceInvocation(insightJobsWorker.id, invocationAnnotations(scope.invocation), () =>
+          service.runJob(scope.invocation, message),
+        );
         scope.invocation.log.info('insights job handled', { outcome });
       } finally {
         await scope.settle();

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricsRecorder } from '../observability';
+import { NO_TRACING, type Tracing } from '../tracing';
 import { sourceNames, type BusinessSnapshot, type DataGap, type SourceName } from './model';
 import { parseSource, type SourceValues } from './parse';
 import type { BusinessData, BusinessDataRequest } from './port';
@@ -25,6 +26,8 @@ export interface HttpBusinessDataOptions {
   /** The header that carries the tenant id (e.g. `X-Tenant-Id`). */
   readonly tenantHeader: string;
   readonly metrics?: MetricsRecorder;
+  /** Where each source's read is a span (`BusinessApi <source>`); none by default. */
+  readonly tracing?: Tracing;
 }
 
 type SourceResult<N extends SourceName> =
@@ -86,10 +89,24 @@ export class HttpBusinessData implements BusinessData {
     return { tenantId: request.tenantId, fetchedAt, ...values, gaps, dropped };
   }
 
-  /** Reads one source, then logs and measures the outcome. */
+  /**
+   * Reads one source in its trace span (annotated with the source, its outcome, status and attempts; a failure other
+   * than the service's 404 marks it failed), then logs and measures the outcome.
+   */
   private async source<N extends SourceName>(name: N, request: BusinessDataRequest): Promise<SourceResult<N>> {
     const started = performance.now();
-    const { result, attempts } = await this.read(name, request);
+    const { result, attempts } = await (this.options.tracing ?? NO_TRACING).span(
+      `BusinessApi ${name}`,
+      async (span) => {
+        const read = await this.read(name, request);
+        span.annotate('source', name);
+        span.annotate('attempts', read.attempts);
+        span.annotate('outcome', read.result.ok ? 'ok' : read.result.gap.reason);
+        if (!read.result.ok && read.result.gap.status !== undefined) span.annotate('status', read.result.gap.status);
+        if (!read.result.ok && read.result.gap.reason !== 'not_found') span.fail();
+        return read;
+      },
+    );
     const latencyMs = Math.round(performance.now() - started);
     this.options.metrics?.addMetric(`BusinessApi.${name}.Latency`, MetricUnit.Milliseconds, latencyMs);
     if (!result.ok) {

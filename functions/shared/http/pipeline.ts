@@ -16,6 +16,7 @@ import { idempotencyKeyOf, type IdempotencyGuard } from './idempotency';
 import { assertBodyDepth, assertBodySize, correlationIdOf, parsePart } from './request';
 import { bodyHandlingOf, pathMatcher, type BodyHandling, type RouteDefinition } from './route';
 import { TextFile } from '../text-file';
+import { invocationAnnotations, traceInvocation } from '../tracing';
 import { ensureStreamingRuntime } from './streaming-runtime';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -168,6 +169,10 @@ export const invocationOf = (event: Event, context: Context | undefined): Invoca
   });
 };
 
+/** A route as its invocation's trace names it: `POST /insights/:id/dismiss` (X-Ray names take no braces). */
+export const routeLabel = (spec: Pick<RouteDefinition, 'method' | 'path'>): string =>
+  `${spec.method} ${spec.path.replace(/\{(\w+)\}/g, ':$1')}`;
+
 /** Validates the query, path and body with the row's schemas (path parameters from the raw path on a Function URL). */
 export const inputOf = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<Q, P, B>,
@@ -232,10 +237,10 @@ export interface JsonRouteOptions {
 
 /**
  * Wraps an authenticated JSON route of the route table: verifies the caller's claims and access, validates query,
- * path and body with the row's zod schemas, runs the route with an Invocation and shapes the response (JSON, or the
- * TextFile the route returned). Every failure goes through one mapping. An idempotent route's request with an
- * Idempotency-Key runs at most once per key: a repeat answers the first status and body (with
- * `idempotency-replayed: true`).
+ * path and body with the row's zod schemas, runs the route with an Invocation (traced as the invocation's subsegment,
+ * annotated with its tenant and correlation id) and shapes the response (JSON, or the TextFile the route returned).
+ * Every failure goes through one mapping. An idempotent route's request with an Idempotency-Key runs at most once per
+ * key: a repeat answers the first status and body (with `idempotency-replayed: true`).
  */
 export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<Q, P, B>,
@@ -254,20 +259,24 @@ export const jsonRoute = <Q extends z.core.$ZodType, P extends z.core.$ZodType, 
       const key = idempotency ? idempotencyKeyOf(event.headers) : undefined;
       const execute = (): Promise<HttpResult> =>
         run({ ...input, invocation: scope.invocation }).finally(() => scope.settle());
-      const { result, replayed } =
-        idempotency && key
-          ? await idempotency().once(
-              {
-                tenantId: scope.invocation.caller.tenantId,
-                userId: scope.invocation.caller.userId,
-                route: `${spec.method} ${spec.path}`,
-                key,
-                payload: { params: input.params ?? null, body: input.body ?? null },
-                context,
-              },
-              execute,
-            )
-          : { result: await execute(), replayed: false };
+      const { result, replayed } = await traceInvocation(
+        routeLabel(spec),
+        invocationAnnotations(scope.invocation),
+        async () =>
+          idempotency && key
+            ? idempotency().once(
+                {
+                  tenantId: scope.invocation.caller.tenantId,
+                  userId: scope.invocation.caller.userId,
+                  route: `${spec.method} ${spec.path}`,
+                  key,
+                  payload: { params: input.params ?? null, body: input.body ?? null },
+                  context,
+                },
+                execute,
+              )
+            : { result: await execute(), replayed: false },
+      );
       const response = responseOf(
         replayed ? { ...result, headers: { ...result.headers, 'idempotency-replayed': 'true' } } : result,
         scope.invocation.correlationId,

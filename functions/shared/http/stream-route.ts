@@ -3,10 +3,11 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../config';
 import { onceAsync } from '../once';
+import { invocationAnnotations, tracing } from '../tracing';
 import type * as z from '../zod';
 import { asGatewayClaims } from './auth';
 import { errorBodyOf, statusOf } from './error-response';
-import { inputOf, invocationOf, withStack, type RouteInput } from './pipeline';
+import { inputOf, invocationOf, routeLabel, withStack, type RouteInput } from './pipeline';
 import { bodyHandlingOf, pathMatcher, type RouteDefinition } from './route';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -64,9 +65,9 @@ const sseFrame = (event: string, data: unknown): string => `event: ${event}\ndat
 
 /**
  * Wraps a streaming route: the same stack as the JSON routes (the function verifies the token itself on a Function
- * URL), answered as Server-Sent Events through middy's response streaming. A failure before the first event is an
- * ordinary JSON error response with its status; after it, an `error` event with the same body. The route's result is
- * sent last as the `resultEvent` event, after the deferred writes have settled.
+ * URL), answered as Server-Sent Events through middy's response streaming, traced until the stream ends. A failure
+ * before the first event is an ordinary JSON error response with its status; after it, an `error` event with the
+ * same body. The route's result is sent last as the `resultEvent` event, after the deferred writes have settled.
  */
 export const streamRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType>(
   spec: RouteDefinition<z.core.$ZodType, P, B>,
@@ -78,6 +79,8 @@ export const streamRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType
     async (event, context) => {
       const scope = invocationOf(event, context);
       const input = inputOf(spec, event, matchPath);
+      // The invocation's subsegment lasts as long as the stream, not as the handler (it returns at the first event).
+      const trace = await tracing().startInvocation(routeLabel(spec), invocationAnnotations(scope.invocation));
       const body = new PassThrough();
       let started = false;
       let markStarted: () => void = () => undefined;
@@ -101,6 +104,10 @@ export const streamRoute = <P extends z.core.$ZodType, B extends z.core.$ZodType
           if (statusOf(error) >= 500) scope.invocation.log.error('stream failed', { error: error as Error });
           body.end(sseFrame('error', errorBodyOf(error)));
         },
+      );
+      finished.then(
+        () => trace.end(),
+        (error: unknown) => trace.end(error),
       );
       await Promise.race([firstEvent, finished]);
       return {

@@ -14,6 +14,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { LanguageModel, StructuredRequest, StructuredResponse } from './port';
 import { ModelRequestError, ModelTimeoutError, ModelUnavailableError } from '../errors';
+import { NO_TRACING, type Tracing } from '../tracing';
 
 /** How to build the Bedrock runtime client; `endpoint` points it at the local fake Bedrock. */
 export interface BedrockClientOptions {
@@ -224,38 +225,62 @@ async function* bedrockEvents<T>(request: StructuredRequest, events: AsyncIterab
 }
 
 /**
+ * Runs a model call in its trace span (`Bedrock <operation>`, annotated with the model and the answer's stop reason
+ * and tokens): the span covers the whole call, a stream to its last event, and records the port's error it fails with.
+ */
+const tracedCall = (
+  tracing: Tracing,
+  operation: 'Converse' | 'ConverseStream',
+  request: StructuredRequest,
+  call: () => Promise<StructuredResponse>,
+): Promise<StructuredResponse> =>
+  tracing.span(`Bedrock ${operation}`, async (span) => {
+    span.annotate('modelId', request.settings.modelId);
+    const response = await call();
+    span.annotate('stopReason', response.stopReason);
+    span.annotate('inputTokens', response.usage.inputTokens);
+    span.annotate('outputTokens', response.usage.outputTokens);
+    return response;
+  });
+
+/**
  * The LanguageModel on Amazon Bedrock's Converse API: one call, a forced tool, the SDK's retries, all ended by the
- * request's signal.
+ * request's signal; each call is a span of the trace.
  */
 export class BedrockLanguageModel implements LanguageModel {
-  constructor(private readonly client: BedrockRuntimeClient) {}
+  constructor(
+    private readonly client: BedrockRuntimeClient,
+    private readonly tracing: Tracing = NO_TRACING,
+  ) {}
 
   async generateStructured(request: StructuredRequest): Promise<StructuredResponse> {
-    const { modelId } = request.settings;
-    const startedAt = performance.now();
-    const command = new ConverseCommand(toConverseInput(request));
-    const output = await callBedrock(request, () => this.client.send(command, { abortSignal: request.signal }));
-    const content = output.output?.message?.content ?? [];
-    const toolUse = content.find((block) => block.toolUse !== undefined)?.toolUse;
-    return toStructuredResponse(
-      {
-        ...(toolUse ? { toolInput: toolUse.input } : {}),
-        text: content.map((block) => block.text ?? '').join(''),
-        stopReason: output.stopReason,
-        usage: output.usage,
-      },
-      modelId,
-      startedAt,
-    );
+    return tracedCall(this.tracing, 'Converse', request, async () => {
+      const startedAt = performance.now();
+      const command = new ConverseCommand(toConverseInput(request));
+      const output = await callBedrock(request, () => this.client.send(command, { abortSignal: request.signal }));
+      const content = output.output?.message?.content ?? [];
+      const toolUse = content.find((block) => block.toolUse !== undefined)?.toolUse;
+      return toStructuredResponse(
+        {
+          ...(toolUse ? { toolInput: toolUse.input } : {}),
+          text: content.map((block) => block.text ?? '').join(''),
+          stopReason: output.stopReason,
+          usage: output.usage,
+        },
+        request.settings.modelId,
+        startedAt,
+      );
+    });
   }
 
   /** ConverseStream: the SDK retries until the stream starts; an exception event midway ends the call. */
   async streamStructured(request: StructuredRequest, onDelta: (text: string) => void): Promise<StructuredResponse> {
-    const { modelId } = request.settings;
-    const startedAt = performance.now();
-    const command = new ConverseStreamCommand(toConverseInput(request));
-    const output = await callBedrock(request, () => this.client.send(command, { abortSignal: request.signal }));
-    const answer = await collectStream(bedrockEvents(request, output.stream), onDelta);
-    return toStructuredResponse(answer, modelId, startedAt);
+    return tracedCall(this.tracing, 'ConverseStream', request, async () => {
+      const startedAt = performance.now();
+      const command = new ConverseStreamCommand(toConverseInput(request));
+      const output = await callBedrock(request, () => this.client.send(command, { abortSignal: request.signal }));
+      const answer = await collectStream(bedrockEvents(request, output.stream), onDelta);
+      return toStructuredResponse(answer, request.settings.modelId, startedAt);
+    });
   }
 }

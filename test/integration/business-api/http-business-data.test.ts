@@ -8,7 +8,9 @@ import {
 } from '../../../functions/shared/business-api/http-business-data';
 import { sourceNames } from '../../../functions/shared/business-api/model';
 import type { BusinessDataRequest } from '../../../functions/shared/business-api/port';
+import { PowertoolsTracing } from '../../../functions/shared/tracing';
 import { startDemoBusinessApi, type DemoBusinessApi } from '../../../local/demo-business-api';
+import { Tracer } from '../../support/fake-tracer';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.demo.signature';
 const demoTenants = ['acme-plumbing', 'brightside-dental', 'northwind-saas'];
@@ -276,5 +278,59 @@ describe('HttpBusinessData against the demo business API', () => {
     );
     expect(metrics.addMetric).toHaveBeenCalledWith('BusinessApi.goals.Failure', 'Count', 1);
     expect(names.filter((name) => name.endsWith('.Failure'))).toEqual(['BusinessApi.goals.Failure']);
+  });
+});
+
+describe('HttpBusinessData in a trace', () => {
+  /** A client whose reads are traced, with an invocation open: the spans land under its subsegment. */
+  const traced = async (options: Partial<HttpBusinessDataOptions> = {}) => {
+    const tracer = new Tracer({ serviceName: 'coaching-service' });
+    const tracing = new PowertoolsTracing(tracer);
+    await tracing.startInvocation('job', { tenantId: 'acme-plumbing' });
+    return { client: clientFor({ ...options, tracing }), invocation: tracer.getSegment() };
+  };
+
+  it('reads each source in a span of its own under the invocation, closed once it has answered', async () => {
+    const { client, invocation } = await traced();
+
+    await client.snapshot(requestFor());
+
+    expect(invocation.subsegments.map((span) => [span.name, span.closed, span.faultFlag]).sort()).toEqual(
+      sourceNames.map((name) => [`BusinessApi ${name}`, true, false]).sort(),
+    );
+    expect(invocation.find('BusinessApi goals').annotations).toEqual({ source: 'goals', attempts: 1, outcome: 'ok' });
+  });
+
+  it('closes the span of a failing source marked failed, with its status and both attempts; a 404 is not a failure', async () => {
+    api.setFault('/goals/stats', { status: 503 });
+    api.setFault('/performance/score', { status: 404 });
+    const { client, invocation } = await traced();
+
+    const snapshot = await client.snapshot(requestFor());
+
+    expect(snapshot.gaps).toHaveLength(2);
+    expect(invocation.find('BusinessApi goalStats')).toMatchObject({
+      annotations: { source: 'goalStats', attempts: 2, outcome: 'http_error', status: 503 },
+      closed: true,
+      faultFlag: true,
+    });
+    expect(invocation.find('BusinessApi performance')).toMatchObject({
+      annotations: { outcome: 'not_found', status: 404 },
+      closed: true,
+      faultFlag: false,
+    });
+  });
+
+  it('closes the span of a source that timed out, marked failed', async () => {
+    api.setFault('/api/operations/issues', { delayMs: 300 });
+    const { client, invocation } = await traced({ timeoutMs: 100 });
+
+    await client.snapshot(requestFor(), ['issues']);
+
+    expect(invocation.find('BusinessApi issues')).toMatchObject({
+      annotations: { outcome: 'timeout', attempts: 2 },
+      closed: true,
+      faultFlag: true,
+    });
   });
 });

@@ -1,6 +1,9 @@
 import type { BedrockRuntimeClient, ConverseResponse, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockLanguageModel } from '../../../../functions/shared/llm/bedrock-language-model';
 import type { StructuredRequest } from '../../../../functions/shared/llm/port';
+import { ModelUnavailableError } from '../../../../functions/shared/errors';
+import { PowertoolsTracing } from '../../../../functions/shared/tracing';
+import { Tracer } from '../../../support/fake-tracer';
 
 const MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 
@@ -78,5 +81,70 @@ describe('BedrockLanguageModel.generateStructured', () => {
 
     expect(response).toMatchObject({ text: '', stopReason: 'content_filtered' });
     expect(response).not.toHaveProperty('toolInput');
+  });
+});
+
+describe('BedrockLanguageModel in a trace', () => {
+  /** A tracer with an invocation open, and the model tracing through it. */
+  const traced = async (client: BedrockRuntimeClient) => {
+    const tracer = new Tracer({ serviceName: 'coaching-service' });
+    const tracing = new PowertoolsTracing(tracer);
+    await tracing.startInvocation('job', { tenantId: 'acme-plumbing' });
+    return { model: new BedrockLanguageModel(client, tracing), invocation: tracer.getSegment() };
+  };
+  const failing = (error: Error): BedrockRuntimeClient =>
+    ({ send: async () => Promise.reject(error) }) as unknown as BedrockRuntimeClient;
+
+  it('runs a Converse call in a span of the invocation, annotated with the model, stop reason and tokens', async () => {
+    const { model, invocation } = await traced(
+      answering({ stopReason: 'tool_use', usage: { inputTokens: 900, outputTokens: 120, totalTokens: 1020 } }),
+    );
+
+    await model.generateStructured(request);
+
+    expect(invocation.find('Bedrock Converse')).toMatchObject({
+      annotations: { modelId: MODEL_ID, stopReason: 'tool_use', inputTokens: 900, outputTokens: 120 },
+      closed: true,
+      faultFlag: false,
+    });
+  });
+
+  it('closes the span with the error when Bedrock fails the call', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const { model, invocation } = await traced(failing(throttled));
+
+    await expect(model.generateStructured(request)).rejects.toBeInstanceOf(ModelUnavailableError);
+
+    const span = invocation.find('Bedrock Converse');
+    expect(span).toMatchObject({ annotations: { modelId: MODEL_ID }, closed: true, faultFlag: true });
+    expect(span.errors[0]).toBeInstanceOf(ModelUnavailableError);
+  });
+
+  it('keeps a ConverseStream span open until the last event, and closes it when the stream fails midway', async () => {
+    const { model, invocation } = await traced(
+      streaming([toolStart, toolDelta('{"headline": "Check margins"}'), { messageStop: { stopReason: 'tool_use' } }]),
+    );
+    const openWhileStreaming: boolean[] = [];
+
+    await model.streamStructured(request, () =>
+      openWhileStreaming.push(!invocation.find('Bedrock ConverseStream').closed),
+    );
+
+    expect(openWhileStreaming).toEqual([true]);
+    expect(invocation.find('Bedrock ConverseStream')).toMatchObject({
+      closed: true,
+      annotations: { stopReason: 'tool_use' },
+    });
+
+    const broken = await traced(
+      answering({
+        stream: (async function* () {
+          yield toolStart;
+          throw Object.assign(new Error('stream reset'), { name: 'ModelStreamErrorException' });
+        })(),
+      }),
+    );
+    await expect(broken.model.streamStructured(request, () => undefined)).rejects.toBeInstanceOf(ModelUnavailableError);
+    expect(broken.invocation.find('Bedrock ConverseStream')).toMatchObject({ closed: true, faultFlag: true });
   });
 });
