@@ -1,11 +1,10 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair, SignJWT, type JSONWebKeySet } from 'jose';
-import { LocalResponseStream } from '../../../functions/shared/http/streaming-runtime';
-import { lambdaContext } from '../../../local/lambda-context';
+import type { StreamLambdaHandler } from '../../../functions/shared/http/stream-route';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../../local/dev-jwt';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
+import { callFunctionUrl } from '../../support/function-url';
 import { parseEvents } from '../../support/sse';
 
 const TENANT = 'brightside-dental';
@@ -104,29 +103,17 @@ describe('streaming a turn as Server-Sent Events', () => {
 });
 
 describe('the streaming function verifies the token itself (a Function URL has no authorizer)', () => {
-  /** A response stream as the Lambda runtime hands it to a Function URL's handler, and what was written to it. */
-  const captured = (): { stream: LocalResponseStream; result: { status?: number; body: string } } => {
-    const result: { status?: number; body: string } = { body: '' };
-    return {
-      result,
-      stream: new LocalResponseStream((head) => (result.status = head.statusCode), {
-        write: (chunk) => void (result.body += chunk.toString()),
-        end: () => undefined,
-      }),
-    };
-  };
-  const eventWith = (token: string, id: string) =>
-    ({
-      version: '2.0',
-      rawPath: `/conversations/${id}/messages/stream`,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Hi' }),
-      isBase64Encoded: false,
-      requestContext: {
-        requestId: 'function-url-1',
-        http: { method: 'POST', path: `/conversations/${id}/messages/stream` },
+  const replyAs = (handler: StreamLambdaHandler, token: string, id: string) =>
+    callFunctionUrl(
+      handler,
+      {
+        method: 'POST',
+        path: `/conversations/${id}/messages/stream`,
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({ message: 'Hi' }),
       },
-    }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+      'streamConversationReply',
+    );
 
   it('rejects a token signed by another key with 401, and serves a valid one', async () => {
     const id = await startConversation();
@@ -138,8 +125,6 @@ describe('the streaming function verifies the token itself (a Function URL has n
       .setAudience(DEV_AUDIENCE)
       .setExpirationTime('1h')
       .sign(privateKey);
-    const rejected = captured();
-    const served = captured();
     api.bedrock.enqueue({
       toolInput: {
         reply: 'Hello again.',
@@ -151,12 +136,12 @@ describe('the streaming function verifies the token itself (a Function URL has n
       },
     });
 
-    await handler(eventWith(forged, id), rejected.stream, lambdaContext('streamConversationReply'));
-    await handler(eventWith(owner, id), served.stream, lambdaContext('streamConversationReply'));
+    const rejected = await replyAs(handler, forged, id);
+    const served = await replyAs(handler, owner, id);
 
-    expect(rejected.result.status).toBe(401);
-    expect(JSON.parse(rejected.result.body).error.code).toBe('unauthorized');
-    expect(served.result.status).toBe(200);
-    expect(parseEvents(served.result.body).at(-1)?.event).toBe('turn');
+    expect(rejected.status).toBe(401);
+    expect(JSON.parse(rejected.body).error.code).toBe('unauthorized');
+    expect(served.status).toBe(200);
+    expect(parseEvents(served.body).at(-1)?.event).toBe('turn');
   });
 });
