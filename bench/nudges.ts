@@ -1,10 +1,11 @@
 /**
  * Section 11: the nudges' request paths, in-process (the exported handlers: middy stack, claims, zod, the use case on
  * dynalite), against a floor measured in the same section, a bare PutItem on dynalite:
- * - `POST /coach/activity`: the conditional put of the activity, the user's partition read, the reactive rules and
- *   the raise of their nudge (delivery counter and conditional put), for a user whose history grows to RUNS events;
- * - `GET /coach/nudges` for a user with 500 activities: the partition read, the goals from the demo business API, the
- *   projection, the time triggers and the pending list (patterns computed on the first read only, as in use).
+ * - `POST /coach/activity`: the conditional put of the activity, the view read (nudges, settings, deliveries, the
+ *   stored projection), the projection's update, the reactive rules and the raise of their nudge (conditional put,
+ *   then its delivery claim), for a user whose history grows to RUNS events;
+ * - `GET /coach/nudges` for a user with 500 activities: the view read, the goals from the demo business API, the time
+ *   triggers and the pending list (the projection rebuilt and the patterns computed on the first read only, as in use).
  * `npx tsx bench/nudges.ts` runs this section alone on a local stack of its own.
  */
 import './env';
@@ -106,8 +107,8 @@ export const benchNudges = async (stack: LocalStack, tenantId: string): Promise<
   ];
   printNotes(
     `${WARMUP} unmeasured warm-up calls per path. The ingest user's history grows from ${WARMUP} to ${WARMUP + RUNS} activities`,
-    '  (a deal_closed, every third call, reads the whole partition and raises a referral nudge until the daily cap;',
-    '  a task_created has no reactive rule and is only stored).',
+    '  (a deal_closed, every third call, raises a referral nudge until the daily cap; a task_created has no reactive',
+    '  rule and only updates the projection, which grows to hundreds of open tasks).',
     'The list reads the goals from the demo business API over HTTP on every call.',
     ...results.map(verdictLine),
   );

@@ -18,12 +18,21 @@ import {
   type SettingsPatch,
 } from './model';
 import { allowed, DAILY_CAPS, PRIORITY_RANK } from './policy';
-import { project, type EntityState } from './projection';
+import { project, PROJECTED_ACTIONS, type EntityState } from './projection';
+import { advance, rebuild, restore, type StoredProjection } from './stored-projection';
 import { DAY_MS, HOUR_MS, type NudgeCandidate } from './rules/candidate';
 import { patternCandidates } from './rules/patterns';
 import { REACTIVE_ACTIONS, reactiveCandidates } from './rules/reactive';
 import { timeCandidates } from './rules/time';
-import { nudgeId, type NudgeChange, type NudgeStore, type StoredNudge, type UserKey, type UserRecords } from './store';
+import {
+  nudgeId,
+  type NudgeChange,
+  type NudgeStore,
+  type ProjectionRecord,
+  type StoredNudge,
+  type UserKey,
+  type UserView,
+} from './store';
 
 /** The nudges use cases' tunables (config.ts). */
 export interface NudgeTunables {
@@ -41,6 +50,38 @@ export interface NudgeServiceDeps {
   readonly clock: () => Date;
   readonly tunables: NudgeTunables;
 }
+
+/** The stored projection is rebuilt from the history when this old (which also forgets what expired since). */
+const REBUILD_AFTER_MS = 7 * DAY_MS;
+/** Writes of an advanced projection tried before it is dropped for the next read to rebuild. */
+const PROJECTION_WRITE_ATTEMPTS = 3;
+const done: Promise<void> = Promise.resolve();
+
+/** The user's entity state for one evaluation, and the write of the projection it came with. */
+interface CurrentState {
+  readonly state: EntityState;
+  /** The activities recorded (the patterns' "enough new activity" test). */
+  readonly activityCount: number;
+  /** The whole history, when it was read. */
+  readonly history?: readonly Activity[];
+  readonly saved: Promise<void>;
+}
+
+/** What one delivery raised, and every nudge id known to have claimed its delivery. */
+interface Delivery {
+  readonly raised: StoredNudge[];
+  readonly claimed: Set<string>;
+}
+
+/** What an evaluation read and raised. */
+export interface Evaluation extends Delivery {
+  readonly view: UserView;
+  readonly settings: NudgeSettings;
+}
+
+/** The ids of the nudges that claimed a delivery, on any day still kept. */
+const claimedIn = (view: UserView): Set<string> =>
+  new Set([...view.deliveries.values()].flatMap((deliveries) => [...deliveries.claimed]));
 
 /** Patterns are computed again when their last computation is this old. */
 const PATTERN_MAX_AGE_MS = 7 * DAY_MS;
@@ -63,8 +104,12 @@ const shown = ({ showFrom: _from, cooldownUntil: _until, ...nudge }: StoredNudge
 const byPriority = (a: Nudge, b: Nudge): number =>
   PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || b.createdAt.localeCompare(a.createdAt);
 
-/** Whether a nudge is waiting to be shown now: not seen, dismissed, snoozed, expired, nor held for quiet hours. */
-const pending = (nudge: StoredNudge, now: string, settings: NudgeSettings): boolean =>
+/**
+ * Whether a nudge is waiting to be shown now: delivered (its claim of a day's delivery made), not seen, dismissed,
+ * snoozed, expired, nor held for quiet hours.
+ */
+const pending = (nudge: StoredNudge, now: string, settings: NudgeSettings, claimed: ReadonlySet<string>): boolean =>
+  claimed.has(nudge.id) &&
   nudge.seenAt === undefined &&
   nudge.dismissedAt === undefined &&
   (nudge.snoozedUntil === undefined || nudge.snoozedUntil <= now) &&
@@ -97,8 +142,10 @@ export class NudgeService {
   constructor(private readonly deps: NudgeServiceDeps) {}
 
   /**
-   * Records an activity (once per eventId) and raises the reactive nudges it calls for; answers the nudges to show
-   * now. Metadata of a known action is checked against its schema (422 naming every bad field).
+   * Records an activity (once per eventId), brings the user's stored projection up to date and raises the reactive
+   * nudges it calls for; answers the nudges to show now. Metadata of a known action is checked against its schema
+   * (422 naming every bad field). A repeated eventId raises nothing; it only applies the activity to the projection
+   * if a failure left it out the first time.
    */
   async ingest(invocation: Invocation, input: ActivityInput): Promise<IngestResult> {
     if (isKnown(input.action)) {
@@ -123,70 +170,59 @@ export class NudgeService {
       receivedAt: now.toISOString(),
     };
     const expiresAt = new Date(now.getTime() + this.deps.tunables.activityRetentionDays * DAY_MS);
-    const reacts = REACTIVE_ACTIONS.has(activity.action);
-    // The history is read alongside the conditional put (one round trip less); the new activity is added to it.
-    const [recorded, , history] = await Promise.all([
+    // The view is read alongside the conditional put (one round trip less).
+    const [recorded, , view] = await Promise.all([
       this.deps.store.recordActivity(user, activity, expiresAt),
       this.deps.store.touchActive(user, now.toISOString().slice(0, 10)),
-      reacts ? this.deps.store.records(user, now) : undefined,
+      this.deps.store.view(user, now),
     ]);
     if (!recorded) {
-      const first = await this.deps.store.activity(user, activity.eventId);
-      return { activity: first ?? activity, duplicate: true, nudges: [] };
+      const first = (await this.deps.store.activity(user, activity.eventId)) ?? activity;
+      await this.catchUp(user, view, first);
+      return { activity: first, duplicate: true, nudges: [] };
     }
-    if (!history) return { activity, duplicate: false, nudges: [] };
-    const records = {
-      ...history,
-      activities: [...history.activities.filter((each) => each.eventId !== activity.eventId), activity],
-    };
-    const settings = effectiveSettings(records.settings);
-    const raised = await this.deliver(
-      user,
-      reactiveCandidates(activity, project(records.activities)),
-      settings,
-      records,
-      now,
-    );
+    const current = await this.currentState(user, view, now, activity);
+    const settings = effectiveSettings(view.settings);
+    const candidates = REACTIVE_ACTIONS.has(activity.action) ? reactiveCandidates(activity, current.state) : [];
+    const [delivery] = await Promise.all([this.deliver(user, candidates, settings, view, now), current.saved]);
     const nowIso = now.toISOString();
     return {
       activity,
       duplicate: false,
-      nudges: raised.filter((nudge) => pending(nudge, nowIso, settings)).map(shown),
+      nudges: delivery.raised.filter((nudge) => pending(nudge, nowIso, settings, delivery.claimed)).map(shown),
     };
   }
 
   /** The user's pending nudges, after raising the time (and, when due, pattern) nudges their data calls for. */
   async list(invocation: Invocation): Promise<Nudge[]> {
     const now = this.deps.clock();
-    const { records, raised, settings } = await this.evaluate(invocation, now);
+    const { view, raised, claimed, settings } = await this.evaluate(invocation, now);
     const nowIso = now.toISOString();
-    const byKey = new Map(records.nudges.map((nudge) => [`${nudge.rule}#${nudge.entityId ?? '-'}`, nudge]));
+    const byKey = new Map(view.nudges.map((nudge) => [`${nudge.rule}#${nudge.entityId ?? '-'}`, nudge]));
     for (const nudge of raised) byKey.set(`${nudge.rule}#${nudge.entityId ?? '-'}`, nudge);
     if (showableFrom(now, settings.timeZone, settings.quietHours) > now) return [];
     return [...byKey.values()]
-      .filter((nudge) => pending(nudge, nowIso, settings))
+      .filter((nudge) => pending(nudge, nowIso, settings, claimed))
       .map(shown)
       .sort(byPriority);
   }
 
   /**
    * Raises the time nudges (and the pattern nudges when their last computation is a week old or enough activity
-   * arrived since) for the invocation's user: what a read and the hourly schedule do. Answers how many it raised.
+   * arrived since) for the invocation's user: what a read and the hourly schedule do.
    */
-  async evaluate(
-    invocation: Invocation,
-    now: Date,
-  ): Promise<{ records: UserRecords; raised: StoredNudge[]; settings: NudgeSettings }> {
+  async evaluate(invocation: Invocation, now: Date): Promise<Evaluation> {
     const user = userOf(invocation);
-    const [records, goals] = await Promise.all([this.deps.store.records(user, now), this.goals(invocation)]);
-    const settings = effectiveSettings(records.settings);
-    if (!settings.enabled) return { records, raised: [], settings };
-    const state = project(records.activities);
+    const [view, goals] = await Promise.all([this.deps.store.view(user, now), this.goals(invocation)]);
+    const settings = effectiveSettings(view.settings);
+    if (!settings.enabled) return { view, raised: [], claimed: claimedIn(view), settings };
+    const current = await this.currentState(user, view, now);
     const candidates = [
-      ...timeCandidates(state, goals, now, settings),
-      ...(await this.patternsDue(user, records, state, settings, now)),
+      ...timeCandidates(current.state, goals, now, settings),
+      ...(await this.patternsDue(user, view, current, settings, now)),
     ];
-    return { records, raised: await this.deliver(user, candidates, settings, records, now), settings };
+    const [delivery] = await Promise.all([this.deliver(user, candidates, settings, view, now), current.saved]);
+    return { view, ...delivery, settings };
   }
 
   /** Marks a nudge seen (the first time counts). */
@@ -209,10 +245,13 @@ export class NudgeService {
 
   /** The user's settings (defaults for what they never set). */
   async settings(invocation: Invocation): Promise<NudgeSettings> {
-    return effectiveSettings((await this.deps.store.records(userOf(invocation), this.deps.clock())).settings);
+    return effectiveSettings((await this.deps.store.view(userOf(invocation), this.deps.clock())).settings);
   }
 
-  /** Changes the settings a body names (422 naming every bad field); the others keep their value. */
+  /**
+   * Changes the settings a body names (422 naming every bad field), each on its own (a type toggle too): the others
+   * keep their value, and two saves of different settings at once both land.
+   */
   async updateSettings(invocation: Invocation, body: unknown): Promise<NudgeSettings> {
     const parsed = settingsPatchSchema.safeParse(body);
     if (!parsed.success) {
@@ -221,15 +260,7 @@ export class NudgeService {
         fieldProblems(settingsPatchSchema, parsed.error.issues, body, { prefix: 'body' }),
       );
     }
-    const patch = parsed.data;
-    const user = userOf(invocation);
-    const types = patch.types
-      ? {
-          ...effectiveSettings((await this.deps.store.records(user, this.deps.clock())).settings).types,
-          ...patch.types,
-        }
-      : undefined;
-    return effectiveSettings(await this.deps.store.saveSettings(user, { ...patch, ...(types ? { types } : {}) }));
+    return effectiveSettings(await this.deps.store.saveSettings(userOf(invocation), parsed.data));
   }
 
   /** The users the hourly schedule evaluates: active on the last SCHEDULE_ACTIVE_DAYS UTC days, at most the bound. */
@@ -255,45 +286,123 @@ export class NudgeService {
     }
   }
 
+  /**
+   * The user's entity state: the stored projection (with `added` applied, saved as `saved` settles), or, when there is
+   * none, it is a week old, too big for an item or `added` came out of order, the projection of the whole history
+   * (stored again for the next reads).
+   */
+  private async currentState(user: UserKey, view: UserView, now: Date, added?: Activity): Promise<CurrentState> {
+    const record = view.projection;
+    const fresh = record?.projection && now.getTime() - Date.parse(record.rebuiltAt) < REBUILD_AFTER_MS;
+    if (record?.projection && fresh) {
+      const step = added ? advance(record.projection, added) : undefined;
+      if (!step || step.kind === 'applied_before') {
+        return { state: restore(record.projection), activityCount: record.projection.activityCount, saved: done };
+      }
+      if (step.kind === 'applied' && step.projection && added) {
+        return {
+          state: restore(step.projection),
+          activityCount: step.projection.activityCount,
+          saved: this.saveAdvanced(user, record, step.projection, added),
+        };
+      }
+    }
+    const history = await this.deps.store.activities(user, now);
+    const projection = rebuild(history);
+    return {
+      state: projection ? restore(projection) : project(history),
+      activityCount: history.length,
+      history,
+      saved: this.deps.store
+        .saveProjection(user, { rebuiltAt: now.toISOString(), ...(projection ? { projection } : {}) }, record?.version)
+        .then(() => undefined),
+    };
+  }
+
+  /**
+   * Stores a projection advanced by `added`. Another write to it first (a concurrent ingest or rebuild) means reading
+   * it again and applying `added` to that; after PROJECTION_WRITE_ATTEMPTS the item is dropped, so the next read
+   * rebuilds it from the history rather than ever serving a state without the activity.
+   */
+  private async saveAdvanced(
+    user: UserKey,
+    read: ProjectionRecord,
+    advanced: StoredProjection,
+    added: Activity,
+  ): Promise<void> {
+    let [record, projection] = [read, advanced];
+    for (let attempt = 1; attempt <= PROJECTION_WRITE_ATTEMPTS; attempt += 1) {
+      if (await this.deps.store.saveProjection(user, { rebuiltAt: record.rebuiltAt, projection }, record.version))
+        return;
+      const again = await this.deps.store.projection(user);
+      if (!again?.projection) return;
+      const step = advance(again.projection, added);
+      if (step.kind === 'applied_before') return;
+      if (step.kind !== 'applied' || !step.projection) break;
+      [record, projection] = [again, step.projection];
+    }
+    await this.deps.store.dropProjection(user);
+  }
+
+  /** Applies a repeated event to the projection if it is the latest of its entity and the projection lacks it. */
+  private async catchUp(user: UserKey, view: UserView, activity: Activity): Promise<void> {
+    const record = view.projection;
+    if (!record?.projection || !PROJECTED_ACTIONS.has(activity.action)) return;
+    const step = advance(record.projection, activity);
+    if (step.kind === 'applied' && step.projection) await this.saveAdvanced(user, record, step.projection, activity);
+  }
+
   /** The pattern candidates, when patterns are on and due; notes the computation. */
   private async patternsDue(
     user: UserKey,
-    records: UserRecords,
-    state: EntityState,
+    view: UserView,
+    current: CurrentState,
     settings: NudgeSettings,
     now: Date,
   ): Promise<NudgeCandidate[]> {
     if (!settings.patternInsights || !settings.types.pattern) return [];
-    const mark = records.patterns;
+    const mark = view.patterns;
     const due =
       !mark ||
       now.getTime() - Date.parse(mark.computedAt) >= PATTERN_MAX_AGE_MS ||
-      records.activities.length - mark.activityCount >= this.deps.tunables.patternNewActivities;
+      current.activityCount - mark.activityCount >= this.deps.tunables.patternNewActivities;
     if (!due) return [];
-    await this.deps.store.markPatterns(user, now.toISOString(), records.activities.length);
-    return patternCandidates(state, now, settings.timeZone);
+    const history = current.history ?? (await this.deps.store.activities(user, now));
+    await this.deps.store.markPatterns(user, now.toISOString(), history.length);
+    return patternCandidates(project(history), now, settings.timeZone);
   }
 
   /**
-   * Raises the candidates the settings let through, in capOrder: each takes one of the day's deliveries
-   * (the level's cap) and is stored unless the same rule and entity is cooling down (then the delivery is given back).
+   * Raises the candidates the settings let through, in capOrder, while the level's cap of the day's deliveries lasts:
+   * each is stored (unless the same rule and entity is cooling down), then claims its delivery; one the cap refuses
+   * is withdrawn. A nudge is shown only once claimed, so a failure between the two writes leaves a nudge nobody
+   * sees and a counter that counts only what was shown; the next evaluation claims (or withdraws) such a nudge.
    * A candidate that would expire before quiet hours end is dropped.
    */
   private async deliver(
     user: UserKey,
     candidates: readonly NudgeCandidate[],
     settings: NudgeSettings,
-    records: UserRecords,
+    view: UserView,
     now: Date,
-  ): Promise<StoredNudge[]> {
+  ): Promise<Delivery> {
     const nowIso = now.toISOString();
+    const cap = DAILY_CAPS[settings.coachLevel];
+    const claimed = claimedIn(view);
+    for (const nudge of view.nudges) {
+      if (claimed.has(nudge.id) || nudge.dismissedAt !== undefined || nudge.expiresAt <= nowIso) continue;
+      const claim = await this.deps.store.claim(user, nudge.day, nudge.id, cap);
+      if (claim === 'full') await this.deps.store.withdraw(user, nudge);
+      else claimed.add(nudge.id);
+    }
     const cooling = new Set(
-      records.nudges
+      view.nudges
         .filter((nudge) => nudge.cooldownUntil > nowIso)
         .map((nudge) => `${nudge.rule}#${nudge.entityId ?? '-'}`),
     );
     const showFrom = showableFrom(now, settings.timeZone, settings.quietHours);
     const day = localTime(now, settings.timeZone).date;
+    let delivered = view.deliveries.get(day)?.delivered ?? 0;
     const raised: StoredNudge[] = [];
     const ordered = capOrder(
       candidates.filter(
@@ -301,10 +410,10 @@ export class NudgeService {
       ),
     );
     for (const candidate of ordered) {
+      if (delivered >= cap) break;
       const { ttlHours, cooldownHours, ...fields } = candidate;
       const expiresAt = new Date(now.getTime() + ttlHours * HOUR_MS);
       if (showFrom >= expiresAt) continue;
-      if (!(await this.deps.store.claimDelivery(user, day, DAILY_CAPS[settings.coachLevel]))) break;
       const nudge: StoredNudge = {
         ...fields,
         evidence: [...fields.evidence],
@@ -314,10 +423,17 @@ export class NudgeService {
         expiresAt: expiresAt.toISOString(),
         showFrom: showFrom.toISOString(),
         cooldownUntil: new Date(now.getTime() + cooldownHours * HOUR_MS).toISOString(),
+        day,
       };
-      if (await this.deps.store.raise(user, nudge, now)) raised.push(nudge);
-      else await this.deps.store.releaseDelivery(user, day);
+      if (!(await this.deps.store.raise(user, nudge, now))) continue;
+      if ((await this.deps.store.claim(user, day, nudge.id, cap)) === 'full') {
+        await this.deps.store.withdraw(user, nudge);
+        break;
+      }
+      delivered += 1;
+      claimed.add(nudge.id);
+      raised.push(nudge);
     }
-    return raised;
+    return { raised, claimed };
   }
 }

@@ -1,11 +1,14 @@
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { CorruptItemError } from '../shared/errors';
 import * as z from '../shared/zod';
 import { parseItem } from '../shared/dynamo/items';
 import { KeyedItems } from '../shared/dynamo/memory';
 import { queryAll } from '../shared/dynamo/paging';
 import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
 import { writeIf } from '../shared/dynamo/writes';
+import { storedProjectionSchema, type StoredProjection } from './stored-projection';
 import {
   activitySchema,
   nudgeSchema,
@@ -15,8 +18,13 @@ import {
   type SettingsPatch,
 } from './model';
 
-/** A nudge as stored: when it may be shown, and until when the same rule and entity stay quiet. */
-export const storedNudgeSchema = z.extend(nudgeSchema, { showFrom: z.iso.datetime(), cooldownUntil: z.iso.datetime() });
+/** A nudge as stored: when it may be shown, until when the same rule and entity stay quiet, its delivery's day. */
+export const storedNudgeSchema = z.extend(nudgeSchema, {
+  showFrom: z.iso.datetime(),
+  cooldownUntil: z.iso.datetime(),
+  /** The user's local day whose delivery it takes. */
+  day: z.iso.date(),
+});
 export type StoredNudge = z.infer<typeof storedNudgeSchema>;
 
 /** Who an item belongs to. */
@@ -25,12 +33,31 @@ export interface UserKey {
   readonly userId: string;
 }
 
-/** What a user's partition holds, read at once. */
-export interface UserRecords {
-  readonly activities: Activity[];
+/** The user's stored projection: its version (what a write expects), when it was last rebuilt from the history. */
+export interface ProjectionRecord {
+  readonly version: number;
+  readonly rebuiltAt: string;
+  /** Absent when the user has more entities than one item holds (then every read projects the history). */
+  readonly projection?: StoredProjection;
+}
+
+/** A local day's deliveries: how many nudges took one, and which. */
+export interface Deliveries {
+  readonly delivered: number;
+  readonly claimed: ReadonlySet<string>;
+}
+
+/** What a claim of a day's delivery for a nudge did. */
+export type Claim = 'claimed' | 'claimed_before' | 'full';
+
+/** What a user's partition holds besides the activities, read at once (one query). */
+export interface UserView {
   readonly nudges: StoredNudge[];
   readonly settings: SettingsPatch;
   readonly patterns?: { readonly computedAt: string; readonly activityCount: number };
+  readonly projection?: ProjectionRecord;
+  /** By local day (the days still kept). */
+  readonly deliveries: ReadonlyMap<string, Deliveries>;
 }
 
 /** A change of one nudge: each touches only its own fields. */
@@ -43,21 +70,42 @@ export type NudgeChange =
 export interface NudgeStore {
   /** Records an activity once per eventId (a conditional put); false when the eventId was recorded before. */
   recordActivity(user: UserKey, activity: Activity, expiresAt: Date): Promise<boolean>;
-  /** Records many historical activities at once (demo data, imports), overwriting the same eventIds. */
+  /**
+   * Records many historical activities at once (demo data, imports), overwriting the same eventIds; the stored
+   * projection is dropped (the next read rebuilds it with them).
+   */
   importActivities(user: UserKey, activities: readonly Activity[], expiresAt: Date): Promise<void>;
   /** One recorded activity. */
   activity(user: UserKey, eventId: string): Promise<Activity | undefined>;
-  /** The user's activities (not yet expired at `now`), nudges, settings and pattern mark. */
-  records(user: UserKey, now: Date): Promise<UserRecords>;
+  /** The user's nudges, settings, pattern mark, projection and deliveries (not yet expired at `now`). */
+  view(user: UserKey, now: Date): Promise<UserView>;
+  /** The user's whole history: every activity not yet expired at `now`. */
+  activities(user: UserKey, now: Date): Promise<Activity[]>;
+  /** The user's stored projection (a consistent read). */
+  projection(user: UserKey): Promise<ProjectionRecord | undefined>;
+  /**
+   * Stores the projection if its version is still `expectedVersion` (undefined: none stored yet), as version + 1;
+   * false when another write came first.
+   */
+  saveProjection(
+    user: UserKey,
+    record: Omit<ProjectionRecord, 'version'>,
+    expectedVersion: number | undefined,
+  ): Promise<boolean>;
+  /** Forgets the stored projection (the next read rebuilds it from the history). */
+  dropProjection(user: UserKey): Promise<void>;
   /**
    * Stores a nudge unless the same rule and entity is still cooling down (a conditional put); true when stored. The
-   * item lives (TTL) until the later of its expiry and its cooldown.
+   * item lives (TTL) until the later of its expiry and its cooldown. It is not shown before it claims its delivery.
    */
   raise(user: UserKey, nudge: StoredNudge, now: Date): Promise<boolean>;
-  /** Takes one of the day's deliveries unless `cap` are taken (an atomic counter); false at the cap. */
-  claimDelivery(user: UserKey, day: string, cap: number): Promise<boolean>;
-  /** Gives a claimed delivery back (the nudge was not stored after all). */
-  releaseDelivery(user: UserKey, day: string): Promise<void>;
+  /**
+   * Takes one of the day's deliveries for a stored nudge unless `cap` are taken (one conditional update that counts
+   * the delivery and notes the nudge's id, so a claim repeated for the same nudge is `claimed_before`, never twice).
+   */
+  claim(user: UserKey, day: string, nudgeId: string, cap: number): Promise<Claim>;
+  /** Deletes a stored nudge that could not claim a delivery (unless its item holds another raise by now). */
+  withdraw(user: UserKey, nudge: Pick<StoredNudge, 'id' | 'rule' | 'entityId'>): Promise<void>;
   /** Changes one nudge's own fields; undefined when the user has no nudge with that id. */
   change(user: UserKey, id: string, change: NudgeChange): Promise<StoredNudge | undefined>;
   /** Sets the given settings, each field on its own; answers every setting stored. */
@@ -74,8 +122,13 @@ const ACTIVITY = 'ACT#';
 const NUDGE = 'NUDGE#';
 const SETTINGS = 'SETTINGS';
 const PATTERNS = 'PATTERNS';
+const PROJECTION = 'STATE';
+/** Every sort key but the activities' sorts after this one (`$` follows `#`): the view's one query. */
+const AFTER_ACTIVITIES = 'ACT$';
 const CAP = 'CAP#';
 const ACTIVE_DAYS_KEPT = 8;
+/** A day's deliveries are kept while a nudge of that day can still be shown (the longest TTL is a week). */
+const DELIVERY_DAYS_KEPT = 9;
 const DAY_SECONDS = 86_400;
 
 const userPartition = ({ tenantId, userId }: UserKey): string => `${tenantKey(tenantId)}#USER#${userId}`;
@@ -107,18 +160,100 @@ const nudgeOf = (item: Record<string, unknown>, key: string): StoredNudge =>
   parseItem(storedNudgeSchema, { ...stripKeys(item), expiresAt: item.expiresAtIso }, key);
 
 const patternsSchema = z.object({ computedAt: z.iso.datetime(), activityCount: z.number() });
-const settingsItemSchema = z.extend(settingsPatchSchema, { pk: z.string(), sk: z.string(), updatedAt: z.string() });
 const activeItemSchema = z.object({ tenantId: z.string(), userId: z.string() });
+/**
+ * The projection item holds the projection deflated (binary): a few hundred entities are tens of KB of JSON but a
+ * few KB deflated, which every ingest and read moves (and DynamoDB bills by the KB).
+ */
+const projectionItemSchema = z.object({
+  version: z.number().check(z.int(), z.minimum(1)),
+  rebuiltAt: z.iso.datetime(),
+  projection: z.optional(z.custom<Uint8Array>((value) => ArrayBuffer.isView(value), 'must be binary')),
+});
+/** The projection item's attributes, as the version after `expectedVersion`. */
+const projectionAttributes = (
+  { rebuiltAt, projection }: Omit<ProjectionRecord, 'version'>,
+  expectedVersion: number | undefined,
+): Record<string, unknown> => ({
+  version: (expectedVersion ?? 0) + 1,
+  rebuiltAt,
+  ...(projection ? { projection: deflateRawSync(JSON.stringify(projection)) } : {}),
+});
+const projectionRecordOf = (item: Record<string, unknown>, key: string): ProjectionRecord => {
+  const { projection, ...record } = parseItem(projectionItemSchema, stripKeys(item), key);
+  if (!projection) return record;
+  let json: unknown;
+  try {
+    json = JSON.parse(inflateRawSync(projection).toString('utf8'));
+  } catch (cause) {
+    throw new CorruptItemError(`Stored item ${key} holds no deflated JSON projection`, { cause });
+  }
+  return { ...record, projection: parseItem(storedProjectionSchema, json as Record<string, unknown>, key) };
+};
+/** A day's deliveries item: `claimed` is a string set in DynamoDB, an array in the in-memory twin. */
+const deliveriesItemSchema = z.object({
+  delivered: z.number(),
+  claimed: z.optional(z.union([z.set(z.string()), z.array(z.string())])),
+});
+const deliveriesOf = (item: Record<string, unknown>, key?: string): Deliveries => {
+  const { delivered, claimed } = parseItem(deliveriesItemSchema, item, key);
+  return { delivered, claimed: new Set(claimed) };
+};
+
+/** A type toggle's own attribute in the settings item (`types.action`), so saving one never touches the others. */
+const TYPE_ATTRIBUTE = 'types.';
+
+/** The settings item's attributes a patch sets: one per setting, one per type toggle. */
+const settingsAttributes = ({ types, ...settings }: SettingsPatch): [string, unknown][] => [
+  ...Object.entries(settings),
+  ...Object.entries(types ?? {}).map(([type, on]): [string, unknown] => [`${TYPE_ATTRIBUTE}${type}`, on]),
+];
 
 const settingsOf = (item: Record<string, unknown> | undefined): SettingsPatch => {
   if (!item) return {};
-  const { pk: _pk, sk: _sk, updatedAt: _at, ...settings } = parseItem(settingsItemSchema, item);
-  return settings;
+  const { pk: _pk, sk: _sk, updatedAt: _at, ...attributes } = item;
+  const entries = Object.entries(attributes);
+  const types = entries.filter(([name]) => name.startsWith(TYPE_ATTRIBUTE));
+  return parseItem(
+    settingsPatchSchema,
+    {
+      ...Object.fromEntries(entries.filter(([name]) => !name.startsWith(TYPE_ATTRIBUTE))),
+      ...(types.length > 0
+        ? { types: Object.fromEntries(types.map(([name, on]) => [name.slice(TYPE_ATTRIBUTE.length), on])) }
+        : {}),
+    },
+    `${String(item.pk)} ${SETTINGS}`,
+  );
 };
 const stripKeys = (item: Record<string, unknown>): Record<string, unknown> => {
   const { pk: _pk, sk: _sk, expiresAt: _ttl, ...rest } = item;
   return rest;
 };
+
+/** The view of a partition's items (every sort key but the activities'). */
+const viewOf = (items: readonly Record<string, unknown>[]): UserView => {
+  const view: {
+    nudges: StoredNudge[];
+    settings: SettingsPatch;
+    patterns?: UserView['patterns'];
+    projection?: ProjectionRecord;
+    deliveries: Map<string, Deliveries>;
+  } = { nudges: [], settings: {}, deliveries: new Map() };
+  for (const item of items) {
+    const sk = String(item.sk);
+    const key = `${String(item.pk)} ${sk}`;
+    if (sk.startsWith(NUDGE)) view.nudges.push(nudgeOf(item, key));
+    else if (sk.startsWith(CAP)) view.deliveries.set(sk.slice(CAP.length), deliveriesOf(item, key));
+    else if (sk === SETTINGS) view.settings = settingsOf(item);
+    else if (sk === PATTERNS) view.patterns = parseItem(patternsSchema, stripKeys(item), key);
+    else if (sk === PROJECTION) view.projection = projectionRecordOf(item, key);
+  }
+  return view;
+};
+
+/** When a day's deliveries item expires (TTL). */
+const deliveriesTtl = (day: string): number =>
+  epochSeconds(new Date(`${day}T00:00:00Z`)) + DELIVERY_DAYS_KEPT * DAY_SECONDS;
 
 /** NudgeStore on one DynamoDB table (tables.ts has the key layout); reads filter on the TTL attribute. */
 export class DynamoNudgeStore implements NudgeStore {
@@ -163,6 +298,7 @@ export class DynamoNudgeStore implements NudgeStore {
         requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
       }
     }
+    await this.dropProjection(user);
   }
 
   async activity(user: UserKey, eventId: string): Promise<Activity | undefined> {
@@ -178,29 +314,69 @@ export class DynamoNudgeStore implements NudgeStore {
       : undefined;
   }
 
-  async records(user: UserKey, now: Date): Promise<UserRecords> {
+  async view(user: UserKey, now: Date): Promise<UserView> {
+    return viewOf(
+      await queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk > :after',
+        FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :now',
+        ExpressionAttributeValues: {
+          ':pk': userPartition(user),
+          ':after': AFTER_ACTIVITIES,
+          ':now': epochSeconds(now),
+        },
+        ConsistentRead: true,
+      }),
+    );
+  }
+
+  async activities(user: UserKey, now: Date): Promise<Activity[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :now',
-      ExpressionAttributeValues: { ':pk': userPartition(user), ':now': epochSeconds(now) },
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :act)',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':pk': userPartition(user), ':act': ACTIVITY, ':now': epochSeconds(now) },
       ConsistentRead: true,
     });
-    const records: {
-      activities: Activity[];
-      nudges: StoredNudge[];
-      settings: SettingsPatch;
-      patterns?: UserRecords['patterns'];
-    } = { activities: [], nudges: [], settings: {} };
-    for (const item of items) {
-      const sk = String(item.sk);
-      const key = `${String(item.pk)} ${sk}`;
-      if (sk.startsWith(ACTIVITY)) records.activities.push(parseItem(activitySchema, stripKeys(item), key));
-      else if (sk.startsWith(NUDGE)) records.nudges.push(nudgeOf(item, key));
-      else if (sk === SETTINGS) records.settings = settingsOf(item);
-      else if (sk === PATTERNS) records.patterns = parseItem(patternsSchema, stripKeys(item), key);
-    }
-    return records;
+    return items.map((item) => parseItem(activitySchema, stripKeys(item)));
+  }
+
+  async projection(user: UserKey): Promise<ProjectionRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: userPartition(user), sk: PROJECTION },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? projectionRecordOf(Item, `${userPartition(user)} ${PROJECTION}`) : undefined;
+  }
+
+  async saveProjection(
+    user: UserKey,
+    record: Omit<ProjectionRecord, 'version'>,
+    expectedVersion: number | undefined,
+  ): Promise<boolean> {
+    const { written } = await writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: userPartition(user), sk: PROJECTION, ...projectionAttributes(record, expectedVersion) },
+        ...(expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            }),
+      }),
+    );
+    return written;
+  }
+
+  async dropProjection(user: UserKey): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: userPartition(user), sk: PROJECTION } }),
+    );
   }
 
   async raise(user: UserKey, nudge: StoredNudge, now: Date): Promise<boolean> {
@@ -216,31 +392,39 @@ export class DynamoNudgeStore implements NudgeStore {
     return written;
   }
 
-  async claimDelivery(user: UserKey, day: string, cap: number): Promise<boolean> {
+  async claim(user: UserKey, day: string, nudgeId: string, cap: number): Promise<Claim> {
+    const key = { pk: userPartition(user), sk: `${CAP}${day}` };
     const { written } = await writeIf(
       this.client,
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: userPartition(user), sk: `${CAP}${day}` },
-        UpdateExpression: 'ADD delivered :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
-        ConditionExpression: 'attribute_not_exists(delivered) OR delivered < :cap',
+        Key: key,
+        UpdateExpression: 'ADD delivered :one, claimed :ids SET expiresAt = if_not_exists(expiresAt, :ttl)',
+        ConditionExpression: 'NOT contains(claimed, :id) AND (attribute_not_exists(delivered) OR delivered < :cap)',
         ExpressionAttributeValues: {
           ':one': 1,
+          ':ids': new Set([nudgeId]),
+          ':id': nudgeId,
           ':cap': cap,
-          ':ttl': epochSeconds(new Date(`${day}T00:00:00Z`)) + 3 * DAY_SECONDS,
+          ':ttl': deliveriesTtl(day),
         },
       }),
     );
-    return written;
+    if (written) return 'claimed';
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item && deliveriesOf(Item).claimed.has(nudgeId) ? 'claimed_before' : 'full';
   }
 
-  async releaseDelivery(user: UserKey, day: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
+  async withdraw(user: UserKey, nudge: Pick<StoredNudge, 'id' | 'rule' | 'entityId'>): Promise<void> {
+    await writeIf(
+      this.client,
+      new DeleteCommand({
         TableName: this.tableName,
-        Key: { pk: userPartition(user), sk: `${CAP}${day}` },
-        UpdateExpression: 'ADD delivered :minus',
-        ExpressionAttributeValues: { ':minus': -1 },
+        Key: { pk: userPartition(user), sk: nudgeKeyOf(nudge) },
+        ConditionExpression: 'id = :id',
+        ExpressionAttributeValues: { ':id': nudge.id },
       }),
     );
   }
@@ -277,7 +461,7 @@ export class DynamoNudgeStore implements NudgeStore {
   }
 
   async saveSettings(user: UserKey, patch: SettingsPatch): Promise<SettingsPatch> {
-    const fields = Object.entries({ ...patch, updatedAt: new Date().toISOString() });
+    const fields = [...settingsAttributes(patch), ['updatedAt', new Date().toISOString()] as const];
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -367,6 +551,7 @@ export class InMemoryNudgeStore implements NudgeStore {
         expiresAt: epochSeconds(expiresAt),
       });
     }
+    this.items.delete(userPartition(user), PROJECTION);
   }
 
   async activity(user: UserKey, eventId: string): Promise<Activity | undefined> {
@@ -374,18 +559,39 @@ export class InMemoryNudgeStore implements NudgeStore {
     return item ? activitySchema.parse(stripKeys(item)) : undefined;
   }
 
-  async records(user: UserKey, now: Date): Promise<UserRecords> {
-    const live = this.live(userPartition(user), now);
-    const settings = live.find(([sk]) => sk === SETTINGS)?.[1];
-    const patterns = live.find(([sk]) => sk === PATTERNS)?.[1];
-    return {
-      activities: live
-        .filter(([sk]) => sk.startsWith(ACTIVITY))
-        .map(([, item]) => activitySchema.parse(stripKeys(item))),
-      nudges: live.filter(([sk]) => sk.startsWith(NUDGE)).map(([sk, item]) => nudgeOf(item, sk)),
-      settings: settingsOf(settings),
-      ...(patterns ? { patterns: patternsSchema.parse(stripKeys(patterns)) } : {}),
-    };
+  async view(user: UserKey, now: Date): Promise<UserView> {
+    return viewOf(
+      this.live(userPartition(user), now)
+        .filter(([sk]) => sk > AFTER_ACTIVITIES)
+        .map(([, item]) => item),
+    );
+  }
+
+  async activities(user: UserKey, now: Date): Promise<Activity[]> {
+    return this.live(userPartition(user), now)
+      .filter(([sk]) => sk.startsWith(ACTIVITY))
+      .map(([, item]) => activitySchema.parse(stripKeys(item)));
+  }
+
+  async projection(user: UserKey): Promise<ProjectionRecord | undefined> {
+    const item = this.items.get(userPartition(user), PROJECTION);
+    return item ? projectionRecordOf(item, PROJECTION) : undefined;
+  }
+
+  async saveProjection(
+    user: UserKey,
+    record: Omit<ProjectionRecord, 'version'>,
+    expectedVersion: number | undefined,
+  ): Promise<boolean> {
+    // Checked and written in one synchronous step, as DynamoDB's condition is one with its write.
+    const current = this.items.get(userPartition(user), PROJECTION);
+    if ((current === undefined ? undefined : Number(current.version)) !== expectedVersion) return false;
+    this.put(userPartition(user), PROJECTION, projectionAttributes(record, expectedVersion));
+    return true;
+  }
+
+  async dropProjection(user: UserKey): Promise<void> {
+    this.items.delete(userPartition(user), PROJECTION);
   }
 
   async raise(user: UserKey, nudge: StoredNudge, now: Date): Promise<boolean> {
@@ -395,17 +601,23 @@ export class InMemoryNudgeStore implements NudgeStore {
     return true;
   }
 
-  async claimDelivery(user: UserKey, day: string, cap: number): Promise<boolean> {
+  async claim(user: UserKey, day: string, nudgeId: string, cap: number): Promise<Claim> {
     const current = this.items.get(userPartition(user), `${CAP}${day}`);
-    const delivered = Number(current?.delivered ?? 0);
-    if (current?.delivered !== undefined && delivered >= cap) return false;
-    this.put(userPartition(user), `${CAP}${day}`, { delivered: delivered + 1 });
-    return true;
+    const deliveries = current ? deliveriesOf(current) : { delivered: 0, claimed: new Set<string>() };
+    if (deliveries.claimed.has(nudgeId)) return 'claimed_before';
+    if (deliveries.delivered >= cap) return 'full';
+    this.put(userPartition(user), `${CAP}${day}`, {
+      delivered: deliveries.delivered + 1,
+      claimed: [...deliveries.claimed, nudgeId],
+      expiresAt: deliveriesTtl(day),
+    });
+    return 'claimed';
   }
 
-  async releaseDelivery(user: UserKey, day: string): Promise<void> {
-    const current = this.items.get(userPartition(user), `${CAP}${day}`);
-    this.put(userPartition(user), `${CAP}${day}`, { delivered: Number(current?.delivered ?? 0) - 1 });
+  async withdraw(user: UserKey, nudge: Pick<StoredNudge, 'id' | 'rule' | 'entityId'>): Promise<void> {
+    if (this.items.get(userPartition(user), nudgeKeyOf(nudge))?.id === nudge.id) {
+      this.items.delete(userPartition(user), nudgeKeyOf(nudge));
+    }
   }
 
   async change(user: UserKey, id: string, change: NudgeChange): Promise<StoredNudge | undefined> {
@@ -430,9 +642,13 @@ export class InMemoryNudgeStore implements NudgeStore {
 
   async saveSettings(user: UserKey, patch: SettingsPatch): Promise<SettingsPatch> {
     const current = this.items.get(userPartition(user), SETTINGS) ?? {};
-    const updated = { ...current, ...patch, updatedAt: new Date().toISOString() };
+    const updated = {
+      ...current,
+      ...Object.fromEntries(settingsAttributes(patch)),
+      updatedAt: new Date().toISOString(),
+    };
     this.put(userPartition(user), SETTINGS, updated);
-    return settingsOf({ ...updated, pk: '', sk: '' });
+    return settingsOf(updated);
   }
 
   async markPatterns(user: UserKey, computedAt: string, activityCount: number): Promise<void> {

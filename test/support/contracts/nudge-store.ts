@@ -29,6 +29,7 @@ const aNudge = (entityId: string, overrides: Partial<StoredNudge> = {}): StoredN
   expiresAt: '2026-11-21T09:00:00.000Z',
   showFrom: NOW.toISOString(),
   cooldownUntil: '2026-11-23T09:00:00.000Z',
+  day: '2026-11-20',
   ...overrides,
 });
 
@@ -48,14 +49,14 @@ export const nudgeStoreContract = (name: string, create: () => Promise<NudgeStor
 
       expect([first, again, bobs, elsewhere]).toEqual([true, false, true, true]);
       expect((await store.activity(ann, 'e1'))?.entityId).toBe('d1');
-      expect((await store.records(ann, NOW)).activities).toHaveLength(1);
+      expect(await store.activities(ann, NOW)).toHaveLength(1);
     });
 
     it('leaves out activities past their expiry when reading', async () => {
       await store.recordActivity(ann, activity('old'), new Date('2026-11-19T00:00:00Z'));
       await store.importActivities(ann, [activity('i1'), activity('i2')], LATER);
 
-      expect((await store.records(ann, NOW)).activities.map((a) => a.eventId).sort()).toEqual(['i1', 'i2']);
+      expect((await store.activities(ann, NOW)).map((a) => a.eventId).sort()).toEqual(['i1', 'i2']);
     });
 
     it('raises a nudge unless the same rule and entity is cooling down, and reads it back as raised', async () => {
@@ -64,19 +65,76 @@ export const nudgeStoreContract = (name: string, create: () => Promise<NudgeStor
       const after = await store.raise(ann, aNudge('c1', { message: 'later' }), new Date('2026-11-23T09:00:00Z'));
 
       expect([first, cooling, after]).toEqual([true, false, true]);
-      expect((await store.records(ann, NOW)).nudges).toEqual([aNudge('c1', { message: 'later' })]);
-      expect((await store.records(bob, NOW)).nudges).toEqual([]);
+      expect((await store.view(ann, NOW)).nudges).toEqual([aNudge('c1', { message: 'later' })]);
+      expect((await store.view(bob, NOW)).nudges).toEqual([]);
     });
 
-    it('counts deliveries per day up to the cap, and takes back a released one', async () => {
+    it('claims deliveries per day up to the cap, once per nudge, and reads them back with the view', async () => {
       const claims = [];
-      for (let i = 0; i < 4; i += 1) claims.push(await store.claimDelivery(ann, '2026-11-20', 3));
-      await store.releaseDelivery(ann, '2026-11-20');
-      const afterRelease = await store.claimDelivery(ann, '2026-11-20', 3);
-      const nextDay = await store.claimDelivery(ann, '2026-11-21', 3);
+      for (const id of ['n1', 'n2', 'n1', 'n3', 'n4']) claims.push(await store.claim(ann, '2026-11-20', id, 3));
+      const nextDay = await store.claim(ann, '2026-11-21', 'n4', 3);
+      const bobs = await store.claim(bob, '2026-11-20', 'n4', 3);
 
-      expect(claims).toEqual([true, true, true, false]);
-      expect([afterRelease, nextDay]).toEqual([true, true]);
+      expect(claims).toEqual(['claimed', 'claimed', 'claimed_before', 'claimed', 'full']);
+      expect([nextDay, bobs]).toEqual(['claimed', 'claimed']);
+      const { deliveries } = await store.view(ann, NOW);
+      expect(deliveries.get('2026-11-20')).toEqual({ delivered: 3, claimed: new Set(['n1', 'n2', 'n3']) });
+      expect(deliveries.get('2026-11-21')).toEqual({ delivered: 1, claimed: new Set(['n4']) });
+      expect((await store.view(ann, new Date('2026-11-29T00:00:01Z'))).deliveries.has('2026-11-20')).toBe(false);
+    });
+
+    it('withdraws a nudge only while its item holds that raise', async () => {
+      const first = aNudge('c3');
+      const later = aNudge('c3', {
+        id: nudgeId('stale_lead', 'c3', '2026-11-23T09:00:00.000Z'),
+        createdAt: '2026-11-23T09:00:00.000Z',
+      });
+      await store.raise(ann, first, NOW);
+      await store.raise(ann, later, new Date('2026-11-23T09:00:00Z'));
+
+      await store.withdraw(ann, first);
+      await store.withdraw(bob, later);
+      expect((await store.view(ann, NOW)).nudges.map((nudge) => nudge.id)).toEqual([later.id]);
+
+      await store.withdraw(ann, later);
+      expect((await store.view(ann, NOW)).nudges).toEqual([]);
+    });
+
+    it('stores the projection only over the version it was read at, and drops it on import', async () => {
+      const projection = { tasks: [], deals: [], contacts: [], last: { d1: 'k' }, activityCount: 1 };
+      const rebuiltAt = NOW.toISOString();
+
+      const created = await store.saveProjection(ann, { rebuiltAt, projection }, undefined);
+      const createdAgain = await store.saveProjection(ann, { rebuiltAt }, undefined);
+      const stale = await store.saveProjection(ann, { rebuiltAt, projection }, 2);
+      const next = await store.saveProjection(ann, { rebuiltAt, projection: { ...projection, activityCount: 2 } }, 1);
+
+      expect([created, createdAgain, stale, next]).toEqual([true, false, false, true]);
+      expect(await store.projection(ann)).toEqual({
+        version: 2,
+        rebuiltAt,
+        projection: { ...projection, activityCount: 2 },
+      });
+      expect((await store.view(ann, NOW)).projection?.version).toBe(2);
+      expect(await store.projection(bob)).toBeUndefined();
+      await store.importActivities(ann, [activity('i3')], LATER);
+      expect(await store.projection(ann)).toBeUndefined();
+      expect(await store.saveProjection(ann, { rebuiltAt }, undefined)).toBe(true);
+      await store.dropProjection(ann);
+      expect((await store.view(ann, NOW)).projection).toBeUndefined();
+    });
+
+    it('lets one of two writes over the same projection version land', async () => {
+      const rebuiltAt = NOW.toISOString();
+      await store.saveProjection(ann, { rebuiltAt }, undefined);
+
+      const writes = await Promise.all([
+        store.saveProjection(ann, { rebuiltAt }, 1),
+        store.saveProjection(ann, { rebuiltAt }, 1),
+      ]);
+
+      expect(writes.filter(Boolean)).toHaveLength(1);
+      expect((await store.projection(ann))?.version).toBe(2);
     });
 
     it("changes only the owner's nudge with that id, each field on its own", async () => {
@@ -113,14 +171,28 @@ export const nudgeStoreContract = (name: string, create: () => Promise<NudgeStor
       expect(await store.change(ann, 'not-an-id', { kind: 'seen', at: NOW.toISOString() })).toBeUndefined();
     });
 
-    it('keeps the settings a save names and the ones saved before', async () => {
-      await store.saveSettings(ann, { coachLevel: 3, timeZone: 'Europe/Berlin' });
+    it('keeps the settings a save names and the ones saved before, each type toggle on its own', async () => {
+      await store.saveSettings(ann, { coachLevel: 3, timeZone: 'Europe/Berlin', types: { time: false } });
 
-      const saved = await store.saveSettings(ann, { coachLevel: 1, quietHours: null });
+      const saved = await store.saveSettings(ann, { coachLevel: 1, quietHours: null, types: { pattern: false } });
 
-      expect(saved).toEqual({ coachLevel: 1, timeZone: 'Europe/Berlin', quietHours: null });
-      expect((await store.records(ann, NOW)).settings).toEqual(saved);
-      expect((await store.records(bob, NOW)).settings).toEqual({});
+      expect(saved).toEqual({
+        coachLevel: 1,
+        timeZone: 'Europe/Berlin',
+        quietHours: null,
+        types: { time: false, pattern: false },
+      });
+      expect((await store.view(ann, NOW)).settings).toEqual(saved);
+      expect((await store.view(bob, NOW)).settings).toEqual({});
+    });
+
+    it('lands two saves of different type toggles made at once', async () => {
+      await Promise.all([
+        store.saveSettings(ann, { types: { action: false } }),
+        store.saveSettings(ann, { types: { time: false } }),
+      ]);
+
+      expect((await store.view(ann, NOW)).settings.types).toEqual({ action: false, time: false });
     });
 
     it('keeps the pattern mark and the active users of each day, newest day first, up to the limit', async () => {
@@ -129,7 +201,7 @@ export const nudgeStoreContract = (name: string, create: () => Promise<NudgeStor
       await store.touchActive(bob, '2026-11-20');
       await store.touchActive(ann, '2026-11-20');
 
-      expect((await store.records(ann, NOW)).patterns).toEqual({ computedAt: NOW.toISOString(), activityCount: 42 });
+      expect((await store.view(ann, NOW)).patterns).toEqual({ computedAt: NOW.toISOString(), activityCount: 42 });
       expect(await store.activeUsers(['2026-11-20', '2026-11-19'], 10)).toHaveLength(2);
       expect(await store.activeUsers(['2026-11-19'], 10)).toEqual([ann]);
       expect(await store.activeUsers(['2026-11-20', '2026-11-19'], 1)).toHaveLength(1);
