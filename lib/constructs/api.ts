@@ -31,6 +31,7 @@ import {
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes, type RouteName } from '../../functions/routes';
 import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls, type RoleGroups } from '../function';
+import { pascal } from '../names';
 import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
 import type { Data } from './data';
 import type { Events } from './events';
@@ -180,7 +181,7 @@ export class Api extends Construct {
       throw new Error(`Route ${name} streams (transport 'stream') and must be authenticated (auth other than 'none')`);
     }
 
-    const fn = new CoachingFunction(this, constructId(name), {
+    const fn = new CoachingFunction(this, pascal(name), {
       entry: path.join(REPO_ROOT, route.handler),
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       bundlePrompts: readsPrompts(grants),
@@ -212,7 +213,7 @@ export class Api extends Construct {
     fn: CoachingFunction,
     jwtAuthorizer: HttpJwtAuthorizer,
   ): void {
-    const id = constructId(name);
+    const id = pascal(name);
     const isPublic = route.auth === 'none';
     const httpRoute = new HttpRoute(this, `${id}Route`, {
       httpApi: this.httpApi,
@@ -252,14 +253,11 @@ export class Api extends Construct {
           }
         : {}),
     });
-    new CfnOutput(this, `${constructId(name)}Url`, {
-      key: `${constructId(name)}Url`,
+    new CfnOutput(this, `${pascal(name)}Url`, {
+      key: `${pascal(name)}Url`,
       value: url.url,
       description: `Function URL serving ${route.method} ${route.path} as Server-Sent Events (response streaming)`,
     });
     return url;
   }
 }
-
-/** A route name as a construct id: `listInsights` -> `ListInsights`. */
-const constructId = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);

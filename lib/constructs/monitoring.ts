@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { routes, type RouteName } from '../../functions/routes';
 import { namedAlarm, NotifyOnAlarms } from '../alarms';
 import { METRICS_NAMESPACE, SERVICE_NAME, type CoachingFunction } from '../function';
+import { pascal } from '../names';
 import type { Api } from './api';
 import type { Batch } from './batch';
 import type { Data } from './data';
@@ -90,13 +91,6 @@ export interface MonitoringProps {
   readonly batch: Batch;
   readonly nudges: Nudges;
 }
-
-/** `prompt-admin` -> `PromptAdmin`. */
-const pascal = (name: string): string =>
-  name
-    .split('-')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join('');
 
 /** `items` in runs of at most `size`. */
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
