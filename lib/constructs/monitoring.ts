@@ -102,7 +102,9 @@ const labelOf = (fn: CoachingFunction): string => fn.node.path.split('/').slice(
 /**
  * The stack's functions in alarm groups: per capability its API routes and its streaming routes, and each function
  * outside the API on its own; a group larger than an alarm's metric limit is split (`ConversationsApi`,
- * `ConversationsApi2`).
+ * `ConversationsApi2`). The route functions are in their capability's nested stack, their alarms here in the stack
+ * (the functions' names come out of the nested stacks as outputs): an alarm's name is fixed, and an alarm moved into
+ * another template would be created there before it is deleted here, under the same name.
  */
 const functionGroups = ({ api, workers, prompts, batch, nudges }: MonitoringProps): FunctionGroup[] => {
   const byKind = new Map<string, CoachingFunction[]>();
