@@ -54,24 +54,20 @@ export class StackTemplates {
       const json: TemplateJson = template.toJSON();
       return { stack: each, template, json };
     });
-    const { scopes } = this;
     for (const { stack: each, json } of this.all) {
       const parentStack = each.nestedStackParent;
-      const parent = parentStack ? scopes.get(parentStack) : undefined;
-      if (parentStack && parent && each instanceof NestedStack) {
-        const resourceId = parentStack.getLogicalId(each.nestedStackResource as CfnResourceConstruct);
-        const parameters = (parent.json.Resources?.[resourceId]?.Properties.Parameters ?? {}) as Record<
-          string,
-          unknown
-        >;
-        const scope: Scope = { json, parent: { scope: parent, parameters }, nested: new Map() };
-        parent.nested.set(resourceId, scope);
-        scopes.set(each, scope);
-      } else {
-        scopes.set(each, { json, nested: new Map() });
+      const parent = parentStack ? this.scopes.get(parentStack) : undefined;
+      if (!parentStack || !parent || !(each instanceof NestedStack)) {
+        this.scopes.set(each, { json, nested: new Map() });
+        continue;
       }
+      const resourceId = parentStack.getLogicalId(each.nestedStackResource as CfnResourceConstruct);
+      const parameters: Record<string, unknown> = parent.json.Resources?.[resourceId]?.Properties.Parameters ?? {};
+      const scope: Scope = { json, parent: { scope: parent, parameters }, nested: new Map() };
+      parent.nested.set(resourceId, scope);
+      this.scopes.set(each, scope);
     }
-    this.root = scopes.get(stack)!;
+    this.root = this.scopes.get(stack)!;
     for (const entry of this.all) {
       for (const id of Object.keys(entry.json.Resources ?? {})) {
         const other = this.owners.get(id);
