@@ -185,8 +185,9 @@ export const stackPropsOf = (context: DeploymentContext): CoachingStackProps => 
 });
 
 /**
- * The CDK app's one stack, `Coaching-<stage>`, from the app's context, tagged, with cdk-nag's AwsSolutions checks as
- * a policy validation plugin (synth fails on any unacknowledged finding).
+ * The CDK app's one stack, `Coaching-<stage>`, from the app's context, tagged (its nested stacks too), with cdk-nag's
+ * AwsSolutions checks as a policy validation plugin of the app, so they walk the nested stacks' resources as well
+ * (synth fails on any unacknowledged finding, in whichever template).
  */
 export const deployCoachingStack = (app: App): CoachingStack => {
   const context = readDeploymentContext((key) => app.node.tryGetContext(key));

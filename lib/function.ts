@@ -11,6 +11,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import type { TableDefinition } from '../functions/shared/dynamo/tables';
+import { referenceIn } from './stacks';
 import { TRACER_MODULE, TracingLayer } from './tracing-layer';
 
 /** The repository root: handler entries and the prompts folder are resolved against it. */
@@ -58,6 +59,18 @@ export interface CoachingFunctionProps {
    */
   readonly bundlePrompts?: boolean;
 }
+
+/**
+ * The capability whose code a handler module is: the folder of `entry` (an absolute path) under functions/, e.g.
+ * `insights` for functions/insights/handlers/list-insights.ts.
+ */
+export const capabilityOf = (entry: string): string => {
+  const [capability] = path.relative(path.join(REPO_ROOT, 'functions'), entry).split(path.sep);
+  if (!capability || capability.startsWith('..') || capability === path.basename(entry)) {
+    throw new Error(`${entry} is not in a capability's folder under functions/`);
+  }
+  return capability;
+};
 
 /** Where the bundled prompts land, relative to the bundle root (the Lambda's working directory, /var/task). */
 const BUNDLED_PROMPTS_DIR = 'prompts';
@@ -129,10 +142,7 @@ export class CoachingFunction extends NodejsFunction {
     });
     this.serviceRole = role;
     this.bundlesPrompts = props.bundlePrompts ?? false;
-    const [capability] = path.relative(path.join(REPO_ROOT, 'functions'), props.entry).split(path.sep);
-    if (!capability || capability.startsWith('..'))
-      throw new Error(`${this.node.path}: ${props.entry} is not under functions/`);
-    this.capability = capability;
+    this.capability = capabilityOf(props.entry);
     if (this.bundlesPrompts) this.addEnvironment('PROMPTS_DIR', BUNDLED_PROMPTS_DIR);
 
     Validations.of(this).acknowledge({
@@ -156,9 +166,9 @@ export class CoachingFunction extends NodejsFunction {
     this.addEnvironment(definition.envVar, table.tableName);
     const indexes = definition.indexes ?? [];
     if (indexes.length > 0) {
-      const tableId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnTable);
+      const tableArn = referenceIn(this, table.node.defaultChild as CfnTable, 'Arn');
       Validations.of(this.defaultPolicy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        id: `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`,
         reason:
           `The grant covers the global secondary indexes of the ${definition.id} table ` +
           `(${indexes.map((index) => index.name).join(', ')}), which CDK writes as <table>/index/*.`,
@@ -182,9 +192,9 @@ export class CoachingFunction extends NodejsFunction {
     this.addEnvironment('PROMPTS_BUCKET', bucket.bucketName);
     this.addEnvironment('BEDROCK_ALLOWED_MODELS', allowedModelIds.join(','));
 
-    const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
+    const bucketArn = referenceIn(this, bucket.node.defaultChild as CfnBucket, 'Arn');
     Validations.of(this.defaultPolicy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/*]`,
       reason:
         'Templates are stored as <topic>/<version>.json for any topic and version, and the bucket holds nothing ' +
         `else; the grant is ${objectActions.join(', ')} on its objects` +

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
 import type { Construct } from 'constructs';
+import { rootStackOf } from './stacks';
 
 /** The package the layer carries; the functions' bundles leave it out (externalModules) and load it from the layer. */
 export const TRACER_MODULE = '@aws-lambda-powertools/tracer';
@@ -34,15 +35,16 @@ const bundleTracer = (outputDir: string): boolean => {
 };
 
 /**
- * The Lambda layer with Powertools Tracer, one per stack (TracingLayer.of). The X-Ray SDK it brings is ~124 KB of
+ * The Lambda layer with Powertools Tracer, one per deployment (TracingLayer.of): in the top-level stack, and passed to
+ * the functions of its nested stacks as a parameter. The X-Ray SDK it brings is ~124 KB of
  * code, more than the room the largest bundles have under the cold-start budget (bench/bundles.ts), and the code
  * loads it with the first invocation only (functions/shared/tracing.ts), so it ships here, beside the bundles. Built
  * with local esbuild at synth (no Docker), from the version in package-lock.json.
  */
 export class TracingLayer extends LayerVersion {
-  /** The stack's tracing layer, made on first use. */
+  /** The deployment's tracing layer (in the top-level stack of `scope`), made on first use. */
   static of(scope: Construct): TracingLayer {
-    const stack = Stack.of(scope);
+    const stack = rootStackOf(scope);
     const existing = stack.node.tryFindChild('TracingLayer');
     return existing instanceof TracingLayer ? existing : new TracingLayer(stack, 'TracingLayer');
   }

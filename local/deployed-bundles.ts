@@ -33,11 +33,53 @@ interface TemplateResource {
     readonly Runtime?: string;
     readonly Handler?: string;
     readonly Environment?: { readonly Variables?: Readonly<Record<string, unknown>> };
+    /** A nested stack's: the values the parent passes in for its parameters. */
+    readonly Parameters?: Readonly<Record<string, unknown>>;
   };
   readonly Metadata?: { readonly 'aws:asset:path'?: string; readonly 'aws:cdk:path'?: string };
 }
 
 type Resources = Readonly<Record<string, TemplateResource>>;
+
+/**
+ * One template of the synthesized stack: the top-level one, or a nested stack's, whose parameters are what its parent
+ * passes in (a route function's table name is a parameter of its capability's nested stack, the table's `Ref` in the
+ * parent's template).
+ */
+interface LoadedTemplate {
+  readonly resources: Resources;
+  readonly outputs: Readonly<Record<string, { readonly Value: unknown }>>;
+  readonly parent?: { readonly template: LoadedTemplate; readonly parameters: Readonly<Record<string, unknown>> };
+  /** The nested stacks' templates, by the logical id of their `AWS::CloudFormation::Stack` resource. */
+  readonly nested: Map<string, LoadedTemplate>;
+}
+
+/** The template in `file` of the cloud assembly, and below it those of its nested stacks (found by their asset path). */
+const loadTemplate = (outdir: string, file: string, parent?: LoadedTemplate['parent']): LoadedTemplate => {
+  const json = JSON.parse(readFileSync(join(outdir, file), 'utf8')) as {
+    Resources?: Resources;
+    Outputs?: LoadedTemplate['outputs'];
+  };
+  const template: LoadedTemplate = {
+    resources: json.Resources ?? {},
+    outputs: json.Outputs ?? {},
+    ...(parent ? { parent } : {}),
+    nested: new Map(),
+  };
+  for (const [logicalId, resource] of Object.entries(template.resources)) {
+    const nestedFile = resource.Metadata?.['aws:asset:path'];
+    if (resource.Type !== 'AWS::CloudFormation::Stack' || nestedFile === undefined) continue;
+    const parameters = resource.Properties?.Parameters ?? {};
+    template.nested.set(logicalId, loadTemplate(outdir, nestedFile, { template, parameters }));
+  }
+  return template;
+};
+
+/** The stack's template and every nested one below it, the top-level one first. */
+const loadTemplates = (outdir: string, stackName: string): LoadedTemplate[] => {
+  const all = (template: LoadedTemplate): LoadedTemplate[] => [template, ...[...template.nested.values()].flatMap(all)];
+  return all(loadTemplate(outdir, `${stackName}.template.json`));
+};
 
 const PSEUDO_PARAMETERS: Readonly<Record<string, string>> = {
   'AWS::Region': REGION,
@@ -47,11 +89,16 @@ const PSEUDO_PARAMETERS: Readonly<Record<string, string>> = {
   'AWS::StackName': 'Coaching-dev',
 };
 
-/** What `Ref` returns for each resource type the functions' environments name (as CloudFormation documents). */
-const refOf = (logicalId: string, resources: Resources): string => {
+/**
+ * What `Ref` returns for each resource type the functions' environments name (as CloudFormation documents); a nested
+ * template's parameter is what its parent passes in.
+ */
+const refOf = (logicalId: string, template: LoadedTemplate): string => {
   const pseudo = PSEUDO_PARAMETERS[logicalId];
   if (pseudo !== undefined) return pseudo;
-  const type = resources[logicalId]?.Type;
+  const { parent } = template;
+  if (parent && logicalId in parent.parameters) return resolve(parent.parameters[logicalId], parent.template);
+  const type = template.resources[logicalId]?.Type;
   switch (type) {
     case 'AWS::DynamoDB::Table':
     case 'AWS::Events::EventBus':
@@ -68,23 +115,26 @@ const refOf = (logicalId: string, resources: Resources): string => {
 };
 
 /** Resolves an environment value of the template (a string or an intrinsic function) to the string Lambda sees. */
-const resolve = (value: unknown, resources: Resources): string => {
+const resolve = (value: unknown, template: LoadedTemplate): string => {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const intrinsic = value as Record<string, unknown>;
-  if (typeof intrinsic.Ref === 'string') return refOf(intrinsic.Ref, resources);
+  if (typeof intrinsic.Ref === 'string') return refOf(intrinsic.Ref, template);
   if (Array.isArray(intrinsic['Fn::GetAtt'])) {
     const [logicalId, attribute] = intrinsic['Fn::GetAtt'] as [string, string];
+    const nested = template.nested.get(logicalId);
+    const output = attribute.startsWith('Outputs.') ? nested?.outputs[attribute.slice('Outputs.'.length)] : undefined;
+    if (nested && output) return resolve(output.Value, nested);
     return attribute.endsWith('Url')
       ? `https://${logicalId.toLowerCase()}.lambda-url.${REGION}.on.aws/`
       : `arn:aws:stand-in:${REGION}:${ACCOUNT}:${logicalId}/${attribute}`;
   }
   if (Array.isArray(intrinsic['Fn::Join'])) {
     const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
-    return parts.map((part) => resolve(part, resources)).join(separator);
+    return parts.map((part) => resolve(part, template)).join(separator);
   }
   if (typeof intrinsic['Fn::Sub'] === 'string') {
-    return intrinsic['Fn::Sub'].replace(/\$\{([^}]+)\}/g, (_, name: string) => refOf(name, resources));
+    return intrinsic['Fn::Sub'].replace(/\$\{([^}]+)\}/g, (_, name: string) => refOf(name, template));
   }
   throw new Error(`No stand-in for the intrinsic ${JSON.stringify(value)}`);
 };
@@ -99,13 +149,15 @@ export const synthesize = async (outdir: string): Promise<void> => {
   });
 };
 
-/** The Node.js functions of a synthesized stack whose code is one of our bundles (not CDK's own handlers). */
-export const deployedFunctions = (outdir: string, stackName = 'Coaching-dev'): DeployedFunction[] => {
-  const template = JSON.parse(readFileSync(join(outdir, `${stackName}.template.json`), 'utf8')) as {
-    Resources: Resources;
-  };
-  const resources = template.Resources;
-  return Object.entries(resources).flatMap(([logicalId, resource]) => {
+/**
+ * The Node.js functions of a synthesized stack and its nested stacks whose code is one of our bundles (not CDK's own
+ * handlers).
+ */
+export const deployedFunctions = (outdir: string, stackName = 'Coaching-dev'): DeployedFunction[] =>
+  loadTemplates(outdir, stackName).flatMap((template) => functionsOf(outdir, template));
+
+const functionsOf = (outdir: string, template: LoadedTemplate): DeployedFunction[] =>
+  Object.entries(template.resources).flatMap(([logicalId, resource]) => {
     const properties = resource.Properties ?? {};
     const assetPath = resource.Metadata?.['aws:asset:path'];
     if (resource.Type !== 'AWS::Lambda::Function' || !properties.Runtime?.startsWith('nodejs')) return [];
@@ -118,12 +170,11 @@ export const deployedFunctions = (outdir: string, stackName = 'Coaching-dev'): D
         assetDir: join(outdir, assetPath),
         handler: properties.Handler ?? 'index.handler',
         environment: Object.fromEntries(
-          Object.entries(variables).map(([name, value]) => [name, resolve(value, resources)]),
+          Object.entries(variables).map(([name, value]) => [name, resolve(value, template)]),
         ),
       },
     ];
   });
-};
 
 /** A layer of a synthesized stack whose code is ours: its asset folder is what Lambda mounts at /opt. */
 export interface DeployedLayer {
@@ -132,18 +183,20 @@ export interface DeployedLayer {
   readonly assetDir: string;
 }
 
-/** The layers of a synthesized stack that carry Node.js packages (`nodejs/node_modules`), as staged assets. */
-export const deployedLayers = (outdir: string, stackName = 'Coaching-dev'): DeployedLayer[] => {
-  const template = JSON.parse(readFileSync(join(outdir, `${stackName}.template.json`), 'utf8')) as {
-    Resources: Resources;
-  };
-  return Object.entries(template.Resources).flatMap(([logicalId, resource]) => {
+/**
+ * The layers of a synthesized stack and its nested stacks that carry Node.js packages (`nodejs/node_modules`), as
+ * staged assets.
+ */
+export const deployedLayers = (outdir: string, stackName = 'Coaching-dev'): DeployedLayer[] =>
+  loadTemplates(outdir, stackName).flatMap((template) => layersOf(outdir, template));
+
+const layersOf = (outdir: string, template: LoadedTemplate): DeployedLayer[] =>
+  Object.entries(template.resources).flatMap(([logicalId, resource]) => {
     const assetPath = resource.Metadata?.['aws:asset:path'];
     if (resource.Type !== 'AWS::Lambda::LayerVersion' || assetPath === undefined) return [];
     if (!existsSync(join(outdir, assetPath, 'nodejs', 'node_modules'))) return [];
     return [{ logicalId, path: resource.Metadata?.['aws:cdk:path'] ?? logicalId, assetDir: join(outdir, assetPath) }];
   });
-};
 
 /**
  * What the Lambda Node.js runtime adds to a function's own environment. The AWS SDK the runtime ships (and the

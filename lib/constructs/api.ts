@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, NestedStack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -30,7 +30,15 @@ import {
 } from '../../functions/shared/http/cors';
 import type { RouteDefinition } from '../../functions/shared/http/route';
 import { routes, type RouteName } from '../../functions/routes';
-import { CoachingFunction, LOG_RETENTION, REPO_ROOT, type BusinessApiUrls, type RoleGroups } from '../function';
+import {
+  capabilityOf,
+  CoachingFunction,
+  LOG_RETENTION,
+  REPO_ROOT,
+  type BusinessApiUrls,
+  type RoleGroups,
+} from '../function';
+import { pascal } from '../names';
 import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
 import type { Data } from './data';
 import type { Events } from './events';
@@ -113,6 +121,12 @@ export interface ApiProps {
  * go through the JWT authorizer (the role is enforced in the handler from the verified claims); auth 'none' routes are
  * public. Rows with transport 'stream' are served from a response-streaming Lambda Function URL instead (HTTP APIs
  * buffer Lambda responses), whose function verifies the JWT itself.
+ *
+ * The API itself (its stage, authorizer, access log and outputs) is in the stack; each row's function, role, policy,
+ * log group, route, integration and permissions (seven resources a row) are in a nested stack of the row's capability
+ * (the folder of its handler under functions/), so the routes of a new capability get a template of their own and no
+ * template nears CloudFormation's 500 resources. The tables, bucket, queues and bus they are granted stay in the
+ * stack; CDK passes them in as parameters.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -122,6 +136,8 @@ export class Api extends Construct {
   readonly functions: Readonly<Record<RouteName, CoachingFunction>>;
   /** The Function URL of each streaming row (transport 'stream'), by route name. */
   readonly streamUrls: Readonly<Partial<Record<RouteName, FunctionUrl>>>;
+  /** The nested stack holding each capability's route functions and routes, by capability (e.g. `prompt-admin`). */
+  readonly stacks: Readonly<Record<string, NestedStack>>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -154,21 +170,31 @@ export class Api extends Construct {
 
     const entries = Object.entries(routes) as [RouteName, RouteDefinition][];
     const streamUrls: Partial<Record<RouteName, FunctionUrl>> = {};
+    const stacks: Record<string, NestedStack> = {};
+    const stackOf = (route: RouteDefinition): NestedStack => {
+      const capability = capabilityOf(path.join(REPO_ROOT, route.handler));
+      stacks[capability] ??= new NestedStack(this, pascal(capability), {
+        description: `Coaching service: the ${capability} routes (their functions, roles, log groups and API routes)`,
+      });
+      return stacks[capability];
+    };
     this.functions = Object.fromEntries(
       entries.map(([name, route]) => {
-        const fn = this.addFunction(name, route, props);
+        const scope = stackOf(route);
+        const fn = this.addFunction(scope, name, route, props);
         if (route.transport === 'stream') streamUrls[name] = this.addStreamUrl(name, route, fn, props);
-        else this.addHttpRoute(name, route, fn, jwtAuthorizer);
+        else this.addHttpRoute(scope, name, route, fn, jwtAuthorizer);
         return [name, fn];
       }),
     ) as Record<RouteName, CoachingFunction>;
     this.streamUrls = streamUrls;
+    this.stacks = stacks;
 
     new CfnOutput(this, 'Url', { key: 'ApiUrl', value: this.stage.url, description: 'Base URL of the coaching API' });
   }
 
-  /** Creates the row's function with its grants and env. */
-  private addFunction(name: RouteName, route: RouteDefinition, props: ApiProps): CoachingFunction {
+  /** Creates the row's function with its grants and env, in `scope` (its capability's nested stack). */
+  private addFunction(scope: Construct, name: RouteName, route: RouteDefinition, props: ApiProps): CoachingFunction {
     const { grants } = route;
     const isPublic = route.auth === 'none';
     if (isPublic && Object.values(grants).some(Boolean)) {
@@ -180,7 +206,7 @@ export class Api extends Construct {
       throw new Error(`Route ${name} streams (transport 'stream') and must be authenticated (auth other than 'none')`);
     }
 
-    const fn = new CoachingFunction(this, constructId(name), {
+    const fn = new CoachingFunction(scope, pascal(name), {
       entry: path.join(REPO_ROOT, route.handler),
       description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
       bundlePrompts: readsPrompts(grants),
@@ -205,16 +231,20 @@ export class Api extends Construct {
     return fn;
   }
 
-  /** Routes the row's method and path to its function, behind the JWT authorizer unless the row is public. */
+  /**
+   * Routes the row's method and path to its function, behind the JWT authorizer unless the row is public; the route and
+   * its integration are made in `scope`, beside the function.
+   */
   private addHttpRoute(
+    scope: Construct,
     name: RouteName,
     route: RouteDefinition,
     fn: CoachingFunction,
     jwtAuthorizer: HttpJwtAuthorizer,
   ): void {
-    const id = constructId(name);
+    const id = pascal(name);
     const isPublic = route.auth === 'none';
-    const httpRoute = new HttpRoute(this, `${id}Route`, {
+    const httpRoute = new HttpRoute(scope, `${id}Route`, {
       httpApi: this.httpApi,
       routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
       integration: new HttpLambdaIntegration(`${id}Integration`, fn),
@@ -234,7 +264,8 @@ export class Api extends Construct {
   /**
    * Serves a streaming row from a response-streaming Function URL (API Gateway HTTP APIs buffer Lambda responses,
    * so they cannot stream). The URL has no IAM auth: browsers call it with the user's bearer token, which the
-   * function verifies itself (issuer, audience, signature against the issuer's JWKS) before doing anything.
+   * function verifies itself (issuer, audience, signature against the issuer's JWKS) before doing anything. The URL is
+   * beside its function; its output is the stack's, where the frontend reads it.
    */
   private addStreamUrl(name: RouteName, route: RouteDefinition, fn: CoachingFunction, props: ApiProps): FunctionUrl {
     const url = fn.addFunctionUrl({
@@ -252,14 +283,11 @@ export class Api extends Construct {
           }
         : {}),
     });
-    new CfnOutput(this, `${constructId(name)}Url`, {
-      key: `${constructId(name)}Url`,
+    new CfnOutput(this, `${pascal(name)}Url`, {
+      key: `${pascal(name)}Url`,
       value: url.url,
       description: `Function URL serving ${route.method} ${route.path} as Server-Sent Events (response streaming)`,
     });
     return url;
   }
 }
-
-/** A route name as a construct id: `listInsights` -> `ListInsights`. */
-const constructId = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);

@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { routes, type RouteName } from '../../functions/routes';
 import { namedAlarm, NotifyOnAlarms } from '../alarms';
 import { METRICS_NAMESPACE, SERVICE_NAME, type CoachingFunction } from '../function';
+import { pascal } from '../names';
 import type { Api } from './api';
 import type { Batch } from './batch';
 import type { Data } from './data';
@@ -91,13 +92,6 @@ export interface MonitoringProps {
   readonly nudges: Nudges;
 }
 
-/** `prompt-admin` -> `PromptAdmin`. */
-const pascal = (name: string): string =>
-  name
-    .split('-')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join('');
-
 /** `items` in runs of at most `size`. */
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
@@ -108,7 +102,9 @@ const labelOf = (fn: CoachingFunction): string => fn.node.path.split('/').slice(
 /**
  * The stack's functions in alarm groups: per capability its API routes and its streaming routes, and each function
  * outside the API on its own; a group larger than an alarm's metric limit is split (`ConversationsApi`,
- * `ConversationsApi2`).
+ * `ConversationsApi2`). The route functions are in their capability's nested stack, their alarms here in the stack
+ * (the functions' names come out of the nested stacks as outputs): an alarm's name is fixed, and an alarm moved into
+ * another template would be created there before it is deleted here, under the same name.
  */
 const functionGroups = ({ api, workers, prompts, batch, nudges }: MonitoringProps): FunctionGroup[] => {
   const byKind = new Map<string, CoachingFunction[]>();

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -26,9 +27,10 @@ import { STREAM_TIMEOUT } from '../../lib/constructs/api';
 import { Data } from '../../lib/constructs/data';
 import { configSchema, parseEnv } from '../../functions/shared/config';
 import { DEADLINE_MARGIN_MS } from '../../functions/shared/http/pipeline';
-import { CoachingFunction, METRICS_NAMESPACE, REPO_ROOT } from '../../lib/function';
+import { capabilityOf, CoachingFunction, METRICS_NAMESPACE, REPO_ROOT } from '../../lib/function';
 import { TracingLayer } from '../../lib/tracing-layer';
 import { context as featureFlags } from '../../cdk.json';
+import { StackTemplates, type CfnResource } from '../support/stack-templates';
 
 const MODEL_IDS = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu.anthropic.claude-haiku-4-5-20251001-v1:0'];
 const JWT_ISSUER = 'https://issuer.test.example.com/';
@@ -57,11 +59,6 @@ const BUCKET_ACTIONS = {
   readWrite: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject'],
 } as const;
 
-interface CfnResource {
-  readonly Type: string;
-  readonly Properties: Record<string, any>;
-  readonly DeletionPolicy?: string;
-}
 interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
@@ -76,7 +73,10 @@ interface NotificationConfiguration {
 }
 
 let stack: CoachingStack;
+/** The stack's own template: the API, the data, the workers, the monitoring. */
 let template: Template;
+/** It and its nested stacks' (the route functions, one per capability), references between them followed. */
+let templates: StackTemplates;
 
 beforeAll(() => {
   // The CLI's feature flags (cdk.json), without esbuild bundling; the template is built once for the whole file.
@@ -98,11 +98,12 @@ beforeAll(() => {
       businessApiSecretName: BATCH_SECRET_NAME,
     },
   });
-  template = Template.fromStack(stack);
+  templates = StackTemplates.of(stack);
+  template = templates.templateOf(stack).template;
 });
 
-const resources = (type: string): [string, CfnResource][] =>
-  Object.entries(template.findResources(type) as Record<string, CfnResource>);
+/** The resources of a type in every template (the stack's and its nested stacks'). */
+const resources = (type: string): [string, CfnResource][] => templates.resources(type);
 
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
@@ -122,8 +123,9 @@ const flatten = (value: unknown): string => {
 const allStatements = (): Statement[] =>
   resources('AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
 
-const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
-  stack.getLogicalId(construct.node.defaultChild as CfnBucket | CfnTable | CfnFunction | CfnQueue);
+/** A construct's logical id in the template of its own stack (the stack, or its capability's nested stack). */
+const logicalId = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnBucket | CfnTable | CfnFunction | CfnQueue);
 
 /** Whether a CloudFormation value refers to the resource with this logical id (Ref or Fn::GetAtt, at any depth). */
 const refersTo = (value: unknown, id: string): boolean => (JSON.stringify(value) ?? '').includes(`"${id}"`);
@@ -152,7 +154,7 @@ const coachingFunctions = (): CoachingFunction[] =>
 /** Every statement granted to a function: its role has no managed or inline policies, only attached ones. */
 const statementsOf = (fn: CoachingFunction): Statement[] => {
   const role = fn.role?.node.defaultChild as CfnRole;
-  const roleId = stack.getLogicalId(role);
+  const roleId = Stack.of(role).getLogicalId(role);
   const [, roleResource] = resources('AWS::IAM::Role').find(([id]) => id === roleId) ?? [];
   expect(roleResource).toBeDefined();
   expect(roleResource?.Properties.ManagedPolicyArns).toBeUndefined();
@@ -177,6 +179,133 @@ const environmentOf = (construct: CoachingFunction): Record<string, unknown> => 
 };
 
 const environmentOfRoute = (name: RouteName): Record<string, unknown> => environmentOf(stack.api.functions[name]);
+
+describe('templates', () => {
+  /** Well under CloudFormation's limits of a template (500 resources, 200 parameters, 200 outputs): room to grow. */
+  const BUDGET = { resources: 400, parameters: 150, outputs: 150 } as const;
+  interface Size {
+    readonly template: string;
+    readonly resources: number;
+    readonly parameters: number;
+    readonly outputs: number;
+  }
+  const sizeOf = (template: string, json: { Resources?: object; Parameters?: object; Outputs?: object }): Size => ({
+    template,
+    resources: Object.keys(json.Resources ?? {}).length,
+    parameters: Object.keys(json.Parameters ?? {}).length,
+    outputs: Object.keys(json.Outputs ?? {}).length,
+  });
+  const overBudget = (sizes: readonly Size[]): Size[] =>
+    sizes.filter(
+      (size) =>
+        size.resources > BUDGET.resources || size.parameters > BUDGET.parameters || size.outputs > BUDGET.outputs,
+    );
+  /** Logical ids of what holds data; another id would replace the resource, and lose what it holds. */
+  const STATEFUL_IDS = {
+    'AWS::DynamoDB::Table': [
+      'DataBatch2A990D0F',
+      'DataConversationRequestsFF75D2D9',
+      'DataConversations41BA6FE0',
+      'DataInsightsDCD7A898',
+      'DataJobs35074708',
+      'DataNudges76114CA1',
+      'DataPromptIndex4FD27A65',
+      'DataUsage79DD4968',
+    ],
+    'AWS::S3::Bucket': ['DataAccessLogsBucketC3B60382', 'DataPromptsBucketC0252919'],
+    'AWS::SecretsManager::Secret': ['DataCursorKey92AB940B'],
+    'AWS::SQS::Queue': [
+      'BatchDeadLetterQueueF9DFFFE6',
+      'BatchRunQueue22BC33D8',
+      'BatchScheduleDeadLetterQueue00192857',
+      'NudgesIngestFailedEvents5A86DF09',
+      'NudgesScheduleDeadLetterQueueCF6BD22F',
+      'PromptsValidatorFailedEvents7CC24E3F',
+      'WorkersInsightJobsDeadLetterQueue3E40F7C2',
+      'WorkersInsightJobsQueue590F7F5F',
+    ],
+  } as const;
+
+  it("keeps every template, the stack's and each nested stack's, within the budget of resources, parameters and outputs", () => {
+    const sizes = templates.all.map(({ stack: each, json }) => sizeOf(each.node.path, json));
+
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(overBudget(sizes)).toEqual([]);
+  });
+
+  it('would be over the budget in one template: the nested stacks are what keeps each under it', () => {
+    const everything = Object.fromEntries(
+      templates.resources().filter(([, resource]) => resource.Type !== 'AWS::CloudFormation::Stack'),
+    );
+
+    expect(overBudget([sizeOf('everything in the stack', { Resources: everything })])).toEqual([
+      expect.objectContaining({ template: 'everything in the stack' }),
+    ]);
+  });
+
+  it("puts each route's function, role, policy, log group and API route in the nested stack of its capability", () => {
+    const capabilities = [...new Set(ROUTE_ROWS.map((row) => capabilityOf(join(REPO_ROOT, row.handler))))];
+
+    expect(Object.keys(stack.api.stacks).sort()).toEqual(capabilities.sort());
+    for (const [name, row] of ROUTE_ENTRIES) {
+      const fn = stack.api.functions[name];
+      const nested = stack.api.stacks[capabilityOf(join(REPO_ROOT, row.handler))];
+      const { json } = templates.templateOf(fn);
+      const own = Object.entries(json.Resources ?? {});
+      const roleId = logicalId(fn.role!);
+      const placed = {
+        stack: Stack.of(fn).node.path,
+        function: own.some(([id]) => id === logicalId(fn)),
+        role: own.some(([id]) => id === roleId),
+        policy: own.some(([, r]) => r.Type === 'AWS::IAM::Policy' && refersTo(r.Properties.Roles, roleId)),
+        logGroup: own.some(([id]) => id === logicalId(fn.logGroup)),
+        routes: own.filter(
+          ([, r]) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === `${row.method} ${row.path}`,
+        ).length,
+      };
+      expect({ name, placed }).toEqual({
+        name,
+        placed: {
+          stack: nested?.node.path,
+          function: true,
+          role: true,
+          policy: true,
+          logGroup: true,
+          routes: row.transport === 'stream' ? 0 : 1,
+        },
+      });
+    }
+  });
+
+  it('keeps what holds data, the API, the layer and every alarm in the stack, the data under its logical ids', () => {
+    const nestedTypes = templates.all
+      .filter(({ stack: each }) => each !== stack)
+      .flatMap(({ json }) => Object.values(json.Resources ?? {}).map((resource) => resource.Type));
+    const stateful = Object.fromEntries(
+      Object.keys(STATEFUL_IDS).map((type) => [
+        type,
+        resources(type)
+          .map(([id]) => id)
+          .sort(),
+      ]),
+    );
+
+    expect(stateful).toEqual(STATEFUL_IDS);
+    for (const [type] of Object.entries(STATEFUL_IDS)) {
+      for (const [id] of resources(type)) expect(templates.ownerOf(id).stack).toBe(stack);
+    }
+    expect([...new Set(nestedTypes)].sort()).toEqual([
+      'AWS::ApiGatewayV2::Integration',
+      'AWS::ApiGatewayV2::Route',
+      'AWS::IAM::Policy',
+      'AWS::IAM::Role',
+      'AWS::Lambda::Function',
+      'AWS::Lambda::Permission',
+      'AWS::Lambda::Url',
+      'AWS::Logs::LogGroup',
+    ]);
+  });
+});
 
 describe('functions', () => {
   it('creates one Node.js 22 arm64 function per route and per worker, the prompt validator, the batch and nudges pairs', () => {
@@ -211,10 +340,11 @@ describe('functions', () => {
     }
   });
 
-  it('ships Powertools Tracer in one layer, for Node.js 22 on arm64 like the functions', () => {
+  it('ships Powertools Tracer in one layer of the stack, for Node.js 22 on arm64 like the functions', () => {
     const layers = resources('AWS::Lambda::LayerVersion').filter(([id]) => id === logicalId(TracingLayer.of(stack)));
 
     expect(layers).toHaveLength(1);
+    expect(templates.ownerOf(layers[0]![0]).stack).toBe(stack);
     expect(layers[0]?.[1].Properties).toMatchObject({
       CompatibleRuntimes: ['nodejs22.x'],
       CompatibleArchitectures: ['arm64'],
@@ -382,7 +512,7 @@ describe('streaming', () => {
   });
 
   it('outputs the URL of every stream row', () => {
-    const outputs = Object.values(template.findOutputs('*') as Record<string, { Value: unknown }>);
+    const outputs = Object.values(templates.outputs());
 
     for (const [name] of STREAM_ENTRIES) {
       const url = stack.api.streamUrls[name];
@@ -394,7 +524,7 @@ describe('streaming', () => {
   });
 
   it('outputs each stream URL under a fixed key, for the frontend to read from the stack outputs', () => {
-    const outputs = template.findOutputs('*') as Record<string, { Value: unknown }>;
+    const outputs = templates.outputs();
 
     expect(outputs.ApiUrl).toBeDefined();
     expect(outputs.StreamConversationReplyUrl?.Value).toEqual({
@@ -512,7 +642,7 @@ describe('events', () => {
 
     expect(buses.map(([id]) => id)).toEqual([busId()]);
     expect(buses[0]?.[1].Properties.Policy).toBeUndefined();
-    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    expect(resources('AWS::Events::EventBusPolicy')).toEqual([]);
   });
 
   it('lets the handoffEvents rows put events on the hand-off bus only, and names it in HANDOFF_EVENT_BUS', () => {
@@ -1006,7 +1136,7 @@ describe('batch', () => {
 
   it('alarms on any message in either dead-letter queue, and outputs the run DLQ ARN for the redrive', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
-    const outputs = Object.values(template.findOutputs('*') as Record<string, { Value: unknown }>);
+    const outputs = Object.values(templates.outputs());
 
     for (const queueId of [queueIds().dead, queueIds().schedule]) {
       const alarmed = alarms.filter(([, alarm]) => refersTo(alarm.Properties.Dimensions, queueId));
@@ -1302,7 +1432,7 @@ describe('workers', () => {
 
   it('alarms on any message in a worker DLQ and on jobs waiting over a minute, and outputs the DLQ ARN', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
-    const outputs = Object.values(template.findOutputs('*') as Record<string, { Value: unknown }>);
+    const outputs = Object.values(templates.outputs());
 
     for (const [, worker] of deployed()) {
       const onQueue = (id: string) =>

@@ -42,6 +42,16 @@ it('synthesizes one function per route plus the batch and prompt functions', () 
   );
 });
 
+it("finds the route functions in their capability's nested stack, with the values the stack passes them", () => {
+  const listInsights = functions.find((fn) => fn.path === 'Coaching-dev/Api/Insights/ListInsights/Resource');
+  const worker = functions.find((fn) => fn.path === 'Coaching-dev/Workers/InsightJobs/Function/Resource');
+
+  // The nested stack names the table by a parameter; the stack passes the table's name, which the worker reads too.
+  expect(listInsights?.environment.INSIGHTS_TABLE).toMatch(/^Coaching-dev-DataInsights/);
+  expect(listInsights?.environment.INSIGHTS_TABLE).toBe(worker?.environment.INSIGHTS_TABLE);
+  expect(listInsights?.environment.INSIGHTS_JOB_QUEUE_URL).toBe(worker?.environment.INSIGHTS_JOB_QUEUE_URL);
+});
+
 it('loads every deployed bundle with its own environment without throwing, exporting its handler', async () => {
   const results = [];
   for (const fn of functions) results.push({ function: fn.path, ...(await loadDeployedFunction(fn)) });

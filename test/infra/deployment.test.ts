@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { contextSchema, deployCoachingStack, readDeploymentContext } from '../../bin/deployment';
 import { REPO_ROOT } from '../../lib/function';
 import { context as featureFlags } from '../../cdk.json';
@@ -34,6 +36,32 @@ describe('the deployment context', () => {
     expect(tables.map((table) => (table as { DeletionPolicy?: string }).DeletionPolicy)).toEqual(
       tables.map(() => 'Delete'),
     );
+  });
+
+  it("runs cdk-nag on the nested stacks too: a finding in a capability's nested stack fails the synth", () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'coaching-nag-'));
+    const app = new App({ outdir, context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
+    const stack = deployCoachingStack(app);
+    // A queue with neither a dead-letter queue nor a TLS-only policy: two AwsSolutions findings, acknowledged nowhere.
+    new Queue(stack.api.stacks.insights!, 'Unacknowledged');
+    const report = () =>
+      JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+        pluginReports: { violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+      };
+
+    try {
+      expect(() => app.synth()).toThrow(/Api\/Insights\/Unacknowledged/);
+      const findings = report().pluginReports.flatMap((plugin) => plugin.violations);
+      expect(findings.map((finding) => finding.ruleName).sort()).toEqual(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']);
+      expect(
+        findings.flatMap((finding) => finding.violatingConstructs.map((construct) => construct.constructPath)),
+      ).toEqual([
+        'Coaching-dev/Api/Insights/Unacknowledged/Resource',
+        'Coaching-dev/Api/Insights/Unacknowledged/Resource',
+      ]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('accepts a stage other than dev whose settings are all real', () => {
