@@ -5,6 +5,7 @@ import { NotFoundError, UnprocessableError } from '../shared/errors';
 import type { Invocation } from '../shared/invocation';
 import { fieldProblems } from '../shared/problems';
 import { localTime, showableFrom } from './local-time';
+import type { NudgePhraser } from './phrasing';
 import {
   actionMetadataSchemas,
   DEFAULT_SETTINGS,
@@ -40,6 +41,8 @@ export interface NudgeServiceDeps {
   readonly businessData: BusinessData;
   readonly clock: () => Date;
   readonly tunables: NudgeTunables;
+  /** Rewords the messages of the nudges a delivery raises (a model, or the rules' own words). */
+  readonly phraser: NudgePhraser;
 }
 
 /** Patterns are computed again when their last computation is this old. */
@@ -141,7 +144,7 @@ export class NudgeService {
     };
     const settings = effectiveSettings(records.settings);
     const raised = await this.deliver(
-      user,
+      invocation,
       reactiveCandidates(activity, project(records.activities)),
       settings,
       records,
@@ -186,7 +189,7 @@ export class NudgeService {
       ...timeCandidates(state, goals, now, settings),
       ...(await this.patternsDue(user, records, state, settings, now)),
     ];
-    return { records, raised: await this.deliver(user, candidates, settings, records, now), settings };
+    return { records, raised: await this.deliver(invocation, candidates, settings, records, now), settings };
   }
 
   /** Marks a nudge seen (the first time counts). */
@@ -276,16 +279,17 @@ export class NudgeService {
 
   /**
    * Raises the candidates the settings let through, in capOrder: each takes one of the day's deliveries
-   * (the level's cap) and is stored unless the same rule and entity is cooling down (then the delivery is given back).
-   * A candidate that would expire before quiet hours end is dropped.
+   * (the level's cap), is rephrased with the others that took one, and is stored unless the same rule and entity is
+   * cooling down (then the delivery is given back). A candidate that would expire before quiet hours end is dropped.
    */
   private async deliver(
-    user: UserKey,
+    invocation: Invocation,
     candidates: readonly NudgeCandidate[],
     settings: NudgeSettings,
     records: UserRecords,
     now: Date,
   ): Promise<StoredNudge[]> {
+    const user = userOf(invocation);
     const nowIso = now.toISOString();
     const cooling = new Set(
       records.nudges
@@ -300,11 +304,16 @@ export class NudgeService {
         (candidate) => allowed(candidate, settings) && !cooling.has(`${candidate.rule}#${candidate.entityId ?? '-'}`),
       ),
     );
+    const claimed: NudgeCandidate[] = [];
     for (const candidate of ordered) {
+      if (showFrom.getTime() >= now.getTime() + candidate.ttlHours * HOUR_MS) continue;
+      if (!(await this.deps.store.claimDelivery(user, day, DAILY_CAPS[settings.coachLevel]))) break;
+      claimed.push(candidate);
+    }
+    // Only the nudges that took a delivery are rephrased (one model call at most; none once the day's cap is reached).
+    for (const candidate of await this.deps.phraser.rephrase(invocation, claimed, settings)) {
       const { ttlHours, cooldownHours, ...fields } = candidate;
       const expiresAt = new Date(now.getTime() + ttlHours * HOUR_MS);
-      if (showFrom >= expiresAt) continue;
-      if (!(await this.deps.store.claimDelivery(user, day, DAILY_CAPS[settings.coachLevel]))) break;
       const nudge: StoredNudge = {
         ...fields,
         evidence: [...fields.evidence],
