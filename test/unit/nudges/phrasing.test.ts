@@ -6,16 +6,13 @@ import {
   rulesPhraser,
 } from '../../../functions/nudges/phrasing';
 import type { NudgeCandidate } from '../../../functions/nudges/rules/candidate';
-import type { LogSink } from '../../../functions/shared/observability';
 import type { StructuredRequest } from '../../../functions/shared/llm/port';
 import { FilePromptStore } from '../../../functions/shared/prompts/file-prompt-store';
-import { ModelGateway } from '../../../functions/shared/usage/gateway';
 import { InMemoryUsageLedger } from '../../../functions/shared/usage/in-memory-usage-ledger';
 import type { TenantLimits } from '../../../functions/shared/usage/ledger';
-import { ModelCooldowns } from '../../../functions/shared/usage/routing';
 import { bedrockError, FakeLanguageModel, HANG, type ModelScript } from '../../support/fake-language-model';
-import { settleInvocation, silentLog, testInvocation } from '../../support/invocation';
-import { HAIKU, PRICES } from '../../support/usage-fakes';
+import { recordingLog, settleInvocation, silentLog, testInvocation } from '../../support/invocation';
+import { HAIKU, testGateway } from '../../support/usage-fakes';
 
 const NOW = new Date('2026-12-02T09:00:00Z');
 const GENEROUS: TenantLimits = {
@@ -76,32 +73,13 @@ const rewording =
 /** A model that answers the two nudges with the given rephrasings. */
 const answering = (...messages: string[]): ModelScript => rewording((message, index) => messages[index] ?? message);
 
-interface LogLine {
-  readonly level: string;
-  readonly message: string;
-  readonly fields: Record<string, unknown>;
-}
-
 /** The phraser on the bundled prompts and a real gateway over a fake model and the in-memory ledger. */
 const setup = (script: ModelScript, options: { limits?: TenantLimits; budgetMs?: number } = {}) => {
   const model = new FakeLanguageModel(script);
   const ledger = new InMemoryUsageLedger();
-  const gateway = new ModelGateway({
-    model,
-    ledger,
-    cooldowns: new ModelCooldowns(60_000, () => NOW.getTime()),
-    metrics: () => undefined,
-    clock: () => NOW,
-    settings: {
-      defaultModelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-      defaultTemperature: 0.3,
-      defaultMaxTokens: 1024,
-      defaultLimits: options.limits ?? GENEROUS,
-      prices: PRICES,
-      retentionDays: 400,
-      warningThreshold: 0.8,
-      minCallMs: 50,
-    },
+  const gateway = testGateway(model, ledger, () => NOW, {
+    defaultLimits: options.limits ?? GENEROUS,
+    minCallMs: 50,
   });
   const prompts = new FilePromptStore(join(__dirname, '../../../prompts'), { maxBytes: 100_000 }, silentLog);
   const phraser = new ModelNudgePhraser(gateway, prompts, {
@@ -109,12 +87,7 @@ const setup = (script: ModelScript, options: { limits?: TenantLimits; budgetMs?:
     marginMs: 100,
     minMs: 50,
   });
-  const lines: LogLine[] = [];
-  const at =
-    (level: string) =>
-    (message: string, ...extra: unknown[]): void =>
-      void lines.push({ level, message, fields: (extra[0] ?? {}) as Record<string, unknown> });
-  const log: LogSink = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const { log, lines } = recordingLog();
   const invocation = (budgetMs?: number) =>
     testInvocation({ tenantId: 'tenant-a', correlationId: 'corr-phrasing', log, ...(budgetMs ? { budgetMs } : {}) })
       .invocation;
