@@ -1,7 +1,8 @@
 import { DynamoUsageLedger } from '../../../functions/shared/usage/dynamo-usage-ledger';
 import { monthOf } from '../../../functions/shared/usage/ledger';
 import { PHRASING_BUDGET_MS } from '../../../functions/nudges/phrasing';
-import type { FakeBedrockRequest, FakeResponse } from '../../../local/fake-bedrock';
+import type { FakeBedrockRequest } from '../../../local/fake-bedrock';
+import { echoedPhrasings } from '../../../local/model-answers';
 import { startTestApiWithModel, type ModelTestApi } from '../../support/local-api';
 import { HAIKU } from '../../support/usage-fakes';
 
@@ -20,14 +21,8 @@ beforeAll(async () => {
 afterAll(async () => api.close());
 beforeEach(() => {
   api.bedrock.reset();
-  api.bedrock.setDefault(echo);
+  api.bedrock.setDefault((request) => ({ toolInput: echoedPhrasings(request) }));
 });
-
-/** A phrasing answer that gives every nudge of the request back as it was sent. */
-const echo = (request: FakeBedrockRequest): FakeResponse => {
-  const text = request.body.messages?.[0]?.content?.[0]?.text ?? '';
-  return { toolInput: { nudges: JSON.parse(text.split('\n')[1] ?? '[]') as unknown } };
-};
 
 let users = 0;
 /** A fresh user of the demo tenant (default settings: coach level 2). */
@@ -80,7 +75,7 @@ describe('a nudge raised with a model configured', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.modelId).toBe(HAIKU);
     expect(JSON.stringify(calls[0]?.body.messages)).toContain('Nice close! $12,500 won in 21 days.');
-    // The read raised the goals' time nudges too, in a phrasing call of their own (answered by `echo`).
+    // The read raised the goals' time nudges too, in a phrasing call of their own (answered by the echo).
     expect((await month()).byRequestType.nudge_phrasing?.calls).toBe(before + phrasingCalls().length);
   });
 
