@@ -91,7 +91,7 @@ const setup = (script: ModelScript, options: { limits?: TenantLimits; budgetMs?:
   const invocation = (budgetMs?: number) =>
     testInvocation({ tenantId: 'tenant-a', correlationId: 'corr-phrasing', log, ...(budgetMs ? { budgetMs } : {}) })
       .invocation;
-  return { model, ledger, phraser, prompts, lines, invocation };
+  return { model, ledger, gateway, phraser, prompts, lines, invocation };
 };
 
 const messages = (candidates: readonly NudgeCandidate[]): string[] => candidates.map((candidate) => candidate.message);
@@ -296,6 +296,20 @@ describe('ModelNudgePhraser', () => {
 
     expect(model.calls).toHaveLength(1);
     expect(messages(phrased)).toEqual([referral.message]);
+  });
+
+  it("falls back to the rules' messages on an unexpected failure, logged as an error", async () => {
+    const { log, lines } = recordingLog();
+    const broken = { active: async () => Promise.reject(new TypeError('template store broke')) };
+    const phraser = new ModelNudgePhraser(setup(answering(REPHRASED.referral)).gateway, broken, { marginMs: 100 });
+
+    const phrased = await phraser.rephrase(testInvocation({ log }).invocation, [referral], LEVEL_2);
+
+    expect(messages(phrased)).toEqual([referral.message]);
+    expect(lines.find((line) => line.message.startsWith('nudge phrasing failed'))).toMatchObject({
+      level: 'error',
+      fields: { reason: 'unexpected', error: 'TypeError: template store broke' },
+    });
   });
 
   it('meters the call as nudge_phrasing on the nudge_phrasing template, for the caller', async () => {
