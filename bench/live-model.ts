@@ -2,7 +2,8 @@
  * The fake Bedrock the bench runs the local stack against (the bedrock provider, as deployed). It answers each call by
  * the tool the request forces: the insights set (`record_insights`, reported as ~2,000 output tokens) and coaching
  * turns (`record_turn`) whose reply echoes the reference the owner's message carries, so a transcript shows whose
- * answer it holds. Instant until `setPace(REALISTIC_PACE)`.
+ * answer it holds, and nudge phrasings (`record_phrasings`) that give the rules' messages back. Instant until
+ * `setPace(REALISTIC_PACE)`.
  */
 import {
   startFakeBedrock,
@@ -11,7 +12,7 @@ import {
   type FakePace,
   type FakeResponse,
 } from '../local/fake-bedrock';
-import { goodAnswer } from '../local/model-answers';
+import { echoedPhrasings, goodAnswer } from '../local/model-answers';
 
 /** Claude Sonnet on Bedrock, as issue 10 gives it: the first token after 0.8 s, then 70 output tokens per second. */
 export const REALISTIC_PACE: FakePace = { firstTokenMs: 800, tokensPerSecond: 70 };
@@ -77,6 +78,7 @@ export const startBenchBedrock = async (): Promise<FakeBedrock> => {
     if (tool === 'record_turn') {
       return { toolInput: turnAnswer(refOf(request)), usage: { outputTokens: TURN_OUTPUT_TOKENS } };
     }
+    if (tool === 'record_phrasings') return { toolInput: echoedPhrasings(request) };
     return { status: 400, message: `the bench's fake Bedrock has no answer for the tool ${tool ?? '(none)'}` };
   });
   return bedrock;

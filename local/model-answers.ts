@@ -1,5 +1,6 @@
 /** Well-formed model answers the fake Bedrock gives in tests and in the bench. */
 import type { InsightDraft } from '../functions/insights/model';
+import type { FakeBedrockRequest } from './fake-bedrock';
 
 const draft = (n: number, overrides: Partial<InsightDraft> = {}): InsightDraft => ({
   title: `Coaching point number ${['one', 'two', 'three', 'four', 'five', 'six', 'seven'][n - 1]}`,
@@ -23,3 +24,12 @@ export const goodAnswer = (): { insights: InsightDraft[] } => ({
     draft(6, { priority: 'medium' }),
   ],
 });
+
+/**
+ * A `record_phrasings` answer that gives every nudge of a phrasing request back as it was sent (the user message's
+ * second line is their JSON), so each keeps the rules' own text.
+ */
+export const echoedPhrasings = (request: FakeBedrockRequest): { nudges: unknown } => {
+  const text = request.body.messages?.[0]?.content?.[0]?.text ?? '';
+  return { nudges: JSON.parse(text.split('\n')[1] ?? '[]') as unknown };
+};

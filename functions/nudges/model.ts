@@ -83,6 +83,16 @@ export type Activity = z.infer<typeof activitySchema>;
 export const nudgeEvidenceSchema = z.object({ metric: z.string(), value: z.union([z.number(), z.string()]) });
 export type NudgeEvidence = z.infer<typeof nudgeEvidenceSchema>;
 
+/** Whose words a nudge's message is: the rules' own, or a model's rephrasing of them with the same facts (checked). */
+export const nudgePhrasingSchema = z.object({
+  source: z.enum(['rules', 'model']),
+  /** The template, its version and the model that rephrased it (source `model`). */
+  promptTopic: z.optional(z.string()),
+  promptVersion: z.optional(z.string()),
+  modelId: z.optional(z.string()),
+});
+export type NudgePhrasing = z.infer<typeof nudgePhrasingSchema>;
+
 /** A nudge as the API returns it. */
 export const nudgeSchema = z.object({
   id: z.string(),
@@ -95,6 +105,8 @@ export const nudgeSchema = z.object({
   suggestedAction: z.optional(z.string()),
   actionParams: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
   evidence: z.array(nudgeEvidenceSchema),
+  /** Absent on nudges raised before phrasing was recorded (their message is the rules' own). */
+  phrasing: z.optional(nudgePhrasingSchema),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
   seenAt: z.optional(z.iso.datetime()),

@@ -13,8 +13,14 @@ import {
 import { nudgesTable } from './tables';
 
 const writes = { tables: { nudges: 'readWrite' } } as const;
+/** Raising nudges may have a model rephrase them (phrasing.ts): the template, Bedrock and the usage ledger. */
+const raises = {
+  tables: { nudges: 'readWrite', usage: 'readWrite', promptIndex: 'read' },
+  promptsBucket: 'read',
+  bedrock: true,
+} as const;
 /** A read raises the time nudges, with the tenant's goals from the Traction API. */
-const evaluates = { tables: { nudges: 'readWrite' }, businessApi: true } as const;
+const evaluates = { ...raises, businessApi: true } as const;
 
 const record = {
   auth: 'user',
@@ -22,7 +28,7 @@ const record = {
   body: activityBodySchema,
   response: { status: 201, schema: ingestResponseSchema },
   errors: ['unprocessable'],
-  grants: writes,
+  grants: raises,
 } as const;
 const list = {
   method: 'GET',

@@ -5,6 +5,7 @@ import { NotFoundError, UnprocessableError } from '../shared/errors';
 import type { Invocation } from '../shared/invocation';
 import { fieldProblems } from '../shared/problems';
 import { localTime, showableFrom } from './local-time';
+import type { NudgePhraser } from './phrasing';
 import {
   actionMetadataSchemas,
   DEFAULT_SETTINGS,
@@ -49,6 +50,8 @@ export interface NudgeServiceDeps {
   readonly businessData: BusinessData;
   readonly clock: () => Date;
   readonly tunables: NudgeTunables;
+  /** Rewords the messages of the nudges a delivery raises (a model, or the rules' own words). */
+  readonly phraser: NudgePhraser;
 }
 
 /** The stored projection is rebuilt from the history when this old (which also forgets what expired since). */
@@ -184,7 +187,7 @@ export class NudgeService {
     const current = await this.currentState(user, view, now, activity);
     const settings = effectiveSettings(view.settings);
     const candidates = REACTIVE_ACTIONS.has(activity.action) ? reactiveCandidates(activity, current.state) : [];
-    const [delivery] = await Promise.all([this.deliver(user, candidates, settings, view, now), current.saved]);
+    const [delivery] = await Promise.all([this.deliver(invocation, candidates, settings, view, now), current.saved]);
     const nowIso = now.toISOString();
     return {
       activity,
@@ -221,7 +224,7 @@ export class NudgeService {
       ...timeCandidates(current.state, goals, now, settings),
       ...(await this.patternsDue(user, view, current, settings, now)),
     ];
-    const [delivery] = await Promise.all([this.deliver(user, candidates, settings, view, now), current.saved]);
+    const [delivery] = await Promise.all([this.deliver(invocation, candidates, settings, view, now), current.saved]);
     return { view, ...delivery, settings };
   }
 
@@ -374,18 +377,20 @@ export class NudgeService {
 
   /**
    * Raises the candidates the settings let through, in capOrder, while the level's cap of the day's deliveries lasts:
-   * each is stored (unless the same rule and entity is cooling down), then claims its delivery; one the cap refuses
-   * is withdrawn. A nudge is shown only once claimed, so a failure between the two writes leaves a nudge nobody
+   * the ones the remaining deliveries allow are rephrased together (one model call at most, none once the cap is
+   * reached), then each is stored (unless the same rule and entity is cooling down) and claims its delivery; one the
+   * cap refuses is withdrawn. A nudge is shown only once claimed, so a failure between the two writes leaves a nudge nobody
    * sees and a counter that counts only what was shown; the next evaluation claims (or withdraws) such a nudge.
    * A candidate that would expire before quiet hours end is dropped.
    */
   private async deliver(
-    user: UserKey,
+    invocation: Invocation,
     candidates: readonly NudgeCandidate[],
     settings: NudgeSettings,
     view: UserView,
     now: Date,
   ): Promise<Delivery> {
+    const user = userOf(invocation);
     const nowIso = now.toISOString();
     const cap = DAILY_CAPS[settings.coachLevel];
     const claimed = claimedIn(view);
@@ -404,16 +409,18 @@ export class NudgeService {
     const day = localTime(now, settings.timeZone).date;
     let delivered = view.deliveries.get(day)?.delivered ?? 0;
     const raised: StoredNudge[] = [];
-    const ordered = capOrder(
+    const deliverable = capOrder(
       candidates.filter(
-        (candidate) => allowed(candidate, settings) && !cooling.has(`${candidate.rule}#${candidate.entityId ?? '-'}`),
+        (candidate) =>
+          allowed(candidate, settings) &&
+          !cooling.has(`${candidate.rule}#${candidate.entityId ?? '-'}`) &&
+          showFrom.getTime() < now.getTime() + candidate.ttlHours * HOUR_MS,
       ),
-    );
-    for (const candidate of ordered) {
+    ).slice(0, Math.max(0, cap - delivered));
+    for (const candidate of await this.deps.phraser.rephrase(invocation, deliverable, settings)) {
       if (delivered >= cap) break;
       const { ttlHours, cooldownHours, ...fields } = candidate;
       const expiresAt = new Date(now.getTime() + ttlHours * HOUR_MS);
-      if (showFrom >= expiresAt) continue;
       const nudge: StoredNudge = {
         ...fields,
         evidence: [...fields.evidence],

@@ -1,6 +1,8 @@
-import { businessData, documentClient } from '../shared/adapters';
+import { businessData, documentClient, modelGateway, promptStore } from '../shared/adapters';
+import { config } from '../shared/config';
 import { once } from '../shared/once';
 import { nudgesConfig } from './config';
+import { ModelNudgePhraser, rulesPhraser, type NudgePhraser } from './phrasing';
 import { NudgeService, type NudgeTunables } from './service';
 import { DynamoNudgeStore } from './store';
 
@@ -20,6 +22,11 @@ export const nudgeStore = /* @__PURE__ */ once(
   () => new DynamoNudgeStore(documentClient(), nudgesConfig().NUDGES_TABLE),
 );
 
+/** The rephrasing of the rules' messages: a fast model through the gateway, or (rules provider) the rules' own words. */
+export const nudgePhraser = /* @__PURE__ */ once((): NudgePhraser =>
+  config().LLM_PROVIDER === 'rules' ? rulesPhraser : new ModelNudgePhraser(modelGateway(), promptStore()),
+);
+
 /** The nudge service with its production adapters, built once per process. */
 export const nudgeService = /* @__PURE__ */ once(
   (): NudgeService =>
@@ -28,5 +35,6 @@ export const nudgeService = /* @__PURE__ */ once(
       businessData: businessData(),
       clock: () => new Date(),
       tunables: nudgeTunables(),
+      phraser: nudgePhraser(),
     }),
 );

@@ -9,17 +9,18 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ACTIVITY_LOGGED } from '../../functions/nudges/events';
+import { nudges } from '../../functions/nudges/routes';
 import type { RouteGrants } from '../../functions/shared/http/route';
 import { CoachingFunction, REPO_ROOT, type BusinessApiUrls } from '../function';
-import { addServiceEnvironment, grantAll } from '../permissions';
+import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
 import { alarmOnMessages, failedEventsQueue } from '../queues';
 import { scheduleInvoking } from '../schedules';
 import type { Data } from './data';
 
-/** The ingest function records activities and raises reactive nudges: the nudges table only. */
-export const INGEST_GRANTS: RouteGrants = { tables: { nudges: 'readWrite' } };
-/** The hourly evaluation also reads the tenants' goals, as the service itself (client credentials). */
-export const EVALUATE_GRANTS: RouteGrants = { tables: { nudges: 'readWrite' }, businessApi: true, serviceToken: true };
+/** The ingest function does what POST /coach/activity does: records activities, raises (and rephrases) reactive nudges. */
+export const INGEST_GRANTS: RouteGrants = nudges.routes.recordActivity.grants;
+/** The hourly evaluation does what a read does, reading the tenants' goals as the service itself (client credentials). */
+export const EVALUATE_GRANTS: RouteGrants = { ...nudges.routes.listNudges.grants, serviceToken: true };
 /** The hourly run's limit: NUDGE_SCHEDULE_MAX_USERS users, each stopped 5 s before it. */
 const EVALUATE_TIMEOUT = Duration.minutes(5);
 /** When the hourly evaluation runs. */
@@ -68,6 +69,7 @@ export class Nudges extends Construct {
       entry: path.join(REPO_ROOT, 'functions/nudges/handlers/ingest-activity-event.ts'),
       description: 'Nudges: records an ActivityLogged event and raises its reactive nudges (EventBridge rule target)',
       timeout: Duration.seconds(30),
+      bundlePrompts: readsPrompts(INGEST_GRANTS),
     });
     addServiceEnvironment(this.ingest);
     grantAll(this.ingest, INGEST_GRANTS, targets);
@@ -93,6 +95,7 @@ export class Nudges extends Construct {
       entry: path.join(REPO_ROOT, 'functions/nudges/handlers/evaluate-nudges.ts'),
       description: 'Nudges: hourly time and pattern nudges for the users active this week (Scheduler target)',
       timeout: EVALUATE_TIMEOUT,
+      bundlePrompts: readsPrompts(EVALUATE_GRANTS),
     });
     addServiceEnvironment(this.evaluate);
     grantAll(this.evaluate, EVALUATE_GRANTS, targets);

@@ -380,7 +380,13 @@ describe('functions', () => {
       expect({ name, bundles: stack.api.functions[name].bundlesPrompts }).toEqual({ name, bundles: false });
       expect(environmentOfRoute(name)).not.toHaveProperty('PROMPTS_DIR');
     }
-    for (const fn of [stack.prompts.validator, stack.batch.worker, stack.workers.byKey.insightJobs!.fn]) {
+    for (const fn of [
+      stack.prompts.validator,
+      stack.batch.worker,
+      stack.workers.byKey.insightJobs!.fn,
+      stack.nudges.ingest,
+      stack.nudges.evaluate,
+    ]) {
       expect(fn.bundlesPrompts).toBe(true);
       expect(environmentOf(fn)).toHaveProperty('PROMPTS_DIR', 'prompts');
     }
@@ -875,6 +881,8 @@ describe('prompts', () => {
     const readers = [
       stack.prompts.validator,
       stack.batch.worker,
+      stack.nudges.ingest,
+      stack.nudges.evaluate,
       ...ROUTE_ENTRIES.filter(([, row]) => row.grants.promptsBucket).map(([name]) => stack.api.functions[name]),
     ];
 
@@ -938,6 +946,19 @@ describe('permissions', () => {
       const expected = row.grants.promptsBucket ? BUCKET_ACTIONS[row.grants.promptsBucket] : [];
 
       expect({ name, s3Actions: s3Actions.sort() }).toEqual({ name, s3Actions: [...expected] });
+    }
+  });
+
+  it('grants every route Bedrock exactly when its row says so', () => {
+    for (const [name, row] of ROUTE_ENTRIES) {
+      const bedrock = [
+        ...new Set(actionsOf(statementsOfRoute(name)).filter((action) => action.startsWith('bedrock:'))),
+      ];
+
+      expect({ name, bedrock: bedrock.sort() }).toEqual({
+        name,
+        bedrock: row.grants.bedrock ? ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] : [],
+      });
     }
   });
 
@@ -1674,14 +1695,51 @@ describe('nudges', () => {
     });
   });
 
-  it('grants the ingest function the nudges table only, and the evaluation the business APIs besides', () => {
+  it('grants the ingest and evaluation functions the nudges, usage and prompt index tables, the prompts and the models', () => {
     const tableAccess = (fn: CoachingFunction) =>
       TABLE_NAMES.filter((name) => actionsOn(statementsOf(fn), logicalId(stack.data.table(name))).length > 0);
 
-    expect(tableAccess(stack.nudges.ingest)).toEqual(['nudges']);
-    expect(tableAccess(stack.nudges.evaluate)).toEqual(['nudges']);
+    for (const fn of [stack.nudges.ingest, stack.nudges.evaluate]) {
+      const actions = actionsOf(statementsOf(fn));
+      expect({ fn: fn.node.path, tables: tableAccess(fn).sort() }).toEqual({
+        fn: fn.node.path,
+        tables: ['nudges', 'promptIndex', 'usage'],
+      });
+      expect(
+        actionsOn(statementsOf(fn), logicalId(stack.data.table('promptIndex'))).filter((action) =>
+          DYNAMODB_WRITES.includes(action),
+        ),
+      ).toEqual([]);
+      expect([...new Set(actions.filter((action) => action.startsWith('s3:')))].sort()).toEqual([
+        ...BUCKET_ACTIONS.read,
+      ]);
+      expect(actions).toEqual(expect.arrayContaining(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']));
+      expect(environmentOf(fn)).toMatchObject({
+        LLM_PROVIDER: 'bedrock',
+        BEDROCK_MODEL_ID: MODEL_IDS[0],
+        BEDROCK_ALLOWED_MODELS: MODEL_IDS.join(','),
+        PROMPTS_DIR: 'prompts',
+        PROMPTS_BUCKET: { Ref: logicalId(stack.data.promptsBucket) },
+      });
+    }
     expect(environmentOf(stack.nudges.ingest).TRACTION_API_URL).toBeUndefined();
     expect(environmentOf(stack.nudges.evaluate).TRACTION_API_URL).toBe(BUSINESS_APIS.tractionApiUrl);
-    expect(JSON.stringify(statementsOf(stack.nudges.ingest))).not.toContain('bedrock:');
+    expect(JSON.stringify(statementsOf(stack.nudges.ingest))).not.toContain('secretsmanager:');
+  });
+
+  it('gives the model, the prompts and the usage table to exactly the nudge routes that raise nudges', () => {
+    const nudgeRoutes = ROUTE_ENTRIES.filter(([, row]) => row.tag === 'nudges');
+    const modelAccess = (name: RouteName) => ({
+      bedrock: actionsOf(statementsOfRoute(name)).some((action) => action.startsWith('bedrock:')),
+      prompts: actionsOf(statementsOfRoute(name)).includes('s3:GetObject'),
+      usage: actionsOn(statementsOfRoute(name), logicalId(stack.data.table('usage'))).length > 0,
+    });
+    const raising = ['recordActivity', 'checkActivity', 'listNudges', 'listCoachInsights'];
+
+    expect(nudgeRoutes.length).toBeGreaterThan(raising.length);
+    for (const [name] of nudgeRoutes) {
+      const granted = raising.includes(name);
+      expect({ name, ...modelAccess(name) }).toEqual({ name, bedrock: granted, prompts: granted, usage: granted });
+    }
   });
 });

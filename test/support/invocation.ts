@@ -10,6 +10,23 @@ export const silentLog: LogSink = {
   error: () => undefined,
 };
 
+/** One line a recording log kept: its level, message and fields (the first extra argument). */
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly fields: Record<string, unknown>;
+}
+
+/** A log that keeps its lines. */
+export const recordingLog = (): { log: LogSink; lines: LogLine[] } => {
+  const lines: LogLine[] = [];
+  const at =
+    (level: LogLine['level']) =>
+    (message: string, ...extra: unknown[]): void =>
+      void lines.push({ level, message, fields: (extra[0] ?? {}) as Record<string, unknown> });
+  return { log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
+};
+
 const scopes = new WeakMap<Invocation, InvocationScope>();
 
 /** What a test invocation may override: the caller's fields, the log, the correlation id and the time budget. */

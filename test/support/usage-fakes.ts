@@ -1,5 +1,7 @@
-import type { ModelUsage } from '../../functions/shared/llm/port';
+import type { LanguageModel, ModelUsage } from '../../functions/shared/llm/port';
+import { ModelGateway, type GatewaySettings } from '../../functions/shared/usage/gateway';
 import type { UsageEvent, UsageLedger } from '../../functions/shared/usage/ledger';
+import { ModelCooldowns } from '../../functions/shared/usage/routing';
 
 export const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 export const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -59,3 +61,31 @@ export const meterCall = async (
   if (!reserved.ok) throw new Error(`reservation refused: ${reserved.exceeded}`);
   await ledger.settle(reserved.reservation, usageEvent(tenantId, at, overrides), 400);
 };
+
+/**
+ * A gateway over `model` and `ledger` on `clock`, for a use case under test: Sonnet by default, generous limits, the
+ * PRICES, no metrics; `settings` overrides any of that.
+ */
+export const testGateway = (
+  model: LanguageModel,
+  ledger: UsageLedger,
+  clock: () => Date,
+  settings: Partial<GatewaySettings> = {},
+): ModelGateway =>
+  new ModelGateway({
+    model,
+    ledger,
+    cooldowns: new ModelCooldowns(60_000, () => clock().getTime()),
+    metrics: () => undefined,
+    clock,
+    settings: {
+      defaultModelId: SONNET,
+      defaultTemperature: 0.3,
+      defaultMaxTokens: 1024,
+      defaultLimits: { monthlyTokenBudget: 1e9, monthlyCostBudgetUsd: 1e6, userRequestsPerMinute: 1000 },
+      prices: PRICES,
+      retentionDays: 400,
+      warningThreshold: 0.8,
+      ...settings,
+    },
+  });

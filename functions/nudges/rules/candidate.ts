@@ -1,4 +1,4 @@
-import type { NudgeEvidence, NudgePriority, NudgeType } from '../model';
+import type { NudgeEvidence, NudgePhrasing, NudgePriority, NudgeType } from '../model';
 
 /** What a rule proposes: a nudge before the user's settings, caps and cooldowns decide whether it is raised. */
 export interface NudgeCandidate {
@@ -11,6 +11,8 @@ export interface NudgeCandidate {
   readonly suggestedAction?: string;
   readonly actionParams?: Readonly<Record<string, string | number | boolean>>;
   readonly evidence: readonly NudgeEvidence[];
+  /** Whose words `message` is; set by the phrasing step (phrasing.ts), never by a rule. */
+  readonly phrasing?: NudgePhrasing;
   /** How long it is worth showing. */
   readonly ttlHours: number;
   /** The same rule and entity is not raised again for this long. */

@@ -13,8 +13,9 @@ const rawOutput = (response: StructuredResponse): string =>
 
 /**
  * Calls the model through the gateway for output matching `schema`; local repair (fences, truncation, `normalize`)
- * first, then one repair round that tells the model what was wrong. Each call is metered with its verdict. Only the
- * first attempt streams (`request.onDelta`): a repair round is not shown to the user as it is written.
+ * first, then (unless `repair` is false) one repair round that tells the model what was wrong. Each call is metered
+ * with its verdict. Only the first attempt streams (`request.onDelta`): a repair round is not shown to the user as it
+ * is written.
  */
 export const callStructured = async <T>(
   gateway: ModelGateway,
@@ -25,9 +26,11 @@ export const callStructured = async <T>(
     readonly normalize?: (value: unknown) => unknown;
     /** Sees every answered call (e.g. to add up tokens and cost), even when a later one fails. */
     readonly onCall?: (answer: GatewayResponse) => void;
+    /** `false`: no repair round, the first answer's problems are the result (for a deadline too short for two calls). */
+    readonly repair?: boolean;
   } = {},
 ): Promise<StructuredResult<T>> => {
-  const { normalize, onCall } = options;
+  const { normalize, onCall, repair = true } = options;
   const attempt = async (messages: readonly ModelMessage[], streamed: boolean) => {
     let parsed: ReturnType<typeof parseModelOutput<T>> | undefined;
     const { onDelta, ...rest } = request;
@@ -46,6 +49,7 @@ export const callStructured = async <T>(
   const first = await attempt(request.messages, true);
   if (first.parsed.ok)
     return { ok: true, value: first.parsed.value, repaired: first.parsed.repaired, modelId: first.response.modelId };
+  if (!repair) return { ok: false, problems: first.parsed.problems };
   request.invocation.log.warn('model output invalid; asking for a repair', {
     problems: first.parsed.problems.slice(0, 10),
   });

@@ -8,7 +8,8 @@ import type { ModelUsage } from '../llm/port';
 
 /**
  * What kind of work a model call served. Each capability names its own (insights: `insights`, the nightly run:
- * `batch`, conversations: `conversation`); reports list the types that were used, so no list here grows with them.
+ * `batch`, conversations: `conversation`, nudges: `nudge_phrasing`); reports list the types that were used, so no list
+ * here grows with them.
  */
 export type RequestType = string;
 

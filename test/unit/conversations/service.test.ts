@@ -8,11 +8,8 @@ import { InMemoryConversationStore } from '../../../functions/conversations/stor
 import { TURN_HOLD_GRACE_MS, type ConversationSettings } from '../../../functions/conversations/turn-engine';
 import type { BusinessSnapshot } from '../../../functions/shared/business-api/model';
 import type { Invocation } from '../../../functions/shared/invocation';
-import type { LogSink } from '../../../functions/shared/observability';
 import { FilePromptStore } from '../../../functions/shared/prompts/file-prompt-store';
 import type { PromptStore } from '../../../functions/shared/prompts/template';
-import { ModelGateway } from '../../../functions/shared/usage/gateway';
-import { ModelCooldowns } from '../../../functions/shared/usage/routing';
 import {
   ConflictError,
   InvalidCursorError,
@@ -25,9 +22,10 @@ import {
 } from '../../../functions/shared/errors';
 import { aConversation, aTurn } from '../../support/conversation-factory';
 import { FixedBusinessData } from '../../support/fakes';
-import { settleInvocation, silentLog, testInvocation } from '../../support/invocation';
+import { recordingLog, settleInvocation, silentLog, testInvocation } from '../../support/invocation';
 import { untilAborted } from '../../support/fake-language-model';
 import { ScriptedModel } from '../../support/model-fakes';
+import { testGateway } from '../../support/usage-fakes';
 import { InMemoryUsageLedger } from '../../../functions/shared/usage/in-memory-usage-ledger';
 
 const TENANT = 'acme-plumbing';
@@ -73,17 +71,6 @@ class SwitchablePrompts implements PromptStore {
   }
 }
 
-/** A log that keeps its lines. */
-const recordingLog = () => {
-  const lines: { level: string; message: unknown }[] = [];
-  const at =
-    (level: string) =>
-    (message: unknown, ..._fields: unknown[]): void =>
-      void lines.push({ level, message });
-  const log: LogSink = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  return { log, lines };
-};
-
 /** The service on the in-memory store, the bundled prompts and a real gateway over a scripted model. */
 const setup = (settings: Partial<ConversationSettings> = {}) => {
   let now = START;
@@ -95,22 +82,7 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
   model.defaults.set('record_summary', { summary: 'The owner told long stories about the winter freeze.' });
   model.defaults.set('record_outcome', VALUES);
   const ledger = new InMemoryUsageLedger();
-  const gateway = new ModelGateway({
-    model,
-    ledger,
-    cooldowns: new ModelCooldowns(60_000, () => now.getTime()),
-    metrics: () => undefined,
-    clock,
-    settings: {
-      defaultModelId: model.modelId,
-      defaultTemperature: 0.3,
-      defaultMaxTokens: 1024,
-      defaultLimits: { monthlyTokenBudget: 1e9, monthlyCostBudgetUsd: 1e6, userRequestsPerMinute: 1000 },
-      prices: {},
-      retentionDays: 400,
-      warningThreshold: 0.8,
-    },
-  });
+  const gateway = testGateway(model, ledger, clock, { defaultModelId: model.modelId, prices: {} });
   const businessData = new FixedBusinessData(snapshot);
   const { log, lines } = recordingLog();
   const handoff = new LoggingHandoffPublisher(silentLog);

@@ -1,3 +1,4 @@
+import { rulesPhraser } from '../../../functions/nudges/phrasing';
 import { NudgeService } from '../../../functions/nudges/service';
 import { InMemoryNudgeStore } from '../../../functions/nudges/store';
 import { demoActivityHistory, DEMO_PROFILES } from '../../../local/demo-activity';
@@ -35,6 +36,7 @@ describe('the demo activity history', () => {
           patternNewActivities: 20,
           scheduleMaxUsers: 10,
         },
+        phraser: rulesPhraser,
       });
 
       const types = new Set(
