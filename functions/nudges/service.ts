@@ -27,6 +27,7 @@ import { REACTIVE_ACTIONS, reactiveCandidates } from './rules/reactive';
 import { timeCandidates } from './rules/time';
 import {
   nudgeId,
+  ruleKey,
   type NudgeChange,
   type NudgeStore,
   type ProjectionRecord,
@@ -201,8 +202,8 @@ export class NudgeService {
     const now = this.deps.clock();
     const { view, raised, claimed, settings } = await this.evaluate(invocation, now);
     const nowIso = now.toISOString();
-    const byKey = new Map(view.nudges.map((nudge) => [`${nudge.rule}#${nudge.entityId ?? '-'}`, nudge]));
-    for (const nudge of raised) byKey.set(`${nudge.rule}#${nudge.entityId ?? '-'}`, nudge);
+    const byKey = new Map(view.nudges.map((nudge) => [ruleKey(nudge), nudge]));
+    for (const nudge of raised) byKey.set(ruleKey(nudge), nudge);
     if (showableFrom(now, settings.timeZone, settings.quietHours) > now) return [];
     return [...byKey.values()]
       .filter((nudge) => pending(nudge, nowIso, settings, claimed))
@@ -248,7 +249,7 @@ export class NudgeService {
 
   /** The user's settings (defaults for what they never set). */
   async settings(invocation: Invocation): Promise<NudgeSettings> {
-    return effectiveSettings((await this.deps.store.view(userOf(invocation), this.deps.clock())).settings);
+    return effectiveSettings(await this.deps.store.settings(userOf(invocation)));
   }
 
   /**
@@ -400,11 +401,7 @@ export class NudgeService {
       if (claim === 'full') await this.deps.store.withdraw(user, nudge);
       else claimed.add(nudge.id);
     }
-    const cooling = new Set(
-      view.nudges
-        .filter((nudge) => nudge.cooldownUntil > nowIso)
-        .map((nudge) => `${nudge.rule}#${nudge.entityId ?? '-'}`),
-    );
+    const cooling = new Set(view.nudges.filter((nudge) => nudge.cooldownUntil > nowIso).map(ruleKey));
     const showFrom = showableFrom(now, settings.timeZone, settings.quietHours);
     const day = localTime(now, settings.timeZone).date;
     let delivered = view.deliveries.get(day)?.delivered ?? 0;
@@ -413,7 +410,7 @@ export class NudgeService {
       candidates.filter(
         (candidate) =>
           allowed(candidate, settings) &&
-          !cooling.has(`${candidate.rule}#${candidate.entityId ?? '-'}`) &&
+          !cooling.has(ruleKey(candidate)) &&
           showFrom.getTime() < now.getTime() + candidate.ttlHours * HOUR_MS,
       ),
     ).slice(0, Math.max(0, cap - delivered));

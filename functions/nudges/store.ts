@@ -79,6 +79,8 @@ export interface NudgeStore {
   activity(user: UserKey, eventId: string): Promise<Activity | undefined>;
   /** The user's nudges, settings, pattern mark, projection and deliveries (not yet expired at `now`). */
   view(user: UserKey, now: Date): Promise<UserView>;
+  /** The user's stored settings (a consistent read of the one item). */
+  settings(user: UserKey): Promise<SettingsPatch>;
   /** The user's whole history: every activity not yet expired at `now`. */
   activities(user: UserKey, now: Date): Promise<Activity[]>;
   /** The user's stored projection (a consistent read). */
@@ -134,11 +136,12 @@ const DAY_SECONDS = 86_400;
 const userPartition = ({ tenantId, userId }: UserKey): string => `${tenantKey(tenantId)}#USER#${userId}`;
 const activePartition = (day: string): string => `GLOBAL#NUDGE_ACTIVE#${day}`;
 
+/** What makes two nudges the same nudge (for cooldowns and dismissals): their rule and entity. */
+export const ruleKey = (nudge: Pick<Nudge, 'rule' | 'entityId'>): string => `${nudge.rule}#${nudge.entityId ?? '-'}`;
 /** A nudge's id: its rule and entity (the key of its item) and when it was raised, so each raise is a new id. */
 export const nudgeId = (rule: string, entityId: string | undefined, createdAt: string): string =>
-  `${Buffer.from(`${rule}#${entityId ?? '-'}`).toString('base64url')}.${Date.parse(createdAt).toString(36)}`;
-const nudgeKeyOf = (nudge: Pick<Nudge, 'rule' | 'entityId'>): string =>
-  `${NUDGE}${nudge.rule}#${nudge.entityId ?? '-'}`;
+  `${Buffer.from(ruleKey({ rule, entityId })).toString('base64url')}.${Date.parse(createdAt).toString(36)}`;
+const nudgeKeyOf = (nudge: Pick<Nudge, 'rule' | 'entityId'>): string => `${NUDGE}${ruleKey(nudge)}`;
 /** The item key an id names, or undefined for an id no nudge could have. */
 const keyOfId = (id: string): string | undefined => {
   const [encoded = '', stamp, ...rest] = id.split('.');
@@ -328,6 +331,17 @@ export class DynamoNudgeStore implements NudgeStore {
         ConsistentRead: true,
       }),
     );
+  }
+
+  async settings(user: UserKey): Promise<SettingsPatch> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: userPartition(user), sk: SETTINGS },
+        ConsistentRead: true,
+      }),
+    );
+    return settingsOf(Item);
   }
 
   async activities(user: UserKey, now: Date): Promise<Activity[]> {
@@ -565,6 +579,10 @@ export class InMemoryNudgeStore implements NudgeStore {
         .filter(([sk]) => sk > AFTER_ACTIVITIES)
         .map(([, item]) => item),
     );
+  }
+
+  async settings(user: UserKey): Promise<SettingsPatch> {
+    return settingsOf(this.items.get(userPartition(user), SETTINGS));
   }
 
   async activities(user: UserKey, now: Date): Promise<Activity[]> {

@@ -184,6 +184,8 @@ export const nudgeStoreContract = (name: string, create: () => Promise<NudgeStor
       });
       expect((await store.view(ann, NOW)).settings).toEqual(saved);
       expect((await store.view(bob, NOW)).settings).toEqual({});
+      expect(await store.settings(ann)).toEqual(saved);
+      expect(await store.settings(bob)).toEqual({});
     });
 
     it('lands two saves of different type toggles made at once', async () => {
