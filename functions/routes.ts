@@ -1,6 +1,7 @@
 import { batch } from './batch/routes';
 import { conversations } from './conversations/routes';
 import { insights } from './insights/routes';
+import { metrics } from './metrics/routes';
 import { nudges } from './nudges/routes';
 import { platform } from './platform/routes';
 import { promptAdmin } from './prompt-admin/routes';
@@ -8,6 +9,7 @@ import type { TableDefinition } from './shared/dynamo/tables';
 import type { Capability, RouteTable } from './shared/http/route';
 import type { WorkerDefinition } from './shared/jobs/worker-definition';
 import { jobsTable } from './shared/jobs/tables';
+import { metricHistoryTable } from './shared/metrics/tables';
 import { promptIndexTable } from './shared/prompts/tables';
 import { usageTable } from './shared/usage/tables';
 import { usage } from './usage/routes';
@@ -16,7 +18,7 @@ import { usage } from './usage/routes';
  * The capabilities of the service, one line each. A new capability is its folder (with its routes.ts and tables.ts)
  * plus one line here.
  */
-const capabilities = [platform, insights, promptAdmin, usage, conversations, nudges, batch] as const;
+const capabilities = [platform, insights, promptAdmin, usage, conversations, nudges, batch, metrics] as const;
 
 type RoutesOf<C extends readonly Capability[]> = C extends readonly [
   infer Head extends Capability,
@@ -47,8 +49,13 @@ export const workers: Readonly<Record<string, WorkerDefinition>> = Object.assign
   ...capabilities.map((capability) => capability.workers ?? {}),
 ) as Record<string, WorkerDefinition>;
 
-/** Tables the shared ports own (usage metering, the prompt index); every other table belongs to a capability. */
-const sharedTables = { usage: usageTable, promptIndex: promptIndexTable, jobs: jobsTable } as const;
+/** Tables the shared ports own (usage metering, the prompt index, jobs, the metric history); every other table belongs to a capability. */
+const sharedTables = {
+  usage: usageTable,
+  promptIndex: promptIndexTable,
+  jobs: jobsTable,
+  metricHistory: metricHistoryTable,
+} as const;
 
 /** Every table of the service, by the key route grants name it by. */
 export const tables: Readonly<Record<string, TableDefinition>> = Object.assign(

@@ -18,7 +18,7 @@ export type InsightStatus = z.infer<typeof statusSchema>;
 
 /** A data point an insight rests on: where it came from, what it measures, its value. */
 export const evidenceSchema = z.object({
-  source: z.enum([...sourceNames, 'signals']),
+  source: z.enum([...sourceNames, 'signals', 'history']),
   metric: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
   value: z.union([z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), z.number(), z.boolean()]),
 });
@@ -102,6 +102,11 @@ export const signalKinds = [
   'purpose_without_goals',
   'goal_without_actions',
   'strong_performance',
+  'score_change',
+  'unusual_change',
+  'new_trend',
+  'goal_stalled',
+  'goal_off_pace',
 ] as const;
 export type SignalKind = (typeof signalKinds)[number];
 

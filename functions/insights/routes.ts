@@ -13,11 +13,11 @@ import {
 } from './model';
 
 /**
- * What a read that may miss touches: the sets and the jobs, the business APIs (the rules write a set at once) and the
- * generation queue. The model is the worker's (workers.ts), never a request's.
+ * What a read that may miss touches: the sets and the jobs, the business APIs (the rules write a set at once, and
+ * record the day's metrics in the history), the metric history and the generation queue. The model is the worker's (workers.ts), never a request's.
  */
 const serves = {
-  tables: { insights: 'readWrite', jobs: 'readWrite' },
+  tables: { insights: 'readWrite', jobs: 'readWrite', metricHistory: 'readWrite' },
   businessApi: true,
   queues: ['insightJobs'],
 } as const;

@@ -24,6 +24,8 @@ import type { Insight, InsightSet, InsightStatus, ListInsightsQuery } from './mo
 import { countInsights, matchingInsights, type InsightPage } from './query';
 import { pageByOffset } from '../shared/pagination';
 import { computeSignals } from './signals';
+import type { MetricHistoryStore } from '../shared/metrics/store';
+import { recordSnapshotTrends } from '../shared/metrics/tenant-trends';
 import type { InsightStore } from './store';
 
 /** The job kind of an insight generation; at most one is active per tenant. */
@@ -56,6 +58,11 @@ export interface InsightsDependencies {
   readonly metrics: MetricsRecorder;
   readonly settings: InsightsSettings;
   readonly clock: () => Date;
+  /**
+   * The tenants' daily metric history: each generation records the day's metrics of the snapshot it read and
+   * hands the history's trends to the writer. Absent: no history is kept, and no trend is claimed.
+   */
+  readonly metricHistory?: { readonly store: MetricHistoryStore; readonly retentionDays: number };
 }
 
 /** A set as served, with the job behind it. */
@@ -550,10 +557,14 @@ export class InsightsService {
       );
     }
     const now = clock();
+    const { metricHistory } = this.deps;
+    const trends =
+      metricHistory &&
+      (await recordSnapshotTrends(metricHistory.store, invocation.log, snapshot, now, metricHistory.retentionDays));
     const generation = await mode.generator.generate({
       invocation,
       snapshot,
-      signals: computeSignals(snapshot, now),
+      signals: computeSignals(snapshot, now, {}, trends),
       dismissals,
       now,
       requestType: mode.requestType,

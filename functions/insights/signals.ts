@@ -13,6 +13,9 @@ import { performanceSignals } from './families/performance/signals';
 import type { PerformanceSignal } from './families/performance/signals';
 import { strengthSignals } from './families/strengths/signals';
 import type { StrengthSignal } from './families/strengths/signals';
+import { trendSignals } from './families/trends/signals';
+import type { TrendSignal } from './families/trends/signals';
+import type { TrendReport } from '../shared/metrics/trends';
 import { priorities } from './model';
 import type { Priority, Signal, SignalKind } from './model';
 
@@ -33,7 +36,13 @@ export { defaultSignalThresholds, factMetrics } from './families/family';
 
 /** A computed signal: a union discriminated on `kind`, each kind with its typed payload. */
 export type ComputedSignal =
-  GoalSignal | PerformanceSignal | StrengthSignal | ActionSignal | IssueSignal | FoundationSignal;
+  | GoalSignal
+  | PerformanceSignal
+  | StrengthSignal
+  | ActionSignal
+  | IssueSignal
+  | FoundationSignal
+  | TrendSignal;
 
 /** The computed signal of one kind. */
 export type SignalOf<K extends SignalKind> = Extract<ComputedSignal, { readonly kind: K }>;
@@ -46,6 +55,7 @@ const families: readonly FamilySignals<ComputedSignal>[] = [
   actionSignals,
   issueSignals,
   foundationSignals,
+  trendSignals,
 ];
 
 /** Sort position of a priority: critical first. */
@@ -60,14 +70,16 @@ const uniqueByKey = <S extends Signal>(signals: readonly S[]): S[] => {
 };
 
 /**
- * Computes the deterministic signals of a snapshot at `now`: pure, one signal per key (the first wins when two
- * records share an id), sorted by priority (critical first) then key.
+ * Computes the deterministic signals of a snapshot at `now` (with the trends of the tenant's metric history, when
+ * there is one): pure, one signal per key (the first wins when two records share an id), sorted by priority
+ * (critical first) then key.
  */
 export const computeSignals = (
   snapshot: BusinessSnapshot,
   now: Date,
   thresholds: Partial<SignalThresholds> = {},
+  trends?: TrendReport,
 ): ComputedSignal[] => {
   const t: SignalThresholds = { ...defaultSignalThresholds, ...thresholds };
-  return uniqueByKey(families.flatMap((family) => family(snapshot, now, t))).sort(bySeverity);
+  return uniqueByKey(families.flatMap((family) => family(snapshot, now, t, trends))).sort(bySeverity);
 };

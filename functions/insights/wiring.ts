@@ -1,4 +1,12 @@
-import { businessData, documentClient, jobStore, modelGateway, promptStore, workerQueue } from '../shared/adapters';
+import {
+  businessData,
+  documentClient,
+  jobStore,
+  metricHistory,
+  modelGateway,
+  promptStore,
+  workerQueue,
+} from '../shared/adapters';
 import { config } from '../shared/config';
 import { metrics } from '../shared/observability';
 import { lazyPort, once } from '../shared/once';
@@ -46,5 +54,6 @@ export const insightsService = /* @__PURE__ */ once((): InsightsService => {
     metrics,
     clock: () => new Date(),
     settings: insightsSettings(),
+    metricHistory: { store: metricHistory(), retentionDays: config().METRIC_HISTORY_RETENTION_DAYS },
   });
 });

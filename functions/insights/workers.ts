@@ -1,8 +1,17 @@
 import type { WorkerDefinition } from '../shared/jobs/worker-definition';
 
-/** What a generation touches: the sets, the jobs, metering, the templates, the model and the business APIs. */
+/**
+ * What a generation touches: the sets, the jobs, metering, the templates, the model, the business APIs and the
+ * metric history (each generation records the day's metrics and reads the trends).
+ */
 export const generates = {
-  tables: { insights: 'readWrite', jobs: 'readWrite', usage: 'readWrite', promptIndex: 'read' },
+  tables: {
+    insights: 'readWrite',
+    jobs: 'readWrite',
+    usage: 'readWrite',
+    promptIndex: 'read',
+    metricHistory: 'readWrite',
+  },
   promptsBucket: 'read',
   bedrock: true,
   businessApi: true,

@@ -19,6 +19,7 @@ import { ModelNotConfiguredError } from './errors';
 import { inProcessQueue } from './jobs/in-process';
 import type { Queue } from './jobs/queue';
 import { DynamoJobStore, type JobStore } from './jobs/store';
+import { DynamoMetricHistory, type MetricHistoryStore } from './metrics/store';
 import type { WorkerDefinition } from './jobs/worker-definition';
 
 /** The DynamoDB client (dynalite when DYNAMODB_ENDPOINT is set; traced in Lambda), for the few that need it raw. */
@@ -235,3 +236,8 @@ export const workerQueue = <M>(worker: WorkerDefinition, url: string | undefined
 
 /** Generation jobs and their per-tenant slots in the jobs table. */
 export const jobStore = /* @__PURE__ */ once((): JobStore => new DynamoJobStore(documentClient(), config().JOBS_TABLE));
+
+/** The tenants' daily metric history. */
+export const metricHistory = /* @__PURE__ */ once(
+  (): MetricHistoryStore => new DynamoMetricHistory(documentClient(), config().METRIC_HISTORY_TABLE),
+);

@@ -2,6 +2,7 @@ import { defaultTableName, type TableDefinition } from './dynamo/tables';
 import { once } from './once';
 import { promptIndexTable } from './prompts/tables';
 import { jobsTable } from './jobs/tables';
+import { metricHistoryTable } from './metrics/tables';
 import { usageTable } from './usage/tables';
 import { MAX_MONTHLY_COST_BUDGET_USD, MAX_MONTHLY_TOKEN_BUDGET, MAX_USER_REQUESTS_PER_MINUTE } from './usage/ledger';
 import * as z from './zod';
@@ -61,6 +62,9 @@ export const configSchema = z
     ...tableNameEnv(usageTable),
     ...tableNameEnv(promptIndexTable),
     ...tableNameEnv(jobsTable),
+    ...tableNameEnv(metricHistoryTable),
+    /** How long a day of a tenant's metric history is kept (TTL), from the day it was last written. */
+    METRIC_HISTORY_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(3650)), 400),
     /** Set by Lambda: where it is set, a missing queue URL is a configuration error, not a reason for an in-process queue. */
     AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1))),
     POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'coaching-service'),

@@ -1,4 +1,5 @@
 import type { BusinessSnapshot } from '../../shared/business-api/model';
+import type { TrendReport } from '../../shared/metrics/trends';
 import type { Evidence, Signal, SignalKind } from '../model';
 import { truncate } from '../text';
 
@@ -62,11 +63,12 @@ export const buildSignal = <K extends SignalKind, P>(
   state: (payload: P) => Statement,
 ): SignalWith<K, P> => ({ ...head, ...state(payload), payload });
 
-/** A family's signal computation: the signals it finds in a snapshot at `now`. */
+/** A family's signal computation: the signals it finds in a snapshot at `now` (and in the history's trends). */
 export type FamilySignals<S extends Signal> = (
   snapshot: BusinessSnapshot,
   now: Date,
   thresholds: SignalThresholds,
+  trends?: TrendReport,
 ) => S[];
 
 /** Metric names of signal facts. */

@@ -5,6 +5,7 @@ import { goalGroups, goalWordings } from '../families/goals/wording';
 import { issueGroups, issueWordings } from '../families/issues/wording';
 import { performanceGroups, performanceWordings } from '../families/performance/wording';
 import { strengthWordings } from '../families/strengths/wording';
+import { trendGroups, trendWordings } from '../families/trends/wording';
 import { fingerprintOf } from '../generation';
 import { MAX_INSIGHTS, MIN_INSIGHTS } from '../model';
 import type { InsightDraft, SignalKind } from '../model';
@@ -33,10 +34,11 @@ const wordings: FamilyWordings<ComputedSignal> = {
   ...actionWordings,
   ...issueWordings,
   ...foundationWordings,
+  ...trendWordings,
 };
 
 /** The families' groups of per-record signals. */
-const groups: readonly SignalGroup[] = [...goalGroups, ...performanceGroups, ...issueGroups];
+const groups: readonly SignalGroup[] = [...goalGroups, ...performanceGroups, ...issueGroups, ...trendGroups];
 
 /** The wording of a signal of any kind. */
 const wordingOf = <K extends SignalKind>(signal: SignalOf<K>, ctx: RuleContext): Wording =>
