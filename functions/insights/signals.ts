@@ -36,13 +36,7 @@ export { defaultSignalThresholds, factMetrics } from './families/family';
 
 /** A computed signal: a union discriminated on `kind`, each kind with its typed payload. */
 export type ComputedSignal =
-  | GoalSignal
-  | PerformanceSignal
-  | StrengthSignal
-  | ActionSignal
-  | IssueSignal
-  | FoundationSignal
-  | TrendSignal;
+  GoalSignal | PerformanceSignal | StrengthSignal | ActionSignal | IssueSignal | FoundationSignal | TrendSignal;
 
 /** The computed signal of one kind. */
 export type SignalOf<K extends SignalKind> = Extract<ComputedSignal, { readonly kind: K }>;

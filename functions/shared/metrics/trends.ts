@@ -143,7 +143,9 @@ export const unusualChange = (series: readonly MetricPoint[]): UnusualChange | u
     const previous = series[i - 1] as MetricPoint;
     const point = series[i] as MetricPoint;
     if (dayNumber(point.date) - dayNumber(previous.date) === 1 && dayNumber(previous.date) >= since) {
-      changes.push({ date: point.date, from: previous.value, to: point.value, change: point.value - previous.value });
+      // Rounded past float noise: a steady series' changes are equal, not a millionth apart.
+      const change = Math.round((point.value - previous.value) * 1e6) / 1e6;
+      changes.push({ date: point.date, from: previous.value, to: point.value, change });
     }
   }
   const last = changes.at(-1);
