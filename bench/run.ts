@@ -23,6 +23,7 @@ import { benchParallelFetch } from './parallel-fetch';
 import { benchPromptTokens } from './prompt-tokens';
 import { BenchClient } from './http-client';
 import { benchInsightsMiss } from './insights-miss';
+import { benchMetricTrends } from './metric-trends';
 import { benchNudges } from './nudges';
 import { benchFirstStreamedByte, benchSimultaneousTurns } from './live-conversations';
 import { startBenchBedrock } from './live-model';
@@ -64,6 +65,7 @@ const main = async (): Promise<void> => {
       await section(() => benchFirstStreamedByte(stack, bedrock, client, tenants));
       await section(() => benchSimultaneousTurns(stack, bedrock, client, tenants));
       await section(() => benchNudges(stack, firstTenant));
+      await section(() => benchMetricTrends(stack, floor));
     } finally {
       client.close();
       documentClient().destroy();

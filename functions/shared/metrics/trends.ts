@@ -27,6 +27,8 @@ export const STALL_TOLERANCE = 0.5;
 /** A goal's pace needs this many progress points spanning at least PACE_MIN_SPAN_DAYS. */
 export const PACE_MIN_POINTS = 4;
 export const PACE_MIN_SPAN_DAYS = 14;
+/** A goal's current rate is fitted over its last this many days (8 weeks). */
+export const PACE_WINDOW_DAYS = 56;
 
 /** The headline metrics whose changes are reported. */
 export const headlineMetrics = [
@@ -46,8 +48,8 @@ export const daysBefore = (date: string, days: number): string =>
 
 const round1 = (value: number): number => Math.round(value * 10) / 10;
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
+const median = (values: ArrayLike<number>): number => {
+  const sorted = Float64Array.from(values).sort();
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
     ? (sorted[mid] as number)
@@ -100,16 +102,18 @@ export interface Fit {
 /** The Theil-Sen fit of a series (x in days); undefined with fewer than two points on different days. */
 export const theilSen = (series: readonly MetricPoint[]): Fit | undefined => {
   const xs = series.map((point) => dayNumber(point.date));
-  const slopes: number[] = [];
+  const ys = series.map((point) => point.value);
+  const slopes = new Float64Array((series.length * (series.length - 1)) / 2);
+  let count = 0;
   for (let i = 0; i < series.length; i += 1) {
     for (let j = i + 1; j < series.length; j += 1) {
       const dx = (xs[j] as number) - (xs[i] as number);
-      if (dx !== 0) slopes.push(((series[j] as MetricPoint).value - (series[i] as MetricPoint).value) / dx);
+      if (dx !== 0) slopes[count++] = ((ys[j] as number) - (ys[i] as number)) / dx;
     }
   }
-  if (slopes.length === 0) return undefined;
-  const slopePerDay = median(slopes);
-  const intercept = median(series.map((point, i) => point.value - slopePerDay * (xs[i] as number)));
+  if (count === 0) return undefined;
+  const slopePerDay = median(slopes.subarray(0, count));
+  const intercept = median(ys.map((y, i) => y - slopePerDay * (xs[i] as number)));
   return { slopePerDay, intercept };
 };
 
@@ -236,10 +240,12 @@ export interface Pace {
 }
 
 /**
- * A goal's pace from its progress history (a Theil-Sen fit over at least PACE_MIN_POINTS points spanning
- * PACE_MIN_SPAN_DAYS): the progress it reaches by `targetDate` (a future day) at the fitted rate.
+ * A goal's pace from its progress history (a Theil-Sen fit over its last PACE_WINDOW_DAYS, at least PACE_MIN_POINTS
+ * points spanning PACE_MIN_SPAN_DAYS): the progress it reaches by `targetDate` (a future day) at the fitted rate.
  */
-export const pace = (series: readonly MetricPoint[], targetDate: string): Pace | undefined => {
+export const pace = (history: readonly MetricPoint[], targetDate: string): Pace | undefined => {
+  const end = history.at(-1);
+  const series = end ? history.filter((point) => dayNumber(point.date) > dayNumber(end.date) - PACE_WINDOW_DAYS) : [];
   const first = series[0];
   const latest = series.at(-1);
   if (!first || !latest || series.length < PACE_MIN_POINTS) return undefined;
