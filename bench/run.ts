@@ -65,7 +65,7 @@ const main = async (): Promise<void> => {
       await section(() => benchFirstStreamedByte(stack, bedrock, client, tenants));
       await section(() => benchSimultaneousTurns(stack, bedrock, client, tenants));
       await section(() => benchNudges(stack, firstTenant));
-      await section(() => benchMetricTrends(stack, floor));
+      await section(() => benchMetricTrends(stack));
     } finally {
       client.close();
       documentClient().destroy();

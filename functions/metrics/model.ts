@@ -31,7 +31,7 @@ export const importResponseSchema = z.object({
 });
 
 /** Query of `GET /metrics/history`: `from` defaults to 90 days before `to`, `to` to today. */
-export const historyQuerySchema = z.object({
+export const historyQuerySchema = z.strictObject({
   metric: metricNameSchema,
   entityId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   from: z.optional(metricDateSchema),
