@@ -16,8 +16,9 @@ describe('the tenant calendar', () => {
     expect(isOverdue('2024-06-14', EARLY_UTC, 'America/Los_Angeles')).toBe(false);
     expect(isOverdue('2024-06-14', EARLY_UTC, 'UTC')).toBe(true);
     expect(isOverdue('2024-06-15', EARLY_UTC, 'UTC')).toBe(false);
-    // A date-time without an offset is read as its local day; one with an offset as that instant.
-    expect(isOverdue('2024-06-14T09:00:00', EARLY_UTC, 'America/Los_Angeles')).toBe(false);
+    // A date-time without an offset is a local wall-clock time; one with an offset, that instant.
+    expect(isOverdue('2024-06-14T21:00:00', EARLY_UTC, 'America/Los_Angeles')).toBe(false);
+    expect(isOverdue('2024-06-14T19:00:00', EARLY_UTC, 'America/Los_Angeles')).toBe(true);
     expect(isOverdue('2024-06-15T02:00:00Z', EARLY_UTC, 'America/Los_Angeles')).toBe(true);
   });
 
