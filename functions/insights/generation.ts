@@ -17,6 +17,8 @@ export interface GenerationInput {
   readonly signals: readonly ComputedSignal[];
   readonly dismissals: readonly Dismissal[];
   readonly now: Date;
+  /** The tenant's IANA time zone, which "overdue" is judged in; UTC when absent. */
+  readonly timeZone?: string;
   /** What the model calls are metered as: `insights` for users, `batch` for the nightly run. */
   readonly requestType: RequestType;
   /** An unavailable model is an error, not a reason for the rules (the nightly run retries the tenant later). */

@@ -27,9 +27,12 @@ const insightsTool = /* @__PURE__ */ once(() => ({
 /** Renders an insights template for one tenant's data, signals and dismissals. */
 export const renderInsightsPrompt = (
   template: PromptTemplate,
-  input: Pick<GenerationInput, 'snapshot' | 'signals' | 'dismissals' | 'now'>,
+  input: Pick<GenerationInput, 'snapshot' | 'signals' | 'dismissals' | 'now' | 'timeZone'>,
 ): RenderedPrompt =>
-  renderPrompt(template, insightPromptValues(input.snapshot, input.signals, input.dismissals, input.now));
+  renderPrompt(
+    template,
+    insightPromptValues(input.snapshot, input.signals, input.dismissals, input.now, input.timeZone),
+  );
 
 /**
  * Generates insights with the active `insights_generation` template through the model gateway (limits, routing,

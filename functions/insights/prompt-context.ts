@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, localDay } from '../shared/calendar';
 import type {
   Action,
   BusinessSnapshot,
@@ -179,8 +180,9 @@ export const insightPromptValues = (
   signals: readonly Signal[],
   dismissals: readonly Dismissal[],
   now: Date,
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): InsightPromptValues => ({
-  today: now.toISOString().slice(0, 10),
+  today: localDay(now, timeZone),
   business_profile: renderSource(snapshot, 'foundation', snapshot.foundation, renderFoundation),
   goals: renderSource(snapshot, 'goals', snapshot.goals, renderGoals),
   goal_stats: renderSource(snapshot, 'goalStats', snapshot.goalStats, renderGoalStats),

@@ -14,6 +14,8 @@ import type { ComputedSignal } from './signals';
 export interface RuleInsightOptions {
   /** Suppressed signal keys or fingerprints (see `fingerprintOf`); matching insights are left out. */
   readonly exclude?: ReadonlySet<string>;
+  /** The tenant's IANA time zone (what "overdue" is judged in); UTC when absent. */
+  readonly timeZone?: string;
 }
 
 /**
@@ -26,4 +28,9 @@ export const generateRuleInsights = (
   signals: readonly ComputedSignal[],
   now: Date,
   options: RuleInsightOptions = {},
-): InsightDraft[] => selectInsights(signals, { snapshot, now }, options.exclude ?? new Set());
+): InsightDraft[] =>
+  selectInsights(
+    signals,
+    { snapshot, now, ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }) },
+    options.exclude ?? new Set(),
+  );

@@ -9,7 +9,10 @@ export const RULES_PROVENANCE = { promptTopic: 'rules', promptVersion: 'rules-v1
 /** Rule insights for an input, with dismissed fingerprints excluded. */
 export const ruleDrafts = (input: GenerationInput): SourcedDraft[] => {
   const exclude = new Set(input.dismissals.map((dismissal) => dismissal.fingerprint));
-  return generateRuleInsights(input.snapshot, input.signals, input.now, { exclude }).map((draft) => ({
+  return generateRuleInsights(input.snapshot, input.signals, input.now, {
+    exclude,
+    ...(input.timeZone === undefined ? {} : { timeZone: input.timeZone }),
+  }).map((draft) => ({
     ...draft,
     source: 'rules' as const,
   }));

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../shared/calendar';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -42,6 +43,8 @@ export interface InsightsSettings {
   readonly retryFailedAfterSeconds: number;
   /** Deliveries of a job whose model keeps throttling before it counts as failed. */
   readonly jobMaxAttempts: number;
+  /** The IANA time zone the tenants' calendars are read in ("overdue" is judged there); UTC when absent. */
+  readonly timeZone?: string;
 }
 
 /** The ports and settings the insights service runs on. */
@@ -558,15 +561,17 @@ export class InsightsService {
     }
     const now = clock();
     const { metricHistory } = this.deps;
+    const timeZone = this.deps.settings.timeZone ?? DEFAULT_TIME_ZONE;
     const trends =
       metricHistory &&
       (await recordSnapshotTrends(metricHistory.store, invocation.log, snapshot, now, metricHistory.retentionDays));
     const generation = await mode.generator.generate({
       invocation,
       snapshot,
-      signals: computeSignals(snapshot, now, {}, trends),
+      signals: computeSignals(snapshot, now, { timeZone }, trends),
       dismissals,
       now,
+      timeZone,
       requestType: mode.requestType,
       strictModel: mode.strict,
     });

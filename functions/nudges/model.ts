@@ -1,3 +1,4 @@
+import { isTimeZone } from '../shared/calendar';
 import * as z from '../shared/zod';
 
 /** The kinds of nudge: what the user just did, what needs attention now, what their history shows. */
@@ -135,14 +136,7 @@ const timeZone = z
 const coachLevel = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 
 /** Whether Intl knows the zone (IANA names; no date library needed). */
-export const isTimeZone = (value: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return value.length > 0;
-  } catch {
-    return false;
-  }
-};
+export { isTimeZone };
 
 /** A user's coach settings, complete (the defaults fill what they never set). */
 export const settingsSchema = z.object({

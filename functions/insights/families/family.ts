@@ -2,6 +2,7 @@ import type { BusinessSnapshot } from '../../shared/business-api/model';
 import type { TrendReport } from '../../shared/metrics/trends';
 import type { Evidence, Signal, SignalKind } from '../model';
 import { truncate } from '../text';
+import { DEFAULT_TIME_ZONE } from '../../shared/calendar';
 
 /**
  * What every signal family is built from. A family (goals, performance, strengths, actions, issues, foundation) is
@@ -27,6 +28,8 @@ export interface SignalThresholds {
   readonly stalledAfterDays: number;
   /** How many action titles an aggregate action signal names. */
   readonly namedActions: number;
+  /** The tenant's IANA time zone: a due date is past once that local day is over (shared/calendar.ts). */
+  readonly timeZone: string;
 }
 
 /** The default thresholds; `computeSignals` accepts overrides. */
@@ -39,6 +42,7 @@ export const defaultSignalThresholds: SignalThresholds = {
   strongOverallScore: 80,
   stalledAfterDays: 14,
   namedActions: 3,
+  timeZone: DEFAULT_TIME_ZONE,
 };
 
 /**
@@ -130,6 +134,8 @@ export const fact = (source: Evidence['source'], metric: string, value: string |
 export interface RuleContext {
   readonly snapshot: BusinessSnapshot;
   readonly now: Date;
+  /** The tenant's IANA time zone (what "overdue" is judged in); UTC when unknown. */
+  readonly timeZone?: string;
 }
 
 /** What a kind of signal adds to its summary in a rule insight: a title, why it matters, and what to do. */

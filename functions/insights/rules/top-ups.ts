@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../../shared/calendar';
 import { isPast } from '../dates';
 import { isFinishedAction, oldestFirst } from '../families/actions/signals';
 import { fact, factMetrics } from '../families/family';
@@ -239,7 +240,10 @@ const actionsTopUp = (ctx: RuleContext): TopUp | undefined => {
   const done = actions.filter((action) => action.status === 'done').length;
   const next = oldestFirst(
     actions.filter(
-      (action) => !isFinishedAction(action) && action.dueDate !== undefined && !isPast(action.dueDate, ctx.now),
+      (action) =>
+        !isFinishedAction(action) &&
+        action.dueDate !== undefined &&
+        !isPast(action.dueDate, ctx.now, ctx.timeZone ?? DEFAULT_TIME_ZONE),
     ),
     (action) => action.dueDate,
   )[0];

@@ -1,4 +1,5 @@
 import type { Goal } from '../../shared/business-api/model';
+import { isOverdue } from '../../shared/calendar';
 import { localTime } from '../local-time';
 import type { NudgeSettings } from '../model';
 import { leads, openDeals, openTasks, type EntityState } from '../projection';
@@ -66,13 +67,12 @@ export const stuckDeals = (state: EntityState, now: Date, settings: TimeSettings
     });
 
 /** Open tasks whose due date is before today in the user's zone. */
-const overdue = (state: EntityState, today: string) =>
-  openTasks(state).filter((task) => task.dueDate !== undefined && task.dueDate < today);
+const overdue = (state: EntityState, now: Date, timeZone: string) =>
+  openTasks(state).filter((task) => task.dueDate !== undefined && isOverdue(task.dueDate, now, timeZone));
 
 /** OVERDUE_PILE or more overdue tasks: one nudge for the pile. */
 export const overdueTasks = (state: EntityState, now: Date, settings: TimeSettings): NudgeCandidate[] => {
-  const today = localTime(now, settings.timeZone).date;
-  const late = overdue(state, today).sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? ''));
+  const late = overdue(state, now, settings.timeZone).sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? ''));
   const [oldest] = late;
   if (late.length < OVERDUE_PILE || !oldest?.dueDate) return [];
   return [
@@ -144,7 +144,7 @@ export const morningBriefing = (state: EntityState, now: Date, settings: TimeSet
   const dueToday = openTasks(state).filter(
     (task) => task.dueDate === local.date && (task.priority === 'high' || task.priority === 'critical'),
   ).length;
-  const late = overdue(state, local.date).length;
+  const late = overdue(state, now, settings.timeZone).length;
   const followUps = staleLeads(state, now, settings).length;
   const parts = [
     ...(dueToday > 0 ? [`${plural(dueToday, 'high-priority task')} today`] : []),

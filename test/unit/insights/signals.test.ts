@@ -169,7 +169,7 @@ describe('computeSignals', () => {
       expect(keys).toEqual(['goal_overdue:g3']);
     });
 
-    it('reads a date-time without an offset as UTC', () => {
+    it('reads a date-time without an offset as wall-clock time in the tenant zone (UTC by default)', () => {
       const snapshot = withGoals([
         { id: 'g3', title: 'Launch plans', status: 'on_track', targetDate: '2024-06-15T11:59:00' },
       ]);

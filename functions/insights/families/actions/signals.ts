@@ -87,7 +87,7 @@ const blockedStatement = (blocked: ActionListPayload): Statement => ({
 const overdueActionSignals = (actions: readonly Action[], now: Date, t: SignalThresholds): ActionSignal[] => {
   const overdue = oldestFirst(
     actions.filter(
-      (action) => !isFinishedAction(action) && action.dueDate !== undefined && isPast(action.dueDate, now),
+      (action) => !isFinishedAction(action) && action.dueDate !== undefined && isPast(action.dueDate, now, t.timeZone),
     ),
     (action) => action.dueDate,
   );

@@ -118,8 +118,12 @@ const lowCompletionStatement = (completion: LowCompletionPayload): Statement => 
   };
 };
 
-const overdueGoalSignal = (goal: Goal, targetDate: string, now: Date): GoalSignal => {
-  const payload = { ...goalPayload(goal), targetDate: isoDay(targetDate), daysPastTarget: daysSince(targetDate, now) };
+const overdueGoalSignal = (goal: Goal, targetDate: string, now: Date, timeZone: string): GoalSignal => {
+  const payload = {
+    ...goalPayload(goal),
+    targetDate: isoDay(targetDate),
+    daysPastTarget: daysSince(targetDate, now, timeZone),
+  };
   return buildSignal(
     { key: `goal_overdue:${goal.id}`, kind: 'goal_overdue', category: 'strategy', priority: 'high' },
     payload,
@@ -138,11 +142,11 @@ const slippingGoalSignal = (goal: Goal, status: 'at_risk' | 'behind'): GoalSigna
 };
 
 /** Per open goal: overdue (which takes precedence, being the later stage of the same problem), else at risk or behind. */
-const openGoalSignals = (goals: readonly Goal[], now: Date): GoalSignal[] =>
+const openGoalSignals = (goals: readonly Goal[], now: Date, timeZone: string): GoalSignal[] =>
   goals.flatMap((goal): GoalSignal[] => {
     if (isCompletedGoal(goal)) return [];
-    if (goal.targetDate !== undefined && isPast(goal.targetDate, now)) {
-      return [overdueGoalSignal(goal, goal.targetDate, now)];
+    if (goal.targetDate !== undefined && isPast(goal.targetDate, now, timeZone)) {
+      return [overdueGoalSignal(goal, goal.targetDate, now, timeZone)];
     }
     return goal.status === 'at_risk' || goal.status === 'behind' ? [slippingGoalSignal(goal, goal.status)] : [];
   });
@@ -220,7 +224,7 @@ const goalsWithoutActionsSignals = (goals: readonly Goal[], actions: readonly Ac
 export const goalSignals: FamilySignals<GoalSignal> = (snapshot, now, t) => {
   const goals = snapshot.goals ?? [];
   return [
-    ...openGoalSignals(goals, now),
+    ...openGoalSignals(goals, now, t.timeZone),
     ...lowCompletionSignals(snapshot, t),
     ...goalsWithoutActionsSignals(goals, snapshot.actions),
   ];

@@ -45,7 +45,7 @@ const issueStatement = (issue: HighImpactIssuePayload): Statement => ({
 });
 
 /** The issue family: one signal per open issue at high or critical priority. */
-export const issueSignals: FamilySignals<IssueSignal> = (snapshot, now) => {
+export const issueSignals: FamilySignals<IssueSignal> = (snapshot, now, t) => {
   const goals = snapshot.goals ?? [];
   return (snapshot.issues ?? []).flatMap((issue): IssueSignal[] => {
     if (!isOpenIssue(issue) || (issue.priority !== 'high' && issue.priority !== 'critical')) return [];
@@ -57,7 +57,7 @@ export const issueSignals: FamilySignals<IssueSignal> = (snapshot, now) => {
       ...(issue.status === undefined ? {} : { status: issue.status }),
       ...(issue.createdAt === undefined
         ? {}
-        : { opened: { on: isoDay(issue.createdAt), days: daysSince(issue.createdAt, now) } }),
+        : { opened: { on: isoDay(issue.createdAt), days: daysSince(issue.createdAt, now, t.timeZone) } }),
       ...(issue.owner === undefined ? {} : { owner: issue.owner }),
       ...(goal === undefined ? {} : { linkedGoal: goal.title }),
     };
