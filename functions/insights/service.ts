@@ -564,7 +564,14 @@ export class InsightsService {
     const timeZone = this.deps.settings.timeZone ?? DEFAULT_TIME_ZONE;
     const trends =
       metricHistory &&
-      (await recordSnapshotTrends(metricHistory.store, invocation.log, snapshot, now, metricHistory.retentionDays));
+      (await recordSnapshotTrends(
+        metricHistory.store,
+        invocation.log,
+        snapshot,
+        now,
+        metricHistory.retentionDays,
+        timeZone,
+      ));
     const generation = await mode.generator.generate({
       invocation,
       snapshot,

@@ -1,4 +1,5 @@
 import type { BusinessSnapshot } from '../business-api/model';
+import { isOverdue } from '../calendar';
 import type { MetricName, MetricValues } from './model';
 import { seriesKey } from './model';
 
@@ -14,16 +15,11 @@ const isOpen = (status: string | undefined): boolean =>
   status === undefined || status === 'open' || status === 'in_progress';
 
 /**
- * Whether something due at `due` is overdue on the calendar day `today` (`YYYY-MM-DD`): a plain date is overdue from
- * the next day on, so an action due today is not; a date-time is compared as the day it falls on (UTC).
+ * The day's metric values of a snapshot read at `now`: only what the snapshot has (a missing source records nothing,
+ * never a zero). Scores and rates are rounded to one decimal; an action is overdue past its due date in the tenant's
+ * time zone (one due today is not).
  */
-const isOverdueOn = (due: string, today: string): boolean => due.slice(0, 10) < today;
-
-/**
- * The day's metric values of a snapshot: only what the snapshot has (a missing source records nothing, never a zero).
- * Scores and rates are rounded to one decimal.
- */
-export const snapshotMetrics = (snapshot: BusinessSnapshot, today: string): MetricValues => {
+export const snapshotMetrics = (snapshot: BusinessSnapshot, now: Date, timeZone: string): MetricValues => {
   const values: Record<string, number> = {};
   const set = (metric: MetricName, value: number | undefined, entityId?: string): void => {
     if (value !== undefined && Number.isFinite(value))
@@ -48,7 +44,8 @@ export const snapshotMetrics = (snapshot: BusinessSnapshot, today: string): Metr
   if (actions) {
     set(
       'overdueActions',
-      actions.filter((action) => isOpen(action.status) && action.dueDate && isOverdueOn(action.dueDate, today)).length,
+      actions.filter((action) => isOpen(action.status) && action.dueDate && isOverdue(action.dueDate, now, timeZone))
+        .length,
     );
   }
   return values;

@@ -1,4 +1,5 @@
 import type { BusinessSnapshot } from '../business-api/model';
+import { DEFAULT_TIME_ZONE, localDay } from '../calendar';
 import type { LogSink } from '../observability';
 import type { MetricDay, MetricEntities } from './model';
 import { seriesKey } from './model';
@@ -9,8 +10,8 @@ import { daysBefore, trendReport, type TrendReport } from './trends';
 /** How many days of history a trend report reads (the longest statistic's window, with room). */
 export const TREND_HISTORY_DAYS = 90;
 
-/** The calendar day (UTC) of an instant: the day a snapshot is recorded under. */
-export const dayOf = (now: Date): string => now.toISOString().slice(0, 10);
+/** The calendar day of an instant in a time zone (UTC by default): the day a snapshot is recorded under. */
+export const dayOf = (now: Date, timeZone = DEFAULT_TIME_ZONE): string => localDay(now, timeZone);
 
 const epoch = (now: Date): number => Math.floor(now.getTime() / 1000);
 
@@ -33,8 +34,8 @@ const entitiesInHistory = (days: readonly MetricDay[]): MetricEntities => {
 };
 
 /**
- * Records today's metrics of a snapshot (and the names of its goals and components) and answers the trend report
- * of the history up to today, today's values included. Neither failing fails the caller: a failed write still
+ * Records today's metrics of a snapshot (today in the tenant's time zone) and the names of its goals and components,
+ * and answers the trend report of the history up to today, today's values included. Neither failing fails the caller: a failed write still
  * reports on what was read (with today's values), a failed read reports nothing; both are logged.
  */
 export const recordSnapshotTrends = async (
@@ -43,9 +44,10 @@ export const recordSnapshotTrends = async (
   snapshot: BusinessSnapshot,
   now: Date,
   retentionDays: number,
+  timeZone = DEFAULT_TIME_ZONE,
 ): Promise<TrendReport | undefined> => {
-  const today = dayOf(now);
-  const values = snapshotMetrics(snapshot, today);
+  const today = dayOf(now, timeZone);
+  const values = snapshotMetrics(snapshot, now, timeZone);
   const entities = entitiesOf(snapshot);
   const expiresAt = epoch(now) + retentionDays * 86_400;
   const [written, read] = await Promise.allSettled([

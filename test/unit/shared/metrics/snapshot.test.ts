@@ -33,7 +33,8 @@ describe('snapshotMetrics', () => {
           { id: 'a3', title: 'Done late', dueDate: '2026-11-01', status: 'done' },
         ],
       }),
-      '2026-12-02',
+      new Date('2026-12-02T09:00:00Z'),
+      'UTC',
     );
 
     expect(values).toEqual({
@@ -52,6 +53,14 @@ describe('snapshotMetrics', () => {
   });
 
   it('records nothing of a missing source (never a zero)', () => {
-    expect(snapshotMetrics(snapshot({}), '2026-12-02')).toEqual({});
+    expect(snapshotMetrics(snapshot({}), new Date('2026-12-02T09:00:00Z'), 'UTC')).toEqual({});
+  });
+
+  it("counts overdue in the tenant's time zone: at 02:00 UTC it is still yesterday in Los Angeles", () => {
+    const dueYesterdayUtc = snapshot({ actions: [{ id: 'a1', title: 'Call back', dueDate: '2026-12-01' }] });
+    const at = new Date('2026-12-02T02:00:00Z');
+
+    expect(snapshotMetrics(dueYesterdayUtc, at, 'UTC').overdueActions).toBe(1);
+    expect(snapshotMetrics(dueYesterdayUtc, at, 'America/Los_Angeles').overdueActions).toBe(0);
   });
 });
