@@ -11,6 +11,8 @@ export interface HandoffEvent {
   readonly lastUserMessage: string;
   readonly summary: string;
   readonly at: string;
+  /** The support ticket the hand-off opened (functions/support), when one did. */
+  readonly ticketId?: string;
 }
 
 /** Where hand-off requests go (EventBridge in AWS). */
