@@ -24,7 +24,7 @@ export function parseArticle(fileName: string, text: string): Article {
   const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text.replace(/\r\n/g, '\n'));
   if (!match) throw new Error(`${fileName}: no front matter`);
   const raw: Record<string, unknown> = {};
-  for (const line of match[1].split('\n')) {
+  for (const line of (match[1] ?? '').split('\n')) {
     const at = line.indexOf(':');
     if (at < 0) continue;
     const key = line.slice(0, at).trim();
@@ -39,5 +39,5 @@ export function parseArticle(fileName: string, text: string): Article {
   }
   const parsed = articleFrontMatterSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${fileName}: ${parsed.error.message}`);
-  return { ...parsed.data, body: match[2].trim() };
+  return { ...parsed.data, body: (match[2] ?? '').trim() };
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArticle } from '../../../functions/shared/knowledge/article';
+import { buildArticlesJson, GENERATED_PATH } from '../../../functions/shared/knowledge/articles-source';
 
 const dir = join(__dirname, '../../../knowledge');
 const files = readdirSync(dir).filter((name) => name.endsWith('.md'));
@@ -39,5 +40,11 @@ describe('parseArticle', () => {
       url: '/help/a',
       body: 'Body',
     });
+  });
+});
+
+describe('articles.generated.json', () => {
+  it('is up to date with knowledge/ (run `npx tsx bin/knowledge.ts`)', () => {
+    expect(readFileSync(GENERATED_PATH, 'utf8')).toBe(buildArticlesJson());
   });
 });
