@@ -1,6 +1,6 @@
 import { classifyIntent, intentAnalysis } from '../../../functions/analyses/types/intent';
 import { MIN_POINTS_FOR_SIGNIFICANCE, pearson, permutationPValue } from '../../../functions/analyses/statistics';
-import { InMemoryMetricHistory } from '../../../functions/analyses/in-memory-history';
+import { InMemoryMetricHistory } from '../../../functions/shared/metrics/store';
 import { readHistory } from '../../../functions/analyses/model';
 import { analysisTypes } from '../../../functions/analyses/registry';
 
@@ -55,13 +55,12 @@ describe('statistics', () => {
 
 describe('history and registry', () => {
   it('reads only the window of the tenant, oldest first', async () => {
-    const history = new InMemoryMetricHistory();
-    history.put('t1', 'overallScore', [
-      { date: '2024-01-03', value: 3 },
-      { date: '2024-01-01', value: 1 },
-      { date: '2023-12-01', value: 0 },
-    ]);
-    history.put('t2', 'overallScore', [{ date: '2024-01-02', value: 9 }]);
+    const history = new InMemoryMetricHistory(() => new Date('2024-02-01T00:00:00Z'));
+    const keep = Date.parse('2025-01-01') / 1000;
+    await history.record('t1', '2024-01-03', { overallScore: 3 }, keep);
+    await history.record('t1', '2024-01-01', { overallScore: 1 }, keep);
+    await history.record('t1', '2023-12-01', { overallScore: 0 }, keep);
+    await history.record('t2', '2024-01-02', { overallScore: 9 }, keep);
     const read = await readHistory(history, 't1', ['overallScore', 'openIssues'], '2024-01-01', '2024-01-31');
     expect(read.overallScore?.map((p) => p.value)).toEqual([1, 3]);
     expect(read.openIssues).toEqual([]);
