@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BusinessData, ServiceTokenProvider } from './business-api/port';
 import { ClientCredentialsTokenProvider, StaticTokenProvider } from './business-api/service-token';
-import { config, ConfigError } from './config';
+import { config, ConfigError, effectivePrices } from './config';
 import { createDynamoClient, documentClientOver } from './dynamo/client';
 import { type LanguageModel } from './llm/port';
 import { logger, metrics } from './observability';
@@ -177,7 +177,8 @@ export const gatewaySettings = (): GatewaySettings => {
     defaultTemperature: cfg.DEFAULT_TEMPERATURE,
     defaultMaxTokens: cfg.DEFAULT_MAX_TOKENS,
     defaultLimits: defaultLimits(),
-    prices: cfg.MODEL_PRICES_JSON,
+    prices: effectivePrices(cfg),
+    catalogue: cfg.MODEL_CATALOGUE_JSON,
     retentionDays: cfg.USAGE_TTL_DAYS,
     warningThreshold: cfg.USAGE_WARNING_THRESHOLD,
   };

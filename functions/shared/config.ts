@@ -5,6 +5,7 @@ import { jobsTable } from './jobs/tables';
 import { metricHistoryTable } from './metrics/tables';
 import { usageTable } from './usage/tables';
 import { MAX_MONTHLY_COST_BUDGET_USD, MAX_MONTHLY_TOKEN_BUDGET, MAX_USER_REQUESTS_PER_MINUTE } from './usage/ledger';
+import { DEFAULT_MODEL_CATALOGUE, modelCatalogueSchema, modelPriceSchema, pricesOf } from './llm/models';
 import * as z from './zod';
 
 /** A comma-separated list in one variable: its items, trimmed, empty ones dropped. */
@@ -17,29 +18,6 @@ export const csv = z.pipe(
       .filter(Boolean),
   ),
 );
-
-/** USD prices per 1K tokens, by model id (inference profile prefixes are ignored when looking up). */
-const modelPriceSchema = z.object({
-  inputPer1k: z.number().check(z.nonnegative()),
-  outputPer1k: z.number().check(z.nonnegative()),
-  cacheReadPer1k: z._default(z.number().check(z.nonnegative()), 0),
-  cacheWritePer1k: z._default(z.number().check(z.nonnegative()), 0),
-});
-
-const DEFAULT_MODEL_PRICES = {
-  'anthropic.claude-sonnet-4-5-20250929-v1:0': {
-    inputPer1k: 0.003,
-    outputPer1k: 0.015,
-    cacheReadPer1k: 0.0003,
-    cacheWritePer1k: 0.00375,
-  },
-  'anthropic.claude-haiku-4-5-20251001-v1:0': {
-    inputPer1k: 0.001,
-    outputPer1k: 0.005,
-    cacheReadPer1k: 0.0001,
-    cacheWritePer1k: 0.00125,
-  },
-};
 
 /**
  * The environment entry of a table's name: the table's env var (which the stack's bind helper sets), defaulting to
@@ -110,10 +88,28 @@ export const configSchema = z
     ),
     DEFAULT_TEMPERATURE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.3),
     DEFAULT_MAX_TOKENS: z._default(z.coerce.number().check(z.int(), z.minimum(256), z.maximum(64000)), 4096),
+    /** Catalogue entries (family, capabilities, price) by model id, merged over the built-in catalogue. */
+    MODEL_CATALOGUE_JSON: z.pipe(
+      z.optional(z.string()),
+      z.transform((json, ctx) => {
+        if (!json) return DEFAULT_MODEL_CATALOGUE;
+        try {
+          return { ...DEFAULT_MODEL_CATALOGUE, ...modelCatalogueSchema.parse(JSON.parse(json)) };
+        } catch {
+          ctx.issues.push({
+            code: 'custom',
+            message: 'must be JSON: { "<modelId>": { family, capabilities, price } }',
+            input: json,
+          });
+          return z.NEVER;
+        }
+      }),
+    ),
+    /** Price overrides by model id, over the catalogue's prices (kept for deployments that set only prices). */
     MODEL_PRICES_JSON: z.pipe(
       z.optional(z.string()),
       z.transform((json, ctx) => {
-        if (!json) return DEFAULT_MODEL_PRICES;
+        if (!json) return {};
         try {
           return z.record(z.string(), modelPriceSchema).parse(JSON.parse(json));
         } catch {
@@ -180,7 +176,13 @@ export const configSchema = z
 /** The parsed, typed configuration of the shared ports. */
 export type Config = z.infer<typeof configSchema>;
 /** Model price entry (USD per 1K tokens). */
-export type ModelPrice = z.infer<typeof modelPriceSchema>;
+export type { ModelPrice } from './llm/models';
+
+/** The prices in effect: the catalogue's, with `MODEL_PRICES_JSON` entries over them. */
+export const effectivePrices = (cfg: Pick<Config, 'MODEL_CATALOGUE_JSON' | 'MODEL_PRICES_JSON'>) => ({
+  ...pricesOf(cfg.MODEL_CATALOGUE_JSON),
+  ...cfg.MODEL_PRICES_JSON,
+});
 
 /** Raised at cold start when the environment is invalid; lists every bad variable. */
 export class ConfigError extends Error {

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ModelPrice } from '../config';
+import type { ModelCatalogue } from '../llm/models';
 import type {
   LanguageModel,
   ModelMessage,
@@ -28,6 +29,8 @@ export interface GatewaySettings {
   readonly defaultMaxTokens: number;
   readonly defaultLimits: TenantLimits;
   readonly prices: Readonly<Record<string, ModelPrice>>;
+  /** The model catalogue that capability routing reads (default: the built-in one). */
+  readonly catalogue?: ModelCatalogue;
   readonly retentionDays: number;
   /** Share of a budget at which responses carry a warning (default 0.8). */
   readonly warningThreshold: number;

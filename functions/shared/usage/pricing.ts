@@ -1,8 +1,7 @@
-import type { ModelPrice } from '../config';
-import type { ModelUsage } from '../llm/port';
+import { baseModelId, type ModelPrice } from '../llm/models';
 
-/** Strips an inference-profile prefix (`us.`, `eu.`, `apac.`, `global.`) so one price serves every region. */
-export const baseModelId = (modelId: string): string => modelId.replace(/^(us|eu|apac|global|us-gov)\./, '');
+export { baseModelId };
+import type { ModelUsage } from '../llm/port';
 
 /** The price entry of a model (by its id or its base id), if the table has one. */
 export const priceOf = (modelId: string, prices: Readonly<Record<string, ModelPrice>>): ModelPrice | undefined =>
