@@ -14,6 +14,12 @@ const shown = new Set<string>();
 /** The user's coach level (toasts stay longer at 3); updated when settings load or change. */
 export const coachState = { level: 2 };
 
+/** `review_goal` as a button label: `Review goal`. */
+export const humanize = (code: string): string => {
+  const words = code.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
 const publish = (): void => listeners.forEach((listener) => listener(queue));
 
 /** Adds nudges to the toast queue (each one once). */
@@ -63,7 +69,7 @@ export const Toasts = () => {
           <div class="row">
             {current.suggestedAction ? (
               <button type="button" class="primary" onClick={next}>
-                {current.suggestedAction}
+                {humanize(current.suggestedAction)}
               </button>
             ) : null}
             <button type="button" onClick={dismiss} aria-label="Dismiss this nudge">

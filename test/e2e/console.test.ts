@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -123,22 +122,31 @@ describeBrowser('the web console in Chromium', () => {
     await owner.close();
   }, 60_000);
 
-  it('lets a platform admin move a label and see the diff', async () => {
+  it('lets a platform admin see a diff and move a label', async () => {
+    const token = await stack.mintToken({ tenantId: 'acme-plumbing', userId: 'platform-1', role: 'platform-admin' });
+    const template = JSON.parse(readFileSync(join(__dirname, '../../prompts/core_values/v1.0.json'), 'utf8'));
+    const published = await fetch(`${stack.url}/admin/prompts/core_values/versions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...template,
+        version: 'v1.1',
+        is_active: false,
+        system_prompt: `${template.system_prompt}\nBe brief.`,
+      }),
+    });
+    expect(published.status).toBe(201);
     const admin = await signInAs('acme-plumbing', 'Platform admin');
     await admin.goto(`${stack.url}/#/admin-prompts`);
-    const topicButton = admin.getByRole('table').first().getByRole('button').first();
-    await topicButton.waitFor();
-    const topic = (await topicButton.textContent()) ?? '';
-    await topicButton.click();
-    const rows = admin.locator('.card table tr');
-    await rows.first().waitFor();
-    const target = rows.first();
-    const version = (await target.locator('td').first().textContent()) ?? '';
-    await target.getByRole('button', { name: 'Diff' }).click();
-    await admin.getByTestId('diff').waitFor();
-    await target.getByRole('button', { name: '→ production' }).click();
-    await admin.getByTestId(`production-${topic}`).filter({ hasText: version }).waitFor();
+    await admin.getByRole('button', { name: 'core_values' }).click();
+    const row = admin.locator('.card table tr', { hasText: 'v1.1' });
+    await row.getByText('valid', { exact: true }).waitFor({ timeout: 15_000 });
+    await row.getByRole('button', { name: 'Diff' }).click();
+    await admin.getByTestId('diff').filter({ hasText: 'system_prompt' }).waitFor();
+    expect(await admin.locator('.diff .add').filter({ hasText: 'Be brief.' }).count()).toBeGreaterThan(0);
     await shot(admin, 'admin-prompts');
+    await row.getByRole('button', { name: '→ production' }).click();
+    await admin.getByTestId('production-core_values').filter({ hasText: 'v1.1' }).waitFor();
     await admin.goto(`${stack.url}/#/admin-usage`);
     await admin.getByText('Top tenants this month').waitFor();
     await shot(admin, 'admin-usage');

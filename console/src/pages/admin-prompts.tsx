@@ -44,7 +44,7 @@ export const AdminPromptsPage = ({ session }: PageProps) => {
         ),
       ),
     );
-  const lines = diff.value?.unified.split('\n') ?? [];
+  const lines = (diff.value?.unified.split('\n') ?? []).filter((line) => !/^(Index: |={10,}|--- |\+\+\+ )/.test(line));
   return (
     <section>
       <h1>Prompts</h1>
