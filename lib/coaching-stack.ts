@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { BusinessApiUrls, RoleGroups } from './function';
 import { Api } from './constructs/api';
 import { Batch, type BatchSettings } from './constructs/batch';
+import { ConsoleHosting } from './constructs/console-hosting';
 import { Data } from './constructs/data';
 import { Events } from './constructs/events';
 import { Monitoring } from './constructs/monitoring';
@@ -30,6 +31,8 @@ export interface CoachingStackProps extends StackProps {
   readonly alarmEmails: readonly string[];
   /** The nightly insights run: schedule, Bedrock quota (worker concurrency), business API secret. */
   readonly batch: BatchSettings;
+  /** The OIDC client id the web console signs in with (authorization code + PKCE); default `coaching-console`. */
+  readonly consoleClientId?: string;
 }
 
 /** The coaching service: composes its constructs and nothing else. */
@@ -42,6 +45,7 @@ export class CoachingStack extends Stack {
   readonly batch: Batch;
   readonly nudges: Nudges;
   readonly monitoring: Monitoring;
+  readonly console: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: CoachingStackProps) {
     super(scope, id, props);
@@ -93,6 +97,12 @@ export class CoachingStack extends Stack {
       prompts: this.prompts,
       batch: this.batch,
       nudges: this.nudges,
+    });
+    this.console = new ConsoleHosting(this, 'Console', {
+      apiUrl: this.api.stage.url,
+      streamingUrl: this.api.streamUrls.streamConversationReply?.url ?? '',
+      oidcIssuer: props.jwtIssuer,
+      oidcClientId: props.consoleClientId ?? 'coaching-console',
     });
   }
 }
