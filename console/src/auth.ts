@@ -24,17 +24,19 @@ const claimsOf = (token: string): Record<string, unknown> => {
   return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
 };
 
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 /** A session from a token: tenant from `custom:tenantId`/`tenantId`, role from the groups claim. */
 export const sessionOf = (token: string): Session => {
   const claims = claimsOf(token);
   const groups = Object.values(claims).find(Array.isArray) as string[] | undefined;
-  const tenantId = String(claims['custom:tenantId'] ?? claims.tenantId ?? Object.values(claims)[0] ?? '');
+  const tenantId = textOf(claims['custom:tenantId'] ?? claims.tenantId);
   const role = groups?.some((group) => /platform/i.test(group))
     ? 'platform-admin'
     : groups?.some((group) => /admin/i.test(group))
       ? 'admin'
       : 'user';
-  return { token, tenantId, userId: String(claims.sub ?? ''), role };
+  return { token, tenantId, userId: textOf(claims.sub), role };
 };
 
 /** Loads /config.json and applies its API and streaming URLs. */

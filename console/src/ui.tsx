@@ -7,7 +7,7 @@ export interface Loaded<T> {
   readonly value?: T;
   readonly error?: unknown;
   readonly loading: boolean;
-  reload(): void;
+  readonly reload: () => void;
 }
 
 /** Runs `load` on mount and whenever `deps` change; `reload` runs it again. */

@@ -41,7 +41,7 @@ export const urlOf = (base: string, path: string, params: Record<string, string>
   const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
   const search = new URLSearchParams(
     Object.entries(query as Record<string, unknown>).flatMap(([k, v]) =>
-      v === undefined || v === '' ? [] : [[k, String(v)]],
+      v === undefined || v === '' ? [] : [[k, String(v as string | number)]],
     ),
   ).toString();
   return `${base}${filled}${search ? `?${search}` : ''}`;

@@ -46,14 +46,14 @@ export const AdminUsagePage = (_: PageProps) => {
                 />
               </div>
               {[
-                ['By model', byModel],
-                ['By request type', byType],
-              ].map(([title, report]) => (
-                <div class="card" key={String(title)}>
-                  <h2>{String(title)}</h2>
+                { title: 'By model', report: byModel },
+                { title: 'By request type', report: byType },
+              ].map(({ title, report }) => (
+                <div class="card" key={title}>
+                  <h2>{title}</h2>
                   <table>
                     <tbody>
-                      {typeof report === 'object' && report
+                      {report
                         ? report.rows.map((row) => (
                             <tr key={row.key}>
                               <td>{row.key}</td>
@@ -64,7 +64,7 @@ export const AdminUsagePage = (_: PageProps) => {
                         : null}
                     </tbody>
                   </table>
-                  {typeof report === 'object' && report?.rows.length === 0 ? <p class="empty">No usage yet.</p> : null}
+                  {report?.rows.length === 0 ? <p class="empty">No usage yet.</p> : null}
                 </div>
               ))}
             </div>
