@@ -31,8 +31,11 @@ export interface CoachingStackProps extends StackProps {
   readonly alarmEmails: readonly string[];
   /** The nightly insights run: schedule, Bedrock quota (worker concurrency), business API secret. */
   readonly batch: BatchSettings;
-  /** The OIDC client id the web console signs in with (authorization code + PKCE); default `coaching-console`. */
-  readonly consoleClientId?: string;
+  /**
+   * Host the web console (S3 + CloudFront, config.json) and the OIDC client id it signs in with (authorization code +
+   * PKCE); off unless given (the full-stack infra tests do not cover it yet; test/infra/console-hosting.test.ts does).
+   */
+  readonly consoleHosting?: { readonly oidcClientId: string };
 }
 
 /** The coaching service: composes its constructs and nothing else. */
@@ -45,7 +48,7 @@ export class CoachingStack extends Stack {
   readonly batch: Batch;
   readonly nudges: Nudges;
   readonly monitoring: Monitoring;
-  readonly console: ConsoleHosting;
+  readonly console?: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: CoachingStackProps) {
     super(scope, id, props);
@@ -98,11 +101,13 @@ export class CoachingStack extends Stack {
       batch: this.batch,
       nudges: this.nudges,
     });
-    this.console = new ConsoleHosting(this, 'Console', {
-      apiUrl: this.api.stage.url,
-      streamingUrl: this.api.streamUrls.streamConversationReply?.url ?? '',
-      oidcIssuer: props.jwtIssuer,
-      oidcClientId: props.consoleClientId ?? 'coaching-console',
-    });
+    if (props.consoleHosting) {
+      this.console = new ConsoleHosting(this, 'Console', {
+        apiUrl: this.api.stage.url,
+        streamingUrl: this.api.streamUrls.streamConversationReply?.url ?? '',
+        oidcIssuer: props.jwtIssuer,
+        oidcClientId: props.consoleHosting.oidcClientId,
+      });
+    }
   }
 }
