@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { BusinessApiUrls, RoleGroups } from './function';
 import { Api } from './constructs/api';
 import { Batch, type BatchSettings } from './constructs/batch';
+import { ConsoleHosting } from './constructs/console-hosting';
 import { Data } from './constructs/data';
 import { Events } from './constructs/events';
 import { Monitoring } from './constructs/monitoring';
@@ -30,6 +31,11 @@ export interface CoachingStackProps extends StackProps {
   readonly alarmEmails: readonly string[];
   /** The nightly insights run: schedule, Bedrock quota (worker concurrency), business API secret. */
   readonly batch: BatchSettings;
+  /**
+   * Host the web console (S3 + CloudFront, config.json) and the OIDC client id it signs in with (authorization code +
+   * PKCE); off unless given (the full-stack infra tests do not cover it yet; test/infra/console-hosting.test.ts does).
+   */
+  readonly consoleHosting?: { readonly oidcClientId: string };
 }
 
 /** The coaching service: composes its constructs and nothing else. */
@@ -42,6 +48,7 @@ export class CoachingStack extends Stack {
   readonly batch: Batch;
   readonly nudges: Nudges;
   readonly monitoring: Monitoring;
+  readonly console?: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: CoachingStackProps) {
     super(scope, id, props);
@@ -94,5 +101,13 @@ export class CoachingStack extends Stack {
       batch: this.batch,
       nudges: this.nudges,
     });
+    if (props.consoleHosting) {
+      this.console = new ConsoleHosting(this, 'Console', {
+        apiUrl: this.api.stage.url,
+        streamingUrl: this.api.streamUrls.streamConversationReply?.url ?? '',
+        oidcIssuer: props.jwtIssuer,
+        oidcClientId: props.consoleHosting.oidcClientId,
+      });
+    }
   }
 }

@@ -13,6 +13,7 @@ import type { HttpLambdaHandler } from '../functions/shared/http/pipeline';
 import type { StreamLambdaHandler } from '../functions/shared/http/stream-route';
 import { pathMatcher, type RouteDefinition } from '../functions/shared/http/route';
 import { LocalResponseStream } from '../functions/shared/http/streaming-runtime';
+import { DEV_SIGN_IN_PATH, serveConsoleFile, type DemoUser } from './console-host';
 import { corsAnswer } from './cors';
 import { lambdaContext } from './lambda-context';
 import { listen } from './listen';
@@ -35,7 +36,45 @@ export interface LocalServerOptions {
   readonly maxRequestBytes?: number;
   /** Browser origins allowed to call it (CORS, answered as API Gateway answers it); none by default. */
   readonly corsOrigins?: readonly string[];
+  /** The web console: its build folder served at `/`, and the local-only sign-in that mints demo users' tokens. */
+  readonly console?: LocalConsole;
 }
+
+/** The console as the dev server hosts it (local only: the stack serves it from CloudFront, signs in with OIDC). */
+export interface LocalConsole {
+  readonly dist: string;
+  readonly users: readonly DemoUser[];
+  mint(user: DemoUser): Promise<string>;
+}
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * The console's local requests: its files, its config.json (local mode: the API on this origin) and the dev sign-in
+ * (GET lists the demo users, POST `{ index }` answers that user's token). Undefined when the request is none of them.
+ */
+const consoleAnswer = async (
+  hosted: LocalConsole,
+  method: string,
+  pathname: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<APIGatewayProxyStructuredResultV2 | 'sent' | undefined> => {
+  if (method === 'GET' && serveConsoleFile(hosted.dist, pathname, response)) return 'sent';
+  if (method === 'GET' && pathname === '/config.json')
+    return json(200, { mode: 'local', apiUrl: '', streamingUrl: '' });
+  if (pathname !== DEV_SIGN_IN_PATH) return undefined;
+  if (method === 'GET') return json(200, { users: hosted.users });
+  if (method !== 'POST') return undefined;
+  const { index } = JSON.parse((await readBody(request, 1024)) ?? '{}') as { index?: unknown };
+  const user = typeof index === 'number' ? hosted.users[index] : undefined;
+  if (!user) return json(400, { error: { code: 'validation_error', message: 'Pick one of the listed demo users' } });
+  return json(200, { token: await hosted.mint(user), user });
+};
 
 /** A running local server. */
 export interface LocalServer {
@@ -179,6 +218,14 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
           { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.jwt.jwks) },
           cors.headers,
         );
+        return;
+      }
+      const hosted = options.console
+        ? await consoleAnswer(options.console, method, url.pathname, request, response)
+        : undefined;
+      if (hosted === 'sent') return;
+      if (hosted) {
+        send(response, hosted, cors.headers);
         return;
       }
       const found = match(method, url.pathname);

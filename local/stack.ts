@@ -5,6 +5,8 @@ import { capabilityEnvironments, workers } from '../functions/routes';
 import { inProcessQueue } from '../functions/shared/jobs/in-process';
 import { configSchema, parseEnv } from '../functions/shared/config';
 import { corsConfigSchema } from './cors';
+import { CONSOLE_DIST, demoUsers } from './console-host';
+import { DEMO_PROFILES, DEMO_USER } from './demo-activity';
 import { startDemoBusinessApi, type DemoBusinessApi } from './demo-business-api';
 import {
   DEV_AUDIENCE,
@@ -34,6 +36,8 @@ export interface LocalStackOptions {
    * writes .local/dev-endpoints.json; removed on close).
    */
   readonly endpointsFile?: string;
+  /** Host the web console (console/dist) at `/` with the local demo sign-in. */
+  readonly console?: boolean;
 }
 
 /** The running local runtime and its embedded parts. */
@@ -127,6 +131,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     port: options.port ?? 0,
     jwt: { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwks: { keys: [keys.publicJwk] } },
     corsOrigins,
+    console: options.console
+      ? {
+          dist: CONSOLE_DIST,
+          users: demoUsers(Object.keys(DEMO_PROFILES), DEMO_USER),
+          mint: (user) => mintDevToken(keys, { ...devTokenNames(cfg), ...user }),
+        }
+      : undefined,
   });
   const { endpointsFile } = options;
   if (endpointsFile) writeDevEndpoints(endpointsFile, server.url, env);

@@ -1,4 +1,5 @@
 import './cli-env';
+import { ensureConsoleBuilt } from './console-host';
 import { DEV_ENDPOINTS_FILE } from './dev-endpoints';
 import { DEMO_USER, seedDemoActivity } from './demo-activity';
 import { seedDemoMetrics } from './demo-metrics';
@@ -18,7 +19,12 @@ const seedDemoHistory = async (): Promise<number> => {
 /** `npm start`: the API on http://localhost:3000 with embedded defaults, a dev token and example requests. */
 const main = async (): Promise<void> => {
   const port = Number(process.env.PORT ?? 3000);
-  const stack = await startLocalStack({ port, endpointsFile: DEV_ENDPOINTS_FILE });
+  if (process.env.CONSOLE !== 'off') ensureConsoleBuilt();
+  const stack = await startLocalStack({
+    port,
+    endpointsFile: DEV_ENDPOINTS_FILE,
+    console: process.env.CONSOLE !== 'off',
+  });
   const base = stack.url.replace('127.0.0.1', 'localhost');
   const seeded = stack.demoApi !== undefined && stack.dynamoEmbedded;
   const activities = seeded ? await seedDemoActivity(DEMO_TENANTS) : 0;
@@ -26,6 +32,7 @@ const main = async (): Promise<void> => {
   const token = await stack.mintToken({ tenantId: DEMO_TENANTS[0] as string, userId: DEMO_USER });
   console.log(`
 Coaching API on ${base}
+  Console       ${base}/ (sign in as a demo user; CONSOLE=off skips it)
   DynamoDB      ${stack.dynamoEndpoint}${stack.dynamoEmbedded ? ' (embedded dynalite, in memory)' : ''}
   Prompts       ${stack.promptBucket ? `${stack.promptBucket.endpoint}/${stack.promptBucket.bucket} (embedded S3, seeded from prompts/; admin: npm run prompts -- list)` : `s3://${stack.env.PROMPTS_BUCKET}`}
   Business API  ${stack.demoApi ? `${stack.demoApi.url} (demo; tenants: ${DEMO_TENANTS.join(', ')})` : stack.env.ACCOUNT_API_URL}
