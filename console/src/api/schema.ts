@@ -68,7 +68,7 @@ export interface Paths {
           actionable: boolean;
           suggestedActions: (string)[];
           evidence: ({
-            source: "foundation" | "goals" | "goalStats" | "performance" | "actions" | "issues" | "signals";
+            source: "foundation" | "goals" | "goalStats" | "performance" | "actions" | "issues" | "signals" | "history";
             metric: string;
             value: (string) | (number) | (boolean);
           })[];
@@ -219,7 +219,7 @@ export interface Paths {
           actionable: boolean;
           suggestedActions: (string)[];
           evidence: ({
-            source: "foundation" | "goals" | "goalStats" | "performance" | "actions" | "issues" | "signals";
+            source: "foundation" | "goals" | "goalStats" | "performance" | "actions" | "issues" | "signals" | "history";
             metric: string;
             value: (string) | (number) | (boolean);
           })[];
@@ -250,7 +250,7 @@ export interface Paths {
           actionable: boolean;
           suggestedActions: (string)[];
           evidence: ({
-            source: "foundation" | "goals" | "goalStats" | "performance" | "actions" | "issues" | "signals";
+            source: "foundation" | "goals" | "goalStats" | "performance" | "actions" | "issues" | "signals" | "history";
             metric: string;
             value: (string) | (number) | (boolean);
           })[];
@@ -1808,6 +1808,130 @@ export interface Paths {
         tokens: number;
         costMicros: number;
         lastFinishedAt?: string;
+      };
+    };
+  };
+  "/admin/tenants/{id}/metrics/import": {
+    post: {
+      /** importMetrics */
+      path: { id: string; };
+      query: Record<string, never>;
+      body: {
+        points: ({
+          date: string;
+          metric: string;
+          value: unknown;
+          entityId?: unknown;
+        })[];
+      };
+      response: {
+        imported: number;
+        days: number;
+      };
+    };
+  };
+  "/metrics/history": {
+    get: {
+      /** getMetricHistory */
+      path: Record<string, never>;
+      query: { metric: "overallScore" | "goals" | "strategies" | "kpis" | "actions" | "completionRate" | "atRisk" | "behindSchedule" | "openIssues" | "criticalIssues" | "overdueActions" | "goalProgress" | "kpiValue" | "componentScore"; entityId?: string; from?: string; to?: string; };
+      body: undefined;
+      response: {
+        metric: "overallScore" | "goals" | "strategies" | "kpis" | "actions" | "completionRate" | "atRisk" | "behindSchedule" | "openIssues" | "criticalIssues" | "overdueActions" | "goalProgress" | "kpiValue" | "componentScore";
+        entityId?: string;
+        from: string;
+        to: string;
+        points: ({
+          date: string;
+          value: number;
+        })[];
+      };
+    };
+  };
+  "/metrics/trends": {
+    get: {
+      /** getMetricTrends */
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: undefined;
+      response: {
+        asOf: string;
+        historyDays: number;
+        changes: ({
+          metric: "overallScore" | "goals" | "strategies" | "kpis" | "actions" | "completionRate" | "atRisk" | "behindSchedule" | "openIssues" | "criticalIssues" | "overdueActions" | "goalProgress" | "kpiValue" | "componentScore";
+          vs7Days?: {
+            days: number;
+            from: number;
+            to: number;
+            change: number;
+            fromDate: string;
+            toDate: string;
+          };
+          vs30Days?: {
+            days: number;
+            from: number;
+            to: number;
+            change: number;
+            fromDate: string;
+            toDate: string;
+          };
+        })[];
+        overall?: {
+          change: {
+            days: number;
+            from: number;
+            to: number;
+            change: number;
+            fromDate: string;
+            toDate: string;
+          };
+          drivers: ({
+            component: string;
+            change: number;
+            from: number;
+            to: number;
+          })[];
+          detractors: ({
+            component: string;
+            change: number;
+            from: number;
+            to: number;
+          })[];
+        };
+        newTrends: ({
+          metric: "overallScore" | "goals" | "strategies" | "kpis" | "actions" | "completionRate" | "atRisk" | "behindSchedule" | "openIssues" | "criticalIssues" | "overdueActions" | "goalProgress" | "kpiValue" | "componentScore";
+          direction: "up" | "down";
+          previous: "up" | "down";
+          perWeek: number;
+          previousPerWeek: number;
+          since: string;
+        })[];
+        unusual: ({
+          metric: "overallScore" | "goals" | "strategies" | "kpis" | "actions" | "completionRate" | "atRisk" | "behindSchedule" | "openIssues" | "criticalIssues" | "overdueActions" | "goalProgress" | "kpiValue" | "componentScore";
+          date: string;
+          from: number;
+          to: number;
+          change: number;
+          z: number | null;
+          typicalChange: number;
+        })[];
+        stalledGoals: ({
+          id: string;
+          title: string;
+          targetDate?: string;
+          progress: number;
+          days: number;
+          since: string;
+        })[];
+        goalPace: ({
+          id: string;
+          title: string;
+          targetDate: string;
+          progress: number;
+          perWeek: number;
+          projected: number;
+          onPace: boolean;
+        })[];
       };
     };
   };
