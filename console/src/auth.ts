@@ -26,11 +26,11 @@ const claimsOf = (token: string): Record<string, unknown> => {
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** A session from a token: tenant from `custom:tenantId`/`tenantId`, role from the groups claim. */
+/** A session from a token: tenant from `tenant_id` (the dev tokens' and the default claim), `custom:tenantId` or `tenantId`; role from the groups claim. */
 export const sessionOf = (token: string): Session => {
   const claims = claimsOf(token);
   const groups = Object.values(claims).find(Array.isArray) as string[] | undefined;
-  const tenantId = textOf(claims['custom:tenantId'] ?? claims.tenantId);
+  const tenantId = textOf(claims.tenant_id ?? claims['custom:tenantId'] ?? claims.tenantId);
   const role = groups?.some((group) => /platform/i.test(group))
     ? 'platform-admin'
     : groups?.some((group) => /admin/i.test(group))

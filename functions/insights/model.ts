@@ -102,6 +102,8 @@ export const signalKinds = [
   'purpose_without_goals',
   'goal_without_actions',
   'strong_performance',
+  'targets_beaten',
+  'goals_on_track',
   'score_change',
   'unusual_change',
   'new_trend',

@@ -111,6 +111,32 @@ const signalDrafts = (signals: readonly ComputedSignal[], ctx: RuleContext): Ins
 
 const byPriority = (a: InsightDraft, b: InsightDraft): number => priorityRank(a.priority) - priorityRank(b.priority);
 
+/** A strength: an insight that informs (what works) rather than asks for action. */
+const isStrength = (draft: InsightDraft): boolean => !draft.actionable;
+
+/** The first `room` drafts, with the best strength in place of the last one when none made it (ranked by priority). */
+const keepingAStrength = (ranked: readonly InsightDraft[], room: number): InsightDraft[] => {
+  const chosen = ranked.slice(0, room);
+  const strength = ranked.slice(room).find(isStrength);
+  return strength && !chosen.some(isStrength) && chosen.length > 0 ? [...chosen.slice(0, -1), strength] : chosen;
+};
+
+const SENTENCE = /[^.!?]+[.!?]+(?=\s|$)/g;
+
+/**
+ * The drafts with every sentence said earlier in the set left out of later descriptions (two insights of one kind
+ * share the kind's reason; a reader should meet it once). A description is never emptied: its first sentence stays.
+ */
+const withoutRepeatedSentences = (drafts: readonly InsightDraft[]): InsightDraft[] => {
+  const said = new Set<string>();
+  return drafts.map((draft) => {
+    const sentences = draft.description.match(SENTENCE)?.map((sentence) => sentence.trim()) ?? [draft.description];
+    const fresh = sentences.filter((sentence, i) => i === 0 || !said.has(sentence));
+    sentences.forEach((sentence) => said.add(sentence));
+    return fresh.length === sentences.length ? draft : { ...draft, description: fresh.join(' ') };
+  });
+};
+
 /**
  * Picks 5-10 insights for the signals, highest priority first. Suppressed keys and fingerprints (`exclude`) are
  * left out; only if that would leave fewer than five insights are suppressed or redundant top-ups let back in, so
@@ -130,7 +156,8 @@ export const selectInsights = (
     const notice = [dataGapDraft(gaps)].filter(
       (draft): draft is InsightDraft => draft !== undefined && !isExcluded(draft),
     );
-    return [...fromSignals.sort(byPriority).slice(0, MAX_INSIGHTS - notice.length), ...notice].sort(byPriority);
+    const chosen = keepingAStrength(fromSignals.sort(byPriority), MAX_INSIGHTS - notice.length);
+    return withoutRepeatedSentences([...chosen, ...notice].sort(byPriority));
   }
   // All signals, suppressed ones included: a general insight must not repeat what the user dismissed.
   const kinds = new Set(signals.map((signal) => signal.kind));
@@ -139,7 +166,9 @@ export const selectInsights = (
     !isExcluded(topUp.draft) && !topUp.coveredBy.some((kind) => kinds.has(kind));
   const chosen = [...fromSignals, ...topUps.filter(isFresh).map((topUp) => topUp.draft)];
   const heldBack = topUps.filter((topUp) => !isFresh(topUp)).map((topUp) => topUp.draft);
-  return [...chosen, ...heldBack.slice(0, Math.max(0, MIN_INSIGHTS - chosen.length))]
-    .sort(byPriority)
-    .slice(0, MAX_INSIGHTS);
+  return withoutRepeatedSentences(
+    [...chosen, ...heldBack.slice(0, Math.max(0, MIN_INSIGHTS - chosen.length))]
+      .sort(byPriority)
+      .slice(0, MAX_INSIGHTS),
+  );
 };

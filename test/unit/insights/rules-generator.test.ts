@@ -254,16 +254,23 @@ describe('generateRuleInsights', () => {
     });
   });
 
-  it('keeps the ten highest-priority insights of a struggling business, critical first', () => {
+  it('keeps the ten highest-priority insights of a struggling business, critical first, and one strength', () => {
     const signals = computeSignals(struggling, NOW);
 
     const drafts = generateRuleInsights(struggling, signals, NOW);
 
+    const problems = drafts.filter((draft) => draft.actionable);
+    const strengths = drafts.filter((draft) => !draft.actionable);
     const keys = new Set(drafts.map((draft) => draft.signalKey));
     const dropped = signals.filter((signal) => !keys.has(signal.key));
-    const lowestKept = Math.max(...drafts.map((draft) => rank(draft.priority)));
+    const lowestKept = Math.max(...problems.map((draft) => rank(draft.priority)));
     expect(drafts).toHaveLength(10);
     expect(drafts[0]?.signalKey).toBe('open_high_impact_issue:i1');
+    // A strength the data has takes the last place rather than being crowded out by the problems.
+    const hasStrength = signals.some((signal) =>
+      ['strong_performance', 'targets_beaten', 'goals_on_track'].includes(signal.kind),
+    );
+    expect(strengths).toHaveLength(hasStrength ? 1 : 0);
     expect(dropped.length).toBeGreaterThan(0);
     dropped.forEach((signal) => expect(rank(signal.priority)).toBeGreaterThanOrEqual(lowestKept));
   });
@@ -288,14 +295,15 @@ describe('generateRuleInsights', () => {
     expect(draft?.suggestedActions[0]).toContain('Meet Dana');
   });
 
-  it('shortens a long goal name so the title fits', () => {
+  it('shortens a long goal name to whole words so the title fits', () => {
     const longTitle = 'Open a second location in Tacoma with a showroom, a training kitchen and a warehouse for parts';
     const snapshot: BusinessSnapshot = { ...struggling, goals: [{ id: 'g9', title: longTitle, status: 'behind' }] };
 
     const draft = generate(snapshot).find((item) => item.signalKey === 'goal_behind:g9');
 
     expect(draft?.title.length).toBeLessThanOrEqual(60);
-    expect(draft?.title).toBe("Get 'Open a second location in Tacoma with…' back on track");
+    // Whole words, no ellipsis, not ending on the dangling "with".
+    expect(draft?.title).toBe("Get 'Open a second location in Tacoma' back on track");
   });
 
   it('shows the top at-risk goals individually and summarises the rest in one insight', () => {

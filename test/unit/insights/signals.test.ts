@@ -4,6 +4,10 @@ import type { Signal, SignalKind } from '../../../functions/insights/model';
 import { computeSignals, defaultSignalThresholds, factMetrics } from '../../../functions/insights/signals';
 
 const NOW = new Date('2024-06-15T12:00:00Z');
+/** The strengths family's kinds: what works, said beside the problems. */
+const STRENGTHS: readonly string[] = ['strong_performance', 'targets_beaten', 'goals_on_track'];
+/** The signals that are not strengths. */
+const problemsOf = <S extends Signal>(signals: readonly S[]): S[] => signals.filter((s) => !STRENGTHS.includes(s.kind));
 const DAY_MS = 86_400_000;
 const daysBefore = (days: number): string => new Date(NOW.getTime() - days * DAY_MS).toISOString();
 
@@ -94,10 +98,10 @@ const factValue = (signal: Signal, metric: string): unknown =>
   signal.facts.find((fact) => fact.metric === metric)?.value;
 
 describe('computeSignals', () => {
-  it('returns no signals for a business with nothing to flag', () => {
+  it('finds no problem, only its strengths, in a business with nothing to flag', () => {
     const signals = computeSignals(quietSnapshot(), NOW);
 
-    expect(signals).toEqual([]);
+    expect(signals.map((signal) => signal.key)).toEqual(['goals_on_track', 'targets_beaten']);
   });
 
   describe('goals', () => {
@@ -164,7 +168,7 @@ describe('computeSignals', () => {
     it('reports an overdue at-risk goal once, as overdue', () => {
       const snapshot = withGoals([{ id: 'g3', title: 'Launch plans', status: 'at_risk', targetDate: '2024-06-01' }]);
 
-      const keys = computeSignals(snapshot, NOW).map((signal) => signal.key);
+      const keys = problemsOf(computeSignals(snapshot, NOW)).map((signal) => signal.key);
 
       expect(keys).toEqual(['goal_overdue:g3']);
     });
@@ -405,7 +409,7 @@ describe('computeSignals', () => {
         ],
       });
 
-      const signals = computeSignals(snapshot, NOW);
+      const signals = problemsOf(computeSignals(snapshot, NOW));
 
       expect(signals.map((signal) => signal.summary)).toEqual([
         "2 actions are blocked: 'Price maintenance plans' and 'Order new vans'.",
@@ -530,7 +534,7 @@ describe('computeSignals', () => {
         gaps: [{ source: 'actions', reason: 'http_error', status: 503 }],
       });
 
-      const signals = computeSignals(snapshot, NOW);
+      const signals = problemsOf(computeSignals(snapshot, NOW));
 
       expect(signals).toEqual([]);
     });

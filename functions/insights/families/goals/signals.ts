@@ -1,6 +1,8 @@
+import { topicCategory } from '../topics';
 import type { Action, BusinessSnapshot, Goal } from '../../../shared/business-api/model';
 import { daysSince, isPast } from '../../dates';
 import type { Evidence } from '../../model';
+import type { Category } from '../../model';
 import { isoDay, plural, quote } from '../../text';
 import { buildSignal, fact, factMetrics } from '../family';
 import type { FamilySignals, SignalThresholds, SignalWith, Statement } from '../family';
@@ -118,6 +120,10 @@ const lowCompletionStatement = (completion: LowCompletionPayload): Statement => 
   };
 };
 
+/** A goal's category from what it is about (topics.ts), else the family's. */
+const goalCategory = (goal: Goal, fallback: Category): Category =>
+  topicCategory(`${goal.title} ${goal.description ?? ''} ${goal.category ?? ''}`, fallback);
+
 const overdueGoalSignal = (goal: Goal, targetDate: string, now: Date, timeZone: string): GoalSignal => {
   const payload = {
     ...goalPayload(goal),
@@ -125,7 +131,12 @@ const overdueGoalSignal = (goal: Goal, targetDate: string, now: Date, timeZone: 
     daysPastTarget: daysSince(targetDate, now, timeZone),
   };
   return buildSignal(
-    { key: `goal_overdue:${goal.id}`, kind: 'goal_overdue', category: 'strategy', priority: 'high' },
+    {
+      key: `goal_overdue:${goal.id}`,
+      kind: 'goal_overdue',
+      category: goalCategory(goal, 'strategy'),
+      priority: 'high',
+    },
     payload,
     overdueStatement,
   );
@@ -135,7 +146,12 @@ const slippingGoalSignal = (goal: Goal, status: 'at_risk' | 'behind'): GoalSigna
   const payload = { ...goalPayload(goal), status };
   const kind = status === 'at_risk' ? 'goal_at_risk' : 'goal_behind';
   return buildSignal(
-    { key: `${kind}:${goal.id}`, kind, category: 'strategy', priority: status === 'behind' ? 'high' : 'medium' },
+    {
+      key: `${kind}:${goal.id}`,
+      kind,
+      category: goalCategory(goal, 'strategy'),
+      priority: status === 'behind' ? 'high' : 'medium',
+    },
     payload,
     slippingStatement,
   );
@@ -211,7 +227,7 @@ const goalsWithoutActionsSignals = (goals: readonly Goal[], actions: readonly Ac
         {
           key: `goal_without_actions:${goal.id}`,
           kind: 'goal_without_actions',
-          category: 'operations',
+          category: goalCategory(goal, 'operations'),
           priority: goal.status === 'at_risk' || goal.status === 'behind' ? 'medium' : 'low',
         },
         goalPayload(goal),

@@ -1,3 +1,4 @@
+import { topicCategory } from '../topics';
 import type { Issue } from '../../../shared/business-api/model';
 import { daysSince } from '../../dates';
 import { isoDay, plural, quote } from '../../text';
@@ -66,7 +67,7 @@ export const issueSignals: FamilySignals<IssueSignal> = (snapshot, now, t) => {
         {
           key: `open_high_impact_issue:${issue.id}`,
           kind: 'open_high_impact_issue',
-          category: 'operations',
+          category: topicCategory(`${issue.title} ${issue.description ?? ''}`, 'operations'),
           priority: issue.priority,
         },
         payload,

@@ -1,3 +1,4 @@
+import { topicCategory } from '../topics';
 import type { Performance } from '../../../shared/business-api/model';
 import type { Category, Evidence } from '../../model';
 import { plural, quote } from '../../text';
@@ -98,14 +99,8 @@ export const overallScorePayload = (
 export const trendFacts = (trend: Trend | undefined): Evidence[] =>
   trend === undefined ? [] : [fact('performance', factMetrics.trend, trend)];
 
-/** A component's category from its name: money → finance, customers and sales → marketing, people → leadership. */
-const componentCategory = (name: string): Category => {
-  const lower = name.toLowerCase();
-  if (/financ|revenue|profit|cash|margin|cost|budget/.test(lower)) return 'finance';
-  if (/market|brand|lead|customer|sales|acquisition/.test(lower)) return 'marketing';
-  if (/team|people|culture|staff|employee|hiring|talent|leader/.test(lower)) return 'leadership';
-  return 'operations';
-};
+/** A component's category from its name (topics.ts); operations when its name says nothing else. */
+const componentCategory = (name: string): Category => topicCategory(name, 'operations');
 
 const slug = (text: string): string =>
   text

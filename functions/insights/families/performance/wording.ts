@@ -19,8 +19,10 @@ export const performanceWordings: FamilyWordings<PerformanceSignal> = {
     title: `Overall score is low at ${payload.overallScore}`,
     why: 'A low overall score usually means the team is spread too thin; focus beats doing everything at once.',
     actions: [
-      ...weakestStep(payload.weakest?.name, (name) => `Start with ${name}, the weakest component`),
-      'Review the scorecard with your leadership team every week',
+      ...weakestStep(
+        payload.weakest?.name,
+        (name) => `Start with ${name}, the weakest component, and review it with its owner every week`,
+      ),
       'Pause work that does not move the score',
     ],
   }),

@@ -20,4 +20,18 @@ export const strengthWordings: FamilyWordings<StrengthSignal> = {
       actionable: false,
     };
   },
+  goals_on_track: ({ payload: { goals } }) => ({
+    title: goals.length === 1 ? 'A goal on track' : `${goals.length} goals on track`,
+    why: 'Goals that move every week show which habits work; they are worth protecting when other goals slip.',
+    actions: [
+      `Ask the owner of ${quote(goals[0]?.title ?? 'the goal')} what keeps it moving, and copy it to one slipping goal`,
+    ],
+    actionable: false,
+  }),
+  targets_beaten: ({ payload: { components } }) => ({
+    title: components.length === 1 ? 'A scorecard target beaten' : `${components.length} scorecard targets beaten`,
+    why: 'What already works is the template for what does not yet.',
+    actions: [`Ask the owner of ${quote(components[0]?.name ?? 'the best component')} what made it work, and share it`],
+    actionable: false,
+  }),
 };
