@@ -1,11 +1,2 @@
-/** mulberry32: a small seeded generator of uniform numbers in [0, 1) (demo data and the batch simulation). */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
+/** The seeded generator the demo data and the batch simulation draw from (functions/shared/seeded-random.ts). */
+export { seededRandom } from '../functions/shared/seeded-random';

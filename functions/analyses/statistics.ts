@@ -1,3 +1,4 @@
+import { seededRandom } from '../shared/seeded-random';
 /** The fewest paired days before a correlation's significance is claimed. */
 export const MIN_POINTS_FOR_SIGNIFICANCE = 14;
 
@@ -18,18 +19,6 @@ export const pearson = (xs: readonly number[], ys: readonly number[]): number =>
     syy += dy ** 2;
   });
   return sxx === 0 || syy === 0 ? 0 : sxy / Math.sqrt(sxx * syy);
-};
-
-/** A deterministic RNG (mulberry32) so permutation tests give the same p-value for the same data. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 };
 
 /**
