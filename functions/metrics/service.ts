@@ -3,7 +3,7 @@ import type { Invocation } from '../shared/invocation';
 import { isEntityMetric, metricNames, seriesKey, type MetricName } from '../shared/metrics/model';
 import type { MetricHistoryStore } from '../shared/metrics/store';
 import { dayOf, storedTrends } from '../shared/metrics/tenant-trends';
-import { daysBefore, type TrendReport } from '../shared/metrics/trends';
+import { daysBefore, daysBetween, type TrendReport } from '../shared/metrics/trends';
 import { MAX_HISTORY_RANGE_DAYS, type HistoryQuery, type ImportBody } from './model';
 
 /** What the metric routes depend on. */
@@ -21,9 +21,6 @@ const ENTITY_ID_MAX = 200;
 
 const isRealDate = (date: string): boolean =>
   DATE.test(date) && new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) === date;
-
-const dayCount = (from: string, to: string): number =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** One import row checked: its problems, or the series it sets. */
 const checkRow = (
@@ -114,7 +111,7 @@ export class MetricsService {
     const from = query.from ?? daysBefore(to, DEFAULT_HISTORY_DAYS);
     const problems: FieldProblem[] = [];
     if (from > to) problems.push({ field: 'query.from', message: `is after to (${to})` });
-    else if (dayCount(from, to) > MAX_HISTORY_RANGE_DAYS) {
+    else if (daysBetween(from, to) > MAX_HISTORY_RANGE_DAYS) {
       problems.push({ field: 'query.from', message: `the range may span at most ${MAX_HISTORY_RANGE_DAYS} days` });
     }
     if (isEntityMetric(query.metric) && query.entityId === undefined) {

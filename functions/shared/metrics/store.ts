@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KeyedItems } from '../dynamo/memory';
 import { queryAll } from '../dynamo/paging';
-import { tenantKey } from '../dynamo/tables';
+import { epochSeconds, tenantKey } from '../dynamo/tables';
 import type { MetricHistoryReader } from './history';
 import type { MetricDay, MetricEntities, MetricPoint, MetricSeriesQuery, MetricValues } from './model';
 import { seriesKey } from './model';
@@ -98,7 +98,7 @@ export class DynamoMetricHistory implements MetricHistoryStore {
       ProjectionExpression: '#sk, #series, #expiresAt',
       ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#series': key, '#expiresAt': 'expiresAt' },
     });
-    const nowSeconds = Math.floor(this.clock().getTime() / 1000);
+    const nowSeconds = epochSeconds(this.clock());
     return items.flatMap((item) => {
       const value = item[key];
       return typeof value === 'number' && live(item, nowSeconds)
@@ -153,7 +153,7 @@ export class InMemoryMetricHistory implements MetricHistoryStore {
 
   async series(tenantId: string, query: MetricSeriesQuery): Promise<readonly MetricPoint[]> {
     const key = seriesKey(query.metric, query.entityId);
-    const nowSeconds = Math.floor(this.clock().getTime() / 1000);
+    const nowSeconds = epochSeconds(this.clock());
     return (await this.days(tenantId, query.from, query.to, nowSeconds)).flatMap((day) => {
       const value = day.values[key];
       return value === undefined ? [] : [{ date: day.date, value }];

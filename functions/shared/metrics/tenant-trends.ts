@@ -1,5 +1,6 @@
 import type { BusinessSnapshot } from '../business-api/model';
 import { DEFAULT_TIME_ZONE, localDay } from '../calendar';
+import { epochSeconds } from '../dynamo/tables';
 import type { LogSink } from '../observability';
 import type { MetricDay, MetricEntities } from './model';
 import { seriesKey } from './model';
@@ -12,8 +13,6 @@ export const TREND_HISTORY_DAYS = 90;
 
 /** The calendar day of an instant in a time zone (UTC by default): the day a snapshot is recorded under. */
 export const dayOf = (now: Date, timeZone = DEFAULT_TIME_ZONE): string => localDay(now, timeZone);
-
-const epoch = (now: Date): number => Math.floor(now.getTime() / 1000);
 
 /** The goals and components a snapshot names. */
 const entitiesOf = (snapshot: BusinessSnapshot): MetricEntities => ({
@@ -49,7 +48,7 @@ export const recordSnapshotTrends = async (
   const today = dayOf(now, timeZone);
   const values = snapshotMetrics(snapshot, now, timeZone);
   const entities = entitiesOf(snapshot);
-  const expiresAt = epoch(now) + retentionDays * 86_400;
+  const expiresAt = epochSeconds(now) + retentionDays * 86_400;
   const [written, read] = await Promise.allSettled([
     Object.keys(values).length === 0
       ? Promise.resolve()
@@ -57,7 +56,7 @@ export const recordSnapshotTrends = async (
           history.record(snapshot.tenantId, today, values, expiresAt),
           history.saveEntities(snapshot.tenantId, entities, expiresAt),
         ]),
-    history.days(snapshot.tenantId, daysBefore(today, TREND_HISTORY_DAYS), today, epoch(now)),
+    history.days(snapshot.tenantId, daysBefore(today, TREND_HISTORY_DAYS), today, epochSeconds(now)),
   ]);
   if (written.status === 'rejected') {
     log.warn('the day of metric history could not be recorded', { error: String(written.reason), day: today });
@@ -76,8 +75,8 @@ export const recordSnapshotTrends = async (
 export const storedTrends = async (history: MetricHistoryStore, tenantId: string, now: Date): Promise<TrendReport> => {
   const today = dayOf(now);
   const [days, saved] = await Promise.all([
-    history.days(tenantId, daysBefore(today, TREND_HISTORY_DAYS), today, epoch(now)),
-    history.entities(tenantId, epoch(now)),
+    history.days(tenantId, daysBefore(today, TREND_HISTORY_DAYS), today, epochSeconds(now)),
+    history.entities(tenantId, epochSeconds(now)),
   ]);
   const entities = saved ?? entitiesInHistory(days);
   return trendReport(days, today, entities.goals, entities.components);

@@ -42,6 +42,9 @@ export const headlineMetrics = [
 ] as const satisfies readonly MetricName[];
 
 const dayNumber = (date: string): number => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export const daysBetween = (from: string, to: string): number => dayNumber(to) - dayNumber(from);
+
 /** The calendar day `days` before `date`. */
 export const daysBefore = (date: string, days: number): string =>
   new Date((dayNumber(date) - days) * DAY_MS).toISOString().slice(0, 10);
