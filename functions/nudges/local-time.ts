@@ -3,6 +3,8 @@
  * weekday of an instant, and quiet hours. DST is Intl's: the parts are those of the zone's offset at that instant.
  */
 
+import { clockParts } from '../shared/calendar';
+
 /** An instant as a clock in one zone shows it. */
 export interface LocalTime {
   /** `YYYY-MM-DD` in the zone. */
@@ -17,32 +19,9 @@ export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday',
 const MINUTE_MS = 60_000;
 const DAY_MINUTES = 24 * 60;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatterOf = (timeZone: string): Intl.DateTimeFormat => {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-};
-
 /** The local date, hour, minute and weekday of `instant` in `timeZone`. */
 export const localTime = (instant: Date, timeZone: string): LocalTime => {
-  const parts = Object.fromEntries(
-    formatterOf(timeZone)
-      .formatToParts(instant)
-      .map((part) => [part.type, part.value]),
-  );
+  const parts = clockParts(instant, timeZone);
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     hour: Number(parts.hour),

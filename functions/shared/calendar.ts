@@ -11,7 +11,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const clockFormatter = (timeZone: string): Intl.DateTimeFormat => {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', {
+    formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -20,19 +20,27 @@ const clockFormatter = (timeZone: string): Intl.DateTimeFormat => {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
+      weekday: 'short',
     });
     formatters.set(timeZone, formatter);
   }
   return formatter;
 };
 
-/** The local wall-clock time (`YYYY-MM-DDTHH:MM:SS`) of `instant` in `timeZone`. */
-export const localDateTime = (instant: Date, timeZone: string): string => {
-  const parts = Object.fromEntries(
+/**
+ * The parts a clock in `timeZone` shows at `instant` (`year`, `month`, `day`, `hour`, `minute`, `second`, zero-padded;
+ * `weekday` as `Sun`...`Sat`), from one cached Intl formatter per zone; DST is Intl's.
+ */
+export const clockParts = (instant: Date, timeZone: string): Readonly<Record<string, string>> =>
+  Object.fromEntries(
     clockFormatter(timeZone)
       .formatToParts(instant)
       .map((part) => [part.type, part.value]),
   );
+
+/** The local wall-clock time (`YYYY-MM-DDTHH:MM:SS`) of `instant` in `timeZone`. */
+export const localDateTime = (instant: Date, timeZone: string): string => {
+  const parts = clockParts(instant, timeZone);
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 };
 
