@@ -1,3 +1,4 @@
+import { alignmentOf, type Alignment } from '../../shared/alignment';
 import * as z from '../../shared/zod';
 import type { AnalysisDefinition, Inconsistency } from '../model';
 
@@ -17,20 +18,13 @@ export interface AlignmentResult {
   readonly recommendations: readonly string[];
 }
 
-/** The facts: the tenant's strategy words and its goals. */
+/** The facts: each goal with what it shares with the vision, purpose and core values (`alignmentOf`). */
 export interface AlignmentFacts {
-  readonly strategyStems: readonly string[];
-  readonly goals: readonly { id: string; title: string; status: string; stems: readonly string[] }[];
+  readonly goals: readonly { id: string; title: string; status: string; alignment: Alignment }[];
 }
 
 const negative = /\b(not aligned|misaligned|unrelated|contradicts|no connection|weakly)\b/i;
 const positive = /\b(strongly supports|fully aligned|directly supports|closely aligned)\b/i;
-
-/** A crude stemmer: lower case, strip common English suffixes; words of 3 letters or fewer are dropped. */
-export const stems = (text: string): string[] =>
-  [...new Set(text.toLowerCase().match(/[a-z]+/g) ?? [])]
-    .filter((word) => word.length > 3)
-    .map((word) => word.replace(/(ing|ed|es|s|ly|ment)$/, ''));
 
 /** Names each goal whose score disagrees with its reason (high with a negative reason, low with a positive one). */
 export const scoreReasonInconsistencies = (goals: readonly GoalAlignment[]): Inconsistency[] =>
@@ -69,12 +63,11 @@ export const strategyAlignmentAnalysis: AnalysisDefinition<Record<string, never>
     const strategy = parsed.strategy ?? {};
     const text = [strategy.vision ?? '', strategy.purpose ?? '', ...(strategy.coreValues ?? [])].join(' ');
     return {
-      strategyStems: stems(text),
       goals: (parsed.goals ?? []).map((goal) => ({
         id: goal.id,
         title: goal.title,
         status: goal.status ?? 'unknown',
-        stems: stems(goal.title),
+        alignment: alignmentOf(text, goal.title),
       })),
     };
   },
@@ -88,19 +81,17 @@ export const strategyAlignmentAnalysis: AnalysisDefinition<Record<string, never>
       : [{ name: 'recommendation_count', detail: `${result.recommendations.length} recommendations, expected 3-5` }]),
   ],
   offline: (_input, facts) => {
-    const goals = facts.goals.map((goal) => {
-      const shared = goal.stems.filter((stem) => facts.strategyStems.includes(stem));
-      const overlap = goal.stems.length === 0 ? 0 : shared.length / goal.stems.length;
-      const statusBonus = goal.status === 'completed' || goal.status === 'on_track' ? 10 : 0;
-      const score = Math.min(100, Math.round(overlap * 90) + statusBonus);
+    const goals = facts.goals.map(({ id, title, status, alignment }) => {
+      const shared = [...alignment.sharedThemes.map((theme) => `the ${theme} theme`), ...alignment.sharedWords];
+      const statusBonus = alignment.score > 0 && (status === 'completed' || status === 'on_track') ? 10 : 0;
       return {
-        goalId: goal.id,
-        title: goal.title,
-        score,
+        goalId: id,
+        title,
+        score: Math.min(100, alignment.score + statusBonus),
         reason:
           shared.length > 0
-            ? `Shares ${shared.join(', ')} with the strategy (offline text overlap)`
-            : 'No words in common with the vision, purpose or values (offline text overlap)',
+            ? `Shares ${shared.join(', ')} with the strategy (offline: shared words and themes)`
+            : 'No word or theme in common with the vision, purpose or values (offline: shared words and themes)',
         gap:
           shared.length > 0
             ? 'Check the remaining wording against the core values'
