@@ -1935,4 +1935,38 @@ export interface Paths {
       };
     };
   };
+  "/ai/knowledge-base/search": {
+    post: {
+      /** searchKnowledgeBase */
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        query: string;
+        context?: (string)[];
+        filters?: {
+          category?: "coaching" | "goals" | "meetings" | "people" | "product" | "account";
+          tags?: (string)[];
+          dateRange?: {
+            from?: string;
+            to?: string;
+          };
+        };
+        limit?: number;
+      };
+      response: {
+        results: ({
+          id: string;
+          title: string;
+          content: string;
+          relevanceScore: number;
+          category: string;
+          tags: (string)[];
+          lastUpdated: string;
+          url: string;
+        })[];
+        totalCount: number;
+        searchTime: number;
+      };
+    };
+  };
 }
