@@ -1,8 +1,31 @@
 import { printTable } from '../../local/print-table';
 import { rulesSetQuality } from './checks';
 import { qualityFixtures } from './fixtures';
+import { localKnowledgeBase, recallOf, runLabelledQueries } from './knowledge-queries';
 
-/** `npm run quality`: the insight quality of the rules generator on every fixture, as a table. */
+/** The knowledge base's search of the labelled owner questions: the rank of each expected article, and recall@3. */
+const knowledgeReport = async (): Promise<void> => {
+  const outcomes = await runLabelledQueries(localKnowledgeBase(), 3);
+  process.stdout.write('\nKnowledge-base search: where the expected article ranks for each labelled question\n');
+  printTable(
+    ['rank', 'query', 'expected', 'top 3'],
+    outcomes.map((o) => [
+      o.rank === undefined ? 'MISS' : String(o.rank),
+      o.query,
+      o.expected.join(' | '),
+      o.top.join(', '),
+    ]),
+  );
+  const first = outcomes.filter((o) => o.rank === 1).length / outcomes.length;
+  const mrr = outcomes.reduce((sum, o) => sum + (o.rank === undefined ? 0 : 1 / o.rank), 0) / outcomes.length;
+  const recall = recallOf(outcomes);
+  process.stdout.write(
+    `\nrecall@3 ${recall.toFixed(3)} (target >= 0.9: ${recall >= 0.9 ? 'PASS' : 'MISS'}), recall@1 ${first.toFixed(3)}, ` +
+      `MRR@3 ${mrr.toFixed(3)} over ${outcomes.length} queries\n`,
+  );
+};
+
+/** `npm run quality`: the insight quality of the rules generator on every fixture, and the knowledge base's recall. */
 const main = async (): Promise<void> => {
   const rows = await Promise.all(qualityFixtures().map(rulesSetQuality));
   printTable(
@@ -35,6 +58,7 @@ const main = async (): Promise<void> => {
   );
   const spread = new Set(rows.slice(0, 3).flatMap((q) => q.categories));
   process.stdout.write(`\nCategories across the three demo tenants: ${[...spread].join(', ')} (${spread.size} of 5)\n`);
+  await knowledgeReport();
 };
 
 void main();

@@ -23,8 +23,41 @@ const schema = {
 type KnowledgeIndex = Orama<typeof schema>;
 type IndexedDocument = TypedDocument<KnowledgeIndex>;
 
+/** How much a match in each full-text field counts. */
+export interface FieldBoosts {
+  readonly title: number;
+  readonly tagText: number;
+  readonly body: number;
+}
+
 /** BM25 field boosts: a word in the title counts most, then a tag, then the body. */
-export const FIELD_BOOSTS = { title: 3, tagText: 2, body: 1 } as const;
+export const FIELD_BOOSTS: FieldBoosts = { title: 2, tagText: 1.5, body: 1 };
+
+/** Orama's BM25 parameters: term-frequency saturation k, length normalisation b, and the BM25+ floor d. */
+export interface Bm25Parameters {
+  readonly k: number;
+  readonly b: number;
+  readonly d: number;
+}
+
+/**
+ * The BM25 parameters the index uses: Orama's defaults (k 1.2, b 0.75, d 0.5) but for b, lowered to 0.3 because
+ * Orama's term frequency is already divided by the field's length, so the default normalises long bodies twice.
+ */
+export const BM25_PARAMETERS: Bm25Parameters = { k: 1.2, b: 0.3, d: 0.5 };
+
+/** Whether the index counts repeated words (see LocalKnowledgeBaseOptions.termFrequency). */
+export const TERM_FREQUENCY = true;
+
+/** Settings of the local knowledge base; the defaults are the production ones. */
+export interface LocalKnowledgeBaseOptions {
+  readonly boosts?: FieldBoosts;
+  readonly relevance?: Bm25Parameters;
+  /** Keeps repeated words when indexing, so a term's frequency counts (Orama keeps each word once by default). */
+  readonly termFrequency?: boolean;
+  /** Milliseconds, for searchTime. */
+  readonly clock?: () => number;
+}
 /** Results a search returns when it asks for no number. */
 export const DEFAULT_LIMIT = 5;
 /** The most results one search returns. */
@@ -52,6 +85,16 @@ const dayNumber = (date: string): number => Math.floor(Date.parse(`${date}T00:00
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
+/**
+ * Text as the index sees it: each hyphenated word also as its parts and joined ("one-to-one" as "one to one
+ * onetoone"), since Orama's English tokenizer keeps a hyphenated word whole and an owner may write it either way.
+ */
+export const searchableText = (text: string): string =>
+  text.replace(/[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+/g, (word) => {
+    const parts = word.split('-');
+    return `${parts.join(' ')} ${parts.join('')}`;
+  });
+
 interface BuiltIndex {
   readonly db: KnowledgeIndex;
   readonly normalize: Normalize;
@@ -59,19 +102,19 @@ interface BuiltIndex {
 }
 
 /** Builds the Orama index (English stemming, the stop words) and each article's passages for snippets. */
-const buildIndex = async (articles: readonly Article[]): Promise<BuiltIndex> => {
+const buildIndex = async (articles: readonly Article[], termFrequency: boolean): Promise<BuiltIndex> => {
   const db: KnowledgeIndex = create({
     schema,
-    components: { tokenizer: { stemming: true, stopWords: STOP_WORDS } },
+    components: { tokenizer: { stemming: true, stopWords: STOP_WORDS, allowDuplicates: termFrequency } },
   });
-  const normalize: Normalize = (text) => db.tokenizer.tokenize(text, undefined, 'body', true);
+  const normalize: Normalize = (text) => db.tokenizer.tokenize(searchableText(text), undefined, 'body', true);
   await insertMultiple(
     db,
     articles.map((article) => ({
       id: article.id,
-      title: article.title,
-      tagText: article.tags.join(' ').replace(/-/g, ' '),
-      body: article.body,
+      title: searchableText(article.title),
+      tagText: searchableText(article.tags.join(' ')),
+      body: searchableText(article.body),
       category: article.category,
       tags: article.tags.map((tag) => tag.toLowerCase()),
       day: dayNumber(article.lastUpdated),
@@ -103,13 +146,16 @@ const whereOf = (filters: KnowledgeSearchFilters | undefined) => {
  */
 export class LocalKnowledgeBase implements KnowledgeBase {
   private readonly index: () => Promise<BuiltIndex>;
+  private readonly boosts: FieldBoosts;
+  private readonly relevance: Bm25Parameters;
+  private readonly clock: () => number;
 
-  constructor(
-    articles: readonly Article[],
-    private readonly clock: () => number = () => performance.now(),
-  ) {
-    const built = once(() => buildIndex(articles));
-    this.index = built;
+  constructor(articles: readonly Article[], options: LocalKnowledgeBaseOptions = {}) {
+    const termFrequency = options.termFrequency ?? TERM_FREQUENCY;
+    this.index = once(() => buildIndex(articles, termFrequency));
+    this.boosts = options.boosts ?? FIELD_BOOSTS;
+    this.relevance = options.relevance ?? BM25_PARAMETERS;
+    this.clock = options.clock ?? (() => performance.now());
   }
 
   /** Searches the articles: the best `limit` matches with a snippet each, how many matched, and the time taken. */
@@ -121,9 +167,10 @@ export class LocalKnowledgeBase implements KnowledgeBase {
     const where = whereOf(query.filters);
     const run = async (term: string, tolerance: number): Promise<Results<IndexedDocument>> =>
       search(db, {
-        term,
+        term: searchableText(term),
         properties: ['title', 'tagText', 'body'],
-        boost: FIELD_BOOSTS,
+        boost: { ...this.boosts },
+        relevance: { ...this.relevance },
         tolerance,
         ...(where ? { where } : {}),
         limit: articles.size,

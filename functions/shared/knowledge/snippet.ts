@@ -13,7 +13,8 @@ export interface Passage {
 /** The longest snippet, in characters (a whole passage up to this length, else a window of it). */
 export const SNIPPET_MAX_CHARS = 320;
 
-const WORD = /[A-Za-zàèéìòóù0-9_'-]+/g;
+/** A word as Orama's English tokenizer splits text, but split at hyphens too (as the index's text is). */
+const WORD = /[A-Za-zàèéìòóù0-9_']+/g;
 
 /** A markdown table row as prose (`| a | b |` -> `a: b.`); a separator row (`|---|`) as nothing. */
 const tableRow = (line: string): string => {
