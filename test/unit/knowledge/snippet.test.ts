@@ -28,6 +28,13 @@ describe('passagesOf', () => {
     ]);
     expect(passages.map((p) => p.heading)).toEqual(['Title', 'Steps', 'Steps']);
   });
+
+  it('keeps a one-cell table row as it is and gives a stop word no term', () => {
+    const [passage] = passagesOf('| Note |\n| --- |\n| the end |', normalize);
+
+    expect(passage?.text).toBe('Note the end');
+    expect(passage?.words.map((word) => word.term)).toEqual(['note', 'end']);
+  });
 });
 
 describe('snippetFor', () => {
@@ -55,6 +62,15 @@ describe('snippetFor', () => {
   it('is the first passage when no passage matches (a match by title or tag only)', () => {
     expect(snippetFor(passages, terms('guide'))).toBe('An introduction that says nothing in particular.');
     expect(snippetFor([], terms('guide'))).toBe('');
+  });
+
+  it('starts a long passage at its beginning when the match is there, with no leading ellipsis', () => {
+    const long = passagesOf(`cashflow ${Array.from({ length: 100 }, (_, i) => `word${i}`).join(' ')}`, normalize);
+
+    const snippet = snippetFor(long, terms('cashflow'));
+
+    expect(snippet.startsWith('cashflow word0')).toBe(true);
+    expect(snippet.endsWith('…')).toBe(true);
   });
 
   it('is a window of a long passage around its matches, cut at words, with ellipses', () => {
