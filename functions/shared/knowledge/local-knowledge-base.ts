@@ -1,5 +1,5 @@
 import { create, insertMultiple, search, type Orama, type Results, type TypedDocument } from '@orama/orama';
-import { once } from '../once';
+import { onceAsync } from '../once';
 import type { Article } from './article';
 import type {
   KnowledgeBase,
@@ -152,7 +152,7 @@ export class LocalKnowledgeBase implements KnowledgeBase {
 
   constructor(articles: readonly Article[], options: LocalKnowledgeBaseOptions = {}) {
     const termFrequency = options.termFrequency ?? TERM_FREQUENCY;
-    this.index = once(() => buildIndex(articles, termFrequency));
+    this.index = onceAsync(() => buildIndex(articles, termFrequency));
     this.boosts = options.boosts ?? FIELD_BOOSTS;
     this.relevance = options.relevance ?? BM25_PARAMETERS;
     this.clock = options.clock ?? (() => performance.now());
