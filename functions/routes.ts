@@ -1,3 +1,4 @@
+import { analyses } from './analyses/routes';
 import { assistant } from './assistant/routes';
 import { batch } from './batch/routes';
 import { conversations } from './conversations/routes';
@@ -28,6 +29,7 @@ const capabilities = [
   nudges,
   batch,
   metrics,
+  analyses,
   assistant,
 ] as const;
 
