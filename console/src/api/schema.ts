@@ -1967,6 +1967,41 @@ export interface Paths {
       };
     };
   };
+  "/ai/analyze-intent": {
+    post: {
+      /** analyzeIntent */
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        message: string;
+        context?: (string) | ({
+          [key: string]: unknown;
+        });
+      };
+      response: {
+        id: string;
+        type: string;
+        status: "pending" | "done" | "failed";
+        result?: unknown;
+        provenance?: {
+          promptTopic: string;
+          templateVersion?: string;
+          modelId: string;
+          inputHash: string;
+          outcome: "ok" | "repaired" | "offline";
+        };
+        createdAt: string;
+        finishedAt?: string;
+        jobId?: string;
+        reason?: string;
+        feedback?: {
+          thumbs: "up" | "down";
+          comment?: string;
+          at: string;
+        };
+      };
+    };
+  };
   "/analyses": {
     get: {
       /** listAnalyses */
