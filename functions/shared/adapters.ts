@@ -117,6 +117,7 @@ const bedrockLanguageModel = /* @__PURE__ */ onceAsync(async (): Promise<Languag
       }),
     ),
     tracing(),
+    cfg.MODEL_CATALOGUE_JSON,
   );
 });
 
