@@ -446,12 +446,9 @@ export class ModelNotConfiguredError extends AppError {
  * an operator names a capable model (as with model_not_configured). Nothing was counted, reserved or metered. Its
  * message, which names the models and what each lacks, goes to the logs only.
  */
-export class NoCapableModelError extends AppError {
+export class NoCapableModelError extends ModelCallError {
   override readonly name = 'NoCapableModelError';
   readonly code = 'no_capable_model';
-  override get expose(): boolean {
-    return false;
-  }
   override get publicMessage(): string {
     return 'No model configured for this request can serve it; the service needs a configuration change.';
   }

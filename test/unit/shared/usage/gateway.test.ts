@@ -51,6 +51,9 @@ const SEED = seedTemplate();
 const TOOL: ModelTool = { name: 'record', description: 'Record', inputSchema: { type: 'object' } };
 /** Moderate for complexity routing: analytical keywords, one sentence, not short. */
 const MODERATE_ASK = 'Please compare these two plans and explain why one of them is better for us.';
+/** The gateway's input estimate of a call with `system`, the moderate ask and TOOL. */
+const inputEstimate = (system: string): number =>
+  estimateTokens(system) + estimateTokens(MODERATE_ASK) + estimateTokens(JSON.stringify(TOOL.inputSchema));
 
 /** The usage ledger twin, with methods a test can make fail and the reservations it granted. */
 class ObservedLedger extends InMemoryUsageLedger {
@@ -261,8 +264,7 @@ describe('admit', () => {
 
     await h.call({ template: template({ id: HAIKU, fallbacks: [SONNET], max_tokens: 500 }), system });
 
-    const input =
-      estimateTokens(system) + estimateTokens(MODERATE_ASK) + estimateTokens(JSON.stringify(TOOL.inputSchema));
+    const input = inputEstimate(system);
     // Sonnet, the dearer: $0.003 per 1K input tokens and $0.015 per 1K output tokens, in micro-dollars per token.
     expect(h.ledger.granted).toEqual([{ tokens: input + 500, costMicros: input * 3 + 500 * 15 }]);
   });
@@ -1027,8 +1029,7 @@ describe('capability routing', () => {
 
     await h.call({ template: template({ id: HAIKU, fallbacks: [MISTRAL], max_tokens: 500 }), system });
 
-    const input =
-      estimateTokens(system) + estimateTokens(MODERATE_ASK) + estimateTokens(JSON.stringify(TOOL.inputSchema));
+    const input = inputEstimate(system);
     // Haiku: $0.001 per 1K input tokens and $0.005 per 1K output tokens; Mistral, dearer here, cannot serve the call.
     expect(h.ledger.granted).toEqual([{ tokens: input + 500, costMicros: input * 1 + 500 * 5 }]);
   });
