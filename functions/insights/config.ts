@@ -1,4 +1,3 @@
-import { DEFAULT_TIME_ZONE, isTimeZone } from '../shared/calendar';
 import { envConfig, tableNameEnv } from '../shared/config';
 import * as z from '../shared/zod';
 import { insightsTable } from './tables';
@@ -14,14 +13,6 @@ export const insightsEnv = z.object({
   /** A failed generation is tried again on the next read after this long (the rules' set is served meanwhile). */
   INSIGHTS_RETRY_FAILED_AFTER_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 900),
   /** Deliveries of a job whose model keeps throttling before it counts as failed. */
-  /**
-   * The IANA time zone the tenants' calendars are read in ("overdue" = past the due date there). The business API
-   * has no per-tenant zone and the nudges' zone is per user, so one deployment-wide zone, UTC unless set.
-   */
-  INSIGHTS_TIME_ZONE: z._default(
-    z.string().check(z.refine((value) => isTimeZone(value), 'must be an IANA time zone such as Europe/Berlin')),
-    DEFAULT_TIME_ZONE,
-  ),
   INSIGHTS_JOB_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10)), 3),
 });
 

@@ -4,7 +4,7 @@ import { lengthBounds } from '../shared/llm/output-repair';
 import { scanNumbers, type NumberMention } from '../shared/numbers';
 import type { Category, InsightDraft, Priority, Signal } from './model';
 import { insightDraftSchema } from './model';
-import { truncate } from './text';
+import { wholeWordsWithin } from './text';
 
 /**
  * Keeps the model honest about numbers: every number an insight states must come from the business data or the
@@ -51,7 +51,7 @@ const prioritySynonyms: ReadonlyMap<string, Priority> = new Map([
 /**
  * Fixes the insights output's common near-misses (the `normalize` hook of `parseModelOutput`): wraps a bare array
  * into `{ insights }`, lower-cases category and priority and maps close synonyms ("urgent" → "critical"),
- * shortens long titles at a word boundary (ending in …), reads "true"/"false" strings as booleans for
+ * shortens long titles to whole words (no ellipsis, never ending on "and" or "to"), reads "true"/"false" strings as booleans for
  * `actionable`, and keeps the first five suggested actions. Anything else is left for validation to report.
  */
 export function normalizeInsightsOutput(value: unknown): unknown {
@@ -112,7 +112,7 @@ function normalizeDraft(draft: unknown): unknown {
     ...draft,
     title:
       typeof title === 'string' && title.trim().length > draftBounds().titleMax
-        ? truncate(title.trim(), draftBounds().titleMax)
+        ? wholeWordsWithin(title.trim(), draftBounds().titleMax)
         : title,
     category: canonical(category, categorySynonyms),
     priority: canonical(priority, prioritySynonyms),

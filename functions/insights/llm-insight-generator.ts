@@ -10,7 +10,7 @@ import type { Generation, GenerationInput, InsightGenerator, SourcedDraft } from
 import { finalizeDrafts } from './generation';
 import { checkGrounding, normalizeInsightsOutput } from './grounding';
 import { insightsOutputSchema } from './model';
-import { insightPromptValues } from './prompt-context';
+import { insightPromptValues, promptHandles } from './prompt-context';
 import { gapNoticeFor, ruleDrafts, RULES_PROVENANCE } from './rules-insight-generator';
 import { AppError, ModelUnavailableError } from '../shared/errors';
 
@@ -75,7 +75,12 @@ export class LlmInsightGenerator implements InsightGenerator {
       );
       if (!result.ok) return { ...this.fallback(input, suppressed, template, 'invalid_output'), usage };
 
-      const grounding = checkGrounding(result.value.insights, input.snapshot, input.signals);
+      // The prompt names records by handles (G1, A1, I1); the signal keys the model wrote name them so too.
+      const { keyFromPrompt } = promptHandles(input.snapshot);
+      const insights = result.value.insights.map((draft) =>
+        draft.signalKey === undefined ? draft : { ...draft, signalKey: keyFromPrompt(draft.signalKey) },
+      );
+      const grounding = checkGrounding(insights, input.snapshot, input.signals);
       if (grounding.repaired > 0 || grounding.dropped > 0) {
         input.invocation.log.warn('ungrounded numbers in model output', {
           repaired: grounding.repaired,

@@ -33,3 +33,18 @@ export const namesOf = (names: readonly string[], total: number): string =>
 /** Up to `limit` quoted names, then "and others" when some were left out. */
 export const nameList = (names: readonly string[], limit: number): string =>
   namesOf(names.slice(0, limit), names.length);
+
+/** Words a shortened name must not end on: a phrase cut after them reads as cut. */
+const DANGLING = /\s+(?:and|or|to|of|the|a|an|for|with|in|on|at|by|from|under|over|into|per|&|-)$/i;
+
+/**
+ * A name or title shortened to whole words within `max` characters, without an ellipsis: at a natural break (a colon, a dash,
+ * a comma, a parenthesis) when one leaves enough, else after the last whole word, never on a dangling "and" or "to".
+ */
+export const wholeWordsWithin = (name: string, max: number): string => {
+  if (name.length <= max) return name;
+  const atBreak = name.slice(0, max + 1).match(/^(.{12,}?)\s*(?:[:,(]|\s[-–—]\s)/)?.[1];
+  let cut = atBreak ?? name.slice(0, max + 1).replace(/\s+\S*$/, '');
+  while (DANGLING.test(cut)) cut = cut.replace(DANGLING, '');
+  return cut.length >= 3 && cut.length <= max ? cut : name.slice(0, max);
+};

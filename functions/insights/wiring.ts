@@ -38,7 +38,7 @@ export const insightsSettings = (): InsightsSettings => {
     jobHoldSeconds: insightJobsWorker.timeoutSeconds * 3,
     retryFailedAfterSeconds: cfg.INSIGHTS_RETRY_FAILED_AFTER_SECONDS,
     jobMaxAttempts: cfg.INSIGHTS_JOB_MAX_ATTEMPTS,
-    timeZone: cfg.INSIGHTS_TIME_ZONE,
+    timeZone: config().INSIGHTS_TIME_ZONE,
   };
 };
 

@@ -11,6 +11,8 @@ export interface MetricsDependencies {
   readonly history: MetricHistoryStore;
   readonly retentionDays: number;
   readonly clock: () => Date;
+  /** The deployment's calendar (`INSIGHTS_TIME_ZONE`): what "today" is for imports, ranges and trends. */
+  readonly timeZone: string;
 }
 
 /** How many days an import writes at once. */
@@ -67,7 +69,7 @@ export class MetricsService {
     body: ImportBody,
   ): Promise<{ imported: number; days: number }> {
     const now = this.deps.clock();
-    const today = dayOf(now);
+    const today = dayOf(now, this.deps.timeZone);
     const oldest = daysBefore(today, this.deps.retentionDays - 1);
     const problems: FieldProblem[] = [];
     const byDay = new Map<string, Record<string, number>>();
@@ -107,7 +109,7 @@ export class MetricsService {
 
   /** One series of the caller's tenant between two days (by default the 90 days up to today). */
   async history(invocation: Invocation, query: HistoryQuery) {
-    const to = query.to ?? dayOf(this.deps.clock());
+    const to = query.to ?? dayOf(this.deps.clock(), this.deps.timeZone);
     const from = query.from ?? daysBefore(to, DEFAULT_HISTORY_DAYS);
     const problems: FieldProblem[] = [];
     if (from > to) problems.push({ field: 'query.from', message: `is after to (${to})` });
@@ -132,7 +134,7 @@ export class MetricsService {
 
   /** The current trend signals of the caller's tenant's stored history. */
   async trends(invocation: Invocation): Promise<TrendReport> {
-    return storedTrends(this.deps.history, invocation.caller.tenantId, this.deps.clock());
+    return storedTrends(this.deps.history, invocation.caller.tenantId, this.deps.clock(), this.deps.timeZone);
   }
 
   /** A backfilled day expires `retentionDays` after the day itself, as if it had been recorded then. */

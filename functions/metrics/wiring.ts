@@ -10,5 +10,6 @@ export const metricsService = /* @__PURE__ */ once(
       history: metricHistory(),
       retentionDays: config().METRIC_HISTORY_RETENTION_DAYS,
       clock: () => new Date(),
+      timeZone: config().INSIGHTS_TIME_ZONE,
     }),
 );

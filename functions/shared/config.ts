@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, isTimeZone } from './calendar';
 import { defaultTableName, type TableDefinition } from './dynamo/tables';
 import { once } from './once';
 import { promptIndexTable } from './prompts/tables';
@@ -43,6 +44,15 @@ export const configSchema = z
     ...tableNameEnv(metricHistoryTable),
     /** How long a day of a tenant's metric history is kept (TTL), from the day it was last written. */
     METRIC_HISTORY_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(3650)), 400),
+    /**
+     * The IANA time zone the tenants' calendars are read in ("overdue" = past the due date there, the day a metric
+     * snapshot is kept under, the default range of the metric routes). The business API has no per-tenant zone and
+     * the nudges' zone is per user, so one deployment-wide zone, UTC unless set.
+     */
+    INSIGHTS_TIME_ZONE: z._default(
+      z.string().check(z.refine((value) => isTimeZone(value), 'must be an IANA time zone such as Europe/Berlin')),
+      DEFAULT_TIME_ZONE,
+    ),
     /** Set by Lambda: where it is set, a missing queue URL is a configuration error, not a reason for an in-process queue. */
     AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string().check(z.minLength(1))),
     POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'coaching-service'),

@@ -5,6 +5,7 @@ import {
   MIN_INSIGHTS,
   type InsightDraft,
 } from '../../functions/insights/model';
+import type { GenerationInput } from '../../functions/insights/generation';
 import { RulesInsightGenerator } from '../../functions/insights/rules-insight-generator';
 import { computeSignals } from '../../functions/insights/signals';
 import { invocationFor } from '../support/fakes';
@@ -15,7 +16,7 @@ export interface SetQuality {
   readonly fixture: string;
   readonly count: number;
   readonly schemaValid: boolean;
-  /** Share of the numbers the titles and descriptions state that are in the set's evidence or the data. */
+  /** Share of the numbers the titles and descriptions state that are in the data or the signals computed from it. */
   readonly groundedRate: number;
   readonly repeatedSentences: number;
   readonly strength: boolean;
@@ -53,9 +54,13 @@ const quotedNames = (draft: InsightDraft): string[] =>
 const ADVANCED = /furthest along|finish it next|nearly (done|there)/i;
 const NOT_STARTED = /first actions?|plan its first|has no actions?|get it started/i;
 
+/** Signals of the strengths family: an insight about one is a strength, whatever else it suggests doing. */
+const STRENGTH_KINDS = ['strong_performance', 'targets_beaten', 'goals_on_track'];
+
 /** Measures one set of drafts against its fixture. */
 export const measureSet = (fixture: QualityFixture, drafts: readonly InsightDraft[]): SetQuality => {
-  const known = numbersIn([fixture.snapshot, drafts.map((draft) => draft.evidence)]);
+  // Grounded means in the data or in the facts computed from it, not merely in an insight's own evidence list.
+  const known = numbersIn([fixture.snapshot, computeSignals(fixture.snapshot, QUALITY_NOW).map((s) => s.facts)]);
   const stated = drafts.flatMap((draft) => `${draft.title} ${draft.description}`.match(NUMBER) ?? []);
   const grounded = stated.filter((n) => known.has(n.replace(/,/g, ''))).length;
   const sentences = drafts.flatMap((draft) => draft.description.match(SENTENCE)?.map((s) => s.trim()) ?? []);
@@ -72,7 +77,9 @@ export const measureSet = (fixture: QualityFixture, drafts: readonly InsightDraf
     }
   }
   const text = drafts.map((draft) => `${draft.title}. ${draft.description}`).join('\n');
-  const strength = drafts.some((draft) => !draft.actionable);
+  const strength = drafts.some(
+    (draft) => !draft.actionable || STRENGTH_KINDS.some((kind) => draft.signalKey?.startsWith(kind)),
+  );
   const risks = drafts.filter((draft) => draft.priority === 'high' || draft.priority === 'critical').length;
   const quality = {
     fixture: fixture.name,
@@ -106,16 +113,29 @@ export const measureSet = (fixture: QualityFixture, drafts: readonly InsightDraf
   return { ...quality, unmet };
 };
 
+/** What a generator is given for a fixture: its snapshot and signals at QUALITY_NOW, nothing dismissed. */
+export const generationInputFor = (fixture: QualityFixture, strictModel: boolean): GenerationInput => ({
+  invocation: invocationFor(fixture.snapshot.tenantId),
+  snapshot: fixture.snapshot,
+  signals: computeSignals(fixture.snapshot, QUALITY_NOW),
+  dismissals: [],
+  now: QUALITY_NOW,
+  requestType: 'insights',
+  strictModel,
+});
+
+/** Asserts what every set must be, whoever wrote it (jest's `expect`, so only call it inside a test). */
+export const expectAGoodSet = (quality: SetQuality): void => {
+  expect(quality.schemaValid).toBe(true);
+  expect(quality.groundedRate).toBeGreaterThanOrEqual(0.95);
+  expect(quality.repeatedSentences).toBe(0);
+  expect(quality.badTitles).toEqual([]);
+  expect(quality.contradictions).toBe(0);
+  expect(quality.unmet).toEqual([]);
+};
+
 /** The rules generator's set for a fixture, measured. */
 export const rulesSetQuality = async (fixture: QualityFixture): Promise<SetQuality> => {
-  const { drafts } = await new RulesInsightGenerator().generate({
-    invocation: invocationFor(fixture.snapshot.tenantId),
-    snapshot: fixture.snapshot,
-    signals: computeSignals(fixture.snapshot, QUALITY_NOW),
-    dismissals: [],
-    now: QUALITY_NOW,
-    requestType: 'insights',
-    strictModel: false,
-  });
+  const { drafts } = await new RulesInsightGenerator().generate(generationInputFor(fixture, false));
   return measureSet(fixture, drafts);
 };

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BusinessSnapshot, SourceName } from '../../functions/shared/business-api/model';
 import { sourceNames } from '../../functions/shared/business-api/model';
-import { parseSource } from '../../functions/shared/business-api/parse';
+import { demoSnapshot as demoSnapshotAt } from '../support/demo-snapshot';
 
 /** The moment every fixture is judged at (the demo data's "today"). */
 export const QUALITY_NOW = new Date('2026-12-02T09:00:00Z');
@@ -26,25 +24,9 @@ export interface QualityFixture {
   readonly expect: Expectations;
 }
 
-const fixtureDir = join(__dirname, '..', '..', 'local', 'fixtures', 'business');
-
-/** A demo tenant's snapshot, parsed with the production source schemas, without the sources named in `without`. */
-const demoSnapshot = (tenantId: string, without: readonly SourceName[] = []): BusinessSnapshot => {
-  const raw = JSON.parse(readFileSync(join(fixtureDir, `${tenantId}.json`), 'utf8')) as Record<SourceName, unknown>;
-  const parsed: Record<string, unknown> = {};
-  for (const name of sourceNames) {
-    if (without.includes(name)) continue;
-    const result = parseSource(name, raw[name]);
-    if (result.success) parsed[name] = result.value;
-  }
-  return {
-    tenantId,
-    fetchedAt: QUALITY_NOW.toISOString(),
-    ...parsed,
-    gaps: without.map((source) => ({ source, reason: 'timeout' as const })),
-    dropped: {},
-  };
-};
+/** A demo tenant's snapshot at QUALITY_NOW, without the sources named in `without`. */
+const demoSnapshot = (tenantId: string, without: readonly SourceName[] = []): BusinessSnapshot =>
+  demoSnapshotAt(tenantId, QUALITY_NOW, without);
 
 /** A business with 200 goals and 1,000 actions, built deterministically. */
 const hugeSnapshot = (): BusinessSnapshot => {

@@ -1,40 +1,54 @@
 import { printTable } from '../../local/print-table';
-import { rulesSetQuality } from './checks';
+import { measureSet, rulesSetQuality, type SetQuality } from './checks';
 import { qualityFixtures } from './fixtures';
+import { recordedAnswers, runRecorded } from './recorded-llm';
 
-/** `npm run quality`: the insight quality of the rules generator on every fixture, as a table. */
+const HEADINGS = ['fixture', 'n', 'schema', 'grounded', 'repeated', 'strength', 'categories', 'bad titles', 'contra'];
+
+const row = (q: SetQuality): string[] => [
+  q.fixture,
+  String(q.count),
+  q.schemaValid ? 'ok' : 'INVALID',
+  `${Math.round(q.groundedRate * 100)}%`,
+  String(q.repeatedSentences),
+  q.strength ? 'yes' : 'no',
+  q.categories.join(','),
+  String(q.badTitles.length),
+  String(q.contradictions),
+];
+
+/**
+ * `npm run quality`: the insight quality of the rules generator on every fixture, then of the LLM path on the
+ * fixtures with a recorded model answer (test/quality/recorded/), as tables.
+ */
 const main = async (): Promise<void> => {
-  const rows = await Promise.all(qualityFixtures().map(rulesSetQuality));
+  const fixtures = qualityFixtures();
+  const rows = await Promise.all(fixtures.map(rulesSetQuality));
+  process.stdout.write('Rules generator\n');
   printTable(
-    [
-      'fixture',
-      'n',
-      'schema',
-      'grounded',
-      'repeated',
-      'strength',
-      'categories',
-      'bad titles',
-      'contra',
-      'risks',
-      'unmet',
-    ],
-    rows.map((q) => [
-      q.fixture,
-      String(q.count),
-      q.schemaValid ? 'ok' : 'INVALID',
-      `${Math.round(q.groundedRate * 100)}%`,
-      String(q.repeatedSentences),
-      q.strength ? 'yes' : 'no',
-      q.categories.join(','),
-      String(q.badTitles.length),
-      String(q.contradictions),
-      `${q.risks}/${q.count}`,
-      q.unmet.join('; ') || '-',
-    ]),
+    [...HEADINGS, 'risks', 'unmet'],
+    rows.map((q) => [...row(q), `${q.risks}/${q.count}`, q.unmet.join('; ') || '-']),
   );
   const spread = new Set(rows.slice(0, 3).flatMap((q) => q.categories));
   process.stdout.write(`\nCategories across the three demo tenants: ${[...spread].join(', ')} (${spread.size} of 5)\n`);
+
+  const answers = recordedAnswers();
+  const llmRows: string[][] = [];
+  for (const fixture of fixtures) {
+    const answer = answers.get(fixture.name);
+    if (answer === undefined) continue;
+    const { generation } = await runRecorded(fixture, answer);
+    const q = measureSet(fixture, generation.drafts);
+    const fromModel = generation.drafts.filter((draft) => draft.source === 'llm').length;
+    llmRows.push([
+      ...row(q),
+      `${fromModel}/${answer.insights.length}`,
+      generation.provenance.outcome,
+      q.unmet.join('; ') || '-',
+    ]);
+  }
+  process.stdout.write('\nLLM path on recorded model answers (kept / recorded, outcome)\n');
+  printTable([...HEADINGS, 'kept', 'outcome', 'unmet'], llmRows);
 };
 
 void main();

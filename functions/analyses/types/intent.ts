@@ -16,20 +16,23 @@ export const intents = [
 /** One documented intent. */
 export type Intent = (typeof intents)[number];
 
-const requestSchema = z.object({
-  message: z.string().check(z.minLength(1), z.maxLength(4000)),
-  context: z.optional(z.string()),
+const requestSchema = z.strictObject({
+  message: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  /** What the user is looking at or did before (e.g. the current page), as free text. */
+  context: z.optional(z.string().check(z.maxLength(2000))),
 });
 /** The request of the intent analysis. */
 export type IntentRequest = z.infer<typeof requestSchema>;
 
+const resultSchema = z.object({
+  intent: z.enum(intents),
+  confidence: z.number().check(z.minimum(0), z.maximum(1)),
+  /** The words or names in the message the intent rests on. */
+  entities: z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(20)),
+  suggestedActions: z.array(z.string().check(z.minLength(1), z.maxLength(300))).check(z.minLength(1), z.maxLength(5)),
+});
 /** The result of the intent analysis. */
-export interface IntentResult {
-  readonly intent: Intent;
-  readonly confidence: number;
-  readonly entities: readonly string[];
-  readonly suggestedActions: readonly string[];
-}
+export type IntentResult = z.infer<typeof resultSchema>;
 
 const keywords: Readonly<Record<Exclude<Intent, 'general'>, readonly string[]>> = {
   goal_planning: ['goal', 'smart', 'target', 'plan', 'objective', 'achieve'],
@@ -66,27 +69,26 @@ export const classifyIntent = (message: string): IntentResult => {
   });
   const best = hits.reduce((a, b) => (b.found.length > a.found.length ? b : a));
   if (best.found.length === 0) {
-    return { intent: 'general', confidence: 0.3, entities: [], suggestedActions: nextActions.general };
+    return { intent: 'general', confidence: 0.3, entities: [], suggestedActions: [...nextActions.general] };
   }
   const total = hits.reduce((sum, hit) => sum + hit.found.length, 0);
   const confidence = Math.round(Math.min(0.95, 0.5 + (0.45 * best.found.length) / total) * 100) / 100;
-  return { intent: best.intent, confidence, entities: best.found, suggestedActions: nextActions[best.intent] };
+  return { intent: best.intent, confidence, entities: best.found, suggestedActions: [...nextActions[best.intent]] };
 };
 
-/** The intent analysis: one message classified into a documented intent. */
+/** The intent analysis: one message classified into a documented intent, on the fast model. */
 export const intentAnalysis: AnalysisDefinition<IntentRequest, { readonly keyword: IntentResult }, IntentResult> = {
   type: 'intent',
-  promptTopic: 'analysis-intent',
-  parseRequest: (body) => requestSchema.parse(body),
-  recipe: { sources: [], metrics: [] },
+  summary: `Classifies one message into a documented intent (${intents.join(', ')}), with entities and next steps.`,
+  promptTopic: 'analysis_intent',
+  requestSchema,
+  resultSchema,
+  recipe: { sources: [], historyDays: 0 },
+  model: 'fast',
   precompute: ({ request }) => ({ keyword: classifyIntent(request.message) }),
-  validate: (result) => [
-    ...(intents.includes(result.intent)
-      ? []
-      : [{ name: 'unknown_intent', detail: `"${result.intent}" is not a documented intent` }]),
-    ...(result.confidence >= 0 && result.confidence <= 1
-      ? []
-      : [{ name: 'confidence_out_of_range', detail: `confidence ${result.confidence} is not within 0-1` }]),
-  ],
-  offline: (_input, facts) => facts.keyword,
+  validate: (result, _facts, { request }) =>
+    result.entities
+      .filter((entity) => !request.message.toLowerCase().includes(entity.toLowerCase()))
+      .map((entity) => ({ name: 'entity_not_in_message', detail: `"${entity}" does not appear in the message` })),
+  offline: (_context, facts) => facts.keyword,
 };

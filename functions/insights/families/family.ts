@@ -118,6 +118,7 @@ export const factMetrics = {
   purpose: 'purpose',
   activeGoals: 'active goals',
   keywords: 'keywords checked',
+  themes: 'themes checked',
   linkedActions: 'linked actions',
 } as const;
 

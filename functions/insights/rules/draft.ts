@@ -1,5 +1,5 @@
 import type { Category, Evidence, InsightDraft, Priority } from '../model';
-import { quote, truncate } from '../text';
+import { quote, truncate, wholeWordsWithin } from '../text';
 
 /** What every rule insight is made with: the schema's limits and the helpers that keep a draft within them. */
 
@@ -36,24 +36,9 @@ export const toDraft = (parts: DraftParts): InsightDraft => ({
   ...(parts.signalKey === undefined ? {} : { signalKey: parts.signalKey }),
 });
 
-/** Words a shortened name must not end on: a phrase cut after them reads as cut. */
-const DANGLING = /\s+(?:and|or|to|of|the|a|an|for|with|in|on|at|by|from|under|over|into|per|&|-)$/i;
-
-/**
- * A name shortened to whole words within `max` characters, without an ellipsis: at a natural break (a colon, a dash,
- * a comma, a parenthesis) when one leaves enough, else after the last whole word, never on a dangling "and" or "to".
- */
-const shortName = (name: string, max: number): string => {
-  if (name.length <= max) return name;
-  const atBreak = name.slice(0, max + 1).match(/^(.{12,}?)\s*(?:[:,(]|\s[-–—]\s)/)?.[1];
-  let cut = atBreak ?? name.slice(0, max + 1).replace(/\s+\S*$/, '');
-  while (DANGLING.test(cut)) cut = cut.replace(DANGLING, '');
-  return cut.length >= 3 ? cut : name.slice(0, max);
-};
-
 /** A title around a quoted name, shortening the name to whole words so the whole title fits. */
 export const titleAround = (build: (quoted: string) => string, name: string): string =>
-  build(`'${shortName(name, Math.max(TITLE_MAX - build("''").length, 12))}'`);
+  build(`'${wholeWordsWithin(name, Math.max(TITLE_MAX - build("''").length, 12))}'`);
 
 /** A step about the weakest component, when there is one. */
 export const weakestStep = (weakest: string | undefined, task: (quoted: string) => string): string[] =>

@@ -4,7 +4,7 @@ import { isFinishedAction, oldestFirst } from '../families/actions/signals';
 import { fact, factMetrics } from '../families/family';
 import type { RuleContext } from '../families/family';
 import { goalCompletion } from '../families/goals/signals';
-import { furthestAlong } from '../families/goals/wording';
+import { finishFurthestAlong } from '../families/goals/wording';
 import { componentFacts, scoreText, strongestComponent, weakestComponent } from '../families/performance/signals';
 import type { InsightDraft, SignalKind } from '../model';
 import { countIs, isoDay, nameList, plural, quote } from '../text';
@@ -108,7 +108,6 @@ const goalCompletionTopUp = (ctx: RuleContext): TopUp | undefined => {
   // Only rates the data states are repeated; a rate computed here would be a number the data does not hold.
   const rate = stats?.completionRate === undefined ? undefined : Math.round(stats.completionRate);
   const average = stats?.averageProgress === undefined ? undefined : Math.round(stats.averageProgress);
-  const next = furthestAlong(goals ?? []);
   return {
     coveredBy,
     draft: toDraft({
@@ -120,10 +119,7 @@ const goalCompletionTopUp = (ctx: RuleContext): TopUp | undefined => {
         `${average === undefined ? '' : `, with average progress at ${average}%`}.` +
         ' Finishing goals before adding new ones keeps the team focused.',
       actionable: false,
-      actions: [
-        ...(next === undefined ? [] : [`Finish ${quote(next.title)} next; it is the furthest along`]),
-        "Review every open goal's progress in your weekly meeting",
-      ],
+      actions: [...finishFurthestAlong(ctx.snapshot), "Review every open goal's progress in your weekly meeting"],
       evidence: [
         fact(source, factMetrics.totalGoals, total),
         fact(source, factMetrics.completedGoals, completed),

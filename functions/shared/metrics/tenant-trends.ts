@@ -71,9 +71,14 @@ export const recordSnapshotTrends = async (
   return trendReport(days, today, entities.goals, entities.components);
 };
 
-/** The trend report of the stored history up to `now`'s day (no snapshot read). */
-export const storedTrends = async (history: MetricHistoryStore, tenantId: string, now: Date): Promise<TrendReport> => {
-  const today = dayOf(now);
+/** The trend report of the stored history up to `now`'s day in `timeZone` (no snapshot read). */
+export const storedTrends = async (
+  history: MetricHistoryStore,
+  tenantId: string,
+  now: Date,
+  timeZone = DEFAULT_TIME_ZONE,
+): Promise<TrendReport> => {
+  const today = dayOf(now, timeZone);
   const [days, saved] = await Promise.all([
     history.days(tenantId, daysBefore(today, TREND_HISTORY_DAYS), today, epochSeconds(now)),
     history.entities(tenantId, epochSeconds(now)),

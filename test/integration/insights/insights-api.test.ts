@@ -55,7 +55,7 @@ describe('GET /insights', () => {
     expect(settled.json).toMatchObject({
       source: 'llm',
       generation: { status: 'done', jobId: first.json.generation.jobId },
-      provenance: { promptTopic: 'insights_generation', promptVersion: 'v1.0', outcome: 'ok' },
+      provenance: { promptTopic: 'insights_generation', promptVersion: 'v1.1', outcome: 'ok' },
     });
     expect(again.json.generatedAt).toBe(settled.json.generatedAt);
     expect(bedrock.callCount()).toBe(1);
@@ -101,7 +101,7 @@ describe('GET /insights', () => {
     expect(event).toMatchObject({
       requestType: 'insights',
       promptTopic: 'insights_generation',
-      promptVersion: 'v1.0',
+      promptVersion: 'v1.1',
       modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
       inputTokens: 2000,
       outputTokens: 1000,

@@ -37,22 +37,22 @@ const versionServed = async (): Promise<string> => {
 };
 
 describe('the seeded registry', () => {
-  it('lists the seed topic with production on v1.0, indexed from the bucket', async () => {
+  it('lists the seed topic with production on v1.1, indexed from the bucket', async () => {
     const response = await api.call('GET', '/admin/prompts', { token: admin });
 
     expect(response.status).toBe(200);
     expect(response.json.topics).toContainEqual(
-      expect.objectContaining({ topic: TOPIC, labels: { production: 'v1.0' }, latestVersion: 'v1.0' }),
+      expect.objectContaining({ topic: TOPIC, labels: { production: 'v1.1' }, latestVersion: 'v1.1' }),
     );
   });
 });
 
 describe('publish, label, serve', () => {
   it('serves a newly published version within the TTL once production points at it, and rolls back', async () => {
-    expect(await versionServed()).toBe('v1.0');
+    expect(await versionServed()).toBe('v1.1');
 
-    const published = await publish(seedVersion('v1.1'), '?label=staging');
-    const moved = await moveLabel('production', 'v1.1');
+    const published = await publish(seedVersion('v1.2'), '?label=staging');
+    const moved = await moveLabel('production', 'v1.2');
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const servedAfterTtl = [await versionServed(), await versionServed()];
     const rolledBack = await api.call('POST', `/admin/prompts/${TOPIC}/rollback`, { token: admin });
@@ -60,18 +60,18 @@ describe('publish, label, serve', () => {
     const servedAfterRollback = [await versionServed(), await versionServed()];
 
     expect(published.status).toBe(201);
-    expect(published.json.label).toMatchObject({ label: 'staging', version: 'v1.1' });
-    expect(moved.json.label).toMatchObject({ label: 'production', version: 'v1.1', movedBy: 'admin-1' });
-    expect(servedAfterTtl.at(-1)).toBe('v1.1');
-    expect(rolledBack.json.label.version).toBe('v1.0');
-    expect(servedAfterRollback.at(-1)).toBe('v1.0');
+    expect(published.json.label).toMatchObject({ label: 'staging', version: 'v1.2' });
+    expect(moved.json.label).toMatchObject({ label: 'production', version: 'v1.2', movedBy: 'admin-1' });
+    expect(servedAfterTtl.at(-1)).toBe('v1.2');
+    expect(rolledBack.json.label.version).toBe('v1.1');
+    expect(servedAfterRollback.at(-1)).toBe('v1.1');
   });
 
   it('answers 200 for the same content again and 409 for a changed body under a published version', async () => {
-    await publish(seedVersion('v1.2'));
+    await publish(seedVersion('v1.3'));
 
-    const same = await publish(seedVersion('v1.2'));
-    const changed = await publish(seedVersion('v1.2', { system_prompt: 'A different body.' }));
+    const same = await publish(seedVersion('v1.3'));
+    const changed = await publish(seedVersion('v1.3', { system_prompt: 'A different body.' }));
 
     expect(same.status).toBe(200);
     expect(same.json.created).toBe(false);
@@ -80,11 +80,11 @@ describe('publish, label, serve', () => {
   });
 
   it('stamps created_at (now) and created_by (the caller) on a template that states neither', async () => {
-    const { created_at: _at, created_by: _by, ...unstamped } = seedVersion('v1.4');
+    const { created_at: _at, created_by: _by, ...unstamped } = seedVersion('v1.5');
     const before = Date.now();
 
     const published = await publish(unstamped);
-    const detail = await api.call('GET', `/admin/prompts/${TOPIC}/versions/v1.4`, { token: admin });
+    const detail = await api.call('GET', `/admin/prompts/${TOPIC}/versions/v1.5`, { token: admin });
 
     expect(published.status).toBe(201);
     expect(detail.json.template.created_by).toBe('admin-1');
@@ -92,7 +92,7 @@ describe('publish, label, serve', () => {
   });
 
   it('answers 422 with every validation problem', async () => {
-    const response = await publish({ ...seedVersion('v1.3'), variables: ['today'], model: { temperature: 3 } });
+    const response = await publish({ ...seedVersion('v1.4'), variables: ['today'], model: { temperature: 3 } });
 
     expect(response.status).toBe(422);
     expect(response.json.error.code).toBe('invalid_template');
@@ -103,22 +103,22 @@ describe('publish, label, serve', () => {
   });
 
   it('shows one version with its template, and a readable diff of two', async () => {
-    const detail = await api.call('GET', `/admin/prompts/${TOPIC}/versions/v1.2`, { token: admin });
+    const detail = await api.call('GET', `/admin/prompts/${TOPIC}/versions/v1.3`, { token: admin });
     const byLabel = await api.call('GET', `/admin/prompts/${TOPIC}/versions/production`, { token: admin });
-    const diff = await api.call('GET', `/admin/prompts/${TOPIC}/diff?from=v1.0&to=v1.2`, { token: admin });
+    const diff = await api.call('GET', `/admin/prompts/${TOPIC}/diff?from=v1.1&to=v1.3`, { token: admin });
 
-    expect(detail.json.record).toMatchObject({ version: 'v1.2', status: 'valid' });
-    expect(detail.json.template.system_prompt).toContain('(v1.2)');
-    expect(byLabel.json.record.version).toBe('v1.0');
+    expect(detail.json.record).toMatchObject({ version: 'v1.3', status: 'valid' });
+    expect(detail.json.template.system_prompt).toContain('(v1.3)');
+    expect(byLabel.json.record.version).toBe('v1.1');
     expect(diff.json.changedFields).toContain('system_prompt');
-    expect(diff.json.unified).toContain('+  "version": "v1.2"');
+    expect(diff.json.unified).toContain('+  "version": "v1.3"');
   });
 
   it('diffs label names like versions, as GET .../versions/{version} takes them', async () => {
-    const diff = await api.call('GET', `/admin/prompts/${TOPIC}/diff?from=production&to=v1.2`, { token: admin });
+    const diff = await api.call('GET', `/admin/prompts/${TOPIC}/diff?from=production&to=v1.3`, { token: admin });
 
     expect(diff.status).toBe(200);
-    expect(diff.json).toMatchObject({ from: 'v1.0', to: 'v1.2' });
+    expect(diff.json).toMatchObject({ from: 'v1.1', to: 'v1.3' });
     expect(diff.json.changedFields).toContain('system_prompt');
   });
 });
@@ -164,14 +164,14 @@ describe('preview (dry-run)', () => {
   it("renders a version with a tenant's data and estimates tokens, without storing insights", async () => {
     const { settled: before } = await api.settledInsights(user);
 
-    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.2/preview`, {
+    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.3/preview`, {
       token: admin,
       body: JSON.stringify({ tenantId: TENANT }),
     });
     const after = await api.call('GET', '/insights', { token: user });
 
     expect(response.status).toBe(200);
-    expect(response.json.rendered.system).toContain('(v1.2)');
+    expect(response.json.rendered.system).toContain('(v1.3)');
     expect(response.json.rendered.user).toContain('Acme Plumbing');
     expect(response.json.tokenEstimate.total).toBeGreaterThan(500);
     expect(response.json.output).toBeUndefined();
@@ -181,20 +181,20 @@ describe('preview (dry-run)', () => {
   it("invokes the model on request and returns its validated output", async () => {
     const calls = bedrock.callCount();
 
-    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.2/preview`, {
+    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.3/preview`, {
       token: admin,
       body: JSON.stringify({ tenantId: TENANT, invoke: true }),
     });
 
     expect(bedrock.callCount()).toBe(calls + 1);
-    expect(JSON.stringify(bedrock.requests.at(-1)?.body.system)).toContain('(v1.2)');
-    expect(response.json.output.provenance).toMatchObject({ promptVersion: 'v1.2', outcome: 'ok' });
+    expect(JSON.stringify(bedrock.requests.at(-1)?.body.system)).toContain('(v1.3)');
+    expect(response.json.output.provenance).toMatchObject({ promptVersion: 'v1.3', outcome: 'ok' });
     expect(response.json.output.drafts.length).toBeGreaterThanOrEqual(5);
   });
   it("previews the caller's own tenant when the body names none", async () => {
     const ownTenantsAdmin = await api.token(TENANT, 'admin-2', 'platform-admin');
 
-    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.2/preview`, {
+    const response = await api.call('POST', `/admin/prompts/${TOPIC}/versions/v1.3/preview`, {
       token: ownTenantsAdmin,
       body: '{}',
     });
@@ -222,7 +222,7 @@ const adminRoutes = (Object.entries(routes) as [string, RouteDefinition][]).filt
   ([, route]) => route.tag === 'prompt-admin',
 );
 const examplePath = (route: RouteDefinition): string =>
-  route.path.replace('{topic}', TOPIC).replace('{version}', 'v1.0').replace('{label}', 'staging');
+  route.path.replace('{topic}', TOPIC).replace('{version}', 'v1.1').replace('{label}', 'staging');
 
 describe('access', () => {
   it.each(adminRoutes)('%s answers 403 to a non-admin', async (_name, route) => {
@@ -245,16 +245,16 @@ describe('bad input on admin routes', () => {
     ['POST', `/admin/prompts/${TOPIC}/versions`, '[1, 2]'],
     ['POST', `/admin/prompts/${TOPIC}/versions`, 'not json'],
     ['POST', `/admin/prompts/${TOPIC}/versions?label=prod`, JSON.stringify(seedTemplate())],
-    ['POST', `/admin/prompts/${TOPIC}/labels/canary`, JSON.stringify({ version: 'v1.0' })],
+    ['POST', `/admin/prompts/${TOPIC}/labels/canary`, JSON.stringify({ version: 'v1.1' })],
     ['POST', `/admin/prompts/${TOPIC}/labels/staging`, JSON.stringify({ version: 'latest' })],
-    ['POST', `/admin/prompts/${TOPIC}/labels/staging`, JSON.stringify({ version: 'v1.0', extra: true })],
+    ['POST', `/admin/prompts/${TOPIC}/labels/staging`, JSON.stringify({ version: 'v1.1', extra: true })],
     ['POST', `/admin/prompts/${TOPIC}/labels/staging`, JSON.stringify({ version: 'v8.8' })],
     ['POST', '/admin/prompts/no_such_topic/rollback', undefined],
-    ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({ tenantId: TENANT, extra: true })],
-    ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({ tenantId: TENANT, invoke: 'yes' })],
-    ['POST', `/admin/prompts/${TOPIC}/versions/v1.0/preview`, JSON.stringify({ tenantId: 'a b' })],
-    ['GET', `/admin/prompts/${TOPIC}/diff?from=v1.0`, undefined],
-    ['GET', `/admin/prompts/${TOPIC}/diff?from=v1.0&to=v7.7`, undefined],
+    ['POST', `/admin/prompts/${TOPIC}/versions/v1.1/preview`, JSON.stringify({ tenantId: TENANT, extra: true })],
+    ['POST', `/admin/prompts/${TOPIC}/versions/v1.1/preview`, JSON.stringify({ tenantId: TENANT, invoke: 'yes' })],
+    ['POST', `/admin/prompts/${TOPIC}/versions/v1.1/preview`, JSON.stringify({ tenantId: 'a b' })],
+    ['GET', `/admin/prompts/${TOPIC}/diff?from=v1.1`, undefined],
+    ['GET', `/admin/prompts/${TOPIC}/diff?from=v1.1&to=v7.7`, undefined],
   ])('%s %s %s is a 4xx with a JSON error', async (method, path, body) => {
     const response = await api.call(method, path, { token: admin, ...(body === undefined ? {} : { body }) });
 

@@ -16,6 +16,6 @@ describe('when the prompts bucket goes down before any template was loaded', () 
 
     const served = [await setup.versionServedTo('acme-plumbing'), await setup.versionServedTo('northwind-saas')];
 
-    expect(served).toEqual(['v1.0', 'v1.0']);
+    expect(served).toEqual(['v1.1', 'v1.1']);
   });
 });

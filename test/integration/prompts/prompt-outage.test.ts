@@ -18,7 +18,7 @@ describe('when the prompts bucket goes down after the template was loaded', () =
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const duringOutage = [await setup.versionServedTo('acme-plumbing'), await setup.versionServedTo('northwind-saas')];
 
-    expect(beforeOutage).toBe('v1.1');
-    expect(duringOutage).toEqual(['v1.1', 'v1.1']);
+    expect(beforeOutage).toBe('v1.2');
+    expect(duringOutage).toEqual(['v1.2', 'v1.2']);
   });
 });

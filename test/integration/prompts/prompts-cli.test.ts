@@ -11,7 +11,7 @@ const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = join(REPO_ROOT, 'bin', 'prompts.ts');
 const TOPIC = 'insights_generation';
 const INDEX_TABLE = 'cli-test-prompt-index';
-const SEED = JSON.parse(readFileSync(join(REPO_ROOT, 'prompts', TOPIC, 'v1.0.json'), 'utf8')) as Record<string, unknown>;
+const SEED = JSON.parse(readFileSync(join(REPO_ROOT, 'prompts', TOPIC, 'v1.1.json'), 'utf8')) as Record<string, unknown>;
 /** The README's "typical change" block, as a newcomer copies it. */
 const README_CHANGE = /A typical change[^\n]*\n\n```bash\n([\s\S]*?)```/.exec(
   readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'),
@@ -66,38 +66,38 @@ describe('the prompts CLI on a configured bucket and index table', () => {
     const run = await cli(['list']);
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^insights_generation\s+v1\.0\s+-\s+1\s+v1\.0$/m);
+    expect(run.stdout).toMatch(/^insights_generation\s+v1\.1\s+-\s+2\s+v1\.1$/m);
   });
 
   it('publishes a new version with a label, reports the same content as already published, and lists it', async () => {
-    const file = templateFile('labelled', 'v1.6');
+    const file = templateFile('labelled', 'v1.7');
 
     const first = await cli(['push', file, '--label', 'staging', '--as', 'alice']);
     const again = await cli(['push', file, '--as', 'alice']);
     const listed = await cli(['list', TOPIC]);
 
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`created ${TOPIC} v1.6`);
-    expect(first.stdout).toContain(`${TOPIC} staging -> v1.6 (moved by alice`);
+    expect(first.stdout).toContain(`created ${TOPIC} v1.7`);
+    expect(first.stdout).toContain(`${TOPIC} staging -> v1.7 (moved by alice`);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already published with the same content');
-    expect(await index.version(TOPIC, 'v1.6')).toMatchObject({ status: 'valid', createdBy: 'alice' });
-    expect(await index.label(TOPIC, 'staging')).toMatchObject({ version: 'v1.6', movedBy: 'alice' });
-    expect(listed.stdout).toMatch(/^v1\.6\s+valid\s+0\s+alice\s+\S+\s+staging\s/m);
-    expect(listed.stdout).toMatch(/^v1\.0\s+valid\s+0\s+s3-upload\s+\S+\s+production\s/m);
+    expect(await index.version(TOPIC, 'v1.7')).toMatchObject({ status: 'valid', createdBy: 'alice' });
+    expect(await index.label(TOPIC, 'staging')).toMatchObject({ version: 'v1.7', movedBy: 'alice' });
+    expect(listed.stdout).toMatch(/^v1\.7\s+valid\s+0\s+alice\s+\S+\s+staging\s/m);
+    expect(listed.stdout).toMatch(/^v1\.1\s+valid\s+0\s+s3-upload\s+\S+\s+production\s/m);
   });
 
   it('refuses a changed body under a published version with the 409 message', async () => {
-    await cli(['push', templateFile('original', 'v1.2')]);
+    await cli(['push', templateFile('original', 'v1.3')]);
 
-    const run = await cli(['push', templateFile('changed', 'v1.2', { system_prompt: `${String(SEED.system_prompt)} Changed.` })]);
+    const run = await cli(['push', templateFile('changed', 'v1.3', { system_prompt: `${String(SEED.system_prompt)} Changed.` })]);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`conflict: ${TOPIC} v1.2 is already published with different content`);
+    expect(run.stderr).toContain(`conflict: ${TOPIC} v1.3 is already published with different content`);
   });
 
   it('refuses an invalid file listing every problem with its field', async () => {
-    const file = templateFile('invalid', 'v1.4', {
+    const file = templateFile('invalid', 'v1.5', {
       metadata: { description: 'no title' },
       model: { temperature: 3 },
       user_prompt_template: '{{today}} {{unknown}}',
@@ -111,32 +111,32 @@ describe('the prompts CLI on a configured bucket and index table', () => {
     expect(run.stderr).toContain('  model.temperature: ');
     expect(run.stderr).toContain('  variables: {{unknown}} is used but not declared');
     expect(run.stderr).toContain('  variables: goals is declared but used in neither prompt');
-    expect(await index.version(TOPIC, 'v1.4')).toBeUndefined();
+    expect(await index.version(TOPIC, 'v1.5')).toBeUndefined();
   });
 
   it('moves production to a new version and rolls it back, recording $USER as the mover', async () => {
-    await cli(['push', templateFile('promoted', 'v1.3')]);
+    await cli(['push', templateFile('promoted', 'v1.4')]);
 
-    const moved = await cli(['label', TOPIC, 'v1.3', 'production'], { ...storeEnv, USER: 'carol' });
+    const moved = await cli(['label', TOPIC, 'v1.4', 'production'], { ...storeEnv, USER: 'carol' });
     const movedLabel = await index.label(TOPIC, 'production');
     const rolledBack = await cli(['rollback', TOPIC], { ...storeEnv, USER: 'carol' });
 
     expect(moved.code).toBe(0);
-    expect(moved.stdout).toContain(`${TOPIC} production -> v1.3 (moved by carol`);
-    expect(movedLabel).toMatchObject({ version: 'v1.3', movedBy: 'carol' });
+    expect(moved.stdout).toContain(`${TOPIC} production -> v1.4 (moved by carol`);
+    expect(movedLabel).toMatchObject({ version: 'v1.4', movedBy: 'carol' });
     expect(rolledBack.code).toBe(0);
-    expect(rolledBack.stdout).toContain(`${TOPIC} production -> v1.0`);
-    expect(await index.label(TOPIC, 'production')).toMatchObject({ version: 'v1.0', movedBy: 'carol' });
+    expect(rolledBack.stdout).toContain(`${TOPIC} production -> v1.1`);
+    expect(await index.label(TOPIC, 'production')).toMatchObject({ version: 'v1.1', movedBy: 'carol' });
   });
 
   it('shows the changed fields and a unified diff of two versions', async () => {
-    await cli(['push', templateFile('compared', 'v1.5')]);
+    await cli(['push', templateFile('compared', 'v1.6')]);
 
-    const run = await cli(['diff', TOPIC, 'v1.0', 'v1.5']);
+    const run = await cli(['diff', TOPIC, 'v1.1', 'v1.6']);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('changed fields: version, is_active');
-    expect(run.stdout).toContain('-  "version": "v1.0",\n+  "version": "v1.5",');
+    expect(run.stdout).toContain('-  "version": "v1.1",\n+  "version": "v1.6",');
   });
 });
 
@@ -149,7 +149,7 @@ describe('the prompts CLI on the dev server\'s endpoints file', () => {
     const run = await cli(['list', '--endpoints', endpointsFile], {});
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^insights_generation\s+v1\.0\s/m);
+    expect(run.stdout).toMatch(/^insights_generation\s+v1\.1\s/m);
   });
 
   it('says how to get stores when the endpoints file is missing', async () => {
@@ -165,7 +165,7 @@ describe('the prompts CLI without stores', () => {
     const run = await cli(['validate', 'prompts'], {});
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`OK       ${join('prompts', TOPIC, 'v1.0.json')}`);
+    expect(run.stdout).toContain(`OK       ${join('prompts', TOPIC, 'v1.1.json')}`);
   });
 
   it('reports every problem of a broken file and a file outside its <topic>/<version>.json path', async () => {
@@ -207,7 +207,7 @@ describe("the README's typical prompt change", () => {
     const tmp = join(workDir, 'tmp');
     mkdirSync(tmp, { recursive: true });
     const copied = JSON.parse(readFileSync(join(REPO_ROOT, from ?? ''), 'utf8')) as Record<string, unknown>;
-    const edited = { ...copied, version: 'v1.1', is_active: false, system_prompt: `${String(copied.system_prompt)} Edited.` };
+    const edited = { ...copied, version: 'v1.2', is_active: false, system_prompt: `${String(copied.system_prompt)} Edited.` };
     writeFileSync((to ?? '').replace('/tmp', tmp), JSON.stringify(edited, null, 2));
 
     const runs: CliRun[] = [];
@@ -219,10 +219,10 @@ describe("the README's typical prompt change", () => {
     expect(commands.map((command) => command.split(/\s+/)[4])).toEqual(['validate', 'push', 'label', 'rollback']);
     expect(runs.map((run) => run.code)).toEqual(commands.map(() => 0));
     expect(runs[0]?.stdout).toContain('1 file(s): 1 valid, 0 invalid');
-    expect(runs[1]?.stdout).toContain(`created ${TOPIC} v1.1`);
-    expect(runs[1]?.stdout).toContain(`${TOPIC} staging -> v1.1`);
-    expect(runs[2]?.stdout).toContain(`${TOPIC} production -> v1.1`);
-    expect(runs[3]?.stdout).toContain(`${TOPIC} production -> v1.0`);
+    expect(runs[1]?.stdout).toContain(`created ${TOPIC} v1.2`);
+    expect(runs[1]?.stdout).toContain(`${TOPIC} staging -> v1.2`);
+    expect(runs[2]?.stdout).toContain(`${TOPIC} production -> v1.2`);
+    expect(runs[3]?.stdout).toContain(`${TOPIC} production -> v1.1`);
   });
 
   it('reports a file nested 10,000 levels deep as a problem, in validate and in push, without a stack trace', async () => {

@@ -1,7 +1,6 @@
 import { classifyIntent, intentAnalysis } from '../../../functions/analyses/types/intent';
 import { MIN_POINTS_FOR_SIGNIFICANCE, pearson, permutationPValue } from '../../../functions/analyses/statistics';
-import { InMemoryMetricHistory } from '../../../functions/shared/metrics/store';
-import { readHistory } from '../../../functions/analyses/model';
+import { analysisContext } from '../../support/analysis-context';
 import { analysisTypes } from '../../../functions/analyses/registry';
 
 describe('intent keyword classifier', () => {
@@ -19,12 +18,18 @@ describe('intent keyword classifier', () => {
     expect(classifyIntent('Why did it drop?').entities).toEqual(['why', 'drop']);
   });
 
-  it('validator names an undocumented intent and an out-of-range confidence', () => {
-    const facts = intentAnalysis.precompute({ request: { message: 'x' }, data: {}, missing: [], history: {} });
-    const names = intentAnalysis
-      .validate({ intent: 'nope' as never, confidence: 3, entities: [], suggestedActions: [] }, facts)
-      .map((i) => i.name);
-    expect(names).toEqual(['unknown_intent', 'confidence_out_of_range']);
+  it('validator names an entity the message does not contain; offline is the keyword classifier', () => {
+    const context = analysisContext({ message: 'Why did revenue drop?' });
+    const facts = intentAnalysis.precompute(context);
+    const inconsistencies = intentAnalysis.validate(
+      { intent: 'root_cause', confidence: 0.8, entities: ['revenue', 'churn'], suggestedActions: ['Look'] },
+      facts,
+      context,
+    );
+    expect(inconsistencies).toEqual([
+      { name: 'entity_not_in_message', detail: '"churn" does not appear in the message' },
+    ]);
+    expect(intentAnalysis.offline(context, facts)).toEqual(classifyIntent('Why did revenue drop?'));
   });
 });
 
@@ -53,19 +58,8 @@ describe('statistics', () => {
   });
 });
 
-describe('history and registry', () => {
-  it('reads only the window of the tenant, oldest first', async () => {
-    const history = new InMemoryMetricHistory(() => new Date('2024-02-01T00:00:00Z'));
-    const keep = Date.parse('2025-01-01') / 1000;
-    await history.record('t1', '2024-01-03', { overallScore: 3 }, keep);
-    await history.record('t1', '2024-01-01', { overallScore: 1 }, keep);
-    await history.record('t1', '2023-12-01', { overallScore: 0 }, keep);
-    await history.record('t2', '2024-01-02', { overallScore: 9 }, keep);
-    const read = await readHistory(history, 't1', ['overallScore', 'openIssues'], '2024-01-01', '2024-01-31');
-    expect(read.overallScore?.map((p) => p.value)).toEqual([1, 3]);
-    expect(read.openIssues).toEqual([]);
-  });
+describe('registry', () => {
   it('lists the known types', () => {
-    expect(analysisTypes()).toContain('intent');
+    expect(analysisTypes()).toEqual(expect.arrayContaining(['intent', 'strategy-alignment']));
   });
 });

@@ -252,6 +252,14 @@ describe('normalizeInsightsOutput', () => {
 
     const normalized = normalizeInsightsOutput({ insights: [{ title }] });
 
-    expect(normalized).toEqual({ insights: [{ title: `${title.slice(0, 59)}…` }] });
+    expect(normalized).toEqual({ insights: [{ title: title.slice(0, 60) }] });
+  });
+
+  it('shortens a long title to whole words, without an ellipsis or a dangling word', () => {
+    const title = 'Get the emergency response time goal back on track before the winter rush and';
+
+    const normalized = normalizeInsightsOutput({ insights: [{ title }] });
+
+    expect(normalized).toEqual({ insights: [{ title: 'Get the emergency response time goal back on track before' }] });
   });
 });

@@ -464,7 +464,7 @@ describe('computeSignals', () => {
       expect(signal.summary).toBe('The vision has no goal behind it: there are no active goals.');
     });
 
-    it('flags a vision that shares no keyword with any active goal', () => {
+    it('flags a vision that shares no keyword and no theme with any active goal', () => {
       const snapshot = quietSnapshot({
         foundation,
         goals: [{ id: 'g1', title: 'Hire licensed plumbers', status: 'on_track' }],
@@ -473,13 +473,27 @@ describe('computeSignals', () => {
       const signal = only(snapshot, 'vision_without_goals');
 
       expect(signal.priority).toBe('medium');
-      expect(signal.summary).toBe('None of the 1 active goal shares a keyword with the vision.');
+      expect(signal.summary).toBe(
+        'None of the 1 active goal shares a word or a theme (experience, product) with the vision.',
+      );
+      expect(factValue(signal, factMetrics.themes)).toBe('experience, product');
     });
 
     it('does not flag a vision when an active goal shares a keyword, ignoring case and plurals', () => {
       const snapshot = quietSnapshot({
         foundation,
         goals: [{ id: 'g1', title: 'Win TACOMA contracts', description: 'Plumbing services for builders' }],
+      });
+
+      const kinds = computeSignals(snapshot, NOW).map((signal) => signal.kind);
+
+      expect(kinds).not.toContain('vision_without_goals');
+    });
+
+    it('does not flag a vision that a goal serves in other words (a shared theme)', () => {
+      const snapshot = quietSnapshot({
+        foundation: { vision: 'Give every family in Riverside a dentist they actually look forward to seeing' },
+        goals: [{ id: 'g1', title: 'Add 400 new patients across both locations', status: 'on_track' }],
       });
 
       const kinds = computeSignals(snapshot, NOW).map((signal) => signal.kind);

@@ -1,4 +1,4 @@
-import type { Action, Goal } from '../../../shared/business-api/model';
+import type { Action, BusinessSnapshot, Goal } from '../../../shared/business-api/model';
 import { titleAround } from '../../rules/draft';
 import { quote } from '../../text';
 import { isFinishedAction, oldestFirst } from '../actions/signals';
@@ -13,11 +13,19 @@ const openActionsFor = (ctx: RuleContext, goalId: string): Action[] =>
     (action) => action.dueDate,
   );
 
-/** The open goal with the highest progress. */
-export const furthestAlong = (goals: readonly Goal[]): Goal | undefined =>
-  goals
-    .filter((goal) => !isCompletedGoal(goal) && goal.progress !== undefined)
+/**
+ * "Finish the goal furthest along next": the open goal with the highest progress that still has open actions (a goal
+ * with none is not one to finish next but one to plan; its own insight says so). Any open goal counts when the
+ * actions could not be read. No step when there is no such goal.
+ */
+export const finishFurthestAlong = ({ goals, actions }: BusinessSnapshot): string[] => {
+  const hasOpenActions = (goal: Goal): boolean =>
+    actions === undefined || actions.some((action) => action.goalId === goal.id && !isFinishedAction(action));
+  const next = (goals ?? [])
+    .filter((goal) => !isCompletedGoal(goal) && goal.progress !== undefined && hasOpenActions(goal))
     .reduce<Goal | undefined>((best, goal) => ((goal.progress ?? 0) > (best?.progress ?? -1) ? goal : best), undefined);
+  return next === undefined ? [] : [`Finish ${quote(next.title)} next; it is the furthest along`];
+};
 
 const withOwner = (owner: string | undefined, task: string): string =>
   owner === undefined ? `Name an owner this week to ${task}` : `Meet ${owner} this week to ${task}`;
@@ -58,12 +66,11 @@ export const goalWordings: FamilyWordings<GoalSignal> = {
     ],
   }),
   low_goal_completion: ({ payload }, ctx) => {
-    const next = furthestAlong(ctx.snapshot.goals ?? []);
     return {
       title: `Goal completion is low at ${payload.completionRate}%`,
       why: 'Few finished goals often means too many goals at once; finishing fewer beats starting more.',
       actions: [
-        ...(next === undefined ? [] : [`Finish ${quote(next.title)} next; it is the furthest along`]),
+        ...finishFurthestAlong(ctx.snapshot),
         'Pause the goals nobody is actively working on',
         'Agree a limit on how many goals are open at once',
       ],
