@@ -25,6 +25,7 @@ import { BenchClient } from './http-client';
 import { benchInsightsMiss } from './insights-miss';
 import { benchMetricTrends } from './metric-trends';
 import { benchKnowledgeSearch } from './knowledge-search';
+import { benchAnalysisOverhead } from './analysis-overhead';
 import { benchNudges } from './nudges';
 import { benchFirstStreamedByte, benchSimultaneousTurns } from './live-conversations';
 import { startBenchBedrock } from './live-model';
@@ -68,6 +69,7 @@ const main = async (): Promise<void> => {
       await section(() => benchNudges(stack, firstTenant));
       await section(() => benchMetricTrends(stack));
       await section(() => benchKnowledgeSearch(stack));
+      await section(() => benchAnalysisOverhead(stack, bedrock, firstTenant, floor));
     } finally {
       client.close();
       documentClient().destroy();

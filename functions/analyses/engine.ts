@@ -28,14 +28,17 @@ export interface AnalysisRun {
   readonly provenance: AnalysisProvenance;
 }
 
+/** What an analysis prompt says for a source that could not be read (do not guess it). */
+const UNREAD = '(not available: this source could not be read, so do not assume anything about it)';
+
 /** How each .NET source reads in an analysis prompt, under its heading (the insights prompt's compact lines). */
 const sections: Readonly<Record<SourceName, readonly [string, (snapshot: BusinessSnapshot) => string]>> = {
-  foundation: ['COMPANY', (s) => renderSource(s, 'foundation', s.foundation, renderFoundation)],
-  goals: ['GOALS', (s) => renderSource(s, 'goals', s.goals, (goals) => renderGoals(goals))],
-  goalStats: ['GOAL STATS', (s) => renderSource(s, 'goalStats', s.goalStats, renderGoalStats)],
-  performance: ['PERFORMANCE SCORE', (s) => renderSource(s, 'performance', s.performance, renderPerformance)],
-  actions: ['ACTIONS', (s) => renderSource(s, 'actions', s.actions, (actions) => renderActions(actions))],
-  issues: ['ISSUES', (s) => renderSource(s, 'issues', s.issues, (issues) => renderIssues(issues))],
+  foundation: ['COMPANY', (s) => renderSource(s, 'foundation', s.foundation, renderFoundation, UNREAD)],
+  goals: ['GOALS', (s) => renderSource(s, 'goals', s.goals, (goals) => renderGoals(goals), UNREAD)],
+  goalStats: ['GOAL STATS', (s) => renderSource(s, 'goalStats', s.goalStats, renderGoalStats, UNREAD)],
+  performance: ['PERFORMANCE SCORE', (s) => renderSource(s, 'performance', s.performance, renderPerformance, UNREAD)],
+  actions: ['ACTIONS', (s) => renderSource(s, 'actions', s.actions, (actions) => renderActions(actions), UNREAD)],
+  issues: ['ISSUES', (s) => renderSource(s, 'issues', s.issues, (issues) => renderIssues(issues), UNREAD)],
 };
 
 /** The recipe's sources of a snapshot as prompt text, one headed section each. */
