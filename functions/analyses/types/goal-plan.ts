@@ -5,7 +5,7 @@ import { seriesKey } from '../../shared/metrics/model';
 import { changeOver, daysBetween, daysBefore, seriesOf } from '../../shared/metrics/trends';
 import * as z from '../../shared/zod';
 import type { AnalysisContext, AnalysisDefinition, Inconsistency } from '../model';
-import { matchesWithinRounding, roundTo, seriesLabel, seriesUnit } from './series';
+import { clip, matchesWithinRounding, roundTo, seriesLabel, seriesUnit } from './series';
 
 /** The horizon a plan gets when the request names none. */
 export const DEFAULT_HORIZON_MONTHS = 12;
@@ -457,7 +457,11 @@ const offline = ({ snapshot }: AnalysisContext<GoalPlanRequest>, facts: GoalPlan
     `Put a mid-point review in the calendar for ${reviewDay}`,
     'List the three things most likely to block the plan and one counter-measure each',
   ].slice(0, 5);
-  return { goals, strategies, firstActions };
+  return {
+    goals,
+    strategies: strategies.map((line) => clip(line)),
+    firstActions: firstActions.map((line) => clip(line)),
+  };
 };
 
 /**

@@ -54,3 +54,6 @@ export const matchesWithinRounding = (quoted: number, actual: number, quotedText
   const decimals = quotedText?.split('.')[1]?.length ?? 0;
   return Math.abs(quoted - actual) <= 0.5 * 10 ** -decimals + 1e-9;
 };
+
+/** A text cut to the result schema's limit (an ellipsis marks the cut). */
+export const clip = (text: string, max = 400): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

@@ -7,12 +7,23 @@ import { ANALYSIS_NOW } from '../../support/analysis-context';
 /** The demo tenants (local/fixtures/business). */
 export const DEMO_TENANTS = ['acme-plumbing', 'brightside-dental', 'northwind-saas'] as const;
 
-/** A demo tenant's 120-day history ending the day before the analysis tests' today, as `npm start` seeds it. */
+/**
+ * A demo tenant's 120-day history ending the day before the analysis tests' today. Each source's optional `{ data }`
+ * envelope is removed first, as the .NET client does (demoMetricHistory reads the fixture as written, so without this
+ * brightside's and northwind's enveloped performance would give no score series).
+ */
 export const demoHistory = (tenantId: string): MetricDay[] => {
   const file = join(__dirname, '..', '..', '..', 'local', 'fixtures', 'business', `${tenantId}.json`);
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const unwrapped = Object.fromEntries(
+    Object.entries(raw).map(([source, body]) => [
+      source,
+      body !== null && typeof body === 'object' && 'data' in body && source !== 'goals' ? body.data : body,
+    ]),
+  );
   return demoMetricHistory(
     tenantId,
-    JSON.parse(readFileSync(file, 'utf8')) as Parameters<typeof demoMetricHistory>[1],
+    unwrapped as Parameters<typeof demoMetricHistory>[1],
     ANALYSIS_NOW.toISOString().slice(0, 10),
   );
 };
