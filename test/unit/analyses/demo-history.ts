@@ -23,7 +23,7 @@ export const demoHistory = (tenantId: string): MetricDay[] => {
   );
   return demoMetricHistory(
     tenantId,
-    unwrapped as Parameters<typeof demoMetricHistory>[1],
+    unwrapped,
     ANALYSIS_NOW.toISOString().slice(0, 10),
   );
 };
