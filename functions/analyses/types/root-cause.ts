@@ -167,13 +167,8 @@ const recordSeries = (
 const periodOf = (request: RootCauseRequest, today: string) =>
   request.period ?? { from: daysBefore(today, DEFAULT_PERIOD_DAYS), to: today };
 
-const precompute = ({
-  request,
-  snapshot,
-  history,
-  entities,
-  today,
-}: AnalysisContext<RootCauseRequest>): RootCauseFacts => {
+const precompute = (context: AnalysisContext<RootCauseRequest>): RootCauseFacts => {
+  const { request, snapshot, history, entities, today } = context;
   const period = periodOf(request, today);
   const metric = resolveMetric(request.metric, history, entities);
   const inPeriod = history.filter((entry) => entry.date >= period.from && entry.date <= period.to);

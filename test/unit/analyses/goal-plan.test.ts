@@ -7,7 +7,7 @@ import {
 import { seriesOf } from '../../../functions/shared/metrics/trends';
 import { demoSnapshot } from '../../support/demo-snapshot';
 import { analysisContext, ANALYSIS_NOW } from '../../support/analysis-context';
-import { DEMO_TENANTS, demoHistory } from './demo-history';
+import { DEMO_TENANTS, demoHistory, offlineOnDemo } from './demo-history';
 
 const TODAY = ANALYSIS_NOW.toISOString().slice(0, 10);
 
@@ -132,15 +132,9 @@ describe('goal-plan offline', () => {
   it.each(DEMO_TENANTS)(
     "plans %s's goals from its own numbers, valid against the schema and its own validators",
     (tenantId) => {
-      const context = analysisContext(
-        { intent: 'Grow revenue and keep our customers happy', horizonMonths: 18 },
-        { tenantId, history: demoHistory(tenantId) },
-      );
-      const facts = def.precompute(context);
-      const result = def.offline(context, facts);
+      const request = { intent: 'Grow revenue and keep our customers happy', horizonMonths: 18 };
+      const { facts, result } = offlineOnDemo(def, request, tenantId);
 
-      expect(def.resultSchema['~standard'].validate(result)).toMatchObject({ value: result });
-      expect(def.validate(result, facts, context)).toEqual([]);
       for (const planned of result.goals) {
         const baseline = facts.baselines.find((b) => b.metric === planned.kpi.metric);
         expect(baseline?.value).toBe(planned.kpi.baseline);
