@@ -222,12 +222,16 @@ const baselinesOf = (
 
 const normalized = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, ' ');
 
-/** The candidate a goal's KPI is measured by, when its metric names one (by metric or label). */
+/** The names a candidate may be written by: its metric, its label and, for a score component, the component's name. */
+const namesOf = (baseline: Baseline): string[] => [
+  baseline.metric,
+  baseline.label,
+  ...(baseline.metric.startsWith('componentScore#') ? [baseline.metric.slice('componentScore#'.length)] : []),
+];
+
+/** The candidate a goal's KPI is measured by, when its metric names one (by metric, label or component name). */
 export const baselineFor = (metric: string, facts: GoalPlanFacts): Baseline | undefined =>
-  facts.baselines.find(
-    (baseline) =>
-      normalized(baseline.metric) === normalized(metric) || normalized(baseline.label) === normalized(metric),
-  );
+  facts.baselines.find((baseline) => namesOf(baseline).some((name) => normalized(name) === normalized(metric)));
 
 /** Whether a goal's target is a number that differs from its baseline. */
 const isMeasurable = (goal: PlannedGoal): boolean =>

@@ -108,6 +108,8 @@ describe('goal-plan validation', () => {
     expect(names(goal({}, { baseline: 60 }))).toEqual(['invented_baseline']);
     expect(names(goal({}, { metric: 'Overall score', baseline: 61 }))).toEqual(['invented_baseline']);
     expect(names(goal({}, { baseline: 54.4 }))).toEqual(['invented_baseline']);
+    expect(names(goal({}, { metric: 'Revenue vs plan', baseline: 54 }))).toEqual(['invented_baseline']);
+    expect(names(goal({}, { metric: 'revenue vs plan', baseline: 61 }))).toEqual([]);
     expect(names(goal({}, { metric: 'second location openings', baseline: 0, target: 1 }))).toEqual([]);
   });
 
