@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: starts the local stack (dynalite, demo business API, JWT-verifying server, the bedrock provider on
  * the fake Bedrock), runs the benchmarks and prints each section's table and a summary of every target with PASS or
- * MISS. Sections 1-6 and 11 (nudges) run in-process (the model canned or instant); 7-9 over HTTP with the fake at
+ * MISS. Sections 1-6, 11 (nudges) and 13 (knowledge-base search) run in-process (the model canned or instant); 7-9 over HTTP with the fake at
  * realistic pace; 10 loads the deployed bundles. All figures are measured in this run.
  */
 import './env';
@@ -24,6 +24,7 @@ import { benchPromptTokens } from './prompt-tokens';
 import { BenchClient } from './http-client';
 import { benchInsightsMiss } from './insights-miss';
 import { benchMetricTrends } from './metric-trends';
+import { benchKnowledgeSearch } from './knowledge-search';
 import { benchNudges } from './nudges';
 import { benchFirstStreamedByte, benchSimultaneousTurns } from './live-conversations';
 import { startBenchBedrock } from './live-model';
@@ -66,6 +67,7 @@ const main = async (): Promise<void> => {
       await section(() => benchSimultaneousTurns(stack, bedrock, client, tenants));
       await section(() => benchNudges(stack, firstTenant));
       await section(() => benchMetricTrends(stack));
+      await section(() => benchKnowledgeSearch(stack));
     } finally {
       client.close();
       documentClient().destroy();

@@ -1,3 +1,5 @@
+import { analyses } from './analyses/routes';
+import { assistant } from './assistant/routes';
 import { batch } from './batch/routes';
 import { conversations } from './conversations/routes';
 import { insights } from './insights/routes';
@@ -18,7 +20,18 @@ import { usage } from './usage/routes';
  * The capabilities of the service, one line each. A new capability is its folder (with its routes.ts and tables.ts)
  * plus one line here.
  */
-const capabilities = [platform, insights, promptAdmin, usage, conversations, nudges, batch, metrics] as const;
+const capabilities = [
+  platform,
+  insights,
+  promptAdmin,
+  usage,
+  conversations,
+  nudges,
+  batch,
+  metrics,
+  analyses,
+  assistant,
+] as const;
 
 type RoutesOf<C extends readonly Capability[]> = C extends readonly [
   infer Head extends Capability,

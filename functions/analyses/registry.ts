@@ -1,13 +1,14 @@
-import type { AnalysisDefinition } from './model';
+import type { AnyAnalysisDefinition } from './model';
 import { intentAnalysis } from './types/intent';
 import { strategyAlignmentAnalysis } from './types/strategy-alignment';
 
 /** Every analysis type, by its name in `POST /analyses/{type}`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const analysisDefinitions: Readonly<Record<string, AnalysisDefinition<any, any, any>>> = {
+export const analysisDefinitions: Readonly<Record<string, AnyAnalysisDefinition>> = {
   [intentAnalysis.type]: intentAnalysis,
   [strategyAlignmentAnalysis.type]: strategyAlignmentAnalysis,
 };
 
-/** The known type names (listed by the 404 for an unknown type). */
-export const analysisTypes = (): readonly string[] => Object.keys(analysisDefinitions).sort();
+/** The known type names, sorted (the 404 for an unknown type lists them). */
+export const analysisTypes = (
+  definitions: Readonly<Record<string, AnyAnalysisDefinition>> = analysisDefinitions,
+): readonly string[] => Object.keys(definitions).sort();

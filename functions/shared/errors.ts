@@ -91,6 +91,11 @@ export const ERROR_CODES = {
     meaning: "a generation job could not use the model's answer, even after a repair round",
   },
   model_failed: { status: 502, meaning: 'a generation job failed in the model for a reason it did not name' },
+  model_output_invalid: {
+    status: 502,
+    meaning:
+      "the model's analysis stayed invalid or inconsistent after a repair round (`details.problems` says how); nothing was stored",
+  },
   not_queued: {
     status: 503,
     meaning: 'a generation job could not be put on its queue: the next read or refresh starts another',
@@ -467,6 +472,24 @@ export class PromptRenderError extends AppError {
   }
   override get publicMessage(): string {
     return 'The coaching prompt could not be prepared; the team has been alerted.';
+  }
+}
+
+/**
+ * The model's answer to an analysis stayed invalid or inconsistent with the pre-computed facts after the repair
+ * round: the problems are shown (they name fields and inconsistencies, not data), and no result is stored.
+ */
+export class ModelOutputInvalidError extends AppError {
+  override readonly name = 'ModelOutputInvalidError';
+  readonly code = 'model_output_invalid';
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+  }
+  override get details(): ErrorDetails | undefined {
+    return problemDetails(this.problems.map((message) => ({ field: 'result', message })));
   }
 }
 

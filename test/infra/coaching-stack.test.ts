@@ -1625,6 +1625,7 @@ describe('monitoring', () => {
     const capabilities = [...new Set(coachingFunctions().map((fn) => fn.capability))];
 
     expect(capabilities.sort()).toEqual([
+      'assistant',
       'batch',
       'conversations',
       'insights',

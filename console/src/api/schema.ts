@@ -4,7 +4,7 @@
 export interface Components {
   Error: {
     error: {
-      code: "validation_error" | "invalid_cursor" | "invalid_path" | "malformed_body" | "body_too_deep" | "unauthorized" | "forbidden" | "not_found" | "no_business_data" | "route_not_found" | "conflict" | "idempotency_key_in_progress" | "payload_too_large" | "unprocessable" | "invalid_template" | "invalid_outcome" | "idempotency_key_reused" | "not_ready" | "rate_limited" | "usage_limit_exceeded" | "internal_error" | "prompt_render_failed" | "response_contract_violation" | "upstream_unavailable" | "model_request_rejected" | "invalid_output" | "model_failed" | "not_queued" | "service_busy" | "model_unavailable" | "prompt_unavailable" | "model_not_configured" | "model_timeout";
+      code: "validation_error" | "invalid_cursor" | "invalid_path" | "malformed_body" | "body_too_deep" | "unauthorized" | "forbidden" | "not_found" | "no_business_data" | "route_not_found" | "conflict" | "idempotency_key_in_progress" | "payload_too_large" | "unprocessable" | "invalid_template" | "invalid_outcome" | "idempotency_key_reused" | "not_ready" | "rate_limited" | "usage_limit_exceeded" | "internal_error" | "prompt_render_failed" | "response_contract_violation" | "upstream_unavailable" | "model_request_rejected" | "invalid_output" | "model_failed" | "model_output_invalid" | "not_queued" | "service_busy" | "model_unavailable" | "prompt_unavailable" | "model_not_configured" | "model_timeout";
       message: string;
       details?: Components["ErrorDetails"];
     };
@@ -1932,6 +1932,151 @@ export interface Paths {
           projected: number;
           onPace: boolean;
         })[];
+      };
+    };
+  };
+  "/analyses/{type}": {
+    post: {
+      /** runAnalysis */
+      path: { type: string; };
+      query: Record<string, never>;
+      body: {
+        [key: string]: unknown;
+      };
+      response: {
+        id: string;
+        type: string;
+        status: "pending" | "done" | "failed";
+        result?: unknown;
+        provenance?: {
+          promptTopic: string;
+          templateVersion?: string;
+          modelId: string;
+          inputHash: string;
+          outcome: "ok" | "repaired" | "offline";
+        };
+        createdAt: string;
+        finishedAt?: string;
+        jobId?: string;
+        reason?: string;
+        feedback?: {
+          thumbs: "up" | "down";
+          comment?: string;
+          at: string;
+        };
+      };
+    };
+  };
+  "/analyses": {
+    get: {
+      /** listAnalyses */
+      path: Record<string, never>;
+      query: { type?: string; cursor?: string; page_size?: number; pageSize?: number; };
+      body: undefined;
+      response: {
+        items: ({
+          id: string;
+          type: string;
+          status: "pending" | "done" | "failed";
+          result?: unknown;
+          provenance?: {
+            promptTopic: string;
+            templateVersion?: string;
+            modelId: string;
+            inputHash: string;
+            outcome: "ok" | "repaired" | "offline";
+          };
+          createdAt: string;
+          finishedAt?: string;
+          jobId?: string;
+          reason?: string;
+          feedback?: {
+            thumbs: "up" | "down";
+            comment?: string;
+            at: string;
+          };
+        })[];
+        pageSize: number;
+        cursor?: string;
+      };
+    };
+  };
+  "/analyses/{id}": {
+    get: {
+      /** getAnalysis */
+      path: { id: string; };
+      query: Record<string, never>;
+      body: undefined;
+      response: {
+        id: string;
+        type: string;
+        status: "pending" | "done" | "failed";
+        result?: unknown;
+        provenance?: {
+          promptTopic: string;
+          templateVersion?: string;
+          modelId: string;
+          inputHash: string;
+          outcome: "ok" | "repaired" | "offline";
+        };
+        createdAt: string;
+        finishedAt?: string;
+        jobId?: string;
+        reason?: string;
+        feedback?: {
+          thumbs: "up" | "down";
+          comment?: string;
+          at: string;
+        };
+      };
+    };
+  };
+  "/analyses/{id}/feedback": {
+    post: {
+      /** analysisFeedback */
+      path: { id: string; };
+      query: Record<string, never>;
+      body: {
+        thumbs: "up" | "down";
+        comment?: string;
+      };
+      response: {
+        id: string;
+        status: "recorded";
+      };
+    };
+  };
+  "/ai/knowledge-base/search": {
+    post: {
+      /** searchKnowledgeBase */
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        query: string;
+        context?: (string)[];
+        filters?: {
+          category?: "coaching" | "goals" | "meetings" | "people" | "product" | "account";
+          tags?: (string)[];
+          dateRange?: {
+            from?: string;
+            to?: string;
+          };
+        };
+        limit?: number;
+      };
+      response: {
+        results: ({
+          id: string;
+          title: string;
+          content: string;
+          relevanceScore: number;
+          category: string;
+          tags: (string)[];
+          lastUpdated: string;
+          url: string;
+        })[];
+        totalCount: number;
+        searchTime: number;
       };
     };
   };

@@ -1,4 +1,5 @@
 import { alignmentOf, type Alignment } from '../../shared/alignment';
+import { joinList } from '../../insights/text';
 import * as z from '../../shared/zod';
 import type { AnalysisDefinition, Inconsistency } from '../model';
 
@@ -105,7 +106,11 @@ export const strategyAlignmentAnalysis: AnalysisDefinition<AlignmentRequest, Ali
   },
   offline: (_context, facts) => {
     const goals = facts.goals.map(({ id, title, status, alignment }): GoalAlignment => {
-      const shared = [...alignment.sharedThemes.map((theme) => `the ${theme} theme`), ...alignment.sharedWords];
+      const { sharedThemes: themes, sharedWords: words } = alignment;
+      const shared = [
+        ...(themes.length > 0 ? [`the ${joinList([...themes])} theme${themes.length > 1 ? 's' : ''}`] : []),
+        ...(words.length > 0 ? [`the word${words.length > 1 ? 's' : ''} ${joinList(words.map((w) => `'${w}'`))}`] : []),
+      ];
       const statusBonus = alignment.score > 0 && status === 'on_track' ? 10 : 0;
       return {
         goalId: id,
@@ -113,7 +118,7 @@ export const strategyAlignmentAnalysis: AnalysisDefinition<AlignmentRequest, Ali
         score: Math.min(100, alignment.score + statusBonus),
         reason:
           shared.length > 0
-            ? `Shares ${shared.join(', ')} with the strategy (offline: shared words and themes)`
+            ? `Shares ${shared.join(' and ')} with the strategy (offline: shared words and themes)`
             : 'No word or theme in common with the vision, purpose or values (offline: shared words and themes)',
         gap:
           shared.length > 0

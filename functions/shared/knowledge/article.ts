@@ -35,7 +35,7 @@ export function parseArticle(fileName: string, text: string): Article {
           .split(',')
           .map((tag) => tag.trim())
           .filter(Boolean)
-      : value.replace(/^"(.*)"$/, '$1');
+      : value.replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
   }
   const parsed = articleFrontMatterSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${fileName}: ${parsed.error.message}`);

@@ -19,6 +19,14 @@ describe('knowledge/ articles', () => {
     for (const a of articles) expect(a.file).toBe(`${a.id}.md`);
   });
 
+  it('are at least 30, each of 150 to 400 words', () => {
+    const words = (body: string): number => (body.match(/\S*[A-Za-z0-9]\S*/g) ?? []).length;
+    const articles = files.map((file) => parseArticle(file, readFileSync(join(dir, file), 'utf8')));
+    expect(articles.length).toBeGreaterThanOrEqual(30);
+    for (const a of articles)
+      expect({ id: a.id, words: words(a.body) >= 150 && words(a.body) <= 400 }).toEqual({ id: a.id, words: true });
+  });
+
   it('rejects an invalid article', () => {
     expect(() => parseArticle('x.md', '---\nid: Bad Id\ntitle: x\n---\nbody')).toThrow('x.md');
     expect(() => parseArticle('y.md', 'no front matter')).toThrow('no front matter');
@@ -26,6 +34,12 @@ describe('knowledge/ articles', () => {
 });
 
 describe('parseArticle', () => {
+  it('unquotes a single-quoted title', () => {
+    const text =
+      "---\nid: a\ntitle: 'A: b'\ncategory: goals\ntags: [x]\nlastUpdated: 2026-12-02\nurl: /help/a\n---\nBody";
+    expect(parseArticle('a.md', text).title).toBe('A: b');
+  });
+
   it('reads tags as a list and unquotes a quoted title', () => {
     const article = parseArticle(
       'a.md',
