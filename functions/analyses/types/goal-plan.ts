@@ -68,7 +68,7 @@ export interface Baseline {
   /** The goal's target date, for a goal's progress or figure. */
   readonly deadline?: string;
   readonly goalId?: string;
-  /** The intent's words and themes it shares (empty: listed for context only). */
+  /** The intent's words and themes it shares (themes alone rank it, but the offline plan needs a shared word). */
   readonly matched: readonly string[];
 }
 
@@ -199,7 +199,8 @@ const baselinesOf = (
       if (snapshotHas(snapshot, metric) && series.at(-1)?.date !== today)
         series.push({ date: today, value: known.value });
       const change30 = changeOver(series, 30)?.change;
-      const words = [label, goal?.title, goal?.description, goal?.category].filter(Boolean).join(' ');
+      // Titles and categories, not descriptions: a description's passing words ("a second visit") point nowhere.
+      const words = [label, goal?.title, goal?.category].filter(Boolean).join(' ');
       return {
         metric,
         label,
@@ -307,6 +308,7 @@ const offlineTarget = (baseline: Baseline, days: number, horizonMonths: number):
 const goalTitle = (baseline: Baseline, target: number, deadline: string, facts: GoalPlanFacts): string => {
   const [from, to] = [withUnit(baseline.value, baseline.unit), withUnit(target, baseline.unit)];
   const goal = facts.goalTitles[baseline.goalId ?? ''];
+  if (baseline.metric === MILESTONES) return `${facts.intent.slice(0, 120)}: all milestones done by ${deadline}`;
   if (goal && baseline.metric.startsWith('goalFigure#')) return `${goal}: from ${from} to ${to} by ${deadline}`;
   if (goal) return `Complete '${goal}': progress from ${from} to ${to} by ${deadline}`;
   const verb = target >= baseline.value ? 'Raise' : 'Bring down';
@@ -379,10 +381,13 @@ const offlineGoal = (baseline: Baseline, facts: GoalPlanFacts): PlannedGoal => {
   };
 };
 
+/** The KPI of a goal the tenant's data has no number for: the share of the plan's milestones done. */
+const MILESTONES = 'plan milestones completed';
+
 /** A goal for an intent the tenant's data has no number for: milestones of the plan, from 0 to 100%. */
 const milestoneBaseline = (facts: GoalPlanFacts): Baseline => ({
-  metric: 'plan milestones completed',
-  label: `the milestones of '${facts.intent.slice(0, 80)}'`,
+  metric: MILESTONES,
+  label: `milestones of '${facts.intent.slice(0, 80)}'`,
   value: 0,
   unit: '%',
   target: 100,
@@ -422,15 +427,17 @@ const precompute = ({
 const offline = ({ snapshot }: AnalysisContext<GoalPlanRequest>, facts: GoalPlanFacts): GoalPlanResult => {
   // One goal per tenant goal: its own figure (e.g. members) rather than its progress percentage when it has one.
   const pointed = facts.baselines
-    .filter((baseline) => baseline.matched.length > 0)
+    .filter((baseline) => baseline.matched.some((match) => !match.endsWith(' theme')))
     .filter(
       (baseline) =>
         !baseline.metric.startsWith('goalProgress#') ||
         !facts.baselines.some((other) => other.metric === `goalFigure#${baseline.goalId}`),
     )
     .slice(0, 3);
-  const picks = pointed.length > 0 ? pointed : facts.baselines.slice(0, 1);
-  const goals = (picks.length > 0 ? picks : [milestoneBaseline(facts)]).map((baseline) => offlineGoal(baseline, facts));
+  // Nothing the intent points to: its own milestones, and the headline number so the plan keeps an eye on it.
+  const headline = facts.baselines.find((baseline) => baseline.metric === 'overallScore') ?? facts.baselines[0];
+  const picks = pointed.length > 0 ? pointed : [milestoneBaseline(facts), ...(headline ? [headline] : [])];
+  const goals = picks.map((baseline) => offlineGoal(baseline, facts));
   const [first] = goals as [PlannedGoal];
   const linkedGoals = (snapshot.goals ?? []).filter((goal) => picks.some((pick) => pick.goalId === goal.id));
   const openActions = (snapshot.actions ?? []).filter(

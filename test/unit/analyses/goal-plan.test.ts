@@ -137,9 +137,11 @@ describe('goal-plan offline', () => {
       const request = { intent: 'Grow revenue and keep our customers happy', horizonMonths: 18 };
       const { facts, result } = offlineOnDemo(def, request, tenantId);
 
+      const grounded = result.goals.filter((planned) => planned.kpi.metric !== 'plan milestones completed');
+      expect(grounded.length).toBeGreaterThan(0);
       for (const planned of result.goals) {
         const baseline = facts.baselines.find((b) => b.metric === planned.kpi.metric);
-        expect(baseline?.value).toBe(planned.kpi.baseline);
+        expect(baseline?.value ?? 0).toBe(planned.kpi.baseline);
         expect(planned.kpi.target).not.toBe(planned.kpi.baseline);
         expect(planned.achievability).toMatch(/^Offline estimate/);
       }
@@ -178,6 +180,21 @@ describe('goal-plan offline', () => {
     });
     expect(revenue?.achievability).toContain(`moved ${change30} in 30 days; the target needs +2 every 30 days`);
     expect(revenue?.smart.achievable.pass).toBe(false);
+  });
+
+  it("plans an intent the data has no number for by its milestones, next to the tenant's headline score", () => {
+    const context = acme({ intent: 'Open a second location' });
+    const facts = def.precompute(context);
+    const result = def.offline(context, facts);
+
+    expect(facts.baselines.every((baseline) => baseline.matched.every((match) => match.endsWith(' theme')))).toBe(true);
+    expect(result.goals.map((planned) => [planned.kpi.metric, planned.kpi.baseline])).toEqual([
+      ['plan milestones completed', 0],
+      ['overallScore', 54],
+    ]);
+    expect(result.goals[0]?.title).toBe('Open a second location: all milestones done by 2027-12-02');
+    expect(result.goals[0]?.relevance).toContain('second');
+    expect(def.validate(result, facts, context)).toEqual([]);
   });
 
   it('with every source missing and no history, plans the milestones of the intent and says relevance is unchecked', () => {
