@@ -354,6 +354,10 @@ const evidenceInconsistencies = (
     daysBetween(facts.period.from, facts.period.to),
     facts.issuesOpened.length,
     facts.actionsOverdue.length,
+    // Numbers in the records' own names (a '50-gallon' water heater, 'Call the 212 patients') are the data's too.
+    ...[...facts.issuesOpened, ...facts.actionsOverdue, ...context.entities.goals]
+      .flatMap((record) => record.title.match(NUMBER) ?? [])
+      .map(Number),
   ];
   const pool = [...(cited.length > 0 ? cited : facts.changes).flatMap(numbersOf), ...target, ...general];
   const stripped = rest.replace(QUOTED, '$1').replace(DATES_AND_IDS, ' ');

@@ -220,6 +220,22 @@ describe('root-cause validation', () => {
     });
   });
 
+  it("accepts the numbers of the records' own titles, unquoted", () => {
+    const titled = analysisContext(request, {
+      snapshot: { ...snapshot, issues: [{ ...snapshot.issues![0]!, title: 'Backorder on 50-gallon heaters' }] },
+      history: handMade(),
+    });
+    const titledFacts = def.precompute(titled);
+    const answer = {
+      hypotheses: [hypothesis({ evidenceAgainst: ['The backorder on 50-gallon heaters opened then'] })],
+      correlatedChanges: def.offline(titled, titledFacts).correlatedChanges,
+    };
+    expect(def.validate(answer, titledFacts, titled)).toEqual([]);
+    expect(
+      names({ hypotheses: [hypothesis({ evidenceAgainst: ['The backorder on 50-gallon heaters opened then'] })] }),
+    ).toEqual(['number_not_in_facts']);
+  });
+
   it('rejects hypotheses not ranked by confidence', () => {
     expect(names({ hypotheses: [hypothesis({ confidence: 'low' }), hypothesis({ confidence: 'medium' })] })).toEqual([
       'hypotheses_not_ranked',
