@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContentBlock, ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
+import { DEFAULT_MODEL_CATALOGUE, modelEntryOf, type ModelCatalogue } from '../functions/shared/llm/models';
 import { listen } from './listen';
 
 /** The Converse request body as it arrived on the wire (the SDK's shape, minus the modelId in the path). */
@@ -19,6 +20,8 @@ export interface FakeBedrockRequest {
   readonly stream: boolean;
   /** `performance.now()` when the call's body had arrived: the fake runs in its caller's process, on the same clock. */
   readonly receivedAt: number;
+  /** Why the model's family refused the call (a 400 ValidationException, before any scripted answer), if it did. */
+  readonly rejected?: string;
 }
 
 /** Token counts to report; any left out are estimated from the request and answer sizes. */
@@ -99,6 +102,78 @@ const ERROR_TYPES: Record<number, string> = {
 };
 
 const CONVERSE_PATH = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+
+/** Schema keywords the non-Anthropic families refuse in a tool's input schema (public reports of Converse). */
+const NON_ANTHROPIC_REJECTS = ['$ref', 'oneOf', 'anyOf'];
+/** Keywords Claude refuses in the schema of a tool marked `strict: true`. */
+const CLAUDE_STRICT_REJECTS = ['maxItems', 'minItems'];
+/** Keywords whose value is a map of names to schemas (the names are not keywords). */
+const NAMED_SCHEMAS = new Set(['properties', '$defs', 'definitions', 'patternProperties']);
+/** Keywords whose value is data, not schemas. */
+const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples']);
+
+/** The first of `keywords` used anywhere in a JSON Schema, with where (`properties.goal.$ref`). */
+const firstKeyword = (node: unknown, keywords: readonly string[], path = ''): string | undefined => {
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) {
+      const found = firstKeyword(item, keywords, `${path}[${index}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof node !== 'object' || node === null) return undefined;
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    const at = path ? `${path}.${key}` : key;
+    if (keywords.includes(key)) return at;
+    if (DATA_KEYWORDS.has(key)) continue;
+    if (NAMED_SCHEMAS.has(key) && typeof value === 'object' && value !== null) {
+      for (const [name, child] of Object.entries(value as Record<string, unknown>)) {
+        const found = firstKeyword(child, keywords, `${at}.${name}`);
+        if (found) return found;
+      }
+      continue;
+    }
+    const found = firstKeyword(value, keywords, at);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+/**
+ * Why the model's family would refuse this call, as Bedrock does with a 400 ValidationException, or undefined. By the
+ * model's catalogue entry (a model missing from it accepts anything): a model without forced tool choice refuses
+ * `toolChoice.tool`, one without system prompts a `system` block; a non-Anthropic family refuses a tool schema with
+ * `$ref`, `oneOf` or `anyOf` anywhere or without a top-level `type: "object"`; Claude refuses `strict: true` with
+ * `maxItems`/`minItems`.
+ */
+const familyRejection = (modelId: string, body: ConverseWireRequest, catalogue: ModelCatalogue): string | undefined => {
+  const entry = modelEntryOf(modelId, catalogue);
+  if (!entry) return undefined;
+  const { family, capabilities } = entry;
+  if (body.toolConfig?.toolChoice?.tool && !capabilities.forcedToolChoice) {
+    return "This model doesn't support the toolConfig.toolChoice.tool field. Remove toolConfig.toolChoice.tool and try again.";
+  }
+  if (body.system?.length && !capabilities.systemPrompt) {
+    return "This model doesn't support system messages. Remove the system field and try again.";
+  }
+  for (const [index, tool] of (body.toolConfig?.tools ?? []).entries()) {
+    const spec = tool.toolSpec;
+    const schema = spec?.inputSchema?.json as Record<string, unknown> | undefined;
+    if (!spec || !schema) continue;
+    const where = `toolConfig.tools.${index}.toolSpec.inputSchema`;
+    if (family === 'anthropic') {
+      const banned = spec.strict === true ? firstKeyword(schema, CLAUDE_STRICT_REJECTS) : undefined;
+      if (banned)
+        return `The model returned the following errors: ${where}: ${banned} is not supported with strict: true`;
+      continue;
+    }
+    if (schema.type !== 'object') return `The model returned the following errors: ${where}: type must be "object"`;
+    const banned = firstKeyword(schema, NON_ANTHROPIC_REJECTS);
+    if (banned)
+      return `The model returned the following errors: ${where}: unsupported JSON Schema keyword at ${banned}`;
+  }
+  return undefined;
+};
 
 /** Roughly how many deltas a streamed block is cut into, so that streaming can be observed. */
 const STREAM_CHUNKS = 5;
@@ -266,8 +341,15 @@ const answer = async (
   res.end();
 };
 
-/** Starts a fake Bedrock runtime speaking Converse and ConverseStream over HTTP/1.1 on 127.0.0.1. */
-export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Promise<FakeBedrock> => {
+/**
+ * Starts a fake Bedrock runtime speaking Converse and ConverseStream over HTTP/1.1 on 127.0.0.1. It imitates each
+ * model's family by `catalogue` (default: the built-in one; see familyRejection): a call its model would refuse gets a
+ * 400 ValidationException and takes no scripted answer.
+ */
+export const startFakeBedrock = async ({
+  port = 0,
+  catalogue = DEFAULT_MODEL_CATALOGUE,
+}: { port?: number; catalogue?: ModelCatalogue } = {}): Promise<FakeBedrock> => {
   const requests: FakeBedrockRequest[] = [];
   let queue: FakeResponse[] = [];
   let respondByDefault: (request: FakeBedrockRequest) => FakeResponse = unscripted;
@@ -293,13 +375,20 @@ export const startFakeBedrock = async ({ port = 0 }: { port?: number } = {}): Pr
       return;
     }
     const stream = match[2] === 'converse-stream';
+    const modelId = decodeURIComponent(match[1]);
+    const rejected = familyRejection(modelId, body, catalogue);
     const request: FakeBedrockRequest = {
-      modelId: decodeURIComponent(match[1]),
+      modelId,
       body,
       stream,
       receivedAt: performance.now(),
+      ...(rejected ? { rejected } : {}),
     };
     requests.push(request);
+    if (rejected) {
+      sendJson(res, 400, { message: rejected }, 'ValidationException');
+      return;
+    }
     const response = queue.shift() ?? respondByDefault(request);
     open.add(res);
     try {

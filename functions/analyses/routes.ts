@@ -11,6 +11,7 @@ import {
   listAnalysesQuerySchema,
 } from './api';
 import { analysesEnv } from './config';
+import { intentRequestSchema } from './types/intent';
 import { analysesTable } from './tables';
 import { analysisJobsWorker, analyzes } from './workers';
 
@@ -33,8 +34,28 @@ export const analyses = defineCapability({
       params: analysisTypeParamsSchema,
       body: z.optional(z.record(z.string(), z.unknown())),
       response: { status: 200, schema: analysisResponseSchema },
-      errors: ['not_found', 'upstream_unavailable', 'model_output_invalid', 'not_queued', ...MODEL_CALL_ERRORS],
+      errors: ['not_found', 'upstream_unavailable', 'model_output_invalid', ...MODEL_CALL_ERRORS],
       grants: { ...analyzes, queues: ['analysisJobs'], tables: { ...analyzes.tables, jobs: 'readWrite' } },
+    }),
+    analyzeIntent: defineRoute({
+      method: 'POST',
+      path: '/ai/analyze-intent',
+      handler: 'functions/analyses/handlers/analyze-intent.ts',
+      auth: 'user',
+      summary:
+        "The `intent` analysis under the assistant spec's name: `{ message, context? }` -> the stored analysis, whose " +
+        'result is `{ intent, confidence, entities, suggestedActions }`. Always answered in the request (a fast model)',
+      tag: 'analyses',
+      body: intentRequestSchema,
+      response: { status: 200, schema: analysisResponseSchema },
+      errors: ['model_output_invalid', ...MODEL_CALL_ERRORS],
+      // The queue only because the service is built with it; an intent never goes to a job.
+      grants: {
+        tables: { analyses: 'readWrite', usage: 'readWrite', promptIndex: 'read' },
+        promptsBucket: 'read',
+        bedrock: true,
+        queues: ['analysisJobs'],
+      },
     }),
     listAnalyses: defineRoute({
       method: 'GET',

@@ -28,10 +28,14 @@ export const dynamoClient = /* @__PURE__ */ once((): DynamoDBClient => traceAwsC
 /** The DynamoDB document client, on the same client. */
 export const documentClient = /* @__PURE__ */ once((): DynamoDBDocumentClient => documentClientOver(dynamoClient()));
 
-/** The limits every template is validated against (size, allowed models). */
+/** The limits every template is validated against (size, allowed models, the catalogue's capabilities). */
 export const templateLimits = /* @__PURE__ */ once((): TemplateLimits => {
   const cfg = config();
-  return { maxBytes: cfg.PROMPT_MAX_BYTES, allowedModels: cfg.BEDROCK_ALLOWED_MODELS };
+  return {
+    maxBytes: cfg.PROMPT_MAX_BYTES,
+    allowedModels: cfg.BEDROCK_ALLOWED_MODELS,
+    catalogue: cfg.MODEL_CATALOGUE_JSON,
+  };
 });
 
 /** The prompt registry's index (versions, statuses, labels); its item schemas load with its first read. */
@@ -117,6 +121,7 @@ const bedrockLanguageModel = /* @__PURE__ */ onceAsync(async (): Promise<Languag
       }),
     ),
     tracing(),
+    cfg.MODEL_CATALOGUE_JSON,
   );
 });
 

@@ -112,6 +112,10 @@ export const ERROR_CODES = {
     meaning:
       'this deployment has no language model (LLM_PROVIDER=rules) for a request with no offline path: configure one',
   },
+  no_capable_model: {
+    status: 503,
+    meaning: 'no model the request may use can do what it needs (e.g. force a tool): its template needs a capable one',
+  },
   model_timeout: { status: 504, meaning: "the model did not answer within the request's time budget: try again" },
 } as const satisfies Readonly<
   Record<string, { readonly status: number; readonly meaning: string; readonly retryAfter?: true }>
@@ -136,6 +140,7 @@ export const MODEL_CALL_ERRORS = [
   'model_unavailable',
   'model_timeout',
   'model_not_configured',
+  'no_capable_model',
   'prompt_unavailable',
   'prompt_render_failed',
 ] as const satisfies readonly ErrorCode[];
@@ -437,6 +442,21 @@ export class ModelTimeoutError extends ModelCallError {
 export class ModelNotConfiguredError extends AppError {
   override readonly name = 'ModelNotConfiguredError';
   readonly code = 'model_not_configured';
+}
+
+/**
+ * None of the models a request may go to (its template's model, fallbacks and fast model) can do what the request
+ * needs, by the model catalogue: a forced tool call, streamed tool use, its output size. A 503, not a 422: the
+ * caller's request is valid and nothing in it can be changed to help; it is this deployment that cannot serve it until
+ * an operator names a capable model (as with model_not_configured). Nothing was counted, reserved or metered. Its
+ * message, which names the models and what each lacks, goes to the logs only.
+ */
+export class NoCapableModelError extends ModelCallError {
+  override readonly name = 'NoCapableModelError';
+  readonly code = 'no_capable_model';
+  override get publicMessage(): string {
+    return 'No model configured for this request can serve it; the service needs a configuration change.';
+  }
 }
 
 /** The model rejected the request (validation, access denied, unknown model); retrying will not help. */

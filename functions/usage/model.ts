@@ -6,6 +6,9 @@ const day = z.iso.date({ error: 'must be a date like 2026-11-21' });
 const month = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-11'));
 const tenantId = z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id'));
 
+/** What the admin usage report can group by. */
+export const REPORT_GROUPS = ['day', 'model', 'family', 'requestType'] as const;
+
 /** Longest range the admin usage report covers in one request. */
 export const MAX_REPORT_DAYS = 92;
 
@@ -17,7 +20,8 @@ export const usageReportQuerySchema = z.strictObject({
   from: z.optional(day),
   to: z.optional(day),
   tenantId: z.optional(tenantId),
-  groupBy: z._default(z.enum(['day', 'model', 'requestType']), 'day'),
+  /** `family`: by model family (anthropic, amazon, meta, openai, mistral), from the model catalogue. */
+  groupBy: z._default(z.enum(REPORT_GROUPS), 'day'),
   format: z._default(z.enum(['json', 'csv']), 'json'),
 });
 export type UsageReportQuery = z.output<typeof usageReportQuerySchema>;
@@ -77,8 +81,16 @@ export const usageReportSchema = z.object({
   from: day,
   to: day,
   tenantId: z.optional(z.string()),
-  groupBy: z.enum(['day', 'model', 'requestType']),
-  rows: z.array(z.object({ key: z.string(), ...amounts, ...tokenKinds })),
+  groupBy: z.enum(REPORT_GROUPS),
+  rows: z.array(
+    z.object({
+      key: z.string(),
+      /** Grouped by model: the model's family, from the catalogue (`unknown` for a model it does not know). */
+      family: z.optional(z.string()),
+      ...amounts,
+      ...tokenKinds,
+    }),
+  ),
   totals: detailedAmounts,
   /** The conversations started in the range: started, completed, abandoned, in progress, by topic. */
   conversations: conversationStatsSchema,

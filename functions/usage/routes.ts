@@ -34,7 +34,8 @@ export const usage = defineCapability({
       handler: 'functions/usage/handlers/get-usage-report.ts',
       auth: 'platform-admin',
       summary:
-        'Usage over a date range, for one tenant or all, grouped by day, model or request type, with the ' +
+        'Usage over a date range, for one tenant or all, grouped by day, model (each with its family), model family ' +
+        'or request type, with the ' +
         'conversations started in the range (started, completed, abandoned, completion rate by topic); ' +
         '`format=csv` answers with the usage as a CSV file (a header row, one row per group)',
       tag: 'usage',

@@ -1,6 +1,14 @@
-import type { LimitsChange, TenantLimits, UsageBreakdown, UsageLedger, UsageTotals } from '../shared/usage/ledger';
+import type {
+  DayUsage,
+  LimitsChange,
+  TenantLimits,
+  UsageBreakdown,
+  UsageLedger,
+  UsageTotals,
+} from '../shared/usage/ledger';
 import { dayOf, monthOf, monthPace, monthResetAt, projectAtPace } from '../shared/usage/ledger';
 import { costBudgetMicros } from '../shared/usage/accounting';
+import { DEFAULT_MODEL_CATALOGUE, familyOf, type ModelCatalogue } from '../shared/llm/models';
 import { microsToUsd } from '../shared/usage/pricing';
 import { csvFile, type TextFile } from '../shared/text-file';
 import type { UsageReportQuery } from './model';
@@ -30,15 +38,25 @@ export interface LimitsView {
   readonly defaults: TenantLimits;
 }
 
+/** One row of the admin usage report: its key (a day, model, family or request type) and amounts. */
+export type UsageReportRow = {
+  readonly key: string;
+  /** Grouped by model: the model's family, from the catalogue (UNKNOWN_FAMILY for a model it does not know). */
+  readonly family?: string;
+} & DetailedAmounts;
+
 /** The admin usage report. */
 export interface UsageReport {
   readonly from: string;
   readonly to: string;
   readonly tenantId?: string;
   readonly groupBy: UsageReportQuery['groupBy'];
-  readonly rows: Array<{ key: string } & DetailedAmounts>;
+  readonly rows: UsageReportRow[];
   readonly totals: DetailedAmounts;
 }
+
+/** The family a report gives a model that is not in the catalogue and whose id names no known vendor. */
+export const UNKNOWN_FAMILY = 'unknown';
 
 /** The counts of a row, in the order the CSV report lists them (the cost comes last). */
 const COUNTS = [
@@ -79,26 +97,37 @@ const sum = (rows: readonly DetailedAmounts[]): DetailedAmounts => ({
   costUsd: round(addUp(['costUsd'], rows).costUsd, 6),
 });
 
-/** Merges the per-day breakdowns (by model or by request type) into one row per key, dearest first. */
+/**
+ * Merges the per-day breakdowns (by model or by request type) into one row per key, dearest first; `keyOf` maps a
+ * breakdown's key to its row's (a model to its family), so several keys can add up in one row.
+ */
 const mergeBreakdowns = (
   days: readonly UsageTotals[],
   pick: (totals: UsageTotals) => UsageTotals['byModel'],
+  keyOf: (key: string) => string = (key) => key,
 ): Array<{ key: string } & DetailedAmounts> => {
   const byKey = new Map<string, UsageBreakdown[]>();
   for (const totals of days) {
-    for (const [key, entry] of Object.entries(pick(totals))) byKey.set(key, [...(byKey.get(key) ?? []), entry]);
+    for (const [breakdownKey, entry] of Object.entries(pick(totals))) {
+      const key = keyOf(breakdownKey);
+      byKey.set(key, [...(byKey.get(key) ?? []), entry]);
+    }
   }
   return [...byKey.entries()]
     .map(([key, entries]) => ({ key, ...amountsOf(...entries) }))
     .sort((a, b) => b.costUsd - a.costUsd);
 };
 
-/** Usage reports and tenant limits, read from the ledger's rollups (never from events). */
+/**
+ * Usage reports and tenant limits, read from the ledger's rollups (never from events). A model's family comes from the
+ * catalogue, at report time: the rollups count by model, and a model's family does not change.
+ */
 export class UsageReports {
   constructor(
     private readonly ledger: UsageLedger,
     private readonly defaults: TenantLimits,
     private readonly clock: () => Date,
+    private readonly catalogue: ModelCatalogue = DEFAULT_MODEL_CATALOGUE,
   ) {}
 
   /** A tenant's limits: the override merged over the defaults. */
@@ -176,7 +205,10 @@ export class UsageReports {
     };
   }
 
-  /** Usage over days (default: the last 30), for one tenant or all, grouped by day, model or request type. */
+  /**
+   * Usage over days (default: the last 30), for one tenant or all, grouped by day, model (each row with its family),
+   * model family or request type.
+   */
   async report(query: UsageReportQuery): Promise<UsageReport> {
     const now = this.clock();
     const to = query.to ?? dayOf(now);
@@ -190,31 +222,48 @@ export class UsageReports {
       ]);
     }
     const days = await this.ledger.days(query.tenantId, from, to);
-    const rows =
-      query.groupBy === 'day'
-        ? days.map((entry) => ({ key: entry.day, ...amountsOf(breakdownOf(entry)) }))
-        : mergeBreakdowns(days, (totals) => (query.groupBy === 'model' ? totals.byModel : totals.byRequestType));
     return {
       from,
       to,
       ...(query.tenantId ? { tenantId: query.tenantId } : {}),
       groupBy: query.groupBy,
-      rows,
-      totals: sum(rows),
+      ...this.rowsOf(days, query.groupBy),
     };
   }
 
+  /** The report's rows for a grouping, and their totals. */
+  private rowsOf(
+    days: readonly DayUsage[],
+    groupBy: UsageReportQuery['groupBy'],
+  ): Pick<UsageReport, 'rows' | 'totals'> {
+    const familyKey = (modelId: string): string => familyOf(modelId, this.catalogue) ?? UNKNOWN_FAMILY;
+    let rows: UsageReportRow[];
+    if (groupBy === 'day') rows = days.map((entry) => ({ key: entry.day, ...amountsOf(breakdownOf(entry)) }));
+    else if (groupBy === 'requestType') rows = mergeBreakdowns(days, (totals) => totals.byRequestType);
+    else if (groupBy === 'family') rows = mergeBreakdowns(days, (totals) => totals.byModel, familyKey);
+    else
+      rows = mergeBreakdowns(days, (totals) => totals.byModel).map((row) => ({ ...row, family: familyKey(row.key) }));
+    return { rows, totals: sum(rows) };
+  }
+
   /**
-   * The same report as a CSV file for a spreadsheet: a header row (`tenantId`, the group — day, model or
-   * requestType — then the counts and `costUsd`), and one row per group.
+   * The same report as a CSV file for a spreadsheet: a header row (`tenantId`, the group — day, model, family or
+   * requestType — and, by model, the `family`, then the counts and `costUsd`), and one row per group.
    */
   async reportFile(query: UsageReportQuery): Promise<TextFile> {
     const report = await this.report(query);
     const tenant = report.tenantId ?? ALL_TENANTS;
+    const byModel = report.groupBy === 'model';
     return csvFile(
       `usage-${report.from}-to-${report.to}-${report.tenantId ?? 'all-tenants'}-by-${report.groupBy}.csv`,
-      ['tenantId', report.groupBy, ...COUNTS, 'costUsd'],
-      report.rows.map((row) => [tenant, row.key, ...COUNTS.map((name) => row[name]), row.costUsd]),
+      ['tenantId', report.groupBy, ...(byModel ? ['family'] : []), ...COUNTS, 'costUsd'],
+      report.rows.map((row) => [
+        tenant,
+        row.key,
+        ...(byModel ? [row.family ?? UNKNOWN_FAMILY] : []),
+        ...COUNTS.map((name) => row[name]),
+        row.costUsd,
+      ]),
     );
   }
 

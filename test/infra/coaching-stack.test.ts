@@ -203,6 +203,7 @@ describe('templates', () => {
   /** Logical ids of what holds data; another id would replace the resource, and lose what it holds. */
   const STATEFUL_IDS = {
     'AWS::DynamoDB::Table': [
+      'DataAnalyses60B2A83C',
       'DataBatch2A990D0F',
       'DataConversationRequestsFF75D2D9',
       'DataConversations41BA6FE0',
@@ -222,6 +223,8 @@ describe('templates', () => {
       'NudgesIngestFailedEvents5A86DF09',
       'NudgesScheduleDeadLetterQueueCF6BD22F',
       'PromptsValidatorFailedEvents7CC24E3F',
+      'WorkersAnalysisJobsDeadLetterQueue3420C98F',
+      'WorkersAnalysisJobsQueue7093F07C',
       'WorkersInsightJobsDeadLetterQueue3E40F7C2',
       'WorkersInsightJobsQueue590F7F5F',
     ],
@@ -1218,6 +1221,7 @@ describe('batch', () => {
       conversations: 'none',
       conversationRequests: 'none',
       nudges: 'none',
+      analyses: 'none',
     });
     expect(JSON.stringify(statements)).not.toContain(logicalId(stack.data.table('conversations')));
     expect(environmentOf(stack.batch.worker)).not.toHaveProperty('CONVERSATIONS_TABLE');
@@ -1625,6 +1629,7 @@ describe('monitoring', () => {
     const capabilities = [...new Set(coachingFunctions().map((fn) => fn.capability))];
 
     expect(capabilities.sort()).toEqual([
+      'analyses',
       'assistant',
       'batch',
       'conversations',

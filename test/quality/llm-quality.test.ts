@@ -4,27 +4,20 @@ import { QUALITY_NOW, qualityFixtures } from './fixtures';
 import { recordedAnswers, runRecorded, type LlmRun } from './recorded-llm';
 
 const answers = recordedAnswers();
-const fixtures = qualityFixtures().filter((fixture) => answers.has(fixture.name));
+const fixtures = qualityFixtures();
 const runs = new Map<string, LlmRun>();
 
 beforeAll(async () => {
   for (const fixture of fixtures) {
-    runs.set(fixture.name, await runRecorded(fixture, answers.get(fixture.name)!));
+    const answer = answers.get(fixture.name);
+    if (answer !== undefined) runs.set(fixture.name, await runRecorded(fixture, answer));
   }
 });
 
 describe('the LLM path turns recorded model answers into sets a business owner would keep reading', () => {
-  it('has a recorded answer for the demo tenants, a new business and a missing source', () => {
-    expect(fixtures.map((fixture) => fixture.name)).toEqual(
-      expect.arrayContaining([
-        'struggling (acme-plumbing)',
-        'mixed (brightside-dental)',
-        'healthy (northwind-saas)',
-        'new business, almost no data',
-        'brightside without performance',
-      ]),
-    );
-    expect(answers.size).toBe(fixtures.length);
+  it('has a recorded answer for every fixture, and none for a fixture that does not exist', () => {
+    expect(fixtures.filter((fixture) => !answers.has(fixture.name)).map((fixture) => fixture.name)).toEqual([]);
+    expect([...answers.keys()].sort()).toEqual(fixtures.map((fixture) => fixture.name).sort());
   });
 
   it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))('%s', (name, fixture) => {
@@ -59,5 +52,33 @@ describe('the LLM path turns recorded model answers into sets a business owner w
     expect(acme.generation.drafts.map((draft) => draft.title)).toContain(
       'Maintenance plans are at risk at 38% and the member call',
     );
+  });
+
+  it("says in the model's own words which source is missing, wherever one is", () => {
+    const withGaps = fixtures.filter((fixture) => fixture.snapshot.gaps.length > 0);
+    const withoutNotice = withGaps.filter(
+      (fixture) =>
+        !runs.get(fixture.name)?.generation.drafts.some((d) => d.source === 'llm' && d.signalKey === 'data_gap'),
+    );
+
+    expect(withGaps.length).toBeGreaterThanOrEqual(6);
+    expect(withoutNotice.map((fixture) => fixture.name)).toEqual([]);
+  });
+
+  it('repairs the near-misses recorded for the other fixtures as well', () => {
+    const drafts = (name: string) => runs.get(name)!.generation.drafts;
+    const collections = drafts('brightside without foundation').find(
+      (draft) => draft.signalKey === 'score_component_below_target:collections-rate',
+    );
+    const conflicting = runs.get('conflicting signals (high score, trend down)')!;
+    const onboarding = conflicting.generation.drafts.find((draft) => draft.title.startsWith('Onboarding speed'));
+
+    expect(collections?.category).toBe('finance');
+    expect(drafts('huge (200 goals, 1,000 actions)').map((draft) => draft.title)).toContain(
+      'Clear out the 667 overdue actions before adding new ones',
+    );
+    expect(conflicting.generation.provenance.outcome).toBe('repaired');
+    expect(onboarding?.description).toContain('22 points below its target of 80');
+    expect(onboarding?.description).not.toContain('9,800');
   });
 });

@@ -4,7 +4,7 @@
 export interface Components {
   Error: {
     error: {
-      code: "validation_error" | "invalid_cursor" | "invalid_path" | "malformed_body" | "body_too_deep" | "unauthorized" | "forbidden" | "not_found" | "no_business_data" | "route_not_found" | "conflict" | "idempotency_key_in_progress" | "payload_too_large" | "unprocessable" | "invalid_template" | "invalid_outcome" | "idempotency_key_reused" | "not_ready" | "rate_limited" | "usage_limit_exceeded" | "internal_error" | "prompt_render_failed" | "response_contract_violation" | "upstream_unavailable" | "model_request_rejected" | "invalid_output" | "model_failed" | "model_output_invalid" | "not_queued" | "service_busy" | "model_unavailable" | "prompt_unavailable" | "model_not_configured" | "model_timeout";
+      code: "validation_error" | "invalid_cursor" | "invalid_path" | "malformed_body" | "body_too_deep" | "unauthorized" | "forbidden" | "not_found" | "no_business_data" | "route_not_found" | "conflict" | "idempotency_key_in_progress" | "payload_too_large" | "unprocessable" | "invalid_template" | "invalid_outcome" | "idempotency_key_reused" | "not_ready" | "rate_limited" | "usage_limit_exceeded" | "internal_error" | "prompt_render_failed" | "response_contract_violation" | "upstream_unavailable" | "model_request_rejected" | "invalid_output" | "model_failed" | "model_output_invalid" | "not_queued" | "service_busy" | "model_unavailable" | "prompt_unavailable" | "model_not_configured" | "no_capable_model" | "model_timeout";
       message: string;
       details?: Components["ErrorDetails"];
     };
@@ -557,15 +557,16 @@ export interface Paths {
     get: {
       /** getUsageReport */
       path: Record<string, never>;
-      query: { from?: string; to?: string; tenantId?: string; groupBy?: "day" | "model" | "requestType"; format?: "json" | "csv"; };
+      query: { from?: string; to?: string; tenantId?: string; groupBy?: "day" | "model" | "family" | "requestType"; format?: "json" | "csv"; };
       body: undefined;
       response: {
         from: string;
         to: string;
         tenantId?: string;
-        groupBy: "day" | "model" | "requestType";
+        groupBy: "day" | "model" | "family" | "requestType";
         rows: ({
           key: string;
+          family?: string;
           calls: number;
           tokens: number;
           costUsd: number;
@@ -1942,6 +1943,41 @@ export interface Paths {
       query: Record<string, never>;
       body: {
         [key: string]: unknown;
+      };
+      response: {
+        id: string;
+        type: string;
+        status: "pending" | "done" | "failed";
+        result?: unknown;
+        provenance?: {
+          promptTopic: string;
+          templateVersion?: string;
+          modelId: string;
+          inputHash: string;
+          outcome: "ok" | "repaired" | "offline";
+        };
+        createdAt: string;
+        finishedAt?: string;
+        jobId?: string;
+        reason?: string;
+        feedback?: {
+          thumbs: "up" | "down";
+          comment?: string;
+          at: string;
+        };
+      };
+    };
+  };
+  "/ai/analyze-intent": {
+    post: {
+      /** analyzeIntent */
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        message: string;
+        context?: (string) | ({
+          [key: string]: unknown;
+        });
       };
       response: {
         id: string;

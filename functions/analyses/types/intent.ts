@@ -16,13 +16,14 @@ export const intents = [
 /** One documented intent. */
 export type Intent = (typeof intents)[number];
 
-const requestSchema = z.strictObject({
+/** The request of the intent analysis (also the body of `POST /ai/analyze-intent`). */
+export const intentRequestSchema = z.strictObject({
   message: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
-  /** What the user is looking at or did before (e.g. the current page), as free text. */
-  context: z.optional(z.string().check(z.maxLength(2000))),
+  /** What the user is looking at or did before (e.g. `{ currentPage }`, or free text); the model reads it as given. */
+  context: z.optional(z.union([z.string().check(z.maxLength(2000)), z.record(z.string(), z.unknown())])),
 });
 /** The request of the intent analysis. */
-export type IntentRequest = z.infer<typeof requestSchema>;
+export type IntentRequest = z.infer<typeof intentRequestSchema>;
 
 const resultSchema = z.object({
   intent: z.enum(intents),
@@ -81,7 +82,7 @@ export const intentAnalysis: AnalysisDefinition<IntentRequest, { readonly keywor
   type: 'intent',
   summary: `Classifies one message into a documented intent (${intents.join(', ')}), with entities and next steps.`,
   promptTopic: 'analysis_intent',
-  requestSchema,
+  requestSchema: intentRequestSchema,
   resultSchema,
   recipe: { sources: [], historyDays: 0 },
   model: 'fast',

@@ -12,7 +12,9 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { LanguageModel, StructuredRequest, StructuredResponse } from './port';
+import { DEFAULT_MODEL_CATALOGUE, familyOf, modelEntryOf, type ModelCatalogue, type ModelFamily } from './models';
+import type { LanguageModel, ModelMessage, ModelTool, StructuredRequest, StructuredResponse } from './port';
+import { normalizeToolSchema } from './tool-schema';
 import { ModelRequestError, ModelTimeoutError, ModelUnavailableError } from '../errors';
 import { NO_TRACING, type Tracing } from '../tracing';
 
@@ -80,34 +82,74 @@ const UNAVAILABLE_ERRORS = new Set([
   'ModelStreamErrorException',
 ]);
 
-const withoutSchemaKeyword = (schema: Record<string, unknown>): ToolInputSchema.JsonMember['json'] =>
-  Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')) as ToolInputSchema.JsonMember['json'];
+type ToolJson = ToolInputSchema.JsonMember['json'];
 
-/** The input of both Converse and ConverseStream: system, messages, inference config and the forced tool. */
-const toConverseInput = ({
-  system,
-  messages,
-  tool,
-  settings,
-  cacheSystemPrompt,
-}: StructuredRequest): ConverseCommandInput => ({
-  modelId: settings.modelId,
-  system: cacheSystemPrompt ? [{ text: system }, { cachePoint: { type: 'default' } }] : [{ text: system }],
-  messages: messages.map((message) => ({ role: message.role, content: [{ text: message.text }] })),
-  inferenceConfig: { temperature: settings.temperature, maxTokens: settings.maxTokens },
-  toolConfig: {
-    tools: [
-      {
-        toolSpec: {
-          name: tool.name,
-          description: tool.description,
-          inputSchema: { json: withoutSchemaKeyword(tool.inputSchema) },
+const withoutSchemaKeyword = (schema: Record<string, unknown>): ToolJson =>
+  Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')) as ToolJson;
+
+/** Normalized tool schemas by input schema and family: tools are module constants, so each is normalized once. */
+const normalizedSchemas = new WeakMap<object, Map<ModelFamily, ToolJson>>();
+
+/**
+ * The tool's input schema as the model's family accepts it (normalizeToolSchema): a zod-derived schema with `$ref`,
+ * `oneOf` or `maxItems` never fails a request. A model of no known family gets the schema without `$schema`.
+ */
+const toolSchemaFor = (tool: ModelTool, family: ModelFamily | undefined): ToolJson => {
+  if (family === undefined) return withoutSchemaKeyword(tool.inputSchema);
+  let byFamily = normalizedSchemas.get(tool.inputSchema);
+  if (!byFamily) normalizedSchemas.set(tool.inputSchema, (byFamily = new Map<ModelFamily, ToolJson>()));
+  let schema = byFamily.get(family);
+  if (!schema) byFamily.set(family, (schema = normalizeToolSchema(tool.inputSchema, family) as ToolJson));
+  return schema;
+};
+
+/** The messages with the system text at the head of the first user message (for a model without system prompts). */
+const withSystemFolded = (system: string, messages: readonly ModelMessage[]): ModelMessage[] => {
+  const first = messages.findIndex((message) => message.role === 'user');
+  if (first < 0) return [{ role: 'user', text: system }, ...messages];
+  return messages.map((message, index) =>
+    index === first ? { role: 'user', text: `${system}\n\n${message.text}` } : message,
+  );
+};
+
+/**
+ * The input of both Converse and ConverseStream: system, messages, inference config and the forced tool, shaped for
+ * the model by its catalogue entry. The tool schema is normalized for its family. A model whose entry says it has no
+ * forced tool choice gets none (`auto`: it may answer in text, which output repair reads), and one without system
+ * prompts gets the system text folded into the first user message; routing keeps such models off requests that need
+ * them, so these only happen when a model is called directly. A model missing from the catalogue is sent everything.
+ */
+const toConverseInput = (
+  { system, messages, tool, settings, cacheSystemPrompt }: StructuredRequest,
+  catalogue: ModelCatalogue,
+): ConverseCommandInput => {
+  const capabilities = modelEntryOf(settings.modelId, catalogue)?.capabilities;
+  const systemBlock = capabilities?.systemPrompt !== false;
+  const forceTool = capabilities?.forcedToolChoice !== false;
+  return {
+    modelId: settings.modelId,
+    ...(systemBlock
+      ? { system: cacheSystemPrompt ? [{ text: system }, { cachePoint: { type: 'default' } }] : [{ text: system }] }
+      : {}),
+    messages: (systemBlock ? messages : withSystemFolded(system, messages)).map((message) => ({
+      role: message.role,
+      content: [{ text: message.text }],
+    })),
+    inferenceConfig: { temperature: settings.temperature, maxTokens: settings.maxTokens },
+    toolConfig: {
+      tools: [
+        {
+          toolSpec: {
+            name: tool.name,
+            description: tool.description,
+            inputSchema: { json: toolSchemaFor(tool, familyOf(settings.modelId, catalogue)) },
+          },
         },
-      },
-    ],
-    toolChoice: { tool: { name: tool.name } },
-  },
-});
+      ],
+      ...(forceTool ? { toolChoice: { tool: { name: tool.name } } } : {}),
+    },
+  };
+};
 
 /** What either API returned, before the model id and latency are added. */
 interface ModelAnswer {
@@ -245,18 +287,20 @@ const tracedCall = (
 
 /**
  * The LanguageModel on Amazon Bedrock's Converse API: one call, a forced tool, the SDK's retries, all ended by the
- * request's signal; each call is a span of the trace.
+ * request's signal; each call is a span of the trace. Requests are shaped per model by the catalogue (see
+ * toConverseInput).
  */
 export class BedrockLanguageModel implements LanguageModel {
   constructor(
     private readonly client: BedrockRuntimeClient,
     private readonly tracing: Tracing = NO_TRACING,
+    private readonly catalogue: ModelCatalogue = DEFAULT_MODEL_CATALOGUE,
   ) {}
 
   async generateStructured(request: StructuredRequest): Promise<StructuredResponse> {
     return tracedCall(this.tracing, 'Converse', request, async () => {
       const startedAt = performance.now();
-      const command = new ConverseCommand(toConverseInput(request));
+      const command = new ConverseCommand(toConverseInput(request, this.catalogue));
       const output = await callBedrock(request, () => this.client.send(command, { abortSignal: request.signal }));
       const content = output.output?.message?.content ?? [];
       const toolUse = content.find((block) => block.toolUse !== undefined)?.toolUse;
@@ -277,7 +321,7 @@ export class BedrockLanguageModel implements LanguageModel {
   async streamStructured(request: StructuredRequest, onDelta: (text: string) => void): Promise<StructuredResponse> {
     return tracedCall(this.tracing, 'ConverseStream', request, async () => {
       const startedAt = performance.now();
-      const command = new ConverseStreamCommand(toConverseInput(request));
+      const command = new ConverseStreamCommand(toConverseInput(request, this.catalogue));
       const output = await callBedrock(request, () => this.client.send(command, { abortSignal: request.signal }));
       const answer = await collectStream(bedrockEvents(request, output.stream), onDelta);
       return toStructuredResponse(answer, request.settings.modelId, startedAt);

@@ -136,11 +136,16 @@ export interface ModelRequirements {
   readonly streaming?: boolean;
   /** Output tokens the request asks for. */
   readonly maxOutputTokens?: number;
+  /**
+   * The request has a system prompt. Never a misfit: for a model without system prompts the Bedrock adapter folds the
+   * system text into the first user message.
+   */
+  readonly systemPrompt?: boolean;
 }
 
 /**
  * Why a model cannot serve a request (the first missing capability), or undefined when it can. A missing system
- * prompt is not a misfit: the gateway folds the system text into the first user message instead.
+ * prompt is not a misfit: the Bedrock adapter folds the system text into the first user message instead.
  */
 export const misfitOf = (entry: ModelEntry, needs: ModelRequirements): string | undefined => {
   const { capabilities } = entry;

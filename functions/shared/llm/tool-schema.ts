@@ -35,6 +35,31 @@ const typeOfLiterals = (values: unknown[]): string | undefined => {
   return types.size === 1 ? [...types][0] : undefined;
 };
 
+/** The JSON types whose keywords overlap (`minimum` applies to both), merged as one kind. */
+const kindOf = (type: string): string => (type === 'integer' ? 'number' : type);
+
+/**
+ * A union of branches of distinct JSON types as one node with a `type` list (`string | number`, a nullable field):
+ * each branch's keywords apply to its own type only, so the merged node accepts exactly what the union did. Undefined
+ * when two branches share a kind or a keyword (two object shapes, say).
+ */
+const mergedTypes = (branches: readonly Node[]): Node | undefined => {
+  const kinds = new Set<string>();
+  const merged: Node = {};
+  const types: string[] = [];
+  for (const branch of branches) {
+    if (typeof branch.type !== 'string' || kinds.has(kindOf(branch.type))) return undefined;
+    kinds.add(kindOf(branch.type));
+    types.push(branch.type);
+    for (const [key, value] of Object.entries(branch)) {
+      if (key === 'type' || key === 'description') continue;
+      if (key in merged) return undefined;
+      merged[key] = value;
+    }
+  }
+  return { type: types, ...merged };
+};
+
 /** The portable form of one node: references inlined, literal unions as enums, `const` as a one-value enum. */
 const portable = (node: Node, root: Node, seen: ReadonlySet<string>): Node => {
   if (typeof node.$ref === 'string') {
@@ -52,10 +77,10 @@ const portable = (node: Node, root: Node, seen: ReadonlySet<string>): Node => {
         const type = typeOfLiterals(literals);
         Object.assign(out, type ? { type } : {}, { enum: literals });
       } else {
-        // Branches that are not literals: keep them as `anyOf` (accepted by every family once references are gone).
-        out.anyOf = (value as unknown[]).map((branch: unknown) =>
-          isNode(branch) ? portable(branch, root, seen) : branch,
-        );
+        // Branches of distinct types become a `type` list; any other union accepts any value here, and the service's
+        // own validation of the answer (with its repair round) holds the model to it.
+        const branches = (value as unknown[]).filter(isNode).map((branch) => portable(branch, root, seen));
+        Object.assign(out, (branches.length === value.length && mergedTypes(branches)) || {});
       }
       continue;
     }
@@ -104,7 +129,9 @@ const withoutKeywords = (node: unknown, keywords: readonly string[]): unknown =>
 
 /**
  * A tool's input schema in the form its model's family accepts. Every family: no `$schema`, a top-level
- * `type: "object"`. Non-Anthropic families: `$ref`/`$defs` inlined, `oneOf`/`anyOf` of literals turned into `enum`,
+ * `type: "object"`. Non-Anthropic families (which reject `$ref`, `oneOf` and `anyOf`): `$ref`/`$defs` inlined,
+ * `oneOf`/`anyOf` of literals turned into `enum`, of branches of distinct types (`string | number`, nullable) into a
+ * `type` list, any other union left unconstrained (the answer is validated against the zod schema after);
  * `const` into a one-value enum. Anthropic keeps the schema as is, except that with `strict` the keywords strict mode
  * rejects (`maxItems`, `minItems`, `pattern`, lengths, `format`) are dropped (the service validates them after).
  */

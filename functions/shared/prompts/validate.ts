@@ -4,6 +4,7 @@ import { promptTemplateSchema, type PromptTemplate } from './template';
 import { type FieldProblem } from '../errors';
 import { fieldProblems } from '../problems';
 import { jsonTextTooDeep, jsonValueTooDeep, MAX_JSON_DEPTH } from '../json-depth';
+import { misfitOf, modelEntryOf, type ModelCatalogue } from '../llm/models';
 
 /** What a template is checked against besides its schema. */
 export interface TemplateLimits {
@@ -11,6 +12,12 @@ export interface TemplateLimits {
   readonly allowedModels?: readonly string[];
   /** Largest accepted template, in bytes of its JSON text. */
   readonly maxBytes: number;
+  /**
+   * The model catalogue: a template none of whose models could serve its calls by it (every call forces a tool, and
+   * may write up to `max_tokens`) is refused, as the gateway would refuse each call (no_capable_model). Undefined: not
+   * checked.
+   */
+  readonly catalogue?: ModelCatalogue;
 }
 
 /** Metadata the server fills in where a template leaves it out (a publish stamps when, and by whom). */
@@ -62,6 +69,26 @@ const modelProblems = (raw: Record<string, unknown>, allowed: readonly string[] 
     .map(([field, id]) => ({ field, message: `"${String(id)}" is not an allowed model (${allowed.join(', ')})` }));
 };
 
+/**
+ * A template whose named models (`model.id`, fallbacks, fast) all lack, by the catalogue, what every call of it needs:
+ * a forced tool, and its `max_tokens`. A template naming no model (the default one), or a model missing from the
+ * catalogue, passes, as the gateway takes such models to fit.
+ */
+const capabilityProblems = (template: PromptTemplate, catalogue: ModelCatalogue | undefined): FieldProblem[] => {
+  const model = template.model;
+  if (!catalogue || model?.id === undefined) return [];
+  const needs = { tools: true, forcedToolChoice: true, maxOutputTokens: model.max_tokens };
+  const named = [model.id, ...(model.fallbacks ?? []), ...(model.fast ? [model.fast] : [])];
+  const lacking: string[] = [];
+  for (const modelId of named) {
+    const entry = modelEntryOf(modelId, catalogue);
+    const lacks = entry && misfitOf(entry, needs);
+    if (!lacks) return [];
+    lacking.push(`${modelId} lacks ${lacks}`);
+  }
+  return [{ field: 'model', message: `has no model that can serve its calls (a forced tool call): ${lacking.join('; ')}` }];
+};
+
 /** A stable fingerprint of a template's content, independent of key order and whitespace. */
 export const templateChecksum = (template: PromptTemplate): string => {
   const canonical = (value: unknown): unknown =>
@@ -76,7 +103,8 @@ export const templateChecksum = (template: PromptTemplate): string => {
 /**
  * THE template validation, used by the publish API, the bucket validator, the CLI and the runtime loader:
  * well-formed JSON, nesting depth, size, required fields and their formats (safe topic and version names, temperature and max
- * tokens in range), declared variables equal to those used, balanced `{{ }}`, and models in the allow-list.
+ * tokens in range), declared variables equal to those used, balanced `{{ }}`, models in the allow-list, and (with a
+ * catalogue) at least one model that can serve the template's calls.
  * Every problem is reported with its field, not just the first. Fields the template leaves out take `defaults`.
  */
 export const validateTemplate = (
@@ -115,6 +143,7 @@ export const validateTemplate = (
     ...placeholderProblems(record),
     ...modelProblems(record, limits.allowedModels),
   ];
+  if (parsed.success) problems.push(...capabilityProblems(parsed.data, limits.catalogue));
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
   return { ok: true, template: parsed.data, checksum: templateChecksum(parsed.data), defaulted };
 };

@@ -1,6 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ModelPrice } from '../config';
-import type { ModelCatalogue } from '../llm/models';
+import {
+  DEFAULT_MODEL_CATALOGUE,
+  misfitOf,
+  modelEntryOf,
+  type ModelCatalogue,
+  type ModelRequirements,
+} from '../llm/models';
 import type {
   LanguageModel,
   ModelMessage,
@@ -10,14 +16,20 @@ import type {
   StructuredResponse,
 } from '../llm/port';
 import { estimateTokens } from '../llm/tokens';
-import type { MetricUnitValue } from '../observability';
+import type { LogSink, MetricUnitValue } from '../observability';
 import { abortAtDeadline, type Deadline, type Invocation } from '../invocation';
 import type { PromptTemplate } from '../prompts/template';
 import type { RequestType, Reservation, ReservationResult, TenantLimits, UsageEvent, UsageLedger } from './ledger';
 import { monthResetAt } from './ledger';
 import { estimateCostMicros } from './pricing';
 import { routeModels, scoreComplexity, type ModelCooldowns, type RoutingDecision } from './routing';
-import { ModelTimeoutError, ModelUnavailableError, RateLimitedError, UsageLimitExceededError } from '../errors';
+import {
+  ModelTimeoutError,
+  ModelUnavailableError,
+  NoCapableModelError,
+  RateLimitedError,
+  UsageLimitExceededError,
+} from '../errors';
 
 /** Records a metric with the request type as its dimension (Powertools single metric in production). */
 export type UsageMetrics = (requestType: RequestType, name: string, unit: MetricUnitValue, value: number) => void;
@@ -122,6 +134,10 @@ interface CallPlan {
   readonly temperature: number;
   readonly maxTokens: number;
   readonly systemTokens: number;
+  /** What the request needs from the model that serves it. */
+  readonly needs: ModelRequirements;
+  /** The capability each of the template's models that cannot serve the request lacks. */
+  readonly misfits: ReadonlyMap<string, string>;
   /** The most the call can take from the budgets: input estimate + max tokens, priced at the dearest candidate. */
   readonly worstCase: { readonly tokens: number; readonly costMicros: number };
 }
@@ -155,6 +171,9 @@ const NO_USAGE: ModelUsage = { inputTokens: 0, outputTokens: 0, cacheReadInputTo
  * most), warn past the threshold; the reservation expires shortly after the deadline, and the tenant's expired ones
  * are swept off the call's path. Invoke: route (complexity, near-budget, cooldowns) and fall back along the
  * template's models on throttling, timeouts and 5xx, every attempt under one abort signal that fires at the deadline;
+ * only models whose catalogue entry fits the request (a forced tool, streamed tool use, its max tokens) are tried, and
+ * when none of the template's models fits, the call fails at once with NoCapableModelError (nothing counted, reserved
+ * or metered; a model missing from the catalogue is taken to fit, with a warning once per process);
  * no model (not even a fallback) is started with less than `minCallMs` left. Meter: record exactly what was used
  * (event + atomic rollups), replacing the reservation; a call cut by its deadline or the request timeout is metered
  * as failed and ends with ModelTimeoutError (504). A call that fails otherwise after its reservation gives the
@@ -166,6 +185,8 @@ export class ModelGateway {
   private readonly toolTokens = new WeakMap<ModelTool, number>();
   /** When this process last swept each tenant's expired reservations (gateway clock, epoch ms). */
   private readonly sweptAt = new Map<string, number>();
+  /** The models missing from the catalogue that this process has warned of. */
+  private readonly uncatalogued = new Set<string>();
 
   constructor(private readonly deps: GatewayDependencies) {}
 
@@ -216,20 +237,32 @@ export class ModelGateway {
     );
   }
 
-  /** The call's models, settings and worst case, from its template and the gateway's defaults. */
+  /**
+   * The call's models, settings, needs and worst case, from its template and the gateway's defaults. Fails with
+   * NoCapableModelError when none of the template's models can serve the request.
+   */
   private plan(request: GatewayRequest): CallPlan {
     const { settings } = this.deps;
     const model = request.template.model;
     const primary = model?.id ?? settings.defaultModelId;
     const fallbacks = model?.fallbacks ?? [];
     const maxTokens = model?.max_tokens ?? settings.defaultMaxTokens;
+    const needs = this.needsOf(request, maxTokens);
+    const candidates = [...new Set([primary, ...fallbacks, ...(model?.fast ? [model.fast] : [])])];
+    const misfits = new Map(
+      candidates.flatMap((id) => {
+        const lacks = this.lackOf(id, needs, request.invocation.log);
+        return lacks === undefined ? [] : [[id, lacks] as const];
+      }),
+    );
+    const capable = candidates.filter((id) => !misfits.has(id));
+    if (capable.length === 0) this.noCapableModel(request, needs, misfits);
     const systemTokens = estimateTokens(request.system);
     const inputTokens =
       systemTokens +
       estimateTokens(request.messages.map((message) => message.text).join('\n')) +
       this.tokensOf(request.tool);
     const worstUsage = { inputTokens, outputTokens: maxTokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
-    const candidates = [primary, ...fallbacks, ...(model?.fast ? [model.fast] : [])];
     return {
       primary,
       fallbacks,
@@ -237,11 +270,62 @@ export class ModelGateway {
       temperature: model?.temperature ?? settings.defaultTemperature,
       maxTokens,
       systemTokens,
+      needs,
+      misfits,
       worstCase: {
         tokens: inputTokens + maxTokens,
-        costMicros: Math.max(...candidates.map((id) => estimateCostMicros(id, worstUsage, settings.prices))),
+        costMicros: Math.max(...capable.map((id) => estimateCostMicros(id, worstUsage, settings.prices))),
       },
     };
+  }
+
+  /**
+   * What the request needs from its model: every gateway call forces its tool; it streams tool use when the caller
+   * streams and the model port can; its output may reach the max tokens; it has a system prompt unless that is blank.
+   */
+  private needsOf(request: GatewayRequest, maxTokens: number): ModelRequirements {
+    return {
+      tools: true,
+      forcedToolChoice: true,
+      streaming: request.onDelta !== undefined && this.deps.model.streamStructured !== undefined,
+      maxOutputTokens: maxTokens,
+      systemPrompt: request.system.trim() !== '',
+    };
+  }
+
+  /**
+   * The capability a model lacks for the request, by its catalogue entry. A model missing from the catalogue is taken
+   * to fit (as before the catalogue), and warned of once per process.
+   */
+  private lackOf(modelId: string, needs: ModelRequirements, log: LogSink): string | undefined {
+    const entry = modelEntryOf(modelId, this.deps.settings.catalogue ?? DEFAULT_MODEL_CATALOGUE);
+    if (entry) return misfitOf(entry, needs);
+    if (!this.uncatalogued.has(modelId)) {
+      this.uncatalogued.add(modelId);
+      log.warn('model not in the catalogue; taken to fit every request', { modelId });
+    }
+    return undefined;
+  }
+
+  /** Ends a call none of whose models fits, before it counts or reserves anything: logged, counted, a 503. */
+  private noCapableModel(
+    request: GatewayRequest,
+    needs: ModelRequirements,
+    misfits: ReadonlyMap<string, string>,
+  ): never {
+    const lacking = [...misfits].map(([modelId, lacks]) => ({ modelId, lacks }));
+    this.deps.metrics(request.requestType, 'NoCapableModel', MetricUnit.Count, 1);
+    request.invocation.log.error('no model can serve the request', {
+      promptTopic: request.template.topic,
+      promptVersion: request.template.version,
+      needs,
+      lacking,
+    });
+    throw new NoCapableModelError(
+      `No model of ${request.template.topic} ${request.template.version} can serve the request: ${lacking
+        .map(({ modelId, lacks }) => `${modelId} lacks ${lacks}`)
+        .join('; ')}`,
+    );
   }
 
   /** The tenant's limits as they are now (a consistent read): its override over the defaults. */
@@ -392,9 +476,12 @@ export class ModelGateway {
     return ended;
   }
 
-  /** The order to try the models in, for this request's complexity, the budget used and the cooldowns. */
+  /**
+   * The order to try the models in, for this request's needs and complexity, the budget used and the cooldowns; each
+   * model left out for a capability it lacks is logged.
+   */
   private route(request: GatewayRequest, plan: CallPlan, budgetUtilization: number): RoutingDecision {
-    return routeModels({
+    const decision = routeModels({
       primary: plan.primary,
       fallbacks: plan.fallbacks,
       ...(plan.fast ? { fast: plan.fast } : {}),
@@ -402,7 +489,17 @@ export class ModelGateway {
       budgetUtilization,
       prices: this.deps.settings.prices,
       isCoolingDown: (id) => this.deps.cooldowns.isCoolingDown(id),
+      lacks: (id) => plan.misfits.get(id),
     });
+    for (const skipped of decision.skipped) {
+      if (skipped.reason !== 'incapable') continue;
+      request.invocation.log.warn('model skipped: it lacks what the request needs', {
+        modelId: skipped.modelId,
+        lacks: skipped.lacks,
+        needs: plan.needs,
+      });
+    }
+    return decision;
   }
 
   /** One model's answer, streamed when the caller streams and the model can; long system prompts get a cache point. */

@@ -108,8 +108,18 @@ export const scoreComplexity = (text: string): ComplexityScore => {
 /** At or above this fraction of the tighter monthly budget used, the cheapest model goes first. */
 export const NEAR_BUDGET_UTILIZATION = 0.9;
 
-/** Why the first candidate is first. */
-export type RoutingReason = 'primary' | 'fast_model' | 'near_budget_cheapest';
+/**
+ * Why the first candidate is first: the primary; the fast model for a simple request; the cheapest near the budget; or
+ * `capability_fallback` when the model that would have gone first lacks what the request needs.
+ */
+export type RoutingReason = 'primary' | 'fast_model' | 'near_budget_cheapest' | 'capability_fallback';
+
+/**
+ * A model that was moved to the end of the order (`cooldown`: still tried when nothing else is left), or left out
+ * because it lacks a capability the request needs (`incapable`, with the capability it lacks, from misfitOf).
+ */
+export type SkippedModel =
+  { modelId: string; reason: 'cooldown' } | { modelId: string; reason: 'incapable'; lacks: string };
 
 /** What routing needs: the template's models, the request's complexity, budget state and cooldowns. */
 export interface RoutingInput {
@@ -122,20 +132,17 @@ export interface RoutingInput {
   /** Per-1K-token prices by model id; inference-profile prefixes are ignored on lookup. */
   readonly prices: Readonly<Record<string, Pick<ModelPrice, 'inputPer1k' | 'outputPer1k'>>>;
   readonly isCoolingDown: (modelId: string) => boolean;
-}
-
-/** A model that was moved to the end of the order, and why. */
-export interface SkippedModel {
-  modelId: string;
-  reason: 'cooldown';
+  /** The capability a model lacks for this request, or undefined when it can serve it (default: every model can). */
+  readonly lacks?: (modelId: string) => string | undefined;
 }
 
 /** The models to try, in order, and why that order. */
 export interface RoutingDecision {
+  /** Only models that can serve the request; empty when none of the template's models can. */
   candidates: string[];
   reason: RoutingReason;
   complexity: Complexity;
-  /** Models cooling down: still in `candidates`, after every model that is not. */
+  /** Models cooling down (still in `candidates`, after every model that is not), then those left out as incapable. */
   skipped: SkippedModel[];
 }
 
@@ -154,19 +161,32 @@ const cheapest = (modelIds: readonly string[], prices: RoutingInput['prices']): 
     undefined,
   );
 
+const everyModelFits = (): undefined => undefined;
+
 /**
- * Orders the models to try for one request. Near the budget the cheapest model (the fast one included) goes
- * first; otherwise a simple request starts on the fast model when the template names one; otherwise the
- * primary. Models cooling down move to the end, in order, so they are still tried when nothing else is left.
+ * Orders the models to try for one request. Only models that can serve it (`lacks`) are candidates; the others are
+ * skipped as `incapable`. Near the budget the cheapest capable model (the fast one included) goes first; otherwise a
+ * simple request starts on the fast model when the template names one; otherwise the primary; when the model that
+ * would go first is incapable, the next capable one does (a skipped fast model hands over to the primary; anything
+ * else is a `capability_fallback`, the fast model last of all). Models cooling down move to the end, in order, so they
+ * are still tried when nothing else is left.
  */
 export const routeModels = (input: RoutingInput): RoutingDecision => {
   const { primary, fallbacks, fast, complexity, budgetUtilization, prices, isCoolingDown } = input;
+  const lacks = input.lacks ?? everyModelFits;
+  const fits = (modelId: string): boolean => lacks(modelId) === undefined;
   const useFast = complexity === 'simple' && fast !== undefined;
-  let ordered = unique(useFast ? [fast, primary, ...fallbacks] : [primary, ...fallbacks]);
-  let reason: RoutingReason = useFast ? 'fast_model' : 'primary';
+  const wanted = unique(useFast ? [fast, primary, ...fallbacks] : [primary, ...fallbacks]);
+  const incapable = wanted.filter((modelId) => !fits(modelId));
+  let ordered = wanted.filter(fits);
+  // When none of the others can, the fast model serves whatever the request's complexity.
+  if (ordered.length === 0 && fast !== undefined && fits(fast)) ordered = [fast];
+  let reason: RoutingReason =
+    useFast && ordered[0] === fast ? 'fast_model' : ordered[0] === primary ? 'primary' : 'capability_fallback';
 
-  if (budgetUtilization >= NEAR_BUDGET_UTILIZATION) {
-    const first = cheapest(unique(fast === undefined ? ordered : [...ordered, fast]), prices) ?? primary;
+  if (budgetUtilization >= NEAR_BUDGET_UTILIZATION && ordered.length > 0) {
+    const pool = unique(fast !== undefined && fits(fast) ? [...ordered, fast] : ordered);
+    const first = cheapest(pool, prices) ?? primary;
     ordered = [first, ...ordered.filter((modelId) => modelId !== first)];
     reason = 'near_budget_cheapest';
   }
@@ -176,7 +196,10 @@ export const routeModels = (input: RoutingInput): RoutingDecision => {
     candidates: [...ordered.filter((modelId) => !cooling.includes(modelId)), ...cooling],
     reason,
     complexity,
-    skipped: cooling.map((modelId) => ({ modelId, reason: 'cooldown' })),
+    skipped: [
+      ...cooling.map((modelId): SkippedModel => ({ modelId, reason: 'cooldown' })),
+      ...incapable.map((modelId): SkippedModel => ({ modelId, reason: 'incapable', lacks: lacks(modelId) as string })),
+    ],
   };
 };
 

@@ -129,3 +129,21 @@ describe('tenant isolation', () => {
     expect(untouched.json.feedback).toBeUndefined();
   });
 });
+
+describe('POST /ai/analyze-intent', () => {
+  it("is the intent analysis under the assistant spec's name, with an object context", async () => {
+    const token = await api.token('acme-plumbing');
+
+    const response = await api.call('POST', '/ai/analyze-intent', {
+      token,
+      body: JSON.stringify({ message: 'I was charged twice on my invoice', context: { currentPage: '/billing' } }),
+    });
+    const stored = await api.call('GET', `/analyses/${response.json.id}`, { token });
+    const bad = await api.call('POST', '/ai/analyze-intent', { token, body: JSON.stringify({ text: 'hi' }) });
+
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ type: 'intent', result: { intent: 'billing' } });
+    expect(stored.json.result).toEqual(response.json.result);
+    expect(bad.status).toBe(400);
+  });
+});

@@ -1,4 +1,8 @@
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { insightsOutputSchema } from '../../../functions/insights/model';
 import { BedrockLanguageModel, createBedrockClient } from '../../../functions/shared/llm/bedrock-language-model';
+import { DEFAULT_MODEL_CATALOGUE } from '../../../functions/shared/llm/models';
+import * as z from '../../../functions/shared/zod';
 import type { StructuredRequest } from '../../../functions/shared/llm/port';
 import { startFakeBedrock } from '../../../local/fake-bedrock';
 import type { FakeBedrock } from '../../../local/fake-bedrock';
@@ -488,5 +492,80 @@ describe('BedrockLanguageModel without a reachable Bedrock', () => {
     expect((error as ModelUnavailableError).cause).toMatchObject({
       message: expect.stringContaining('ECONNREFUSED'),
     });
+  });
+});
+
+describe("BedrockLanguageModel and the fake's model families", () => {
+  /** What zod writes for a shared (registered) object and a union of literals: `$ref`, `$defs`, `anyOf`. */
+  const planSchema = z.object({
+    tone: z.union([z.literal('calm'), z.literal('urgent')]),
+    goal: z.object({ title: z.string(), due: z.nullable(z.string()) }).register(z.globalRegistry, { id: 'PlanGoal' }),
+    steps: z.array(z.string()).check(z.maxLength(5)),
+  });
+  const zodSchemas = [
+    ['a schema with a shared definition and unions', z.toJSONSchema(planSchema, { io: 'input' })],
+    ['the insights output schema', z.toJSONSchema(insightsOutputSchema, { io: 'input' })],
+  ] as const;
+  const modelIds = Object.keys(DEFAULT_MODEL_CATALOGUE);
+
+  it.each(zodSchemas)('sends %s to every catalogued model in a form its family accepts', async (_name, schema) => {
+    fake.setDefault(() => ({ toolInput: { headline: 'ok' } }));
+    const tool = {
+      name: 'record_plan',
+      description: 'Record the plan.',
+      inputSchema: schema as Record<string, unknown>,
+    };
+
+    const answers = await Promise.all(
+      modelIds.map((modelId) =>
+        model.generateStructured({ ...request, tool, settings: { ...request.settings, modelId } }),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.toolInput)).toEqual(modelIds.map(() => ({ headline: 'ok' })));
+    expect(fake.requests.filter((received) => received.rejected)).toEqual([]);
+    expect(new Set(fake.requests.map((received) => received.modelId))).toEqual(new Set(modelIds));
+  });
+
+  it.each(zodSchemas)('without normalization, every non-Anthropic family refuses %s', async (_name, schema) => {
+    const client = createBedrockClient({
+      region: 'us-east-1',
+      endpoint: fake.endpoint,
+      maxAttempts: 1,
+      requestTimeoutMs: 120_000,
+    });
+    const { $schema: _ignored, ...json } = schema as Record<string, unknown>;
+    const nonAnthropic = modelIds.filter((modelId) => DEFAULT_MODEL_CATALOGUE[modelId]?.family !== 'anthropic');
+
+    const outcomes = await Promise.all(
+      nonAnthropic.map((modelId) =>
+        client
+          .send(
+            new ConverseCommand({
+              modelId,
+              messages: [{ role: 'user', content: [{ text: 'Plan it.' }] }],
+              toolConfig: { tools: [{ toolSpec: { name: 'record_plan', inputSchema: { json: json as never } } }] },
+            }),
+          )
+          .then(
+            () => 'answered',
+            (error: Error) => error.name,
+          ),
+      ),
+    );
+    client.destroy();
+
+    expect(nonAnthropic.length).toBeGreaterThanOrEqual(8);
+    expect(outcomes).toEqual(nonAnthropic.map(() => 'ValidationException'));
+  });
+
+  it('does not force the tool on a model without forced tool choice, which answers', async () => {
+    fake.setDefault(() => ({ toolInput: { headline: 'unforced' } }));
+    const llama = 'us.meta.llama3-3-70b-instruct-v1:0';
+
+    const answer = await model.generateStructured({ ...request, settings: { ...request.settings, modelId: llama } });
+
+    expect(answer.toolInput).toEqual({ headline: 'unforced' });
+    expect(fake.requests[0]?.body.toolConfig?.toolChoice).toBeUndefined();
   });
 });

@@ -102,6 +102,20 @@ describe('publish, label, serve', () => {
     expect(response.json.error.details.problems.length).toBeGreaterThan(5);
   });
 
+  it('answers 422 for a template none of whose models can force its tool (Llama, then Mistral)', async () => {
+    const model = { id: 'us.meta.llama3-3-70b-instruct-v1:0', fallbacks: ['mistral.mistral-large-2407-v1:0'] };
+
+    const response = await publish({ ...seedVersion('v1.4'), model });
+
+    expect(response.status).toBe(422);
+    expect(response.json.error.details.problems).toEqual([
+      {
+        field: 'model',
+        message: expect.stringMatching(/^has no model that can serve its calls .*llama.* lacks forcedToolChoice/),
+      },
+    ]);
+  });
+
   it('shows one version with its template, and a readable diff of two', async () => {
     const detail = await api.call('GET', `/admin/prompts/${TOPIC}/versions/v1.3`, { token: admin });
     const byLabel = await api.call('GET', `/admin/prompts/${TOPIC}/versions/production`, { token: admin });

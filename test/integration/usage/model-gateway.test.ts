@@ -18,6 +18,7 @@ import {
 } from '../../../functions/shared/errors';
 import { RESERVATION_MARGIN_MS } from '../../../functions/shared/usage/gateway';
 import { HAIKU, PRICES, SONNET } from '../../support/usage-fakes';
+import * as z from '../../../functions/shared/zod';
 
 const GENEROUS: TenantLimits = {
   monthlyTokenBudget: 10_000_000,
@@ -420,5 +421,54 @@ describe('a call killed mid-flight', () => {
     expect(afterExpiry).toMatchObject({ calls: 1, totalTokens: 1_200, committedTokens: 1_200 });
     expect(ended).toBeInstanceOf(ModelUnavailableError);
     expect((await ledger.month(tenantId, '2026-11')).committedTokens).toBe(1_200);
+  });
+});
+
+describe('capability routing across families, over HTTP to the fake Bedrock', () => {
+  const LLAMA = 'us.meta.llama4-scout-17b-instruct-v1:0';
+  const MISTRAL = 'mistral.mistral-large-2407-v1:0';
+  const NOVA = 'us.amazon.nova-lite-v1:0';
+  /** A zod-derived tool schema with what non-Anthropic families refuse (`$ref`, `anyOf`). */
+  const tool = {
+    name: 'record',
+    description: 'Record',
+    inputSchema: z.toJSONSchema(
+      z.object({
+        owner: z.object({ name: z.string() }).register(z.globalRegistry, { id: 'GatewayOwner' }),
+        value: z.union([z.string(), z.number()]),
+      }),
+      { io: 'input' },
+    ) as Record<string, unknown>,
+  };
+
+  it.each([
+    ['Amazon', NOVA],
+    ['Anthropic', HAIKU],
+  ])(
+    'sends a forced-tool call whose template names Llama then Mistral to the capable %s fallback, and meters it',
+    async (_family, capable) => {
+      const gateway = gatewayWith();
+
+      const answer = await gateway.call(
+        request({ template: template({ id: LLAMA, fallbacks: [MISTRAL, capable] }), tool }),
+      );
+
+      expect(answer).toMatchObject({ response: { modelId: capable }, routing: { reason: 'capability_fallback' } });
+      expect(answer.routing.skipped.map((skipped) => skipped.modelId)).toEqual([LLAMA, MISTRAL]);
+      expect(bedrock.requests.map((received) => [received.modelId, received.rejected])).toEqual([[capable, undefined]]);
+      expect(JSON.stringify(bedrock.requests[0]?.body.toolConfig)).toContain('"toolChoice":{"tool":{"name":"record"}}');
+      const [day] = await ledger.days(`tenant-${tenantCounter}`, '2026-11-21', '2026-11-21');
+      expect(Object.keys(day?.byModel ?? {})).toEqual([capable]);
+    },
+  );
+
+  it('answers no_capable_model without calling Bedrock or metering anything when no model can force the tool', async () => {
+    const gateway = gatewayWith();
+
+    const failure = gateway.call(request({ template: template({ id: LLAMA, fallbacks: [MISTRAL] }), tool }));
+
+    await expect(failure).rejects.toMatchObject({ code: 'no_capable_model', statusCode: 503 });
+    expect(bedrock.callCount()).toBe(0);
+    expect(await ledger.month(`tenant-${tenantCounter}`, '2026-11')).toMatchObject({ calls: 0, committedTokens: 0 });
   });
 });

@@ -94,15 +94,17 @@ describe('GET /usage', () => {
 });
 
 describe('admin usage reports', () => {
-  it('groups one tenant by day, and all tenants by model and by request type', async () => {
+  it('groups one tenant by day, and all tenants by model (with its family), by family and by request type', async () => {
     const byDay = await api.call('GET', `/admin/usage?tenantId=${TENANT}&from=${today}&to=${today}`, { token: admin });
     const byModel = await api.call('GET', `/admin/usage?groupBy=model&from=${today}&to=${today}`, { token: admin });
     const byType = await api.call('GET', `/admin/usage?groupBy=requestType`, { token: admin });
+    const byFamily = await api.call('GET', `/admin/usage?groupBy=family&from=${today}&to=${today}`, { token: admin });
 
     expect(byDay.json.rows).toEqual([{ key: today, ...generations(1), costUsd: 0.024435 }]);
     expect(byModel.json.rows).toEqual([
-      { key: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', ...generations(2), costUsd: 0.04887 },
+      { key: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', family: 'anthropic', ...generations(2), costUsd: 0.04887 },
     ]);
+    expect(byFamily.json.rows).toEqual([{ key: 'anthropic', ...generations(2), costUsd: 0.04887 }]);
     expect(byType.json.rows).toEqual([{ key: 'insights', ...generations(2), costUsd: 0.04887 }]);
     expect(byType.json.totals).toEqual({ ...generations(2), costUsd: 0.04887 });
   });

@@ -5,6 +5,9 @@ import { usageReportQuerySchema } from '../../../functions/usage/model';
 import { UsageReports } from '../../../functions/usage/service';
 import { TextFile } from '../../../functions/shared/text-file';
 import { HAIKU, meterCall, SONNET } from '../../support/usage-fakes';
+import { baseModelId, DEFAULT_MODEL_CATALOGUE } from '../../../functions/shared/llm/models';
+
+const NOVA = 'us.amazon.nova-lite-v1:0';
 
 const NOW = new Date('2026-11-21T10:00:00.000Z');
 const DEFAULTS: TenantLimits = { monthlyTokenBudget: 100_000, monthlyCostBudgetUsd: 10, userRequestsPerMinute: 30 };
@@ -147,10 +150,55 @@ describe('report', () => {
 
     expect(report.tenantId).toBeUndefined();
     expect(report.rows).toEqual([
-      { key: SONNET, ...amounts(2, 0.036) },
-      { key: HAIKU, ...amounts(2, 0.011) },
+      { key: SONNET, family: 'anthropic', ...amounts(2, 0.036) },
+      { key: HAIKU, family: 'anthropic', ...amounts(2, 0.011) },
     ]);
     expect(report.totals).toEqual(amounts(4, 0.047));
+  });
+
+  it("groups by model family, adding up each family's models, and names a model of no known family `unknown`", async () => {
+    await meterCall(ledger, 'tenant-b', new Date('2026-11-21T11:00:00Z'), { modelId: NOVA, costMicros: 50_000 });
+    await meterCall(ledger, 'tenant-b', new Date('2026-11-20T11:00:00Z'), {
+      modelId: 'amazon.nova-micro-v1:0',
+      costMicros: 1_000,
+    });
+    await meterCall(ledger, 'tenant-a', new Date('2026-11-21T12:00:00Z'), {
+      modelId: 'acme.private-v1:0',
+      costMicros: 500,
+    });
+
+    const byFamily = await reports.report(query({ groupBy: 'family', from: '2026-11-19', to: '2026-11-21' }));
+    const byModel = await reports.report(query({ groupBy: 'model', from: '2026-11-19', to: '2026-11-21' }));
+
+    expect(byFamily.rows).toEqual([
+      { key: 'amazon', ...amounts(2, 0.051) },
+      { key: 'anthropic', ...amounts(4, 0.047) },
+      { key: 'unknown', ...amounts(1, 0.0005) },
+    ]);
+    expect(byFamily.totals).toEqual(byModel.totals);
+    expect(byModel.rows.map((row) => [row.key, row.family])).toEqual([
+      [NOVA, 'amazon'],
+      [SONNET, 'anthropic'],
+      [HAIKU, 'anthropic'],
+      ['amazon.nova-micro-v1:0', 'amazon'],
+      ['acme.private-v1:0', 'unknown'],
+    ]);
+  });
+
+  it('reads the families from the configured catalogue', async () => {
+    const sonnet = DEFAULT_MODEL_CATALOGUE[baseModelId(SONNET)]!;
+    const custom = new UsageReports(ledger, DEFAULTS, () => NOW, {
+      ...DEFAULT_MODEL_CATALOGUE,
+      'acme.private-v1:0': { ...sonnet, family: 'mistral' },
+    });
+    await meterCall(ledger, 'tenant-a', new Date('2026-11-21T12:00:00Z'), {
+      modelId: 'acme.private-v1:0',
+      costMicros: 500,
+    });
+
+    const report = await custom.report(query({ groupBy: 'family', from: '2026-11-21', to: '2026-11-21' }));
+
+    expect(report.rows.map((row) => row.key)).toEqual(['anthropic', 'mistral']);
   });
 
   it('groups by request type', async () => {
@@ -203,9 +251,9 @@ describe('report', () => {
     expect(file.fileName).toBe('usage-2026-11-19-to-2026-11-21-tenant-a-by-model.csv');
     expect(file.text).toBe(
       [
-        'tenantId,model,calls,tokens,inputTokens,outputTokens,cacheReadTokens,cacheWriteTokens,costUsd',
-        `tenant-a,${HAIKU},2,2400,2000,400,0,0,0.011`,
-        `tenant-a,${SONNET},1,1200,1000,200,0,0,0.006`,
+        'tenantId,model,family,calls,tokens,inputTokens,outputTokens,cacheReadTokens,cacheWriteTokens,costUsd',
+        `tenant-a,${HAIKU},anthropic,2,2400,2000,400,0,0,0.011`,
+        `tenant-a,${SONNET},anthropic,1,1200,1000,200,0,0,0.006`,
         '',
       ].join('\r\n'),
     );

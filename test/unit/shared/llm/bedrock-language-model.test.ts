@@ -1,5 +1,12 @@
-import type { BedrockRuntimeClient, ConverseResponse, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import type {
+  BedrockRuntimeClient,
+  ConverseCommandInput,
+  ConverseResponse,
+  ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
 import { BedrockLanguageModel } from '../../../../functions/shared/llm/bedrock-language-model';
+import { DEFAULT_MODEL_CATALOGUE, type ModelCatalogue } from '../../../../functions/shared/llm/models';
+import { normalizeToolSchema } from '../../../../functions/shared/llm/tool-schema';
 import type { StructuredRequest } from '../../../../functions/shared/llm/port';
 import { ModelUnavailableError } from '../../../../functions/shared/errors';
 import { PowertoolsTracing } from '../../../../functions/shared/tracing';
@@ -146,5 +153,100 @@ describe('BedrockLanguageModel in a trace', () => {
     );
     await expect(broken.model.streamStructured(request, () => undefined)).rejects.toBeInstanceOf(ModelUnavailableError);
     expect(broken.invocation.find('Bedrock ConverseStream')).toMatchObject({ closed: true, faultFlag: true });
+  });
+});
+
+describe('BedrockLanguageModel request per model', () => {
+  const LLAMA = 'us.meta.llama3-3-70b-instruct-v1:0';
+  const NOVA = 'amazon.nova-pro-v1:0';
+  /** A schema zod writes for a registered (shared) object: a `$ref` into `$defs`, and a union of literals. */
+  const schema = {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    type: 'object',
+    properties: {
+      goal: { $ref: '#/$defs/Goal' },
+      tone: { anyOf: [{ const: 'calm' }, { const: 'urgent' }] },
+    },
+    required: ['goal', 'tone'],
+    $defs: { Goal: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'] } },
+  };
+  const tool = { name: 'record_plan', description: 'Record the plan.', inputSchema: schema };
+
+  /** A model whose client records the input of every command it is sent, and answers a tool call. */
+  const recording = (catalogue?: ModelCatalogue) => {
+    const sent: ConverseCommandInput[] = [];
+    const client = {
+      send: async (command: { input: ConverseCommandInput }) => {
+        sent.push(command.input);
+        return { output: { message: { role: 'assistant', content: [{ toolUse: { input: {} } }] } } };
+      },
+    } as unknown as BedrockRuntimeClient;
+    return { model: new BedrockLanguageModel(client, undefined, catalogue), sent };
+  };
+  const ask = (modelId: string, overrides: Partial<StructuredRequest> = {}): StructuredRequest => ({
+    ...request,
+    tool,
+    settings: { ...request.settings, modelId },
+    ...overrides,
+  });
+
+  it("sends each family its normalized tool schema: inlined references and enums for Llama, Claude's as written", async () => {
+    const { model, sent } = recording();
+
+    await model.generateStructured(ask(LLAMA));
+    await model.generateStructured(ask(MODEL_ID));
+
+    const [llama, claude] = sent.map((input) => input.toolConfig?.tools?.[0]?.toolSpec?.inputSchema?.json);
+    expect(llama).toEqual(normalizeToolSchema(schema, 'meta'));
+    expect(JSON.stringify(llama)).not.toMatch(/\$ref|\$defs|anyOf|\$schema/);
+    expect(llama).toMatchObject({ properties: { goal: { type: 'object' }, tone: { enum: ['calm', 'urgent'] } } });
+    const { $schema: _ignored, ...asWritten } = schema;
+    expect(claude).toEqual(asWritten);
+  });
+
+  it('forces the tool only on models with forced tool choice', async () => {
+    const { model, sent } = recording();
+
+    await model.generateStructured(ask(LLAMA));
+    await model.generateStructured(ask(NOVA));
+
+    expect(sent.map((input) => input.toolConfig?.toolChoice)).toEqual([undefined, { tool: { name: 'record_plan' } }]);
+  });
+
+  it('folds the system text into the first user message for a model without system prompts', async () => {
+    const nova = DEFAULT_MODEL_CATALOGUE[NOVA]!;
+    const { model, sent } = recording({
+      ...DEFAULT_MODEL_CATALOGUE,
+      [NOVA]: { ...nova, capabilities: { ...nova.capabilities, systemPrompt: false } },
+    });
+    const messages: StructuredRequest['messages'] = [
+      { role: 'user', text: 'First question' },
+      { role: 'assistant', text: 'An answer' },
+      { role: 'user', text: 'Second question' },
+    ];
+
+    await model.generateStructured(ask(NOVA, { messages, cacheSystemPrompt: true }));
+    await model.generateStructured(ask(MODEL_ID, { messages }));
+
+    expect(sent[0]?.system).toBeUndefined();
+    expect(sent[0]?.messages?.map((message) => message.content?.[0]?.text)).toEqual([
+      'You are a business coach.\n\nFirst question',
+      'An answer',
+      'Second question',
+    ]);
+    expect(sent[1]?.system).toEqual([{ text: 'You are a business coach.' }]);
+    expect(sent[1]?.messages?.[0]?.content?.[0]?.text).toBe('First question');
+  });
+
+  it('sends a model of no known family the schema as written, the forced tool and the system prompt', async () => {
+    const { model, sent } = recording();
+
+    await model.generateStructured(ask('acme.private-model-v1:0'));
+
+    const { $schema: _ignored, ...asWritten } = schema;
+    expect(sent[0]).toMatchObject({
+      system: [{ text: 'You are a business coach.' }],
+      toolConfig: { tools: [{ toolSpec: { inputSchema: { json: asWritten } } }], toolChoice: { tool: {} } },
+    });
   });
 });

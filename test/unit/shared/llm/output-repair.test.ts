@@ -99,14 +99,14 @@ describe('parseModelOutput on the insights corpus', () => {
     });
   });
 
-  it('shortens an 80-character title at a word boundary, ending it with an ellipsis', () => {
+  it('shortens an 80-character title to whole words, without an ellipsis', () => {
     const result = parseInsights(asToolInput('long-title.json'));
 
     expect(result.ok && result.value.insights.map((insight) => insight.title)).toEqual([
       'Revenue goal is at risk at 35% progress',
       'Customer retention trails its target',
       'Four actions are overdue',
-      'Cash flow forecast is still missing while monthly burn…',
+      'Cash flow forecast is still missing while monthly burn runs',
       'Wholesale program is on track',
     ]);
   });

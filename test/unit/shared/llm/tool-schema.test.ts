@@ -44,7 +44,8 @@ describe('tool schema normalization', () => {
     for (const family of MODEL_FAMILIES.filter((f) => f !== 'anthropic')) {
       const normalized = normalizeToolSchema(schema, family);
       const keywords = keywordsOf(normalized);
-      for (const banned of ['$ref', '$defs', '$schema', 'oneOf', 'const']) expect(keywords).not.toContain(banned);
+      for (const banned of ['$ref', '$defs', '$schema', 'oneOf', 'anyOf', 'const'])
+        expect(keywords).not.toContain(banned);
       expect(normalized.type).toBe('object');
     }
   });
@@ -83,5 +84,47 @@ describe('tool schema normalization', () => {
     for (const banned of ['maxItems', 'minItems', 'pattern', '$schema']) expect(keywords).not.toContain(banned);
     expect(Object.keys(strict.properties as object)).toEqual(['pattern']);
     expect(keywordsOf(normalizeToolSchema(schema, 'anthropic'))).toContain('maxItems');
+  });
+
+  it('turns a union of distinct types (and a nullable field) into a type list that accepts exactly the same', () => {
+    const schema = z.toJSONSchema(
+      z.object({
+        value: z.union([z.string().check(z.minLength(2)), z.number().check(z.int(), z.minimum(0)), z.boolean()]),
+        note: z.nullable(z.string().check(z.maxLength(3))),
+      }),
+      { io: 'input' },
+    ) as Record<string, unknown>;
+    const samples = [
+      { value: 'ab', note: null },
+      { value: 'a', note: null },
+      { value: 3, note: 'abc' },
+      { value: -1, note: 'abc' },
+      { value: 1.5, note: 'abc' },
+      { value: true, note: 'abcd' },
+      { value: null, note: null },
+    ];
+
+    const normalized = normalizeToolSchema(schema, 'amazon') as { properties: Record<string, { type: unknown }> };
+
+    expect(normalized.properties.value?.type).toEqual(['string', 'integer', 'boolean']);
+    expect(normalized.properties.note?.type).toEqual(['string', 'null']);
+    const before = validator(schema);
+    const after = validator(normalized);
+    expect(samples.map((sample) => after(sample))).toEqual(samples.map((sample) => before(sample)));
+    expect(samples.map((sample) => before(sample))).toEqual([true, false, true, false, false, false, false]);
+  });
+
+  it('leaves a union of shapes unconstrained for non-Anthropic families, and keeps it for Claude', () => {
+    const schema = z.toJSONSchema(
+      z.object({
+        step: z.union([z.object({ kind: z.literal('call'), who: z.string() }), z.object({ kind: z.literal('wait') })]),
+      }),
+      { io: 'input' },
+    ) as Record<string, unknown>;
+
+    const normalized = normalizeToolSchema(schema, 'mistral') as { properties: Record<string, unknown> };
+
+    expect(normalized.properties.step).toEqual({});
+    expect(keywordsOf(normalizeToolSchema(schema, 'anthropic'))).toContain('anyOf');
   });
 });

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_MODEL_CATALOGUE } from '../../../../functions/shared/llm/models';
 import type { PromptTemplate } from '../../../../functions/shared/prompts/template';
-import { templateChecksum, validateTemplate } from '../../../../functions/shared/prompts/validate';
+import { templateChecksum, validateTemplate, type TemplateLimits } from '../../../../functions/shared/prompts/validate';
 
 const seedText = readFileSync(join(__dirname, '../../../../prompts/insights_generation/v1.0.json'), 'utf8');
 const seed = JSON.parse(seedText);
 const limits = { maxBytes: 100_000, allowedModels: ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0'] };
 
-const problemsOf = (input: unknown, custom = limits) => {
+const problemsOf = (input: unknown, custom: TemplateLimits = limits) => {
   const result = validateTemplate(input, custom);
   return result.ok ? [] : result.problems;
 };
@@ -86,6 +87,26 @@ describe('validateTemplate', () => {
 
     expect(problemsOf(withFallback).map((problem) => problem.field)).toEqual(['model.fallbacks.1']);
     expect(validateTemplate(withFallback, { maxBytes: 100_000 }).ok).toBe(true);
+  });
+
+  it('refuses, with a catalogue, a template none of whose models can force its tool or write its max tokens', () => {
+    const withCatalogue = { maxBytes: 100_000, catalogue: DEFAULT_MODEL_CATALOGUE };
+    const llamaMistral = { ...seed, model: { id: 'us.meta.llama3-3-70b-instruct-v1:0', fallbacks: ['mistral.mistral-large-2407-v1:0'] } };
+    const withNova = { ...llamaMistral, model: { ...llamaMistral.model, fast: 'us.amazon.nova-lite-v1:0' } };
+    const tooLong = { ...seed, model: { id: 'us.amazon.nova-lite-v1:0', max_tokens: 16_000 } };
+
+    expect(problemsOf(llamaMistral, withCatalogue)).toEqual([
+      {
+        field: 'model',
+        message:
+          'has no model that can serve its calls (a forced tool call): us.meta.llama3-3-70b-instruct-v1:0 lacks ' +
+          'forcedToolChoice; mistral.mistral-large-2407-v1:0 lacks forcedToolChoice',
+      },
+    ]);
+    expect(problemsOf(tooLong, withCatalogue)[0]?.message).toMatch(/us\.amazon\.nova-lite-v1:0 lacks maxOutputTokens$/);
+    expect(validateTemplate(withNova, withCatalogue).ok).toBe(true);
+    expect(validateTemplate({ ...seed, model: { id: 'acme.private-v1:0' } }, withCatalogue).ok).toBe(true);
+    expect(validateTemplate(llamaMistral, { maxBytes: 100_000 }).ok).toBe(true);
   });
 
   it('reports prompts that are not text and variables that are not a list without failing on them', () => {

@@ -2,10 +2,12 @@ import {
   ModelRequestError,
   ModelTimeoutError,
   ModelUnavailableError,
+  NoCapableModelError,
   RateLimitedError,
   UsageLimitExceededError,
 } from '../../../../functions/shared/errors';
 import type { Deadline, InvocationScope } from '../../../../functions/shared/invocation';
+import { baseModelId, DEFAULT_MODEL_CATALOGUE, modelEntryOf } from '../../../../functions/shared/llm/models';
 import type { ModelTool } from '../../../../functions/shared/llm/port';
 import { estimateTokens } from '../../../../functions/shared/llm/tokens';
 import type { LogSink } from '../../../../functions/shared/observability';
@@ -49,6 +51,9 @@ const SEED = seedTemplate();
 const TOOL: ModelTool = { name: 'record', description: 'Record', inputSchema: { type: 'object' } };
 /** Moderate for complexity routing: analytical keywords, one sentence, not short. */
 const MODERATE_ASK = 'Please compare these two plans and explain why one of them is better for us.';
+/** The gateway's input estimate of a call with `system`, the moderate ask and TOOL. */
+const inputEstimate = (system: string): number =>
+  estimateTokens(system) + estimateTokens(MODERATE_ASK) + estimateTokens(JSON.stringify(TOOL.inputSchema));
 
 /** The usage ledger twin, with methods a test can make fail and the reservations it granted. */
 class ObservedLedger extends InMemoryUsageLedger {
@@ -259,8 +264,7 @@ describe('admit', () => {
 
     await h.call({ template: template({ id: HAIKU, fallbacks: [SONNET], max_tokens: 500 }), system });
 
-    const input =
-      estimateTokens(system) + estimateTokens(MODERATE_ASK) + estimateTokens(JSON.stringify(TOOL.inputSchema));
+    const input = inputEstimate(system);
     // Sonnet, the dearer: $0.003 per 1K input tokens and $0.015 per 1K output tokens, in micro-dollars per token.
     expect(h.ledger.granted).toEqual([{ tokens: input + 500, costMicros: input * 3 + 500 * 15 }]);
   });
@@ -938,5 +942,139 @@ describe('reservations that leak', () => {
     expect(whileHung.committedTokens).toBeGreaterThanOrEqual(500);
     expect(answer.verdict).toBe('ok');
     expect(await h.committed()).toEqual({ committedTokens: 1_200, committedCostMicros: 6_000 });
+  });
+});
+
+describe('capability routing', () => {
+  const LLAMA = 'us.meta.llama3-3-70b-instruct-v1:0';
+  const MISTRAL = 'mistral.mistral-large-2407-v1:0';
+  const NOVA = 'us.amazon.nova-lite-v1:0';
+  const GPT_OSS = 'openai.gpt-oss-120b-1:0';
+
+  it('routes a forced-tool request naming a Llama model to a capable fallback of another family, logging the skip', async () => {
+    const h = harness();
+
+    const answer = await h.call({ template: template({ id: LLAMA, fallbacks: [MISTRAL, NOVA, SONNET] }) });
+
+    expect(h.model.modelIds).toEqual([NOVA]);
+    expect(answer.routing).toMatchObject({
+      candidates: [NOVA, SONNET],
+      reason: 'capability_fallback',
+      skipped: [
+        { modelId: LLAMA, reason: 'incapable', lacks: 'forcedToolChoice' },
+        { modelId: MISTRAL, reason: 'incapable', lacks: 'forcedToolChoice' },
+      ],
+    });
+    expect(answer.fallbackFrom).toBeUndefined();
+    expect(warnings(h.logs, 'model skipped: it lacks what the request needs').map((line) => line.fields)).toEqual([
+      expect.objectContaining({ modelId: LLAMA, lacks: 'forcedToolChoice' }),
+      expect.objectContaining({ modelId: MISTRAL, lacks: 'forcedToolChoice' }),
+    ]);
+    const month = await h.ledger.month(TENANT, MONTH);
+    expect(month.calls).toBe(1);
+  });
+
+  it('falls back across families when a capable model throttles', async () => {
+    const h = harness({
+      script: (request) => (request.settings.modelId === NOVA ? bedrockError('ThrottlingException') : {}),
+    });
+
+    const answer = await h.call({ template: template({ id: NOVA, fallbacks: [SONNET] }) });
+
+    expect(h.model.modelIds).toEqual([NOVA, SONNET]);
+    expect(answer).toMatchObject({ fallbackFrom: NOVA, response: { modelId: SONNET }, routing: { reason: 'primary' } });
+  });
+
+  it('keeps a model without streamed tool use off a streamed call, and uses it for a whole answer', async () => {
+    const h = harness({ streams: true });
+    const gptFirst = template({ id: GPT_OSS, fallbacks: [HAIKU] });
+
+    const streamed = await h.call({ template: gptFirst, onDelta: () => undefined });
+    const whole = await h.call({ template: gptFirst });
+
+    expect(streamed.response.modelId).toBe(HAIKU);
+    expect(streamed.routing.skipped).toEqual([{ modelId: GPT_OSS, reason: 'incapable', lacks: 'streamingToolUse' }]);
+    expect(whole).toMatchObject({ response: { modelId: GPT_OSS }, routing: { reason: 'primary', skipped: [] } });
+  });
+
+  it('skips a model whose max output is below the max tokens asked for', async () => {
+    const h = harness();
+
+    const answer = await h.call({ template: template({ id: NOVA, fallbacks: [SONNET], max_tokens: 16_000 }) });
+
+    expect(h.model.modelIds).toEqual([SONNET]);
+    expect(answer.routing.skipped).toEqual([{ modelId: NOVA, reason: 'incapable', lacks: 'maxOutputTokens' }]);
+  });
+
+  it('reads the capabilities from the configured catalogue', async () => {
+    const sonnet = modelEntryOf(SONNET, DEFAULT_MODEL_CATALOGUE)!;
+    const catalogue = {
+      ...DEFAULT_MODEL_CATALOGUE,
+      [baseModelId(SONNET)]: { ...sonnet, capabilities: { ...sonnet.capabilities, forcedToolChoice: false } },
+    };
+    const h = harness({ settings: { catalogue } });
+
+    const answer = await h.call({ template: template({ id: SONNET, fallbacks: [HAIKU] }) });
+
+    expect(answer.routing).toMatchObject({ candidates: [HAIKU], reason: 'capability_fallback' });
+  });
+
+  it('prices the worst case at the dearest capable model only', async () => {
+    const h = harness({
+      settings: {
+        prices: { ...PRICES, [MISTRAL]: { inputPer1k: 0.1, outputPer1k: 0.1, cacheReadPer1k: 0, cacheWritePer1k: 0 } },
+      },
+    });
+    const system = 'You are a coach.';
+
+    await h.call({ template: template({ id: HAIKU, fallbacks: [MISTRAL], max_tokens: 500 }), system });
+
+    const input = inputEstimate(system);
+    // Haiku: $0.001 per 1K input tokens and $0.005 per 1K output tokens; Mistral, dearer here, cannot serve the call.
+    expect(h.ledger.granted).toEqual([{ tokens: input + 500, costMicros: input * 1 + 500 * 5 }]);
+  });
+
+  it('fails with no_capable_model (503) when no model fits, counting, reserving and metering nothing', async () => {
+    const h = harness();
+
+    const failure = h.call({ template: template({ id: LLAMA, fallbacks: [MISTRAL] }) });
+
+    await expect(failure).rejects.toBeInstanceOf(NoCapableModelError);
+    await expect(failure).rejects.toMatchObject({ code: 'no_capable_model', statusCode: 503 });
+    expect(h.model.calls).toEqual([]);
+    expect(h.ledger.granted).toEqual([]);
+    expect(await h.ledger.month(TENANT, MONTH)).toMatchObject({ calls: 0, committedTokens: 0 });
+    expect(h.metrics.map(([, name]) => name)).toEqual(['NoCapableModel']);
+    const [logged] = h.logs.filter((line) => line.message === 'no model can serve the request');
+    expect(logged).toMatchObject({
+      level: 'error',
+      fields: {
+        lacking: [
+          { modelId: LLAMA, lacks: 'forcedToolChoice' },
+          { modelId: MISTRAL, lacks: 'forcedToolChoice' },
+        ],
+      },
+    });
+  });
+
+  it('does not count the request against the user’s rate when no model fits', async () => {
+    const h = harness({ limits: { ...GENEROUS, userRequestsPerMinute: 1 } });
+
+    await expect(h.call({ template: template({ id: LLAMA }) })).rejects.toBeInstanceOf(NoCapableModelError);
+    const answer = await h.call();
+
+    expect(answer.response.modelId).toBe(SONNET);
+  });
+
+  it('takes a model missing from the catalogue to fit, warning of it once per process', async () => {
+    const h = harness();
+
+    await h.call({ template: template({ id: CLAUDE_3 }) });
+    await h.call({ template: template({ id: CLAUDE_3 }) });
+
+    expect(h.model.modelIds).toEqual([CLAUDE_3, CLAUDE_3]);
+    expect(
+      warnings(h.logs, 'model not in the catalogue; taken to fit every request').map((line) => line.fields),
+    ).toEqual([{ modelId: CLAUDE_3 }]);
   });
 });

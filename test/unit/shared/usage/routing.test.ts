@@ -351,3 +351,67 @@ describe('ModelCooldowns', () => {
     expect(expired.skipped).toEqual([]);
   });
 });
+
+describe('routeModels by capability', () => {
+  const LLAMA = 'meta.llama3-3-70b-instruct-v1:0';
+  const MISTRAL = 'mistral.mistral-large-2407-v1:0';
+  const lacking: Record<string, string> = { [LLAMA]: 'forcedToolChoice', [MISTRAL]: 'forcedToolChoice' };
+  const lacks = (modelId: string): string | undefined => lacking[modelId];
+
+  it('leaves out the models that lack a capability, naming it, and goes to the next capable one', () => {
+    const decision = routeModels(input({ primary: LLAMA, fallbacks: [MISTRAL, HAIKU, SONNET], lacks }));
+
+    expect(decision).toEqual({
+      candidates: [HAIKU, SONNET],
+      reason: 'capability_fallback',
+      complexity: 'moderate',
+      skipped: [
+        { modelId: LLAMA, reason: 'incapable', lacks: 'forcedToolChoice' },
+        { modelId: MISTRAL, reason: 'incapable', lacks: 'forcedToolChoice' },
+      ],
+    });
+  });
+
+  it('lists models cooling down before the incapable ones, and keeps only the capable ones as candidates', () => {
+    const decision = routeModels(
+      input({ primary: SONNET, fallbacks: [LLAMA, HAIKU], lacks, isCoolingDown: (id) => id === SONNET }),
+    );
+
+    expect(decision.candidates).toEqual([HAIKU, SONNET]);
+    expect(decision.reason).toBe('primary');
+    expect(decision.skipped).toEqual([
+      { modelId: SONNET, reason: 'cooldown' },
+      { modelId: LLAMA, reason: 'incapable', lacks: 'forcedToolChoice' },
+    ]);
+  });
+
+  it('hands a simple request to the primary when the fast model is incapable', () => {
+    const decision = routeModels(input({ fast: LLAMA, complexity: 'simple', lacks }));
+
+    expect(decision).toMatchObject({ candidates: [SONNET, OPUS], reason: 'primary' });
+    expect(decision.skipped).toEqual([{ modelId: LLAMA, reason: 'incapable', lacks: 'forcedToolChoice' }]);
+  });
+
+  it('lets the fast model serve any request when none of the others can', () => {
+    const decision = routeModels(input({ primary: LLAMA, fallbacks: [MISTRAL], fast: HAIKU, lacks }));
+
+    expect(decision).toMatchObject({ candidates: [HAIKU], reason: 'capability_fallback' });
+  });
+
+  it('picks the cheapest capable model near the budget, never an incapable cheaper one', () => {
+    const prices = { ...PRICES, [LLAMA]: { inputPer1k: 0.0001, outputPer1k: 0.0001 } };
+
+    const decision = routeModels(
+      input({ primary: SONNET, fallbacks: [LLAMA, HAIKU], budgetUtilization: 0.95, prices, lacks }),
+    );
+
+    expect(decision).toMatchObject({ candidates: [HAIKU, SONNET], reason: 'near_budget_cheapest' });
+  });
+
+  it('has no candidates when no model can serve the request', () => {
+    const decision = routeModels(input({ primary: LLAMA, fallbacks: [MISTRAL], budgetUtilization: 0.95, lacks }));
+
+    expect(decision.candidates).toEqual([]);
+    expect(decision.skipped.map((skipped) => skipped.modelId)).toEqual([LLAMA, MISTRAL]);
+  });
+});
