@@ -87,6 +87,22 @@ export const demoMetricHistory = (
   return days;
 };
 
+/**
+ * A fixture's sources as the demo API's bodies hold them: a body may be bare or a `{ data }` envelope (as the .NET
+ * APIs answer either); the score and the goal statistics are read inside theirs. Goals keep their `{ data: [...] }`.
+ */
+const unwrapped = (raw: Record<string, unknown>): Fixture => {
+  const inner = (body: unknown): unknown =>
+    body && typeof body === 'object' && !Array.isArray(body) && 'data' in body
+      ? (body as { data: unknown }).data
+      : body;
+  return {
+    performance: inner(raw.performance) as Fixture['performance'],
+    goalStats: inner(raw.goalStats) as Fixture['goalStats'],
+    goals: (Array.isArray(raw.goals) ? { data: raw.goals } : raw.goals) as Fixture['goals'],
+  };
+};
+
 /** Seeds each demo tenant's metric history from its business fixture; answers how many days were written. */
 export const seedDemoMetrics = async (
   store: MetricHistoryStore,
@@ -98,7 +114,7 @@ export const seedDemoMetrics = async (
   let written = 0;
   for (const tenantId of tenantIds) {
     const file = join(__dirname, 'fixtures', 'business', `${tenantId}.json`);
-    const fixture = JSON.parse(await readFile(file, 'utf8')) as Fixture;
+    const fixture = unwrapped(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
     const days = demoMetricHistory(tenantId, fixture, today);
     const latest = days.at(-1);
     await store.saveEntities(

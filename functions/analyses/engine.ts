@@ -80,12 +80,24 @@ export const runOffline = (definition: AnyAnalysisDefinition, context: AnalysisC
   },
 });
 
-/** The forced tool of a type: `record_<type>` with the result schema's JSON Schema as its input schema. */
-const toolOf = (definition: AnyAnalysisDefinition): ModelTool => ({
-  name: `record_${definition.type.replaceAll('-', '_')}`,
-  description: `Record the ${definition.type} analysis.`,
-  inputSchema: z.toJSONSchema(definition.resultSchema, { io: 'input' }) as Record<string, unknown>,
-});
+const tools = new WeakMap<AnyAnalysisDefinition, ModelTool>();
+
+/**
+ * The forced tool of a type: `record_<type>` with the result schema's JSON Schema as its input schema, derived on
+ * the type's first run and kept (deriving it costs milliseconds).
+ */
+const toolOf = (definition: AnyAnalysisDefinition): ModelTool => {
+  let tool = tools.get(definition);
+  if (!tool) {
+    tool = {
+      name: `record_${definition.type.replaceAll('-', '_')}`,
+      description: `Record the ${definition.type} analysis.`,
+      inputSchema: z.toJSONSchema(definition.resultSchema, { io: 'input' }) as Record<string, unknown>,
+    };
+    tools.set(definition, tool);
+  }
+  return tool;
+};
 
 /**
  * The model's answer: the type's template rendered with today, the request, the recipe's data and the facts; a

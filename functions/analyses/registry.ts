@@ -1,10 +1,14 @@
 import type { AnyAnalysisDefinition } from './model';
+import { goalPlanAnalysis } from './types/goal-plan';
 import { intentAnalysis } from './types/intent';
+import { rootCauseAnalysis } from './types/root-cause';
 import { strategyAlignmentAnalysis } from './types/strategy-alignment';
 
 /** Every analysis type, by its name in `POST /analyses/{type}`. */
 export const analysisDefinitions: Readonly<Record<string, AnyAnalysisDefinition>> = {
+  [goalPlanAnalysis.type]: goalPlanAnalysis,
   [intentAnalysis.type]: intentAnalysis,
+  [rootCauseAnalysis.type]: rootCauseAnalysis,
   [strategyAlignmentAnalysis.type]: strategyAlignmentAnalysis,
 };
 

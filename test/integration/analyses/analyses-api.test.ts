@@ -50,7 +50,7 @@ describe('POST /analyses/{type} offline (the rules provider)', () => {
 
     expect(response.status).toBe(404);
     expect(response.json.error.code).toBe('not_found');
-    expect(response.json.error.message).toContain('intent, strategy-alignment');
+    expect(response.json.error.message).toContain('goal-plan, intent, root-cause, strategy-alignment');
   });
 
   it.each([
