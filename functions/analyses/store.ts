@@ -5,25 +5,15 @@ import { decodeCursor, encodeCursor, queryPage, type CursorShape } from '../shar
 import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
 import { conditionalCheckFailed, writeIf } from '../shared/dynamo/writes';
 import * as z from '../shared/zod';
-import { analysisFeedbackSchema, analysisStatuses } from './api';
-import { provenanceSchema } from './model';
+import { analysisFeedbackSchema, analysisResponseSchema } from './api';
 
-/** One analysis as stored: its request, and once answered its result and provenance. */
-export const storedAnalysisSchema = z.object({
-  id: z.string(),
+/** One analysis as stored: what the API shows, and whose it is, what was asked, who gave feedback, when it expires. */
+export const storedAnalysisSchema = z.extend(z.omit(analysisResponseSchema, { feedback: true }), {
   tenantId: z.string(),
-  type: z.string(),
-  status: z.enum(analysisStatuses),
   /** Who asked (the user id, or the service for a job). */
   requestedBy: z.string(),
   /** The request body as parsed by the type's schema (a job runs it again). */
   request: z.unknown(),
-  result: z.optional(z.unknown()),
-  provenance: z.optional(provenanceSchema),
-  createdAt: z.iso.datetime(),
-  finishedAt: z.optional(z.iso.datetime()),
-  jobId: z.optional(z.string()),
-  reason: z.optional(z.string()),
   feedback: z.optional(z.extend(analysisFeedbackSchema, { at: z.iso.datetime(), by: z.string() })),
   expiresAt: z.number(),
 });
@@ -40,6 +30,13 @@ export interface AnalysisPage {
   readonly cursor?: string;
 }
 
+/** What a page of a tenant's analyses asks for: one type or all, how many, from where. */
+export interface AnalysisListQuery {
+  readonly type?: string;
+  readonly pageSize: number;
+  readonly cursor?: string;
+}
+
 /** Persistence of analyses, per tenant; every read leaves out what has expired. */
 export interface AnalysisStore {
   /** Stores a new analysis (its id is new: a second put of the same id fails). */
@@ -47,11 +44,7 @@ export interface AnalysisStore {
   /** pending -> done or failed, once: false when it was not pending (a redelivered job, or gone). */
   finish(tenantId: string, id: string, outcome: AnalysisOutcomeUpdate, at: Date): Promise<boolean>;
   get(tenantId: string, id: string, now: Date): Promise<StoredAnalysis | undefined>;
-  list(
-    tenantId: string,
-    query: { readonly type?: string; readonly pageSize: number; readonly cursor?: string },
-    now: Date,
-  ): Promise<AnalysisPage>;
+  list(tenantId: string, query: AnalysisListQuery, now: Date): Promise<AnalysisPage>;
   /** Sets (replaces) the feedback of a done analysis; false when there is no done analysis of that id. */
   setFeedback(tenantId: string, id: string, feedback: NonNullable<StoredAnalysis['feedback']>): Promise<boolean>;
 }
@@ -143,11 +136,7 @@ export class DynamoAnalysisStore implements AnalysisStore {
     return parseItem(storedAnalysisSchema, Item);
   }
 
-  async list(
-    tenantId: string,
-    query: { readonly type?: string; readonly pageSize: number; readonly cursor?: string },
-    now: Date,
-  ): Promise<AnalysisPage> {
+  async list(tenantId: string, query: AnalysisListQuery, now: Date): Promise<AnalysisPage> {
     const source = listSource(tenantId, query.type);
     const page = await queryPage(
       this.client,
@@ -214,11 +203,7 @@ export class InMemoryAnalysisStore implements AnalysisStore {
     return item && item.expiresAt > epochSeconds(now) ? item : undefined;
   }
 
-  async list(
-    tenantId: string,
-    query: { readonly type?: string; readonly pageSize: number; readonly cursor?: string },
-    now: Date,
-  ): Promise<AnalysisPage> {
+  async list(tenantId: string, query: AnalysisListQuery, now: Date): Promise<AnalysisPage> {
     const source = listSource(tenantId, query.type);
     const start = await decodeCursor(query.cursor, source.shape);
     const newestFirst = this.items
