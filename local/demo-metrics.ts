@@ -94,7 +94,7 @@ export const demoMetricHistory = (
 const unwrapped = (raw: Record<string, unknown>): Fixture => {
   const inner = (body: unknown): unknown =>
     body && typeof body === 'object' && !Array.isArray(body) && 'data' in body
-      ? (body as { data: unknown }).data
+      ? (body).data
       : body;
   return {
     performance: inner(raw.performance) as Fixture['performance'],
