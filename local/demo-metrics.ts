@@ -93,9 +93,7 @@ export const demoMetricHistory = (
  */
 const unwrapped = (raw: Record<string, unknown>): Fixture => {
   const inner = (body: unknown): unknown =>
-    body && typeof body === 'object' && !Array.isArray(body) && 'data' in body
-      ? (body).data
-      : body;
+    body && typeof body === 'object' && !Array.isArray(body) && 'data' in body ? body.data : body;
   return {
     performance: inner(raw.performance) as Fixture['performance'],
     goalStats: inner(raw.goalStats) as Fixture['goalStats'],

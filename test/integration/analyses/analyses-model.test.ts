@@ -92,7 +92,9 @@ describe('POST /analyses/{type} against the fake Bedrock', () => {
     const none = await run(TENANT, 'gap-check');
 
     expect(partial.status).toBe(200);
-    expect(JSON.stringify(api.bedrock.requests[0]?.body.messages)).toContain('not available: this source could not be read');
+    expect(JSON.stringify(api.bedrock.requests[0]?.body.messages)).toContain(
+      'not available: this source could not be read',
+    );
     expect(none.status).toBe(502);
     expect(none.json.error.code).toBe('upstream_unavailable');
   });
