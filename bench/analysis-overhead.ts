@@ -69,7 +69,7 @@ export const benchAnalysisOverhead = async (
       {
         ...event,
         rawPath: '/analyses/strategy-alignment',
-        pathParameters: { type: 'strategy-alignment' },
+        pathParameters: { id: 'strategy-alignment' },
         headers: { ...event.headers, 'content-type': 'application/json' },
         body: '{}',
       },

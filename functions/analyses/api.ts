@@ -31,9 +31,12 @@ export const analysisResponseSchema = z.object({
 });
 export type AnalysisResponse = z.infer<typeof analysisResponseSchema>;
 
-/** Path of `POST /analyses/{type}`. */
+/**
+ * Path of `POST /analyses/{type}`: the segment is named `id` in the route table because `GET /analyses/{id}` shares
+ * its position (one name per path position, as OpenAPI and API Gateway want); here it holds the type's name.
+ */
 export const analysisTypeParamsSchema = z.object({
-  type: z.string().check(z.regex(/^[a-z][a-z-]{0,39}$/, 'is not an analysis type name')),
+  id: z.string().check(z.regex(/^[a-z][a-z-]{0,39}$/, 'is not an analysis type name')),
 });
 
 /** Path of the per-analysis routes. */

@@ -23,7 +23,7 @@ export const analyses = defineCapability({
   routes: {
     runAnalysis: defineRoute({
       method: 'POST',
-      path: '/analyses/{type}',
+      path: '/analyses/{id}',
       handler: 'functions/analyses/handlers/run-analysis.ts',
       auth: 'user',
       summary:

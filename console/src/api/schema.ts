@@ -1936,14 +1936,42 @@ export interface Paths {
       };
     };
   };
-  "/analyses/{type}": {
+  "/analyses/{id}": {
     post: {
       /** runAnalysis */
-      path: { type: string; };
+      path: { id: string; };
       query: Record<string, never>;
       body: {
         [key: string]: unknown;
       };
+      response: {
+        id: string;
+        type: string;
+        status: "pending" | "done" | "failed";
+        result?: unknown;
+        provenance?: {
+          promptTopic: string;
+          templateVersion?: string;
+          modelId: string;
+          inputHash: string;
+          outcome: "ok" | "repaired" | "offline";
+        };
+        createdAt: string;
+        finishedAt?: string;
+        jobId?: string;
+        reason?: string;
+        feedback?: {
+          thumbs: "up" | "down";
+          comment?: string;
+          at: string;
+        };
+      };
+    };
+    get: {
+      /** getAnalysis */
+      path: { id: string; };
+      query: Record<string, never>;
+      body: undefined;
       response: {
         id: string;
         type: string;
@@ -2034,36 +2062,6 @@ export interface Paths {
         })[];
         pageSize: number;
         cursor?: string;
-      };
-    };
-  };
-  "/analyses/{id}": {
-    get: {
-      /** getAnalysis */
-      path: { id: string; };
-      query: Record<string, never>;
-      body: undefined;
-      response: {
-        id: string;
-        type: string;
-        status: "pending" | "done" | "failed";
-        result?: unknown;
-        provenance?: {
-          promptTopic: string;
-          templateVersion?: string;
-          modelId: string;
-          inputHash: string;
-          outcome: "ok" | "repaired" | "offline";
-        };
-        createdAt: string;
-        finishedAt?: string;
-        jobId?: string;
-        reason?: string;
-        feedback?: {
-          thumbs: "up" | "down";
-          comment?: string;
-          at: string;
-        };
       };
     };
   };
