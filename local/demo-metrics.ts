@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BusinessSnapshot } from '../functions/shared/business-api/model';
+import { parseSource } from '../functions/shared/business-api/parse';
 import type { MetricValues } from '../functions/shared/metrics/model';
 import { seriesKey } from '../functions/shared/metrics/model';
 import type { MetricHistoryStore } from '../functions/shared/metrics/store';
@@ -29,16 +31,8 @@ const STORIES: Readonly<Record<string, Story>> = {
   'northwind-saas': { scoreDrop30: -7, stalled: {}, goalRate: 2.5 },
 };
 
-interface Fixture {
-  readonly performance?: {
-    readonly overallScore?: number;
-    readonly components?: { name: string; score: number; weight?: number }[];
-  };
-  readonly goals?: {
-    readonly data?: { id: string | number; title: string; progress?: number; targetDate?: string }[];
-  };
-  readonly goalStats?: { completionRate?: number; atRisk?: number; behind?: number };
-}
+/** What a demo history is walked back from: a tenant's parsed score, goals and goal statistics. */
+export type DemoSources = Pick<BusinessSnapshot, 'performance' | 'goals' | 'goalStats'>;
 
 const clamp = (value: number): number => Math.round(Math.min(100, Math.max(0, value)) * 10) / 10;
 
@@ -51,7 +45,7 @@ const offset = (drop30: number, daysAgo: number): number => drop30 * Math.min(1,
  */
 export const demoMetricHistory = (
   tenantId: string,
-  fixture: Fixture,
+  fixture: DemoSources,
   today: string,
 ): { date: string; values: MetricValues }[] => {
   const story = STORIES[tenantId];
@@ -71,9 +65,9 @@ export const demoMetricHistory = (
       const move = offset(story.scoreDrop30, daysAgo) * share * components.length;
       values[seriesKey('componentScore', component.name)] = clamp(component.score + move + noise(1));
     });
-    for (const goal of fixture.goals?.data ?? []) {
+    for (const goal of fixture.goals ?? []) {
       if (goal.progress === undefined) continue;
-      const id = String(goal.id);
+      const id = goal.id;
       const stalledFor = story.stalled[id];
       const movingDays = stalledFor === undefined ? daysAgo : Math.max(0, daysAgo - stalledFor);
       values[seriesKey('goalProgress', id)] = clamp(goal.progress - (story.goalRate / 7) * movingDays);
@@ -87,18 +81,13 @@ export const demoMetricHistory = (
   return days;
 };
 
-/**
- * A fixture's sources as the demo API's bodies hold them: a body may be bare or a `{ data }` envelope (as the .NET
- * APIs answer either); the score and the goal statistics are read inside theirs. Goals keep their `{ data: [...] }`.
- */
-const unwrapped = (raw: Record<string, unknown>): Fixture => {
-  const inner = (body: unknown): unknown =>
-    body && typeof body === 'object' && !Array.isArray(body) && 'data' in body ? body.data : body;
-  return {
-    performance: inner(raw.performance) as Fixture['performance'],
-    goalStats: inner(raw.goalStats) as Fixture['goalStats'],
-    goals: (Array.isArray(raw.goals) ? { data: raw.goals } : raw.goals) as Fixture['goals'],
+/** A demo fixture's score, goals and goal statistics, read with the production source parser (envelopes and all). */
+const demoSources = (raw: Record<string, unknown>): DemoSources => {
+  const parsed = <N extends 'performance' | 'goals' | 'goalStats'>(name: N) => {
+    const result = parseSource(name, raw[name]);
+    return result.success ? result.value : undefined;
   };
+  return { performance: parsed('performance'), goals: parsed('goals'), goalStats: parsed('goalStats') };
 };
 
 /** Seeds each demo tenant's metric history from its business fixture; answers how many days were written. */
@@ -112,14 +101,14 @@ export const seedDemoMetrics = async (
   let written = 0;
   for (const tenantId of tenantIds) {
     const file = join(__dirname, 'fixtures', 'business', `${tenantId}.json`);
-    const fixture = unwrapped(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
+    const fixture = demoSources(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
     const days = demoMetricHistory(tenantId, fixture, today);
     const latest = days.at(-1);
     await store.saveEntities(
       tenantId,
       {
-        goals: (fixture.goals?.data ?? []).map((goal) => ({
-          id: String(goal.id),
+        goals: (fixture.goals ?? []).map((goal) => ({
+          id: goal.id,
           title: goal.title,
           ...(goal.targetDate ? { targetDate: goal.targetDate.slice(0, 10) } : {}),
         })),

@@ -1,29 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MetricDay } from '../../../functions/shared/metrics/model';
 import { demoMetricHistory } from '../../../local/demo-metrics';
 import type { AnalysisDefinition } from '../../../functions/analyses/model';
 import { analysisContext, ANALYSIS_NOW } from '../../support/analysis-context';
+import { demoSnapshot } from '../../support/demo-snapshot';
 
 /** The demo tenants (local/fixtures/business). */
 export const DEMO_TENANTS = ['acme-plumbing', 'brightside-dental', 'northwind-saas'] as const;
 
-/**
- * A demo tenant's 120-day history ending the day before the analysis tests' today. Each source's optional `{ data }`
- * envelope is removed first, as the .NET client does (demoMetricHistory reads the fixture as written, so without this
- * brightside's and northwind's enveloped performance would give no score series).
- */
-export const demoHistory = (tenantId: string): MetricDay[] => {
-  const file = join(__dirname, '..', '..', '..', 'local', 'fixtures', 'business', `${tenantId}.json`);
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const unwrapped = Object.fromEntries(
-    Object.entries(raw).map(([source, body]) => [
-      source,
-      body !== null && typeof body === 'object' && 'data' in body && source !== 'goals' ? body.data : body,
-    ]),
-  );
-  return demoMetricHistory(tenantId, unwrapped, ANALYSIS_NOW.toISOString().slice(0, 10));
-};
+/** A demo tenant's 120-day history ending the day before the analysis tests' today (from its parsed fixture). */
+export const demoHistory = (tenantId: string): MetricDay[] =>
+  demoMetricHistory(tenantId, demoSnapshot(tenantId, ANALYSIS_NOW), ANALYSIS_NOW.toISOString().slice(0, 10));
 
 /**
  * Runs a type offline on a demo tenant's data and history and checks the answer against the type's result schema and
