@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from '../shared/errors';
 import type { Invocation } from '../shared/invocation';
-import type { JobMessage } from '../shared/jobs/model';
+import { retryDelaySeconds, type JobMessage } from '../shared/jobs/model';
 import type { Queue } from '../shared/jobs/queue';
 import type { JobStore } from '../shared/jobs/store';
 import { fieldProblems } from '../shared/problems';
@@ -58,6 +58,9 @@ export interface AnalyzeAnswer {
   readonly status: 200 | 202;
   readonly analysis: AnalysisResponse;
 }
+
+/** Deliveries of an analysis job whose model keeps throttling before the analysis fails. */
+const JOB_MAX_ATTEMPTS = 3;
 
 /** The prefix of an analysis job's kind: each analysis is its own job (`analysis:<id>`), so none waits for another. */
 const JOB_KIND_PREFIX = 'analysis:';
@@ -192,9 +195,9 @@ export class AnalysesService {
       await jobs.finish(tenantId, job.jobId, 'done', clock());
       return 'done';
     } catch (error) {
-      if (error instanceof ModelUnavailableError && job.attempts < 3) {
+      if (error instanceof ModelUnavailableError && job.attempts < JOB_MAX_ATTEMPTS) {
         await jobs.putBack(tenantId, job.jobId, error.code, clock().getTime() + settings.jobHoldSeconds * 1000);
-        await this.deps.queue.send([message], 30 * job.attempts);
+        await this.deps.queue.send([message], retryDelaySeconds(job.attempts));
         return 'retry_later';
       }
       const reason = error instanceof AppError ? error.code : 'internal_error';

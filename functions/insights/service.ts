@@ -16,7 +16,15 @@ import {
   UpstreamUnavailableError,
 } from '../shared/errors';
 import type { Invocation } from '../shared/invocation';
-import { generationOf, isActive, jobView, type Generation, type Job, type JobMessage } from '../shared/jobs/model';
+import {
+  generationOf,
+  isActive,
+  jobView,
+  retryDelaySeconds,
+  type Generation,
+  type Job,
+  type JobMessage,
+} from '../shared/jobs/model';
 import type { Queue } from '../shared/jobs/queue';
 import type { JobStore } from '../shared/jobs/store';
 import type { MetricsRecorder } from '../shared/observability';
@@ -117,8 +125,6 @@ const AWAIT_SET_MS = 3_000;
 const AWAIT_POLL_MS = 50;
 /** How often a new set is merged and re-saved when status changes keep racing it. */
 const SAVE_ATTEMPTS = 3;
-/** How long a job put back for a throttled model waits before its next delivery, by attempt. */
-const retryDelaySeconds = (attempts: number): number => Math.min(300, 30 * 2 ** (attempts - 1));
 
 /**
  * The set as the continuation of `previous`: an insight with the same fingerprint as one there keeps its id (so a

@@ -27,6 +27,9 @@ export const jobSchema = z.object({
 });
 export type Job = z.infer<typeof jobSchema>;
 
+/** How long a job put back for a throttled model waits before its next delivery, by attempt (30 s, doubling, 5 min at most). */
+export const retryDelaySeconds = (attempts: number): number => Math.min(300, 30 * 2 ** (attempts - 1));
+
 /** The queue message of a job: enough to find it again (its state lives in the jobs table). */
 export const jobMessageSchema = z.object({
   jobId: z.string().check(z.minLength(1), z.maxLength(64)),
