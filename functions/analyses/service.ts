@@ -69,27 +69,19 @@ const JOB_KIND_PREFIX = 'analysis:';
 const newAnalysisId = (now: Date): string =>
   `${now.getTime().toString(36).padStart(10, '0')}${randomBytes(10).toString('hex').slice(0, 16)}`;
 
-/** What the API shows of a stored analysis. */
-const viewOf = (analysis: StoredAnalysis): AnalysisResponse => ({
-  id: analysis.id,
-  type: analysis.type,
-  status: analysis.status,
-  ...(analysis.result === undefined ? {} : { result: analysis.result }),
-  ...(analysis.provenance ? { provenance: analysis.provenance } : {}),
-  createdAt: analysis.createdAt,
-  ...(analysis.finishedAt ? { finishedAt: analysis.finishedAt } : {}),
-  ...(analysis.jobId ? { jobId: analysis.jobId } : {}),
-  ...(analysis.reason ? { reason: analysis.reason } : {}),
-  ...(analysis.feedback
-    ? {
-        feedback: {
-          thumbs: analysis.feedback.thumbs,
-          at: analysis.feedback.at,
-          ...(analysis.feedback.comment ? { comment: analysis.feedback.comment } : {}),
-        },
-      }
-    : {}),
-});
+/** What the API shows of a stored analysis: all but whose it is, the request, the expiry and who gave feedback. */
+const viewOf = ({
+  tenantId: _tenantId,
+  requestedBy: _requestedBy,
+  request: _request,
+  expiresAt: _expiresAt,
+  feedback,
+  ...shown
+}: StoredAnalysis): AnalysisResponse => {
+  if (!feedback) return shown;
+  const { by: _by, ...verdict } = feedback;
+  return { ...shown, feedback: verdict };
+};
 
 /**
  * The analyses' use cases: run a type (offline under the rules provider; with the model, answered in the request
