@@ -5,17 +5,11 @@ import { dayOf } from '../shared/metrics/tenant-trends';
 import type { MetricHistoryStore } from '../shared/metrics/store';
 import { daysBefore } from '../shared/metrics/trends';
 import { epochSeconds } from '../shared/dynamo/tables';
-import {
-  AppError,
-  ModelTimeoutError,
-  ModelUnavailableError,
-  NotFoundError,
-  UpstreamUnavailableError,
-  ValidationError,
-} from '../shared/errors';
+import { ModelTimeoutError, NotFoundError, UpstreamUnavailableError, ValidationError } from '../shared/errors';
 import type { Invocation } from '../shared/invocation';
-import { retryDelaySeconds, type JobMessage } from '../shared/jobs/model';
+import type { JobMessage } from '../shared/jobs/model';
 import type { Queue } from '../shared/jobs/queue';
+import { workJob, type JobOutcome } from '../shared/jobs/work';
 import type { JobStore } from '../shared/jobs/store';
 import { fieldProblems } from '../shared/problems';
 import type { PromptStore } from '../shared/prompts/template';
@@ -163,45 +157,38 @@ export class AnalysesService {
    * on the pending analysis (a redelivered job that finds it finished does nothing). A throttled model puts the job
    * back; any other failure fails the analysis with the error's code.
    */
-  async runJob(invocation: Invocation, message: JobMessage): Promise<'done' | 'failed' | 'skipped' | 'retry_later'> {
-    const { jobs, store, clock, settings } = this.deps;
+  async runJob(invocation: Invocation, message: JobMessage): Promise<JobOutcome> {
+    const { jobs, queue, store, clock, settings } = this.deps;
     const tenantId = invocation.caller.tenantId;
     const analysisId = message.kind.slice(JOB_KIND_PREFIX.length);
-    const job = await jobs.claim(tenantId, message.jobId, clock(), invocation.deadline.at + 60_000);
-    const analysis = job ? await store.get(tenantId, analysisId, clock()) : undefined;
-    if (!job || analysis?.status !== 'pending') {
-      invocation.log.info('analysis job not taken: finished, gone or running elsewhere', message);
-      return 'skipped';
-    }
-    try {
-      const definition = this.definitionOf(analysis.type);
-      const model = this.deps.model;
-      const context = await this.contextFor(invocation, definition, analysis.request, clock());
-      const run = model ? await runWithModel(definition, context, invocation, model) : runOffline(definition, context);
-      await store.finish(
-        tenantId,
-        analysisId,
-        { status: 'done', result: run.result, provenance: run.provenance },
-        clock(),
-      );
-      await jobs.finish(tenantId, job.jobId, 'done', clock());
-      return 'done';
-    } catch (error) {
-      if (error instanceof ModelUnavailableError && job.attempts < JOB_MAX_ATTEMPTS) {
-        await jobs.putBack(tenantId, job.jobId, error.code, clock().getTime() + settings.jobHoldSeconds * 1000);
-        await this.deps.queue.send([message], retryDelaySeconds(job.attempts));
-        return 'retry_later';
-      }
-      const reason = error instanceof AppError ? error.code : 'internal_error';
-      await store.finish(tenantId, analysisId, { status: 'failed', reason }, clock());
-      await jobs.finish(tenantId, job.jobId, 'failed', clock(), reason);
-      invocation.log[error instanceof AppError ? 'warn' : 'error']('analysis job failed', {
-        analysisId,
-        reason,
-        error: error as Error,
-      });
-      return 'failed';
-    }
+    return workJob(
+      { jobs, queue, clock, holdSeconds: settings.jobHoldSeconds, maxAttempts: JOB_MAX_ATTEMPTS },
+      invocation,
+      message,
+      {
+        name: 'analysis job',
+        logContext: { analysisId },
+        take: async () => {
+          const analysis = await store.get(tenantId, analysisId, clock());
+          return analysis?.status === 'pending' ? analysis : undefined;
+        },
+        run: async ({ type, request }) => {
+          const definition = this.definitionOf(type);
+          const model = this.deps.model;
+          const context = await this.contextFor(invocation, definition, request, clock());
+          const run = model
+            ? await runWithModel(definition, context, invocation, model)
+            : runOffline(definition, context);
+          await store.finish(
+            tenantId,
+            analysisId,
+            { status: 'done', result: run.result, provenance: run.provenance },
+            clock(),
+          );
+        },
+        onFailed: (reason) => store.finish(tenantId, analysisId, { status: 'failed', reason }, clock()),
+      },
+    );
   }
 
   private definitionOf(type: string): AnyAnalysisDefinition {

@@ -8,7 +8,6 @@ import {
   AppError,
   ConflictError,
   GenerationFailedError,
-  ModelUnavailableError,
   NoBusinessDataError,
   NotFoundError,
   RateLimitedError,
@@ -16,16 +15,9 @@ import {
   UpstreamUnavailableError,
 } from '../shared/errors';
 import type { Invocation } from '../shared/invocation';
-import {
-  generationOf,
-  isActive,
-  jobView,
-  retryDelaySeconds,
-  type Generation,
-  type Job,
-  type JobMessage,
-} from '../shared/jobs/model';
+import { generationOf, isActive, jobView, type Generation, type Job, type JobMessage } from '../shared/jobs/model';
 import type { Queue } from '../shared/jobs/queue';
+import { workJob, type JobOutcome } from '../shared/jobs/work';
 import type { JobStore } from '../shared/jobs/store';
 import type { MetricsRecorder } from '../shared/observability';
 import { fingerprintOf, type Generation as DraftGeneration, type InsightGenerator } from './generation';
@@ -90,9 +82,6 @@ export interface BatchGeneration {
   readonly tokens: number;
   readonly costMicros: number;
 }
-
-/** What a worker did with one job message. */
-export type JobOutcome = 'done' | 'failed' | 'retry_later' | 'skipped';
 
 /** Where a set's insights come from: the model, or the deterministic rules. */
 export type SetSource = 'llm' | 'rules';
@@ -228,40 +217,21 @@ export class InsightsService {
    * (`InsightJobOutcome_<outcome>`: failed jobs are alarmed).
    */
   async runJob(invocation: Invocation, message: JobMessage): Promise<JobOutcome> {
-    const outcome = await this.workJob(invocation, message);
+    const { jobs, queue, settings, clock } = this.deps;
+    const outcome = await workJob(
+      { jobs, queue, clock, holdSeconds: settings.jobHoldSeconds, maxAttempts: settings.jobMaxAttempts },
+      invocation,
+      message,
+      {
+        name: 'insights job',
+        take: async () => message,
+        run: async () => {
+          await this.generateWithModel(invocation, 'insights');
+        },
+      },
+    );
     this.deps.metrics.addMetric(`InsightJobOutcome_${outcome}`, MetricUnit.Count, 1);
     return outcome;
-  }
-
-  /** One job's work (runJob): its outcome. */
-  private async workJob(invocation: Invocation, message: JobMessage): Promise<JobOutcome> {
-    const { jobs, queue, settings, clock } = this.deps;
-    const tenantId = invocation.caller.tenantId;
-    const job = await jobs.claim(tenantId, message.jobId, clock(), invocation.deadline.at + 60_000);
-    if (!job) {
-      invocation.log.info('insights job not taken: finished, or running under another worker', message);
-      return 'skipped';
-    }
-    try {
-      await this.generateWithModel(invocation, 'insights');
-      await jobs.finish(tenantId, job.jobId, 'done', clock());
-      return 'done';
-    } catch (error) {
-      if (error instanceof ModelUnavailableError && job.attempts < settings.jobMaxAttempts) {
-        await jobs.putBack(tenantId, job.jobId, error.code, clock().getTime() + settings.jobHoldSeconds * 1000);
-        await queue.send([message], retryDelaySeconds(job.attempts));
-        invocation.log.warn('model unavailable; insights job put back', { jobId: job.jobId, attempts: job.attempts });
-        return 'retry_later';
-      }
-      const reason = error instanceof AppError ? error.code : 'internal_error';
-      await jobs.finish(tenantId, job.jobId, 'failed', clock(), reason);
-      invocation.log[error instanceof AppError ? 'warn' : 'error']('insights job failed', {
-        jobId: job.jobId,
-        reason,
-        error: error as Error,
-      });
-      return 'failed';
-    }
   }
 
   /**
