@@ -50,6 +50,11 @@ const TABLE_SYSTEM_ERRORS_THRESHOLD = 5;
 const MODEL_THROTTLES_THRESHOLD = 10;
 /** Model calls answered by a fallback model, in 15 minutes: the templates' primary model keeps failing. */
 const MODEL_FALLBACKS_THRESHOLD = 10;
+/**
+ * Model calls no model could serve, in 15 minutes: one is a template naming only models that lack what its calls need
+ * (a configuration fault every such call repeats, not load).
+ */
+const NO_CAPABLE_MODEL_THRESHOLD = 1;
 /** Failed on-demand insight jobs in 15 minutes: tenants keep the rules' set instead of the model's. */
 const INSIGHT_JOBS_FAILED_THRESHOLD = 3;
 /** Model calls refused for a spent monthly budget, in 15 minutes: a tenant ran out, or a spike is draining budgets. */
@@ -254,6 +259,13 @@ export class Monitoring extends Construct {
       MODEL_FALLBACKS_THRESHOLD,
       `${MODEL_FALLBACKS_THRESHOLD}+ model calls in 15 minutes were answered by a fallback model: the primary one ` +
         'throttles, times out or fails.',
+    );
+    this.alarmAtLeast(
+      'NoCapableModel',
+      gatewayMetric('NoCapableModel', FIFTEEN_MINUTES),
+      NO_CAPABLE_MODEL_THRESHOLD,
+      'A model call was refused because none of its template\'s models can serve it (503 no_capable_model): a ' +
+        'template names only models without what its calls need.',
     );
     this.alarmAtLeast(
       'InsightJobsFailed',

@@ -1596,6 +1596,7 @@ describe('monitoring', () => {
   it.each([
     ['ModelThrottles', 'ModelThrottles'],
     ['ModelFallbacks', 'ModelFallbacks'],
+    ['NoCapableModel', 'NoCapableModel'],
     ['InsightJobsFailed', 'InsightJobOutcome_failed'],
     ['TenantBudgetRejections', 'BudgetRejections'],
     ['InsightJobsBacklog', 'ApproximateAgeOfOldestMessage'],
