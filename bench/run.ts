@@ -32,13 +32,27 @@ import { startBenchBedrock } from './live-model';
 import { printTable } from '../local/print-table';
 import { machineLine, printHeading, printNotes, type TargetResult } from './support';
 
+/**
+ * The sections the command line names (`npm run bench -- 5 14` runs the floors and sections 5 and 14), or undefined
+ * for all of them.
+ */
+const chosenSections = (args: readonly string[]): ReadonlySet<number> | undefined => {
+  if (args.length === 0) return undefined;
+  const numbers = args.map(Number);
+  const wrong = args.filter((_, i) => !Number.isInteger(numbers[i]) || numbers[i]! < 1);
+  if (wrong.length > 0) throw new Error(`bench: sections are numbered from 1, not ${wrong.join(' ')}`);
+  return new Set(numbers);
+};
+
 const seconds = (fromMs: number): string => `${((performance.now() - fromMs) / 1000).toFixed(1)} s`;
 
 const main = async (): Promise<void> => {
   const started = performance.now();
   const results: TargetResult[] = [];
-  /** Runs one section, keeps its results and prints how long it took. */
-  const section = async (run: () => Promise<TargetResult[]>): Promise<void> => {
+  const chosen = chosenSections(process.argv.slice(2));
+  /** Runs section `number` unless the command line chose others, keeps its results and prints how long it took. */
+  const section = async (number: number, run: () => Promise<TargetResult[]>): Promise<void> => {
+    if (chosen && !chosen.has(number)) return;
     const sectionStarted = performance.now();
     results.push(...(await run()));
     printNotes(`(this section took ${seconds(sectionStarted)})`);
@@ -57,19 +71,19 @@ const main = async (): Promise<void> => {
       if (firstTenant === undefined) throw new Error('no demo tenants in local/fixtures/business');
       process.stdout.write(`${machineLine()}; demo tenants: ${tenants.join(', ')}\n`);
       const floor = await measureRequestFloor(documentClient(), insightsConfig().INSIGHTS_TABLE);
-      await section(() => benchCachedList(stack, firstTenant, floor));
-      await section(() => benchGeneration(tenants, floor));
-      await section(() => benchParallelFetch(stack, firstTenant));
-      await section(() => benchPromptTokens(tenants));
-      await section(() => benchMetering(firstTenant, floor));
-      await section(() => benchConversationTurn(firstTenant, floor));
-      await section(() => benchInsightsMiss(stack, bedrock, client, tenants));
-      await section(() => benchFirstStreamedByte(stack, bedrock, client, tenants));
-      await section(() => benchSimultaneousTurns(stack, bedrock, client, tenants));
-      await section(() => benchNudges(stack, firstTenant));
-      await section(() => benchMetricTrends(stack));
-      await section(() => benchKnowledgeSearch(stack));
-      await section(() => benchAnalysisOverhead(stack, bedrock, firstTenant, floor));
+      await section(1, () => benchCachedList(stack, firstTenant, floor));
+      await section(2, () => benchGeneration(tenants, floor));
+      await section(3, () => benchParallelFetch(stack, firstTenant));
+      await section(4, () => benchPromptTokens(tenants));
+      await section(5, () => benchMetering(firstTenant, floor));
+      await section(6, () => benchConversationTurn(firstTenant, floor));
+      await section(7, () => benchInsightsMiss(stack, bedrock, client, tenants));
+      await section(8, () => benchFirstStreamedByte(stack, bedrock, client, tenants));
+      await section(9, () => benchSimultaneousTurns(stack, bedrock, client, tenants));
+      await section(11, () => benchNudges(stack, firstTenant));
+      await section(12, () => benchMetricTrends(stack));
+      await section(13, () => benchKnowledgeSearch(stack));
+      await section(14, () => benchAnalysisOverhead(stack, bedrock, firstTenant, floor));
     } finally {
       client.close();
       documentClient().destroy();
@@ -79,7 +93,7 @@ const main = async (): Promise<void> => {
     await bedrock.close();
     rmSync(keyDir, { recursive: true, force: true });
   }
-  await section(benchBundles);
+  await section(10, benchBundles);
 
   printHeading('Summary');
   printTable(
