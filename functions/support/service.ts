@@ -90,7 +90,7 @@ interface OpenedTicket {
 
 /**
  * Opens a ticket for the caller in its category's department, counts the open tickets ahead of it in that queue, and
- * publishes the HumanHandoffRequested event naming it.
+ * publishes the HumanHandoffRequested event naming it (an event that cannot be published is logged: the ticket stands).
  */
 const openTicket = async (deps: SupportDeps, invocation: Invocation, request: TicketRequest): Promise<OpenedTicket> => {
   const now = deps.now();
@@ -115,14 +115,22 @@ const openTicket = async (deps: SupportDeps, invocation: Invocation, request: Ti
   if (!(await deps.tickets.create(ticket, new Date(now.getTime() + deps.config.ticketTtlDays * DAY_MS))))
     throw new ConflictError('A ticket with this id exists; try again.');
   const ahead = await deps.tickets.queueAhead(ticket);
-  await deps.handoff.publish({
-    tenantId,
-    userId,
-    conversationId: request.conversationId ?? '',
-    ...request.event,
-    at,
-    ticketId: ticket.ticketId,
-  });
+  try {
+    await deps.handoff.publish({
+      tenantId,
+      userId,
+      conversationId: request.conversationId ?? '',
+      ...request.event,
+      at,
+      ticketId: ticket.ticketId,
+    });
+  } catch (error) {
+    // The ticket is stored and queued (the desk lists it); a retry would only open a second one.
+    invocation.log.error('hand-off event not published; the ticket is open', {
+      error: error as Error,
+      ticketId: ticket.ticketId,
+    });
+  }
   return { ticket, ahead, now };
 };
 

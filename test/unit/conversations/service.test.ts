@@ -650,16 +650,17 @@ describe('ConversationService.reply', () => {
     });
   });
 
-  it('still answers when the hand-off cannot be published, and logs it', async () => {
-    const { service, open, as, model, handoff, lines } = setup();
+  it('still answers when the hand-off cannot be opened, and logs it', async () => {
+    const { service, open, as, model, handoff, tickets, lines } = setup();
     const id = await open();
-    jest.spyOn(handoff, 'publish').mockRejectedValueOnce(new Error('bus unreachable'));
+    jest.spyOn(tickets, 'create').mockRejectedValueOnce(new Error('table unreachable'));
     model.enqueue('record_turn', turn({ intent: { type: 'escalate', confidence: 0.95, entities: [] } }));
 
     const result = await service.reply(as(), id, 'A person, please.');
 
     expect(result.handoff?.reason).toBe('escalate');
     expect(lines.some((line) => line.level === 'error' && line.message.startsWith('hand-off not opened'))).toBe(true);
+    expect(handoff.published).toEqual([]);
   });
 });
 

@@ -12,7 +12,7 @@ import {
 } from '../../../functions/support/service';
 import { MemoryTicketStore } from '../../../functions/support/store';
 import { aConversation, aMessage } from '../../support/conversation-factory';
-import { silentLog, testInvocation } from '../../support/invocation';
+import { recordingLog, silentLog, testInvocation } from '../../support/invocation';
 
 const NOON_NY = new Date('2026-12-02T17:00:00Z');
 const EVENING_NY = new Date('2026-12-02T23:00:00Z');
@@ -145,6 +145,23 @@ describe('escalate', () => {
       }),
     ).rejects.toMatchObject({ code: 'not_found' });
     expect(handoff.published).toEqual([]);
+  });
+
+  it('keeps the ticket and answers when the hand-off event cannot be published, logging it', async () => {
+    const { deps, handoff } = setup(NOON_NY);
+    const { log, lines } = recordingLog();
+    jest.spyOn(handoff, 'publish').mockRejectedValueOnce(new Error('bus unreachable'));
+
+    const result = await escalate(deps, testInvocation({ log }).invocation, request);
+
+    expect(await deps.tickets.get('tenant-a', result.ticketId, NOON_NY)).toBeDefined();
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'hand-off event not published; the ticket is open',
+        fields: expect.objectContaining({ ticketId: result.ticketId }),
+      }),
+    );
   });
 
   it('answers 409 when the ticket id is taken, publishing nothing', async () => {
