@@ -22,6 +22,9 @@ import { logger } from '../functions/shared/observability';
 import { renderPrompt } from '../functions/shared/prompts/render';
 import { scoreComplexity } from '../functions/shared/usage/routing';
 import { LoggingHandoffPublisher } from '../functions/conversations/handoff';
+import { DEFAULT_SUPPORT_CONFIG } from '../functions/support/model';
+import { supportDesk } from '../functions/support/service';
+import { MemoryTicketStore } from '../functions/support/store';
 import {
   conversationSchema,
   messageSchema,
@@ -273,6 +276,14 @@ export const benchConversationTurn = async (snapshotTenantId: string, floor: Flo
   const model = new CannedConversationModel();
   const store = new DynamoConversationStore(timedClient, cfg.CONVERSATIONS_TABLE);
   const handoff = new LoggingHandoffPublisher(logger);
+  // A hand-off would open a ticket in memory; the canned turns never hand off (checked below).
+  const desk = supportDesk({
+    tickets: new MemoryTicketStore(),
+    conversations: store,
+    handoff,
+    config: DEFAULT_SUPPORT_CONFIG,
+    now: () => new Date(),
+  });
   const service = new ConversationService({
     store: timedMethods(store, (method) => timers.storeStage(method)),
     prompts: promptStore(),
@@ -288,7 +299,7 @@ export const benchConversationTurn = async (snapshotTenantId: string, floor: Flo
       cfg.CONVERSATION_OUTCOME_RETENTION_DAYS,
     ),
     businessData: new InMemoryBusinessData(snapshot),
-    handoff,
+    handoff: desk,
     clock: () => new Date(),
     settings: {
       idleDays: cfg.CONVERSATION_IDLE_DAYS,

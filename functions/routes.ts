@@ -8,6 +8,7 @@ import { nudges } from './nudges/routes';
 import { platform } from './platform/routes';
 import { promptAdmin } from './prompt-admin/routes';
 import type { TableDefinition } from './shared/dynamo/tables';
+import { support } from './support/routes';
 import type { Capability, RouteTable } from './shared/http/route';
 import type { WorkerDefinition } from './shared/jobs/worker-definition';
 import { jobsTable } from './shared/jobs/tables';
@@ -31,6 +32,7 @@ const capabilities = [
   metrics,
   analyses,
   assistant,
+  support,
 ] as const;
 
 type RoutesOf<C extends readonly Capability[]> = C extends readonly [

@@ -241,8 +241,8 @@ export class CoachingFunction extends NodejsFunction {
   }
 
   /**
-   * Grants events:PutEvents on exactly this bus and passes its name in HANDOFF_EVENT_BUS (where the conversation
-   * service publishes human hand-off requests; without it they are only logged).
+   * Grants events:PutEvents on exactly this bus and passes its name in HANDOFF_EVENT_BUS (where the support desk
+   * publishes human hand-off requests, escalations' and conversations'; without it they are only logged).
    */
   bindHandoffBus(bus: IEventBus): void {
     bus.grantPutEventsTo(this);

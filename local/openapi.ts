@@ -125,8 +125,8 @@ const accessOf = (route: RouteDefinition): string => {
       return "Role `user`: any signed-in user, on the token's tenant.";
     case 'admin':
       return (
-        `Role \`admin\` of the tenant in \`{${route.tenantParam}}\` (a tenant's administrator acts on their own tenant ` +
-        'only), or `platform-admin` (any tenant); anyone else gets 403.'
+        `Role \`admin\` of the tenant in ${route.tenantQuery === undefined ? `\`{${route.tenantParam}}\`` : `\`?${route.tenantQuery}=\` (absent: the token's tenant)`} ` +
+        "(a tenant's administrator acts on their own tenant only), or `platform-admin` (any tenant); anyone else gets 403."
       );
     case 'platform-admin':
       return "Role `platform-admin` (a platform administrator); anyone else, a tenant's `admin` too, gets 403.";

@@ -14,8 +14,6 @@ export const conversationsEnv = z.object({
   CONVERSATION_HISTORY_TOKEN_BUDGET: z._default(z.coerce.number().check(z.int(), z.minimum(200)), 2500),
   /** A conversation not completed and without activity for this many days counts as abandoned (usage report). */
   CONVERSATION_ABANDONED_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(365)), 7),
-  /** EventBridge bus for human hand-off events; unset: hand-offs are only logged. */
-  HANDOFF_EVENT_BUS: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** The conversations capability's configuration. */

@@ -1,4 +1,6 @@
+import type { Invocation } from '../shared/invocation';
 import type { LogSink } from '../shared/observability';
+import type { Conversation } from './model';
 
 /** A request to pass a conversation to a human coach, with the context they need. */
 export interface HandoffEvent {
@@ -13,6 +15,21 @@ export interface HandoffEvent {
   readonly at: string;
   /** The support ticket the hand-off opened (functions/support), when one did. */
   readonly ticketId?: string;
+}
+
+/** A conversation's request for a human, as its turn engine hands it over (after the turn is stored). */
+export interface ConversationHandoff {
+  readonly conversation: Pick<Conversation, 'id' | 'tenantId' | 'userId' | 'topic' | 'phase' | 'summary' | 'turn'>;
+  readonly reason: 'escalate' | 'low_confidence';
+  readonly lastUserMessage: string;
+}
+
+/**
+ * Who takes a conversation's hand-off: the support desk (functions/support) opens a ticket with the conversation's
+ * recent history and publishes the HumanHandoffRequested event naming it.
+ */
+export interface HandoffDesk {
+  handOff(invocation: Invocation, handoff: ConversationHandoff): Promise<{ readonly ticketId: string }>;
 }
 
 /** Where hand-off requests go (EventBridge in AWS). */

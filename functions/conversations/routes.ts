@@ -18,8 +18,9 @@ import {
   turnResponseSchema,
 } from './model';
 
+/** A turn may hand the conversation off: a support ticket (tickets table) and the event on the hand-off bus. */
 const takesTurns = {
-  tables: { conversations: 'readWrite', usage: 'readWrite', promptIndex: 'read' },
+  tables: { conversations: 'readWrite', usage: 'readWrite', promptIndex: 'read', tickets: 'readWrite' },
   promptsBucket: 'read',
   bedrock: true,
   businessApi: true,

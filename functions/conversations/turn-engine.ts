@@ -2,7 +2,7 @@ import { onBehalfOf, type BusinessData } from '../shared/business-api/port';
 import type { Invocation } from '../shared/invocation';
 import type { PromptStore, PromptTemplate } from '../shared/prompts/template';
 import type { Coach, CoachSummary } from './coach';
-import type { HandoffPublisher } from './handoff';
+import type { HandoffDesk } from './handoff';
 import type { ConversationActivity } from './stats';
 import type { Conversation, Message, TurnOutput } from './model';
 import {
@@ -47,7 +47,8 @@ export interface ConversationDependencies {
   /** Counts starts, activity and completions for the usage report. */
   readonly activity: ConversationActivity;
   readonly businessData: BusinessData;
-  readonly handoff: HandoffPublisher;
+  /** Takes the hand-offs: a support ticket with the recent history, and the HumanHandoffRequested event. */
+  readonly handoff: HandoffDesk;
   readonly clock: () => Date;
   readonly settings: ConversationSettings;
 }
@@ -315,6 +316,10 @@ export class TurnEngine {
     return { ...(await this.deps.coach.fold({ invocation, conversation, messages })), through };
   }
 
+  /**
+   * Hands the conversation to a human: the support desk opens a ticket with its recent history (stored by now) and
+   * publishes the event naming it. A failure is logged; the owner still gets the coach's answer and the offer.
+   */
   private async requestHandoff(
     invocation: Invocation,
     conversation: Conversation,
@@ -322,19 +327,10 @@ export class TurnEngine {
     lastUserMessage: string,
   ): Promise<void> {
     try {
-      await this.deps.handoff.publish({
-        tenantId: conversation.tenantId,
-        userId: conversation.userId,
-        conversationId: conversation.id,
-        topic: conversation.topic,
-        phase: conversation.phase,
-        reason,
-        lastUserMessage,
-        summary: conversation.summary,
-        at: this.deps.clock().toISOString(),
-      });
+      const { ticketId } = await this.deps.handoff.handOff(invocation, { conversation, reason, lastUserMessage });
+      invocation.log.info('hand-off ticket opened', { conversationId: conversation.id, reason, ticketId });
     } catch (error) {
-      invocation.log.error('hand-off event not published', {
+      invocation.log.error('hand-off not opened (no ticket or no event)', {
         error: error as Error,
         conversationId: conversation.id,
         reason,

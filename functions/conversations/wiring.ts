@@ -1,9 +1,7 @@
 import { businessData, documentClient, dynamoClient, modelGateway, promptStore } from '../shared/adapters';
 import { config } from '../shared/config';
-import { logger } from '../shared/observability';
 import type { IdempotencyGuard } from '../shared/http/idempotency';
-import { lazyPort, once, onceAsync } from '../shared/once';
-import { EventBridgeHandoffPublisher, LoggingHandoffPublisher, type HandoffPublisher } from './handoff';
+import { lazyPort, once } from '../shared/once';
 import type { Coach } from './coach';
 import { ModelCoach } from './model-coach';
 import { OfflineCoach } from './offline-coach';
@@ -12,23 +10,8 @@ import type { ConversationSettings } from './turn-engine';
 import { ConversationActivity, ConversationStatsReport, DynamoConversationStats } from './stats';
 import { DynamoConversationStore } from './store';
 import { conversationsConfig } from './config';
-import { traceAwsClient } from '../shared/tracing';
-
-/** Hand-offs go to the configured EventBridge bus (its SDK loaded on first use), else to the log. */
-export const handoffPublisher = /* @__PURE__ */ once((): HandoffPublisher => {
-  const bus = conversationsConfig().HANDOFF_EVENT_BUS;
-  if (!bus) return new LoggingHandoffPublisher(logger);
-  const client = onceAsync(async () => {
-    const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
-    const eventBridge = traceAwsClient(new EventBridgeClient({ region: config().AWS_REGION }));
-    return async (entry: { Source: string; DetailType: string; Detail: string; EventBusName: string }) => {
-      const result = await eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
-      if (result.FailedEntryCount)
-        throw new Error(`EventBridge refused the event: ${result.Entries?.[0]?.ErrorMessage}`);
-    };
-  });
-  return new EventBridgeHandoffPublisher(async (entry) => (await client())(entry), bus);
-});
+import { supportDesk } from '../support/service';
+import { supportDeps } from '../support/wiring';
 
 /** Conversation settings from config; business context is refreshed when older than a day. */
 export const conversationSettings = (): ConversationSettings => {
@@ -58,7 +41,7 @@ export const conversationService = /* @__PURE__ */ once(
         conversationsConfig().CONVERSATION_OUTCOME_RETENTION_DAYS,
       ),
       businessData: businessData(),
-      handoff: handoffPublisher(),
+      handoff: supportDesk(supportDeps()),
       clock: () => new Date(),
       settings: conversationSettings(),
     }),

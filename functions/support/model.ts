@@ -4,6 +4,9 @@ import * as z from '../shared/zod';
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/** Where a priority queues: more urgent tickets are served first (0 = first). */
+export const priorityRank = (priority: Priority): number => PRIORITIES.length - 1 - PRIORITIES.indexOf(priority);
+
 /** Where a ticket is in its life. */
 export const STATUSES = ['open', 'in_progress', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof STATUSES)[number];

@@ -2,10 +2,26 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseItem } from '../shared/dynamo/items';
 import { KeyedItems, compareKeys } from '../shared/dynamo/memory';
-import { queryAll } from '../shared/dynamo/paging';
+import { decodeCursor, encodeCursor, queryPage, type CursorShape } from '../shared/dynamo/paging';
 import { epochSeconds, tenantKey } from '../shared/dynamo/tables';
 import { writeIf } from '../shared/dynamo/writes';
-import { ticketSchema, type Ticket, type TicketStatus } from './model';
+import { priorityRank, ticketSchema, type Ticket, type TicketStatus } from './model';
+
+/** What a page of a tenant's tickets asks for: one status or all, how many, from where. */
+export interface TicketListQuery {
+  readonly status?: TicketStatus;
+  readonly pageSize: number;
+  readonly cursor?: string;
+}
+
+/** One page of a tenant's tickets, newest first, and the cursor of the next. */
+export interface TicketPage {
+  readonly items: readonly Ticket[];
+  readonly cursor?: string;
+}
+
+/** What a ticket's place in its department's queue is computed from. */
+export type QueuedTicket = Pick<Ticket, 'tenantId' | 'ticketId' | 'department' | 'priority' | 'createdAt'>;
 
 /** Persistence of support tickets and their department queues. */
 export interface TicketStore {
@@ -13,18 +29,25 @@ export interface TicketStore {
   create(ticket: Ticket, expiresAt: Date): Promise<boolean>;
   /** One of the tenant's tickets, unless missing or expired at `now`. */
   get(tenantId: string, ticketId: string, now: Date): Promise<Ticket | undefined>;
-  /** The tenant's tickets (optionally of one status) in id order, not expired at `now`. */
-  list(tenantId: string, now: Date, status?: TicketStatus): Promise<Ticket[]>;
-  /** How many open tickets of the department (any tenant) were created before this one. */
-  queueAhead(ticket: Pick<Ticket, 'tenantId' | 'ticketId' | 'department' | 'createdAt'>): Promise<number>;
+  /** A page of the tenant's tickets (optionally of one status), newest first, not expired at `now`. */
+  list(tenantId: string, query: TicketListQuery, now: Date): Promise<TicketPage>;
+  /** How many open tickets of the department (any tenant) are served before this one: more urgent, or as urgent and older. */
+  queueAhead(ticket: QueuedTicket): Promise<number>;
   /** Moves a ticket's status only while it is still `from` (a per-field conditional update); false otherwise. */
   moveStatus(tenantId: string, ticketId: string, from: TicketStatus, to: TicketStatus, at: string): Promise<boolean>;
 }
 
-const ticketKey = (ticketId: string): string => `TICKET#${ticketId}`;
+const PREFIX = 'TICKET#';
+const ticketKey = (ticketId: string): string => `${PREFIX}${ticketId}`;
 const queuePk = (department: string): string => `QUEUE#${department}`;
-const queueSk = (ticket: Pick<Ticket, 'tenantId' | 'ticketId' | 'createdAt'>): string =>
-  `${ticket.createdAt}#${ticket.tenantId}#${ticket.ticketId}`;
+/** A queue key sorts by priority (most urgent first), then by creation time. */
+const queueSk = (ticket: Omit<QueuedTicket, 'department'>): string =>
+  `${priorityRank(ticket.priority)}#${ticket.createdAt}#${ticket.tenantId}#${ticket.ticketId}`;
+/** A list's cursor: a position in the tenant's own partition. */
+const listShape = (tenantId: string): CursorShape => ({
+  attributes: ['pk', 'sk'],
+  partition: { name: 'pk', value: tenantKey(tenantId) },
+});
 
 const live = (expiresAt: unknown, now: Date): boolean => typeof expiresAt !== 'number' || expiresAt > epochSeconds(now);
 
@@ -66,18 +89,30 @@ export class DynamoTicketStore implements TicketStore {
     return Item && live(Item.expiresAt, now) ? fromItem(Item) : undefined;
   }
 
-  async list(tenantId: string, now: Date, status?: TicketStatus): Promise<Ticket[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': tenantKey(tenantId), ':prefix': 'TICKET#' },
-    });
-    return items
-      .filter((item) => live(item.expiresAt, now) && (status === undefined || item.status === status))
-      .map(fromItem);
+  async list(tenantId: string, query: TicketListQuery, now: Date): Promise<TicketPage> {
+    const page = await queryPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: query.status ? 'expiresAt > :now AND #status = :status' : 'expiresAt > :now',
+        ...(query.status ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ExpressionAttributeValues: {
+          ':pk': tenantKey(tenantId),
+          ':prefix': PREFIX,
+          ':now': epochSeconds(now),
+          ...(query.status ? { ':status': query.status } : {}),
+        },
+        ScanIndexForward: false,
+        Limit: query.pageSize,
+      },
+      query.cursor,
+      listShape(tenantId),
+    );
+    return { items: page.items.map(fromItem), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
-  async queueAhead(ticket: Pick<Ticket, 'tenantId' | 'ticketId' | 'department' | 'createdAt'>): Promise<number> {
+  async queueAhead(ticket: QueuedTicket): Promise<number> {
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
@@ -149,14 +184,30 @@ export class MemoryTicketStore implements TicketStore {
     return item && live(item.expiresAt, now) ? item.ticket : undefined;
   }
 
-  async list(tenantId: string, now: Date, status?: TicketStatus): Promise<Ticket[]> {
-    return this.items
-      .query(tenantKey(tenantId))
-      .filter((item) => live(item.expiresAt, now) && (status === undefined || item.ticket.status === status))
-      .map((item) => item.ticket);
+  async list(tenantId: string, query: TicketListQuery, now: Date): Promise<TicketPage> {
+    const start = await decodeCursor(query.cursor, listShape(tenantId));
+    const newestFirst = this.items.query(tenantKey(tenantId)).reverse();
+    const after = start
+      ? newestFirst.filter((item) => compareKeys(ticketKey(item.ticket.ticketId), start.sk as string) < 0)
+      : newestFirst;
+    const evaluated = after.slice(0, query.pageSize);
+    const last = evaluated.at(-1);
+    // Like DynamoDB, a read that stops at its Limit has a next position, even when nothing follows.
+    const cursor =
+      last && evaluated.length === query.pageSize
+        ? await encodeCursor({ pk: tenantKey(tenantId), sk: ticketKey(last.ticket.ticketId) }, listShape(tenantId))
+        : undefined;
+    return {
+      items: evaluated
+        .filter(
+          (item) => live(item.expiresAt, now) && (query.status === undefined || item.ticket.status === query.status),
+        )
+        .map((item) => item.ticket),
+      ...(cursor ? { cursor } : {}),
+    };
   }
 
-  async queueAhead(ticket: Pick<Ticket, 'tenantId' | 'ticketId' | 'department' | 'createdAt'>): Promise<number> {
+  async queueAhead(ticket: QueuedTicket): Promise<number> {
     const mine = queueSk(ticket);
     return [...this.tenants]
       .flatMap((tenantId) => this.items.query(tenantKey(tenantId)))

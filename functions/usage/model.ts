@@ -4,7 +4,8 @@ import { tenantLimitsSchema } from '../shared/usage/ledger';
 
 const day = z.iso.date({ error: 'must be a date like 2026-11-21' });
 const month = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-11'));
-const tenantId = z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id'));
+/** A tenant id as a path or query names it (the JWT claim's safe-id shape). */
+export const tenantIdSchema = z.string().check(z.regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'is not a tenant id'));
 
 /** What the admin usage report can group by. */
 export const REPORT_GROUPS = ['day', 'model', 'family', 'requestType'] as const;
@@ -19,7 +20,7 @@ export const myUsageQuerySchema = z.strictObject({ month: z.optional(month) });
 export const usageReportQuerySchema = z.strictObject({
   from: z.optional(day),
   to: z.optional(day),
-  tenantId: z.optional(tenantId),
+  tenantId: z.optional(tenantIdSchema),
   /** `family`: by model family (anthropic, amazon, meta, openai, mistral), from the model catalogue. */
   groupBy: z._default(z.enum(REPORT_GROUPS), 'day'),
   format: z._default(z.enum(['json', 'csv']), 'json'),
@@ -33,7 +34,7 @@ export const topTenantsQuerySchema = z.strictObject({
 });
 
 /** Path of the tenant limits routes. */
-export const tenantParamsSchema = z.object({ id: tenantId });
+export const tenantParamsSchema = z.object({ id: tenantIdSchema });
 
 const { monthlyTokenBudget, monthlyCostBudgetUsd, userRequestsPerMinute } = tenantLimitsSchema.shape;
 

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
  * principals of this account with events:PutEvents on it can publish (the conversation turn functions).
  */
 export class Events extends Construct {
-  /** Where conversation functions publish human hand-off requests (HANDOFF_EVENT_BUS). */
+  /** Where the support desk publishes human hand-off requests (HANDOFF_EVENT_BUS): escalations and conversation hand-offs. */
   readonly handoffBus: EventBus;
 
   constructor(scope: Construct, id: string) {

@@ -212,6 +212,7 @@ describe('templates', () => {
       'DataMetricHistoryE9B6C008',
       'DataNudges76114CA1',
       'DataPromptIndex4FD27A65',
+      'DataTicketsF295CC6A',
       'DataUsage79DD4968',
     ],
     'AWS::S3::Bucket': ['DataAccessLogsBucketC3B60382', 'DataPromptsBucketC0252919'],
@@ -659,7 +660,7 @@ describe('events', () => {
     const publishers = ROUTE_ENTRIES.filter(([, row]) => row.grants.handoffEvents);
 
     expect(publishers.map(([name]) => name)).toEqual(
-      expect.arrayContaining(['startConversation', 'replyToConversation', 'streamConversationReply']),
+      expect.arrayContaining(['startConversation', 'replyToConversation', 'streamConversationReply', 'escalate']),
     );
     for (const [name] of publishers) {
       const eventStatements = statementsOfRoute(name).filter((statement) =>
@@ -1222,6 +1223,7 @@ describe('batch', () => {
       conversationRequests: 'none',
       nudges: 'none',
       analyses: 'none',
+      tickets: 'none',
     });
     expect(JSON.stringify(statements)).not.toContain(logicalId(stack.data.table('conversations')));
     expect(environmentOf(stack.batch.worker)).not.toHaveProperty('CONVERSATIONS_TABLE');
@@ -1639,6 +1641,7 @@ describe('monitoring', () => {
       'nudges',
       'platform',
       'prompt-admin',
+      'support',
       'usage',
     ]);
     for (const capability of capabilities) {

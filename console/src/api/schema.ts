@@ -2114,4 +2114,117 @@ export interface Paths {
       };
     };
   };
+  "/ai/escalate": {
+    post: {
+      /** escalate */
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        conversationId?: string;
+        reason: string;
+        priority: "low" | "normal" | "high" | "urgent";
+        category: string;
+      };
+      response: {
+        ticketId: string;
+        estimatedWaitTime: number;
+        queuePosition: number;
+        agentAvailability: boolean;
+        escalationDetails: {
+          department: string;
+          skillsRequired: (string)[];
+          context: {
+            conversationId?: string;
+            messagesIncluded: number;
+          };
+        };
+        followUp: string;
+      };
+    };
+  };
+  "/admin/tickets": {
+    get: {
+      /** listTickets */
+      path: Record<string, never>;
+      query: { tenantId?: string; status?: "open" | "in_progress" | "resolved" | "closed"; cursor?: string; page_size?: number; pageSize?: number; };
+      body: undefined;
+      response: {
+        items: ({
+          tenantId: string;
+          ticketId: string;
+          userId: string;
+          reason: string;
+          priority: "low" | "normal" | "high" | "urgent";
+          category: string;
+          status: "open" | "in_progress" | "resolved" | "closed";
+          department: string;
+          skillsRequired: (string)[];
+          conversationId?: string;
+          history: ({
+            role: "user" | "assistant";
+            content: string;
+            at: string;
+          })[];
+          createdAt: string;
+          updatedAt: string;
+        })[];
+        pageSize: number;
+        cursor?: string;
+      };
+    };
+  };
+  "/admin/tickets/{id}": {
+    get: {
+      /** getTicket */
+      path: { id: string; };
+      query: { tenantId?: string; };
+      body: undefined;
+      response: {
+        tenantId: string;
+        ticketId: string;
+        userId: string;
+        reason: string;
+        priority: "low" | "normal" | "high" | "urgent";
+        category: string;
+        status: "open" | "in_progress" | "resolved" | "closed";
+        department: string;
+        skillsRequired: (string)[];
+        conversationId?: string;
+        history: ({
+          role: "user" | "assistant";
+          content: string;
+          at: string;
+        })[];
+        createdAt: string;
+        updatedAt: string;
+      };
+    };
+    patch: {
+      /** moveTicket */
+      path: { id: string; };
+      query: { tenantId?: string; };
+      body: {
+        status: "open" | "in_progress" | "resolved" | "closed";
+      };
+      response: {
+        tenantId: string;
+        ticketId: string;
+        userId: string;
+        reason: string;
+        priority: "low" | "normal" | "high" | "urgent";
+        category: string;
+        status: "open" | "in_progress" | "resolved" | "closed";
+        department: string;
+        skillsRequired: (string)[];
+        conversationId?: string;
+        history: ({
+          role: "user" | "assistant";
+          content: string;
+          at: string;
+        })[];
+        createdAt: string;
+        updatedAt: string;
+      };
+    };
+  };
 }

@@ -8,12 +8,14 @@ export type RouteAuth = 'none' | Role;
 
 /**
  * A route's access rule, as its row in the route table states it. An `admin` route acts on one tenant, named by its
- * path parameter `tenantParam`: a tenant's admin may call it for their own tenant only, a platform admin for any.
- * A `platform-admin` route is for platform admins only.
+ * path parameter `tenantParam`, or by its optional query parameter `tenantQuery` (absent: the caller's own tenant): a
+ * tenant's admin may call it for their own tenant only, a platform admin for any. A `platform-admin` route is for
+ * platform admins only.
  */
 export type RouteAccess =
-  | { readonly auth: Exclude<RouteAuth, 'admin'>; readonly tenantParam?: undefined }
-  | { readonly auth: 'admin'; readonly tenantParam: string };
+  | { readonly auth: Exclude<RouteAuth, 'admin'>; readonly tenantParam?: undefined; readonly tenantQuery?: undefined }
+  | { readonly auth: 'admin'; readonly tenantParam: string; readonly tenantQuery?: undefined }
+  | { readonly auth: 'admin'; readonly tenantQuery: string; readonly tenantParam?: undefined };
 
 type ClaimsConfig = Pick<
   Config,
@@ -64,20 +66,25 @@ export const callerFromEvent = (event: APIGatewayProxyEventV2WithJWTAuthorizer, 
 };
 
 /**
- * Enforces a route's access rule on a caller (403 otherwise); `pathParameters` are the request's, as the route's
- * handler receives them, so an `admin` route's tenant is the one the handler acts on.
+ * Enforces a route's access rule on a caller (403 otherwise); `pathParameters` and `queryParameters` are the
+ * request's, as the route's handler receives them, so an `admin` route's tenant is the one the handler acts on.
  */
 export const requireAccess = (
   caller: Caller,
   access: RouteAccess,
   pathParameters: Readonly<Record<string, string | undefined>> = {},
+  queryParameters: Readonly<Record<string, string | undefined>> = {},
 ): void => {
   if (access.auth === 'platform-admin' && !caller.isPlatformAdmin) {
     throw new ForbiddenError('This operation is for platform administrators only');
   }
   if (access.auth !== 'admin' || caller.isPlatformAdmin) return;
   if (!caller.isAdmin) throw new ForbiddenError('This operation is for administrators only');
-  if (pathParameters[access.tenantParam] !== caller.tenantId) {
+  const tenant =
+    access.tenantQuery === undefined
+      ? pathParameters[access.tenantParam]
+      : (queryParameters[access.tenantQuery] ?? caller.tenantId);
+  if (tenant !== caller.tenantId) {
     throw new ForbiddenError("A tenant's administrator may only act on their own tenant");
   }
 };

@@ -26,7 +26,7 @@ export const CORS_EXPOSE_HEADERS: readonly string[] = [
 ];
 
 /** The methods the API's routes use (the preflight's `access-control-allow-methods`). */
-export const CORS_ALLOW_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+export const CORS_ALLOW_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** How long a browser may cache a preflight's answer (`access-control-max-age`). */
 export const CORS_MAX_AGE_SECONDS = 3600;

@@ -104,7 +104,12 @@ const authorize = (
 ): middy.MiddlewareObj<Event, Result> => ({
   before: (request) => {
     if (access.auth === 'none') return;
-    requireAccess(callerFromEvent(request.event, config()), access, pathParametersOf(request.event, matchPath));
+    requireAccess(
+      callerFromEvent(request.event, config()),
+      access,
+      pathParametersOf(request.event, matchPath),
+      request.event.queryStringParameters ?? {},
+    );
   },
 });
 

@@ -26,7 +26,10 @@ export interface RouteGrants {
   readonly cursors?: boolean;
 }
 
-/** One row of the route table; `auth` (and, for `admin` rows, `tenantParam`) is who may call it (RouteAccess). */
+/**
+ * One row of the route table; `auth` (and, for `admin` rows, `tenantParam` or `tenantQuery`) is who may call it
+ * (RouteAccess).
+ */
 export type RouteDefinition<
   Q extends z.core.$ZodType = z.core.$ZodType,
   P extends z.core.$ZodType = z.core.$ZodType,
@@ -35,7 +38,7 @@ export type RouteDefinition<
 
 /** Everything of a route table row but who may call it. */
 interface RouteRow<Q extends z.core.$ZodType, P extends z.core.$ZodType, B extends z.core.$ZodType> {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway path syntax: `/insights/{id}/dismiss`. */
   readonly path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */

@@ -172,6 +172,7 @@ describe('cursors', () => {
   it('covers every list route', () => {
     expect(listRoutes.map(([, route]) => route.path).sort()).toEqual([
       '/admin/batch/tenants',
+      '/admin/tickets',
       '/analyses',
       '/conversations',
       '/insights',

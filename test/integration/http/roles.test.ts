@@ -1,9 +1,12 @@
 import { routes } from '../../../functions/routes';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
+import * as z from '../../../functions/shared/zod';
 import { startTestApi, type ApiResponse, type TestApi } from '../../support/local-api';
 
 const TENANT = 'acme-plumbing';
 const OTHER = 'northwind-saas';
+/** A well-formed ticket id no tenant has. */
+const NO_SUCH_TICKET = '20261202170000000-00000000';
 /** The service's own token for the .NET APIs locally (StaticTokenProvider). */
 const SERVICE_TOKEN = 'service-token-of-the-roles-test';
 let api: TestApi;
@@ -25,18 +28,31 @@ afterAll(async () => {
 const rows = Object.entries(routes) as [string, RouteDefinition][];
 const withAuth = (auth: RouteDefinition['auth']) => rows.filter(([, route]) => route.auth === auth);
 
-/** Calls a route for a tenant (its `{id}`), with an empty JSON body where it takes one. */
+/**
+ * Calls a route for a tenant (its `{id}`, or the query parameter its access rule names), with an empty JSON body where
+ * it takes one.
+ */
 const callFor = (route: RouteDefinition, tenantId: string, token: string): Promise<ApiResponse> =>
   api.call(
     route.method,
-    route.path
-      .replace('{id}', tenantId)
-      .replace('{topic}', 'insights_generation')
-      .replace('{version}', 'v1.0')
-      .replace('{label}', 'staging')
-      .replace('{runId}', 'no-such-run'),
-    { token, ...(route.method === 'POST' || route.method === 'PUT' ? { body: '{}' } : {}) },
+    route.tenantQuery === undefined
+      ? route.path
+          .replace('{id}', tenantId)
+          .replace('{topic}', 'insights_generation')
+          .replace('{version}', 'v1.0')
+          .replace('{label}', 'staging')
+          .replace('{runId}', 'no-such-run')
+      : `${route.path.replace('{id}', NO_SUCH_TICKET)}?${route.tenantQuery}=${tenantId}`,
+    {
+      token,
+      ...(route.method === 'PATCH' ? { body: '{"status":"closed"}' } : {}),
+      ...(route.method === 'POST' || route.method === 'PUT' ? { body: '{}' } : {}),
+    },
   );
+
+/** What an admin's call that passes the access rule answers: 200, or 404 on one of the tenant's tickets (none is there). */
+const allowed = (route: RouteDefinition): number =>
+  route.tenantQuery !== undefined && route.path.includes('{id}') ? 404 : 200;
 
 const forbidden = (message: string) => ({ error: { code: 'forbidden', message } });
 
@@ -48,8 +64,11 @@ describe('the route table', () => {
     for (const [, route] of adminPaths) expect(['admin', 'platform-admin']).toContain(route.auth);
   });
 
-  it("names, on every tenant admin's route, the path parameter that holds the tenant", () => {
-    for (const [, route] of withAuth('admin')) expect(route.path).toContain(`{${route.tenantParam}}`);
+  it("names, on every tenant admin's route, the path parameter that holds the tenant, or its query parameter", () => {
+    for (const [, route] of withAuth('admin')) {
+      if (route.tenantQuery === undefined) expect(route.path).toContain(`{${route.tenantParam}}`);
+      else expect(route.query && z.safeParse(route.query, { [route.tenantQuery]: TENANT }).success).toBe(true);
+    }
   });
 });
 
@@ -75,7 +94,7 @@ describe.each(withAuth('admin'))("%s is for the tenant's admins and platform adm
   it("lets a tenant's admin act on their own tenant, and answers 403 for another tenant", async () => {
     const [own, other] = await Promise.all([callFor(route, TENANT, tenantAdmin), callFor(route, OTHER, tenantAdmin)]);
 
-    expect(own.status).toBe(200);
+    expect(own.status).toBe(allowed(route));
     expect(other.status).toBe(403);
     expect(other.json).toEqual(forbidden("A tenant's administrator may only act on their own tenant"));
   });
@@ -87,7 +106,7 @@ describe.each(withAuth('admin'))("%s is for the tenant's admins and platform adm
     ]);
 
     expect(asUser.json).toEqual(forbidden('This operation is for administrators only'));
-    expect(asPlatformAdmin.status).toBe(200);
+    expect(asPlatformAdmin.status).toBe(allowed(route));
   });
 });
 

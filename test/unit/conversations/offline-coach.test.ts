@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { LoggingHandoffPublisher } from '../../../functions/conversations/handoff';
+import { memorySupportDesk } from '../../support/support-desk';
 import type { ConversationTopic } from '../../../functions/conversations/model';
 import { OfflineCoach } from '../../../functions/conversations/offline-coach';
 import { ConversationService } from '../../../functions/conversations/service';
@@ -41,7 +41,7 @@ const setup = (completion: Partial<NonNullable<PromptTemplate['completion']>> = 
       gaps: [],
       dropped: {},
     })),
-    handoff: new LoggingHandoffPublisher(silentLog),
+    handoff: memorySupportDesk(store, clock).desk,
     activity: new ConversationActivity(stats, 730),
     clock,
     settings: {

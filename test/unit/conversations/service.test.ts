@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { LoggingHandoffPublisher } from '../../../functions/conversations/handoff';
 import { OPENING_MESSAGE } from '../../../functions/conversations/prompt-context';
 import { ModelCoach } from '../../../functions/conversations/model-coach';
 import { ConversationService } from '../../../functions/conversations/service';
@@ -23,6 +22,7 @@ import {
 import { aConversation, aTurn } from '../../support/conversation-factory';
 import { FixedBusinessData } from '../../support/fakes';
 import { recordingLog, settleInvocation, silentLog, testInvocation } from '../../support/invocation';
+import { memorySupportDesk } from '../../support/support-desk';
 import { untilAborted } from '../../support/fake-language-model';
 import { ScriptedModel } from '../../support/model-fakes';
 import { testGateway } from '../../support/usage-fakes';
@@ -85,14 +85,15 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
   const gateway = testGateway(model, ledger, clock, { defaultModelId: model.modelId, prices: {} });
   const businessData = new FixedBusinessData(snapshot);
   const { log, lines } = recordingLog();
-  const handoff = new LoggingHandoffPublisher(silentLog);
+  const support = memorySupportDesk(store, clock);
+  const { handoff } = support;
   const prompts = new SwitchablePrompts();
   const service = new ConversationService({
     store,
     prompts,
     coach: new ModelCoach(gateway, prompts),
     businessData,
-    handoff,
+    handoff: support.desk,
     activity: new ConversationActivity(stats, 730),
     clock,
     settings: { ...SETTINGS, ...settings },
@@ -113,6 +114,7 @@ const setup = (settings: Partial<ConversationSettings> = {}) => {
     ledger,
     businessData,
     handoff,
+    tickets: support.tickets,
     prompts,
     lines,
     as,
@@ -597,8 +599,8 @@ describe('ConversationService.reply', () => {
     });
   });
 
-  it('offers a human when the owner escalates, and publishes the hand-off with its context', async () => {
-    const { service, open, as, model, handoff } = setup();
+  it('offers a human when the owner escalates: a ticket with the recent history, and the hand-off naming it', async () => {
+    const { service, open, as, model, handoff, tickets } = setup();
     const id = await open();
     model.enqueue('record_turn', turn({ intent: { type: 'escalate', confidence: 0.95, entities: [] } }));
 
@@ -612,12 +614,27 @@ describe('ConversationService.reply', () => {
         userId: 'owner-1',
         reason: 'escalate',
         lastUserMessage: 'I want to talk to a real person.',
+        ticketId: expect.any(String),
       }),
+    ]);
+    const ticket = await tickets.get(TENANT, handoff.published[0]!.ticketId!, START);
+    expect(ticket).toMatchObject({
+      userId: 'owner-1',
+      conversationId: id,
+      category: 'coaching',
+      priority: 'high',
+      status: 'open',
+      department: 'coaching',
+    });
+    expect(ticket?.history.map((message) => [message.role, message.content])).toEqual([
+      ['assistant', opening.reply],
+      ['user', 'I want to talk to a real person.'],
+      ['assistant', result.message.text],
     ]);
   });
 
   it('offers a human after two unsure classifications in a row, and starts counting again', async () => {
-    const { service, open, as, model } = setup();
+    const { service, open, as, model, handoff, tickets } = setup();
     const id = await open();
     const unsure = turn({ intent: { type: 'off_topic', confidence: 0.3, entities: [] } });
     model.enqueue('record_turn', unsure, turn(), unsure, unsure, unsure);
@@ -626,18 +643,24 @@ describe('ConversationService.reply', () => {
     for (let i = 0; i < 5; i += 1) offers.push((await service.reply(as(), id, 'Hmm.')).handoff?.reason);
 
     expect(offers).toEqual([undefined, undefined, undefined, 'low_confidence', undefined]);
+    expect(handoff.published.map((event) => event.reason)).toEqual(['low_confidence']);
+    expect(await tickets.get(TENANT, handoff.published[0]!.ticketId!, START)).toMatchObject({
+      priority: 'normal',
+      conversationId: id,
+    });
   });
 
-  it('still answers when the hand-off cannot be published, and logs it', async () => {
-    const { service, open, as, model, handoff, lines } = setup();
+  it('still answers when the hand-off cannot be opened, and logs it', async () => {
+    const { service, open, as, model, handoff, tickets, lines } = setup();
     const id = await open();
-    jest.spyOn(handoff, 'publish').mockRejectedValueOnce(new Error('bus unreachable'));
+    jest.spyOn(tickets, 'create').mockRejectedValueOnce(new Error('table unreachable'));
     model.enqueue('record_turn', turn({ intent: { type: 'escalate', confidence: 0.95, entities: [] } }));
 
     const result = await service.reply(as(), id, 'A person, please.');
 
     expect(result.handoff?.reason).toBe('escalate');
-    expect(lines.some((line) => line.level === 'error' && line.message === 'hand-off event not published')).toBe(true);
+    expect(lines.some((line) => line.level === 'error' && line.message.startsWith('hand-off not opened'))).toBe(true);
+    expect(handoff.published).toEqual([]);
   });
 });
 

@@ -1,6 +1,10 @@
+import { parseEnv } from '../../../functions/shared/config';
+import { supportEnv } from '../../../functions/support/config';
 import {
   DEFAULT_SUPPORT_CONFIG,
+  PRIORITIES,
   canMove,
+  priorityRank,
   estimateWaitMinutes,
   insideBusinessHours,
   parseSupportConfig,
@@ -73,5 +77,22 @@ describe('status transitions', () => {
     ['open', 'open', false],
   ] as const)('%s -> %s is %s', (from, to, allowed) => {
     expect(canMove(from, to)).toBe(allowed);
+  });
+});
+
+describe('the support environment', () => {
+  it('parses SUPPORT_CONFIG over the defaults, and names it when it is not valid', () => {
+    expect(parseEnv(supportEnv, { SUPPORT_CONFIG: '{"minutesPerTicket": 4}' }).SUPPORT_CONFIG.minutesPerTicket).toBe(4);
+    expect(parseEnv(supportEnv, {}).SUPPORT_CONFIG).toEqual(DEFAULT_SUPPORT_CONFIG);
+    expect(() => parseEnv(supportEnv, { SUPPORT_CONFIG: '{"minutesPerTicket": 0}' })).toThrow(
+      /SUPPORT_CONFIG: SUPPORT_CONFIG is invalid/,
+    );
+    expect(() => parseEnv(supportEnv, { SUPPORT_CONFIG: 'not json' })).toThrow(/SUPPORT_CONFIG: .*JSON/);
+  });
+});
+
+describe('priorities', () => {
+  it('queue urgent first and low last', () => {
+    expect(PRIORITIES.map(priorityRank)).toEqual([3, 2, 1, 0]);
   });
 });

@@ -189,4 +189,18 @@ describe('requireAccess', () => {
     );
     expect(() => requireAccess(platformAdmin, ownTenant, { id: 'other' })).not.toThrow();
   });
+
+  it("reads the tenant of a `tenantQuery` route from the query, the caller's own when it names none", () => {
+    const namedInQuery = { auth: 'admin', tenantQuery: 'tenantId' } as const;
+
+    expect(() => requireAccess(tenantAdmin, namedInQuery)).not.toThrow();
+    expect(() => requireAccess(tenantAdmin, namedInQuery, {}, { tenantId: 't' })).not.toThrow();
+    expect(() => requireAccess(tenantAdmin, namedInQuery, { id: 't' }, { tenantId: 'other' })).toThrow(
+      new ForbiddenError("A tenant's administrator may only act on their own tenant"),
+    );
+    expect(() => requireAccess(user, namedInQuery)).toThrow(
+      new ForbiddenError('This operation is for administrators only'),
+    );
+    expect(() => requireAccess(platformAdmin, namedInQuery, {}, { tenantId: 'other' })).not.toThrow();
+  });
 });
