@@ -39,7 +39,11 @@ export const grantAll = (fn: CoachingFunction, grants: RouteGrants, targets: Per
     fn.bindPromptsBucket(targets.data.promptsBucket, grants.promptsBucket, targets.bedrockModelIds);
   }
   if (grants.bedrock) fn.allowBedrock(targets.bedrockModelIds);
-  if (grants.businessApi) fn.bindBusinessApis(targets.businessApis);
+  if (grants.businessApi) {
+    fn.bindBusinessApis(targets.businessApis);
+    // Every read of the business APIs records its sources' health for the tenant (shared/business-api/health.ts).
+    targets.data.grantTable(fn, 'sourceHealth', 'readWrite');
+  }
   if (grants.serviceToken && targets.businessApiSecret) fn.bindBusinessApiSecret(targets.businessApiSecret);
   if (grants.cursors) fn.bindCursorKey(targets.data.cursorKey);
   for (const key of grants.queues ?? []) {
