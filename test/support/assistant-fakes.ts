@@ -1,6 +1,5 @@
 import type { AssistantDependencies } from '../../functions/assistant/service';
 import { InMemorySourceHealth } from '../../functions/shared/business-api/health';
-import type { KnowledgeBase } from '../../functions/shared/knowledge/port';
 import { InMemoryMetricHistory } from '../../functions/shared/metrics/store';
 import { InMemoryUsageLedger } from '../../functions/shared/usage/in-memory-usage-ledger';
 import type { TenantLimits } from '../../functions/shared/usage/ledger';
@@ -34,7 +33,7 @@ export const assistantTwins = (overrides: Partial<AssistantDependencies> = {}): 
   const insights = { cached: jest.fn().mockResolvedValue(undefined) };
   const knowledge = { search: jest.fn() };
   const deps: AssistantDependencies = {
-    knowledge: knowledge as unknown as KnowledgeBase,
+    knowledge,
     usage: new UsageReports(ledger, ASSISTANT_LIMITS, clock),
     sourceHealth: health,
     history,

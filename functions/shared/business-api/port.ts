@@ -25,7 +25,7 @@ export const onBehalfOf = (invocation: Invocation): BusinessDataRequest => ({
   bearerToken: invocation.caller.bearerToken,
   correlationId: invocation.correlationId,
   log: invocation.log,
-  defer: invocation.usage.defer,
+  defer: (write, describe) => invocation.usage.defer(write, describe),
 });
 
 /**
@@ -37,7 +37,7 @@ export const asService = (invocation: Invocation, tenantId: string, serviceToken
   bearerToken: serviceToken,
   correlationId: invocation.correlationId,
   log: invocation.log,
-  defer: invocation.usage.defer,
+  defer: (write, describe) => invocation.usage.defer(write, describe),
 });
 
 /** The service-to-service bearer token for the .NET APIs (client credentials), cached until near its expiry. */
