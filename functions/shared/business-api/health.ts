@@ -1,6 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseItem } from '../dynamo/items';
 import { epochSeconds, tenantKey } from '../dynamo/tables';
+import { setFields } from '../dynamo/updates';
 import * as z from '../zod';
 import { sourceErrorSchema, sourceNames, type DataGap, type SourceName } from './model';
 import type { BusinessData, BusinessDataRequest } from './port';
@@ -58,20 +59,19 @@ const HEALTH_KEY = 'SOURCES';
 const field = (source: SourceName, name: keyof SourceHealthRecord): string => `${source}#${name}`;
 const expiryOf = (at: Date): number => epochSeconds(at) + SOURCE_HEALTH_RETENTION_DAYS * 86_400;
 
-/** The fields one outcome sets: `lastSuccessAt`, or `lastFailureAt` and `lastError`. */
-const fieldsOf = (outcome: SourceOutcome, at: string): Array<[string, unknown]> =>
-  outcome.ok
-    ? [[field(outcome.source, 'lastSuccessAt'), at]]
-    : [
-        [field(outcome.source, 'lastFailureAt'), at],
-        [
-          field(outcome.source, 'lastError'),
-          {
-            reason: outcome.gap.reason,
-            ...(outcome.gap.status === undefined ? {} : { status: outcome.gap.status }),
-          },
-        ],
+/** The fields the outcomes set: per source, `lastSuccessAt`, or `lastFailureAt` and `lastError`. */
+const fieldsOf = (outcomes: readonly SourceOutcome[], at: Date): Record<string, unknown> =>
+  Object.fromEntries(
+    outcomes.flatMap((outcome): Array<[string, unknown]> => {
+      const { source } = outcome;
+      if (outcome.ok) return [[field(source, 'lastSuccessAt'), at.toISOString()]];
+      const { reason, status } = outcome.gap;
+      return [
+        [field(source, 'lastFailureAt'), at.toISOString()],
+        [field(source, 'lastError'), { reason, ...(status === undefined ? {} : { status }) }],
       ];
+    }),
+  );
 
 /** The health a stored item holds, each source's fields checked against the record's schema. */
 const healthOf = (item: Record<string, unknown>): SourceHealth =>
@@ -98,22 +98,13 @@ export class DynamoSourceHealth implements SourceHealthStore {
   ) {}
 
   async record(tenantId: string, outcomes: readonly SourceOutcome[], at: Date): Promise<void> {
-    const fields = outcomes.flatMap((outcome) => fieldsOf(outcome, at.toISOString()));
-    if (fields.length === 0) return;
-    const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
-    const values: Record<string, unknown> = { ':expiresAt': expiryOf(at) };
-    const sets = fields.map(([name, value], i) => {
-      names[`#f${i}`] = name;
-      values[`:f${i}`] = value;
-      return `#f${i} = :f${i}`;
-    });
+    const fields = fieldsOf(outcomes, at);
+    if (Object.keys(fields).length === 0) return;
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: tenantKey(tenantId), sk: HEALTH_KEY },
-        UpdateExpression: `SET ${[...sets, '#expiresAt = :expiresAt'].join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...setFields({ ...fields, expiresAt: expiryOf(at) }),
       }),
     );
   }
@@ -133,7 +124,7 @@ export class InMemorySourceHealth implements SourceHealthStore {
   private readonly items = new Map<string, { fields: Record<string, unknown>; expiresAt: number }>();
 
   async record(tenantId: string, outcomes: readonly SourceOutcome[], at: Date): Promise<void> {
-    const fields = Object.fromEntries(outcomes.flatMap((outcome) => fieldsOf(outcome, at.toISOString())));
+    const fields = fieldsOf(outcomes, at);
     if (Object.keys(fields).length === 0) return;
     const earlier = this.items.get(tenantId)?.fields;
     this.items.set(tenantId, structuredClone({ fields: { ...earlier, ...fields }, expiresAt: expiryOf(at) }));

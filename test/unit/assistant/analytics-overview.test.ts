@@ -2,7 +2,7 @@ import { NO_INSIGHTS_MESSAGE, rangesOf } from '../../../functions/assistant/anal
 import { analyticsOverviewBodySchema } from '../../../functions/assistant/model';
 import { AssistantService } from '../../../functions/assistant/service';
 import type { InsightSet } from '../../../functions/insights/model';
-import { daysBefore } from '../../../functions/shared/metrics/trends';
+import { daysBefore, headlineMetrics } from '../../../functions/shared/metrics/trends';
 import type { MetricValues } from '../../../functions/shared/metrics/model';
 import { ASSISTANT_NOW, assistantTwins, type AssistantTwins } from '../../support/assistant-fakes';
 import { anInsight } from '../../support/insight-factory';
@@ -93,15 +93,7 @@ describe('AssistantService.analyticsOverview', () => {
   it('reports an empty history as no data, no signals, and no insight set yet (never generating one)', async () => {
     const result = await overview({ timeRange: 'last_30_days' });
 
-    expect(result.metrics.map((metric) => metric.metric)).toEqual([
-      'overallScore',
-      'completionRate',
-      'atRisk',
-      'behindSchedule',
-      'openIssues',
-      'criticalIssues',
-      'overdueActions',
-    ]);
+    expect(result.metrics.map((metric) => metric.metric)).toEqual(headlineMetrics);
     expect(result.metrics[0]).toEqual({
       metric: 'overallScore',
       label: 'Overall score',

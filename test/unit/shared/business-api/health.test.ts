@@ -4,7 +4,7 @@ import {
   sourceOutcomes,
   sourceStatus,
 } from '../../../../functions/shared/business-api/health';
-import type { BusinessSnapshot } from '../../../../functions/shared/business-api/model';
+import { sourceNames, type BusinessSnapshot } from '../../../../functions/shared/business-api/model';
 import { onBehalfOf, type BusinessData } from '../../../../functions/shared/business-api/port';
 import { recordingLog, settleInvocation, testInvocation } from '../../../support/invocation';
 
@@ -80,14 +80,7 @@ describe('HealthRecordingBusinessData', () => {
     await new HealthRecordingBusinessData(inner, health, () => AT).snapshot(onBehalfOf(invocation));
     await settleInvocation(invocation);
 
-    expect(Object.keys(await health.read('acme', AT))).toEqual([
-      'foundation',
-      'goals',
-      'goalStats',
-      'performance',
-      'actions',
-      'issues',
-    ]);
+    expect(Object.keys(await health.read('acme', AT))).toEqual(sourceNames);
   });
 
   it('never fails the read when the health cannot be written: the write is logged as a failed background write', async () => {
