@@ -13,6 +13,7 @@ import type { Capability, RouteTable } from './shared/http/route';
 import type { WorkerDefinition } from './shared/jobs/worker-definition';
 import { jobsTable } from './shared/jobs/tables';
 import { metricHistoryTable } from './shared/metrics/tables';
+import { sourceHealthTable } from './shared/business-api/tables';
 import { promptIndexTable } from './shared/prompts/tables';
 import { usageTable } from './shared/usage/tables';
 import { usage } from './usage/routes';
@@ -64,12 +65,16 @@ export const workers: Readonly<Record<string, WorkerDefinition>> = Object.assign
   ...capabilities.map((capability) => capability.workers ?? {}),
 ) as Record<string, WorkerDefinition>;
 
-/** Tables the shared ports own (usage metering, the prompt index, jobs, the metric history); every other table belongs to a capability. */
+/**
+ * Tables the shared ports own (usage metering, the prompt index, jobs, the metric history, the business sources'
+ * health); every other table belongs to a capability.
+ */
 const sharedTables = {
   usage: usageTable,
   promptIndex: promptIndexTable,
   jobs: jobsTable,
   metricHistory: metricHistoryTable,
+  sourceHealth: sourceHealthTable,
 } as const;
 
 /** Every table of the service, by the key route grants name it by. */

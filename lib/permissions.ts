@@ -28,13 +28,22 @@ export interface PermissionTargets {
 export const readsPrompts = (grants: RouteGrants): boolean => grants.promptsBucket !== undefined;
 
 /**
+ * The table access a permission set gives: its tables, and, with `businessApi`, writes to the source health table
+ * (every read of the business APIs records its sources' health for the tenant: shared/business-api/health.ts).
+ */
+export const tableGrantsOf = (grants: RouteGrants): Readonly<Record<string, 'read' | 'readWrite'>> => ({
+  ...grants.tables,
+  ...(grants.businessApi ? { sourceHealth: 'readWrite' as const } : {}),
+});
+
+/**
  * Grants a function exactly a permission set (the shape of a route table row's `grants`) through the
  * CoachingFunction bind helpers, each of which also passes the env var naming what it granted. The API construct
  * applies each row's set; functions outside the API (the nightly batch worker) reuse the set of the route whose
  * work they do.
  */
 export const grantAll = (fn: CoachingFunction, grants: RouteGrants, targets: PermissionTargets): void => {
-  for (const [key, access] of Object.entries(grants.tables ?? {})) targets.data.grantTable(fn, key, access);
+  for (const [key, access] of Object.entries(tableGrantsOf(grants))) targets.data.grantTable(fn, key, access);
   if (grants.promptsBucket) {
     fn.bindPromptsBucket(targets.data.promptsBucket, grants.promptsBucket, targets.bedrockModelIds);
   }

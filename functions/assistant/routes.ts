@@ -1,7 +1,17 @@
 import { defineCapability, defineRoute } from '../shared/http/route';
-import { knowledgeSearchBodySchema, knowledgeSearchResponseSchema } from './model';
+import {
+  accountStatusBodySchema,
+  accountStatusResponseSchema,
+  analyticsOverviewBodySchema,
+  analyticsOverviewResponseSchema,
+  knowledgeSearchBodySchema,
+  knowledgeSearchResponseSchema,
+} from './model';
 
-/** The assistant's rows of the route table (base path `/ai`): the help articles' search. */
+/**
+ * The assistant's rows of the route table (base path `/ai`): the help articles' search, the account status and the
+ * analytics overview.
+ */
 export const assistant = defineCapability({
   routes: {
     searchKnowledgeBase: defineRoute({
@@ -17,6 +27,35 @@ export const assistant = defineCapability({
       body: knowledgeSearchBodySchema,
       response: { status: 200, schema: knowledgeSearchResponseSchema },
       grants: {},
+    }),
+    getAccountStatus: defineRoute({
+      method: 'POST',
+      path: '/ai/account-status',
+      handler: 'functions/assistant/handlers/get-account-status.ts',
+      auth: 'user',
+      summary:
+        "The caller's tenant's account: status, its limits (plan `standard`: the defaults; `custom`: a platform " +
+        "admin set some), this month's usage and metered cost against them, each .NET source's health for this " +
+        'tenant (last success, last failure and why, as the business-data reads recorded it), and alerts (a budget ' +
+        'past the warning share or spent, a month on course past its budget, failing sources); sections by flag',
+      tag: 'assistant',
+      body: accountStatusBodySchema,
+      response: { status: 200, schema: accountStatusResponseSchema },
+      grants: { tables: { usage: 'read', sourceHealth: 'read' } },
+    }),
+    getAnalyticsOverview: defineRoute({
+      method: 'POST',
+      path: '/ai/analytics-overview',
+      handler: 'functions/assistant/handlers/get-analytics-overview.ts',
+      auth: 'user',
+      summary:
+        "The caller's tenant's headline metrics over the last 7, 30 or 90 days from its metric history (latest, " +
+        'average, lowest, highest), the range against the one before it of equal length, the top trend signals of ' +
+        'the history, and the current insights as stored (never generated here: without a set, it says so)',
+      tag: 'assistant',
+      body: analyticsOverviewBodySchema,
+      response: { status: 200, schema: analyticsOverviewResponseSchema },
+      grants: { tables: { metricHistory: 'read', insights: 'read' } },
     }),
   },
 });

@@ -183,6 +183,15 @@ export class InsightsService {
   }
 
   /**
+   * The tenant's stored set as it stands (fresh, or stale past its expiry) and who wrote it, or undefined without one:
+   * a read that never starts a job nor writes a set (for views that only report what is there).
+   */
+  async cached(invocation: Invocation): Promise<{ set: InsightSet; stale: boolean; source: SetSource } | undefined> {
+    const set = await this.deps.store.currentSet(invocation.caller.tenantId);
+    return set && { set, stale: !isFresh(set, this.deps.clock()), source: sourceOf(set) };
+  }
+
+  /**
    * Starts a new generation now, ignoring the cache; at most once per tenant per cooldown (429 with Retry-After).
    * Answers with the job (the one already running, if there is one). Under the rules provider it runs at once.
    */

@@ -64,6 +64,15 @@ const uniqueByKey = <S extends Signal>(signals: readonly S[]): S[] => {
 };
 
 /**
+ * The trend signals of a history's report alone (no snapshot: the trends family reads only the report), one per key,
+ * sorted as computeSignals sorts them (critical first).
+ */
+export const rankedTrendSignals = (tenantId: string, report: TrendReport, now: Date): TrendSignal[] => {
+  const noSnapshot: BusinessSnapshot = { tenantId, fetchedAt: now.toISOString(), gaps: [], dropped: {} };
+  return uniqueByKey(trendSignals(noSnapshot, now, defaultSignalThresholds, report)).sort(bySeverity);
+};
+
+/**
  * Computes the deterministic signals of a snapshot at `now` (with the trends of the tenant's metric history, when
  * there is one): pure, one signal per key (the first wins when two records share an id), sorted by priority
  * (critical first) then key.

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BusinessData, ServiceTokenProvider } from './business-api/port';
+import { DynamoSourceHealth, HealthRecordingBusinessData, type SourceHealthStore } from './business-api/health';
 import { ClientCredentialsTokenProvider, StaticTokenProvider } from './business-api/service-token';
 import { config, ConfigError, effectivePrices } from './config';
 import { createDynamoClient, documentClientOver } from './dynamo/client';
@@ -90,12 +91,20 @@ export const promptStore = /* @__PURE__ */ once((): PromptStore =>
   }),
 );
 
-/** The .NET Account and Traction APIs; the client and its tolerant schemas load on the first read (not on a cache hit). */
+/** How each .NET source last answered for each tenant (the source health table). */
+export const sourceHealth = /* @__PURE__ */ once(
+  (): SourceHealthStore => new DynamoSourceHealth(documentClient(), config().SOURCE_HEALTH_TABLE),
+);
+
+/**
+ * The .NET Account and Traction APIs, each snapshot's source outcomes recorded in the source health table; the client
+ * and its tolerant schemas load on the first read (not on a cache hit).
+ */
 export const businessData = /* @__PURE__ */ once((): BusinessData =>
   lazyPort(async () => {
     const cfg = config();
     const { HttpBusinessData } = await import('./business-api/http-business-data');
-    return new HttpBusinessData({
+    const http = new HttpBusinessData({
       accountApiUrl: cfg.ACCOUNT_API_URL,
       tractionApiUrl: cfg.TRACTION_API_URL,
       timeoutMs: cfg.BUSINESS_API_TIMEOUT_MS,
@@ -103,6 +112,7 @@ export const businessData = /* @__PURE__ */ once((): BusinessData =>
       metrics,
       tracing: tracing(),
     });
+    return new HealthRecordingBusinessData(http, sourceHealth());
   }),
 );
 

@@ -4,6 +4,7 @@ import { once } from './once';
 import { promptIndexTable } from './prompts/tables';
 import { jobsTable } from './jobs/tables';
 import { metricHistoryTable } from './metrics/tables';
+import { sourceHealthTable } from './business-api/tables';
 import { usageTable } from './usage/tables';
 import { MAX_MONTHLY_COST_BUDGET_USD, MAX_MONTHLY_TOKEN_BUDGET, MAX_USER_REQUESTS_PER_MINUTE } from './usage/ledger';
 import { DEFAULT_MODEL_CATALOGUE, modelCatalogueSchema, modelPriceSchema, pricesOf } from './llm/models';
@@ -42,6 +43,7 @@ export const configSchema = z
     ...tableNameEnv(promptIndexTable),
     ...tableNameEnv(jobsTable),
     ...tableNameEnv(metricHistoryTable),
+    ...tableNameEnv(sourceHealthTable),
     /** How long a day of a tenant's metric history is kept (TTL), from the day it was last written. */
     METRIC_HISTORY_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(3650)), 400),
     /**

@@ -24,6 +24,7 @@ import { CoachingStack } from '../../lib/coaching-stack';
 import { maxConcurrencyFor } from '../../lib/batch-concurrency';
 import { Batch, BATCH_DEFAULTS } from '../../lib/constructs/batch';
 import { STREAM_TIMEOUT } from '../../lib/constructs/api';
+import { tableGrantsOf } from '../../lib/permissions';
 import { Data } from '../../lib/constructs/data';
 import { configSchema, parseEnv } from '../../functions/shared/config';
 import { DEADLINE_MARGIN_MS } from '../../functions/shared/http/pipeline';
@@ -212,6 +213,7 @@ describe('templates', () => {
       'DataMetricHistoryE9B6C008',
       'DataNudges76114CA1',
       'DataPromptIndex4FD27A65',
+      'DataSourceHealthCD6F456B',
       'DataTicketsF295CC6A',
       'DataUsage79DD4968',
     ],
@@ -971,7 +973,7 @@ describe('permissions', () => {
     for (const [name, row] of ROUTE_ENTRIES) {
       const statements = statementsOfRoute(name);
       for (const table of TABLE_NAMES) {
-        const access = row.grants.tables?.[table];
+        const access = tableGrantsOf(row.grants)[table];
         const actions = actionsOn(statements, logicalId(stack.data.table(table)));
 
         expect({ name, table, reads: actions.includes('dynamodb:Query') }).toEqual({
@@ -1219,6 +1221,7 @@ describe('batch', () => {
       batch: 'readWrite',
       promptIndex: 'read',
       metricHistory: 'readWrite',
+      sourceHealth: 'readWrite',
       conversations: 'none',
       conversationRequests: 'none',
       nudges: 'none',
@@ -1413,7 +1416,7 @@ describe('workers', () => {
       );
       const sqsResources = sqsStatements(statements).flatMap((statement) => asArray(statement.Resource));
 
-      expect(access).toEqual(worker.definition.grants.tables);
+      expect(access).toEqual(tableGrantsOf(worker.definition.grants));
       expect(new Set(sqsResources.map(flatten))).toEqual(new Set([`<${logicalId(worker.queue)}.Arn>`]));
       expect(actionsOf(sqsStatements(statements))).toEqual(
         expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
@@ -1714,9 +1717,11 @@ describe('nudges', () => {
 
     for (const fn of [stack.nudges.ingest, stack.nudges.evaluate]) {
       const actions = actionsOf(statementsOf(fn));
+      // The evaluation reads the business APIs, so it records their sources' health; the ingest does not read them.
+      const sourceHealth = fn === stack.nudges.evaluate ? ['sourceHealth'] : [];
       expect({ fn: fn.node.path, tables: tableAccess(fn).sort() }).toEqual({
         fn: fn.node.path,
-        tables: ['nudges', 'promptIndex', 'usage'],
+        tables: ['nudges', 'promptIndex', ...sourceHealth, 'usage'],
       });
       expect(
         actionsOn(statementsOf(fn), logicalId(stack.data.table('promptIndex'))).filter((action) =>

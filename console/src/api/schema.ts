@@ -2114,6 +2114,168 @@ export interface Paths {
       };
     };
   };
+  "/ai/account-status": {
+    post: {
+      /** getAccountStatus */
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        includeUsage?: boolean;
+        includeBilling?: boolean;
+        includeIntegrations?: boolean;
+      };
+      response: {
+        account: {
+          tenantId: string;
+          status: "active" | "degraded" | "limited";
+        };
+        subscription: {
+          plan: "standard" | "custom";
+          limits: {
+            monthlyTokenBudget: number;
+            monthlyCostBudgetUsd: number;
+            userRequestsPerMinute: number;
+          };
+          customLimits: ("monthlyTokenBudget" | "monthlyCostBudgetUsd" | "userRequestsPerMinute")[];
+          resetsAt: string;
+        };
+        usage?: {
+          month: string;
+          resetsAt: string;
+          tokens: {
+            used: number;
+            limit: number;
+            percent: number;
+            inputTokens: number;
+            outputTokens: number;
+            cacheReadTokens: number;
+            cacheWriteTokens: number;
+          };
+          cost: {
+            usedUsd: number;
+            limitUsd: number;
+            percent: number;
+          };
+          byRequestType: {
+            [key: string]: {
+            calls: number;
+            tokens: number;
+            costUsd: number;
+            inputTokens: number;
+            outputTokens: number;
+            cacheReadTokens: number;
+            cacheWriteTokens: number;
+          };
+          };
+          projection: {
+            tokens: number;
+            costUsd: number;
+            exceedsBudget: boolean;
+            elapsedDays: number;
+            daysInMonth: number;
+          };
+        };
+        billing?: {
+          currency: "USD";
+          month: string;
+          monthToDateUsd: number;
+          budgetUsd: number;
+          projectedUsd: number;
+        };
+        integrations?: ({
+          source: "foundation" | "goals" | "goalStats" | "performance" | "actions" | "issues";
+          service: "account" | "traction";
+          endpoint: string;
+          status: "unknown" | "healthy" | "failing";
+          lastSuccessAt?: string;
+          lastFailureAt?: string;
+          lastError?: {
+            reason: "timeout" | "not_found" | "http_error" | "network_error" | "invalid_response";
+            status?: number;
+          };
+        })[];
+        alerts: ({
+          code: "token_budget_exhausted" | "token_budget_warning" | "cost_budget_exhausted" | "cost_budget_warning" | "budget_projection" | "source_failing";
+          severity: "info" | "warning" | "critical";
+          message: string;
+          source?: "foundation" | "goals" | "goalStats" | "performance" | "actions" | "issues";
+        })[];
+        checkedAt: string;
+      };
+    };
+  };
+  "/ai/analytics-overview": {
+    post: {
+      /** getAnalyticsOverview */
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        timeRange: "last_7_days" | "last_30_days" | "last_90_days";
+        metrics?: ("overallScore" | "completionRate" | "atRisk" | "behindSchedule" | "openIssues" | "criticalIssues" | "overdueActions")[];
+        includeComparisons?: boolean;
+        includeInsights?: boolean;
+      };
+      response: {
+        timeRange: {
+          period: "last_7_days" | "last_30_days" | "last_90_days";
+          start: string;
+          end: string;
+          days: number;
+        };
+        metrics: ({
+          metric: "overallScore" | "completionRate" | "atRisk" | "behindSchedule" | "openIssues" | "criticalIssues" | "overdueActions";
+          label: string;
+          points: number;
+          latest: ({
+            date: string;
+            value: number;
+          }) | (null);
+          average: number | null;
+          min: number | null;
+          max: number | null;
+        })[];
+        trends: {
+          comparisons?: {
+            previous: {
+              start: string;
+              end: string;
+            };
+            metrics: ({
+              metric: "overallScore" | "completionRate" | "atRisk" | "behindSchedule" | "openIssues" | "criticalIssues" | "overdueActions";
+              current: number | null;
+              previous: number | null;
+              change: number | null;
+              changePercent: number | null;
+              assessment: "better" | "worse" | "unchanged" | "no_data";
+            })[];
+          };
+          historyDays: number;
+          signals: ({
+            key: string;
+            kind: string;
+            priority: string;
+            category: string;
+            summary: string;
+          })[];
+        };
+        insights?: {
+          available: boolean;
+          message?: string;
+          generatedAt?: string;
+          stale?: boolean;
+          source?: "llm" | "rules";
+          activeCount?: number;
+          top: ({
+            id: string;
+            title: string;
+            category: string;
+            priority: string;
+            description: string;
+          })[];
+        };
+      };
+    };
+  };
   "/ai/escalate": {
     post: {
       /** escalate */

@@ -141,6 +141,9 @@ export const dataGapSchema = z.object({
 });
 export type DataGap = z.infer<typeof dataGapSchema>;
 
+/** Why a source's last read failed: its gap, without the source. */
+export const sourceErrorSchema = z.omit(dataGapSchema, { source: true });
+
 /** One tenant's business data as read at `fetchedAt`; a source that failed is absent and listed in `gaps`. */
 export interface BusinessSnapshot {
   readonly tenantId: string;

@@ -1,4 +1,4 @@
-import type { Invocation } from '../invocation';
+import type { Invocation, UsageSink } from '../invocation';
 import type { LogSink } from '../observability';
 import type { BusinessSnapshot, SourceName } from './model';
 
@@ -9,6 +9,8 @@ export interface BusinessDataRequest {
   readonly bearerToken: string;
   readonly correlationId: string;
   readonly log: LogSink;
+  /** Where the read's bookkeeping writes go (the sources' health): settled before the invocation ends. */
+  readonly defer: UsageSink['defer'];
 }
 
 /** Reads a tenant's business data from the Account and Traction services. Never throws for a failed source. */
@@ -23,6 +25,7 @@ export const onBehalfOf = (invocation: Invocation): BusinessDataRequest => ({
   bearerToken: invocation.caller.bearerToken,
   correlationId: invocation.correlationId,
   log: invocation.log,
+  defer: (write, describe) => invocation.usage.defer(write, describe),
 });
 
 /**
@@ -34,6 +37,7 @@ export const asService = (invocation: Invocation, tenantId: string, serviceToken
   bearerToken: serviceToken,
   correlationId: invocation.correlationId,
   log: invocation.log,
+  defer: (write, describe) => invocation.usage.defer(write, describe),
 });
 
 /** The service-to-service bearer token for the .NET APIs (client credentials), cached until near its expiry. */

@@ -12,6 +12,7 @@ export interface RouteGrants {
   readonly tables?: Readonly<Record<string, 'read' | 'readWrite'>>;
   readonly promptsBucket?: 'read' | 'readWrite';
   readonly bedrock?: boolean;
+  /** Reads the .NET business APIs; comes with write access to the source health table every read records in. */
   readonly businessApi?: boolean;
   /**
    * Calls the business APIs as the service itself (client credentials): for work no user's token may be used for, a

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { KeyedItems } from '../dynamo/memory';
 import { queryAll } from '../dynamo/paging';
 import { epochSeconds, tenantKey } from '../dynamo/tables';
+import { setFields } from '../dynamo/updates';
 import type { MetricHistoryReader } from './history';
 import type { MetricDay, MetricEntities, MetricPoint, MetricSeriesQuery, MetricValues } from './model';
 import { seriesKey } from './model';
@@ -49,21 +50,11 @@ export class DynamoMetricHistory implements MetricHistoryStore {
   ) {}
 
   async record(tenantId: string, date: string, values: MetricValues, expiresAt: number): Promise<void> {
-    const entries = Object.entries(values);
-    const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
-    const attributeValues: Record<string, unknown> = { ':expiresAt': expiresAt };
-    const sets = entries.map(([key, value], i) => {
-      names[`#s${i}`] = key;
-      attributeValues[`:s${i}`] = value;
-      return `#s${i} = :s${i}`;
-    });
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: tenantKey(tenantId), sk: dayKey(date) },
-        UpdateExpression: `SET ${[...sets, '#expiresAt = :expiresAt'].join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: attributeValues,
+        ...setFields({ ...values, expiresAt }),
       }),
     );
   }

@@ -39,6 +39,7 @@ const requestFor = (tenantId = 'acme-plumbing'): BusinessDataRequest & { readonl
   bearerToken: TOKEN,
   correlationId: randomUUID(),
   log: { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() },
+  defer: jest.fn(),
 });
 
 /** The requests the demo API received for one snapshot call, told apart by correlation id. */

@@ -1,6 +1,7 @@
 import { AssistantService } from '../../../functions/assistant/service';
 import type { KnowledgeBase, KnowledgeSearchResponse } from '../../../functions/shared/knowledge/port';
 import type { LogSink } from '../../../functions/shared/observability';
+import { assistantTwins } from '../../support/assistant-fakes';
 import { testInvocation } from '../../support/invocation';
 
 const answer: KnowledgeSearchResponse = {
@@ -32,7 +33,10 @@ describe('AssistantService.searchKnowledgeBase', () => {
       limit: 3,
     };
 
-    const response = await new AssistantService({ knowledge }).searchKnowledgeBase(invocation, body);
+    const response = await new AssistantService({ ...assistantTwins().deps, knowledge }).searchKnowledgeBase(
+      invocation,
+      body,
+    );
 
     expect(response).toBe(answer);
     expect(knowledge.search).toHaveBeenCalledWith(body, invocation);

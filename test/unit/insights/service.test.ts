@@ -194,6 +194,25 @@ describe('InsightsService under the rules provider (no model)', () => {
   });
 });
 
+describe('InsightsService.cached', () => {
+  it('answers the stored set as it stands, fresh then stale, and never generates one', async () => {
+    const { service, rules, store, advance } = setup({ withModel: false });
+
+    const none = await service.cached(invocationFor('t1'));
+    await service.list(invocationFor('t1'), firstPage);
+    const fresh = await service.cached(invocationFor('t1'));
+    advance(25 * HOUR);
+    const stale = await service.cached(invocationFor('t1'));
+
+    expect(none).toBeUndefined();
+    expect(fresh).toMatchObject({ stale: false, source: 'rules', set: { tenantId: 't1' } });
+    expect(stale).toMatchObject({ stale: true, source: 'rules', set: { setId: fresh?.set.setId } });
+    expect(await service.cached(invocationFor('t2'))).toBeUndefined();
+    expect(await store.currentSet('t2')).toBeUndefined();
+    expect(rules.inputs).toHaveLength(1);
+  });
+});
+
 describe('InsightsService with a model: a read never waits for it', () => {
   it("answers a miss at once with the rules' set and queues one job that writes the model's", async () => {
     const { service, queue, model, work } = setup();

@@ -90,7 +90,7 @@ export const metricLabels: Readonly<Record<MetricName, string>> = {
 };
 
 /** Metrics where a rise is bad news. */
-const lowerIsBetter: ReadonlySet<MetricName> = new Set([
+export const lowerIsBetter: ReadonlySet<MetricName> = new Set([
   'atRisk',
   'behindSchedule',
   'openIssues',
