@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -60,9 +60,16 @@ const digest = (value: unknown, length: number): string =>
 export const stageArticles = (articles: readonly Article[]): string => {
   const files = Object.assign({}, ...articles.map(dataSourceFilesOf)) as Record<string, string>;
   const dir = path.join(tmpdir(), `coaching-knowledge-${digest(files, 16)}`);
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
-    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  if (existsSync(dir)) return dir;
+  // Written beside it and renamed into place, so a synth running at the same time never hashes a half-written folder.
+  const writing = mkdtempSync(`${dir}-`);
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(writing, name), text);
+  try {
+    renameSync(writing, dir);
+  } catch (error) {
+    // Another synth renamed the same files into place first.
+    rmSync(writing, { recursive: true, force: true });
+    if (!existsSync(dir)) throw error;
   }
   return dir;
 };
