@@ -9,7 +9,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { UpstreamUnavailableError } from '../errors';
 import { abortAtDeadline } from '../invocation';
 import { dayNumber } from './article';
-import { articleMetadataSchema, METADATA_KEYS, type ArticleMetadata } from './metadata';
+import { METADATA_KEYS, retrievedMetadataSchema, type RetrievedMetadata } from './metadata';
 import {
   CONTEXT_WEIGHT,
   resultLimit,
@@ -91,7 +91,7 @@ export const retrievalFilterOf = (filters: KnowledgeSearchFilters | undefined): 
 
 /** An article's best chunk of one Retrieve: its metadata, the chunk's text and score. */
 interface ArticleHit {
-  readonly metadata: ArticleMetadata;
+  readonly metadata: RetrievedMetadata;
   readonly text: string;
   readonly score: number;
 }
@@ -106,7 +106,7 @@ export const articleHitsOf = (
   const best = new Map<string, ArticleHit>();
   let unreadable = 0;
   for (const result of results) {
-    const metadata = articleMetadataSchema.safeParse(result.metadata);
+    const metadata = retrievedMetadataSchema.safeParse(result.metadata);
     if (!metadata.success) {
       unreadable += 1;
       continue;

@@ -2,22 +2,27 @@ import * as z from '../zod';
 import { dayNumber, type Article } from './article';
 
 /**
- * The metadata attributes of an article in the Bedrock Knowledge Base: written beside it in the data source bucket as
- * `<file>.metadata.json` (lib/constructs/knowledge.ts, at synth), carried by each of its chunks, read back from every
- * Retrieve result, and what Retrieve filters on: `category` (equals), `tags` (listContains; lower-cased, as the local
- * index keeps them) and `lastUpdatedDay` (the day number of `lastUpdated`: range filters compare numbers only).
+ * The metadata attributes of an article's chunks as Retrieve returns them, as far as a result shows them (other keys,
+ * Bedrock's own and `lastUpdatedDay`, are ignored, so a number the service returns in another form cannot hide a hit).
  */
-export const articleMetadataSchema = z.object({
+export const retrievedMetadataSchema = z.object({
   id: z.string().check(z.minLength(1)),
   title: z.string(),
   category: z.string(),
   tags: z.array(z.string()),
   lastUpdated: z.string(),
-  lastUpdatedDay: z.number(),
   url: z.string(),
 });
-/** The metadata attributes of an article's chunks. */
-export type ArticleMetadata = z.infer<typeof articleMetadataSchema>;
+/** The metadata a Retrieve result shows of its article. */
+export type RetrievedMetadata = z.infer<typeof retrievedMetadataSchema>;
+
+/**
+ * The metadata attributes of an article in the Bedrock Knowledge Base: written beside it in the data source bucket as
+ * `<file>.metadata.json` (lib/constructs/knowledge.ts, at synth), carried by each of its chunks, read back from every
+ * Retrieve result, and what Retrieve filters on: `category` (equals), `tags` (listContains; lower-cased, as the local
+ * index keeps them) and `lastUpdatedDay` (the day number of `lastUpdated`: range filters compare numbers only).
+ */
+export type ArticleMetadata = RetrievedMetadata & { readonly lastUpdatedDay: number };
 
 /** The metadata attribute keys Retrieve filters name. */
 export const METADATA_KEYS = {

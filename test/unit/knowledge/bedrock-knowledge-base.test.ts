@@ -129,8 +129,13 @@ describe('articleHitsOf', () => {
     expect(unreadable).toBe(1);
   });
 
-  it('reads a chunk without text or score as empty and 0', () => {
-    expect(articleHitsOf([chunk('vision')]).hits).toEqual([{ metadata: metadata('vision'), text: '', score: 0 }]);
+  it('reads a chunk without text or score as empty and 0, and its metadata whatever form lastUpdatedDay came in', () => {
+    const { lastUpdatedDay, ...shown } = metadata('vision');
+
+    expect(articleHitsOf([chunk('vision')]).hits).toEqual([{ metadata: shown, text: '', score: 0 }]);
+    expect(
+      articleHitsOf([{ ...chunk('vision'), metadata: { ...shown, lastUpdatedDay: `${lastUpdatedDay}.0` } }]).hits,
+    ).toHaveLength(1);
   });
 });
 
