@@ -1892,20 +1892,24 @@ describe('knowledge base', () => {
     );
   });
 
-  it('gives the search function the knowledge base id and bedrock:Retrieve on exactly it, and no other function either', () => {
+  it('gives exactly the knowledgeBase rows (the help search among them) its id and bedrock:Retrieve on exactly it', () => {
     const searchers = ROUTE_ENTRIES.filter(([, row]) => row.grants.knowledgeBase).map(([name]) => name);
+    const searcherFunctions = new Set<CoachingFunction>(searchers.map((name) => stack.api.functions[name]));
 
-    expect(searchers).toEqual(['searchKnowledgeBase']);
-    expect(environmentOfRoute('searchKnowledgeBase').KNOWLEDGE_BASE_ID).toEqual({
-      'Fn::GetAtt': [kbId(), 'KnowledgeBaseId'],
-    });
-    expect(statementsOfRoute('searchKnowledgeBase')).toContainEqual({
-      Sid: 'RetrieveFromKnowledgeBase',
-      Effect: 'Allow',
-      Action: 'bedrock:Retrieve',
-      Resource: { 'Fn::GetAtt': [kbId(), 'KnowledgeBaseArn'] },
-    });
-    for (const fn of coachingFunctions().filter((each) => each !== stack.api.functions.searchKnowledgeBase)) {
+    expect(searchers).toContain('searchKnowledgeBase');
+    for (const name of searchers) {
+      expect({ name, id: environmentOfRoute(name).KNOWLEDGE_BASE_ID }).toEqual({
+        name,
+        id: { 'Fn::GetAtt': [kbId(), 'KnowledgeBaseId'] },
+      });
+      expect(statementsOfRoute(name)).toContainEqual({
+        Sid: 'RetrieveFromKnowledgeBase',
+        Effect: 'Allow',
+        Action: 'bedrock:Retrieve',
+        Resource: { 'Fn::GetAtt': [kbId(), 'KnowledgeBaseArn'] },
+      });
+    }
+    for (const fn of coachingFunctions().filter((each) => !searcherFunctions.has(each))) {
       expect({ fn: fn.node.path, id: environmentOf(fn).KNOWLEDGE_BASE_ID }).toEqual({
         fn: fn.node.path,
         id: undefined,
