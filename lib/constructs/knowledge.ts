@@ -234,8 +234,10 @@ export class Knowledge extends Construct {
 
   /**
    * Starts an ingestion job (StartIngestionJob) when the stack is created and whenever the staged articles' asset hash
-   * changes (it is the call's client token, so the custom resource's properties change with it): a deploy with the
-   * same articles starts none. The job runs after the deploy; its outcome is the data source's (docs/runbook.md).
+   * changes (it is in the job's description, so the custom resource's properties change with it): a deploy with the
+   * same articles starts none. No client token: the hash as one would make Bedrock ignore the job of a deploy that
+   * reverts to earlier articles (a token it has seen), leaving the reverted-from articles in the index. The job runs
+   * after the deploy; its outcome is the data source's (docs/runbook.md).
    */
   private startIngestionOnChange(): AwsCustomResource {
     const call: AwsSdkCall = {
@@ -244,8 +246,7 @@ export class Knowledge extends Construct {
       parameters: {
         knowledgeBaseId: this.knowledgeBase.attrKnowledgeBaseId,
         dataSourceId: this.dataSource.attrDataSourceId,
-        clientToken: this.articlesAsset.assetHash,
-        description: `Deploy of the knowledge/ articles ${this.articlesAsset.assetHash.slice(0, 12)}`,
+        description: `Deploy of the knowledge/ articles ${this.articlesAsset.assetHash}`,
       },
       physicalResourceId: PhysicalResourceId.fromResponse('ingestionJob.ingestionJobId'),
     };

@@ -1854,8 +1854,7 @@ describe('knowledge base', () => {
         parameters: {
           knowledgeBaseId: `<${kbId()}.KnowledgeBaseId>`,
           dataSourceId: `<${idOf(stack.knowledge.dataSource)}.DataSourceId>`,
-          clientToken: stack.knowledge.articlesAsset.assetHash,
-          description: expect.stringContaining(stack.knowledge.articlesAsset.assetHash.slice(0, 12)),
+          description: `Deploy of the knowledge/ articles ${stack.knowledge.articlesAsset.assetHash}`,
         },
         physicalResourceId: { responsePath: 'ingestionJob.ingestionJobId' },
       });
@@ -1874,7 +1873,7 @@ describe('knowledge base', () => {
   });
 
   it('starts a new ingestion job when an article changes, and none when the articles are the same', () => {
-    const clientTokenOf = (articles: readonly Article[]): string => {
+    const ingestionKeyOf = (articles: readonly Article[]): string => {
       const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
       const each = new Stack(app, 'KnowledgeOnly');
       return new Knowledge(each, 'Knowledge', { data: new Data(each, 'Data', { protectTables: false }), articles })
@@ -1883,11 +1882,11 @@ describe('knowledge base', () => {
     const articles = readArticles();
     const [first, ...rest] = articles as [Article, ...Article[]];
 
-    expect(clientTokenOf(articles)).toBe(stack.knowledge.articlesAsset.assetHash);
-    expect(clientTokenOf([{ ...first, body: `${first.body}\n\nOne more line.` }, ...rest])).not.toBe(
+    expect(ingestionKeyOf(articles)).toBe(stack.knowledge.articlesAsset.assetHash);
+    expect(ingestionKeyOf([{ ...first, body: `${first.body}\n\nOne more line.` }, ...rest])).not.toBe(
       stack.knowledge.articlesAsset.assetHash,
     );
-    expect(clientTokenOf([{ ...first, tags: [...first.tags, 'new-tag'] }, ...rest])).not.toBe(
+    expect(ingestionKeyOf([{ ...first, tags: [...first.tags, 'new-tag'] }, ...rest])).not.toBe(
       stack.knowledge.articlesAsset.assetHash,
     );
   });
