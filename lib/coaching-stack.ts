@@ -7,6 +7,7 @@ import { Batch, type BatchSettings } from './constructs/batch';
 import { ConsoleHosting } from './constructs/console-hosting';
 import { Data } from './constructs/data';
 import { Events } from './constructs/events';
+import { Knowledge } from './constructs/knowledge';
 import { Monitoring } from './constructs/monitoring';
 import { Nudges } from './constructs/nudges';
 import { Prompts } from './constructs/prompts';
@@ -43,6 +44,7 @@ export class CoachingStack extends Stack {
   readonly data: Data;
   readonly prompts: Prompts;
   readonly events: Events;
+  readonly knowledge: Knowledge;
   readonly workers: Workers;
   readonly api: Api;
   readonly batch: Batch;
@@ -55,6 +57,7 @@ export class CoachingStack extends Stack {
     this.data = new Data(this, 'Data', { protectTables: props.stage !== 'dev' });
     this.prompts = new Prompts(this, 'Prompts', { data: this.data, bedrockModelIds: props.bedrockModelIds });
     this.events = new Events(this, 'Events');
+    this.knowledge = new Knowledge(this, 'Knowledge', { data: this.data });
     const { businessApiSecretName } = props.batch;
     const businessApiSecret =
       businessApiSecretName === undefined
@@ -70,6 +73,7 @@ export class CoachingStack extends Stack {
       data: this.data,
       events: this.events,
       workers: this.workers,
+      knowledge: this.knowledge,
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       businessApis: props.businessApis,

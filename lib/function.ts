@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnKnowledgeBase } from 'aws-cdk-lib/aws-bedrock';
 import type { CfnTable, ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -302,6 +303,21 @@ export class CoachingFunction extends NodejsFunction {
   bindCursorKey(secret: ISecret): void {
     secret.grantRead(this);
     this.addEnvironment('CURSOR_KEY_SECRET_ID', secret.secretArn);
+  }
+
+  /**
+   * Grants bedrock:Retrieve on exactly this knowledge base and passes its id in KNOWLEDGE_BASE_ID (the help-article
+   * search then queries it instead of the bundled local index).
+   */
+  bindKnowledgeBase(knowledgeBase: CfnKnowledgeBase): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'RetrieveFromKnowledgeBase',
+        actions: ['bedrock:Retrieve'],
+        resources: [knowledgeBase.attrKnowledgeBaseArn],
+      }),
+    );
+    this.addEnvironment('KNOWLEDGE_BASE_ID', knowledgeBase.attrKnowledgeBaseId);
   }
 
   /** The role's inline policy, where every grant lands: acknowledgements are scoped to it. */

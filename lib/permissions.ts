@@ -1,3 +1,4 @@
+import type { CfnKnowledgeBase } from 'aws-cdk-lib/aws-bedrock';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -22,6 +23,8 @@ export interface PermissionTargets {
   readonly workerQueues?: Readonly<Record<string, IQueue>>;
   /** The business APIs' client credentials, for permission sets with `serviceToken`; absent: the dev token is sent. */
   readonly businessApiSecret?: ISecret;
+  /** The help articles' knowledge base; required only by permission sets with `knowledgeBase`. */
+  readonly knowledgeBase?: CfnKnowledgeBase;
 }
 
 /** Whether a function with these grants reads prompts, and so must bundle the prompts/ fallback copy. */
@@ -56,6 +59,10 @@ export const grantAll = (fn: CoachingFunction, grants: RouteGrants, targets: Per
     const worker = workers[key];
     if (!queue || !worker) throw new Error(`${fn.node.path} sends to the "${key}" worker's queue, which is not there`);
     fn.bindQueue(queue, worker.queueEnvVar);
+  }
+  if (grants.knowledgeBase) {
+    if (!targets.knowledgeBase) throw new Error(`${fn.node.path} searches the knowledge base but none was given`);
+    fn.bindKnowledgeBase(targets.knowledgeBase);
   }
   if (grants.handoffEvents) {
     if (!targets.handoffBus) throw new Error(`${fn.node.path} publishes hand-off events but no bus was given`);

@@ -125,9 +125,10 @@ const resolve = (value: unknown, template: LoadedTemplate): string => {
     const nested = template.nested.get(logicalId);
     const output = attribute.startsWith('Outputs.') ? nested?.outputs[attribute.slice('Outputs.'.length)] : undefined;
     if (nested && output) return resolve(output.Value, nested);
-    return attribute.endsWith('Url')
-      ? `https://${logicalId.toLowerCase()}.lambda-url.${REGION}.on.aws/`
-      : `arn:aws:stand-in:${REGION}:${ACCOUNT}:${logicalId}/${attribute}`;
+    if (attribute.endsWith('Url')) return `https://${logicalId.toLowerCase()}.lambda-url.${REGION}.on.aws/`;
+    // A Bedrock knowledge base id is 10 letters and digits.
+    if (attribute === 'KnowledgeBaseId') return 'STANDINKB1';
+    return `arn:aws:stand-in:${REGION}:${ACCOUNT}:${logicalId}/${attribute}`;
   }
   if (Array.isArray(intrinsic['Fn::Join'])) {
     const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];

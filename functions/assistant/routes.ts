@@ -26,7 +26,9 @@ export const assistant = defineCapability({
       tag: 'assistant',
       body: knowledgeSearchBodySchema,
       response: { status: 200, schema: knowledgeSearchResponseSchema },
-      grants: {},
+      // The Bedrock Knowledge Base could not be searched (on AWS; the local index cannot fail so).
+      errors: ['upstream_unavailable'],
+      grants: { knowledgeBase: 'read' },
     }),
     getAccountStatus: defineRoute({
       method: 'POST',

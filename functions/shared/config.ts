@@ -98,6 +98,13 @@ export const configSchema = z
       z.coerce.number().check(z.int(), z.minimum(100), z.maximum(900_000)),
       120_000,
     ),
+    /**
+     * The Amazon Bedrock Knowledge Base the help-article search queries (Retrieve), which the stack sets with the grant
+     * to query it; unset (locally): the embedded Orama index over the bundled articles.
+     */
+    KNOWLEDGE_BASE_ID: z.optional(z.string().check(z.regex(/^[0-9a-zA-Z]{10}$/))),
+    /** The Bedrock Agent Runtime endpoint, for a local stand-in of the Retrieve API; unset: the region's. */
+    KNOWLEDGE_BASE_ENDPOINT: z.optional(z.url()),
     DEFAULT_TEMPERATURE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.3),
     DEFAULT_MAX_TOKENS: z._default(z.coerce.number().check(z.int(), z.minimum(256), z.maximum(64000)), 4096),
     /** Catalogue entries (family, capabilities, price) by model id, merged over the built-in catalogue. */

@@ -81,7 +81,10 @@ export const ERROR_CODES = {
     status: 500,
     meaning: "the dev server: a handler's response does not match its documented schema",
   },
-  upstream_unavailable: { status: 502, meaning: 'the business data sources could not be read: try again later' },
+  upstream_unavailable: {
+    status: 502,
+    meaning: 'the business data sources or the knowledge base could not be read: try again later',
+  },
   model_request_rejected: {
     status: 502,
     meaning: 'the model refused the request (validation, access, unknown model): retrying will not help',
@@ -383,7 +386,7 @@ export class NoBusinessDataError extends AppError {
   readonly code = 'no_business_data';
 }
 
-/** A dependency we cannot do without (e.g. every business data source) failed. */
+/** A dependency we cannot do without (every business data source, the Bedrock Knowledge Base) failed. */
 export class UpstreamUnavailableError extends AppError {
   override readonly name = 'UpstreamUnavailableError';
   readonly code = 'upstream_unavailable';

@@ -42,6 +42,7 @@ import { pascal } from '../names';
 import { addServiceEnvironment, grantAll, readsPrompts } from '../permissions';
 import type { Data } from './data';
 import type { Events } from './events';
+import type { Knowledge } from './knowledge';
 import type { Workers } from './workers';
 
 /** Stage-wide throttling (requests per second, and the burst bucket); per-tenant limits live in the service. */
@@ -95,6 +96,8 @@ export interface ApiProps {
   readonly events: Events;
   /** The workers' queues, for rows with `grants.queues`. */
   readonly workers: Workers;
+  /** The help articles' knowledge base, for rows with `grants.knowledgeBase`. */
+  readonly knowledge: Knowledge;
   /**
    * The JWT issuer URL (`iss`); API Gateway and the streaming functions find its keys at the `jwks_uri` of
    * `<issuer>/.well-known/openid-configuration`.
@@ -219,6 +222,7 @@ export class Api extends Construct {
       bedrockModelIds: props.bedrockModelIds,
       handoffBus: props.events.handoffBus,
       workerQueues: props.workers.queues,
+      knowledgeBase: props.knowledge.knowledgeBase,
       ...(props.businessApiSecret ? { businessApiSecret: props.businessApiSecret } : {}),
     });
     if (isStream) {

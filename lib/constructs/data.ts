@@ -34,6 +34,8 @@ export class Data extends Construct {
   readonly tables: Readonly<Record<string, Table>>;
   /** Versioned prompt templates, `<topic>/<version>.json`. */
   readonly promptsBucket: Bucket;
+  /** Where the service's buckets log their server access (each under its own prefix). */
+  readonly accessLogsBucket: Bucket;
   /** The key list cursors are signed with (64 generated characters), read by the functions that page lists. */
   readonly cursorKey: Secret;
 
@@ -70,11 +72,12 @@ export class Data extends Construct {
       lifecycleRules: [{ expiration: Duration.days(365) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.accessLogsBucket = accessLogs;
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'This is the server access log destination of the prompts bucket; logging it would need yet another log ' +
-        'bucket (or log into itself, which loops). Writes come only from the S3 logging service.',
+        'This is the server access log destination of the prompts and knowledge buckets; logging it would need yet ' +
+        'another log bucket (or log into itself, which loops). Writes come only from the S3 logging service.',
     });
 
     this.promptsBucket = new Bucket(this, 'PromptsBucket', {

@@ -1,14 +1,13 @@
 import * as path from 'node:path';
-import { type CfnResource, DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { EventType, type CfnBucket } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { EventType } from 'aws-cdk-lib/aws-s3';
+import { type BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deployFiles } from '../bucket-deployment';
 import { CoachingFunction, LOG_RETENTION, REPO_ROOT } from '../function';
 import { alarmOnMessages, failedEventsQueue } from '../queues';
 import type { Data } from './data';
@@ -84,54 +83,12 @@ export class Prompts extends Construct {
 
   /** Publishes the repository's prompts/ folder; prune is off so admin-published versions are never deleted. */
   private deploySeed(data: Data): BucketDeployment {
-    const logGroup = new LogGroup(this, 'SeedDeploymentLogs', { retention: LOG_RETENTION });
-    // Our own role instead of AWSLambdaBasicExecutionRole, so the provider may write only to its log group.
-    const role = new Role(this, 'SeedDeploymentRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-    logGroup.grantWrite(role);
-
-    const deployment = new BucketDeployment(this, 'SeedDeployment', {
+    return deployFiles(this, 'SeedDeployment', {
       sources: [Source.asset(path.join(REPO_ROOT, 'prompts'))],
       destinationBucket: data.promptsBucket,
       prune: false,
-      retainOnDelete: true,
-      role,
-      logGroup,
+      objects: '<topic>/<version>.json templates under any topic',
     });
-
-    // The grants below are written by BucketDeployment itself (asset bucket read, destination bucket write) and
-    // cannot be narrowed from outside; they belong to a provider function that runs only during deployments.
-    const qualifier: string =
-      (this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ??
-      DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-    const promptsBucketId = Stack.of(this).getLogicalId(data.promptsBucket.node.defaultChild as CfnBucket);
-    const deploymentGrants = {
-      'Action::s3:GetObject*': 'reads the prompts/ asset zip and the existing objects it copies over',
-      'Action::s3:GetBucket*': 'reads the location and settings of the assets and prompts buckets',
-      'Action::s3:List*': 'lists the asset and the prompts bucket while syncing the folder',
-      'Action::s3:DeleteObject*': 'is granted delete for pruning, which is switched off here (prune: false)',
-      'Action::s3:Abort*': 'aborts its own failed multipart uploads into the prompts bucket',
-      [`Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*`]:
-        'reads assets whose keys are content hashes chosen at synth, inside the CDK bootstrap assets bucket',
-      [`Resource::<${promptsBucketId}.Arn>/*`]: 'writes <topic>/<version>.json templates under any topic',
-    };
-    for (const [finding, why] of Object.entries(deploymentGrants)) {
-      Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
-        id: `AwsSolutions-IAM5[${finding}]`,
-        reason: `aws-cdk-lib BucketDeployment provider (deploy-time only) ${why}; its grants are not configurable.`,
-      });
-    }
-    const provider = Stack.of(this)
-      .node.findAll()
-      .find((construct) => construct instanceof LambdaFunction && construct.role === role);
-    if (provider) {
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason:
-          'The BucketDeployment provider is a Python function whose runtime aws-cdk-lib chooses and does not expose; ' +
-          'it runs only while deploying prompts and is updated with aws-cdk-lib.',
-      });
-    }
-    return deployment;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
@@ -8,6 +8,7 @@ import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import { AwsCustomResource } from 'aws-cdk-lib/custom-resources';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BATCH_MAX_RECEIVE_COUNT } from '../../functions/batch/model';
 import { routes, type RouteName } from '../../functions/routes';
@@ -26,6 +27,10 @@ import { Batch, BATCH_DEFAULTS } from '../../lib/constructs/batch';
 import { STREAM_TIMEOUT } from '../../lib/constructs/api';
 import { tableGrantsOf } from '../../lib/permissions';
 import { Data } from '../../lib/constructs/data';
+import { EMBEDDING_MODEL_ID, Knowledge } from '../../lib/constructs/knowledge';
+import type { Article } from '../../functions/shared/knowledge/article';
+import { readArticles } from '../../functions/shared/knowledge/articles-source';
+import { articleMetadataOf } from '../../functions/shared/knowledge/metadata';
 import { configSchema, parseEnv } from '../../functions/shared/config';
 import { DEADLINE_MARGIN_MS } from '../../functions/shared/http/pipeline';
 import { capabilityOf, CoachingFunction, METRICS_NAMESPACE, REPO_ROOT } from '../../lib/function';
@@ -128,6 +133,13 @@ const allStatements = (): Statement[] =>
 const logicalId = (construct: IConstruct): string =>
   Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnBucket | CfnTable | CfnFunction | CfnQueue);
 
+/**
+ * The logical id of aws-cdk-lib's AwsCustomResource provider (a stack-wide singleton, here the knowledge base's
+ * ingestion starter): a Node.js function whose runtime and settings aws-cdk-lib chooses.
+ */
+const awsCustomResourceProviderId = (): string =>
+  logicalId(stack.node.findChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`));
+
 /** Whether a CloudFormation value refers to the resource with this logical id (Ref or Fn::GetAtt, at any depth). */
 const refersTo = (value: unknown, id: string): boolean => (JSON.stringify(value) ?? '').includes(`"${id}"`);
 
@@ -217,7 +229,10 @@ describe('templates', () => {
       'DataTicketsF295CC6A',
       'DataUsage79DD4968',
     ],
-    'AWS::S3::Bucket': ['DataAccessLogsBucketC3B60382', 'DataPromptsBucketC0252919'],
+    'AWS::S3::Bucket': ['DataAccessLogsBucketC3B60382', 'DataPromptsBucketC0252919', 'KnowledgeArticlesBucketDE21F65C'],
+    'AWS::S3Vectors::VectorBucket': ['KnowledgeVectorBucket04B96F25'],
+    'AWS::S3Vectors::Index': ['KnowledgeVectorIndexE5F76528'],
+    'AWS::Bedrock::KnowledgeBase': ['KnowledgeKnowledgeBase7F97F906'],
     'AWS::SecretsManager::Secret': ['DataCursorKey92AB940B'],
     'AWS::SQS::Queue': [
       'BatchDeadLetterQueueF9DFFFE6',
@@ -316,8 +331,8 @@ describe('templates', () => {
 
 describe('functions', () => {
   it('creates one Node.js 22 arm64 function per route and per worker, the prompt validator, the batch and nudges pairs', () => {
-    const nodeFunctions = resources('AWS::Lambda::Function').filter(([, fn]) =>
-      String(fn.Properties.Runtime).startsWith('nodejs'),
+    const nodeFunctions = resources('AWS::Lambda::Function').filter(
+      ([id, fn]) => String(fn.Properties.Runtime).startsWith('nodejs') && id !== awsCustomResourceProviderId(),
     );
     const timeouts = new Map([
       [logicalId(stack.batch.worker), 300],
@@ -362,7 +377,9 @@ describe('functions', () => {
     const functions = resources('AWS::Lambda::Function');
     const logGroups = new Map(resources('AWS::Logs::LogGroup'));
 
-    expect(functions.filter(([, fn]) => String(fn.Properties.Runtime).startsWith('python')).length).toBe(2);
+    // The prompts seed's and the articles' BucketDeployment providers, and the bucket notifications handler.
+    expect(functions.filter(([, fn]) => String(fn.Properties.Runtime).startsWith('python')).length).toBe(3);
+    expect(functions.map(([id]) => id)).toContain(awsCustomResourceProviderId());
     for (const [id, fn] of functions) {
       const logGroupId = fn.Properties.LoggingConfig?.LogGroup?.Ref as string | undefined;
       expect({ id, retention: logGroups.get(logGroupId ?? '')?.Properties.RetentionInDays }).toEqual({
@@ -904,9 +921,12 @@ describe('prompts', () => {
   it('seeds the prompts folder into the bucket without pruning, after the bucket notification exists', () => {
     const promptsBucketId = logicalId(stack.data.promptsBucket);
     const [notificationId] = resources('Custom::S3BucketNotifications')[0] ?? [];
-    const [, deployment] = resources('Custom::CDKBucketDeployment')[0] ?? [];
+    const [, deployment] =
+      resources('Custom::CDKBucketDeployment').find(([, candidate]) =>
+        refersTo(candidate.Properties.DestinationBucketName, promptsBucketId),
+      ) ?? [];
 
-    template.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    template.resourceCountIs('Custom::CDKBucketDeployment', 2);
     expect(deployment?.Properties).toMatchObject({ DestinationBucketName: { Ref: promptsBucketId }, Prune: false });
     expect((deployment as { DependsOn?: string[] } | undefined)?.DependsOn).toContain(notificationId);
   });
@@ -914,8 +934,9 @@ describe('prompts', () => {
 
 describe('permissions', () => {
   it('scopes the Bedrock statement to exactly the configured models, never "*"', () => {
+    // The model-calling statements; the knowledge base's embedding model and Retrieve grants are asserted below.
     const bedrockStatements = allStatements().filter((statement) =>
-      actionsOf([statement]).some((action) => action.startsWith('bedrock:')),
+      actionsOf([statement]).includes('bedrock:InvokeModelWithResponseStream'),
     );
     const bedrockResources = bedrockStatements.flatMap((statement) => asArray(statement.Resource)).map(flatten);
     const named = new Set(bedrockResources.map((arn) => arn.replace(/^.*:(inference-profile|foundation-model)\//, '')));
@@ -964,7 +985,10 @@ describe('permissions', () => {
 
       expect({ name, bedrock: bedrock.sort() }).toEqual({
         name,
-        bedrock: row.grants.bedrock ? ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] : [],
+        bedrock: [
+          ...(row.grants.bedrock ? ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] : []),
+          ...(row.grants.knowledgeBase ? ['bedrock:Retrieve'] : []),
+        ].sort(),
       });
     }
   });
@@ -1668,6 +1692,237 @@ describe('monitoring', () => {
       .filter((name) => !new RegExp(`\\b${name}\\b`).test(runbook));
 
     expect(missing).toEqual([]);
+  });
+});
+
+describe('knowledge base', () => {
+  /** The logical id of a CloudFormation resource construct (a Cfn* itself, not an L2 around one). */
+  const idOf = (resource: unknown): string => Stack.of(resource as IConstruct).getLogicalId(resource as CfnElement);
+  const resourceOf = (resource: unknown): CfnResource => {
+    const id = idOf(resource);
+    const [, found] = templates.resources().find(([candidate]) => candidate === id) ?? [];
+    if (!found) throw new Error(`no resource ${id}`);
+    return found;
+  };
+  const kbId = (): string => idOf(stack.knowledge.knowledgeBase);
+
+  it('fills a versioned, logged articles bucket from knowledge/ at deploy, pruning articles that are gone', () => {
+    const bucketId = logicalId(stack.knowledge.articlesBucket);
+    const bucket = resources('AWS::S3::Bucket').find(([id]) => id === bucketId)?.[1];
+    const [, deployment] =
+      resources('Custom::CDKBucketDeployment').find(([, candidate]) =>
+        refersTo(candidate.Properties.DestinationBucketName, bucketId),
+      ) ?? [];
+
+    expect(bucket?.Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: {
+        DestinationBucketName: { Ref: logicalId(stack.data.accessLogsBucket) },
+        LogFilePrefix: 'knowledge-bucket/',
+      },
+    });
+    expect(deployment?.Properties).toMatchObject({
+      Prune: true,
+      SourceObjectKeys: [stack.knowledge.articlesAsset.s3ObjectKey],
+    });
+  });
+
+  it('stages each article of knowledge/ as its body without front matter and its metadata sidecar', () => {
+    const articles = readArticles();
+    // The asset as staged into the cloud assembly, which is what deploys.
+    const staged = join((stack.node.root as App).outdir, stack.knowledge.articlesAsset.assetPath);
+    const files = readdirSync(staged).sort();
+    const vision = articles.find((article) => article.id === 'vision') as Article;
+
+    expect(files).toHaveLength(articles.length * 2);
+    expect(files).toEqual(expect.arrayContaining(['vision.md', 'vision.md.metadata.json']));
+    const body = readFileSync(join(staged, 'vision.md'), 'utf8');
+    expect(body).toBe(`${vision.body}\n`);
+    expect(body).not.toMatch(/^---/);
+    expect(JSON.parse(readFileSync(join(staged, 'vision.md.metadata.json'), 'utf8'))).toEqual({
+      metadataAttributes: articleMetadataOf(vision),
+    });
+  });
+
+  it('stores the vectors in an S3 Vectors index of the embedding dimension, chunk text and Bedrock metadata non-filterable', () => {
+    const index = resourceOf(stack.knowledge.vectorIndex);
+    const knowledgeBase = resourceOf(stack.knowledge.knowledgeBase);
+
+    expect(index.Properties).toEqual({
+      VectorBucketArn: { 'Fn::GetAtt': [idOf(stack.knowledge.vectorBucket), 'VectorBucketArn'] },
+      DataType: 'float32',
+      Dimension: 1024,
+      DistanceMetric: 'cosine',
+      MetadataConfiguration: { NonFilterableMetadataKeys: ['AMAZON_BEDROCK_TEXT', 'AMAZON_BEDROCK_METADATA'] },
+    });
+    expect(resourceOf(stack.knowledge.vectorBucket).Properties).toEqual({
+      EncryptionConfiguration: { SseType: 'AES256' },
+    });
+    expect(knowledgeBase.Properties.StorageConfiguration).toEqual({
+      Type: 'S3_VECTORS',
+      S3VectorsConfiguration: { IndexArn: { 'Fn::GetAtt': [idOf(stack.knowledge.vectorIndex), 'IndexArn'] } },
+    });
+    const vector = knowledgeBase.Properties.KnowledgeBaseConfiguration;
+    expect(vector.Type).toBe('VECTOR');
+    expect(flatten(vector.VectorKnowledgeBaseConfiguration.EmbeddingModelArn)).toBe(
+      `arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/${EMBEDDING_MODEL_ID}`,
+    );
+    expect(vector.VectorKnowledgeBaseConfiguration.EmbeddingModelConfiguration).toEqual({
+      BedrockEmbeddingModelConfiguration: { Dimensions: index.Properties.Dimension, EmbeddingDataType: 'FLOAT32' },
+    });
+    expect(knowledgeBase.Properties.RoleArn).toEqual({
+      'Fn::GetAtt': [idOf(stack.knowledge.serviceRole.node.defaultChild), 'Arn'],
+    });
+  });
+
+  it('reads the articles bucket as its data source, in chunks of 300 tokens', () => {
+    expect(resourceOf(stack.knowledge.dataSource).Properties).toEqual({
+      KnowledgeBaseId: { 'Fn::GetAtt': [kbId(), 'KnowledgeBaseId'] },
+      Name: 'help-articles',
+      Description: expect.any(String),
+      DataDeletionPolicy: 'DELETE',
+      DataSourceConfiguration: {
+        Type: 'S3',
+        S3Configuration: { BucketArn: { 'Fn::GetAtt': [logicalId(stack.knowledge.articlesBucket), 'Arn'] } },
+      },
+      VectorIngestionConfiguration: {
+        ChunkingConfiguration: {
+          ChunkingStrategy: 'FIXED_SIZE',
+          FixedSizeChunkingConfiguration: { MaxTokens: 300, OverlapPercentage: 20 },
+        },
+      },
+    });
+  });
+
+  it("lets Bedrock assume its role for this account's knowledge bases only, to read the articles, embed and store vectors", () => {
+    const role = resourceOf(stack.knowledge.serviceRole.node.defaultChild);
+    const roleId = idOf(stack.knowledge.serviceRole.node.defaultChild);
+    const statements = resources('AWS::IAM::Policy')
+      .filter(([, policy]) => policy.Properties.Roles.some((ref: { Ref?: string }) => ref.Ref === roleId))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack.knowledge.articlesBucket), 'Arn'] };
+
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'bedrock.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': expect.anything() },
+        },
+      },
+    ]);
+    expect(flatten(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.ArnLike['aws:SourceArn'])).toBe(
+      'arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:knowledge-base/*',
+    );
+    expect(statements.map((statement) => ({ ...statement, Resource: flatten(statement.Resource) }))).toEqual([
+      { Sid: 'ListArticles', Effect: 'Allow', Action: 's3:ListBucket', Resource: flatten(bucketArn) },
+      { Sid: 'ReadArticles', Effect: 'Allow', Action: 's3:GetObject', Resource: `${flatten(bucketArn)}/*` },
+      {
+        Sid: 'EmbedArticles',
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: `arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/${EMBEDDING_MODEL_ID}`,
+      },
+      {
+        Sid: 'StoreAndQueryVectors',
+        Effect: 'Allow',
+        Action: [
+          's3vectors:DeleteVectors',
+          's3vectors:GetIndex',
+          's3vectors:GetVectors',
+          's3vectors:PutVectors',
+          's3vectors:QueryVectors',
+        ],
+        Resource: `<${idOf(stack.knowledge.vectorIndex)}.IndexArn>`,
+      },
+    ]);
+  });
+
+  it('starts an ingestion job after the articles are deployed, keyed by their asset hash, allowed nothing else', () => {
+    const ingestion = resourceOf(stack.knowledge.ingestion.node.findChild('Resource').node.defaultChild);
+    const ingestionId = idOf(stack.knowledge.ingestion.node.findChild('Resource').node.defaultChild);
+    const deploymentIds = resources('Custom::CDKBucketDeployment')
+      .filter(([, candidate]) =>
+        refersTo(candidate.Properties.DestinationBucketName, logicalId(stack.knowledge.articlesBucket)),
+      )
+      .map(([id]) => id);
+    const policy = resources('AWS::IAM::Policy').find(([id]) =>
+      id.startsWith('KnowledgeIngestionCustomResourcePolicy'),
+    );
+    const calls = ['Create', 'Update'].map((key) => JSON.parse(flatten(ingestion.Properties[key])));
+
+    for (const call of calls) {
+      expect(call).toEqual({
+        service: '@aws-sdk/client-bedrock-agent',
+        action: 'StartIngestionJob',
+        parameters: {
+          knowledgeBaseId: `<${kbId()}.KnowledgeBaseId>`,
+          dataSourceId: `<${idOf(stack.knowledge.dataSource)}.DataSourceId>`,
+          description: `Deploy of the knowledge/ articles ${stack.knowledge.articlesAsset.assetHash}`,
+        },
+        physicalResourceId: { responsePath: 'ingestionJob.ingestionJobId' },
+      });
+    }
+    expect(ingestion.Properties.Delete).toBeUndefined();
+    expect(deploymentIds).toHaveLength(1);
+    expect(ingestion.DependsOn).toEqual(expect.arrayContaining([...deploymentIds, idOf(stack.knowledge.dataSource)]));
+    expect(policy?.[1].Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: 'bedrock:StartIngestionJob',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [kbId(), 'KnowledgeBaseArn'] },
+      },
+    ]);
+    expect(templates.ownerOf(ingestionId).stack).toBe(stack);
+  });
+
+  it('starts a new ingestion job when an article changes, and none when the articles are the same', () => {
+    const ingestionKeyOf = (articles: readonly Article[]): string => {
+      const app = new App({ context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
+      const each = new Stack(app, 'KnowledgeOnly');
+      return new Knowledge(each, 'Knowledge', { data: new Data(each, 'Data', { protectTables: false }), articles })
+        .articlesAsset.assetHash;
+    };
+    const articles = readArticles();
+    const [first, ...rest] = articles as [Article, ...Article[]];
+
+    expect(ingestionKeyOf(articles)).toBe(stack.knowledge.articlesAsset.assetHash);
+    expect(ingestionKeyOf([{ ...first, body: `${first.body}\n\nOne more line.` }, ...rest])).not.toBe(
+      stack.knowledge.articlesAsset.assetHash,
+    );
+    expect(ingestionKeyOf([{ ...first, tags: [...first.tags, 'new-tag'] }, ...rest])).not.toBe(
+      stack.knowledge.articlesAsset.assetHash,
+    );
+  });
+
+  it('gives exactly the knowledgeBase rows (the help search among them) its id and bedrock:Retrieve on exactly it', () => {
+    const searchers = ROUTE_ENTRIES.filter(([, row]) => row.grants.knowledgeBase).map(([name]) => name);
+    const searcherFunctions = new Set<CoachingFunction>(searchers.map((name) => stack.api.functions[name]));
+
+    expect(searchers).toContain('searchKnowledgeBase');
+    for (const name of searchers) {
+      expect({ name, id: environmentOfRoute(name).KNOWLEDGE_BASE_ID }).toEqual({
+        name,
+        id: { 'Fn::GetAtt': [kbId(), 'KnowledgeBaseId'] },
+      });
+      expect(statementsOfRoute(name)).toContainEqual({
+        Sid: 'RetrieveFromKnowledgeBase',
+        Effect: 'Allow',
+        Action: 'bedrock:Retrieve',
+        Resource: { 'Fn::GetAtt': [kbId(), 'KnowledgeBaseArn'] },
+      });
+    }
+    for (const fn of coachingFunctions().filter((each) => !searcherFunctions.has(each))) {
+      expect({ fn: fn.node.path, id: environmentOf(fn).KNOWLEDGE_BASE_ID }).toEqual({
+        fn: fn.node.path,
+        id: undefined,
+      });
+    }
+    const retrievers = allStatements().filter((statement) => actionsOf([statement]).includes('bedrock:Retrieve'));
+    expect(retrievers).toHaveLength(searchers.length);
   });
 });
 

@@ -25,6 +25,11 @@ export interface RouteGrants {
   readonly queues?: readonly string[];
   /** Pages a list: signs and opens its cursors with the cursor key (shared/pagination.ts). */
   readonly cursors?: boolean;
+  /**
+   * Searches the help articles in the stack's Bedrock Knowledge Base (bedrock:Retrieve on it, KNOWLEDGE_BASE_ID); a
+   * function without it searches the bundled articles with the local index.
+   */
+  readonly knowledgeBase?: 'read';
 }
 
 /**

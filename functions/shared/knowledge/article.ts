@@ -13,6 +13,10 @@ export const articleFrontMatterSchema = z.strictObject({
   url: z.string().check(z.regex(/^\/help\/[a-z0-9-]+$/)),
 });
 
+const DAY_MS = 86_400_000;
+/** A calendar day (YYYY-MM-DD, as `lastUpdated` is) as whole days since the epoch: what date-range filters compare. */
+export const dayNumber = (date: string): number => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+
 /** A parsed article: its front matter and markdown body. */
 export type Article = z.infer<typeof articleFrontMatterSchema> & { body: string };
 

@@ -1,14 +1,16 @@
 import { create, insertMultiple, search, type Orama, type Results, type TypedDocument } from '@orama/orama';
 import { onceAsync } from '../once';
-import type { Article } from './article';
-import type {
-  KnowledgeBase,
-  KnowledgeSearchFilters,
-  KnowledgeSearchQuery,
-  KnowledgeSearchResponse,
-  KnowledgeSearchScope,
+import { dayNumber, type Article } from './article';
+import {
+  CONTEXT_WEIGHT,
+  resultLimit,
+  type KnowledgeBase,
+  type KnowledgeSearchFilters,
+  type KnowledgeSearchQuery,
+  type KnowledgeSearchResponse,
+  type KnowledgeSearchScope,
 } from './port';
-import { passagesOf, snippetFor, type Normalize, type Passage } from './snippet';
+import { passagesOf, snippetFor, STOP_WORDS, type Normalize, type Passage } from './snippet';
 
 /** The indexed fields: full text in title, tagText and body; filters on category, tags and day. */
 const schema = {
@@ -58,30 +60,8 @@ export interface LocalKnowledgeBaseOptions {
   /** Milliseconds, for searchTime. */
   readonly clock?: () => number;
 }
-/** Results a search returns when it asks for no number. */
-export const DEFAULT_LIMIT = 5;
-/** The most results one search returns. */
-export const MAX_LIMIT = 20;
-/** How much the context's match adds to the query's (a tie-breaker, never a match on its own). */
-export const CONTEXT_WEIGHT = 0.25;
 /** The BM25 score at which relevanceScore is 0.5 (scores saturate towards 1 above it). */
 const SCORE_MIDPOINT = 8;
-
-/**
- * Words that carry no topic in an owner's question ("how do I ...", "why is my ..."): not indexed, not searched.
- * Orama ships no English list of its own (its stop-words package is separate); this one is short on purpose.
- */
-export const STOP_WORDS = [
-  'a', 'about', 'all', 'am', 'an', 'and', 'any', 'are', 'as', 'at', 'be', 'been', 'being', 'but', 'by', 'can',
-  'could', 'did', 'do', 'does', 'doing', 'for', 'from', 'had', 'has', 'have', 'he', 'her', 'his', 'how', 'i', "i'm",
-  'if', 'in', 'into', 'is', 'it', "it's", 'its', 'me', 'my', 'of', 'on', 'or', 'our', 'she', 'should', 'so', 'than',
-  'that', 'the', 'their', 'them', 'then', 'there', 'these', 'they', 'this', 'those', 'to', 'us', 'was', 'we', 'were',
-  'what', "what's", 'when', 'where', 'which', 'who', 'why', 'will', 'with', 'would', 'you', 'your',
-]; // prettier-ignore
-
-const DAY_MS = 86_400_000;
-/** A calendar day (YYYY-MM-DD) as whole days since the epoch, for range filters. */
-const dayNumber = (date: string): number => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
@@ -163,7 +143,7 @@ export class LocalKnowledgeBase implements KnowledgeBase {
     const startedAt = this.clock();
     const { db, normalize, articles } = await this.index();
     const terms = new Set(normalize(query.query));
-    const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)));
+    const limit = resultLimit(query);
     const where = whereOf(query.filters);
     const run = async (term: string, tolerance: number): Promise<Results<IndexedDocument>> =>
       search(db, {

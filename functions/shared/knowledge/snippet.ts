@@ -10,11 +10,32 @@ export interface Passage {
   readonly headingTerms: ReadonlySet<string>;
 }
 
+/**
+ * Words that carry no topic in an owner's question ("how do I ...", "why is my ..."): not indexed, not searched.
+ * Orama ships no English list of its own (its stop-words package is separate); this one is short on purpose.
+ */
+export const STOP_WORDS = [
+  'a', 'about', 'all', 'am', 'an', 'and', 'any', 'are', 'as', 'at', 'be', 'been', 'being', 'but', 'by', 'can',
+  'could', 'did', 'do', 'does', 'doing', 'for', 'from', 'had', 'has', 'have', 'he', 'her', 'his', 'how', 'i', "i'm",
+  'if', 'in', 'into', 'is', 'it', "it's", 'its', 'me', 'my', 'of', 'on', 'or', 'our', 'she', 'should', 'so', 'than',
+  'that', 'the', 'their', 'them', 'then', 'there', 'these', 'they', 'this', 'those', 'to', 'us', 'was', 'we', 'were',
+  'what', "what's", 'when', 'where', 'which', 'who', 'why', 'will', 'with', 'would', 'you', 'your',
+]; // prettier-ignore
+
 /** The longest snippet, in characters (a whole passage up to this length, else a window of it). */
 export const SNIPPET_MAX_CHARS = 320;
 
 /** A word as Orama's English tokenizer splits text, but split at hyphens too (as the index's text is). */
 const WORD = /[A-Za-zàèéìòóù0-9_']+/g;
+
+const STOP_WORD_SET: ReadonlySet<string> = new Set(STOP_WORDS);
+
+/**
+ * Search terms without stemming (the lower-cased words, stop words dropped): for text outside the Orama index, such
+ * as a Bedrock Knowledge Base chunk and the query it answered.
+ */
+export const plainTerms: Normalize = (text) =>
+  (text.toLowerCase().match(WORD) ?? []).filter((word) => !STOP_WORD_SET.has(word));
 
 /** A markdown table row as prose (`| a | b |` -> `a: b.`); a separator row (`|---|`) as nothing. */
 const tableRow = (line: string): string => {

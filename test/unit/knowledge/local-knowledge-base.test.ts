@@ -1,9 +1,6 @@
 import type { Article } from '../../../functions/shared/knowledge/article';
-import {
-  LocalKnowledgeBase,
-  MAX_LIMIT,
-  searchableText,
-} from '../../../functions/shared/knowledge/local-knowledge-base';
+import { LocalKnowledgeBase, searchableText } from '../../../functions/shared/knowledge/local-knowledge-base';
+import { MAX_LIMIT } from '../../../functions/shared/knowledge/port';
 import type { LogSink } from '../../../functions/shared/observability';
 
 const log = (): jest.Mocked<LogSink> => ({ debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() });
