@@ -264,7 +264,7 @@ export class Monitoring extends Construct {
       'NoCapableModel',
       gatewayMetric('NoCapableModel', FIFTEEN_MINUTES),
       NO_CAPABLE_MODEL_THRESHOLD,
-      'A model call was refused because none of its template\'s models can serve it (503 no_capable_model): a ' +
+      "A model call was refused because none of its template's models can serve it (503 no_capable_model): a " +
         'template names only models without what its calls need.',
     );
     this.alarmAtLeast(
